@@ -1,0 +1,178 @@
+//! `daxlab`: list scenarios, replay a schedule, explore interleavings — from a shell.
+
+use clap::{Parser, Subcommand};
+use daxlab_core::report::RunReport;
+use daxlab_core::{Options, SCENARIOS, Session, Variant, WakeMode, scenario};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "daxlab",
+    version,
+    about = "Simulate dax_lock_mapping_entry() and the threads that race with it"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List scenarios (with their thread names), variants and violation kinds.
+    List {
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replay a schedule and print each step's narration and the outcome.
+    Run {
+        #[command(flatten)]
+        target: Target,
+        /// Comma-separated thread names with optional repeats, e.g. mf*3,trunc,rcu*2,mf.
+        #[arg(long, default_value = "")]
+        schedule: String,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Which scenario under which code.
+#[derive(clap::Args)]
+struct Target {
+    /// Scenario name (see `daxlab list`).
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(SCENARIOS.iter().map(|s| s.name)))]
+    scenario: String,
+    /// Variant name.
+    #[arg(long, default_value = "seed", value_parser = clap::builder::PossibleValuesParser::new(Variant::ALL.map(|v| v.name())))]
+    variant: String,
+    /// How truncate wakes waiters after deleting an entry (default: the variant's).
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["one", "all"]))]
+    truncate_wake: Option<String>,
+}
+
+impl Target {
+    fn options(&self) -> Options {
+        Options {
+            // Both were checked by clap against the accepted values.
+            variant: self.variant.parse().unwrap_or(Variant::Seed),
+            truncate_wake: self
+                .truncate_wake
+                .as_deref()
+                .and_then(|w| w.parse::<WakeMode>().ok()),
+        }
+    }
+    fn session(&self) -> Session {
+        let s = scenario(&self.scenario).unwrap_or(&SCENARIOS[0]);
+        Session::new(s.model(self.options()))
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::List { json } => list(json),
+        Command::Run {
+            target,
+            schedule,
+            json,
+        } => run(&target, &schedule, json),
+    }
+}
+
+fn list(json: bool) -> ExitCode {
+    let scenarios: Vec<serde_json::Value> = SCENARIOS
+        .iter()
+        .map(|s| {
+            let m = s.model(Options::new(Variant::Seed));
+            serde_json::json!({
+                "name": s.name,
+                "title": s.title,
+                "summary": s.summary,
+                "threads": m.threads().iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    if json {
+        let v = serde_json::json!({
+            "scenarios": scenarios,
+            "variants": Variant::ALL.iter().map(|v| serde_json::json!({"name": v.name(), "summary": v.summary()})).collect::<Vec<_>>(),
+            "violation_kinds": daxlab_core::ViolationKind::ALL.iter().map(|k| k.name()).collect::<Vec<_>>(),
+        });
+        println!("{v}");
+        return ExitCode::SUCCESS;
+    }
+    println!("Scenarios (threads):");
+    for s in &scenarios {
+        println!(
+            "  {:<16} {} ({})",
+            s["name"].as_str().unwrap_or(""),
+            s["title"].as_str().unwrap_or(""),
+            s["threads"]
+                .as_array()
+                .map(|a| a
+                    .iter()
+                    .filter_map(|t| t.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "))
+                .unwrap_or_default()
+        );
+    }
+    println!("Variants:");
+    for v in Variant::ALL {
+        println!("  {:<16} {}", v.name(), v.summary());
+    }
+    println!(
+        "Violation kinds: {}",
+        daxlab_core::ViolationKind::ALL.map(|k| k.name()).join(", ")
+    );
+    ExitCode::SUCCESS
+}
+
+fn run(target: &Target, schedule: &str, json: bool) -> ExitCode {
+    let mut session = target.session();
+    let result = session.run_text(schedule);
+    let report = RunReport::new(&session);
+    if json {
+        let mut v = serde_json::to_value(&report).unwrap_or_default();
+        if let Err(e) = &result {
+            v["error"] = serde_json::Value::String(e.to_string());
+        }
+        println!("{v}");
+    } else {
+        let m = session.model();
+        for (i, e) in session.events().iter().enumerate() {
+            println!(
+                "{:>4}. {:<7} {}:{:<2} {}",
+                i + 1,
+                m.name(e.tid),
+                e.line.func().name(),
+                e.line.number_in(m.variant(), m.truncate_wake()),
+                e.line.text()
+            );
+            println!("        {}", e.narration);
+        }
+        match &report.violation {
+            Some(v) => {
+                println!(
+                    "\nVIOLATION {}: {} at {}: {}",
+                    v.kind, v.thread, v.function, v.line
+                );
+                println!("{}\n\n{}", v.message, v.report);
+            }
+            None => println!("\nOutcome: {}", report.outcome),
+        }
+        for t in &report.threads {
+            if let Some(r) = t.result {
+                println!("  {}: {}", t.thread, r.word());
+            }
+        }
+    }
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("daxlab: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

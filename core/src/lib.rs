@@ -1,0 +1,34 @@
+//! daxlab-core: a small-step simulation of filesystem-dax's `dax_lock_mapping_entry()` (the
+//! seed patch, c2a7d2a11552), the kernel objects it touches and the threads that race with it.
+//!
+//! The [`World`] is a plain value; [`Model::step`] is the only way to change it. Scenarios build
+//! a [`Model`] under a [`Variant`]; a [`Session`] keeps the history of a run; schedules are
+//! text (`mf*3,trunc,rcu*2,mf`); the explorer searches interleavings for violations.
+//!
+//! The crate knows nothing about the DOM, URLs, clocks or sources of randomness: time and seeds
+//! are inputs.
+#![cfg_attr(not(test), no_std)]
+#![deny(missing_docs)]
+
+extern crate alloc;
+
+pub mod ids;
+pub mod listing;
+mod machine;
+pub mod model;
+pub mod report;
+pub mod scenario;
+pub mod schedule;
+pub mod session;
+pub mod variant;
+pub mod violation;
+pub mod world;
+
+pub use ids::{Addr, Pfn, Tid};
+pub use listing::{Func, Line, Mark, listing};
+pub use model::{Event, Model, Options, Program, Status, ThreadSpec};
+pub use scenario::{SCENARIOS, Scenario, scenario};
+pub use session::{Outcome, RunError, Session};
+pub use variant::{Variant, WakeMode};
+pub use violation::{Violation, ViolationKind};
+pub use world::World;

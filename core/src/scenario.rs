@@ -1,0 +1,443 @@
+//! Built-in scenarios: a named initial world and its threads, plus the hand-written story
+//! schedule that shows what the scenario is about.
+
+use crate::ids::{Addr, Pfn, Tid};
+use crate::model::{Model, Options, Program, ThreadSpec};
+use crate::variant::Variant;
+use crate::violation::ViolationKind;
+use crate::world::{
+    Entry, InodeKind, InodeMem, Life, MAX_ENTRIES, MAX_INODES, MAX_PAGES, MAX_THREADS, Page, Pgmap,
+    Rcu, Thread, World,
+};
+use alloc::string::{String, ToString};
+use alloc::vec;
+use alloc::vec::Vec;
+use arrayvec::ArrayVec;
+
+/// The default number of wait-table buckets, as a power of two (the kernel has 12 bits).
+pub const DEFAULT_BUCKET_BITS: u8 = 3;
+
+/// A story: a hand-written schedule that shows the scenario's point under one variant.
+#[derive(Clone, Copy, Debug)]
+pub struct Story {
+    /// The variant it is told under.
+    pub variant: Variant,
+    /// The schedule.
+    pub schedule: &'static str,
+    /// The violation it ends in, if any.
+    pub expect: Option<ViolationKind>,
+}
+
+/// A built-in scenario.
+#[derive(Clone, Copy, Debug)]
+pub struct Scenario {
+    /// The stable name used in URLs, the CLI and lessons.
+    pub name: &'static str,
+    /// A short title.
+    pub title: &'static str,
+    /// What it shows, in two or three sentences.
+    pub summary: &'static str,
+    /// Hand-written schedules telling its story.
+    pub stories: &'static [Story],
+    build: fn() -> Setup,
+}
+
+/// Sizes of a scaled scenario (see [`scaled`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Scale {
+    /// Memory-failure threads, and as many faults.
+    pub threads: u8,
+    /// Pages (each a file offset of the one file).
+    pub pages: u8,
+}
+
+/// Every built-in scenario.
+pub static SCENARIOS: &[Scenario] = &[
+    Scenario {
+        name: "self-deadlock",
+        title: "Bug 0: spinning on your own lock",
+        summary: "A fault holds the entry lock; memory failure sleeps on it and is woken. The seed returns -EAGAIN with the i_pages lock still held and `continue`s into xa_lock_irq() on the same lock: a spinlock recursion with interrupts off.",
+        stories: &[
+            Story {
+                variant: Variant::Seed,
+                schedule: "fault*4,mf*14,fault*5,mf*9",
+                expect: Some(ViolationKind::Deadlock),
+            },
+            Story {
+                variant: Variant::V419,
+                schedule: "fault*4,mf*14,fault*5,mf*29",
+                expect: None,
+            },
+            Story {
+                variant: Variant::Fixed,
+                schedule: "fault*4,mf*14,fault*5,mf*27",
+                expect: None,
+            },
+        ],
+        build: || Setup::one_file(&["mf", "fault"]),
+    },
+    Scenario {
+        name: "null-mapping",
+        title: "Bug a: page->mapping is NULL",
+        summary: "Memory failure sleeps on a locked entry while the file is valid; truncate deletes the entry and sets page->mapping to NULL; memory failure wakes, loops, reads NULL, and dax_mapping(NULL) dereferences it.",
+        stories: &[
+            Story {
+                variant: Variant::V419,
+                schedule: "fault*4,mf*14,fault*5,trunc*6,mf*7",
+                expect: Some(ViolationKind::NullDeref),
+            },
+            Story {
+                variant: Variant::Seed,
+                schedule: "trunc*6,mf*4",
+                expect: Some(ViolationKind::NullDeref),
+            },
+            Story {
+                variant: Variant::Fixed,
+                schedule: "fault*4,mf*14,fault*5,trunc*6,mf*7",
+                expect: None,
+            },
+        ],
+        build: || Setup::one_file(&["mf", "fault", "trunc"]),
+    },
+    Scenario {
+        name: "freed-inode",
+        title: "Bug b: the inode is freed while memory failure sleeps",
+        summary: "Memory failure sleeps outside RCU; the fault finishes, the file is evicted, and the inode is freed after a grace period that did not wait for it. Memory failure wakes and takes the i_pages lock inside freed memory.",
+        stories: &[
+            Story {
+                variant: Variant::V419,
+                schedule: "fault*4,mf*14,fault*5,evict*10,rcu*3,mf*4",
+                expect: Some(ViolationKind::UseAfterFree),
+            },
+            Story {
+                variant: Variant::NoRcu,
+                schedule: "fault*9,mf*3,evict*10,rcu*3,mf",
+                expect: Some(ViolationKind::UseAfterFree),
+            },
+            Story {
+                variant: Variant::Fixed,
+                schedule: "fault*4,mf*14,fault*5,evict*10,rcu*3,mf*7",
+                expect: None,
+            },
+        ],
+        build: || Setup::one_file(&["mf", "fault", "evict", "rcu"]),
+    },
+    Scenario {
+        name: "lost-wakeup",
+        title: "Bug d: an exclusive waiter that gives up",
+        summary: "A fault holds the entry; truncate, memory failure and a second fault queue on it in that order. Truncate deletes the entry and wakes one waiter: memory failure. If memory failure waited exclusively, it sees NULL, gives up, and passes the wake-up on to nobody: the second fault sleeps forever.",
+        stories: &[
+            Story {
+                variant: Variant::ExclusiveWait,
+                schedule: "fault*4,trunc*5,mf*14,fault2*5,fault*5,trunc*8,mf*7",
+                expect: Some(ViolationKind::LostWakeup),
+            },
+            Story {
+                variant: Variant::Fixed,
+                schedule: "fault*4,trunc*5,mf*14,fault2*5,fault*5,trunc*8,mf*7,fault2*15",
+                expect: None,
+            },
+        ],
+        build: || Setup::one_file(&["fault", "trunc", "mf", "fault2"]),
+    },
+    Scenario {
+        name: "truncate-wakeup",
+        title: "Bug e: truncate wakes one, and the one gives up",
+        summary: "Three truncates wait on a locked entry. The fault's unlock wakes the first; it deletes the entry and wakes one more; that one finds no entry and wakes nobody. The third sleeps forever. Waking all waiters after deleting an entry fixes it.",
+        stories: &[
+            Story {
+                variant: Variant::V419,
+                schedule: "fault*4,trunc*5,trunc2*5,trunc3*5,fault*5,trunc*8,trunc2*6",
+                expect: Some(ViolationKind::LostWakeup),
+            },
+            Story {
+                variant: Variant::Fixed,
+                schedule: "fault*4,trunc*5,trunc2*5,trunc3*5,fault*5,trunc*8,trunc2*6,trunc3*6",
+                expect: None,
+            },
+        ],
+        build: || Setup::one_file(&["fault", "trunc", "trunc2", "trunc3"]),
+    },
+    Scenario {
+        name: "inode-reuse",
+        title: "Why re-check: the inode's memory becomes another file",
+        summary: "Memory failure reads page->mapping; the page is truncated, the inode evicted and its memory recycled for another file whose first page sits at the same index. Without the re-check under the lock, memory failure locks the other file's entry.",
+        stories: &[
+            Story {
+                variant: Variant::NoRecheck,
+                schedule: "mf*6,reuse*13,mf*4",
+                expect: Some(ViolationKind::WrongEntryLocked),
+            },
+            Story {
+                variant: Variant::Fixed,
+                schedule: "mf*6,reuse*13,mf*7",
+                expect: None,
+            },
+        ],
+        build: || Setup::one_file(&["mf", "reuse"]),
+    },
+    Scenario {
+        name: "device-dax",
+        title: "Device-dax: the character-device shortcut",
+        summary: "For a device-dax character device, dax_lock_mapping_entry() returns true at once: the dev_pagemap reference memory failure holds already keeps the inode alive, and unbinding the device waits for that reference.",
+        stories: &[Story {
+            variant: Variant::Fixed,
+            schedule: "mf*6,unbind,mf*9,unbind*2",
+            expect: None,
+        }],
+        build: Setup::device_dax,
+    },
+    Scenario {
+        name: "hash-collision",
+        title: "Keyed wake-ups in a shared bucket",
+        summary: "Two entries of one file hash to the same wait-table bucket. Memory failure waits for one, truncate for the other. Unlocking the second wakes truncate and passes over memory failure, whose key does not match, without using up the wake-one budget.",
+        stories: &[Story {
+            variant: Variant::Fixed,
+            schedule: "fault*4,fault2*4,mf*14,trunc*5,fault2*5,trunc*8,fault*5,mf*27",
+            expect: None,
+        }],
+        build: Setup::hash_collision,
+    },
+];
+
+/// The built-in scenario called `name`.
+pub fn scenario(name: &str) -> Option<&'static Scenario> {
+    SCENARIOS.iter().find(|s| s.name == name)
+}
+
+impl Scenario {
+    /// The scenario's model under `options`.
+    pub fn model(&self, options: Options) -> Model {
+        (self.build)().into_model(self.name, options)
+    }
+}
+
+/// A scaled `freed-inode`: `threads` memory-failure threads and as many faults over `pages`
+/// pages of one file, with eviction and RCU. Returns an error naming the limit when too big.
+pub fn scaled(scale: Scale, options: Options) -> Result<Model, String> {
+    let Scale { threads, pages } = scale;
+    let total = 2 * threads as usize + 2;
+    if threads == 0 || pages == 0 {
+        return Err("--threads and --pages must be at least 1".to_string());
+    }
+    if total > MAX_THREADS {
+        return Err(alloc::format!(
+            "--threads {threads} needs {total} threads; at most {} memory-failure threads fit (MAX_THREADS = {MAX_THREADS})",
+            (MAX_THREADS - 2) / 2
+        ));
+    }
+    if pages as usize > MAX_PAGES.min(MAX_ENTRIES) {
+        return Err(alloc::format!(
+            "--pages {pages} is more than the {} pages the model holds",
+            MAX_PAGES.min(MAX_ENTRIES)
+        ));
+    }
+    let mut s = Setup::new(pages, &(0..pages as u16).collect::<Vec<_>>());
+    for t in 0..threads {
+        let pfn = Pfn(t % pages);
+        s.thread(
+            &alloc::format!("mf{}", t + 1),
+            Program::MemoryFailure { pfn },
+        );
+    }
+    for t in 0..threads {
+        let pfn = Pfn(t % pages);
+        s.thread(
+            &alloc::format!("fault{}", t + 1),
+            Program::Fault {
+                mapping: Addr(0),
+                index: pfn.0 as u16,
+                pfn,
+            },
+        );
+    }
+    s.thread(
+        "evict",
+        Program::Evict {
+            mapping: Addr(0),
+            indices: (0..pages as u16).collect(),
+        },
+    );
+    s.thread("rcu", Program::Rcu);
+    Ok(s.into_model("freed-inode", options))
+}
+
+/// A scenario under construction.
+struct Setup {
+    world: World,
+    threads: Vec<ThreadSpec>,
+    bucket_bits: u8,
+}
+
+impl Setup {
+    /// One regular DAX file (inode #1 at address 0) whose `indices` map pfns 0, 1, ...
+    fn new(pages: u8, indices: &[u16]) -> Setup {
+        let mut world = World {
+            pgmap: Pgmap::default(),
+            pages: (0..pages)
+                .map(|_| Page {
+                    mapping: None,
+                    index: 0,
+                    hwpoison: false,
+                })
+                .collect(),
+            inodes: ArrayVec::new(),
+            waiters: ArrayVec::new(),
+            rcu: Rcu::default(),
+            threads: ArrayVec::new(),
+            next_ino: 2,
+            halted: false,
+        };
+        let mut mem = InodeMem {
+            ino: 1,
+            previous_ino: None,
+            kind: InodeKind::Regular,
+            dax: true,
+            life: Life::Live,
+            users: 0,
+            xa_lock: None,
+            entries: ArrayVec::new(),
+        };
+        for (pfn, &index) in indices.iter().enumerate() {
+            mem.entries.push(Entry {
+                index,
+                pfn: Pfn(pfn as u8),
+                flags: 0,
+                locker: None,
+            });
+            world.pages[pfn] = Page {
+                mapping: Some(Addr(0)),
+                index,
+                hwpoison: false,
+            };
+        }
+        world.inodes.push(mem);
+        Setup {
+            world,
+            threads: Vec::new(),
+            bucket_bits: DEFAULT_BUCKET_BITS,
+        }
+    }
+
+    /// The standard threads over one file with index 0 → pfn 0, by name.
+    fn one_file(names: &[&str]) -> Setup {
+        let mut s = Setup::new(2, &[0]);
+        let file = Addr(0);
+        for &name in names {
+            let program = match name {
+                "mf" => Program::MemoryFailure { pfn: Pfn(0) },
+                "fault" | "fault2" => Program::Fault {
+                    mapping: file,
+                    index: 0,
+                    pfn: Pfn(0),
+                },
+                "trunc" | "trunc2" | "trunc3" => Program::Truncate {
+                    mapping: file,
+                    indices: vec![0],
+                },
+                "evict" => Program::Evict {
+                    mapping: file,
+                    indices: vec![0],
+                },
+                "reuse" => Program::Recycle {
+                    mapping: file,
+                    indices: vec![0],
+                    new_index: 0,
+                    new_pfn: Pfn(1),
+                },
+                _ => Program::Rcu,
+            };
+            s.thread(name, program);
+        }
+        s
+    }
+
+    fn device_dax() -> Setup {
+        let mut s = Setup::new(2, &[]);
+        s.world.inodes[0].kind = InodeKind::CharDevice;
+        s.world.pages[0] = Page {
+            mapping: Some(Addr(0)),
+            index: 0,
+            hwpoison: false,
+        };
+        s.thread("mf", Program::MemoryFailure { pfn: Pfn(0) });
+        s.thread("unbind", Program::Unbind);
+        s
+    }
+
+    fn hash_collision() -> Setup {
+        let probe = Setup::new(2, &[0]).into_model("hash-collision", Options::new(Variant::Fixed));
+        let (b0, _) = probe.waitqueue(Addr(0), 0, false);
+        let other = (1..=u16::MAX)
+            .find(|&i| probe.waitqueue(Addr(0), i, false).0 == b0)
+            .unwrap_or(1);
+        let mut s = Setup::new(2, &[0, other]);
+        let file = Addr(0);
+        s.thread(
+            "fault",
+            Program::Fault {
+                mapping: file,
+                index: 0,
+                pfn: Pfn(0),
+            },
+        );
+        s.thread(
+            "fault2",
+            Program::Fault {
+                mapping: file,
+                index: other,
+                pfn: Pfn(1),
+            },
+        );
+        s.thread("mf", Program::MemoryFailure { pfn: Pfn(0) });
+        s.thread(
+            "trunc",
+            Program::Truncate {
+                mapping: file,
+                indices: vec![other],
+            },
+        );
+        s
+    }
+
+    fn thread(&mut self, name: &str, program: Program) {
+        let mut t = Thread::new(program.first_line());
+        t.locals.mapping = program.mapping();
+        match &program {
+            Program::Fault { mapping, index, .. } => {
+                t.locals.index = *index;
+                self.world.inodes[mapping.0 as usize].users += 1;
+            }
+            Program::Truncate { indices, .. } => {
+                t.locals.index = indices.first().copied().unwrap_or(0)
+            }
+            _ => {}
+        }
+        self.world.threads.push(t);
+        self.threads.push(ThreadSpec {
+            name: name.to_string(),
+            program,
+        });
+    }
+
+    fn into_model(self, scenario: &'static str, options: Options) -> Model {
+        debug_assert!(self.world.inodes.len() <= MAX_INODES);
+        Model {
+            scenario,
+            variant: options.variant,
+            wake: options
+                .truncate_wake
+                .unwrap_or(options.variant.default_truncate_wake()),
+            bucket_bits: self.bucket_bits,
+            threads: self.threads,
+            initial: self.world,
+        }
+    }
+}
+
+/// Convenience: the thread ids of a model by name, in order.
+pub fn thread_names(model: &Model) -> Vec<&str> {
+    (0..model.threads().len())
+        .map(|i| model.name(Tid(i as u8)))
+        .collect()
+}

@@ -1,0 +1,347 @@
+//! The simulated kernel objects. A [`World`] is a plain value: it holds no pointers, only small
+//! ids, so cloning it is a copy and it can be hashed by the explorer.
+
+use crate::ids::{Addr, Pfn, Tid};
+use crate::listing::Line;
+use arrayvec::ArrayVec;
+
+/// Most threads a scenario may have.
+pub const MAX_THREADS: usize = 12;
+/// Most pages (pfns) on the simulated pmem device.
+pub const MAX_PAGES: usize = 8;
+/// Most pieces of inode memory.
+pub const MAX_INODES: usize = 4;
+/// Most `i_pages` entries one inode may hold.
+pub const MAX_ENTRIES: usize = 8;
+/// Entries of a PMD entry: 2 MiB of 4 KiB pages.
+pub const PMD_NR: u16 = 512;
+
+/// The `dev_pagemap` of the pmem device: its live references and teardown state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Pgmap {
+    /// References taken by `get_dev_pagemap()` and not yet put.
+    pub pins: u8,
+    /// `percpu_ref_kill()` has run: no new references can be taken.
+    pub killed: bool,
+    /// The device's memory and `struct page` array are gone.
+    pub removed: bool,
+}
+
+/// One `struct page` of the device.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Page {
+    /// `page->mapping`: the address of the `address_space` (inside an inode) or NULL.
+    pub mapping: Option<Addr>,
+    /// `page->index`: the file offset in pages.
+    pub index: u16,
+    /// `PageHWPoison(page)`.
+    pub hwpoison: bool,
+}
+
+/// The kind of file an inode is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum InodeKind {
+    /// A regular file on a filesystem mounted with `-o dax` (filesystem-dax).
+    Regular,
+    /// A device-dax character device (`S_ISCHR(inode->i_mode)`).
+    CharDevice,
+}
+
+/// Where a piece of inode memory is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Life {
+    /// A live inode.
+    Live,
+    /// The last reference is gone and `evict()` is running (`I_FREEING`).
+    Freeing,
+    /// `destroy_inode()` queued `i_callback` with `call_rcu()`: freed after a grace period.
+    RcuPending,
+    /// The memory has been freed. Touching it is a use-after-free.
+    Freed {
+        /// The grace period after which it was freed.
+        after_gp: u8,
+    },
+}
+
+/// Flag bits of a DAX entry.
+pub mod entry_flags {
+    /// The entry lock (`RADIX_DAX_ENTRY_LOCK`).
+    pub const LOCKED: u8 = 1;
+    /// A 2 MiB entry covering `PMD_NR` indices.
+    pub const PMD: u8 = 2;
+    /// A zero-page entry.
+    pub const ZERO_PAGE: u8 = 4;
+    /// A placeholder used only for locking, with no pfn yet.
+    pub const EMPTY: u8 = 8;
+}
+
+/// One DAX entry in an inode's `i_pages`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Entry {
+    /// The index of the slot (for a PMD entry, its first index).
+    pub index: u16,
+    /// The first pfn this entry maps (meaningless when `EMPTY`).
+    pub pfn: Pfn,
+    /// [`entry_flags`] bits.
+    pub flags: u8,
+    /// The thread that set the lock bit, for display and leak checks.
+    pub locker: Option<Tid>,
+}
+
+impl Entry {
+    /// Whether the lock bit is set.
+    pub fn locked(&self) -> bool {
+        self.flags & entry_flags::LOCKED != 0
+    }
+    /// Whether this is a 2 MiB entry.
+    pub fn is_pmd(&self) -> bool {
+        self.flags & entry_flags::PMD != 0
+    }
+    /// Whether this is an empty placeholder.
+    pub fn is_empty(&self) -> bool {
+        self.flags & entry_flags::EMPTY != 0
+    }
+    /// Whether the entry covers file offset `index`.
+    pub fn covers(&self, index: u16) -> bool {
+        if self.is_pmd() {
+            index - index % PMD_NR == self.index
+        } else {
+            index == self.index
+        }
+    }
+    /// Whether the entry maps `pfn`.
+    pub fn maps(&self, pfn: Pfn) -> bool {
+        if self.is_empty() {
+            return false;
+        }
+        let span = if self.is_pmd() { PMD_NR } else { 1 };
+        (self.pfn.0 as u16..self.pfn.0 as u16 + span).contains(&(pfn.0 as u16))
+    }
+}
+
+/// A piece of inode memory and, while it is an inode, the inode with its `address_space`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct InodeMem {
+    /// The inode number shown to students ("inode #1"). Changes when the memory is recycled.
+    pub ino: u8,
+    /// The inode number this memory held before it was recycled.
+    pub previous_ino: Option<u8>,
+    /// Regular file or character device.
+    pub kind: InodeKind,
+    /// Whether the inode has `S_DAX`.
+    pub dax: bool,
+    /// Lifetime of the memory.
+    pub life: Life,
+    /// Open references that keep the inode from eviction (a fault in progress holds one).
+    pub users: u8,
+    /// The holder of the `i_pages` spinlock (`xa_lock`), if any.
+    pub xa_lock: Option<Tid>,
+    /// The `i_pages` radix tree: DAX entries, sorted by index.
+    pub entries: ArrayVec<Entry, MAX_ENTRIES>,
+}
+
+impl InodeMem {
+    /// The entry covering `index`, if any.
+    pub fn lookup(&self, index: u16) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.covers(index))
+    }
+    pub(crate) fn lookup_mut(&mut self, index: u16) -> Option<&mut Entry> {
+        self.entries.iter_mut().find(|e| e.covers(index))
+    }
+    /// Whether the memory is freed.
+    pub fn is_freed(&self) -> bool {
+        matches!(self.life, Life::Freed { .. })
+    }
+}
+
+/// The key a DAX waiter sleeps on: `(mapping, entry_start)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct WaitKey {
+    /// The mapping pointer.
+    pub mapping: Addr,
+    /// The entry's first index (PMD entries round down).
+    pub entry_start: u16,
+}
+
+/// One task queued in a bucket of the global wait table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Waiter {
+    /// The sleeping task.
+    pub tid: Tid,
+    /// The bucket (wait-queue head) it is queued on.
+    pub bucket: u8,
+    /// What it waits for; wake-ups with another key pass it by.
+    pub key: WaitKey,
+    /// Queued with `prepare_to_wait_exclusive()`.
+    pub exclusive: bool,
+}
+
+/// One callback queued with `call_rcu()`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RcuCallback {
+    /// The inode memory `i_callback` will free.
+    pub addr: Addr,
+    /// The grace period it waits for (0: not yet assigned to one).
+    pub gp: u8,
+}
+
+/// A grace period in progress.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct GracePeriod {
+    /// Its number, from 1.
+    pub number: u8,
+    /// Bit per thread: readers that were inside a read-side section when it started and have
+    /// not left it yet.
+    pub waiting_for: u16,
+}
+
+/// RCU state.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Rcu {
+    /// Number of grace periods that have ended.
+    pub completed: u8,
+    /// The grace period in progress.
+    pub current: Option<GracePeriod>,
+    /// Callbacks not yet invoked.
+    pub callbacks: ArrayVec<RcuCallback, MAX_INODES>,
+}
+
+/// Which caller a shared subroutine returns to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub(crate) enum Caller {
+    #[default]
+    LockMapping,
+    Grab,
+    Invalidate,
+    DaxUnlock,
+    PutLocked,
+}
+
+/// The local variables of a thread's program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Locals {
+    /// The thread's `mapping` variable (a pointer that may go stale).
+    pub mapping: Option<Addr>,
+    /// Its `index` variable.
+    pub index: u16,
+    /// The `entry` it last looked up (a copy of the value).
+    pub entry: Option<Entry>,
+    /// `did_lock` in `dax_lock_mapping_entry()`.
+    pub did_lock: bool,
+    /// The wait queue it prepared to wait on: bucket and key.
+    pub wait: Option<(u8, WaitKey)>,
+    /// Loop counter (which index truncate is at).
+    pub iter: u8,
+    /// Whether the thread holds a `dev_pagemap` reference.
+    pub pinned: bool,
+    pub(crate) gu_ret: Caller,
+    pub(crate) un_ret: Caller,
+}
+
+/// How a finished thread ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ThreadResult {
+    /// Memory failure: the page was poisoned and its users killed ("Recovered").
+    Recovered,
+    /// Memory failure: `dax_lock_mapping_entry()` returned false ("Failed").
+    Failed,
+    /// Memory failure: no live `dev_pagemap` (`-ENXIO`).
+    NoDevice,
+    /// Any other program ran to its end.
+    Done,
+}
+
+impl ThreadResult {
+    /// The word shown to students.
+    pub fn word(self) -> &'static str {
+        match self {
+            ThreadResult::Recovered => "Recovered",
+            ThreadResult::Failed => "Failed",
+            ThreadResult::NoDevice => "Ignored (-ENXIO)",
+            ThreadResult::Done => "done",
+        }
+    }
+}
+
+/// One simulated task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Thread {
+    /// The line it executes next.
+    pub pc: Line,
+    /// Its local variables.
+    pub locals: Locals,
+    /// Task state is `TASK_RUNNING` (false: `TASK_UNINTERRUPTIBLE` after `prepare_to_wait`).
+    pub running: bool,
+    /// It is inside `schedule()`, asleep until `running` is set again.
+    pub sleeping: bool,
+    /// `rcu_read_lock()` nesting depth.
+    pub rcu_nesting: u8,
+    /// The `i_pages` locks it holds, at most two (the seed can leak one across `continue`).
+    pub spinlocks: [Option<Addr>; 2],
+    /// How it ended, once it has.
+    pub result: Option<ThreadResult>,
+}
+
+impl Thread {
+    pub(crate) fn new(pc: Line) -> Thread {
+        Thread {
+            pc,
+            locals: Locals::default(),
+            running: true,
+            sleeping: false,
+            rcu_nesting: 0,
+            spinlocks: [None; 2],
+            result: None,
+        }
+    }
+    /// Whether the thread holds any spinlock.
+    pub fn holds_spinlock(&self) -> bool {
+        self.spinlocks.iter().any(Option::is_some)
+    }
+}
+
+/// The whole simulated machine at one moment. Stepping (see [`crate::Model::step`]) is the only
+/// way to change it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct World {
+    /// The pmem device's `dev_pagemap`.
+    pub pgmap: Pgmap,
+    /// The `struct page` array, indexed by pfn.
+    pub pages: ArrayVec<Page, MAX_PAGES>,
+    /// Inode memory, indexed by [`Addr`].
+    pub inodes: ArrayVec<InodeMem, MAX_INODES>,
+    /// The global wait table's queued waiters, in queue order within each bucket.
+    pub waiters: ArrayVec<Waiter, MAX_THREADS>,
+    /// RCU.
+    pub rcu: Rcu,
+    /// The threads, indexed by [`Tid`].
+    pub threads: ArrayVec<Thread, MAX_THREADS>,
+    /// The next inode number to hand out.
+    pub next_ino: u8,
+    /// A violation has happened; nothing can run any more.
+    pub halted: bool,
+}
+
+impl World {
+    /// The inode memory at `addr`.
+    pub fn inode(&self, addr: Addr) -> &InodeMem {
+        &self.inodes[addr.0 as usize]
+    }
+    /// The page of `pfn`.
+    pub fn page(&self, pfn: Pfn) -> &Page {
+        &self.pages[pfn.0 as usize]
+    }
+    /// The thread `tid`.
+    pub fn thread(&self, tid: Tid) -> &Thread {
+        &self.threads[tid.0 as usize]
+    }
+    /// The waiters of one bucket, head first.
+    pub fn bucket(&self, bucket: u8) -> impl Iterator<Item = &Waiter> {
+        self.waiters.iter().filter(move |w| w.bucket == bucket)
+    }
+    /// Whether `tid` is queued in the wait table.
+    pub fn queued(&self, tid: Tid) -> Option<&Waiter> {
+        self.waiters.iter().find(|w| w.tid == tid)
+    }
+}

@@ -1,0 +1,138 @@
+//! Property tests: random valid schedules never panic and always end, replay is deterministic,
+//! schedule text round-trips, and invalid schedules are rejected with an error, never a panic.
+
+use daxlab_core::schedule::{self, ParseError};
+use daxlab_core::{Model, Options, SCENARIOS, Session, Tid, Variant, WakeMode};
+use proptest::prelude::*;
+
+/// The longest any run of a built-in scenario may take before we call it non-terminating.
+const RUN_LIMIT: usize = 5_000;
+
+fn model(scenario: usize, variant: usize, wake: Option<bool>) -> Model {
+    let s = &SCENARIOS[scenario % SCENARIOS.len()];
+    let variant = Variant::ALL[variant % Variant::ALL.len()];
+    let truncate_wake = wake.map(|one| if one { WakeMode::One } else { WakeMode::All });
+    s.model(Options {
+        variant,
+        truncate_wake,
+    })
+}
+
+/// Pick among the runnable threads with `choices` until nothing can run.
+fn random_run(m: &Model, choices: &[u8]) -> Session {
+    let mut session = Session::new(m.clone());
+    for i in 0..RUN_LIMIT {
+        let runnable = m.runnable(session.world());
+        if runnable.is_empty() {
+            return session;
+        }
+        let pick = choices.get(i % choices.len().max(1)).copied().unwrap_or(0) as usize;
+        let t = runnable[(pick + i / choices.len().max(1)) % runnable.len()];
+        session.step(t).expect("a runnable thread can step");
+    }
+    panic!(
+        "{} under {} did not end within {RUN_LIMIT} steps",
+        m.scenario(),
+        m.variant()
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, .. ProptestConfig::default() })]
+
+    #[test]
+    fn random_valid_schedules_end_and_replay_identically(
+        scenario in 0usize..64, variant in 0usize..64, wake in proptest::option::of(any::<bool>()),
+        choices in proptest::collection::vec(any::<u8>(), 1..64),
+    ) {
+        let m = model(scenario, variant, wake);
+        let a = random_run(&m, &choices);
+        // It ended: finished, or stopped at a violation, never just stuck silently.
+        prop_assert!(m.finished(a.world()) || a.world().halted,
+            "{} {}: stuck without a violation after {}", m.scenario(), m.variant(), a.schedule_text());
+        // Text round-trip.
+        let text = a.schedule_text();
+        let parsed = schedule::parse(&text, &m).unwrap();
+        prop_assert_eq!(&parsed, &a.steps());
+        prop_assert_eq!(schedule::format(&parsed, &m), text.clone());
+        // Determinism: the same schedule gives the same events and world.
+        let mut b = Session::new(m.clone());
+        b.run_text(&text).unwrap();
+        prop_assert_eq!(a.events(), b.events());
+        prop_assert_eq!(a.world(), b.world());
+    }
+
+    #[test]
+    fn arbitrary_text_is_parsed_or_rejected_without_panicking(scenario in 0usize..64, text in ".{0,80}") {
+        let m = model(scenario, 0, None);
+        if let Ok(steps) = schedule::parse(&text, &m) {
+            let mut s = Session::new(m);
+            let _ = s.run(&steps);
+        }
+    }
+
+    #[test]
+    fn schedule_like_text_with_unknown_names_or_bad_counts_is_rejected(
+        scenario in 0usize..64, name in "[a-z]{1,8}", count in "[0-9x-]{0,4}",
+    ) {
+        let m = model(scenario, 0, None);
+        let text = if count.is_empty() { name.clone() } else { format!("{name}*{count}") };
+        match schedule::parse(&text, &m) {
+            Ok(steps) => {
+                prop_assert!(m.tid(&name).is_some());
+                prop_assert!(!steps.is_empty());
+            }
+            Err(ParseError::UnknownThread { name: n, known, .. }) => {
+                prop_assert_eq!(n, name);
+                prop_assert_eq!(known.len(), m.threads().len());
+            }
+            Err(ParseError::BadCount { .. }) => prop_assert!(m.tid(&name).is_some()),
+            Err(e) => prop_assert!(false, "unexpected error {e}"),
+        }
+    }
+
+    #[test]
+    fn stepping_a_thread_that_cannot_run_names_the_step_and_who_could(
+        scenario in 0usize..64, variant in 0usize..64, choices in proptest::collection::vec(any::<u8>(), 1..16),
+        cut in 0usize..200,
+    ) {
+        let m = model(scenario, variant, None);
+        let full = random_run(&m, &choices);
+        let mut s = Session::new(m.clone());
+        s.run(&full.steps()[..cut.min(full.len())]).unwrap();
+        let blocked: Vec<Tid> = (0..m.threads().len() as u8).map(Tid).filter(|&t| !m.is_runnable(s.world(), t)).collect();
+        if let Some(&t) = blocked.first() {
+            let err = s.step(t).unwrap_err();
+            prop_assert_eq!(err.step, s.cursor() + 1);
+            prop_assert_eq!(&err.thread, m.name(t));
+            prop_assert!(!err.reason.is_empty());
+            let runnable: Vec<String> = m.runnable(s.world()).into_iter().map(|t| m.name(t).to_string()).collect();
+            prop_assert_eq!(err.runnable, runnable);
+        }
+    }
+}
+
+#[test]
+fn parse_errors_say_what_is_wrong_and_what_is_accepted() {
+    let m = model(0, 0, None);
+    let e = schedule::parse("mf,,fault", &m).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "item 2 of the schedule is empty; write names separated by commas, like mf*3,trunc"
+    );
+    let e = schedule::parse("mf*3,nobody", &m).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "item 2: \"nobody\" is not a thread of this scenario; its threads are mf, fault"
+    );
+    let e = schedule::parse("mf*0", &m).unwrap_err().to_string();
+    assert!(
+        e.starts_with("item 1: repeat count \"0\" is not a whole number"),
+        "{e}"
+    );
+    let e = schedule::parse("mf*999999,fault*999999", &m)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("at most 1000000"), "{e}");
+    assert_eq!(schedule::parse(" mf * 2 , fault ", &m).unwrap().len(), 3);
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every test: formatting, clippy, native tests, the no_std build, browser component tests
+# (wasm-bindgen-test in headless Chromium), the release build, and Playwright end-to-end tests.
+# Installs whatever is missing first (scripts/setup.sh). Prints one closing line:
+# "all: N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export PATH="$PWD/e2e/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+stage() { printf '\n=== %s\n' "$*"; }
+
+stage "cargo fmt --check"
+cargo fmt --all -- --check
+
+stage "clippy (native, all targets; web on wasm32)"
+cargo clippy --workspace --exclude daxlab-web --all-targets -- -D warnings
+cargo clippy -p daxlab-web --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+stage "native tests"
+cargo test --workspace --exclude daxlab-web 2>&1 | tee -a "$log"
+
+stage "no_std: daxlab-core for x86_64-unknown-none"
+cargo build -p daxlab-core --target x86_64-unknown-none
+
+stage "browser component tests (wasm-bindgen-test, headless Chromium)"
+CHROMEDRIVER=/usr/bin/chromedriver \
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+WASM_BINDGEN_TEST_TIMEOUT=120 \
+  cargo test -p daxlab-web --target wasm32-unknown-unknown 2>&1 | tee -a "$log"
+
+stage "release build (trunk, offline)"
+trunk build --release
+
+stage "end-to-end tests (Playwright, headless Chromium)"
+(cd e2e && node run-e2e.mjs) 2>&1 | tee -a "$log"
+
+sum() { grep -Eo "$1" "$log" | grep -Eo '[0-9]+' | awk '{ s += $1 } END { print s + 0 }'; }
+passed=$(sum '(test result: (ok|FAILED)\. |e2e: )[0-9]+ passed')
+failed=$(sum '[0-9]+ failed')
+printf '\nall: %s passed, %s failed\n' "${passed:-0}" "${failed:-0}"
+[ "${failed:-0}" = 0 ]
