@@ -1,9 +1,13 @@
 //! `daxlab`: list scenarios, replay a schedule, explore interleavings — from a shell.
 
 use clap::{Parser, Subcommand};
+use daxlab_core::explore;
 use daxlab_core::report::RunReport;
-use daxlab_core::{Options, SCENARIOS, Session, Variant, WakeMode, scenario};
+use daxlab_core::scenario::Scale;
+use daxlab_core::{Model, Options, SCENARIOS, Session, Variant, ViolationKind, WakeMode, scenario};
 use std::process::ExitCode;
+
+mod search;
 
 #[derive(Parser)]
 #[command(
@@ -35,6 +39,64 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Search interleavings breadth-first for a shortest schedule to a violation.
+    Explore {
+        #[command(flatten)]
+        target: Target,
+        #[command(flatten)]
+        scale: ScaleArgs,
+        /// Look only for this violation kind (others are skipped).
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(ViolationKind::ALL.map(|k| k.name())))]
+        kind: Option<String>,
+        /// Stop after this many distinct states.
+        #[arg(long, default_value_t = explore::DEFAULT_MAX_STATES)]
+        max_states: u64,
+        /// Stop at this depth.
+        #[arg(long, default_value_t = explore::DEFAULT_MAX_DEPTH)]
+        max_depth: u32,
+        /// Base of the replay link printed with a counterexample.
+        #[arg(long, default_value = DEFAULT_BASE_URL)]
+        base_url: String,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Seeded random runs; each failing run prints its schedule. The seed determines the runs.
+    Random {
+        #[command(flatten)]
+        target: Target,
+        #[command(flatten)]
+        scale: ScaleArgs,
+        /// The seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// How many runs.
+        #[arg(long, default_value_t = 100)]
+        runs: u32,
+        /// PCT bug depth (priority change points + 1); 0 picks uniformly instead.
+        #[arg(long, default_value_t = 3)]
+        pct_depth: u8,
+        /// Base of the replay links.
+        #[arg(long, default_value = DEFAULT_BASE_URL)]
+        base_url: String,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Where `scripts/serve.sh` serves the visualizer.
+const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080/";
+
+/// A scaled freed-inode scenario: N memory-failure threads and N faults over P pages.
+#[derive(clap::Args)]
+struct ScaleArgs {
+    /// Memory-failure threads (and as many faults) in a scaled freed-inode scenario.
+    #[arg(long)]
+    threads: Option<u8>,
+    /// Pages of the file in a scaled freed-inode scenario.
+    #[arg(long)]
+    pages: Option<u8>,
 }
 
 /// Which scenario under which code.
@@ -63,9 +125,43 @@ impl Target {
         }
     }
     fn session(&self) -> Session {
-        let s = scenario(&self.scenario).unwrap_or(&SCENARIOS[0]);
-        Session::new(s.model(self.options()))
+        Session::new(self.model())
     }
+    fn model(&self) -> Model {
+        let s = scenario(&self.scenario).unwrap_or(&SCENARIOS[0]);
+        s.model(self.options())
+    }
+    /// The model, scaled when --threads/--pages are given (freed-inode only).
+    fn scaled_model(&self, scale: &ScaleArgs) -> Result<Model, String> {
+        if scale.threads.is_none() && scale.pages.is_none() {
+            return Ok(self.model());
+        }
+        if self.scenario != "freed-inode" {
+            return Err(format!(
+                "--threads/--pages scale the freed-inode scenario only, not \"{}\"",
+                self.scenario
+            ));
+        }
+        let scale = Scale {
+            threads: scale.threads.unwrap_or(1),
+            pages: scale.pages.unwrap_or(1),
+        };
+        daxlab_core::scenario::scaled(scale, self.options())
+    }
+}
+
+/// The visualizer URL that replays `schedule`.
+pub(crate) fn replay_url(base: &str, model: &Model, schedule: &str) -> String {
+    let mut url = format!(
+        "{base}?scenario={}&variant={}&schedule={}",
+        model.scenario(),
+        model.variant().name(),
+        schedule.replace('*', "%2A").replace(',', "%2C")
+    );
+    if model.truncate_wake() != model.variant().default_truncate_wake() {
+        url.push_str(&format!("&truncate={}", model.truncate_wake().name()));
+    }
+    url
 }
 
 fn main() -> ExitCode {
@@ -77,7 +173,43 @@ fn main() -> ExitCode {
             schedule,
             json,
         } => run(&target, &schedule, json),
+        Command::Explore {
+            target,
+            scale,
+            kind,
+            max_states,
+            max_depth,
+            base_url,
+            json,
+        } => {
+            let config = explore::Config {
+                max_states,
+                max_depth,
+                target: kind.and_then(|k| k.parse().ok()),
+            };
+            match target.scaled_model(&scale) {
+                Ok(model) => search::explore_cmd(&model, config, &base_url, json),
+                Err(e) => usage_error(&e),
+            }
+        }
+        Command::Random {
+            target,
+            scale,
+            seed,
+            runs,
+            pct_depth,
+            base_url,
+            json,
+        } => match target.scaled_model(&scale) {
+            Ok(model) => search::random_cmd(&model, seed, runs, pct_depth, &base_url, json),
+            Err(e) => usage_error(&e),
+        },
     }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("daxlab: {message}");
+    ExitCode::from(2)
 }
 
 fn list(json: bool) -> ExitCode {

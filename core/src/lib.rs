@@ -12,10 +12,12 @@
 
 extern crate alloc;
 
+pub mod explore;
 pub mod ids;
 pub mod listing;
 mod machine;
 pub mod model;
+pub mod random;
 pub mod report;
 pub mod scenario;
 pub mod schedule;

@@ -1,0 +1,172 @@
+//! `daxlab explore` and `daxlab random`: searches for violations, printed as reports with a
+//! schedule to replay and a link that opens it in the visualizer.
+
+use crate::replay_url;
+use daxlab_core::explore::{self, Exploration};
+use daxlab_core::random::{RandomRunner, Strategy};
+use daxlab_core::report::ViolationReport;
+use daxlab_core::{Model, schedule};
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Run the explorer and print its report.
+pub fn explore_cmd(model: &Model, config: explore::Config, base_url: &str, json: bool) -> ExitCode {
+    let start = Instant::now();
+    let r = explore::explore(model, config);
+    let millis = start.elapsed().as_secs_f64() * 1000.0;
+    if json {
+        println!("{}", explore_json(model, &config, &r, millis, base_url));
+        return ExitCode::SUCCESS;
+    }
+    let rate = r.states as f64 / (millis / 1000.0).max(1e-9);
+    println!(
+        "scenario {} under {} (truncate wakes {}), {} threads",
+        model.scenario(),
+        model.variant(),
+        model.truncate_wake().name(),
+        model.threads().len()
+    );
+    println!(
+        "{}: {} distinct states, {} transitions, depth {}, {:.1} ms, {:.0} states/s, {:.1} bytes/state",
+        if r.complete { "complete" } else { "incomplete" },
+        r.states,
+        r.transitions,
+        r.depth,
+        millis,
+        rate,
+        r.bytes_per_state()
+    );
+    if let Some(b) = r.bound {
+        println!("{}", b.explain(&config));
+    }
+    if r.other_violations > 0 {
+        println!(
+            "{} transitions ended in other violation kinds (skipped)",
+            r.other_violations
+        );
+    }
+    match &r.found {
+        Some(f) => {
+            let v = ViolationReport::new(&f.violation, model);
+            let text = schedule::format(&f.schedule, model);
+            println!(
+                "\nVIOLATION {} by {} at {}: {}",
+                v.kind, v.thread, v.function, v.line
+            );
+            println!("{}", v.message);
+            println!("schedule ({} steps): {text}", f.schedule.len());
+            println!(
+                "replay:   daxlab run --scenario {} --variant {} --truncate-wake {} --schedule '{text}'",
+                model.scenario(),
+                model.variant(),
+                model.truncate_wake().name()
+            );
+            println!("open:     {}", replay_url(base_url, model, &text));
+        }
+        None if r.complete => println!("no violation in the whole bounded state space"),
+        None => println!("no violation found before the bound"),
+    }
+    ExitCode::SUCCESS
+}
+
+/// The `--json` object of `daxlab explore`.
+fn explore_json(
+    model: &Model,
+    config: &explore::Config,
+    r: &Exploration,
+    millis: f64,
+    base_url: &str,
+) -> serde_json::Value {
+    let violation = r.found.as_ref().map(|f| {
+        let v = ViolationReport::new(&f.violation, model);
+        let text = schedule::format(&f.schedule, model);
+        serde_json::json!({
+            "kind": v.kind,
+            "thread": v.thread,
+            "function": v.function,
+            "line": v.line,
+            "message": v.message,
+            "schedule": text,
+            "steps": f.schedule.len(),
+            "url": replay_url(base_url, model, &text),
+        })
+    });
+    serde_json::json!({
+        "scenario": model.scenario(),
+        "variant": model.variant().name(),
+        "truncate_wake": model.truncate_wake().name(),
+        "threads": model.threads().len(),
+        "target": config.target.map(|k| k.name()),
+        "complete": r.complete,
+        "bound": r.bound,
+        "states": r.states,
+        "transitions": r.transitions,
+        "depth": r.depth,
+        "millis": (millis * 1000.0).round() / 1000.0,
+        "states_per_second": (r.states as f64 / (millis / 1000.0).max(1e-9)).round(),
+        "bytes_per_state": (r.bytes_per_state() * 10.0).round() / 10.0,
+        "other_violations": r.other_violations,
+        "violation": violation,
+    })
+}
+
+/// Seeded random runs; print each failing run's schedule and link.
+pub fn random_cmd(
+    model: &Model,
+    seed: u64,
+    runs: u32,
+    pct_depth: u8,
+    base_url: &str,
+    json: bool,
+) -> ExitCode {
+    let strategy = if pct_depth == 0 {
+        Strategy::Uniform
+    } else {
+        Strategy::Pct { depth: pct_depth }
+    };
+    let strategy_name = if pct_depth == 0 {
+        "uniform".to_string()
+    } else {
+        format!("pct-{pct_depth}")
+    };
+    let mut runner = RandomRunner::new(seed, strategy);
+    let mut failing = Vec::new();
+    for i in 0..runs {
+        let run = runner.run(model);
+        if let Some(v) = run.violation {
+            let text = schedule::format(&run.schedule, model);
+            failing.push((i + 1, ViolationReport::new(&v, model), text));
+        }
+    }
+    if json {
+        let v = serde_json::json!({
+            "scenario": model.scenario(),
+            "variant": model.variant().name(),
+            "seed": seed,
+            "runs": runs,
+            "strategy": strategy_name,
+            "failing": failing.iter().map(|(i, v, s)| serde_json::json!({
+                "run": i, "kind": v.kind, "thread": v.thread, "line": v.line, "schedule": s,
+                "url": replay_url(base_url, model, s),
+            })).collect::<Vec<_>>(),
+        });
+        println!("{v}");
+        return ExitCode::SUCCESS;
+    }
+    println!(
+        "{runs} runs of {} under {} with seed {seed} ({strategy_name}): {} failing",
+        model.scenario(),
+        model.variant(),
+        failing.len()
+    );
+    for (i, v, s) in &failing {
+        println!(
+            "run {i}: {} by {} at {}\n  schedule: {s}\n  open:     {}",
+            v.kind,
+            v.thread,
+            v.line,
+            replay_url(base_url, model, s)
+        );
+    }
+    ExitCode::SUCCESS
+}
