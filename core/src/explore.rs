@@ -114,12 +114,13 @@ pub struct Explorer {
     model: Model,
     config: Config,
     hasher: foldhash::fast::FixedState,
+    encoding: crate::world::Encoding,
     visited: HashTable<u64>,
     // Invariant: parent.len() == via.len() == states; node 0 is the initial world.
     parent: Vec<u32>,
     via: Vec<u8>,
-    level: Vec<(World, u32)>,
-    next: Vec<(World, u32)>,
+    level: Vec<(World, u32, u16)>,
+    next: Vec<(World, u32, u16)>,
     pos: usize,
     depth: u32,
     transitions: u64,
@@ -134,17 +135,19 @@ impl Explorer {
     pub fn new(model: Model, config: Config) -> Explorer {
         let hasher = foldhash::fast::FixedState::with_seed(0x5eed_da71);
         let initial = model.initial();
-        let fp = hasher.hash_one(&initial);
+        let fp = hasher.hash_one(initial.encode().bytes());
+        let mask = model.runnable_mask(&initial);
         let mut visited = HashTable::new();
         visited.insert_unique(fp, fp, |&x| x);
         Explorer {
             model,
             config,
             hasher,
+            encoding: crate::world::Encoding::new(),
             visited,
             parent: alloc::vec![u32::MAX],
             via: alloc::vec![0],
-            level: alloc::vec![(initial, 0)],
+            level: alloc::vec![(initial, 0, mask)],
             next: Vec::new(),
             pos: 0,
             depth: 0,
@@ -193,15 +196,16 @@ impl Explorer {
                 self.result = Some(self.report(true, None, None));
                 return;
             }
-            self.level = core::mem::take(&mut self.next);
-            self.next = Vec::with_capacity(self.level.len());
+            // Swap rather than reallocate: the old level's memory is already paged in.
+            core::mem::swap(&mut self.level, &mut self.next);
+            self.next.clear();
             self.pos = 0;
             self.depth += 1;
             self.peak_frontier = self.peak_frontier.max(self.level.len());
         }
-        let (world, node) = self.level[self.pos].clone();
+        let pos = self.pos;
         self.pos += 1;
-        let mut mask = self.model.runnable_mask(&world);
+        let (node, mut mask) = (self.level[pos].1, self.level[pos].2);
         if mask == 0 {
             self.completed_runs += 1;
             return;
@@ -213,12 +217,21 @@ impl Explorer {
         while mask != 0 {
             let t = mask.trailing_zeros() as u8;
             mask &= mask - 1;
-            let mut w = world.clone();
             self.transitions += 1;
-            let Ok(event) = self.model.step_quiet(&mut w, Tid(t)) else {
+            // Step a copy in its place at the end of the next level; it is popped again when
+            // it is not new. This saves moving a whole world per successor.
+            let id = self.parent.len() as u32;
+            self.next.push((self.level[pos].0.clone(), id, 0));
+            let next = self.next.last_mut().expect("just pushed");
+            let Ok(event) = self.model.step_quiet(&mut next.0, Tid(t)) else {
+                self.next.pop();
                 continue;
             };
+            next.2 = event.runnable;
+            next.0.encode_into(&mut self.encoding);
+            let fp = self.hasher.hash_one(self.encoding.bytes());
             if let Some(v) = event.violation {
+                self.next.pop();
                 if self.config.target.is_none_or(|k| k == v.kind) {
                     let mut schedule = self.path(node);
                     schedule.push(Tid(t));
@@ -235,19 +248,18 @@ impl Explorer {
                 self.other_violations += 1;
                 continue;
             }
-            let fp = self.hasher.hash_one(&w);
             if self.visited.find(fp, |&x| x == fp).is_some() {
+                self.next.pop();
                 continue;
             }
             if self.parent.len() as u64 >= self.config.max_states {
+                self.next.pop();
                 self.result = Some(self.report(false, Some(Bound::MaxStates), None));
                 return;
             }
             self.visited.insert_unique(fp, fp, |&x| x);
-            let id = self.parent.len() as u32;
             self.parent.push(node);
             self.via.push(t);
-            self.next.push((w, id));
         }
     }
 
@@ -263,7 +275,7 @@ impl Explorer {
     }
 
     fn report(&self, complete: bool, bound: Option<Bound>, found: Option<Found>) -> Exploration {
-        let world = core::mem::size_of::<(World, u32)>();
+        let world = core::mem::size_of::<(World, u32, u16)>();
         Exploration {
             complete: complete && found.is_none(),
             bound,
@@ -285,4 +297,43 @@ impl Explorer {
 /// Search `model` to the end under `config`.
 pub fn explore(model: &Model, config: Config) -> Exploration {
     Explorer::new(model.clone(), config).finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Options, SCENARIOS, Variant};
+    use std::collections::HashSet;
+
+    /// A plain BFS keeping whole worlds: the fingerprinted search must count the same states,
+    /// so the compact encoding neither merges different worlds nor splits equal ones.
+    #[test]
+    fn fingerprints_count_the_same_states_as_whole_worlds() {
+        for s in SCENARIOS {
+            let model = s.model(Options::new(Variant::Fixed));
+            let mut seen: HashSet<World> = HashSet::new();
+            let mut encodings: HashSet<Vec<u8>> = HashSet::new();
+            let mut level = vec![model.initial()];
+            seen.insert(level[0].clone());
+            encodings.insert(level[0].encode().bytes().to_vec());
+            while !level.is_empty() {
+                let mut next = Vec::new();
+                for w in &level {
+                    for t in model.runnable(w) {
+                        let mut n = w.clone();
+                        let e = model.step_quiet(&mut n, t).unwrap();
+                        assert_eq!(e.runnable, model.runnable_mask(&n));
+                        if e.violation.is_none() && seen.insert(n.clone()) {
+                            encodings.insert(n.encode().bytes().to_vec());
+                            next.push(n);
+                        }
+                    }
+                }
+                level = next;
+            }
+            assert_eq!(seen.len(), encodings.len(), "{}", s.name);
+            let r = explore(&model, Config::default());
+            assert_eq!(r.states as usize, seen.len(), "{}", s.name);
+        }
+    }
 }

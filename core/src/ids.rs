@@ -3,17 +3,17 @@
 use core::fmt;
 
 /// A simulated task (kernel thread), by its position in the scenario's thread list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Tid(pub u8);
 
 /// A page frame number inside the simulated pmem device; also the index of its `struct page`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Pfn(pub u8);
 
 /// The address of one piece of inode memory (a slab object holding a `struct inode` and the
 /// `address_space` embedded in it). A pointer such as `page->mapping` holds an `Addr`; the inode
 /// living at that address can change when the memory is freed or recycled.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Addr(pub u8);
 
 impl Addr {

@@ -13,7 +13,7 @@ use crate::violation::{Violation, ViolationKind};
 use crate::world::{Caller, Entry, Life, ThreadResult, WaitKey, Waiter, World, entry_flags};
 use alloc::format;
 use alloc::string::String;
-use arrayvec::ArrayVec;
+use tinyvec::ArrayVec;
 
 type R = Result<(), Violation>;
 
@@ -40,8 +40,8 @@ pub(crate) fn execute<N: Narrate>(
 
 /// After a step: if no thread can run but some have not finished, the run is stuck. Names the
 /// stuck thread: a spinner means a deadlock, a sleeper that nobody can wake a lost wake-up.
-pub(crate) fn check_stuck(m: &Model, w: &World) -> Option<Violation> {
-    if m.runnable_mask(w) != 0 || m.finished(w) {
+pub(crate) fn check_stuck(m: &Model, w: &World, runnable: u16) -> Option<Violation> {
+    if runnable != 0 || m.finished(w) {
         return None;
     }
     let n = m.threads().len();
@@ -415,8 +415,8 @@ impl<'a, N: Narrate> Cx<'a, N> {
     /// `__wake_up(wq, TASK_NORMAL, nr_exclusive, &key)` with the keyed wake function.
     fn wake(&mut self, mapping: Addr, index: u16, entry: Entry, mode: WakeMode) {
         let (bucket, key) = self.m.waitqueue(mapping, index, entry.is_pmd());
-        let mut woken: ArrayVec<Tid, { crate::world::MAX_THREADS }> = ArrayVec::new();
-        let mut skipped: ArrayVec<(Tid, WaitKey), { crate::world::MAX_THREADS }> = ArrayVec::new();
+        let mut woken: ArrayVec<[Tid; crate::world::MAX_THREADS]> = ArrayVec::new();
+        let mut skipped: ArrayVec<[(Tid, WaitKey); crate::world::MAX_THREADS]> = ArrayVec::new();
         let mut i = 0;
         while i < self.w.waiters.len() {
             let wt = self.w.waiters[i];

@@ -204,6 +204,8 @@ pub struct Event {
     pub narration: String,
     /// The violation this step caused or revealed, which stops the run.
     pub violation: Option<Violation>,
+    /// Bit per thread that can run after the step (as [`Model::runnable_mask`]).
+    pub runnable: u16,
 }
 
 /// An attempt to step a thread that cannot run.
@@ -461,17 +463,21 @@ impl Model {
         }
         let line = self.current_line(w, tid);
         let mut violation = crate::machine::execute(self, w, tid, line, n);
+        let mut runnable = 0;
         if violation.is_none() {
-            violation = crate::machine::check_stuck(self, w);
+            runnable = self.runnable_mask(w);
+            violation = crate::machine::check_stuck(self, w, runnable);
         }
         if violation.is_some() {
             w.halted = true;
+            runnable = 0;
         }
         Ok(Event {
             tid,
             line,
             narration: n.take(),
             violation,
+            runnable,
         })
     }
 

@@ -12,7 +12,7 @@ use crate::world::{
 use alloc::string::{String, ToString};
 use alloc::vec;
 use alloc::vec::Vec;
-use arrayvec::ArrayVec;
+use tinyvec::ArrayVec;
 
 /// The default number of wait-table buckets, as a power of two (the kernel has 12 bits).
 pub const DEFAULT_BUCKET_BITS: u8 = 3;

@@ -3,7 +3,7 @@
 
 use crate::ids::{Addr, Pfn, Tid};
 use crate::listing::Line;
-use arrayvec::ArrayVec;
+use tinyvec::ArrayVec;
 
 /// Most threads a scenario may have.
 pub const MAX_THREADS: usize = 12;
@@ -28,7 +28,7 @@ pub struct Pgmap {
 }
 
 /// One `struct page` of the device.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Page {
     /// `page->mapping`: the address of the `address_space` (inside an inode) or NULL.
     pub mapping: Option<Addr>,
@@ -39,18 +39,20 @@ pub struct Page {
 }
 
 /// The kind of file an inode is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum InodeKind {
     /// A regular file on a filesystem mounted with `-o dax` (filesystem-dax).
+    #[default]
     Regular,
     /// A device-dax character device (`S_ISCHR(inode->i_mode)`).
     CharDevice,
 }
 
 /// Where a piece of inode memory is in its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Life {
     /// A live inode.
+    #[default]
     Live,
     /// The last reference is gone and `evict()` is running (`I_FREEING`).
     Freeing,
@@ -76,7 +78,7 @@ pub mod entry_flags {
 }
 
 /// One DAX entry in an inode's `i_pages`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Entry {
     /// The index of the slot (for a PMD entry, its first index).
     pub index: u16,
@@ -120,7 +122,7 @@ impl Entry {
 }
 
 /// A piece of inode memory and, while it is an inode, the inode with its `address_space`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct InodeMem {
     /// The inode number shown to students ("inode #1"). Changes when the memory is recycled.
     pub ino: u8,
@@ -137,7 +139,7 @@ pub struct InodeMem {
     /// The holder of the `i_pages` spinlock (`xa_lock`), if any.
     pub xa_lock: Option<Tid>,
     /// The `i_pages` radix tree: DAX entries, sorted by index.
-    pub entries: ArrayVec<Entry, MAX_ENTRIES>,
+    pub entries: ArrayVec<[Entry; MAX_ENTRIES]>,
 }
 
 impl InodeMem {
@@ -155,7 +157,7 @@ impl InodeMem {
 }
 
 /// The key a DAX waiter sleeps on: `(mapping, entry_start)`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct WaitKey {
     /// The mapping pointer.
     pub mapping: Addr,
@@ -164,7 +166,7 @@ pub struct WaitKey {
 }
 
 /// One task queued in a bucket of the global wait table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Waiter {
     /// The sleeping task.
     pub tid: Tid,
@@ -177,7 +179,7 @@ pub struct Waiter {
 }
 
 /// One callback queued with `call_rcu()`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct RcuCallback {
     /// The inode memory `i_callback` will free.
     pub addr: Addr,
@@ -203,7 +205,7 @@ pub struct Rcu {
     /// The grace period in progress.
     pub current: Option<GracePeriod>,
     /// Callbacks not yet invoked.
-    pub callbacks: ArrayVec<RcuCallback, MAX_INODES>,
+    pub callbacks: ArrayVec<[RcuCallback; MAX_INODES]>,
 }
 
 /// Which caller a shared subroutine returns to.
@@ -283,6 +285,13 @@ pub struct Thread {
     pub result: Option<ThreadResult>,
 }
 
+impl Default for Thread {
+    /// An empty slot (only used to fill unused capacity of the thread list).
+    fn default() -> Thread {
+        Thread::new(crate::listing::LINES[0].line)
+    }
+}
+
 impl Thread {
     pub(crate) fn new(pc: Line) -> Thread {
         Thread {
@@ -308,15 +317,15 @@ pub struct World {
     /// The pmem device's `dev_pagemap`.
     pub pgmap: Pgmap,
     /// The `struct page` array, indexed by pfn.
-    pub pages: ArrayVec<Page, MAX_PAGES>,
+    pub pages: ArrayVec<[Page; MAX_PAGES]>,
     /// Inode memory, indexed by [`Addr`].
-    pub inodes: ArrayVec<InodeMem, MAX_INODES>,
+    pub inodes: ArrayVec<[InodeMem; MAX_INODES]>,
     /// The global wait table's queued waiters, in queue order within each bucket.
-    pub waiters: ArrayVec<Waiter, MAX_THREADS>,
+    pub waiters: ArrayVec<[Waiter; MAX_THREADS]>,
     /// RCU.
     pub rcu: Rcu,
     /// The threads, indexed by [`Tid`].
-    pub threads: ArrayVec<Thread, MAX_THREADS>,
+    pub threads: ArrayVec<[Thread; MAX_THREADS]>,
     /// The next inode number to hand out.
     pub next_ino: u8,
     /// A violation has happened; nothing can run any more.
@@ -343,5 +352,167 @@ impl World {
     /// Whether `tid` is queued in the wait table.
     pub fn queued(&self, tid: Tid) -> Option<&Waiter> {
         self.waiters.iter().find(|w| w.tid == tid)
+    }
+}
+
+/// A compact, injective byte encoding of a [`World`], for fingerprints: only the used part of
+/// each list, one or two bytes a field. Hashing this buffer in one call is several times faster
+/// than the derived `Hash`, which feeds the hasher field by field.
+pub(crate) struct Encoding {
+    buf: [u8; ENCODING_MAX],
+    len: usize,
+}
+
+// Upper bound of `World::encode`'s output, counted field by field below: header and list
+// lengths, pages, inodes with their entries, waiters, RCU, threads.
+const ENCODING_MAX: usize = 10
+    + MAX_PAGES * 4
+    + MAX_INODES * (9 + MAX_ENTRIES * 5)
+    + MAX_THREADS * 6
+    + 5
+    + MAX_INODES * 2
+    + MAX_THREADS * 25;
+
+fn opt(v: Option<u8>) -> u8 {
+    // Option<small id>: 0 for None, id + 1 otherwise (ids stay below 255).
+    v.map_or(0, |x| x + 1)
+}
+
+fn entry_bytes(e: &Entry) -> [u8; 5] {
+    let [lo, hi] = e.index.to_le_bytes();
+    [lo, hi, e.pfn.0, e.flags, opt(e.locker.map(|t| t.0))]
+}
+
+impl Encoding {
+    /// An empty buffer.
+    pub(crate) fn new() -> Encoding {
+        Encoding {
+            buf: [0; ENCODING_MAX],
+            len: 0,
+        }
+    }
+    // One bounds check per item: each item is built as a fixed-size array first.
+    fn put<const K: usize>(&mut self, bytes: [u8; K]) {
+        self.buf[self.len..self.len + K].copy_from_slice(&bytes);
+        self.len += K;
+    }
+    /// The encoded bytes.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl World {
+    /// Encode the world for fingerprinting (see [`Encoding`]).
+    pub(crate) fn encode(&self) -> Encoding {
+        let mut e = Encoding::new();
+        self.encode_into(&mut e);
+        e
+    }
+
+    /// Encode into a reused buffer (the explorer keeps one, so nothing is zeroed or moved).
+    pub(crate) fn encode_into(&self, e: &mut Encoding) {
+        e.len = 0;
+        let p = &self.pgmap;
+        e.put([
+            p.pins,
+            p.killed as u8,
+            p.removed as u8,
+            self.next_ino,
+            self.halted as u8,
+            self.pages.len() as u8,
+            self.inodes.len() as u8,
+            self.waiters.len() as u8,
+            self.rcu.callbacks.len() as u8,
+            self.threads.len() as u8,
+        ]);
+        for p in &self.pages {
+            let [lo, hi] = p.index.to_le_bytes();
+            e.put([opt(p.mapping.map(|a| a.0)), lo, hi, p.hwpoison as u8]);
+        }
+        for i in &self.inodes {
+            let (life, gp) = match i.life {
+                Life::Live => (0, 0),
+                Life::Freeing => (1, 0),
+                Life::RcuPending => (2, 0),
+                Life::Freed { after_gp } => (3, after_gp),
+            };
+            e.put([
+                i.ino,
+                opt(i.previous_ino),
+                i.kind as u8,
+                i.dax as u8,
+                life,
+                gp,
+                i.users,
+                opt(i.xa_lock.map(|t| t.0)),
+                i.entries.len() as u8,
+            ]);
+            for x in &i.entries {
+                e.put(entry_bytes(x));
+            }
+        }
+        for w in &self.waiters {
+            let [lo, hi] = w.key.entry_start.to_le_bytes();
+            e.put([
+                w.tid.0,
+                w.bucket,
+                w.key.mapping.0,
+                lo,
+                hi,
+                w.exclusive as u8,
+            ]);
+        }
+        let [lo, hi] = self
+            .rcu
+            .current
+            .map_or(0, |gp| gp.waiting_for)
+            .to_le_bytes();
+        e.put([
+            self.rcu.completed,
+            self.rcu.current.is_some() as u8,
+            self.rcu.current.map_or(0, |gp| gp.number),
+            lo,
+            hi,
+        ]);
+        for c in &self.rcu.callbacks {
+            e.put([c.addr.0, c.gp]);
+        }
+        for t in &self.threads {
+            let l = &t.locals;
+            let [ilo, ihi] = l.index.to_le_bytes();
+            let [e0, e1, e2, e3, e4] = l.entry.as_ref().map_or([0; 5], entry_bytes);
+            let (wb, wm, ws) = l
+                .wait
+                .map_or((0, 0, 0), |(b, k)| (b + 1, k.mapping.0, k.entry_start));
+            let [slo, shi] = ws.to_le_bytes();
+            e.put([
+                t.pc as u8,
+                opt(l.mapping.map(|a| a.0)),
+                ilo,
+                ihi,
+                l.entry.is_some() as u8,
+                e0,
+                e1,
+                e2,
+                e3,
+                e4,
+                l.did_lock as u8,
+                wb,
+                wm,
+                slo,
+                shi,
+                l.iter,
+                l.pinned as u8,
+                l.gu_ret as u8,
+                l.un_ret as u8,
+                t.running as u8,
+                t.sleeping as u8,
+                t.rcu_nesting,
+                opt(t.spinlocks[0].map(|a| a.0)),
+                opt(t.spinlocks[1].map(|a| a.0)),
+                t.result.map_or(0, |r| r as u8 + 1),
+            ]);
+        }
     }
 }
