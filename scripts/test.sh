@@ -21,6 +21,7 @@ cargo clippy -p daxlab-web --target wasm32-unknown-unknown --all-targets -- -D w
 
 stage "native tests"
 cargo test --workspace --exclude daxlab-web 2>&1 | tee -a "$log"
+cargo test -p daxlab-web --lib 2>&1 | tee -a "$log"   # URL and state logic, natively
 
 stage "no_std: daxlab-core for x86_64-unknown-none"
 cargo build -p daxlab-core --target x86_64-unknown-none

@@ -63,7 +63,12 @@ impl Session {
     pub fn world(&self) -> &World {
         &self.worlds[self.cursor]
     }
-    /// Events up to the cursor.
+    /// The world after `step` steps of the history (clamped to its end), cursor or not.
+    pub fn world_at(&self, step: usize) -> &World {
+        &self.worlds[step.min(self.events.len())]
+    }
+
+    /// The events up to the cursor (the steps the view shows as done).
     pub fn events(&self) -> &[Event] {
         &self.events[..self.cursor]
     }

@@ -1,15 +1,23 @@
 //! daxlab-web: a Yew app that draws daxlab-core's world and forwards the student's choices.
-//! It holds no kernel logic: everything it shows is read from a `daxlab_core::Session`.
+//! It holds no kernel logic: everything it shows is read from a `daxlab_core::Session` through
+//! [`state::AppState`]; this file only wires browser events, timers and the URL to it.
 
+use gloo::events::EventListener;
+use gloo::timers::callback::{Interval, Timeout};
+use state::{Action, AppState};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+pub mod bench;
 mod panic;
+pub mod params;
+pub mod state;
+mod view;
 
 /// Install the panic hook and mount the app on `#app` (or the body).
 pub fn start() {
     panic::install();
-    let root = gloo::utils::document().get_element_by_id("app");
-    match root {
+    match gloo::utils::document().get_element_by_id("app") {
         Some(root) => {
             yew::Renderer::<App>::with_root(root).render();
         }
@@ -19,15 +27,249 @@ pub fn start() {
     }
 }
 
-/// The application.
-#[component]
-pub fn App() -> Html {
-    html! {
-        <main>
-            <h1>{ "daxlab" }</h1>
-            <ul>
-                { for daxlab_core::SCENARIOS.iter().map(|s| html! { <li key={s.name}>{ s.name }{ " — " }{ s.title }</li> }) }
-            </ul>
-        </main>
+/// Properties of the app: tests pass a query; the page reads its own URL.
+#[derive(Properties, PartialEq, Default)]
+pub struct AppProps {
+    /// The query string to start from instead of the page's URL (for tests).
+    #[prop_or_default]
+    pub query: Option<AttrValue>,
+}
+
+/// Messages of the component.
+pub enum Msg {
+    /// A student action.
+    Act(Action),
+    /// Copy the share link.
+    Share,
+    /// A key was pressed somewhere on the page.
+    Key(KeyboardEvent),
+}
+
+/// The application component.
+pub struct App {
+    st: AppState,
+    play: Option<(Interval, f64)>,
+    search: Option<Timeout>,
+    _keys: Option<EventListener>,
+    reads_url: bool,
+    // The address bar is updated at most every URL_EVERY_MS while stepping fast: browsers
+    // throttle history.replaceState, and a teacher only needs the settled view in the URL.
+    url_pending: std::rc::Rc<std::cell::RefCell<Option<String>>>,
+    url_timer: Option<Timeout>,
+}
+
+const URL_EVERY_MS: u32 = 150;
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+fn page_url_without_query() -> String {
+    let loc = gloo::utils::window().location();
+    format!(
+        "{}{}",
+        loc.origin().unwrap_or_default(),
+        loc.pathname().unwrap_or_default()
+    )
+}
+
+/// The action a key stands for, if any (see `view::SHORTCUTS`).
+fn key_action(key: &str) -> Option<Msg> {
+    let act = |a| Some(Msg::Act(a));
+    match key {
+        "ArrowLeft" => act(Action::Back),
+        "ArrowRight" => act(Action::Forward),
+        "Home" => act(Action::Home),
+        "End" => act(Action::End),
+        " " | "Spacebar" => act(Action::TogglePlay),
+        "+" | "=" => act(Action::Faster),
+        "-" | "_" => act(Action::Slower),
+        "r" => act(Action::Reset),
+        "n" => act(Action::NextSeed),
+        "f" => act(Action::FindBug),
+        "s" => Some(Msg::Share),
+        "?" => act(Action::ToggleHelp),
+        "Escape" => act(Action::Escape),
+        k if k.len() == 1 && ('1'..='9').contains(&k.chars().next().unwrap_or('0')) => {
+            let n = k.parse::<usize>().unwrap_or(1);
+            act(Action::StepColumn(n - 1))
+        }
+        _ => None,
+    }
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = AppProps;
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let (query, reads_url) = match &ctx.props().query {
+            Some(q) => (q.to_string(), false),
+            None => (
+                gloo::utils::window()
+                    .location()
+                    .search()
+                    .unwrap_or_default(),
+                true,
+            ),
+        };
+        let link = ctx.link().clone();
+        let keys = EventListener::new(&gloo::utils::document(), "keydown", move |e| {
+            if let Some(e) = e.dyn_ref::<KeyboardEvent>() {
+                link.send_message(Msg::Key(e.clone()));
+            }
+        });
+        App {
+            st: AppState::from_query(&query),
+            play: None,
+            search: None,
+            _keys: Some(keys),
+            reads_url,
+            url_pending: Default::default(),
+            url_timer: None,
+        }
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::Act(a) => self.st.apply(a),
+            Msg::Share => {
+                let url = format!("{}{}", page_url_without_query(), self.st.query());
+                let clipboard = gloo::utils::window().navigator().clipboard();
+                let _ = clipboard.write_text(&url);
+                self.st.notice = Some(format!("Link to this view copied: {url}"));
+            }
+            Msg::Key(e) => {
+                if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                    return false;
+                }
+                let typing = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .is_some_and(|el| {
+                        matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+                    });
+                let key = e.key();
+                if typing && key != "Escape" {
+                    return false;
+                }
+                let Some(msg) = key_action(&key) else {
+                    return false;
+                };
+                e.prevent_default();
+                return Component::update(self, ctx, msg);
+            }
+        }
+        self.sync_timers(ctx);
+        self.sync_url(false);
+        true
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link().clone();
+        let send = Callback::from(move |a: Action| link.send_message(Msg::Act(a)));
+        let share = ctx.link().callback(|_| Msg::Share);
+        let url = if self.reads_url {
+            format!("{}{}", page_url_without_query(), self.st.query())
+        } else {
+            self.st.query()
+        };
+        view::page(&self.st, &send, &share, &url)
+    }
+
+    fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
+        scroll_current_lines_into_view();
+        if first_render {
+            self.sync_timers(ctx);
+            self.sync_url(true);
+        }
+    }
+}
+
+fn write_url(pending: &std::cell::RefCell<Option<String>>) {
+    let Some(query) = pending.borrow_mut().take() else {
+        return;
+    };
+    let window = gloo::utils::window();
+    if window.location().search().unwrap_or_default() == query {
+        return;
+    }
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&query));
+    }
+}
+
+/// Keep each thread's current line visible inside its (scrolling) listing, without moving the
+/// page itself.
+fn scroll_current_lines_into_view() {
+    let Ok(lists) = gloo::utils::document().query_selector_all(".listing") else {
+        return;
+    };
+    for i in 0..lists.length() {
+        let Some(list) = lists
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
+            continue;
+        };
+        let Ok(Some(current)) = list.query_selector(".current") else {
+            continue;
+        };
+        let Ok(current) = current.dyn_into::<web_sys::HtmlElement>() else {
+            continue;
+        };
+        let top = current.offset_top(); // .listing is position: relative
+        let (view_top, height) = (list.scroll_top(), list.client_height());
+        if top < view_top || top + current.offset_height() > view_top + height {
+            list.set_scroll_top((top - height / 3).max(0));
+        }
+    }
+}
+
+impl App {
+    /// Start, retime or stop the play interval and the explorer's slices to match the state.
+    fn sync_timers(&mut self, ctx: &Context<Self>) {
+        if self.st.playing {
+            let speed = self.st.speed;
+            if self.play.as_ref().is_none_or(|(_, s)| *s != speed) {
+                let link = ctx.link().clone();
+                let every = (1000.0 / speed).round() as u32;
+                let interval = Interval::new(every, move || {
+                    link.send_message(Msg::Act(Action::Tick));
+                });
+                self.play = Some((interval, speed));
+            }
+        } else {
+            self.play = None;
+        }
+        if self.st.searching() {
+            let link = ctx.link().clone();
+            self.search = Some(Timeout::new(0, move || {
+                link.send_message(Msg::Act(Action::SearchTick { now_ms: now_ms() }));
+            }));
+        } else {
+            self.search = None;
+        }
+    }
+
+    /// Reflect the view in the address bar (replace, never push, so Back leaves the page). The
+    /// write is deferred and coalesced unless `now`.
+    fn sync_url(&mut self, now: bool) {
+        if !self.reads_url {
+            return;
+        }
+        // A write is scheduled exactly when a query is pending (write_url takes it).
+        let scheduled = self.url_pending.borrow().is_some();
+        *self.url_pending.borrow_mut() = Some(self.st.query());
+        if now {
+            write_url(&self.url_pending);
+            return;
+        }
+        if !scheduled {
+            let pending = self.url_pending.clone();
+            self.url_timer = Some(Timeout::new(URL_EVERY_MS, move || write_url(&pending)));
+        }
     }
 }

@@ -3,9 +3,10 @@
 
 use wasm_bindgen::JsCast;
 
-/// Install the hook. Safe to call more than once.
+/// Install the hook through Yew, which would otherwise replace it with its console-only hook
+/// when the app is rendered. Safe to call more than once.
 pub fn install() {
-    std::panic::set_hook(Box::new(|info| {
+    yew::set_custom_panic_hook(Box::new(|info| {
         let message = info.to_string();
         gloo::console::error!(format!("daxlab panicked: {message}"));
         show(&message);

@@ -1,15 +1,96 @@
-//! Component tests in headless Chromium.
+//! Component tests in headless Chromium: the real App rendered into the test page, driven by
+//! its query and by clicks.
 #![cfg(target_arch = "wasm32")]
 
+use daxlab_web::{App, AppProps};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[wasm_bindgen_test]
-async fn the_app_renders_every_scenario() {
+async fn render(query: &str) -> Element {
     let document = gloo::utils::document();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<daxlab_web::App>::with_root(root.clone()).render();
-    yew::platform::time::sleep(std::time::Duration::from_millis(50)).await;
-    assert_eq!(root.query_selector_all("li").unwrap().length(), 8);
+    yew::Renderer::<App>::with_root_and_props(
+        root.clone(),
+        AppProps {
+            query: Some(query.to_string().into()),
+        },
+    )
+    .render();
+    settle().await;
+    root
+}
+
+async fn settle() {
+    yew::platform::time::sleep(std::time::Duration::from_millis(30)).await;
+}
+
+fn text(root: &Element, selector: &str) -> String {
+    root.query_selector(selector)
+        .unwrap()
+        .map(|e| e.text_content().unwrap_or_default())
+        .unwrap_or_default()
+}
+
+fn click(root: &Element, selector: &str) {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .click();
+}
+
+#[wasm_bindgen_test]
+async fn every_scenario_draws_one_column_per_thread() {
+    for s in daxlab_core::SCENARIOS {
+        let root = render(&format!("?scenario={}", s.name)).await;
+        let model = s.model(daxlab_core::Options::new(daxlab_core::Variant::Fixed));
+        assert_eq!(
+            root.query_selector_all(".thread").unwrap().length() as usize,
+            model.threads().len(),
+            "{}",
+            s.name
+        );
+        assert!(root.query_selector(".listing .current").unwrap().is_some());
+        root.remove();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_replayed_counterexample_shows_the_violation_and_back_hides_it() {
+    let root = render("?scenario=null-mapping&variant=seed&schedule=trunc*6,mf*4").await;
+    let panel = text(&root, "#violation");
+    assert!(panel.contains("null-deref"), "{panel}");
+    assert!(panel.contains("mf"), "{panel}");
+    click(&root, "#back");
+    settle().await;
+    assert!(root.query_selector("#violation").unwrap().is_none());
+    assert_eq!(text(&root, "#step-count"), "step 9 / 10");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_step_button_runs_the_thread_and_narrates() {
+    let root = render("?scenario=null-mapping&variant=fixed&schedule=").await;
+    assert_eq!(text(&root, "#step-count"), "step 0 / 0");
+    click(&root, ".thread[data-thread=\"mf\"] .step");
+    settle().await;
+    assert_eq!(text(&root, "#step-count"), "step 1 / 1");
+    assert!(text(&root, "#narration").contains("mf"));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn bad_parameters_are_named_and_the_page_still_works() {
+    let root = render("?scenario=nope&speed=fast&x=<b>y</b>").await;
+    let errors = text(&root, ".errors");
+    assert!(errors.contains("scenario=\"nope\""), "{errors}");
+    assert!(errors.contains("speed=\"fast\""), "{errors}");
+    assert!(errors.contains("<b>y</b>"), "shown as text: {errors}");
+    assert!(root.query_selector(".errors b").unwrap().is_none());
+    assert!(root.query_selector_all(".thread").unwrap().length() > 0);
+    root.remove();
 }

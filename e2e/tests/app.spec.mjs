@@ -1,0 +1,201 @@
+// End-to-end tests of the release build in headless Chromium. Screenshots of the main views
+// go to test-results/screens/ (look at them after a change to the layout).
+import { test, expect } from '@playwright/test';
+
+const SCENARIOS = ['self-deadlock', 'null-mapping', 'freed-inode', 'lost-wakeup',
+  'truncate-wakeup', 'inode-reuse', 'device-dax', 'hash-collision'];
+const shot = (page, name) => page.screenshot({ path: `../test-results/screens/${name}.png`, fullPage: true });
+
+function watchErrors(page) {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  return errors;
+}
+
+test('each built-in scenario loads by URL without a message', async ({ page }) => {
+  const errors = watchErrors(page);
+  for (const s of SCENARIOS) {
+    await page.goto(`/?scenario=${s}`);
+    await expect(page.locator('.thread').first()).toBeVisible();
+    await expect(page.locator('#scenario')).toHaveValue(s);
+    await expect(page.locator('.errors')).toHaveCount(0);
+    await expect(page.locator('.listing .current').first()).toBeVisible();
+  }
+  await page.goto('/?scenario=self-deadlock&step=14');
+  await shot(page, 'scenario-self-deadlock-step14');
+  expect(errors).toEqual([]);
+});
+
+const REPLAYS = [
+  ['self-deadlock', 'seed', 'fault*4,mf*14,fault*5,mf*9', /deadlock: mf at dax_lock_mapping_entry\(\)/, /spinlock|soft lockup|recursion/i],
+  ['null-mapping', 'seed', 'trunc*6,mf*4', /null-deref: mf at dax_lock_mapping_entry\(\)/, /NULL pointer/],
+  ['freed-inode', 'v4.19', 'fault*4,mf*14,fault*5,evict*10,rcu*3,mf*4', /use-after-free: mf/, /KASAN/],
+  ['lost-wakeup', 'exclusive-wait', 'fault*4,trunc*5,mf*14,fault2*5,fault*5,trunc*8,mf*7', /lost-wakeup: fault2/, /hung|blocked/i],
+  ['inode-reuse', 'no-recheck', 'mf*6,reuse*13,mf*4', /wrong-entry-locked: mf/, /./],
+];
+
+for (const [scenario, variant, schedule, title, report] of REPLAYS) {
+  test(`replaying the ${scenario} story under ${variant} shows the violation panel`, async ({ page }) => {
+    const errors = watchErrors(page);
+    await page.goto(`/?scenario=${scenario}&variant=${variant}&schedule=${encodeURIComponent(schedule)}`);
+    const panel = page.locator('#violation');
+    await expect(panel).toBeVisible();
+    await expect(panel.locator('h2')).toHaveText(title);
+    await expect(panel.locator('.report')).toHaveText(report);
+    await shot(page, `violation-${scenario}-${variant}`);
+    // The same story under fixed ends cleanly (the schedule may stop applying part-way).
+    await page.selectOption('#variant', 'fixed');
+    await expect(panel).toHaveCount(0);
+    expect(errors).toEqual([]);
+  });
+}
+
+test('stepping back restores the earlier state and the URL follows', async ({ page }) => {
+  await page.goto('/?scenario=null-mapping&variant=seed&schedule=trunc*6,mf*4');
+  await expect(page.locator('#violation')).toBeVisible();
+  await expect(page.locator('.page').first()).toContainText('mapping → NULL');
+  await page.click('#back');
+  await expect(page.locator('#violation')).toHaveCount(0);
+  await expect(page.locator('#step-count')).toHaveText('step 9 / 10');
+  await expect(page).toHaveURL(/step=9/);
+  await page.locator('#scrubber').fill('0');
+  await expect(page.locator('#step-count')).toHaveText('step 0 / 10');
+  await expect(page.locator('.page').first()).toContainText('mapping → inode #1');
+  await page.click('#forward');
+  await expect(page.locator('#step-count')).toHaveText('step 1 / 10');
+});
+
+const BAD = [
+  ['scenario=nope', /scenario="nope".*accepted: self-deadlock/],
+  ['variant=v9', /variant="v9".*accepted: seed, v4\.19, fixed/],
+  ['truncate=some', /truncate="some".*accepted: one, all/],
+  ['step=minus', /step="minus"/],
+  ['scenario=null-mapping&schedule=mf*2&step=99', /step=99 is beyond the schedule's 2 steps/],
+  ['seed=abc', /seed="abc"/],
+  ['speed=100', /speed="100".*0\.25 to 20/],
+  ['autoplay=maybe', /autoplay="maybe".*1 or 0/],
+  ['embed=maybe', /embed="maybe"/],
+  ['colour=red', /Unknown URL parameter "colour"/],
+  ['scenario=null-mapping&schedule=mf*2,zz', /"zz" is not a thread of this scenario/],
+  ['scenario=null-mapping&variant=fixed&schedule=trunc*50', /cannot run/],
+  ['scenario=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E', /scenario="<img src=x onerror=alert\(1\)>"/],
+];
+
+test('each bad URL shows its message and the rest of the page works', async ({ page }) => {
+  const errors = watchErrors(page);
+  for (const [query, message] of BAD) {
+    await page.goto(`/?${query}`);
+    await expect(page.locator('.errors')).toContainText(message);
+    await expect(page.locator('.errors img')).toHaveCount(0);
+    await expect(page.locator('.thread').first()).toBeVisible();
+    await page.locator('.thread .step:not([disabled])').first().click();
+    await expect(page.locator('#narration')).toContainText('Step');
+  }
+  await page.goto('/?scenario=nope&variant=v9&colour=red');
+  await shot(page, 'bad-url');
+  expect(errors).toEqual([]);
+});
+
+test('keyboard shortcuts drive every control', async ({ page }) => {
+  await page.goto('/?scenario=null-mapping&variant=seed&schedule=');
+  await page.locator('body').click();
+  await page.keyboard.press('3'); // third column: trunc
+  await expect(page.locator('#step-count')).toHaveText('step 1 / 1');
+  await expect(page.locator('#narration')).toContainText('trunc');
+  await page.keyboard.press('1');
+  await expect(page.locator('#step-count')).toHaveText('step 2 / 2');
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.locator('#step-count')).toHaveText('step 1 / 2');
+  await page.keyboard.press('End');
+  await expect(page.locator('#step-count')).toHaveText('step 2 / 2');
+  await page.keyboard.press('Home');
+  await expect(page.locator('#step-count')).toHaveText('step 0 / 2');
+  await page.keyboard.press('?');
+  await expect(page.getByRole('dialog')).toContainText('Keyboard shortcuts');
+  await shot(page, 'help');
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await page.keyboard.press('r');
+  await expect(page.locator('#step-count')).toHaveText('step 0 / 0');
+  await page.keyboard.press('f');
+  await expect(page.locator('#violation')).toBeVisible();
+  await expect(page.locator('.notice')).toContainText('Found null-deref');
+  await page.keyboard.press('Home');
+  await page.keyboard.press(' ');
+  await expect(page.locator('#play')).toHaveText(/Pause/);
+  await page.keyboard.press('+');
+  await expect(page.locator('#speed')).toHaveValue('4');
+  await page.keyboard.press(' ');
+  await expect(page.locator('#play')).toHaveText(/Play/);
+  await page.keyboard.press('n');
+  await expect(page.locator('.notice')).toContainText('Random run with seed 2');
+});
+
+test('find a bug proves fixed clean and loads a counterexample under seed', async ({ page }) => {
+  await page.goto('/?scenario=lost-wakeup&variant=fixed');
+  await page.click('#find');
+  await expect(page.locator('.notice')).toContainText(/No violation: all \d+ reachable states/, { timeout: 30_000 });
+  await page.selectOption('#variant', 'exclusive-wait');
+  await page.click('#find');
+  await expect(page.locator('#violation')).toBeVisible({ timeout: 30_000 });
+  await shot(page, 'find-a-bug-exclusive-wait');
+});
+
+test('the share link reproduces the exact view', async ({ page, context }) => {
+  await page.goto('/?scenario=freed-inode&variant=v4.19&schedule=fault*4,mf*14,fault*5,evict*10,rcu*3,mf*4&step=30');
+  await page.click('#share');
+  await expect(page.locator('.notice')).toContainText('Link to this view copied');
+  const url = await page.locator('#share-url').inputValue();
+  expect(url).toContain('step=30');
+  const other = await context.newPage();
+  await other.goto(url);
+  await expect(other.locator('#step-count')).toHaveText('step 30 / 40');
+  await expect(other.locator('#variant')).toHaveValue('v4.19');
+});
+
+test('the seeded random run is reproducible', async ({ page }) => {
+  await page.goto('/?scenario=lost-wakeup&variant=exclusive-wait&seed=5');
+  const first = await page.locator('#schedule-box').inputValue();
+  expect(first.length).toBeGreaterThan(0);
+  await page.goto('/?scenario=lost-wakeup&variant=exclusive-wait&seed=5');
+  await expect(page.locator('#schedule-box')).toHaveValue(first);
+});
+
+test('embed mode fits an 800x500 iframe without scrollbars', async ({ page, baseURL }) => {
+  for (const s of ['self-deadlock', 'lost-wakeup', 'hash-collision']) {
+    await page.setContent(`<!doctype html><html><body style="margin:0">
+      <p>Course notes</p>
+      <iframe id="f" src="${baseURL}?scenario=${s}&step=10&embed=1" width="800" height="500" style="border:1px solid #999"></iframe>
+      </body></html>`);
+    const frame = page.frameLocator('#f');
+    await expect(frame.locator('.thread').first()).toBeVisible();
+    await expect(frame.locator('h1')).toHaveCount(0);
+    await expect(frame.locator('.full-view')).toBeVisible();
+    const f = page.frame({ url: /embed=1/ });
+    const sizes = await f.evaluate(() => {
+      const e = document.scrollingElement;
+      return { sh: e.scrollHeight, ch: e.clientHeight, sw: e.scrollWidth, cw: e.clientWidth };
+    });
+    expect(sizes.sh).toBeLessThanOrEqual(sizes.ch);
+    expect(sizes.sw).toBeLessThanOrEqual(sizes.cw);
+    await page.screenshot({ path: `../test-results/screens/embed-${s}.png` });
+  }
+});
+
+test('a phone-width screen (360px) has no sideways page scroll', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto('/?scenario=freed-inode&variant=v4.19&schedule=fault*4,mf*14,fault*5,evict*10,rcu*3,mf*4');
+  await expect(page.locator('#violation')).toBeVisible();
+  const sw = await page.evaluate(() => document.scrollingElement.scrollWidth);
+  expect(sw).toBeLessThanOrEqual(360);
+  await shot(page, 'phone');
+});
+
+test('a panic inside wasm shows the error panel, not a blank page', async ({ page }) => {
+  await page.goto('/?scenario=null-mapping');
+  await expect(page.locator('.thread').first()).toBeVisible();
+  await page.evaluate(() => { try { window.wasmBindings.trigger_panic_for_tests(); } catch (e) { /* trap */ } });
+  await expect(page.locator('#panic-panel')).toBeVisible();
+  await expect(page.locator('#panic-panel')).toContainText('panic requested by trigger_panic_for_tests');
+});

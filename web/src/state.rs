@@ -1,0 +1,630 @@
+//! The visualizer's state and every action a student can take, free of the DOM so it can be
+//! tested natively. The component in `lib.rs` owns one `AppState`, forwards events to
+//! [`AppState::apply`] and draws what it holds.
+
+use crate::params::{self, Params};
+use daxlab_core::explore::{Config, Explorer};
+use daxlab_core::random::{RandomRunner, Strategy};
+use daxlab_core::{Model, Options, Outcome, Session, Tid, Variant, WakeMode, scenario, schedule};
+
+/// States the explorer expands per slice in the browser: small enough to keep a frame.
+pub const SEARCH_SLICE: usize = 4_000;
+/// The browser search stops here (the built-in scenarios need under 40 000).
+pub const SEARCH_MAX_STATES: u64 = 2_000_000;
+/// Priority change points of the "random run" (PCT) strategy.
+pub const PCT_DEPTH: u8 = 3;
+
+/// Everything the student can do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Run this thread's next step (after the cursor; later history is dropped).
+    Step(Tid),
+    /// Step the thread shown in column `n` (0-based), if it exists.
+    StepColumn(usize),
+    /// One step back in history.
+    Back,
+    /// One step forward in history.
+    Forward,
+    /// Go to this step of the history.
+    Seek(usize),
+    /// To the first step.
+    Home,
+    /// To the last recorded step.
+    End,
+    /// Back to the initial world with an empty history.
+    Reset,
+    /// Start or stop playing.
+    TogglePlay,
+    /// One tick of play: forward through history, stop at its end.
+    Tick,
+    /// Steps per second while playing.
+    SetSpeed(f64),
+    /// Faster or slower by one notch.
+    Faster,
+    /// Slower by one notch.
+    Slower,
+    /// Load another scenario (with its story).
+    SetScenario(String),
+    /// Change the variant, keeping the schedule as far as it still applies.
+    SetVariant(String),
+    /// Change the truncate path's wake mode, keeping the schedule as far as it applies.
+    SetTruncate(String),
+    /// Replace the history with this schedule text.
+    ApplySchedule(String),
+    /// Edit the schedule box.
+    EditSchedule(String),
+    /// Edit the seed box.
+    EditSeed(String),
+    /// A seeded random run (PCT) with the seed in the seed box.
+    RandomRun,
+    /// A seeded random run with the next seed.
+    NextSeed,
+    /// Start the explorer on the current scenario and variant.
+    FindBug,
+    /// Let the explorer expand one slice; `now_ms` is the caller's clock.
+    SearchTick {
+        /// Milliseconds on the caller's clock.
+        now_ms: f64,
+    },
+    /// Stop the explorer.
+    CancelSearch,
+    /// Show or hide the keyboard help.
+    ToggleHelp,
+    /// Close overlays and messages.
+    Escape,
+    /// Dismiss the messages.
+    DismissMessages,
+}
+
+/// A search in progress.
+pub struct Search {
+    explorer: Explorer,
+    started_ms: Option<f64>,
+}
+
+/// The whole view state.
+pub struct AppState {
+    /// The simulation and its history.
+    pub session: Session,
+    /// Problems with the URL or the student's input, each naming the bad value.
+    pub errors: Vec<String>,
+    /// What the last action did, when it needs saying (a search result, a random run).
+    pub notice: Option<String>,
+    /// Playing through the history.
+    pub playing: bool,
+    /// Play speed in steps per second.
+    pub speed: f64,
+    /// The seed box.
+    pub seed_text: String,
+    /// The seed of the run on screen, if it came from a random run.
+    pub seed: Option<u64>,
+    /// The schedule box.
+    pub schedule_text: String,
+    /// The explorer, while searching.
+    pub search: Option<Search>,
+    /// The keyboard help is open.
+    pub help: bool,
+    /// Compact layout for an iframe.
+    pub embed: bool,
+    /// Whether the variant was given (by URL or picker) or is the scenario's default.
+    variant_given: bool,
+}
+
+fn story_variant(name: &str) -> Variant {
+    scenario(name)
+        .and_then(|s| s.stories.first())
+        .map_or(Variant::Seed, |s| s.variant)
+}
+
+fn model_for(name: &str, variant: Variant, truncate: Option<WakeMode>) -> Model {
+    let s = scenario(name).unwrap_or(&daxlab_core::SCENARIOS[0]);
+    s.model(Options {
+        variant,
+        truncate_wake: truncate,
+    })
+}
+
+impl AppState {
+    /// The state a URL query describes, with a message for every problem in it.
+    pub fn from_query(query: &str) -> AppState {
+        let (p, errors) = params::parse(query);
+        let mut st = AppState::from_params(&p);
+        st.errors.splice(0..0, errors);
+        st
+    }
+
+    /// The state validated parameters describe.
+    pub fn from_params(p: &Params) -> AppState {
+        let variant = p.variant.unwrap_or_else(|| story_variant(p.scenario));
+        let mut st = AppState {
+            session: Session::new(model_for(p.scenario, variant, p.truncate)),
+            errors: Vec::new(),
+            notice: None,
+            playing: p.autoplay,
+            speed: p.speed,
+            seed_text: p.seed.unwrap_or(1).to_string(),
+            seed: None,
+            schedule_text: String::new(),
+            search: None,
+            help: false,
+            embed: p.embed,
+            variant_given: p.variant.is_some(),
+        };
+        let explicit = p.schedule.is_some() || p.seed.is_some();
+        if let Some(text) = &p.schedule {
+            if let Err(e) = st.session.run_text(text) {
+                st.errors.push(format!(
+                    "URL parameter schedule={text:?}: {e}. Showing the {} step(s) that ran.",
+                    st.session.len()
+                ));
+            }
+        } else if let Some(seed) = p.seed {
+            st.random_run(seed);
+        } else {
+            st.load_story();
+        }
+        let len = st.session.len();
+        match p.step {
+            Some(n) if n > len => {
+                st.errors.push(format!(
+                    "URL parameter step={n} is beyond the schedule's {len} steps; accepted: 0 to {len}. Showing step {len}."
+                ));
+                st.session.seek(len);
+            }
+            Some(n) => st.session.seek(n),
+            None => st.session.seek(if explicit { len } else { 0 }),
+        }
+        st.schedule_text = st.full_schedule();
+        st
+    }
+
+    fn load_story(&mut self) {
+        let model = self.session.model();
+        let story = scenario(model.scenario()).and_then(|s| {
+            s.stories
+                .iter()
+                .find(|st| st.variant == model.variant())
+                .or(s.stories.first())
+        });
+        if let Some(story) = story {
+            // A story written for another variant may stop applying part-way; keep what runs.
+            let _ = self.session.run_text(story.schedule);
+        }
+        self.session.seek(0);
+    }
+
+    fn random_run(&mut self, seed: u64) {
+        let model = self.session.model().clone();
+        let run = RandomRunner::new(seed, Strategy::Pct { depth: PCT_DEPTH }).run(&model);
+        self.session.reset();
+        let _ = self.session.run(&run.schedule);
+        self.seed = Some(seed);
+        self.seed_text = seed.to_string();
+        let end = match self.session.outcome() {
+            Outcome::Violation(v) => format!("ended in {}", v.kind.name()),
+            Outcome::Completed => "completed without a violation".into(),
+            Outcome::Running => "stopped".into(),
+        };
+        self.notice = Some(format!(
+            "Random run with seed {seed}: {} steps, {end}. Press Home to watch it from the start.",
+            self.session.len()
+        ));
+    }
+
+    /// The model on screen.
+    pub fn model(&self) -> &Model {
+        self.session.model()
+    }
+
+    /// The whole recorded history as schedule text (not only up to the cursor).
+    pub fn full_schedule(&self) -> String {
+        let steps: Vec<Tid> = self.session.all_events().iter().map(|e| e.tid).collect();
+        schedule::format(&steps, self.model())
+    }
+
+    /// The parameters that reproduce this view exactly.
+    pub fn params(&self) -> Params {
+        let m = self.model();
+        let len = self.session.len();
+        Params {
+            scenario: scenario(m.scenario()).map_or(params::DEFAULT_SCENARIO, |s| s.name),
+            variant: Some(m.variant()),
+            truncate: (m.truncate_wake() != m.variant().default_truncate_wake())
+                .then_some(m.truncate_wake()),
+            schedule: Some(self.full_schedule()),
+            step: (self.session.cursor() != len).then_some(self.session.cursor()),
+            seed: self.seed,
+            autoplay: false,
+            speed: self.speed,
+            embed: self.embed,
+        }
+    }
+
+    /// The query string that reproduces this view.
+    pub fn query(&self) -> String {
+        params::format(&self.params())
+    }
+
+    /// Rebuild the model (another variant or wake mode) and replay the history by thread name as
+    /// far as it applies.
+    fn rebuild(&mut self, variant: Variant, truncate: Option<WakeMode>) {
+        let old = &self.session;
+        let names: Vec<String> = old
+            .all_events()
+            .iter()
+            .map(|e| old.model().name(e.tid).to_string())
+            .collect();
+        let cursor = old.cursor();
+        let scenario = old.model().scenario();
+        let mut session = Session::new(model_for(scenario, variant, truncate));
+        let mut applied = 0;
+        for name in &names {
+            let Some(t) = session.model().tid(name) else {
+                break;
+            };
+            if session.step(t).is_err() {
+                break;
+            }
+            applied += 1;
+        }
+        if applied < names.len() {
+            self.notice = Some(format!(
+                "Under {variant} the schedule applies for {applied} of its {} steps; the rest was dropped.",
+                names.len()
+            ));
+        }
+        session.seek(cursor.min(applied));
+        self.session = session;
+    }
+
+    /// Apply one action.
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::Step(tid) => {
+                self.playing = false;
+                if let Err(e) = self.session.step(tid) {
+                    self.errors.push(e.to_string());
+                }
+                self.seed = None;
+            }
+            Action::StepColumn(n) => {
+                if n < self.model().threads().len() {
+                    self.apply(Action::Step(Tid(n as u8)));
+                }
+                return;
+            }
+            Action::Back => {
+                self.playing = false;
+                self.session.back();
+            }
+            Action::Forward => {
+                self.session.forward();
+            }
+            Action::Seek(n) => {
+                self.playing = false;
+                self.session.seek(n);
+            }
+            Action::Home => {
+                self.playing = false;
+                self.session.seek(0);
+            }
+            Action::End => {
+                self.playing = false;
+                let len = self.session.len();
+                self.session.seek(len);
+            }
+            Action::Reset => {
+                self.playing = false;
+                self.session.reset();
+                self.seed = None;
+                self.notice = None;
+            }
+            Action::TogglePlay => {
+                if !self.playing && self.session.cursor() == self.session.len() {
+                    self.session.seek(0);
+                }
+                self.playing = !self.playing && !self.session.is_empty();
+            }
+            Action::Tick => {
+                if self.playing && !self.session.forward() {
+                    self.playing = false;
+                }
+                if self.session.cursor() == self.session.len() {
+                    self.playing = false;
+                }
+            }
+            Action::SetSpeed(s) => {
+                self.speed = s.clamp(params::SPEED_RANGE.0, params::SPEED_RANGE.1);
+            }
+            Action::Faster => self.apply(Action::SetSpeed(self.speed * 2.0)),
+            Action::Slower => self.apply(Action::SetSpeed(self.speed / 2.0)),
+            Action::SetScenario(name) => match scenario(&name) {
+                Some(s) => {
+                    let variant = if self.variant_given {
+                        self.model().variant()
+                    } else {
+                        story_variant(s.name)
+                    };
+                    self.session = Session::new(model_for(s.name, variant, None));
+                    self.seed = None;
+                    self.notice = None;
+                    self.playing = false;
+                    self.search = None;
+                    self.load_story();
+                }
+                None => self.errors.push(format!(
+                    "There is no scenario {name:?}; accepted: {}.",
+                    daxlab_core::SCENARIOS
+                        .iter()
+                        .map(|s| s.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            },
+            Action::SetVariant(name) => match name.parse::<Variant>() {
+                Ok(v) => {
+                    self.variant_given = true;
+                    self.playing = false;
+                    self.search = None;
+                    self.rebuild(v, None);
+                }
+                Err(()) => self.errors.push(format!(
+                    "There is no variant {name:?}; accepted: {}.",
+                    Variant::ALL
+                        .iter()
+                        .map(|v| v.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            },
+            Action::SetTruncate(name) => match name.parse::<WakeMode>() {
+                Ok(m) => {
+                    self.playing = false;
+                    self.search = None;
+                    let v = self.model().variant();
+                    self.rebuild(v, Some(m));
+                }
+                Err(()) => self.errors.push(format!(
+                    "There is no truncate wake mode {name:?}; accepted: one, all."
+                )),
+            },
+            Action::ApplySchedule(text) => {
+                self.playing = false;
+                self.seed = None;
+                self.session.reset();
+                match self.session.run_text(&text) {
+                    Ok(()) => self.notice = None,
+                    Err(e) => self.errors.push(format!(
+                        "Schedule {text:?}: {e}. Showing the {} step(s) that ran.",
+                        self.session.len()
+                    )),
+                }
+            }
+            Action::EditSchedule(text) => {
+                self.schedule_text = text;
+                return;
+            }
+            Action::EditSeed(text) => {
+                self.seed_text = text;
+                return;
+            }
+            Action::RandomRun => match self.seed_text.trim().parse::<u64>() {
+                Ok(seed) => {
+                    self.playing = false;
+                    self.random_run(seed);
+                }
+                Err(_) => self.errors.push(format!(
+                    "Seed {:?} is not a whole number from 0 to 18446744073709551615.",
+                    self.seed_text
+                )),
+            },
+            Action::NextSeed => {
+                let seed = self
+                    .seed_text
+                    .trim()
+                    .parse::<u64>()
+                    .map_or(1, |s| s.wrapping_add(1));
+                self.playing = false;
+                self.random_run(seed);
+            }
+            Action::FindBug => {
+                self.playing = false;
+                let config = Config {
+                    max_states: SEARCH_MAX_STATES,
+                    ..Config::default()
+                };
+                self.search = Some(Search {
+                    explorer: Explorer::new(self.model().clone(), config),
+                    started_ms: None,
+                });
+                self.notice = Some("Searching every interleaving…".into());
+                return;
+            }
+            Action::SearchTick { now_ms } => {
+                self.search_tick(now_ms);
+                return;
+            }
+            Action::CancelSearch => {
+                if self.search.take().is_some() {
+                    self.notice = Some("Search cancelled.".into());
+                }
+                return;
+            }
+            Action::ToggleHelp => {
+                self.help = !self.help;
+                return;
+            }
+            Action::Escape => {
+                self.help = false;
+                self.errors.clear();
+                return;
+            }
+            Action::DismissMessages => {
+                self.errors.clear();
+                self.notice = None;
+                return;
+            }
+        }
+        self.schedule_text = self.full_schedule();
+    }
+
+    fn search_tick(&mut self, now_ms: f64) {
+        let Some(search) = &mut self.search else {
+            return;
+        };
+        let started = *search.started_ms.get_or_insert(now_ms);
+        let Some(result) = search.explorer.run(SEARCH_SLICE).cloned() else {
+            self.notice = Some(format!(
+                "Searching every interleaving… {} states so far.",
+                search.explorer.states()
+            ));
+            return;
+        };
+        self.search = None;
+        let millis = (now_ms - started).max(0.0);
+        let variant = self.model().variant();
+        match result.found {
+            Some(found) => {
+                self.session.reset();
+                let _ = self.session.run(&found.schedule);
+                self.seed = None;
+                self.notice = Some(format!(
+                    "Found {} after searching {} states ({:.0} ms): a shortest schedule of {} steps, loaded. Step back to see how it happens.",
+                    found.violation.kind.name(),
+                    result.states,
+                    millis,
+                    found.schedule.len()
+                ));
+            }
+            None if result.complete => {
+                self.notice = Some(format!(
+                    "No violation: all {} reachable states of this scenario under {variant} were searched ({:.0} ms).",
+                    result.states, millis
+                ));
+            }
+            None => {
+                self.notice = Some(format!(
+                    "No violation in the first {} states; the search stopped at its bound.",
+                    result.states
+                ));
+            }
+        }
+        self.schedule_text = self.full_schedule();
+    }
+
+    /// Whether the explorer is running.
+    pub fn searching(&self) -> bool {
+        self.search.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use daxlab_core::ViolationKind;
+
+    fn violation(st: &AppState) -> Option<ViolationKind> {
+        match st.session.outcome() {
+            Outcome::Violation(v) => Some(v.kind),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_scenario_link_loads_its_story_at_step_zero() {
+        let st = AppState::from_query("?scenario=self-deadlock");
+        assert!(st.errors.is_empty());
+        assert_eq!(st.model().variant(), Variant::Seed);
+        assert_eq!(st.session.cursor(), 0);
+        assert_eq!(st.session.len(), 32);
+    }
+
+    #[test]
+    fn a_replay_link_shows_the_violation_and_step_rewinds() {
+        let q = "?scenario=null-mapping&variant=seed&schedule=trunc*6,mf*4";
+        let st = AppState::from_query(q);
+        assert_eq!(violation(&st), Some(ViolationKind::NullDeref));
+        let mut st = AppState::from_query(&format!("{q}&step=3"));
+        assert_eq!(st.session.cursor(), 3);
+        assert_eq!(violation(&st), None);
+        st.apply(Action::End);
+        assert_eq!(violation(&st), Some(ViolationKind::NullDeref));
+        // The view's own URL reproduces it.
+        let again = AppState::from_query(&st.query());
+        assert_eq!(again.session.cursor(), st.session.cursor());
+        assert_eq!(again.full_schedule(), st.full_schedule());
+    }
+
+    #[test]
+    fn an_impossible_schedule_names_the_step_and_keeps_what_ran() {
+        let st = AppState::from_query("?scenario=null-mapping&schedule=mf*2,zz");
+        assert!(st.errors[0].contains("\"zz\""), "{:?}", st.errors);
+        let st = AppState::from_query("?scenario=null-mapping&variant=fixed&schedule=mf*200");
+        assert!(st.errors[0].contains("cannot run"), "{:?}", st.errors);
+        assert!(!st.session.is_empty());
+    }
+
+    #[test]
+    fn step_beyond_the_schedule_is_clamped_with_a_message() {
+        let st = AppState::from_query("?scenario=null-mapping&schedule=mf*2&step=9");
+        assert!(st.errors[0].contains("step=9"));
+        assert_eq!(st.session.cursor(), 2);
+    }
+
+    #[test]
+    fn variant_change_keeps_the_schedule_where_it_applies() {
+        let mut st = AppState::from_query(
+            "?scenario=self-deadlock&variant=seed&schedule=fault*4,mf*14,fault*5,mf*9",
+        );
+        assert_eq!(violation(&st), Some(ViolationKind::Deadlock));
+        st.apply(Action::SetVariant("v4.19".into()));
+        assert_eq!(st.model().variant(), Variant::V419);
+        assert_eq!(st.session.len(), 32);
+        assert_eq!(violation(&st), None);
+        st.apply(Action::SetVariant("bogus".into()));
+        assert!(st.errors[0].contains("bogus"));
+    }
+
+    #[test]
+    fn find_a_bug_in_slices_loads_a_replayable_counterexample() {
+        let mut st = AppState::from_query("?scenario=self-deadlock&variant=seed");
+        st.apply(Action::FindBug);
+        let mut t = 0.0;
+        while st.searching() {
+            st.apply(Action::SearchTick { now_ms: t });
+            t += 16.0;
+        }
+        assert_eq!(violation(&st), Some(ViolationKind::Deadlock));
+        assert!(st.notice.as_deref().unwrap().contains("deadlock"));
+        let mut clean = AppState::from_query("?scenario=self-deadlock&variant=fixed");
+        clean.apply(Action::FindBug);
+        while clean.searching() {
+            clean.apply(Action::SearchTick { now_ms: 0.0 });
+        }
+        assert!(clean.notice.as_deref().unwrap().starts_with("No violation"));
+    }
+
+    #[test]
+    fn a_seeded_random_run_is_reproducible_from_its_url() {
+        let a = AppState::from_query("?scenario=lost-wakeup&variant=exclusive-wait&seed=7");
+        let b = AppState::from_query(&a.query());
+        assert_eq!(a.full_schedule(), b.full_schedule());
+        assert!(a.query().contains("seed=7"));
+        assert!(!a.session.is_empty());
+    }
+
+    #[test]
+    fn play_walks_the_history_and_stops_at_its_end() {
+        let mut st = AppState::from_query(
+            "?scenario=null-mapping&variant=seed&schedule=trunc*6,mf*4&step=0",
+        );
+        st.apply(Action::TogglePlay);
+        let mut ticks = 0;
+        while st.playing {
+            st.apply(Action::Tick);
+            ticks += 1;
+        }
+        assert_eq!(ticks, 10);
+        assert_eq!(st.session.cursor(), 10);
+    }
+}
