@@ -133,8 +133,14 @@ pub struct Explorer {
 impl Explorer {
     /// Start a search of `model` from its initial world.
     pub fn new(model: Model, config: Config) -> Explorer {
-        let hasher = foldhash::fast::FixedState::with_seed(0x5eed_da71);
         let initial = model.initial();
+        Explorer::from_world(model, initial, config)
+    }
+
+    /// Start a search from `initial`, a world of `model` reached some other way (a hint from
+    /// the state on screen); found schedules start from it.
+    pub fn from_world(model: Model, initial: World, config: Config) -> Explorer {
+        let hasher = foldhash::fast::FixedState::with_seed(0x5eed_da71);
         let fp = hasher.hash_one(initial.encode().bytes());
         let mask = model.runnable_mask(&initial);
         let mut visited = HashTable::new();

@@ -377,7 +377,8 @@ pub fn listing(funcs: &[Func], variant: Variant, wake: WakeMode) -> Vec<ListingL
     for &func in funcs {
         for info in LINES.iter().filter(|l| l.func == func) {
             let here = info.line.present_in(variant, wake);
-            let in_base = base.is_none_or(|b| info.line.present_in(b, wake));
+            // With no base (the seed), the listing is just the variant's own lines.
+            let in_base = base.map_or(here, |b| info.line.present_in(b, wake));
             let mark = match (here, in_base) {
                 (true, true) => Mark::Same,
                 (true, false) => Mark::Added,
@@ -412,6 +413,22 @@ mod tests {
         assert_eq!(mark(Line::DlDaxMapping), Some(Mark::Removed));
         assert_eq!(mark(Line::DlXaLock), Some(Mark::Same));
     }
+
+    #[test]
+    fn the_seed_listing_marks_nothing() {
+        for wake in WakeMode::ALL {
+            let l = listing(&ALL_FUNCS, Variant::Seed, wake);
+            assert!(l.iter().all(|x| x.mark == Mark::Same));
+            assert!(l.iter().all(|x| x.line.present_in(Variant::Seed, wake)));
+        }
+    }
+
+    const ALL_FUNCS: [Func; 4] = [
+        Func::DaxLockMappingEntry,
+        Func::GetUnlockedMappingEntry,
+        Func::EntryWait,
+        Func::InvalidateMappingEntry,
+    ];
 
     #[test]
     fn no_recheck_removes_exactly_the_recheck_block() {

@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 pub mod bench;
+pub mod lessons;
 mod panic;
 pub mod params;
 pub mod state;
@@ -43,6 +44,8 @@ pub enum Msg {
     Share,
     /// A key was pressed somewhere on the page.
     Key(KeyboardEvent),
+    /// Move the lesson by this many steps.
+    LessonStep(isize),
 }
 
 /// The application component.
@@ -91,6 +94,10 @@ fn key_action(key: &str) -> Option<Msg> {
         "f" => act(Action::FindBug),
         "s" => Some(Msg::Share),
         "?" => act(Action::ToggleHelp),
+        "e" => act(Action::ToggleEmbedDialog),
+        "h" => act(Action::Hint),
+        "[" => Some(Msg::LessonStep(-1)),
+        "]" => Some(Msg::LessonStep(1)),
         "Escape" => act(Action::Escape),
         k if k.len() == 1 && ('1'..='9').contains(&k.chars().next().unwrap_or('0')) => {
             let n = k.parse::<usize>().unwrap_or(1);
@@ -135,6 +142,16 @@ impl Component for App {
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Act(a) => self.st.apply(a),
+            Msg::LessonStep(d) => {
+                let Some((l, k)) = &self.st.lesson else {
+                    return false;
+                };
+                let to = *k as isize + d;
+                if to < 0 || to as usize >= l.steps.len() {
+                    return false;
+                }
+                self.st.apply(Action::LessonGo(to as usize));
+            }
             Msg::Share => {
                 let url = format!("{}{}", page_url_without_query(), self.st.query());
                 let clipboard = gloo::utils::window().navigator().clipboard();
@@ -171,12 +188,12 @@ impl Component for App {
         let link = ctx.link().clone();
         let send = Callback::from(move |a: Action| link.send_message(Msg::Act(a)));
         let share = ctx.link().callback(|_| Msg::Share);
-        let url = if self.reads_url {
-            format!("{}{}", page_url_without_query(), self.st.query())
+        let base = if self.reads_url {
+            page_url_without_query()
         } else {
-            self.st.query()
+            String::new()
         };
-        view::page(&self.st, &send, &share, &url)
+        view::page(&self.st, &send, &share, &base)
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {

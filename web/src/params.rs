@@ -5,8 +5,19 @@
 use daxlab_core::{SCENARIOS, Variant, WakeMode, scenario};
 
 /// Every parameter the page understands, in the order the URL writes them.
-pub const NAMES: [&str; 9] = [
-    "scenario", "variant", "truncate", "schedule", "step", "seed", "autoplay", "speed", "embed",
+pub const NAMES: [&str; 12] = [
+    "scenario",
+    "variant",
+    "truncate",
+    "schedule",
+    "step",
+    "seed",
+    "autoplay",
+    "speed",
+    "embed",
+    "lesson",
+    "lesson_step",
+    "challenge",
 ];
 
 /// The scenario shown when the URL names none.
@@ -38,6 +49,12 @@ pub struct Params {
     pub speed: f64,
     /// Compact layout for an iframe.
     pub embed: bool,
+    /// The lesson shown beside the visualizer.
+    pub lesson: Option<&'static str>,
+    /// The lesson's step (0-based).
+    pub lesson_step: Option<usize>,
+    /// The challenge being played.
+    pub challenge: Option<&'static str>,
 }
 
 impl Default for Params {
@@ -52,6 +69,9 @@ impl Default for Params {
             autoplay: false,
             speed: DEFAULT_SPEED,
             embed: false,
+            lesson: None,
+            lesson_step: None,
+            challenge: None,
         }
     }
 }
@@ -135,6 +155,37 @@ pub fn parse(query: &str) -> (Params, Vec<String>) {
                 Some(b) => p.embed = b,
                 None => bad(&mut errors, "embed", value, "1 or 0"),
             },
+            "lesson" => match crate::lessons::LESSON_SOURCES.iter().find(|(n, _)| *n == value) {
+                Some((n, _)) => p.lesson = Some(n),
+                None => bad(
+                    &mut errors,
+                    "lesson",
+                    value,
+                    &crate::lessons::lesson_names().join(", "),
+                ),
+            },
+            "lesson_step" => match value.parse::<usize>() {
+                Ok(n) => p.lesson_step = Some(n),
+                Err(_) => bad(
+                    &mut errors,
+                    "lesson_step",
+                    value,
+                    "a step number of the lesson, from 0",
+                ),
+            },
+            "challenge" => match crate::lessons::challenge(value) {
+                Some(c) => p.challenge = Some(c.name),
+                None => bad(
+                    &mut errors,
+                    "challenge",
+                    value,
+                    &crate::lessons::CHALLENGES
+                        .iter()
+                        .map(|c| c.name)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+            },
             other => errors.push(format!(
                 "Unknown URL parameter {other:?} (value {value:?}) is ignored; accepted parameters: {}.",
                 NAMES.join(", ")
@@ -171,6 +222,15 @@ pub fn format(p: &Params) -> String {
     }
     if p.embed {
         s.append_pair("embed", "1");
+    }
+    if let Some(l) = p.lesson {
+        s.append_pair("lesson", l);
+    }
+    if let Some(n) = p.lesson_step {
+        s.append_pair("lesson_step", &n.to_string());
+    }
+    if let Some(c) = p.challenge {
+        s.append_pair("challenge", c);
     }
     format!("?{}", s.finish())
 }
@@ -221,6 +281,9 @@ mod tests {
             autoplay: true,
             speed: 4.5,
             embed: true,
+            lesson: Some("why-recheck"),
+            lesson_step: Some(2),
+            challenge: Some("deadlock"),
         };
         let (q, e) = parse(&format(&p));
         assert!(e.is_empty());

@@ -2,6 +2,7 @@
 //! tested natively. The component in `lib.rs` owns one `AppState`, forwards events to
 //! [`AppState::apply`] and draws what it holds.
 
+use crate::lessons::{self, Challenge, Lesson};
 use crate::params::{self, Params};
 use daxlab_core::explore::{Config, Explorer};
 use daxlab_core::random::{RandomRunner, Strategy};
@@ -70,6 +71,12 @@ pub enum Action {
     CancelSearch,
     /// Show or hide the keyboard help.
     ToggleHelp,
+    /// Show or hide the embed dialog (iframe code for course notes).
+    ToggleEmbedDialog,
+    /// Go to this step of the lesson and load its state.
+    LessonGo(usize),
+    /// The next step of a shortest schedule to the challenge's goal, from the state on screen.
+    Hint,
     /// Close overlays and messages.
     Escape,
     /// Dismiss the messages.
@@ -80,6 +87,35 @@ pub enum Action {
 pub struct Search {
     explorer: Explorer,
     started_ms: Option<f64>,
+}
+
+/// A challenge being played.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChallengeRun {
+    /// The challenge.
+    pub challenge: &'static Challenge,
+    /// Length of a shortest schedule reaching the goal, from the explorer.
+    pub shortest: Option<usize>,
+    /// The number of steps the student took, once the goal is reached.
+    pub solved: Option<usize>,
+    /// The last hint: the thread to run next and how many steps remain on a shortest path.
+    pub hint: Option<(String, usize)>,
+}
+
+fn shortest_to(
+    model: &Model,
+    world: &daxlab_core::World,
+    kind: daxlab_core::ViolationKind,
+) -> Option<Vec<Tid>> {
+    let config = Config {
+        target: Some(kind),
+        max_states: SEARCH_MAX_STATES,
+        ..Config::default()
+    };
+    Explorer::from_world(model.clone(), world.clone(), config)
+        .finish()
+        .found
+        .map(|f| f.schedule)
 }
 
 /// The whole view state.
@@ -106,6 +142,12 @@ pub struct AppState {
     pub help: bool,
     /// Compact layout for an iframe.
     pub embed: bool,
+    /// The embed dialog is open.
+    pub embed_dialog: bool,
+    /// The lesson beside the visualizer and its current step.
+    pub lesson: Option<(Lesson, usize)>,
+    /// The challenge being played.
+    pub challenge: Option<ChallengeRun>,
     /// Whether the variant was given (by URL or picker) or is the scenario's default.
     variant_given: bool,
 }
@@ -127,7 +169,43 @@ fn model_for(name: &str, variant: Variant, truncate: Option<WakeMode>) -> Model 
 impl AppState {
     /// The state a URL query describes, with a message for every problem in it.
     pub fn from_query(query: &str) -> AppState {
-        let (p, errors) = params::parse(query);
+        let (mut p, mut errors) = params::parse(query);
+        // A URL that names a scenario carries the whole view (a reload, a shared link); a bare
+        // `?lesson=` or `?challenge=` starts from the lesson step's or the challenge's state.
+        let has_state = form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+            .any(|(k, _)| k == "scenario");
+        if let Some(l) = p.lesson.and_then(lessons::lesson) {
+            let mut k = p.lesson_step.unwrap_or(0);
+            if k >= l.steps.len() {
+                errors.push(format!(
+                    "URL parameter lesson_step={k} is beyond lesson {:?}, which has steps 0 to {}. Showing step 0.",
+                    l.name,
+                    l.steps.len() - 1
+                ));
+                k = 0;
+            }
+            if !has_state && let Some(q) = &l.steps[k].state {
+                let (sp, e) = params::parse(q);
+                errors.extend(e.into_iter().map(|m| format!("Lesson link: {m}")));
+                p = Params {
+                    lesson: p.lesson,
+                    embed: p.embed,
+                    speed: p.speed,
+                    autoplay: p.autoplay,
+                    ..sp
+                };
+            }
+            p.lesson_step = Some(k);
+        }
+        if let Some(c) = p.challenge.and_then(lessons::challenge) {
+            p.scenario = c.scenario;
+            p.variant = Some(c.variant);
+            p.truncate = c.truncate;
+            if !has_state {
+                p.schedule = Some(String::new());
+                p.seed = None;
+            }
+        }
         let mut st = AppState::from_params(&p);
         st.errors.splice(0..0, errors);
         st
@@ -148,6 +226,12 @@ impl AppState {
             search: None,
             help: false,
             embed: p.embed,
+            embed_dialog: false,
+            lesson: p
+                .lesson
+                .and_then(lessons::lesson)
+                .map(|l| (l, p.lesson_step.unwrap_or(0))),
+            challenge: None,
             variant_given: p.variant.is_some(),
         };
         let explicit = p.schedule.is_some() || p.seed.is_some();
@@ -175,7 +259,32 @@ impl AppState {
             None => st.session.seek(if explicit { len } else { 0 }),
         }
         st.schedule_text = st.full_schedule();
+        if let Some(c) = p.challenge.and_then(lessons::challenge) {
+            let model = st.model().clone();
+            let shortest = shortest_to(&model, &model.initial(), c.kind).map(|s| s.len());
+            st.challenge = Some(ChallengeRun {
+                challenge: c,
+                shortest,
+                solved: None,
+                hint: None,
+            });
+            st.check_challenge();
+        }
         st
+    }
+
+    /// Record success when the state on screen ends in the challenge's goal.
+    fn check_challenge(&mut self) {
+        let outcome = self.session.outcome();
+        let Some(run) = &mut self.challenge else {
+            return;
+        };
+        if let Outcome::Violation(v) = outcome
+            && v.kind == run.challenge.kind
+            && run.solved.is_none()
+        {
+            run.solved = Some(self.session.cursor());
+        }
     }
 
     fn load_story(&mut self) {
@@ -237,6 +346,9 @@ impl AppState {
             autoplay: false,
             speed: self.speed,
             embed: self.embed,
+            lesson: self.lesson.as_ref().map(|(l, _)| l.name),
+            lesson_step: self.lesson.as_ref().map(|(_, k)| *k),
+            challenge: self.challenge.as_ref().map(|c| c.challenge.name),
         }
     }
 
@@ -340,6 +452,7 @@ impl AppState {
             Action::Slower => self.apply(Action::SetSpeed(self.speed / 2.0)),
             Action::SetScenario(name) => match scenario(&name) {
                 Some(s) => {
+                    self.challenge = None;
                     let variant = if self.variant_given {
                         self.model().variant()
                     } else {
@@ -363,6 +476,7 @@ impl AppState {
             },
             Action::SetVariant(name) => match name.parse::<Variant>() {
                 Ok(v) => {
+                    self.challenge = None;
                     self.variant_given = true;
                     self.playing = false;
                     self.search = None;
@@ -379,6 +493,7 @@ impl AppState {
             },
             Action::SetTruncate(name) => match name.parse::<WakeMode>() {
                 Ok(m) => {
+                    self.challenge = None;
                     self.playing = false;
                     self.search = None;
                     let v = self.model().variant();
@@ -454,8 +569,52 @@ impl AppState {
                 self.help = !self.help;
                 return;
             }
+            Action::ToggleEmbedDialog => {
+                self.embed_dialog = !self.embed_dialog;
+                return;
+            }
+            Action::LessonGo(k) => {
+                let Some((l, _)) = &self.lesson else {
+                    return;
+                };
+                let Some(step) = l.steps.get(k) else {
+                    return;
+                };
+                let query = format!(
+                    "{}&lesson={}&lesson_step={k}",
+                    step.state.clone().unwrap_or_else(|| "?".into()),
+                    l.name
+                );
+                let (embed, speed) = (self.embed, self.speed);
+                *self = AppState::from_query(&query);
+                self.embed = embed;
+                self.speed = speed;
+                return;
+            }
+            Action::Hint => {
+                let Some(run) = &self.challenge else {
+                    return;
+                };
+                let kind = run.challenge.kind;
+                let path = shortest_to(self.model(), self.session.world(), kind);
+                let hint = path.and_then(|p| {
+                    p.first()
+                        .map(|t| (self.model().name(*t).to_string(), p.len()))
+                });
+                if hint.is_none() {
+                    self.notice = Some(format!(
+                        "No schedule from this state reaches {}: step back and try another thread.",
+                        kind.name()
+                    ));
+                }
+                if let Some(run) = &mut self.challenge {
+                    run.hint = hint;
+                }
+                return;
+            }
             Action::Escape => {
                 self.help = false;
+                self.embed_dialog = false;
                 self.errors.clear();
                 return;
             }
@@ -466,6 +625,10 @@ impl AppState {
             }
         }
         self.schedule_text = self.full_schedule();
+        if let Some(run) = &mut self.challenge {
+            run.hint = None;
+        }
+        self.check_challenge();
     }
 
     fn search_tick(&mut self, now_ms: f64) {
@@ -611,6 +774,41 @@ mod tests {
         assert_eq!(a.full_schedule(), b.full_schedule());
         assert!(a.query().contains("seed=7"));
         assert!(!a.session.is_empty());
+    }
+
+    #[test]
+    fn a_lesson_link_loads_its_first_step_and_next_moves_on() {
+        let mut st = AppState::from_query("?lesson=why-recheck");
+        assert!(st.errors.is_empty(), "{:?}", st.errors);
+        assert_eq!(st.model().scenario(), "inode-reuse");
+        assert_eq!(st.session.cursor(), 6);
+        st.apply(Action::LessonGo(3));
+        assert_eq!(st.lesson.as_ref().unwrap().1, 3);
+        assert_eq!(violation(&st), Some(ViolationKind::WrongEntryLocked));
+        assert!(st.query().contains("lesson=why-recheck") && st.query().contains("lesson_step=3"));
+        let bad = AppState::from_query("?lesson=why-recheck&lesson_step=99");
+        assert!(bad.errors[0].contains("lesson_step=99"));
+    }
+
+    #[test]
+    fn following_hints_solves_a_challenge_in_the_shortest_number_of_steps() {
+        for c in lessons::CHALLENGES {
+            let mut st = AppState::from_query(&format!("?challenge={}", c.name));
+            assert!(st.session.is_empty());
+            let shortest = st.challenge.as_ref().unwrap().shortest.expect("solvable");
+            for _ in 0..shortest {
+                st.apply(Action::Hint);
+                let (name, _) = st.challenge.as_ref().unwrap().hint.clone().expect("a hint");
+                let tid = st.model().tid(&name).unwrap();
+                st.apply(Action::Step(tid));
+            }
+            assert_eq!(
+                st.challenge.as_ref().unwrap().solved,
+                Some(shortest),
+                "{}",
+                c.name
+            );
+        }
     }
 
     #[test]

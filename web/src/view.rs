@@ -25,6 +25,9 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("n", "random run with the next seed"),
     ("f", "find a bug (search every interleaving)"),
     ("s", "copy a link to this exact view"),
+    ("e", "embed: iframe code for course notes"),
+    ("h", "challenge hint: the next step of a shortest schedule"),
+    ("[ / ]", "previous / next lesson step"),
     ("?", "show or hide this help"),
     ("Esc", "close help and messages"),
 ];
@@ -58,15 +61,16 @@ fn status_class(s: &Status) -> &'static str {
     }
 }
 
-/// The whole page.
-pub fn page(st: &AppState, send: &Send, share: &Callback<MouseEvent>, share_url: &str) -> Html {
+/// The whole page. `base` is the page's address without the query ("" in tests).
+pub fn page(st: &AppState, send: &Send, share: &Callback<MouseEvent>, base: &str) -> Html {
     let embed = st.embed;
     let outcome = st.session.outcome();
-    html! {
-        <div class={classes!("daxlab", embed.then_some("embed"))}>
-            if !embed { { header() } }
+    let share_url = format!("{base}{}", st.query());
+    let main = html! {
+        <div class="main">
             { messages(st, send) }
-            { controls(st, send, share, share_url) }
+            { challenge_panel(st, send) }
+            { controls(st, send, share, &share_url) }
             { narration(st) }
             if let Outcome::Violation(v) = &outcome {
                 { violation_panel(st, v) }
@@ -79,7 +83,110 @@ pub fn page(st: &AppState, send: &Send, share: &Callback<MouseEvent>, share_url:
                 { objects(st) }
             </div>
             { rcu_timeline(st) }
+        </div>
+    };
+    html! {
+        <div class={classes!("daxlab", embed.then_some("embed"), st.lesson.is_some().then_some("with-lesson"))}>
+            if !embed { { header() } }
+            if st.lesson.is_some() && !embed {
+                <div class="lesson-layout">
+                    { lesson_pane(st, send) }
+                    { main }
+                </div>
+            } else {
+                { main }
+            }
             if st.help { { help(send) } }
+            if st.embed_dialog { { embed_dialog(st, send, base) } }
+        </div>
+    }
+}
+
+fn lesson_pane(st: &AppState, send: &Send) -> Html {
+    let Some((lesson, k)) = &st.lesson else {
+        return html! {};
+    };
+    let k = *k;
+    let n = lesson.steps.len();
+    let Some(step) = lesson.steps.get(k) else {
+        return html! {};
+    };
+    let suffix = format!("&lesson={}&lesson_step={k}", lesson.name);
+    let body = crate::lessons::to_html(&step.markdown, &suffix);
+    let intro = (k == 0).then(|| crate::lessons::to_html(&lesson.intro, &suffix));
+    let prev = send.reform(move |_| Action::LessonGo(k.saturating_sub(1)));
+    let next = send.reform(move |_| Action::LessonGo(k + 1));
+    html! {
+        <aside class="lesson" aria-label="Lesson">
+            <p class="lesson-title">{ lesson.title.replace('`', "") }</p>
+            <p id="lesson-progress" class="count">{ format!("step {} of {n}", k + 1) }</p>
+            if let Some(intro) = intro {
+                <div class="lesson-intro">{ Html::from_html_unchecked(AttrValue::from(intro)) }</div>
+            }
+            <h2 id="lesson-step-title">{ &step.title }</h2>
+            // Our own markdown, rendered with raw HTML dropped (lessons::to_html).
+            <div class="lesson-body">{ Html::from_html_unchecked(AttrValue::from(body)) }</div>
+            <div class="row">
+                <button id="lesson-prev" onclick={prev} disabled={k == 0} title="Previous lesson step ([)">{ "◀ Previous" }</button>
+                <button id="lesson-next" onclick={next} disabled={k + 1 >= n} title="Next lesson step (])">{ "Next ▶" }</button>
+            </div>
+        </aside>
+    }
+}
+
+fn challenge_panel(st: &AppState, send: &Send) -> Html {
+    let Some(run) = &st.challenge else {
+        return html! {};
+    };
+    let c = run.challenge;
+    let hint = send.reform(|_| Action::Hint);
+    let steps = st.session.cursor();
+    html! {
+        <section id="challenge" class="challenge" aria-label="Challenge">
+            <h2>{ format!("Challenge: {}", c.name) }</h2>
+            <p class="goal">{ c.goal }</p>
+            <p>{ format!("{} under {}. You are the scheduler: pick the threads. Steps so far: {steps}. Shortest known: {}.",
+                c.scenario, c.variant, run.shortest.map_or("none found".to_string(), |n| n.to_string())) }</p>
+            if let Some(n) = run.solved {
+                <p id="challenge-solved" class="solved" role="status">{ format!("★ Goal reached in {n} steps{}",
+                    match run.shortest {
+                        Some(m) if m == n => " — as short as the explorer's best!".to_string(),
+                        Some(m) => format!(" (the shortest known takes {m})."),
+                        None => ".".to_string(),
+                    }) }</p>
+            } else {
+                <button id="hint" onclick={hint} title="The next step of a shortest schedule from here (h)"
+                    data-thread={run.hint.as_ref().map(|(t, _)| t.clone())}>{ "Hint" }</button>
+                if let Some((t, left)) = &run.hint {
+                    <span class="hint-text">{ format!(" Run {t} next ({left} step(s) to go on a shortest path).") }</span>
+                }
+            }
+        </section>
+    }
+}
+
+fn embed_dialog(st: &AppState, send: &Send, base: &str) -> Html {
+    let close = send.reform(|_| Action::ToggleEmbedDialog);
+    let mut p = st.params();
+    p.embed = true;
+    let embed_url = format!("{base}{}", crate::params::format(&p));
+    p.embed = false;
+    let link = format!("{base}{}", crate::params::format(&p));
+    let code = format!(
+        "<iframe src=\"{}\" width=\"800\" height=\"500\" title=\"daxlab: {} under {}\" loading=\"lazy\"></iframe>",
+        embed_url.replace('&', "&amp;").replace('"', "&quot;"),
+        st.model().scenario(),
+        st.model().variant()
+    );
+    html! {
+        <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="embed-title">
+            <div class="dialog">
+                <h2 id="embed-title">{ "Embed this view in course notes" }</h2>
+                <label for="embed-code">{ "iframe HTML (compact embed layout, 800×500):" }</label>
+                <textarea id="embed-code" readonly=true rows="4" value={code} />
+                <p>{ "Plain link: " }<a id="embed-link" href={link.clone()}>{ link.clone() }</a></p>
+                <button onclick={close}>{ "Close (Esc)" }</button>
+            </div>
         </div>
     }
 }
@@ -215,6 +322,7 @@ fn controls(st: &AppState, send: &Send, share: &Callback<MouseEvent>, share_url:
                         { button("Find a bug", "f", Action::FindBug, false, "find") }
                     }
                     <button id="share" onclick={share.clone()} title="Copy a link to this exact view (s)" aria-keyshortcuts="s">{ "Share link" }</button>
+                    { button("Embed", "e", Action::ToggleEmbedDialog, false, "embed-button") }
                     { button("? Help", "?", Action::ToggleHelp, false, "help-button") }
                 </div>
                 <p class="share-line">

@@ -1,0 +1,123 @@
+// Lessons, challenges and course notes: every link in every lesson opens without an error
+// message and reaches the state the lesson says (its "expect: KIND" title); every lesson can be
+// followed with Next; every challenge is solved through the UI by following its hints; the
+// standalone lesson pages and the course-notes demo load their embedded views.
+import { test, expect } from '@playwright/test';
+import { readFileSync, readdirSync } from 'node:fs';
+
+const DIR = '../tutorials';
+const LESSONS = readdirSync(DIR).filter((f) => f.endsWith('.md') && f !== 'README.md').map((f) => f.slice(0, -3));
+const CHALLENGES = ['deadlock', 'null-deref', 'use-after-free', 'lost-wakeup', 'truncate-wakeup', 'wrong-entry'];
+const LINK = /\]\((\?[^\s)]+)(?:\s+"expect: ([a-z-]+)")?\)/g;
+
+async function expectState(page, expectKind, where) {
+  await expect(page.locator('.thread').first(), where).toBeVisible();
+  await expect(page.locator('.errors'), where).toHaveCount(0);
+  if (!expectKind) return;
+  if (expectKind === 'completed') {
+    await expect(page.locator('.completed'), where).toBeVisible();
+  } else if (expectKind === 'running') {
+    await expect(page.locator('#violation'), where).toHaveCount(0);
+    await expect(page.locator('.completed'), where).toHaveCount(0);
+  } else {
+    await expect(page.locator('#violation h2'), where).toHaveText(new RegExp(`^✖ ${expectKind}:`));
+  }
+}
+
+test('there are five lessons and every link in them has an expectation', () => {
+  expect(LESSONS.length).toBeGreaterThanOrEqual(5);
+  for (const l of LESSONS) {
+    const links = [...readFileSync(`${DIR}/${l}.md`, 'utf8').matchAll(LINK)];
+    expect(links.length, l).toBeGreaterThan(2);
+    for (const m of links) expect(m[2], `${l}: ${m[1]}`).toBeTruthy();
+  }
+});
+
+for (const lesson of LESSONS) {
+  test(`every link of lesson ${lesson} reaches its state`, async ({ page }) => {
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    for (const [, url, kind] of readFileSync(`${DIR}/${lesson}.md`, 'utf8').matchAll(LINK)) {
+      await page.goto(`/${url}`);
+      await expectState(page, kind, `${lesson}: ${url}`);
+    }
+    expect(errors).toEqual([]);
+  });
+
+  test(`lesson ${lesson} can be followed with Next`, async ({ page }) => {
+    await page.goto(`/?lesson=${lesson}`);
+    const progress = page.locator('#lesson-progress');
+    await expect(progress).toHaveText(/^step 1 of (\d+)$/);
+    const n = Number((await progress.textContent()).match(/of (\d+)/)[1]);
+    for (let k = 1; k <= n; k++) {
+      await expect(progress).toHaveText(`step ${k} of ${n}`);
+      await expect(page.locator('.errors')).toHaveCount(0);
+      await expect(page.locator('.lesson-body a').first()).toBeVisible();
+      // The step's state is the one its first app link describes.
+      const href = await page.locator('.lesson-body a[href^="?"]').first().getAttribute('href');
+      const kind = (await page.locator('.lesson-body a[href^="?"]').first().getAttribute('title') ?? '').replace('expect: ', '');
+      if (!href.includes('challenge=')) await expectState(page, kind, `${lesson} step ${k}`);
+      if (k === 1) await page.screenshot({ path: `../test-results/screens/lesson-${lesson}.png`, fullPage: true });
+      if (k < n) await page.click('#lesson-next');
+    }
+    await expect(page.locator('#lesson-next')).toBeDisabled();
+    await page.keyboard.press('[');
+    await expect(progress).toHaveText(`step ${n - 1} of ${n}`);
+  });
+}
+
+for (const name of CHALLENGES) {
+  test(`challenge ${name} is solved in the shortest number of steps by following hints`, async ({ page }) => {
+    await page.goto(`/?challenge=${name}`);
+    const panel = page.locator('#challenge');
+    await expect(panel).toBeVisible();
+    const shortest = Number((await panel.textContent()).match(/Shortest known: (\d+)/)[1]);
+    for (let i = 0; i < shortest; i++) {
+      await page.click('#hint');
+      const thread = await page.locator('#hint').getAttribute('data-thread');
+      expect(thread, `hint ${i}`).toBeTruthy();
+      await page.click(`.thread[data-thread="${thread}"] .step`);
+    }
+    await expect(page.locator('#challenge-solved')).toHaveText(`★ Goal reached in ${shortest} steps — as short as the explorer's best!`);
+    await expect(page.locator('#violation')).toBeVisible();
+    if (name === 'use-after-free') await page.screenshot({ path: '../test-results/screens/challenge-solved.png', fullPage: true });
+  });
+}
+
+test('the embed dialog gives iframe code and a plain link for the current view', async ({ page }) => {
+  await page.goto('/?scenario=null-mapping&variant=seed&schedule=trunc*6,mf*4&step=6');
+  await page.keyboard.press('e');
+  const code = await page.locator('#embed-code').inputValue();
+  expect(code).toMatch(/^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?scenario=null-mapping&amp;variant=seed&amp;schedule=trunc\*6%2Cmf\*4&amp;step=6&amp;embed=1" width="800" height="500"/);
+  await expect(page.locator('#embed-link')).toHaveAttribute('href', /step=6/);
+  await page.screenshot({ path: '../test-results/screens/embed-dialog.png' });
+});
+
+test('standalone lesson pages and the course-notes demo load their embedded views', async ({ page }) => {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/lessons/index.html');
+  await expect(page.locator('main li a[href$=".html"]')).toHaveCount(LESSONS.length);
+  await expect(page.locator('a.challenge')).toHaveCount(CHALLENGES.length);
+  for (const l of LESSONS) {
+    await page.goto(`/lessons/${l}.html`);
+    const frames = page.locator('iframe');
+    const n = await frames.count();
+    expect(n, l).toBeGreaterThan(2);
+    for (let i = 0; i < n; i++) {
+      await frames.nth(i).scrollIntoViewIfNeeded();
+      const f = page.frameLocator('iframe').nth(i);
+      await expect(f.locator('.thread').first(), `${l} iframe ${i}`).toBeVisible();
+      await expect(f.locator('.errors'), `${l} iframe ${i}`).toHaveCount(0);
+    }
+  }
+  await page.goto('/static/course-notes.html');
+  await expect(page.locator('iframe')).toHaveCount(3);
+  for (let i = 0; i < 3; i++) {
+    await page.locator('iframe').nth(i).scrollIntoViewIfNeeded();
+    await expect(page.frameLocator('iframe').nth(i).locator('.thread').first()).toBeVisible();
+    await expect(page.frameLocator('iframe').nth(i).locator('.errors')).toHaveCount(0);
+  }
+  await page.screenshot({ path: '../test-results/screens/course-notes.png', fullPage: true });
+  expect(errors).toEqual([]);
+});

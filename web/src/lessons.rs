@@ -1,0 +1,250 @@
+//! Lessons (markdown in `tutorials/`, compiled in) and challenges. A lesson is `# Title`, an
+//! introduction, then one `## ` section per step; a step's state is its first link whose target
+//! starts with `?`, and a link title `"expect: KIND"` says what that state shows.
+
+use daxlab_core::{Variant, ViolationKind, WakeMode};
+use pulldown_cmark::{Event, Parser, Tag};
+
+/// Every lesson's name and source, in course order.
+pub static LESSON_SOURCES: &[(&str, &str)] = &[
+    (
+        "locking-a-page",
+        include_str!("../../tutorials/locking-a-page.md"),
+    ),
+    (
+        "rcu-keeps-the-inode-alive",
+        include_str!("../../tutorials/rcu-keeps-the-inode-alive.md"),
+    ),
+    (
+        "why-recheck",
+        include_str!("../../tutorials/why-recheck.md"),
+    ),
+    (
+        "exclusive-waits",
+        include_str!("../../tutorials/exclusive-waits.md"),
+    ),
+    (
+        "shipped-bugs",
+        include_str!("../../tutorials/shipped-bugs.md"),
+    ),
+];
+
+/// One step of a lesson.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LessonStep {
+    /// The `## ` heading.
+    pub title: String,
+    /// The section's markdown, heading excluded.
+    pub markdown: String,
+    /// The app query (starting with `?`) of the state this step loads.
+    pub state: Option<String>,
+}
+
+/// A parsed lesson.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lesson {
+    /// Its stable name (`?lesson=NAME`).
+    pub name: &'static str,
+    /// The `# ` heading.
+    pub title: String,
+    /// Markdown before the first step.
+    pub intro: String,
+    /// The steps.
+    pub steps: Vec<LessonStep>,
+}
+
+/// The names of every lesson.
+pub fn lesson_names() -> Vec<&'static str> {
+    LESSON_SOURCES.iter().map(|(n, _)| *n).collect()
+}
+
+/// The lesson called `name`.
+pub fn lesson(name: &str) -> Option<Lesson> {
+    let (name, src) = LESSON_SOURCES.iter().find(|(n, _)| *n == name)?;
+    Some(parse(name, src))
+}
+
+/// Every link of a markdown text: (target, title).
+pub fn links(markdown: &str) -> Vec<(String, String)> {
+    Parser::new(markdown)
+        .filter_map(|e| match e {
+            Event::Start(Tag::Link {
+                dest_url, title, ..
+            }) => Some((dest_url.to_string(), title.to_string())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn parse(name: &'static str, src: &str) -> Lesson {
+    let mut title = String::new();
+    let mut intro = String::new();
+    let mut steps: Vec<LessonStep> = Vec::new();
+    for line in src.lines() {
+        if let Some(t) = line.strip_prefix("# ") {
+            title = t.trim().to_string();
+        } else if let Some(t) = line.strip_prefix("## ") {
+            steps.push(LessonStep {
+                title: t.trim().to_string(),
+                markdown: String::new(),
+                state: None,
+            });
+        } else {
+            let target = match steps.last_mut() {
+                Some(s) => &mut s.markdown,
+                None => &mut intro,
+            };
+            target.push_str(line);
+            target.push('\n');
+        }
+    }
+    for s in &mut steps {
+        s.state = links(&s.markdown)
+            .into_iter()
+            .map(|(url, _)| url)
+            .find(|u| u.starts_with('?'));
+    }
+    Lesson {
+        name,
+        title,
+        intro,
+        steps,
+    }
+}
+
+/// Render our own markdown to HTML. Raw HTML in the source is dropped, and app links (targets
+/// starting with `?`) get `suffix` appended so they stay in the lesson.
+pub fn to_html(markdown: &str, suffix: &str) -> String {
+    to_html_with(markdown, "", suffix)
+}
+
+/// As [`to_html`], with `prefix` (the app's page, like `../index.html`) put before app links.
+pub fn to_html_with(markdown: &str, prefix: &str, suffix: &str) -> String {
+    let events = Parser::new(markdown).filter_map(|e| match e {
+        Event::Html(_) | Event::InlineHtml(_) => None,
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if dest_url.starts_with('?') => Some(Event::Start(Tag::Link {
+            link_type,
+            dest_url: format!("{prefix}{dest_url}{suffix}").into(),
+            title,
+            id,
+        })),
+        other => Some(other),
+    });
+    let mut out = String::new();
+    pulldown_cmark::html::push_html(&mut out, events);
+    out
+}
+
+/// A challenge: you are the scheduler.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Challenge {
+    /// Stable name (`?challenge=NAME`).
+    pub name: &'static str,
+    /// The goal, as the student reads it.
+    pub goal: &'static str,
+    /// The scenario.
+    pub scenario: &'static str,
+    /// The variant.
+    pub variant: Variant,
+    /// The truncate wake mode, when not the variant's default.
+    pub truncate: Option<WakeMode>,
+    /// The violation that counts as success.
+    pub kind: ViolationKind,
+}
+
+/// Every challenge, one per bug.
+pub static CHALLENGES: &[Challenge] = &[
+    Challenge {
+        name: "deadlock",
+        goal: "Make mf spin forever on an i_pages lock it holds itself (bug 0).",
+        scenario: "self-deadlock",
+        variant: Variant::Seed,
+        truncate: None,
+        kind: ViolationKind::Deadlock,
+    },
+    Challenge {
+        name: "null-deref",
+        goal: "Make mf dereference a NULL page->mapping (bug a).",
+        scenario: "null-mapping",
+        variant: Variant::Seed,
+        truncate: None,
+        kind: ViolationKind::NullDeref,
+    },
+    Challenge {
+        name: "use-after-free",
+        goal: "Make mf touch the inode after it is freed (bug b).",
+        scenario: "freed-inode",
+        variant: Variant::V419,
+        truncate: None,
+        kind: ViolationKind::UseAfterFree,
+    },
+    Challenge {
+        name: "lost-wakeup",
+        goal: "Leave a thread asleep forever: an exclusive waiter gives up without passing the wake-up on (bug d).",
+        scenario: "lost-wakeup",
+        variant: Variant::ExclusiveWait,
+        truncate: None,
+        kind: ViolationKind::LostWakeup,
+    },
+    Challenge {
+        name: "truncate-wakeup",
+        goal: "Leave a truncate asleep forever while truncate wakes only one waiter (bug e).",
+        scenario: "truncate-wakeup",
+        variant: Variant::V419,
+        truncate: Some(WakeMode::One),
+        kind: ViolationKind::LostWakeup,
+    },
+    Challenge {
+        name: "wrong-entry",
+        goal: "Without the re-check, make mf lock an entry of a different file.",
+        scenario: "inode-reuse",
+        variant: Variant::NoRecheck,
+        truncate: None,
+        kind: ViolationKind::WrongEntryLocked,
+    },
+];
+
+/// The challenge called `name`.
+pub fn challenge(name: &str) -> Option<&'static Challenge> {
+    CHALLENGES.iter().find(|c| c.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_lesson_parses_and_every_step_has_a_state() {
+        for name in lesson_names() {
+            let l = lesson(name).unwrap();
+            assert!(!l.title.is_empty(), "{name}");
+            assert!(l.steps.len() >= 3, "{name}");
+            for s in &l.steps {
+                assert!(s.state.is_some(), "{name}: {}", s.title);
+            }
+        }
+    }
+
+    #[test]
+    fn raw_html_is_dropped_and_app_links_keep_the_lesson() {
+        let h = to_html(
+            "a <script>x</script> [s](?scenario=a) [o](https://x.org)",
+            "&lesson=l",
+        );
+        assert!(!h.contains("<script"));
+        assert!(h.contains("href=\"?scenario=a&amp;lesson=l\""), "{h}");
+        assert!(h.contains("href=\"https://x.org\""));
+    }
+
+    #[test]
+    fn every_challenge_names_a_scenario() {
+        for c in CHALLENGES {
+            assert!(daxlab_core::scenario(c.scenario).is_some(), "{}", c.name);
+        }
+    }
+}
