@@ -222,6 +222,11 @@ fn list(json: bool) -> ExitCode {
                 "title": s.title,
                 "summary": s.summary,
                 "threads": m.threads().iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+                "stories": s.stories.iter().map(|st| serde_json::json!({
+                    "variant": st.variant.name(),
+                    "schedule": st.schedule,
+                    "expect": st.expect.map(|k| k.name()),
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();

@@ -472,10 +472,19 @@ impl Model {
             w.halted = true;
             runnable = 0;
         }
+        let mut narration = n.take();
+        if N::ON
+            && narration.is_empty()
+            && let Some(v) = &violation
+        {
+            // A step that fails before narrating (a fault on the very first access) is told
+            // by its violation.
+            narration = v.message.clone();
+        }
         Ok(Event {
             tid,
             line,
-            narration: n.take(),
+            narration,
             violation,
             runnable,
         })

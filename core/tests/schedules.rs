@@ -60,6 +60,10 @@ proptest! {
         b.run_text(&text).unwrap();
         prop_assert_eq!(a.events(), b.events());
         prop_assert_eq!(a.world(), b.world());
+        // Every step is told in a sentence.
+        for e in a.events() {
+            prop_assert!(!e.narration.is_empty(), "{:?} at {:?} has no narration", e.tid, e.line);
+        }
     }
 
     #[test]

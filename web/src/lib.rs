@@ -8,6 +8,7 @@ use state::{Action, AppState};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+mod arrows;
 pub mod bench;
 pub mod lessons;
 mod panic;
@@ -198,6 +199,9 @@ impl Component for App {
 
     fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
         scroll_current_lines_into_view();
+        if !self.st.embed {
+            arrows::draw();
+        }
         if first_render {
             self.sync_timers(ctx);
             self.sync_url(true);

@@ -411,8 +411,8 @@ fn threads(st: &AppState, send: &Send) -> Html {
                             if t.rcu_nesting > 0 {
                                 <p class="badge rcu-badge">{ format!("in rcu_read_lock() ×{}", t.rcu_nesting) }</p>
                             }
-                            if let Some(a) = mapping {
-                                <p class="local">{ "mapping → " }{ inode_label(w, a) }
+                            if let (Some(a), None) = (mapping, t.result) {
+                                <p class="local" data-points-to={a.0.to_string()}>{ "mapping → " }{ inode_label(w, a) }
                                     if w.inode(a).is_freed() { <span class="stale">{ " (freed!)" }</span> }
                                 </p>
                             }
@@ -546,7 +546,7 @@ fn objects(st: &AppState) -> Html {
                     { for w.pages.iter().enumerate().map(|(i, p)| html! {
                         <li class={classes!("page", p.hwpoison.then_some("poisoned"))} data-pfn={i.to_string()}>
                             <span class="pfn">{ format!("pfn {i}") }</span>
-                            <span class="ptr">{ "mapping → " }{ match p.mapping {
+                            <span class="ptr" data-points-to={p.mapping.map(|a| a.0.to_string())}>{ "mapping → " }{ match p.mapping {
                                 Some(a) => inode_label(w, a),
                                 None => "NULL".into(),
                             } }</span>
@@ -562,7 +562,7 @@ fn objects(st: &AppState) -> Html {
                     let ptrs = pointers_to(a);
                     let freed = mem.is_freed();
                     html! {
-                        <div class={classes!("inode", freed.then_some("freed"), (mem.life != Life::Live).then_some("dying"))} data-inode={mem.ino.to_string()}>
+                        <div class={classes!("inode", freed.then_some("freed"), (mem.life != Life::Live).then_some("dying"))} data-inode={mem.ino.to_string()} data-addr={i.to_string()}>
                             <h3>{ format!("inode #{} ", mem.ino) }<small>{ format!("@{}", a) }</small></h3>
                             <p>{ format!("{} · {}{}", if mem.kind == daxlab_core::world::InodeKind::CharDevice { "device-dax char device" } else { "fs-dax regular file" },
                                 life_word(mem.life),

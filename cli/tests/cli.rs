@@ -1,0 +1,174 @@
+//! The `daxlab` binary as a teacher uses it: every scenario under every variant runs with
+//! `--json`, explore and random print their reports, and bad arguments exit non-zero with a
+//! message instead of panicking.
+
+use std::process::Command;
+
+fn daxlab(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_daxlab"))
+        .args(args)
+        .output()
+        .expect("daxlab runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+#[test]
+fn run_json_works_for_every_scenario_and_variant() {
+    let (_, list, _) = daxlab(&["list", "--json"]);
+    let list = json(&list);
+    let scenarios = list["scenarios"].as_array().expect("scenarios");
+    let variants = list["variants"].as_array().expect("variants");
+    assert_eq!(scenarios.len(), 8);
+    assert!(variants.len() >= 6);
+    for s in scenarios {
+        let name = s["name"].as_str().unwrap();
+        let story = s["stories"][0]["schedule"].as_str().unwrap();
+        for v in variants {
+            let v = v["name"].as_str().unwrap();
+            let (code, out, _) = daxlab(&[
+                "run",
+                "--scenario",
+                name,
+                "--variant",
+                v,
+                "--schedule",
+                story,
+                "--json",
+            ]);
+            let r = json(&out);
+            assert_eq!(r["scenario"], name);
+            assert_eq!(r["variant"], v);
+            assert!(r["steps"].as_array().is_some_and(|a| !a.is_empty()));
+            for step in r["steps"].as_array().unwrap() {
+                assert!(step["thread"].is_string() && step["line"].is_string());
+                assert!(step["narration"].as_str().is_some_and(|n| !n.is_empty()));
+            }
+            assert!(
+                ["running", "completed", "violation"].contains(&r["outcome"].as_str().unwrap())
+            );
+            match r["violation"].as_object() {
+                Some(v) => {
+                    for k in ["kind", "thread", "line", "message"] {
+                        assert!(v[k].is_string(), "{name}/{v:?}: {k}");
+                    }
+                }
+                None => assert!(r["violation"].is_null()),
+            }
+            // A story written for another variant may stop applying: exit 1 and say why.
+            assert_eq!(code != 0, r.get("error").is_some(), "{name} {v}: {out}");
+        }
+    }
+}
+
+#[test]
+fn explore_json_prints_a_replayable_counterexample_and_url() {
+    let (code, out, _) = daxlab(&[
+        "explore",
+        "--scenario",
+        "null-mapping",
+        "--variant",
+        "seed",
+        "--json",
+    ]);
+    assert_eq!(code, 0);
+    let r = json(&out);
+    for k in [
+        "scenario",
+        "variant",
+        "complete",
+        "states",
+        "transitions",
+        "depth",
+        "millis",
+    ] {
+        assert!(!r[k].is_null(), "{k}");
+    }
+    let v = &r["violation"];
+    assert_eq!(v["kind"], "null-deref");
+    let schedule = v["schedule"].as_str().unwrap();
+    assert!(v["url"].as_str().unwrap().contains("scenario=null-mapping"));
+    let (_, out, _) = daxlab(&[
+        "run",
+        "--scenario",
+        "null-mapping",
+        "--variant",
+        "seed",
+        "--schedule",
+        schedule,
+        "--json",
+    ]);
+    assert_eq!(json(&out)["violation"]["kind"], "null-deref");
+
+    let (_, out, _) = daxlab(&[
+        "explore",
+        "--scenario",
+        "self-deadlock",
+        "--variant",
+        "fixed",
+        "--json",
+    ]);
+    let r = json(&out);
+    assert_eq!(r["complete"], true);
+    assert!(r["violation"].is_null());
+}
+
+#[test]
+fn random_runs_are_determined_by_the_seed() {
+    let args = [
+        "random",
+        "--scenario",
+        "lost-wakeup",
+        "--variant",
+        "exclusive-wait",
+        "--seed",
+        "3",
+        "--runs",
+        "50",
+    ];
+    let (code, a, _) = daxlab(&args);
+    let (_, b, _) = daxlab(&args);
+    assert_eq!(code, 0);
+    assert_eq!(a, b);
+    assert!(a.contains("lost-wakeup"), "{a}");
+}
+
+#[test]
+fn bad_arguments_exit_non_zero_with_a_message() {
+    for args in [
+        &["run", "--scenario", "nope", "--schedule", "mf"][..],
+        &[
+            "run",
+            "--scenario",
+            "null-mapping",
+            "--variant",
+            "v9",
+            "--schedule",
+            "mf",
+        ],
+        &["run", "--scenario", "null-mapping", "--schedule", "zz*2"],
+        &["run", "--scenario", "null-mapping", "--schedule", "mf*9999"],
+        &["explore", "--scenario", "freed-inode", "--threads", "99"],
+        &[
+            "explore",
+            "--scenario",
+            "null-mapping",
+            "--kind",
+            "nonsense",
+        ],
+    ] {
+        let (code, _, err) = daxlab(args);
+        assert!(code == 1 || code == 2, "{args:?}: exit {code}");
+        assert!(
+            !err.trim().is_empty() && !err.contains("panicked"),
+            "{args:?}: {err}"
+        );
+    }
+}
