@@ -2,7 +2,7 @@
 # Prints how the explorer's cost grows on the scaled freed-inode scenario (N memory-failure
 # threads and N faults over P pages), as a markdown table: distinct states, transitions, time,
 # states/s, bytes/state as the explorer counts them and the process's peak RSS.
-# Usage: scripts/scale-table.sh [VARIANT] [MAX_STATES]   (defaults: fixed 40000000)
+# Usage: [JOBS=N] scripts/scale-table.sh [VARIANT] [MAX_STATES]   (defaults: 1 job, fixed, 40000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 variant=${1:-fixed}
@@ -13,7 +13,7 @@ echo "|---|---|---|---|---|---|---|---|---|"
 for np in "1 1" "1 2" "2 1" "2 2" "2 3" "3 1" "3 2" "3 3"; do
   set -- $np
   out=$(/usr/bin/time -f "%M" -o /tmp/daxlab-rss.$$ timeout 900 \
-    target/release/daxlab explore --scenario freed-inode --variant "$variant" \
+    target/release/daxlab explore --scenario freed-inode --variant "$variant" --jobs "${JOBS:-1}" \
     --threads "$1" --pages "$2" --max-states "$max" --json) || true
   rss=$(( $(tail -1 /tmp/daxlab-rss.$$) / 1024 ))
   echo "$out" | python3 -c '

@@ -9,10 +9,44 @@ use daxlab_core::{Model, schedule};
 use std::process::ExitCode;
 use std::time::Instant;
 
-/// Run the explorer and print its report.
-pub fn explore_cmd(model: &Model, config: explore::Config, base_url: &str, json: bool) -> ExitCode {
+/// Expands the chunks of a BFS level on scoped threads, one per chunk.
+struct Threads(usize);
+
+impl explore::Pool for Threads {
+    fn width(&self) -> usize {
+        self.0
+    }
+    fn map<I: Send, O: Send>(&self, items: Vec<I>, f: &(dyn Fn(I) -> O + Sync)) -> Vec<O> {
+        if items.len() <= 1 {
+            return items.into_iter().map(f).collect();
+        }
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = items
+                .into_iter()
+                .map(|item| scope.spawn(move || f(item)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    }
+}
+
+/// Run the explorer (on `jobs` threads) and print its report.
+pub fn explore_cmd(
+    model: &Model,
+    config: explore::Config,
+    jobs: usize,
+    base_url: &str,
+    json: bool,
+) -> ExitCode {
     let start = Instant::now();
-    let r = explore::explore(model, config);
+    let r = if jobs > 1 {
+        explore::explore_parallel(model, config, &Threads(jobs))
+    } else {
+        explore::explore(model, config)
+    };
     let millis = start.elapsed().as_secs_f64() * 1000.0;
     if json {
         println!("{}", explore_json(model, &config, &r, millis, base_url));

@@ -305,6 +305,241 @@ pub fn explore(model: &Model, config: Config) -> Exploration {
     Explorer::new(model.clone(), config).finish()
 }
 
+/// Runs a function over the chunks of a BFS level, possibly on several threads. The core has no
+/// threads of its own; the CLI supplies a pool ([`Serial`] runs the chunks in order).
+pub trait Pool {
+    /// How many chunks to cut each level into.
+    fn width(&self) -> usize;
+    /// Levels narrower than this are expanded in one chunk (a thread each is not worth it).
+    fn min_level(&self) -> usize {
+        4096
+    }
+    /// Call `f` on every item; results in the items' order.
+    fn map<I: Send, O: Send>(&self, items: Vec<I>, f: &(dyn Fn(I) -> O + Sync)) -> Vec<O>;
+}
+
+/// A pool that runs every chunk on the calling thread.
+pub struct Serial;
+
+impl Pool for Serial {
+    fn width(&self) -> usize {
+        1
+    }
+    fn map<I: Send, O: Send>(&self, items: Vec<I>, f: &(dyn Fn(I) -> O + Sync)) -> Vec<O> {
+        items.into_iter().map(f).collect()
+    }
+}
+
+/// A state in a level of the parallel search: the world, its node id (or, until the merge has
+/// kept it, its parent's), the thread that led to it, its fingerprint and its runnable mask.
+type Slot = (World, u32, u8, u64, u16);
+/// Marks a slot the merge found to be a duplicate.
+const DROPPED: u32 = u32::MAX;
+
+/// What one chunk of a level produced.
+struct ChunkOut {
+    // Successors not seen in earlier levels (their node field holds the parent).
+    next: Vec<Slot>,
+    transitions: u64,
+    other_violations: u64,
+    completed_runs: u64,
+    // The chunk's first violation of the target kind (the chunk stops there).
+    found: Option<(u32, u8, Violation)>,
+    // A state at the depth bound still had successors (the chunk stops there).
+    depth_bound: bool,
+}
+
+/// Breadth-first search with each level's expansion spread over `pool`. The result is the
+/// same as [`explore`]'s (states, depth, the violation and its schedule): chunks are merged
+/// into the visited set in level order, exactly as the serial search meets them. Each worker
+/// writes its successors into its own buffer, which becomes part of the next level in place;
+/// the merge only looks fingerprints up and numbers the new states, so no world is copied
+/// twice. (When a bound or a violation ends the search, `transitions` also counts the rest of
+/// the chunks that were already expanded.)
+pub fn explore_parallel<P: Pool>(model: &Model, config: Config, pool: &P) -> Exploration {
+    let hasher = foldhash::fast::FixedState::with_seed(0x5eed_da71);
+    let initial = model.initial();
+    let fp = hasher.hash_one(initial.encode().bytes());
+    let mut visited: HashTable<u64> = HashTable::new();
+    visited.insert_unique(fp, fp, |&x| x);
+    let mut parent: Vec<u32> = alloc::vec![u32::MAX];
+    let mut via: Vec<u8> = alloc::vec![0];
+    let mask = model.runnable_mask(&initial);
+    // The current level, as the buffers the previous level's workers filled.
+    let mut level: Vec<Vec<Slot>> = alloc::vec![alloc::vec![(initial, 0, 0, fp, mask)]];
+    let mut spare: Vec<Vec<Slot>> = Vec::new();
+    let (mut transitions, mut other, mut completed) = (0u64, 0u64, 0u64);
+    let (mut peak, mut peak_bytes, mut depth) = (1usize, 0usize, 0u32);
+    loop {
+        let at_bound = depth >= config.max_depth;
+        // Cut the level (the concatenation of its buffers) into `width` runs of slices; small
+        // levels are not worth a thread each.
+        let total: usize = level.iter().map(Vec::len).sum();
+        let width = if total < pool.min_level() {
+            1
+        } else {
+            pool.width().max(1)
+        };
+        let per = total.div_ceil(width).max(1);
+        let mut items: Vec<(Vec<&[Slot]>, Vec<Slot>)> = Vec::new();
+        let mut run: Vec<&[Slot]> = Vec::new();
+        let mut room = per;
+        for buffer in &level {
+            let mut rest: &[Slot] = buffer;
+            while !rest.is_empty() {
+                let take = rest.len().min(room);
+                run.push(&rest[..take]);
+                rest = &rest[take..];
+                room -= take;
+                if room == 0 {
+                    items.push((core::mem::take(&mut run), spare.pop().unwrap_or_default()));
+                    room = per;
+                }
+            }
+        }
+        if !run.is_empty() {
+            items.push((run, spare.pop().unwrap_or_default()));
+        }
+        let visited_ref = &visited;
+        let work = |(runs, mut buffer): (Vec<&[Slot]>, Vec<Slot>)| -> ChunkOut {
+            buffer.clear();
+            let mut out = ChunkOut {
+                next: buffer,
+                transitions: 0,
+                other_violations: 0,
+                completed_runs: 0,
+                found: None,
+                depth_bound: false,
+            };
+            let mut enc = crate::world::Encoding::new();
+            for (world, node, _, _, mask) in runs.into_iter().flatten() {
+                let (node, mut mask) = (*node, *mask);
+                if node == DROPPED {
+                    continue;
+                }
+                if mask == 0 {
+                    out.completed_runs += 1;
+                    continue;
+                }
+                if at_bound {
+                    out.depth_bound = true;
+                    return out;
+                }
+                while mask != 0 {
+                    let t = mask.trailing_zeros() as u8;
+                    mask &= mask - 1;
+                    out.transitions += 1;
+                    out.next.push((world.clone(), node, t, 0, 0));
+                    let slot = out.next.last_mut().expect("just pushed");
+                    let Ok(event) = model.step_quiet(&mut slot.0, Tid(t)) else {
+                        out.next.pop();
+                        continue;
+                    };
+                    if let Some(v) = event.violation {
+                        out.next.pop();
+                        if config.target.is_none_or(|k| k == v.kind) {
+                            out.found = Some((node, t, v));
+                            return out;
+                        }
+                        out.other_violations += 1;
+                        continue;
+                    }
+                    slot.0.encode_into(&mut enc);
+                    let fp = hasher.hash_one(enc.bytes());
+                    if visited_ref.find(fp, |&x| x == fp).is_some() {
+                        out.next.pop();
+                        continue;
+                    }
+                    slot.3 = fp;
+                    slot.4 = event.runnable;
+                }
+            }
+            out
+        };
+        let outs = pool.map(items, &work);
+        spare.append(&mut level);
+        let mut ending: Option<(Option<Bound>, Option<Found>)> = None;
+        let mut states_in_level = 0;
+        for mut out in outs {
+            if ending.is_some() {
+                spare.push(out.next);
+                continue;
+            }
+            transitions += out.transitions;
+            other += out.other_violations;
+            completed += out.completed_runs;
+            for slot in out.next.iter_mut() {
+                let fp = slot.3;
+                if visited.find(fp, |&x| x == fp).is_some() {
+                    slot.1 = DROPPED;
+                    continue;
+                }
+                if ending.is_some() || parent.len() as u64 >= config.max_states {
+                    ending.get_or_insert((Some(Bound::MaxStates), None));
+                    slot.1 = DROPPED;
+                    continue;
+                }
+                visited.insert_unique(fp, fp, |&x| x);
+                parent.push(slot.1);
+                via.push(slot.2);
+                slot.1 = parent.len() as u32 - 1;
+                states_in_level += 1;
+            }
+            if ending.is_none() && out.depth_bound {
+                ending = Some((Some(Bound::MaxDepth), None));
+            }
+            if ending.is_none()
+                && let Some((node, t, violation)) = out.found
+            {
+                let mut schedule = Vec::new();
+                let mut n = node;
+                while n != 0 {
+                    schedule.push(Tid(via[n as usize]));
+                    n = parent[n as usize];
+                }
+                schedule.reverse();
+                schedule.push(Tid(t));
+                ending = Some((
+                    None,
+                    Some(Found {
+                        violation,
+                        schedule,
+                    }),
+                ));
+            }
+            level.push(out.next);
+        }
+        let bytes: usize = level
+            .iter()
+            .chain(spare.iter())
+            .map(|b| b.capacity() * core::mem::size_of::<Slot>())
+            .sum();
+        peak_bytes = peak_bytes.max(bytes);
+        let done = match ending {
+            Some(e) => Some(e),
+            None if states_in_level == 0 => Some((None, None)),
+            None => None,
+        };
+        if let Some((bound, found)) = done {
+            return Exploration {
+                complete: bound.is_none() && found.is_none(),
+                bound,
+                states: parent.len() as u64,
+                transitions,
+                depth,
+                other_violations: other,
+                completed_runs: completed,
+                peak_frontier: peak,
+                index_bytes: visited.allocation_size() + parent.capacity() * 4 + via.capacity(),
+                frontier_bytes: peak_bytes,
+                found,
+            };
+        }
+        depth += 1;
+        peak = peak.max(states_in_level);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -313,6 +548,63 @@ mod tests {
 
     /// A plain BFS keeping whole worlds: the fingerprinted search must count the same states,
     /// so the compact encoding neither merges different worlds nor splits equal ones.
+    /// A pool that cuts levels into three chunks and runs them in order: the merge must give
+    /// exactly the serial search's result.
+    struct Three;
+    impl Pool for Three {
+        fn width(&self) -> usize {
+            3
+        }
+        fn min_level(&self) -> usize {
+            0
+        }
+        fn map<I: Send, O: Send>(&self, items: Vec<I>, f: &(dyn Fn(I) -> O + Sync)) -> Vec<O> {
+            items.into_iter().map(f).collect()
+        }
+    }
+
+    #[test]
+    fn the_chunked_search_finds_what_the_serial_search_finds() {
+        use crate::ViolationKind;
+        for s in SCENARIOS {
+            for v in Variant::ALL {
+                for target in [None, Some(ViolationKind::UseAfterFree)] {
+                    let model = s.model(Options::new(v));
+                    let config = Config {
+                        target,
+                        ..Config::default()
+                    };
+                    let a = explore(&model, config);
+                    let b = explore_parallel(&model, config, &Three);
+                    let what = (s.name, v, target);
+                    assert_eq!(a.complete, b.complete, "{what:?}");
+                    assert_eq!(a.states, b.states, "{what:?}");
+                    assert_eq!(a.transitions, b.transitions, "{what:?}");
+                    assert_eq!(a.depth, b.depth, "{what:?}");
+                    assert_eq!(a.found, b.found, "{what:?}");
+                }
+            }
+        }
+        let model = SCENARIOS[3].model(Options::new(Variant::Fixed));
+        for config in [
+            Config {
+                max_states: 500,
+                ..Config::default()
+            },
+            Config {
+                max_depth: 7,
+                ..Config::default()
+            },
+        ] {
+            let a = explore(&model, config);
+            let b = explore_parallel(&model, config, &Three);
+            assert_eq!(
+                (a.bound, a.states, a.complete),
+                (b.bound, b.states, b.complete)
+            );
+        }
+    }
+
     #[test]
     fn fingerprints_count_the_same_states_as_whole_worlds() {
         for s in SCENARIOS {
