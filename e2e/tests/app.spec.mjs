@@ -99,6 +99,7 @@ test('each bad URL shows its message and the rest of the page works', async ({ p
 
 test('keyboard shortcuts drive every control', async ({ page }) => {
   await page.goto('/?scenario=null-mapping&variant=seed&schedule=');
+  await expect(page.locator('.thread').first()).toBeVisible(); // the app is listening for keys
   await page.locator('body').click();
   await page.keyboard.press('3'); // third column: trunc
   await expect(page.locator('#step-count')).toHaveText('step 1 / 1');

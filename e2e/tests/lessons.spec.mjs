@@ -86,6 +86,7 @@ for (const name of CHALLENGES) {
 
 test('the embed dialog gives iframe code and a plain link for the current view', async ({ page }) => {
   await page.goto('/?scenario=null-mapping&variant=seed&schedule=trunc*6,mf*4&step=6');
+  await expect(page.locator('.thread').first()).toBeVisible(); // the app is listening for keys
   await page.keyboard.press('e');
   const code = await page.locator('#embed-code').inputValue();
   expect(code).toMatch(/^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?scenario=null-mapping&amp;variant=seed&amp;schedule=trunc\*6%2Cmf\*4&amp;step=6&amp;embed=1" width="800" height="500"/);

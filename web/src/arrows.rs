@@ -94,9 +94,9 @@ fn try_draw() -> Option<()> {
         }
         let stale = target.class_list().contains("freed");
         let (class, marker) = match (stale, in_thread) {
-            (true, _) => ("stale", "arrow-stale"),
-            (false, true) => ("thread", "arrow-thread"),
-            (false, false) => ("page", "arrow-page"),
+            (true, _) => ("arrow-stale", "head-stale"),
+            (false, true) => ("arrow-thread", "head-thread"),
+            (false, false) => ("arrow-page", "head-page"),
         };
         let (x1, y1) = if in_thread {
             (a.left() + a.width() / 2.0, a.bottom())
