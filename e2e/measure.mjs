@@ -42,17 +42,21 @@ try {
   firsts.sort((a, b) => a - b);
   console.log(`first render (navigation start to thread columns): median ${firsts[2].toFixed(0)} ms of 5 loads`);
 
-  // Times one action: from the click until the step counter shows the new step (Yew patches
-  // the DOM in a microtask after the click) and layout is done (reading offsetHeight forces
-  // style and layout). Installed in the page as window.__timeClick.
+  // Times one action: from the click until Yew has patched the step counter (seen by a
+  // MutationObserver) and layout is done (reading offsetHeight forces style and layout).
+  // Installed in the page as window.__timeClick.
   await page.addInitScript(() => {
     window.__timeClick = async (b) => {
+      // Resolves as soon as Yew patches the step counter, however it schedules the render.
       const counter = document.querySelector('#step-count');
-      const before = counter.textContent;
+      const patched = new Promise((resolve) => {
+        const obs = new MutationObserver(() => { obs.disconnect(); resolve(); });
+        obs.observe(counter, { childList: true, characterData: true, subtree: true });
+        setTimeout(() => { obs.disconnect(); resolve(); }, 500);
+      });
       const t0 = performance.now();
       b.click();
-      for (let i = 0; i < 100 && counter.textContent === before; i++) await Promise.resolve();
-      if (counter.textContent === before) await new Promise((r) => setTimeout(r, 0));
+      await patched;
       void document.body.offsetHeight;
       return performance.now() - t0;
     };
@@ -81,8 +85,7 @@ try {
     let n = 0;
     while (n < 10000) {
       const b = [...document.querySelectorAll('.thread .step')].find((x) => !x.disabled);
-      if (b) { b.click(); n++; } else { document.querySelector('#reset').click(); }
-      await Promise.resolve();
+      if (b) { await window.__timeClick(b); n++; } else { document.querySelector('#reset').click(); await new Promise((r) => setTimeout(r, 1)); }
     }
     return n;
   });
@@ -91,7 +94,7 @@ try {
     const times = [];
     for (let i = 0; i < 400; i++) {
       const b = [...document.querySelectorAll('.thread .step')].find((x) => !x.disabled);
-      if (!b) { document.querySelector('#reset').click(); await Promise.resolve(); continue; }
+      if (!b) { document.querySelector('#reset').click(); await new Promise((r) => setTimeout(r, 1)); continue; }
       times.push(await window.__timeClick(b));
     }
     return times;
