@@ -43,6 +43,11 @@ for (const [scenario, variant, schedule, title, report] of REPLAYS) {
     await expect(panel).toBeVisible();
     await expect(panel.locator('h2')).toHaveText(title);
     await expect(panel.locator('.report')).toHaveText(report);
+    if (scenario === 'freed-inode') {
+      // The timeline shows mf's read-side sections and the grace period that freed the inode.
+      await expect(page.locator('.rcu .sections')).toContainText(/mf: rcu_read_lock\(\) … rcu_read_unlock\(\) at steps 6–\d+, step \d+–now/);
+      await expect(page.locator('.rcu .gp')).toContainText('callbacks: freed inode #1');
+    }
     await shot(page, `violation-${scenario}-${variant}`);
     // The same story under fixed ends cleanly (the schedule may stop applying part-way).
     await page.selectOption('#variant', 'fixed');

@@ -691,6 +691,30 @@ fn rcu_timeline(st: &AppState) -> Html {
             _ => {}
         }
     }
+    // Each thread's read-side sections, as step ranges (from the step that entered to the
+    // step that left).
+    let mut sections: Vec<(String, Vec<String>)> = Vec::new();
+    for t in 0..m.threads().len() {
+        let mut spans = Vec::new();
+        let mut open: Option<usize> = None;
+        for i in 0..=s.cursor() {
+            let inside = s.world_at(i).threads[t].rcu_nesting > 0;
+            match (inside, open) {
+                (true, None) => open = Some(i),
+                (false, Some(start)) => {
+                    spans.push(format!("steps {start}–{i}"));
+                    open = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(start) = open {
+            spans.push(format!("step {start}–now"));
+        }
+        if !spans.is_empty() {
+            sections.push((m.name(Tid(t as u8)).to_string(), spans));
+        }
+    }
     let readers_now: Vec<String> = s
         .world()
         .threads
@@ -703,6 +727,13 @@ fn rcu_timeline(st: &AppState) -> Html {
         <section class="rcu" aria-label="RCU timeline">
             <h3>{ "RCU grace periods" }</h3>
             <p class="readers">{ "In a read-side section now: " }{ if readers_now.is_empty() { "nobody".to_string() } else { readers_now.join(", ") } }</p>
+            if !sections.is_empty() {
+                <ul class="sections" aria-label="Read-side sections">
+                    { for sections.iter().map(|(name, spans)| html! {
+                        <li>{ format!("{name}: rcu_read_lock() … rcu_read_unlock() at {}", spans.join(", ")) }</li>
+                    }) }
+                </ul>
+            }
             if gps.is_empty() {
                 <p class="none">{ "No grace period has started yet (one starts when call_rcu() queues a callback)." }</p>
             } else {
