@@ -136,6 +136,17 @@ test('keyboard shortcuts drive every control', async ({ page }) => {
   await expect(page.locator('#play')).toHaveText(/Play/);
   await page.keyboard.press('n');
   await expect(page.locator('.notice')).toContainText('Random run with seed 2');
+  // Focus shortcuts reach the pickers and boxes; Escape leaves a box, keys work again.
+  await page.keyboard.press('v');
+  await expect(page.locator('#variant')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await page.locator('body').click();
+  await page.keyboard.press('k');
+  await expect(page.locator('#schedule-box')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await page.locator('body').click();
+  await page.keyboard.press('c');
+  await expect(page.locator('#scenario')).toBeFocused();
 });
 
 test('find a bug proves fixed clean and loads a counterexample under seed', async ({ page }) => {

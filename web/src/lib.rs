@@ -47,6 +47,8 @@ pub enum Msg {
     Key(KeyboardEvent),
     /// Move the lesson by this many steps.
     LessonStep(isize),
+    /// Put the keyboard focus on the control with this id (pickers, boxes, the scrubber).
+    Focus(&'static str),
 }
 
 /// The application component.
@@ -97,6 +99,12 @@ fn key_action(key: &str) -> Option<Msg> {
         "?" => act(Action::ToggleHelp),
         "e" => act(Action::ToggleEmbedDialog),
         "h" => act(Action::Hint),
+        "c" => Some(Msg::Focus("scenario")),
+        "v" => Some(Msg::Focus("variant")),
+        "w" => Some(Msg::Focus("truncate")),
+        "k" => Some(Msg::Focus("schedule-box")),
+        "d" => Some(Msg::Focus("seed-box")),
+        "g" => Some(Msg::Focus("scrubber")),
         "[" => Some(Msg::LessonStep(-1)),
         "]" => Some(Msg::LessonStep(1)),
         "Escape" => act(Action::Escape),
@@ -143,6 +151,15 @@ impl Component for App {
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Act(a) => self.st.apply(a),
+            Msg::Focus(id) => {
+                if let Some(el) = gloo::utils::document()
+                    .get_element_by_id(id)
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = el.focus();
+                }
+                return false;
+            }
             Msg::LessonStep(d) => {
                 let Some((l, k)) = &self.st.lesson else {
                     return false;

@@ -28,6 +28,14 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("e", "embed: iframe code for course notes"),
     ("h", "challenge hint: the next step of a shortest schedule"),
     ("[ / ]", "previous / next lesson step"),
+    (
+        "c / v / w",
+        "focus the scenario / variant / truncate-wake picker",
+    ),
+    (
+        "k / d / g",
+        "focus the schedule box / the seed box / the history scrubber",
+    ),
     ("?", "show or hide this help"),
     ("Esc", "close help and messages"),
 ];
