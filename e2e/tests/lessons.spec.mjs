@@ -84,6 +84,17 @@ for (const name of CHALLENGES) {
   });
 }
 
+test('the header links every lesson, the lesson index and the course-notes demo', async ({ page }) => {
+  await page.goto('/');
+  const nav = page.locator('nav.learn');
+  await expect(nav.locator('a[href^="?lesson="]')).toHaveCount(LESSONS.length);
+  await nav.locator('a', { hasText: 'all lessons and challenges' }).click();
+  await expect(page.locator('h1')).toHaveText('daxlab lessons');
+  await page.goBack();
+  await nav.locator('a', { hasText: '3' }).click();
+  await expect(page.locator('#lesson-progress')).toHaveText(/^step 1 of/);
+});
+
 test('the embed dialog gives iframe code and a plain link for the current view', async ({ page }) => {
   await page.goto('/?scenario=null-mapping&variant=seed&schedule=trunc*6,mf*4&step=6');
   await expect(page.locator('.thread').first()).toBeVisible(); // the app is listening for keys

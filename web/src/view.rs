@@ -210,6 +210,15 @@ fn header() -> Html {
                 <code>{ "page->mapping" }</code>
                 { " must be re-checked under the i_pages lock." }
             </p>
+            <nav class="learn" aria-label="Lessons and challenges">
+                { "Lessons: " }
+                { for crate::lessons::lesson_names().into_iter().enumerate().map(|(i, name)| {
+                    let title = crate::lessons::lesson(name).map(|l| l.title.replace('`', "")).unwrap_or_default();
+                    html! { <><a href={format!("?lesson={name}")} title={title}>{ format!("{}", i + 1) }</a>{ " " }</> }
+                }) }
+                { "· " }<a href="lessons/index.html">{ "all lessons and challenges" }</a>
+                { " · " }<a href="static/course-notes.html">{ "course-notes demo" }</a>
+            </nav>
         </header>
     }
 }
