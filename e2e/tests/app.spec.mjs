@@ -171,6 +171,12 @@ test('the share link reproduces the exact view', async ({ page, context }) => {
   await expect(other.locator('#variant')).toHaveValue('v4.19');
 });
 
+test('a speed from the URL is the one the picker shows', async ({ page }) => {
+  await page.goto('/?scenario=null-mapping&speed=4.5');
+  await expect(page.locator('#speed')).toHaveValue('4.5');
+  await expect(page).toHaveURL(/speed=4\.5/);
+});
+
 test('the seeded random run is reproducible', async ({ page }) => {
   await page.goto('/?scenario=lost-wakeup&variant=exclusive-wait&seed=5');
   const first = await page.locator('#schedule-box').inputValue();

@@ -270,7 +270,12 @@ fn controls(st: &AppState, send: &Send, share: &Callback<MouseEvent>, share_url:
                 title={format!("{label} ({key})")} aria-keyshortcuts={key.to_string()}>{ label.to_string() }</button>
         }
     };
-    let speeds = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
+    // The usual speeds, plus the current one when a URL or the +/- keys chose another.
+    let mut speeds = vec![0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
+    if !speeds.iter().any(|s| (s - st.speed).abs() < 1e-9) {
+        speeds.push(st.speed);
+        speeds.sort_by(f64::total_cmp);
+    }
     let full_view = share_url.replace("embed=1", "embed=0");
     html! {
         <div class="controls">
