@@ -109,6 +109,66 @@ impl Exploration {
     }
 }
 
+/// The fingerprint hasher both searches use (fixed seed: runs are reproducible).
+fn fingerprint_hasher() -> foldhash::fast::FixedState {
+    foldhash::fast::FixedState::with_seed(0x5eed_da71)
+}
+
+/// What stepping one thread in a copy of a world produced.
+enum Successor {
+    /// The thread could not run.
+    Blocked,
+    /// The step ended in a violation.
+    Violation(Violation),
+    /// The world after the step was visited in an earlier level.
+    Known,
+    /// A world not visited before: its fingerprint and runnable mask.
+    New { fp: u64, runnable: u16 },
+}
+
+/// Step `t` in `w` (a copy of the world being expanded, already where it will be kept) and
+/// fingerprint the result against `visited`. Shared by the serial and the parallel search.
+fn step_copy(
+    model: &Model,
+    w: &mut World,
+    t: u8,
+    encoding: &mut crate::world::Encoding,
+    hasher: &foldhash::fast::FixedState,
+    visited: &HashTable<u64>,
+) -> Successor {
+    let Ok(event) = model.step_quiet(w, Tid(t)) else {
+        return Successor::Blocked;
+    };
+    if let Some(v) = event.violation {
+        return Successor::Violation(v);
+    }
+    w.encode_into(encoding);
+    let fp = hasher.hash_one(encoding.bytes());
+    if visited.find(fp, |&x| x == fp).is_some() {
+        return Successor::Known;
+    }
+    Successor::New {
+        fp,
+        runnable: event.runnable,
+    }
+}
+
+/// The schedule from the initial world to `node`, following parent links.
+fn path(parent: &[u32], via: &[u8], mut node: u32) -> Vec<Tid> {
+    let mut out = Vec::new();
+    while node != 0 {
+        out.push(Tid(via[node as usize]));
+        node = parent[node as usize];
+    }
+    out.reverse();
+    out
+}
+
+/// Bytes of the visited set and the parent links.
+fn index_bytes(visited: &HashTable<u64>, parent: &Vec<u32>, via: &Vec<u8>) -> usize {
+    visited.allocation_size() + parent.capacity() * 4 + via.capacity()
+}
+
 /// A breadth-first search in progress.
 pub struct Explorer {
     model: Model,
@@ -140,7 +200,7 @@ impl Explorer {
     /// Start a search from `initial`, a world of `model` reached some other way (a hint from
     /// the state on screen); found schedules start from it.
     pub fn from_world(model: Model, initial: World, config: Config) -> Explorer {
-        let hasher = foldhash::fast::FixedState::with_seed(0x5eed_da71);
+        let hasher = fingerprint_hasher();
         let fp = hasher.hash_one(initial.encode().bytes());
         let mask = model.runnable_mask(&initial);
         let mut visited = HashTable::new();
@@ -229,35 +289,40 @@ impl Explorer {
             let id = self.parent.len() as u32;
             self.next.push((self.level[pos].0.clone(), id, 0));
             let next = self.next.last_mut().expect("just pushed");
-            let Ok(event) = self.model.step_quiet(&mut next.0, Tid(t)) else {
-                self.next.pop();
-                continue;
-            };
-            next.2 = event.runnable;
-            next.0.encode_into(&mut self.encoding);
-            let fp = self.hasher.hash_one(self.encoding.bytes());
-            if let Some(v) = event.violation {
-                self.next.pop();
-                if self.config.target.is_none_or(|k| k == v.kind) {
-                    let mut schedule = self.path(node);
-                    schedule.push(Tid(t));
-                    self.result = Some(self.report(
-                        false,
-                        None,
-                        Some(Found {
-                            violation: v,
-                            schedule,
-                        }),
-                    ));
-                    return;
+            let successor = step_copy(
+                &self.model,
+                &mut next.0,
+                t,
+                &mut self.encoding,
+                &self.hasher,
+                &self.visited,
+            );
+            let (fp, runnable) = match successor {
+                Successor::New { fp, runnable } => (fp, runnable),
+                Successor::Blocked | Successor::Known => {
+                    self.next.pop();
+                    continue;
                 }
-                self.other_violations += 1;
-                continue;
-            }
-            if self.visited.find(fp, |&x| x == fp).is_some() {
-                self.next.pop();
-                continue;
-            }
+                Successor::Violation(v) => {
+                    self.next.pop();
+                    if self.config.target.is_none_or(|k| k == v.kind) {
+                        let mut schedule = path(&self.parent, &self.via, node);
+                        schedule.push(Tid(t));
+                        self.result = Some(self.report(
+                            false,
+                            None,
+                            Some(Found {
+                                violation: v,
+                                schedule,
+                            }),
+                        ));
+                        return;
+                    }
+                    self.other_violations += 1;
+                    continue;
+                }
+            };
+            next.2 = runnable;
             if self.parent.len() as u64 >= self.config.max_states {
                 self.next.pop();
                 self.result = Some(self.report(false, Some(Bound::MaxStates), None));
@@ -267,17 +332,6 @@ impl Explorer {
             self.parent.push(node);
             self.via.push(t);
         }
-    }
-
-    /// The schedule from the initial world to `node`.
-    fn path(&self, mut node: u32) -> Vec<Tid> {
-        let mut out = Vec::new();
-        while node != 0 {
-            out.push(Tid(self.via[node as usize]));
-            node = self.parent[node as usize];
-        }
-        out.reverse();
-        out
     }
 
     fn report(&self, complete: bool, bound: Option<Bound>, found: Option<Found>) -> Exploration {
@@ -291,9 +345,7 @@ impl Explorer {
             other_violations: self.other_violations,
             completed_runs: self.completed_runs,
             peak_frontier: self.peak_frontier,
-            index_bytes: self.visited.allocation_size()
-                + self.parent.capacity() * 4
-                + self.via.capacity(),
+            index_bytes: index_bytes(&self.visited, &self.parent, &self.via),
             frontier_bytes: (self.level.capacity() + self.next.capacity()) * world,
             found,
         }
@@ -306,7 +358,7 @@ pub fn explore(model: &Model, config: Config) -> Exploration {
 }
 
 /// Runs a function over the chunks of a BFS level, possibly on several threads. The core has no
-/// threads of its own; the CLI supplies a pool ([`Serial`] runs the chunks in order).
+/// threads of its own; the CLI supplies a pool of scoped threads.
 pub trait Pool {
     /// How many chunks to cut each level into.
     fn width(&self) -> usize;
@@ -316,18 +368,6 @@ pub trait Pool {
     }
     /// Call `f` on every item; results in the items' order.
     fn map<I: Send, O: Send>(&self, items: Vec<I>, f: &(dyn Fn(I) -> O + Sync)) -> Vec<O>;
-}
-
-/// A pool that runs every chunk on the calling thread.
-pub struct Serial;
-
-impl Pool for Serial {
-    fn width(&self) -> usize {
-        1
-    }
-    fn map<I: Send, O: Send>(&self, items: Vec<I>, f: &(dyn Fn(I) -> O + Sync)) -> Vec<O> {
-        items.into_iter().map(f).collect()
-    }
 }
 
 /// A state in a level of the parallel search: the world, its node id (or, until the merge has
@@ -357,7 +397,7 @@ struct ChunkOut {
 /// twice. (When a bound or a violation ends the search, `transitions` also counts the rest of
 /// the chunks that were already expanded.)
 pub fn explore_parallel<P: Pool>(model: &Model, config: Config, pool: &P) -> Exploration {
-    let hasher = foldhash::fast::FixedState::with_seed(0x5eed_da71);
+    let hasher = fingerprint_hasher();
     let initial = model.initial();
     let fp = hasher.hash_one(initial.encode().bytes());
     let mut visited: HashTable<u64> = HashTable::new();
@@ -431,27 +471,23 @@ pub fn explore_parallel<P: Pool>(model: &Model, config: Config, pool: &P) -> Exp
                     out.transitions += 1;
                     out.next.push((world.clone(), node, t, 0, 0));
                     let slot = out.next.last_mut().expect("just pushed");
-                    let Ok(event) = model.step_quiet(&mut slot.0, Tid(t)) else {
-                        out.next.pop();
-                        continue;
-                    };
-                    if let Some(v) = event.violation {
-                        out.next.pop();
-                        if config.target.is_none_or(|k| k == v.kind) {
-                            out.found = Some((node, t, v));
-                            return out;
+                    match step_copy(model, &mut slot.0, t, &mut enc, &hasher, visited_ref) {
+                        Successor::New { fp, runnable } => {
+                            slot.3 = fp;
+                            slot.4 = runnable;
                         }
-                        out.other_violations += 1;
-                        continue;
+                        Successor::Blocked | Successor::Known => {
+                            out.next.pop();
+                        }
+                        Successor::Violation(v) => {
+                            out.next.pop();
+                            if config.target.is_none_or(|k| k == v.kind) {
+                                out.found = Some((node, t, v));
+                                return out;
+                            }
+                            out.other_violations += 1;
+                        }
                     }
-                    slot.0.encode_into(&mut enc);
-                    let fp = hasher.hash_one(enc.bytes());
-                    if visited_ref.find(fp, |&x| x == fp).is_some() {
-                        out.next.pop();
-                        continue;
-                    }
-                    slot.3 = fp;
-                    slot.4 = event.runnable;
                 }
             }
             out
@@ -491,13 +527,7 @@ pub fn explore_parallel<P: Pool>(model: &Model, config: Config, pool: &P) -> Exp
             if ending.is_none()
                 && let Some((node, t, violation)) = out.found
             {
-                let mut schedule = Vec::new();
-                let mut n = node;
-                while n != 0 {
-                    schedule.push(Tid(via[n as usize]));
-                    n = parent[n as usize];
-                }
-                schedule.reverse();
+                let mut schedule = path(&parent, &via, node);
                 schedule.push(Tid(t));
                 ending = Some((
                     None,
@@ -530,7 +560,7 @@ pub fn explore_parallel<P: Pool>(model: &Model, config: Config, pool: &P) -> Exp
                 other_violations: other,
                 completed_runs: completed,
                 peak_frontier: peak,
-                index_bytes: visited.allocation_size() + parent.capacity() * 4 + via.capacity(),
+                index_bytes: index_bytes(&visited, &parent, &via),
                 frontier_bytes: peak_bytes,
                 found,
             };
