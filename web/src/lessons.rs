@@ -32,10 +32,13 @@ pub static LESSON_SOURCES: &[(&str, &str)] = &[
 /// One step of a lesson.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LessonStep {
-    /// The `## ` heading.
+    /// The `## ` heading, as plain text (markdown backticks removed).
     pub title: String,
     /// The section's markdown, heading excluded.
     pub markdown: String,
+    /// The section rendered for the app, its app links kept inside the lesson (see
+    /// [`to_html`]); rendered once, when the lessons are parsed.
+    pub html: String,
     /// The app query (starting with `?`) of the state this step loads.
     pub state: Option<String>,
 }
@@ -45,10 +48,12 @@ pub struct LessonStep {
 pub struct Lesson {
     /// Its stable name (`?lesson=NAME`).
     pub name: &'static str,
-    /// The `# ` heading.
+    /// The `# ` heading, as plain text (markdown backticks removed).
     pub title: String,
     /// Markdown before the first step.
     pub intro: String,
+    /// The introduction rendered for the app.
+    pub intro_html: String,
     /// The steps.
     pub steps: Vec<LessonStep>,
 }
@@ -58,10 +63,20 @@ pub fn lesson_names() -> Vec<&'static str> {
     LESSON_SOURCES.iter().map(|(n, _)| *n).collect()
 }
 
+/// Every lesson, parsed and rendered once on first use.
+pub fn lessons() -> &'static [Lesson] {
+    static LESSONS: std::sync::OnceLock<Vec<Lesson>> = std::sync::OnceLock::new();
+    LESSONS.get_or_init(|| {
+        LESSON_SOURCES
+            .iter()
+            .map(|(name, src)| parse(name, src))
+            .collect()
+    })
+}
+
 /// The lesson called `name`.
-pub fn lesson(name: &str) -> Option<Lesson> {
-    let (name, src) = LESSON_SOURCES.iter().find(|(n, _)| *n == name)?;
-    Some(parse(name, src))
+pub fn lesson(name: &str) -> Option<&'static Lesson> {
+    lessons().iter().find(|l| l.name == name)
 }
 
 /// Every link of a markdown text: (target, title).
@@ -82,11 +97,12 @@ fn parse(name: &'static str, src: &str) -> Lesson {
     let mut steps: Vec<LessonStep> = Vec::new();
     for line in src.lines() {
         if let Some(t) = line.strip_prefix("# ") {
-            title = t.trim().to_string();
+            title = t.trim().replace('`', "");
         } else if let Some(t) = line.strip_prefix("## ") {
             steps.push(LessonStep {
-                title: t.trim().to_string(),
+                title: t.trim().replace('`', ""),
                 markdown: String::new(),
+                html: String::new(),
                 state: None,
             });
         } else {
@@ -98,16 +114,19 @@ fn parse(name: &'static str, src: &str) -> Lesson {
             target.push('\n');
         }
     }
-    for s in &mut steps {
+    for (k, s) in steps.iter_mut().enumerate() {
         s.state = links(&s.markdown)
             .into_iter()
             .map(|(url, _)| url)
             .find(|u| u.starts_with('?'));
+        s.html = to_html(&s.markdown, &format!("&lesson={name}&lesson_step={k}"));
     }
+    let intro_html = to_html(&intro, &format!("&lesson={name}&lesson_step=0"));
     Lesson {
         name,
         title,
         intro,
+        intro_html,
         steps,
     }
 }

@@ -24,6 +24,8 @@ pub const NAMES: [&str; 12] = [
 pub const DEFAULT_SCENARIO: &str = "null-mapping";
 /// Play speed when the URL gives none, in steps per second.
 pub const DEFAULT_SPEED: f64 = 2.0;
+/// What a seed may be, for messages.
+pub const SEED_ACCEPTED: &str = "a whole number from 0 to 18446744073709551615";
 /// Slowest and fastest play speeds, in steps per second.
 pub const SPEED_RANGE: (f64, f64) = (0.25, 20.0);
 
@@ -76,7 +78,8 @@ impl Default for Params {
     }
 }
 
-fn accepted_scenarios() -> String {
+/// The built-in scenarios' names, for messages.
+pub fn accepted_scenarios() -> String {
     SCENARIOS
         .iter()
         .map(|s| s.name)
@@ -84,7 +87,8 @@ fn accepted_scenarios() -> String {
         .join(", ")
 }
 
-fn accepted_variants() -> String {
+/// The variants' names, for messages.
+pub fn accepted_variants() -> String {
     Variant::ALL
         .iter()
         .map(|v| v.name())
@@ -133,7 +137,7 @@ pub fn parse(query: &str) -> (Params, Vec<String>) {
             },
             "seed" => match value.parse::<u64>() {
                 Ok(n) => p.seed = Some(n),
-                Err(_) => bad(&mut errors, "seed", value, "a whole number from 0 to 18446744073709551615"),
+                Err(_) => bad(&mut errors, "seed", value, SEED_ACCEPTED),
             },
             "autoplay" => match flag(value) {
                 Some(b) => p.autoplay = b,

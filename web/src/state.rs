@@ -145,7 +145,7 @@ pub struct AppState {
     /// The embed dialog is open.
     pub embed_dialog: bool,
     /// The lesson beside the visualizer and its current step.
-    pub lesson: Option<(Lesson, usize)>,
+    pub lesson: Option<(&'static Lesson, usize)>,
     /// The challenge being played.
     pub challenge: Option<ChallengeRun>,
     /// Whether the variant was given (by URL or picker) or is the scenario's default.
@@ -467,11 +467,7 @@ impl AppState {
                 }
                 None => self.errors.push(format!(
                     "There is no scenario {name:?}; accepted: {}.",
-                    daxlab_core::SCENARIOS
-                        .iter()
-                        .map(|s| s.name)
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    params::accepted_scenarios()
                 )),
             },
             Action::SetVariant(name) => match name.parse::<Variant>() {
@@ -484,11 +480,7 @@ impl AppState {
                 }
                 Err(()) => self.errors.push(format!(
                     "There is no variant {name:?}; accepted: {}.",
-                    Variant::ALL
-                        .iter()
-                        .map(|v| v.name())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    params::accepted_variants()
                 )),
             },
             Action::SetTruncate(name) => match name.parse::<WakeMode>() {
@@ -529,8 +521,9 @@ impl AppState {
                     self.random_run(seed);
                 }
                 Err(_) => self.errors.push(format!(
-                    "Seed {:?} is not a whole number from 0 to 18446744073709551615.",
-                    self.seed_text
+                    "Seed {:?} is not {}.",
+                    self.seed_text,
+                    params::SEED_ACCEPTED
                 )),
             },
             Action::NextSeed => {

@@ -119,21 +119,18 @@ fn lesson_pane(st: &AppState, send: &Send) -> Html {
     let Some(step) = lesson.steps.get(k) else {
         return html! {};
     };
-    let suffix = format!("&lesson={}&lesson_step={k}", lesson.name);
-    let body = crate::lessons::to_html(&step.markdown, &suffix);
-    let intro = (k == 0).then(|| crate::lessons::to_html(&lesson.intro, &suffix));
     let prev = send.reform(move |_| Action::LessonGo(k.saturating_sub(1)));
     let next = send.reform(move |_| Action::LessonGo(k + 1));
     html! {
         <aside class="lesson" aria-label="Lesson">
-            <p class="lesson-title">{ lesson.title.replace('`', "") }</p>
+            <p class="lesson-title">{ &lesson.title }</p>
             <p id="lesson-progress" class="count">{ format!("step {} of {n}", k + 1) }</p>
-            if let Some(intro) = intro {
-                <div class="lesson-intro">{ Html::from_html_unchecked(AttrValue::from(intro)) }</div>
+            if k == 0 {
+                <div class="lesson-intro">{ Html::from_html_unchecked(AttrValue::Static(&lesson.intro_html)) }</div>
             }
             <h2 id="lesson-step-title">{ &step.title }</h2>
-            // Our own markdown, rendered with raw HTML dropped (lessons::to_html).
-            <div class="lesson-body">{ Html::from_html_unchecked(AttrValue::from(body)) }</div>
+            // Our own markdown, rendered once with raw HTML dropped (lessons::to_html).
+            <div class="lesson-body">{ Html::from_html_unchecked(AttrValue::Static(&step.html)) }</div>
             <div class="row">
                 <button id="lesson-prev" onclick={prev} disabled={k == 0} title="Previous lesson step ([)">{ "◀ Previous" }</button>
                 <button id="lesson-next" onclick={next} disabled={k + 1 >= n} title="Next lesson step (])">{ "Next ▶" }</button>
@@ -212,9 +209,8 @@ fn header() -> Html {
             </p>
             <nav class="learn" aria-label="Lessons and challenges">
                 { "Lessons: " }
-                { for crate::lessons::lesson_names().into_iter().enumerate().map(|(i, name)| {
-                    let title = crate::lessons::lesson(name).map(|l| l.title.replace('`', "")).unwrap_or_default();
-                    html! { <><a href={format!("?lesson={name}")} title={title}>{ format!("{}", i + 1) }</a>{ " " }</> }
+                { for crate::lessons::lessons().iter().enumerate().map(|(i, l)| html! {
+                    <><a href={format!("?lesson={}", l.name)} title={l.title.as_str()}>{ i + 1 }</a>{ " " }</>
                 }) }
                 { "· " }<a href="lessons/index.html">{ "all lessons and challenges" }</a>
                 { " · " }<a href="static/course-notes.html">{ "course-notes demo" }</a>

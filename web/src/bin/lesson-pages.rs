@@ -10,8 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn escape(s: &str) -> String {
-    s.replace('`', "")
-        .replace('&', "&amp;")
+    s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
@@ -39,10 +38,8 @@ fn main() -> ExitCode {
     }
     let mut index = head("Lessons");
     index.push_str("<h1>daxlab lessons</h1>\n<ol>\n");
-    for name in lessons::lesson_names() {
-        let Some(l) = lessons::lesson(name) else {
-            continue;
-        };
+    for l in lessons::lessons() {
+        let name = l.name;
         let _ = writeln!(
             index,
             "<li><a href=\"{name}.html\">{}</a> (<a href=\"../index.html?lesson={name}\">in the app</a>)</li>",
