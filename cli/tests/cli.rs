@@ -138,6 +138,34 @@ fn random_runs_are_determined_by_the_seed() {
     assert_eq!(code, 0);
     assert_eq!(a, b);
     assert!(a.contains("lost-wakeup"), "{a}");
+    // Failing runs print their violation and a schedule that replays to it.
+    let (_, out, _) = daxlab(&[
+        "random",
+        "--scenario",
+        "null-mapping",
+        "--variant",
+        "seed",
+        "--seed",
+        "3",
+        "--runs",
+        "5",
+    ]);
+    assert!(out.contains("null-deref by mf"), "{out}");
+    let schedule = out
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("schedule: "))
+        .expect("a failing run prints its schedule");
+    let (_, run, _) = daxlab(&[
+        "run",
+        "--scenario",
+        "null-mapping",
+        "--variant",
+        "seed",
+        "--schedule",
+        schedule,
+        "--json",
+    ]);
+    assert_eq!(json(&run)["violation"]["kind"], "null-deref");
 }
 
 #[test]
