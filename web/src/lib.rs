@@ -161,17 +161,19 @@ impl Component for App {
                 return false;
             }
             Msg::LessonStep(d) => {
-                let Some((l, k)) = &self.st.lesson else {
+                // LessonGo ignores a step past the lesson's end.
+                let Some(to) = self
+                    .st
+                    .lesson
+                    .as_ref()
+                    .and_then(|(_, k)| k.checked_add_signed(d))
+                else {
                     return false;
                 };
-                let to = *k as isize + d;
-                if to < 0 || to as usize >= l.steps.len() {
-                    return false;
-                }
-                self.st.apply(Action::LessonGo(to as usize));
+                self.st.apply(Action::LessonGo(to));
             }
             Msg::Share => {
-                let url = format!("{}{}", page_url_without_query(), self.st.query());
+                let url = format!("{}{}", self.base(), self.st.query());
                 let clipboard = gloo::utils::window().navigator().clipboard();
                 let _ = clipboard.write_text(&url);
                 self.st.notice = Some(format!("Link to this view copied: {url}"));
@@ -206,12 +208,7 @@ impl Component for App {
         let link = ctx.link().clone();
         let send = Callback::from(move |a: Action| link.send_message(Msg::Act(a)));
         let share = ctx.link().callback(|_| Msg::Share);
-        let base = if self.reads_url {
-            page_url_without_query()
-        } else {
-            String::new()
-        };
-        view::page(&self.st, &send, &share, &base)
+        view::page(&self.st, &send, &share, &self.base())
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
@@ -267,6 +264,15 @@ fn scroll_current_lines_into_view() {
 }
 
 impl App {
+    /// The page's address without its query, or nothing when a test gave the query.
+    fn base(&self) -> String {
+        if self.reads_url {
+            page_url_without_query()
+        } else {
+            String::new()
+        }
+    }
+
     /// Start, retime or stop the play interval and the explorer's slices to match the state.
     fn sync_timers(&mut self, ctx: &Context<Self>) {
         if self.st.playing {
