@@ -1,10 +1,13 @@
 //! `daxlab`: list scenarios, replay a schedule, explore interleavings — from a shell.
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 use daxlab_core::explore;
-use daxlab_core::report::RunReport;
+use daxlab_core::report::{ListReport, RunReport};
 use daxlab_core::scenario::Scale;
-use daxlab_core::{Model, Options, SCENARIOS, Session, Variant, ViolationKind, WakeMode, scenario};
+use daxlab_core::{
+    Model, Options, SCENARIOS, Scenario, Session, Variant, ViolationKind, WakeMode, scenario, words,
+};
 use std::process::ExitCode;
 
 mod search;
@@ -46,8 +49,8 @@ enum Command {
         #[command(flatten)]
         scale: ScaleArgs,
         /// Look only for this violation kind (others are skipped).
-        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(ViolationKind::ALL.map(|k| k.name())))]
-        kind: Option<String>,
+        #[arg(long, value_parser = kind_parser())]
+        kind: Option<ViolationKind>,
         /// Stop after this many distinct states.
         #[arg(long, default_value_t = explore::DEFAULT_MAX_STATES)]
         max_states: u64,
@@ -104,47 +107,70 @@ struct ScaleArgs {
     pages: Option<u8>,
 }
 
+/// Parses a value clap has already checked against `names` into the core's type.
+fn core_parser<T: std::str::FromStr + Clone + Send + Sync + 'static>(
+    names: impl IntoIterator<Item = &'static str>,
+) -> impl TypedValueParser<Value = T> {
+    PossibleValuesParser::new(names).try_map(|name| {
+        name.parse::<T>()
+            .map_err(|_| format!("{name} is not accepted"))
+    })
+}
+
+fn scenario_parser() -> impl TypedValueParser<Value = &'static Scenario> {
+    PossibleValuesParser::new(SCENARIOS.iter().map(|s| s.name))
+        .try_map(|name| scenario(&name).ok_or_else(|| format!("there is no scenario {name}")))
+}
+
+fn variant_parser() -> impl TypedValueParser<Value = Variant> {
+    core_parser(Variant::ALL.map(|v| v.name()))
+}
+
+fn kind_parser() -> impl TypedValueParser<Value = ViolationKind> {
+    core_parser(ViolationKind::ALL.map(|k| k.name()))
+}
+
+fn wake_parser() -> impl TypedValueParser<Value = WakeMode> {
+    core_parser(WakeMode::ALL.map(|w| w.name()))
+}
+
 /// Which scenario under which code.
 #[derive(clap::Args)]
 struct Target {
     /// Scenario name (see `daxlab list`).
-    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(SCENARIOS.iter().map(|s| s.name)))]
-    scenario: String,
+    #[arg(long, value_parser = scenario_parser())]
+    scenario: &'static Scenario,
     /// Variant name.
-    #[arg(long, default_value = "seed", value_parser = clap::builder::PossibleValuesParser::new(Variant::ALL.map(|v| v.name())))]
-    variant: String,
+    #[arg(long, default_value = "seed", value_parser = variant_parser())]
+    variant: Variant,
     /// How truncate wakes waiters after deleting an entry (default: the variant's).
-    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["one", "all"]))]
-    truncate_wake: Option<String>,
+    #[arg(long, value_parser = wake_parser())]
+    truncate_wake: Option<WakeMode>,
 }
 
 impl Target {
     fn options(&self) -> Options {
         Options {
-            // Both were checked by clap against the accepted values.
-            variant: self.variant.parse().unwrap_or(Variant::Seed),
-            truncate_wake: self
-                .truncate_wake
-                .as_deref()
-                .and_then(|w| w.parse::<WakeMode>().ok()),
+            variant: self.variant,
+            code: None,
+            truncate_wake: self.truncate_wake,
         }
     }
     fn session(&self) -> Session {
         Session::new(self.model())
     }
     fn model(&self) -> Model {
-        let s = scenario(&self.scenario).unwrap_or(&SCENARIOS[0]);
-        s.model(self.options())
+        self.scenario.model(self.options())
     }
     /// The model, scaled when --threads/--pages are given (freed-inode only).
     fn scaled_model(&self, scale: &ScaleArgs) -> Result<Model, String> {
         if scale.threads.is_none() && scale.pages.is_none() {
             return Ok(self.model());
         }
-        if self.scenario != "freed-inode" {
+        if self.scenario.name != "freed-inode" {
             return Err(format!(
                 "--threads/--pages scale the freed-inode scenario only, not \"{}\"",
-                self.scenario
+                self.scenario.name
             ));
         }
         let scale = Scale {
@@ -153,20 +179,6 @@ impl Target {
         };
         daxlab_core::scenario::scaled(scale, self.options())
     }
-}
-
-/// The visualizer URL that replays `schedule`.
-pub(crate) fn replay_url(base: &str, model: &Model, schedule: &str) -> String {
-    let mut url = format!(
-        "{base}?scenario={}&variant={}&schedule={}",
-        model.scenario(),
-        model.variant().name(),
-        schedule.replace('*', "%2A").replace(',', "%2C")
-    );
-    if model.truncate_wake() != model.variant().default_truncate_wake() {
-        url.push_str(&format!("&truncate={}", model.truncate_wake().name()));
-    }
-    url
 }
 
 fn main() -> ExitCode {
@@ -192,7 +204,7 @@ fn main() -> ExitCode {
             let config = explore::Config {
                 max_states,
                 max_depth,
-                target: kind.and_then(|k| k.parse().ok()),
+                target: kind,
             };
             match target.scaled_model(&scale) {
                 Ok(model) => search::explore_cmd(&model, config, jobs, &base_url, json),
@@ -220,69 +232,30 @@ fn usage_error(message: &str) -> ExitCode {
 }
 
 fn list(json: bool) -> ExitCode {
-    let scenarios: Vec<serde_json::Value> = SCENARIOS
-        .iter()
-        .map(|s| {
-            let m = s.model(Options::new(Variant::Seed));
-            serde_json::json!({
-                "name": s.name,
-                "title": s.title,
-                "summary": s.summary,
-                "threads": m.threads().iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
-                "stories": s.stories.iter().map(|st| serde_json::json!({
-                    "variant": st.variant.name(),
-                    "schedule": st.schedule,
-                    "expect": st.expect.map(|k| k.name()),
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
+    let list = ListReport::new();
     if json {
-        let v = serde_json::json!({
-            "scenarios": scenarios,
-            "variants": Variant::ALL.iter().map(|v| serde_json::json!({"name": v.name(), "summary": v.summary()})).collect::<Vec<_>>(),
-            "violation_kinds": daxlab_core::ViolationKind::ALL.iter().map(|k| k.name()).collect::<Vec<_>>(),
-        });
-        println!("{v}");
+        println!("{}", serde_json::to_string(&list).unwrap_or_default());
         return ExitCode::SUCCESS;
     }
     println!("Scenarios (threads):");
-    for s in &scenarios {
-        println!(
-            "  {:<16} {} ({})",
-            s["name"].as_str().unwrap_or(""),
-            s["title"].as_str().unwrap_or(""),
-            s["threads"]
-                .as_array()
-                .map(|a| a
-                    .iter()
-                    .filter_map(|t| t.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "))
-                .unwrap_or_default()
-        );
+    for s in &list.scenarios {
+        println!("  {:<16} {} ({})", s.name, s.title, s.threads.join(", "));
     }
     println!("Variants:");
-    for v in Variant::ALL {
-        println!("  {:<16} {}", v.name(), v.summary());
+    for v in &list.variants {
+        println!("  {:<16} {}", v.name, v.summary);
     }
-    println!(
-        "Violation kinds: {}",
-        daxlab_core::ViolationKind::ALL.map(|k| k.name()).join(", ")
-    );
+    println!("Violation kinds: {}", list.violation_kinds.join(", "));
     ExitCode::SUCCESS
 }
 
 fn run(target: &Target, schedule: &str, json: bool) -> ExitCode {
     let mut session = target.session();
     let result = session.run_text(schedule);
-    let report = RunReport::new(&session);
+    let mut report = RunReport::new(&session);
+    report.error = result.as_ref().err().map(|e| e.to_string());
     if json {
-        let mut v = serde_json::to_value(&report).unwrap_or_default();
-        if let Err(e) = &result {
-            v["error"] = serde_json::Value::String(e.to_string());
-        }
-        println!("{v}");
+        println!("{}", serde_json::to_string(&report).unwrap_or_default());
     } else {
         let m = session.model();
         for (i, e) in session.events().iter().enumerate() {
@@ -290,11 +263,11 @@ fn run(target: &Target, schedule: &str, json: bool) -> ExitCode {
                 "{:>4}. {:<7} {}:{:<2} {}",
                 i + 1,
                 m.name(e.tid),
-                e.line.func().name(),
-                e.line.number_in(m.variant(), m.truncate_wake()),
+                e.line.func().name_in(m.code()),
+                e.line.number_in(m.code()),
                 e.line.text()
             );
-            println!("        {}", e.narration);
+            println!("        {}", words::narration(m, e));
         }
         match &report.violation {
             Some(v) => {

@@ -1,11 +1,15 @@
 //! `daxlab explore` and `daxlab random`: searches for violations, printed as reports with a
 //! schedule to replay and a link that opens it in the visualizer.
 
-use crate::replay_url;
-use daxlab_core::explore::{self, Exploration};
+use daxlab_core::explore;
 use daxlab_core::random::{RandomRunner, Strategy};
-use daxlab_core::report::ViolationReport;
-use daxlab_core::{Model, schedule};
+use daxlab_core::report::{ExploreReport, FailingRun, RandomReport, ViolationReport};
+use daxlab_core::{Model, link, schedule};
+
+/// The visualizer URL that replays `schedule`.
+fn replay_url(base: &str, model: &Model, schedule: &str) -> String {
+    format!("{base}{}", link::replay_query(model, schedule))
+}
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -42,14 +46,11 @@ pub fn explore_cmd(
     json: bool,
 ) -> ExitCode {
     let start = Instant::now();
-    let r = if jobs > 1 {
-        explore::explore_parallel(model, config, &Threads(jobs))
-    } else {
-        explore::explore(model, config)
-    };
+    let r = explore::explore_on(model, config, &Threads(jobs));
     let millis = start.elapsed().as_secs_f64() * 1000.0;
     if json {
-        println!("{}", explore_json(model, &config, &r, millis, base_url));
+        let report = ExploreReport::new(model, &config, &r, millis, base_url);
+        println!("{}", serde_json::to_string(&report).unwrap_or_default());
         return ExitCode::SUCCESS;
     }
     let rate = r.states as f64 / (millis / 1000.0).max(1e-9);
@@ -103,47 +104,6 @@ pub fn explore_cmd(
     ExitCode::SUCCESS
 }
 
-/// The `--json` object of `daxlab explore`.
-fn explore_json(
-    model: &Model,
-    config: &explore::Config,
-    r: &Exploration,
-    millis: f64,
-    base_url: &str,
-) -> serde_json::Value {
-    let violation = r.found.as_ref().map(|f| {
-        let v = ViolationReport::new(&f.violation, model);
-        let text = schedule::format(&f.schedule, model);
-        serde_json::json!({
-            "kind": v.kind,
-            "thread": v.thread,
-            "function": v.function,
-            "line": v.line,
-            "message": v.message,
-            "schedule": text,
-            "steps": f.schedule.len(),
-            "url": replay_url(base_url, model, &text),
-        })
-    });
-    serde_json::json!({
-        "scenario": model.scenario(),
-        "variant": model.variant().name(),
-        "truncate_wake": model.truncate_wake().name(),
-        "threads": model.threads().len(),
-        "target": config.target.map(|k| k.name()),
-        "complete": r.complete,
-        "bound": r.bound,
-        "states": r.states,
-        "transitions": r.transitions,
-        "depth": r.depth,
-        "millis": (millis * 1000.0).round() / 1000.0,
-        "states_per_second": (r.states as f64 / (millis / 1000.0).max(1e-9)).round(),
-        "bytes_per_state": (r.bytes_per_state() * 10.0).round() / 10.0,
-        "other_violations": r.other_violations,
-        "violation": violation,
-    })
-}
-
 /// Seeded random runs; print each failing run's schedule and link.
 pub fn random_cmd(
     model: &Model,
@@ -173,18 +133,25 @@ pub fn random_cmd(
         }
     }
     if json {
-        let v = serde_json::json!({
-            "scenario": model.scenario(),
-            "variant": model.variant().name(),
-            "seed": seed,
-            "runs": runs,
-            "strategy": strategy_name,
-            "failing": failing.iter().map(|(i, v, s)| serde_json::json!({
-                "run": i, "kind": v.kind, "thread": v.thread, "line": v.line, "schedule": s,
-                "url": replay_url(base_url, model, s),
-            })).collect::<Vec<_>>(),
-        });
-        println!("{v}");
+        let report = RandomReport {
+            scenario: model.scenario(),
+            variant: model.variant().name(),
+            seed,
+            runs,
+            strategy: strategy_name,
+            failing: failing
+                .iter()
+                .map(|(i, v, s)| FailingRun {
+                    run: *i,
+                    kind: v.kind,
+                    thread: v.thread.clone(),
+                    line: v.line,
+                    schedule: s.clone(),
+                    url: replay_url(base_url, model, s),
+                })
+                .collect(),
+        };
+        println!("{}", serde_json::to_string(&report).unwrap_or_default());
         return ExitCode::SUCCESS;
     }
     println!(

@@ -1,17 +1,22 @@
 //! The explorer: breadth-first search over interleavings with state hashing, so the first
 //! violation found has a shortest schedule.
 //!
+//! One engine, [`Search`], expands the search level by level. It runs in slices
+//! ([`Search::run`] with a budget of states, so a browser can keep drawing between them) and
+//! spreads each slice over a [`Pool`] the caller supplies (the CLI's scoped threads; width 1 is
+//! the serial search). Whatever the pool and the slices, the result is the serial one: chunks
+//! are merged into the visited set in level order, exactly as the serial search meets them.
+//!
 //! The visited set stores 64-bit fingerprints of worlds, and each state a parent link and the
 //! thread that led to it (13 bytes or so a state); only the current and next BFS levels hold
-//! whole worlds. The search runs in slices ([`Explorer::run`]) so a browser can keep drawing
-//! between them; time is measured by the caller.
+//! whole worlds. Time is measured by the caller.
 
 use crate::ids::Tid;
 use crate::model::Model;
 use crate::violation::{Violation, ViolationKind};
 use crate::world::World;
 use alloc::vec::Vec;
-use core::hash::BuildHasher;
+
 use hashbrown::HashTable;
 
 /// Limits of one search. Hitting one ends the search as incomplete, and says which.
@@ -96,7 +101,7 @@ pub struct Exploration {
     pub peak_frontier: usize,
     /// Bytes of the visited set and parent links at the end.
     pub index_bytes: usize,
-    /// Bytes of the two BFS levels at their peak.
+    /// Bytes of the BFS levels at their peak.
     pub frontier_bytes: usize,
     /// The violation found, if any.
     pub found: Option<Found>,
@@ -109,41 +114,78 @@ impl Exploration {
     }
 }
 
-/// The fingerprint hasher both searches use (fixed seed: runs are reproducible).
+/// Runs a function over the chunks of a slice of a BFS level, possibly on several threads. The
+/// core has no threads of its own: callers supply them.
+pub trait Pool {
+    /// How many chunks to cut each slice into (1: the serial search).
+    fn width(&self) -> usize;
+    /// Slices narrower than this are expanded in one chunk (a thread each is not worth it).
+    fn min_level(&self) -> usize {
+        4096
+    }
+    /// Call `f` on every item; results in the items' order.
+    fn map<I: Send, O: Send>(&self, items: Vec<I>, f: &(dyn Fn(I) -> O + Sync)) -> Vec<O>;
+}
+
+/// The serial pool: one chunk, on the caller's thread.
+pub struct Serial;
+
+impl Pool for Serial {
+    fn width(&self) -> usize {
+        1
+    }
+    fn map<I: Send, O: Send>(&self, items: Vec<I>, f: &(dyn Fn(I) -> O + Sync)) -> Vec<O> {
+        items.into_iter().map(f).collect()
+    }
+}
+
+/// The fingerprint hasher (fixed seed: runs are reproducible).
 fn fingerprint_hasher() -> foldhash::fast::FixedState {
     foldhash::fast::FixedState::with_seed(0x5eed_da71)
 }
 
+/// Marks a node the merge found to be a duplicate.
+const DROPPED: u32 = u32::MAX;
+
+/// A state in a BFS level.
+struct Node {
+    world: World,
+    /// Its state number; before a parallel merge numbers it, its parent's; [`DROPPED`] for a
+    /// duplicate.
+    id: u32,
+    /// The thread that led to it.
+    via: u8,
+    /// Its fingerprint.
+    fp: u64,
+    /// Bit per thread that can run in it.
+    runnable: u16,
+}
+
 /// What stepping one thread in a copy of a world produced.
 enum Successor {
-    /// The thread could not run.
-    Blocked,
     /// The step ended in a violation.
     Violation(Violation),
-    /// The world after the step was visited in an earlier level.
+    /// The world after the step was visited already.
     Known,
     /// A world not visited before: its fingerprint and runnable mask.
     New { fp: u64, runnable: u16 },
 }
 
 /// Step `t` in `w` (a copy of the world being expanded, already where it will be kept) and
-/// fingerprint the result against `visited`. Shared by the serial and the parallel search.
+/// fingerprint the result against `visited`.
 fn step_copy(
     model: &Model,
     w: &mut World,
     t: u8,
-    encoding: &mut crate::world::Encoding,
     hasher: &foldhash::fast::FixedState,
     visited: &HashTable<u64>,
 ) -> Successor {
-    let Ok(event) = model.step_quiet(w, Tid(t)) else {
-        return Successor::Blocked;
-    };
+    // Only threads of the parent's runnable mask are stepped.
+    let event = model.step_runnable(w, Tid(t));
     if let Some(v) = event.violation {
         return Successor::Violation(v);
     }
-    w.encode_into(encoding);
-    let fp = hasher.hash_one(encoding.bytes());
+    let fp = w.fingerprint(hasher);
     if visited.find(fp, |&x| x == fp).is_some() {
         return Successor::Known;
     }
@@ -164,63 +206,84 @@ fn path(parent: &[u32], via: &[u8], mut node: u32) -> Vec<Tid> {
     out
 }
 
-/// Bytes of the visited set and the parent links.
-fn index_bytes(visited: &HashTable<u64>, parent: &Vec<u32>, via: &Vec<u8>) -> usize {
-    visited.allocation_size() + parent.capacity() * 4 + via.capacity()
+/// What expanding one chunk of nodes produced.
+struct ChunkOut {
+    /// Successors not visited before the slice began (their `id` holds the parent).
+    next: Vec<Node>,
+    transitions: u64,
+    other_violations: u64,
+    completed_runs: u64,
+    /// The chunk's first violation of the target kind: parent, thread, violation (the chunk
+    /// stops there).
+    found: Option<(u32, u8, Violation)>,
+    /// A node at the depth bound still had successors (the chunk stops there).
+    depth_bound: bool,
 }
 
 /// A breadth-first search in progress.
-pub struct Explorer {
+pub struct Search {
     model: Model,
     config: Config,
     hasher: foldhash::fast::FixedState,
-    encoding: crate::world::Encoding,
     visited: HashTable<u64>,
-    // Invariant: parent.len() == via.len() == states; node 0 is the initial world.
+    // Invariant: parent.len() == via.len() == states; state 0 is the initial world.
     parent: Vec<u32>,
     via: Vec<u8>,
-    level: Vec<(World, u32, u16)>,
-    next: Vec<(World, u32, u16)>,
-    pos: usize,
+    /// The level being expanded, as chunks, and the next node to expand in it.
+    level: Vec<Vec<Node>>,
+    at: (usize, usize),
+    /// The level being built.
+    next: Vec<Vec<Node>>,
+    /// Emptied chunks, reused.
+    spare: Vec<Vec<Node>>,
     depth: u32,
     transitions: u64,
     other_violations: u64,
     completed_runs: u64,
     peak_frontier: usize,
+    peak_bytes: usize,
     result: Option<Exploration>,
 }
 
-impl Explorer {
+impl Search {
     /// Start a search of `model` from its initial world.
-    pub fn new(model: Model, config: Config) -> Explorer {
+    pub fn new(model: Model, config: Config) -> Search {
         let initial = model.initial();
-        Explorer::from_world(model, initial, config)
+        Search::from_world(model, initial, config)
     }
 
-    /// Start a search from `initial`, a world of `model` reached some other way (a hint from
-    /// the state on screen); found schedules start from it.
-    pub fn from_world(model: Model, initial: World, config: Config) -> Explorer {
+    /// Start a search from `initial`, a world of `model` reached some other way (the state on
+    /// screen); found schedules start from it.
+    pub fn from_world(model: Model, initial: World, config: Config) -> Search {
         let hasher = fingerprint_hasher();
-        let fp = hasher.hash_one(initial.encode().bytes());
-        let mask = model.runnable_mask(&initial);
+        let fp = initial.fingerprint(&hasher);
+        let runnable = model.runnable_mask(&initial);
         let mut visited = HashTable::new();
         visited.insert_unique(fp, fp, |&x| x);
-        Explorer {
+        let root = Node {
+            world: initial,
+            id: 0,
+            via: 0,
+            fp,
+            runnable,
+        };
+        Search {
             model,
             config,
             hasher,
-            encoding: crate::world::Encoding::new(),
             visited,
             parent: alloc::vec![u32::MAX],
             via: alloc::vec![0],
-            level: alloc::vec![(initial, 0, mask)],
-            next: Vec::new(),
-            pos: 0,
+            level: alloc::vec![alloc::vec![root]],
+            at: (0, 0),
+            next: alloc::vec![Vec::new()],
+            spare: Vec::new(),
             depth: 0,
             transitions: 0,
             other_violations: 0,
             completed_runs: 0,
             peak_frontier: 1,
+            peak_bytes: 0,
             result: None,
         }
     }
@@ -235,78 +298,170 @@ impl Explorer {
         self.parent.len() as u64
     }
 
-    /// Expand up to `budget` states; returns the result once the search has ended.
-    pub fn run(&mut self, budget: usize) -> Option<&Exploration> {
-        for _ in 0..budget {
-            if self.result.is_some() {
+    /// The depth of the level being expanded.
+    pub fn depth(&self) -> u32 {
+        self.depth
+    }
+
+    /// Expand up to `budget` states on `pool`; returns the result once the search has ended.
+    pub fn run<P: Pool>(&mut self, budget: usize, pool: &P) -> Option<&Exploration> {
+        let mut left = budget.max(1);
+        while self.result.is_none() && left > 0 {
+            if !self.next_level_if_done() {
                 break;
             }
-            self.expand_one();
+            let taken = self.expand_slice(left, pool);
+            left = left.saturating_sub(taken.max(1));
         }
         self.result.as_ref()
     }
 
-    /// Run to the end.
-    pub fn finish(mut self) -> Exploration {
+    /// Run to the end on `pool`.
+    pub fn finish<P: Pool>(mut self, pool: &P) -> Exploration {
         while self.result.is_none() {
-            self.expand_one();
+            self.run(usize::MAX, pool);
         }
         self.result
             .take()
             .unwrap_or_else(|| self.report(false, None, None))
     }
 
-    fn expand_one(&mut self) {
-        if self.pos == self.level.len() {
-            if self.next.is_empty() {
-                self.result = Some(self.report(true, None, None));
-                return;
-            }
-            // Swap rather than reallocate: the old level's memory is already paged in.
-            core::mem::swap(&mut self.level, &mut self.next);
-            self.next.clear();
-            self.pos = 0;
-            self.depth += 1;
-            self.peak_frontier = self.peak_frontier.max(self.level.len());
+    /// When the current level is used up, move to the next one (or end the search complete).
+    /// False once the search has ended.
+    fn next_level_if_done(&mut self) -> bool {
+        while self.at.0 < self.level.len() && self.at.1 == self.level[self.at.0].len() {
+            self.at = (self.at.0 + 1, 0);
         }
-        let pos = self.pos;
-        self.pos += 1;
-        let (node, mut mask) = (self.level[pos].1, self.level[pos].2);
+        if self.at.0 < self.level.len() {
+            return true;
+        }
+        let width: usize = self
+            .next
+            .iter()
+            .map(|c| c.iter().filter(|n| n.id != DROPPED).count())
+            .sum();
+        if width == 0 {
+            self.result = Some(self.report(true, None, None));
+            return false;
+        }
+        self.note_bytes();
+        let mut old = core::mem::take(&mut self.level);
+        for chunk in &mut old {
+            chunk.clear();
+        }
+        self.spare.append(&mut old);
+        self.level = core::mem::take(&mut self.next);
+        self.next.push(self.spare.pop().unwrap_or_default());
+        self.at = (0, 0);
+        self.depth += 1;
+        self.peak_frontier = self.peak_frontier.max(width);
+        true
+    }
+
+    fn note_bytes(&mut self) {
+        let bytes: usize = self
+            .level
+            .iter()
+            .chain(self.next.iter())
+            .chain(self.spare.iter())
+            .map(|c| c.capacity() * core::mem::size_of::<Node>())
+            .sum();
+        self.peak_bytes = self.peak_bytes.max(bytes);
+    }
+
+    /// Expand up to `budget` nodes from the current position; returns how many were taken.
+    fn expand_slice<P: Pool>(&mut self, budget: usize, pool: &P) -> usize {
+        // The nodes of this slice: runs of the level's chunks.
+        let mut runs: Vec<(usize, usize, usize)> = Vec::new();
+        let mut total = 0;
+        let (mut c, mut o) = self.at;
+        while total < budget && c < self.level.len() {
+            let take = (self.level[c].len() - o).min(budget - total);
+            if take > 0 {
+                runs.push((c, o, o + take));
+                total += take;
+            }
+            o += take;
+            if o == self.level[c].len() {
+                c += 1;
+                o = 0;
+            }
+        }
+        self.at = (c, o);
+        let width = if total < pool.min_level() {
+            1
+        } else {
+            pool.width().max(1)
+        };
+        if width == 1 {
+            for (c, from, to) in runs {
+                for i in from..to {
+                    if !self.expand_in_place(c, i) {
+                        return total;
+                    }
+                }
+            }
+        } else {
+            self.expand_parallel(&runs, total, width, pool);
+        }
+        total
+    }
+
+    /// The serial search: expand `level[c][i]`, numbering new states at once. False when the
+    /// search has ended.
+    fn expand_in_place(&mut self, c: usize, i: usize) -> bool {
+        let (id, mut mask) = {
+            let n = &self.level[c][i];
+            (n.id, n.runnable)
+        };
+        if id == DROPPED {
+            return true;
+        }
         if mask == 0 {
             self.completed_runs += 1;
-            return;
+            return true;
         }
         if self.depth >= self.config.max_depth {
             self.result = Some(self.report(false, Some(Bound::MaxDepth), None));
-            return;
+            return false;
         }
+        let next = self.next.last_mut().expect("the next level has a chunk");
         while mask != 0 {
             let t = mask.trailing_zeros() as u8;
             mask &= mask - 1;
             self.transitions += 1;
             // Step a copy in its place at the end of the next level; it is popped again when
             // it is not new. This saves moving a whole world per successor.
-            let id = self.parent.len() as u32;
-            self.next.push((self.level[pos].0.clone(), id, 0));
-            let next = self.next.last_mut().expect("just pushed");
-            let successor = step_copy(
-                &self.model,
-                &mut next.0,
-                t,
-                &mut self.encoding,
-                &self.hasher,
-                &self.visited,
-            );
-            let (fp, runnable) = match successor {
-                Successor::New { fp, runnable } => (fp, runnable),
-                Successor::Blocked | Successor::Known => {
-                    self.next.pop();
-                    continue;
+            next.push(Node {
+                world: self.level[c][i].world.clone(),
+                id: 0,
+                via: t,
+                fp: 0,
+                runnable: 0,
+            });
+            let node = next.last_mut().expect("just pushed");
+            let successor = step_copy(&self.model, &mut node.world, t, &self.hasher, &self.visited);
+            match successor {
+                Successor::New { fp, runnable } => {
+                    if self.parent.len() as u64 >= self.config.max_states {
+                        next.pop();
+                        self.result = Some(self.report(false, Some(Bound::MaxStates), None));
+                        return false;
+                    }
+                    node.fp = fp;
+                    node.runnable = runnable;
+                    node.id = self.parent.len() as u32;
+                    self.visited.insert_unique(fp, fp, |&x| x);
+                    self.parent.push(id);
+                    self.via.push(t);
+                }
+                Successor::Known => {
+                    next.pop();
                 }
                 Successor::Violation(v) => {
-                    self.next.pop();
+                    next.pop();
                     if self.config.target.is_none_or(|k| k == v.kind) {
-                        let mut schedule = path(&self.parent, &self.via, node);
+                        let mut schedule = path(&self.parent, &self.via, id);
                         schedule.push(Tid(t));
                         self.result = Some(self.report(
                             false,
@@ -316,210 +471,78 @@ impl Explorer {
                                 schedule,
                             }),
                         ));
-                        return;
+                        return false;
                     }
                     self.other_violations += 1;
-                    continue;
                 }
-            };
-            next.2 = runnable;
-            if self.parent.len() as u64 >= self.config.max_states {
-                self.next.pop();
-                self.result = Some(self.report(false, Some(Bound::MaxStates), None));
-                return;
             }
-            self.visited.insert_unique(fp, fp, |&x| x);
-            self.parent.push(node);
-            self.via.push(t);
         }
+        true
     }
 
-    fn report(&self, complete: bool, bound: Option<Bound>, found: Option<Found>) -> Exploration {
-        let world = core::mem::size_of::<(World, u32, u16)>();
-        Exploration {
-            complete: complete && found.is_none(),
-            bound,
-            states: self.parent.len() as u64,
-            transitions: self.transitions,
-            depth: self.depth,
-            other_violations: self.other_violations,
-            completed_runs: self.completed_runs,
-            peak_frontier: self.peak_frontier,
-            index_bytes: index_bytes(&self.visited, &self.parent, &self.via),
-            frontier_bytes: (self.level.capacity() + self.next.capacity()) * world,
-            found,
-        }
-    }
-}
-
-/// Search `model` to the end under `config`.
-pub fn explore(model: &Model, config: Config) -> Exploration {
-    Explorer::new(model.clone(), config).finish()
-}
-
-/// Runs a function over the chunks of a BFS level, possibly on several threads. The core has no
-/// threads of its own; the CLI supplies a pool of scoped threads.
-pub trait Pool {
-    /// How many chunks to cut each level into.
-    fn width(&self) -> usize;
-    /// Levels narrower than this are expanded in one chunk (a thread each is not worth it).
-    fn min_level(&self) -> usize {
-        4096
-    }
-    /// Call `f` on every item; results in the items' order.
-    fn map<I: Send, O: Send>(&self, items: Vec<I>, f: &(dyn Fn(I) -> O + Sync)) -> Vec<O>;
-}
-
-/// A state in a level of the parallel search: the world, its node id (or, until the merge has
-/// kept it, its parent's), the thread that led to it, its fingerprint and its runnable mask.
-type Slot = (World, u32, u8, u64, u16);
-/// Marks a slot the merge found to be a duplicate.
-const DROPPED: u32 = u32::MAX;
-
-/// What one chunk of a level produced.
-struct ChunkOut {
-    // Successors not seen in earlier levels (their node field holds the parent).
-    next: Vec<Slot>,
-    transitions: u64,
-    other_violations: u64,
-    completed_runs: u64,
-    // The chunk's first violation of the target kind (the chunk stops there).
-    found: Option<(u32, u8, Violation)>,
-    // A state at the depth bound still had successors (the chunk stops there).
-    depth_bound: bool,
-}
-
-/// Breadth-first search with each level's expansion spread over `pool`. The result is the
-/// same as [`explore`]'s (states, depth, the violation and its schedule): chunks are merged
-/// into the visited set in level order, exactly as the serial search meets them. Each worker
-/// writes its successors into its own buffer, which becomes part of the next level in place;
-/// the merge only looks fingerprints up and numbers the new states, so no world is copied
-/// twice. (When a bound or a violation ends the search, `transitions` also counts the rest of
-/// the chunks that were already expanded.)
-pub fn explore_parallel<P: Pool>(model: &Model, config: Config, pool: &P) -> Exploration {
-    let hasher = fingerprint_hasher();
-    let initial = model.initial();
-    let fp = hasher.hash_one(initial.encode().bytes());
-    let mut visited: HashTable<u64> = HashTable::new();
-    visited.insert_unique(fp, fp, |&x| x);
-    let mut parent: Vec<u32> = alloc::vec![u32::MAX];
-    let mut via: Vec<u8> = alloc::vec![0];
-    let mask = model.runnable_mask(&initial);
-    // The current level, as the buffers the previous level's workers filled.
-    let mut level: Vec<Vec<Slot>> = alloc::vec![alloc::vec![(initial, 0, 0, fp, mask)]];
-    let mut spare: Vec<Vec<Slot>> = Vec::new();
-    let (mut transitions, mut other, mut completed) = (0u64, 0u64, 0u64);
-    let (mut peak, mut peak_bytes, mut depth) = (1usize, 0usize, 0u32);
-    loop {
-        let at_bound = depth >= config.max_depth;
-        // Cut the level (the concatenation of its buffers) into `width` runs of slices; small
-        // levels are not worth a thread each.
-        let total: usize = level.iter().map(Vec::len).sum();
-        let width = if total < pool.min_level() {
-            1
-        } else {
-            pool.width().max(1)
-        };
+    /// Expand a slice on `width` workers, then merge their successors in order.
+    fn expand_parallel<P: Pool>(
+        &mut self,
+        runs: &[(usize, usize, usize)],
+        total: usize,
+        width: usize,
+        pool: &P,
+    ) {
         let per = total.div_ceil(width).max(1);
-        let mut items: Vec<(Vec<&[Slot]>, Vec<Slot>)> = Vec::new();
-        let mut run: Vec<&[Slot]> = Vec::new();
+        let mut items: Vec<(Vec<&[Node]>, Vec<Node>)> = Vec::new();
+        let mut cut: Vec<&[Node]> = Vec::new();
         let mut room = per;
-        for buffer in &level {
-            let mut rest: &[Slot] = buffer;
+        for &(c, from, to) in runs {
+            let mut rest = &self.level[c][from..to];
             while !rest.is_empty() {
                 let take = rest.len().min(room);
-                run.push(&rest[..take]);
+                cut.push(&rest[..take]);
                 rest = &rest[take..];
                 room -= take;
                 if room == 0 {
-                    items.push((core::mem::take(&mut run), spare.pop().unwrap_or_default()));
+                    items.push((
+                        core::mem::take(&mut cut),
+                        self.spare.pop().unwrap_or_default(),
+                    ));
                     room = per;
                 }
             }
         }
-        if !run.is_empty() {
-            items.push((run, spare.pop().unwrap_or_default()));
+        if !cut.is_empty() {
+            items.push((cut, self.spare.pop().unwrap_or_default()));
         }
-        let visited_ref = &visited;
-        let work = |(runs, mut buffer): (Vec<&[Slot]>, Vec<Slot>)| -> ChunkOut {
-            buffer.clear();
-            let mut out = ChunkOut {
-                next: buffer,
-                transitions: 0,
-                other_violations: 0,
-                completed_runs: 0,
-                found: None,
-                depth_bound: false,
-            };
-            let mut enc = crate::world::Encoding::new();
-            for (world, node, _, _, mask) in runs.into_iter().flatten() {
-                let (node, mut mask) = (*node, *mask);
-                if node == DROPPED {
-                    continue;
-                }
-                if mask == 0 {
-                    out.completed_runs += 1;
-                    continue;
-                }
-                if at_bound {
-                    out.depth_bound = true;
-                    return out;
-                }
-                while mask != 0 {
-                    let t = mask.trailing_zeros() as u8;
-                    mask &= mask - 1;
-                    out.transitions += 1;
-                    out.next.push((world.clone(), node, t, 0, 0));
-                    let slot = out.next.last_mut().expect("just pushed");
-                    match step_copy(model, &mut slot.0, t, &mut enc, &hasher, visited_ref) {
-                        Successor::New { fp, runnable } => {
-                            slot.3 = fp;
-                            slot.4 = runnable;
-                        }
-                        Successor::Blocked | Successor::Known => {
-                            out.next.pop();
-                        }
-                        Successor::Violation(v) => {
-                            out.next.pop();
-                            if config.target.is_none_or(|k| k == v.kind) {
-                                out.found = Some((node, t, v));
-                                return out;
-                            }
-                            out.other_violations += 1;
-                        }
-                    }
-                }
-            }
-            out
+        let (model, hasher, visited, config) =
+            (&self.model, &self.hasher, &self.visited, self.config);
+        let at_bound = self.depth >= config.max_depth;
+        let work = |(cut, buffer): (Vec<&[Node]>, Vec<Node>)| -> ChunkOut {
+            expand_chunk(model, hasher, visited, config, at_bound, cut, buffer)
         };
         let outs = pool.map(items, &work);
-        spare.append(&mut level);
-        let mut ending: Option<(Option<Bound>, Option<Found>)> = None;
-        let mut states_in_level = 0;
         for mut out in outs {
-            if ending.is_some() {
-                spare.push(out.next);
+            if self.result.is_some() {
+                out.next.clear();
+                self.spare.push(out.next);
                 continue;
             }
-            transitions += out.transitions;
-            other += out.other_violations;
-            completed += out.completed_runs;
-            for slot in out.next.iter_mut() {
-                let fp = slot.3;
-                if visited.find(fp, |&x| x == fp).is_some() {
-                    slot.1 = DROPPED;
+            self.transitions += out.transitions;
+            self.other_violations += out.other_violations;
+            self.completed_runs += out.completed_runs;
+            let mut ending: Option<(Option<Bound>, Option<Found>)> = None;
+            for node in out.next.iter_mut() {
+                let fp = node.fp;
+                if self.visited.find(fp, |&x| x == fp).is_some() {
+                    node.id = DROPPED;
                     continue;
                 }
-                if ending.is_some() || parent.len() as u64 >= config.max_states {
+                if ending.is_some() || self.parent.len() as u64 >= self.config.max_states {
                     ending.get_or_insert((Some(Bound::MaxStates), None));
-                    slot.1 = DROPPED;
+                    node.id = DROPPED;
                     continue;
                 }
-                visited.insert_unique(fp, fp, |&x| x);
-                parent.push(slot.1);
-                via.push(slot.2);
-                slot.1 = parent.len() as u32 - 1;
-                states_in_level += 1;
+                self.visited.insert_unique(fp, fp, |&x| x);
+                self.parent.push(node.id);
+                self.via.push(node.via);
+                node.id = self.parent.len() as u32 - 1;
             }
             if ending.is_none() && out.depth_bound {
                 ending = Some((Some(Bound::MaxDepth), None));
@@ -527,7 +550,7 @@ pub fn explore_parallel<P: Pool>(model: &Model, config: Config, pool: &P) -> Exp
             if ending.is_none()
                 && let Some((node, t, violation)) = out.found
             {
-                let mut schedule = path(&parent, &via, node);
+                let mut schedule = path(&self.parent, &self.via, node);
                 schedule.push(Tid(t));
                 ending = Some((
                     None,
@@ -537,37 +560,117 @@ pub fn explore_parallel<P: Pool>(model: &Model, config: Config, pool: &P) -> Exp
                     }),
                 ));
             }
-            level.push(out.next);
+            self.next.push(out.next);
+            if let Some((bound, found)) = ending {
+                self.note_bytes();
+                self.result = Some(self.report(false, bound, found));
+            }
         }
-        let bytes: usize = level
-            .iter()
-            .chain(spare.iter())
-            .map(|b| b.capacity() * core::mem::size_of::<Slot>())
-            .sum();
-        peak_bytes = peak_bytes.max(bytes);
-        let done = match ending {
-            Some(e) => Some(e),
-            None if states_in_level == 0 => Some((None, None)),
-            None => None,
-        };
-        if let Some((bound, found)) = done {
-            return Exploration {
-                complete: bound.is_none() && found.is_none(),
-                bound,
-                states: parent.len() as u64,
-                transitions,
-                depth,
-                other_violations: other,
-                completed_runs: completed,
-                peak_frontier: peak,
-                index_bytes: index_bytes(&visited, &parent, &via),
-                frontier_bytes: peak_bytes,
-                found,
-            };
-        }
-        depth += 1;
-        peak = peak.max(states_in_level);
+        self.note_bytes();
     }
+
+    fn report(&self, complete: bool, bound: Option<Bound>, found: Option<Found>) -> Exploration {
+        let levels: usize = self
+            .level
+            .iter()
+            .chain(self.next.iter())
+            .chain(self.spare.iter())
+            .map(|c| c.capacity() * core::mem::size_of::<Node>())
+            .sum();
+        Exploration {
+            complete: complete && found.is_none(),
+            bound,
+            states: self.parent.len() as u64,
+            transitions: self.transitions,
+            depth: self.depth,
+            other_violations: self.other_violations,
+            completed_runs: self.completed_runs,
+            peak_frontier: self.peak_frontier,
+            index_bytes: self.visited.allocation_size()
+                + self.parent.capacity() * 4
+                + self.via.capacity(),
+            frontier_bytes: self.peak_bytes.max(levels),
+            found,
+        }
+    }
+}
+
+/// One worker's share of a slice: expand its nodes into `buffer`, checking successors against
+/// the states visited before the slice (duplicates within the slice are dropped at the merge).
+fn expand_chunk(
+    model: &Model,
+    hasher: &foldhash::fast::FixedState,
+    visited: &HashTable<u64>,
+    config: Config,
+    at_bound: bool,
+    cut: Vec<&[Node]>,
+    mut buffer: Vec<Node>,
+) -> ChunkOut {
+    buffer.clear();
+    let mut out = ChunkOut {
+        next: buffer,
+        transitions: 0,
+        other_violations: 0,
+        completed_runs: 0,
+        found: None,
+        depth_bound: false,
+    };
+    for node in cut.into_iter().flatten() {
+        let (id, mut mask) = (node.id, node.runnable);
+        if id == DROPPED {
+            continue;
+        }
+        if mask == 0 {
+            out.completed_runs += 1;
+            continue;
+        }
+        if at_bound {
+            out.depth_bound = true;
+            return out;
+        }
+        while mask != 0 {
+            let t = mask.trailing_zeros() as u8;
+            mask &= mask - 1;
+            out.transitions += 1;
+            out.next.push(Node {
+                world: node.world.clone(),
+                id,
+                via: t,
+                fp: 0,
+                runnable: 0,
+            });
+            let slot = out.next.last_mut().expect("just pushed");
+            match step_copy(model, &mut slot.world, t, hasher, visited) {
+                Successor::New { fp, runnable } => {
+                    slot.fp = fp;
+                    slot.runnable = runnable;
+                }
+                Successor::Known => {
+                    out.next.pop();
+                }
+                Successor::Violation(v) => {
+                    out.next.pop();
+                    if config.target.is_none_or(|k| k == v.kind) {
+                        out.found = Some((id, t, v));
+                        return out;
+                    }
+                    out.other_violations += 1;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Search `model` to the end under `config`, serially.
+pub fn explore(model: &Model, config: Config) -> Exploration {
+    Search::new(model.clone(), config).finish(&Serial)
+}
+
+/// Search `model` to the end under `config`, each slice spread over `pool`. The result is the
+/// same as [`explore`]'s.
+pub fn explore_on<P: Pool>(model: &Model, config: Config, pool: &P) -> Exploration {
+    Search::new(model.clone(), config).finish(pool)
 }
 
 #[cfg(test)]
@@ -576,9 +679,7 @@ mod tests {
     use crate::{Options, SCENARIOS, Variant};
     use std::collections::HashSet;
 
-    /// A plain BFS keeping whole worlds: the fingerprinted search must count the same states,
-    /// so the compact encoding neither merges different worlds nor splits equal ones.
-    /// A pool that cuts levels into three chunks and runs them in order: the merge must give
+    /// A pool that cuts slices into three chunks and runs them in order: the merge must give
     /// exactly the serial search's result.
     struct Three;
     impl Pool for Three {
@@ -593,6 +694,15 @@ mod tests {
         }
     }
 
+    fn same(a: &Exploration, b: &Exploration, what: &str) {
+        assert_eq!(a.complete, b.complete, "{what}");
+        assert_eq!(a.bound, b.bound, "{what}");
+        assert_eq!(a.states, b.states, "{what}");
+        assert_eq!(a.transitions, b.transitions, "{what}");
+        assert_eq!(a.depth, b.depth, "{what}");
+        assert_eq!(a.found, b.found, "{what}");
+    }
+
     #[test]
     fn the_chunked_search_finds_what_the_serial_search_finds() {
         use crate::ViolationKind;
@@ -604,14 +714,12 @@ mod tests {
                         target,
                         ..Config::default()
                     };
-                    let a = explore(&model, config);
-                    let b = explore_parallel(&model, config, &Three);
-                    let what = (s.name, v, target);
-                    assert_eq!(a.complete, b.complete, "{what:?}");
-                    assert_eq!(a.states, b.states, "{what:?}");
-                    assert_eq!(a.transitions, b.transitions, "{what:?}");
-                    assert_eq!(a.depth, b.depth, "{what:?}");
-                    assert_eq!(a.found, b.found, "{what:?}");
+                    let what = alloc::format!("{} {v} {target:?}", s.name);
+                    same(
+                        &explore(&model, config),
+                        &explore_on(&model, config, &Three),
+                        &what,
+                    );
                 }
             }
         }
@@ -626,24 +734,52 @@ mod tests {
                 ..Config::default()
             },
         ] {
-            let a = explore(&model, config);
-            let b = explore_parallel(&model, config, &Three);
+            // A bound found at the merge ends the search after the workers expanded their whole
+            // chunks, so only the transitions differ.
+            let (a, b) = (explore(&model, config), explore_on(&model, config, &Three));
             assert_eq!(
-                (a.bound, a.states, a.complete),
-                (b.bound, b.states, b.complete)
+                (a.bound, a.states, a.complete, a.depth),
+                (b.bound, b.states, b.complete, b.depth)
             );
         }
     }
 
     #[test]
+    fn slices_of_any_size_on_any_pool_give_the_same_result() {
+        let model = SCENARIOS[3].model(Options::new(Variant::Fixed));
+        let whole = explore(&model, Config::default());
+        for budget in [1, 97, 4_000] {
+            let mut serial = Search::new(model.clone(), Config::default());
+            let mut three = Search::new(model.clone(), Config::default());
+            let (mut a, mut b) = (None, None);
+            let mut rounds = 0;
+            while a.is_none() || b.is_none() {
+                rounds += 1;
+                if a.is_none() {
+                    a = serial.run(budget, &Serial).cloned();
+                }
+                if b.is_none() {
+                    b = three.run(budget, &Three).cloned();
+                }
+            }
+            assert!(budget > 1_000 || rounds > 10);
+            same(&a.unwrap(), &whole, "serial slices");
+            same(&b.unwrap(), &whole, "three-way slices");
+        }
+    }
+
+    /// A plain BFS keeping whole worlds: the fingerprinted search must count the same states,
+    /// so fingerprints neither merge different worlds nor split equal ones.
+    #[test]
     fn fingerprints_count_the_same_states_as_whole_worlds() {
+        let hasher = fingerprint_hasher();
         for s in SCENARIOS {
             let model = s.model(Options::new(Variant::Fixed));
             let mut seen: HashSet<World> = HashSet::new();
-            let mut encodings: HashSet<Vec<u8>> = HashSet::new();
+            let mut fingerprints: HashSet<u64> = HashSet::new();
             let mut level = vec![model.initial()];
             seen.insert(level[0].clone());
-            encodings.insert(level[0].encode().bytes().to_vec());
+            fingerprints.insert(level[0].fingerprint(&hasher));
             while !level.is_empty() {
                 let mut next = Vec::new();
                 for w in &level {
@@ -652,14 +788,14 @@ mod tests {
                         let e = model.step_quiet(&mut n, t).unwrap();
                         assert_eq!(e.runnable, model.runnable_mask(&n));
                         if e.violation.is_none() && seen.insert(n.clone()) {
-                            encodings.insert(n.encode().bytes().to_vec());
+                            fingerprints.insert(n.fingerprint(&hasher));
                             next.push(n);
                         }
                     }
                 }
                 level = next;
             }
-            assert_eq!(seen.len(), encodings.len(), "{}", s.name);
+            assert_eq!(seen.len(), fingerprints.len(), "{}", s.name);
             let r = explore(&model, Config::default());
             assert_eq!(r.states as usize, seen.len(), "{}", s.name);
         }

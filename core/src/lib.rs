@@ -12,23 +12,35 @@
 
 extern crate alloc;
 
+pub mod code;
 pub mod explore;
+pub mod facts;
+pub mod history;
 pub mod ids;
+mod interp;
+pub mod link;
 pub mod listing;
-mod machine;
 pub mod model;
+mod prim;
+pub mod program;
 pub mod random;
 pub mod report;
 pub mod scenario;
 pub mod schedule;
+pub mod scheduler;
 pub mod session;
 pub mod variant;
 pub mod violation;
+pub mod words;
 pub mod world;
 
+pub use code::{Code, Fix};
+pub use facts::{Event, Fact};
 pub use ids::{Addr, Pfn, Tid};
 pub use listing::{Func, Line, Mark, listing};
-pub use model::{Event, Model, Options, Program, Status, ThreadSpec};
+pub use model::{Model, Options, Status};
+pub use prim::inode::pointers_to;
+pub use program::{Program, ThreadSpec};
 pub use scenario::{SCENARIOS, Scenario, scenario};
 pub use session::{Outcome, RunError, Session};
 pub use variant::{Variant, WakeMode};

@@ -1,21 +1,28 @@
-//! The listings: our own line-by-line rendering of the kernel code each simulated thread runs.
+//! The listings, which are also the program: our own line-by-line rendering of the kernel code
+//! each simulated thread runs, where every line says what it does.
 //!
-//! Every step a thread takes happens at one [`Line`]. Lines that do not touch shared state (a
-//! `break`, a function header) are shown for reading but are never a step of their own. A line
-//! belongs to a set of variants; the listing for a variant shows only its lines and marks those
-//! that differ from the variant it is described against ([`Variant::base`]).
+//! A line is either a *step* ([`LineInfo::action`]: one action on shared state, which is where
+//! a thread stops between steps) or a *control* line (a branch, a call, a return, `continue`,
+//! `break`, `goto`, a local assignment, or text shown for reading). The interpreter
+//! (`interp.rs`) runs a step's action, then follows control lines to the next step line that
+//! exists under the code in force. Which lines exist is decided by each line's [`When`] over the
+//! [`Code`] (the fixes and ablations): there is no other difference between versions.
 
-use crate::variant::{Variant, WakeMode};
+use crate::code::{Ablation, Code, Fix, When};
 use alloc::vec::Vec;
 
 /// A kernel function that appears in a listing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Func {
-    /// `memory_failure()` and `memory_failure_dev_pagemap()`.
+    /// `memory_failure()`.
     MemoryFailure,
+    /// `memory_failure_dev_pagemap()`.
+    MemoryFailureDevPagemap,
     /// The patch's new function.
     DaxLockMappingEntry,
-    /// `__get_unlocked_mapping_entry()` (seed) / `get_unlocked_mapping_entry()` (fixed).
+    /// The seed's `get_unlocked_mapping_entry()` wrapper, which passes `entry_wait`.
+    GetUnlockedWrapper,
+    /// `__get_unlocked_mapping_entry()` (seed) / `get_unlocked_mapping_entry()` (55e56f06ed71).
     GetUnlockedMappingEntry,
     /// The seed's `entry_wait()`.
     EntryWait,
@@ -27,12 +34,16 @@ pub enum Func {
     DaxUnlockMappingEntry,
     /// `unlock_mapping_entry()` (called `dax_unlock_mapping_entry()` before the patch).
     UnlockMappingEntry,
-    /// `grab_mapping_entry()`, as called by a DAX page fault.
+    /// A DAX PTE fault: `dax_iomap_pte_fault()`.
+    DaxIomapPteFault,
+    /// `grab_mapping_entry()`.
     GrabMappingEntry,
     /// `dax_insert_mapping_entry()` with `dax_associate_entry()`.
     DaxInsertMappingEntry,
     /// `put_locked_mapping_entry()`.
     PutLockedMappingEntry,
+    /// `truncate_inode_pages_range()`, the loop over a file's DAX entries.
+    TruncateRange,
     /// `dax_delete_mapping_entry()` → `__dax_invalidate_mapping_entry()`.
     InvalidateMappingEntry,
     /// `put_unlocked_mapping_entry()`.
@@ -52,20 +63,34 @@ pub enum Func {
 }
 
 impl Func {
-    /// The function's name as the kernel spells it.
+    /// The function's name as the kernel spells it in the code `code`.
+    pub fn name_in(self, code: Code) -> &'static str {
+        match self {
+            Func::GetUnlockedMappingEntry if !code.has(Fix::WaitEntryUnlocked) => {
+                "__get_unlocked_mapping_entry"
+            }
+            _ => self.name(),
+        }
+    }
+
+    /// The function's name as the kernel spells it (the fixed code's name where it changed).
     pub fn name(self) -> &'static str {
         match self {
             Func::MemoryFailure => "memory_failure",
+            Func::MemoryFailureDevPagemap => "memory_failure_dev_pagemap",
             Func::DaxLockMappingEntry => "dax_lock_mapping_entry",
+            Func::GetUnlockedWrapper => "get_unlocked_mapping_entry",
             Func::GetUnlockedMappingEntry => "get_unlocked_mapping_entry",
             Func::EntryWait => "entry_wait",
             Func::EntryWaitRevalidate => "entry_wait_revalidate",
             Func::WaitEntryUnlocked => "wait_entry_unlocked",
             Func::DaxUnlockMappingEntry => "dax_unlock_mapping_entry",
             Func::UnlockMappingEntry => "unlock_mapping_entry",
+            Func::DaxIomapPteFault => "dax_iomap_pte_fault",
             Func::GrabMappingEntry => "grab_mapping_entry",
             Func::DaxInsertMappingEntry => "dax_insert_mapping_entry",
             Func::PutLockedMappingEntry => "put_locked_mapping_entry",
+            Func::TruncateRange => "truncate_inode_pages_range",
             Func::InvalidateMappingEntry => "__dax_invalidate_mapping_entry",
             Func::PutUnlockedMappingEntry => "put_unlocked_mapping_entry",
             Func::Evict => "evict",
@@ -76,14 +101,216 @@ impl Func {
             Func::Unbind => "devm_memremap_pages_release",
         }
     }
+
+    /// The function a call to `self` reaches under `code`: the seed's wrapper
+    /// `get_unlocked_mapping_entry()` is gone once 55e56f06ed71 renames the real function.
+    pub(crate) fn resolve(self, code: Code) -> Func {
+        match self {
+            Func::GetUnlockedWrapper if code.has(Fix::WaitEntryUnlocked) => {
+                Func::GetUnlockedMappingEntry
+            }
+            f => f,
+        }
+    }
+
+    /// Whether the function exists under `code` (one of its header lines is there).
+    pub fn exists_in(self, code: Code) -> bool {
+        LINES[FIRST_LINE[self as usize] as usize..]
+            .iter()
+            .take_while(|l| l.func == self && l.indent == 0)
+            .any(|l| l.when.holds(code))
+    }
+
+    /// The first line of the function (its header), present or not.
+    pub(crate) fn head(self) -> Line {
+        LINES[FIRST_LINE[self as usize] as usize].line
+    }
 }
 
-/// Extra condition on a line besides the variant: the truncate path's wake mode.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Cond {
-    Always,
-    WakeOne,
-    WakeAll,
+/// The action of a step line: what it does to shared state. Which primitive owns it is in
+/// `interp.rs`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// `get_dev_pagemap()`: take a reference unless the device is going away.
+    GetDevPagemap,
+    /// `put_dev_pagemap()`.
+    PutDevPagemap,
+    /// `percpu_ref_kill()` on the `dev_pagemap`.
+    KillPgmap,
+    /// Wait until every `dev_pagemap` reference is put.
+    WaitPgmapDrained,
+    /// Remove the device memory and its `struct page`s.
+    RemovePgmap,
+    /// `SetPageHWPoison()`.
+    SetHwPoison,
+    /// `collect_procs()` through `page->mapping`.
+    CollectProcs,
+    /// `unmap_mapping_range(page->mapping, ...)`.
+    UnmapMappingRange,
+    /// `kill_procs()`.
+    KillProcs,
+    /// `mapping = page->mapping`.
+    ReadPageMapping,
+    /// `dax_mapping(mapping)`, with or without the NULL check; the test is "give up".
+    DaxMapping {
+        /// `!mapping ||` first (c93db7bb6ef3).
+        null_check: bool,
+    },
+    /// `inode = mapping->host`.
+    ReadHost,
+    /// `S_ISCHR(inode->i_mode)`; the test is "a character device".
+    IsChr,
+    /// `S_ISCHR(inode->i_mode)` in `dax_unlock_mapping_entry()`, reading `page->index` for the
+    /// call that follows when it is not a character device.
+    UnlockIsChr,
+    /// `mapping != page->mapping`; the test is "it changed".
+    RecheckMapping,
+    /// `index = page->index`.
+    ReadPageIndex,
+    /// `xa_lock_irq(&mapping->i_pages)`.
+    XaLockIrq,
+    /// `xa_unlock_irq(&mapping->i_pages)`.
+    XaUnlockIrq,
+    /// `__radix_tree_lookup()` of the thread's index.
+    Lookup,
+    /// `lock_slot()`: set the entry lock bit.
+    LockSlot {
+        /// Check that the entry maps the thread's page (memory failure's lock).
+        check_owner: bool,
+    },
+    /// `unlock_slot()`: clear the entry lock bit.
+    UnlockSlot,
+    /// Insert a locked empty entry.
+    InsertLockedEmpty,
+    /// `dax_associate_entry()`: `page->mapping`, `page->index`.
+    Associate,
+    /// `__radix_tree_replace()` of the empty entry with the pfn's entry.
+    ReplaceEntry,
+    /// `dax_disassociate_entry()`: `page->mapping = NULL`.
+    Disassociate,
+    /// `radix_tree_delete()`.
+    DeleteEntry,
+    /// `prepare_to_wait[_exclusive]()` on the entry's bucket with its key.
+    PrepareToWait {
+        /// Exclusive (tail) or not (head).
+        exclusive: bool,
+    },
+    /// `schedule()`: sleep unless woken, and on the next step return.
+    Schedule,
+    /// `finish_wait()`.
+    FinishWait,
+    /// `dax_wake_mapping_entry_waiter()` for the thread's entry (none: nobody).
+    WakeUp {
+        /// Wake every waiter (`wake_all`), or one exclusive waiter.
+        all: bool,
+    },
+    /// `rcu_read_lock()`.
+    RcuReadLock,
+    /// `rcu_read_unlock()`.
+    RcuReadUnlock,
+    /// `call_rcu(&inode->i_rcu, i_callback)`.
+    CallRcu,
+    /// The last `iput()`: `I_FREEING`, once no user holds the file.
+    Iput,
+    /// Recycle the evicted inode's memory as another file's inode.
+    RecycleInode,
+    /// The new file's first fault maps its page.
+    RecycleFault,
+    /// `rcu_gp_init()`.
+    GpStart,
+    /// `rcu_gp_cleanup()`.
+    GpEnd,
+    /// `rcu_do_batch()`: invoke the callbacks of completed grace periods.
+    InvokeCallbacks,
+}
+
+/// A condition a branch line tests. Conditions read only the thread's own locals (and its
+/// program's parameters), or the result of the step on the same line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Cond {
+    /// The result of this line's own step.
+    Test,
+    /// `!entry` (and not an error pointer).
+    EntryNull,
+    /// `entry` is not NULL.
+    EntryNonNull,
+    /// `!entry || !slot_locked(mapping, slot)`.
+    EntryNullOrUnlocked,
+    /// `slot_locked(mapping, slot)`.
+    EntryLocked,
+    /// `IS_ERR(entry)`: the call just returned `-EAGAIN`.
+    IsErr,
+    /// `did_lock`.
+    DidLock,
+    /// `revalidate`, as the wait function returned it.
+    Revalidate,
+    /// `pgmap` is not NULL.
+    Pinned,
+    /// The fault's entry is new (none found) or an empty placeholder.
+    NewOrEmpty,
+    /// The truncate loop has another index.
+    MoreIndices,
+    /// The filesystem keeps the inode in its own cache for reuse (XFS).
+    RecyclesInodes,
+}
+
+/// What a `return` gives the caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Ret {
+    /// Nothing (or the value already in the thread's locals: `entry`, `did_lock`, `rc`).
+    Value,
+    /// `true`, into the caller's `revalidate`.
+    True,
+    /// `false`, into the caller's `revalidate`.
+    False,
+    /// `ERR_PTR(-EAGAIN)`.
+    Eagain,
+    /// `-ENXIO` from `memory_failure()`: no device.
+    Enxio,
+}
+
+/// An assignment to the thread's own locals, done as control flows through the line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Effect {
+    /// Nothing.
+    None,
+    /// `did_lock = true`.
+    SetDidLock,
+    /// The truncate loop's next index (when there is one): `index`, and no entry yet.
+    LoadIndex,
+    /// The truncate loop moves on.
+    NextIter,
+}
+
+/// Where control goes from a line (after its step, for a step line).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Flow {
+    /// The next line present.
+    Next,
+    /// `continue`, `break`, `goto`, or the end of an `if` block.
+    Goto(Line),
+    /// `if (cond)`: to `then` when it holds, else to `otherwise`.
+    Branch {
+        /// What is tested.
+        cond: Cond,
+        /// Where a true condition goes.
+        then: Line,
+        /// Where a false condition goes.
+        otherwise: Line,
+    },
+    /// A call; the callee returns to the line after this one.
+    Call {
+        /// The callee.
+        func: Func,
+        /// The `wait_fn` argument of `__get_unlocked_mapping_entry()`, if passed here.
+        wait_fn: Option<Func>,
+    },
+    /// `wait_fn()`: a call through the pointer the caller passed.
+    CallWaitFn,
+    /// `return f(...)`: the callee returns straight to our caller.
+    TailCall(Func),
+    /// `return`.
+    Return(Ret),
 }
 
 /// Static facts about one line.
@@ -95,220 +322,445 @@ pub struct LineInfo {
     pub func: Func,
     /// Indentation depth, in tabs.
     pub indent: u8,
-    /// Whether a thread stops here for a step (false: shown for reading only).
-    pub is_step: bool,
     /// The code, with the kernel's identifiers.
     pub text: &'static str,
-    pub(crate) mask: u8,
-    pub(crate) cond: Cond,
+    /// The step's action; `None` for a control line.
+    pub action: Option<Action>,
+    /// An assignment to locals done before the flow (control lines only).
+    pub effect: Effect,
+    /// Where control goes next.
+    pub flow: Flow,
+    /// Under which code the line exists.
+    pub when: When,
 }
 
-const S: u8 = 1 << Variant::Seed as u8;
-const V: u8 = 1 << Variant::V419 as u8;
-const F: u8 = 1 << Variant::Fixed as u8;
-const NR: u8 = 1 << Variant::NoRecheck as u8;
-const NRCU: u8 = 1 << Variant::NoRcu as u8;
-const EW: u8 = 1 << Variant::ExclusiveWait as u8;
-const SR: u8 = 1 << Variant::SleepInRcu as u8;
-const ALL: u8 = S | V | F | NR | NRCU | EW | SR;
-const OLD: u8 = S | V;
-const NEW: u8 = F | NR | NRCU | EW | SR;
+impl LineInfo {
+    /// Whether a thread stops here for a step.
+    pub fn is_step(&self) -> bool {
+        self.action.is_some()
+    }
+}
+
+/// The parts of a line the table gives besides its place and text.
+#[derive(Clone, Copy)]
+struct Op {
+    action: Option<Action>,
+    effect: Effect,
+    flow: Flow,
+}
+
+const fn text() -> Op {
+    Op {
+        action: None,
+        effect: Effect::None,
+        flow: Flow::Next,
+    }
+}
+const fn step(action: Action) -> Op {
+    Op {
+        action: Some(action),
+        effect: Effect::None,
+        flow: Flow::Next,
+    }
+}
+const fn step_if(action: Action, then: Line, otherwise: Line) -> Op {
+    Op {
+        action: Some(action),
+        effect: Effect::None,
+        flow: Flow::Branch {
+            cond: Cond::Test,
+            then,
+            otherwise,
+        },
+    }
+}
+const fn branch(cond: Cond, then: Line, otherwise: Line) -> Op {
+    Op {
+        action: None,
+        effect: Effect::None,
+        flow: Flow::Branch {
+            cond,
+            then,
+            otherwise,
+        },
+    }
+}
+const fn goto(target: Line) -> Op {
+    Op {
+        action: None,
+        effect: Effect::None,
+        flow: Flow::Goto(target),
+    }
+}
+const fn call(func: Func) -> Op {
+    Op {
+        action: None,
+        effect: Effect::None,
+        flow: Flow::Call {
+            func,
+            wait_fn: None,
+        },
+    }
+}
+const fn call_with(func: Func, wait_fn: Func) -> Op {
+    Op {
+        action: None,
+        effect: Effect::None,
+        flow: Flow::Call {
+            func,
+            wait_fn: Some(wait_fn),
+        },
+    }
+}
+const fn call_wait_fn() -> Op {
+    Op {
+        action: None,
+        effect: Effect::None,
+        flow: Flow::CallWaitFn,
+    }
+}
+const fn tail_call(func: Func) -> Op {
+    Op {
+        action: None,
+        effect: Effect::None,
+        flow: Flow::TailCall(func),
+    }
+}
+const fn ret(value: Ret) -> Op {
+    Op {
+        action: None,
+        effect: Effect::None,
+        flow: Flow::Return(value),
+    }
+}
+const fn set(effect: Effect, flow: Flow) -> Op {
+    Op {
+        action: None,
+        effect,
+        flow,
+    }
+}
+
+// Conditions on the code, by the commit that introduced a line or took it away.
+const ALWAYS: When = When::ALWAYS;
+/// The seed's shape of the wait: `__get_unlocked_mapping_entry()` with a wait function.
+const OLD: When = When::without(Fix::WaitEntryUnlocked);
+/// 55e56f06ed71's shape: `wait_entry_unlocked()`.
+const NEW: When = When::with(Fix::WaitEntryUnlocked);
+const RCU: When = ALWAYS.unless(Ablation::NoRcu);
+const RECHECK: When = ALWAYS.unless(Ablation::NoRecheck);
+const WAIT_RCU: When = NEW.unless(Ablation::NoRcu).unless(Ablation::SleepInRcu);
 
 macro_rules! lines {
-    ($( $id:ident = $func:ident, $indent:literal, $mask:expr, $cond:ident, $step:literal, $text:literal; )*) => {
+    ($( $id:ident = $func:ident, $indent:literal, $when:expr, $op:expr, $text:literal; )*) => {
         /// Every line of every listing. The name says the function and what the line does.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[repr(u8)]
         #[allow(missing_docs)]
         pub enum Line { $($id),* }
 
-        pub(crate) static LINES: &[LineInfo] = &[
-            $( LineInfo { line: Line::$id, func: Func::$func, indent: $indent, mask: $mask,
-                          cond: Cond::$cond, is_step: $step, text: $text }, )*
+        const TABLE: &[LineInfo] = &[
+            $( {
+                let op: Op = $op;
+                LineInfo { line: Line::$id, func: Func::$func, indent: $indent, when: $when,
+                           action: op.action, effect: op.effect, flow: op.flow, text: $text }
+            }, )*
         ];
     };
 }
 
+use Action as A;
+use Func as F;
+use Line as L;
+
 lines! {
-    // memory_failure() -> memory_failure_dev_pagemap()
-    MfHead = MemoryFailure, 0, ALL, Always, false, "int memory_failure(unsigned long pfn, int flags)";
-    MfGetPgmap = MemoryFailure, 1, ALL, Always, true, "pgmap = get_dev_pagemap(pfn, NULL);";
-    MfDevHead = MemoryFailure, 0, ALL, Always, false, "static int memory_failure_dev_pagemap(unsigned long pfn, int flags, struct dev_pagemap *pgmap)";
-    MfCallLock = MemoryFailure, 1, ALL, Always, false, "if (!dax_lock_mapping_entry(page))";
-    MfGotoOut = MemoryFailure, 2, ALL, Always, false, "goto out;";
-    MfPoison = MemoryFailure, 1, ALL, Always, true, "SetPageHWPoison(page);";
-    MfCollect = MemoryFailure, 1, ALL, Always, true, "collect_procs(page, &tokill, flags & MF_ACTION_REQUIRED);";
-    MfUnmap = MemoryFailure, 1, ALL, Always, true, "unmap_mapping_range(page->mapping, start, start + size, 0);";
-    MfKill = MemoryFailure, 1, ALL, Always, true, "kill_procs(&tokill, flags & MF_MUST_KILL, !unmap_success, pfn, flags);";
-    MfCallUnlock = MemoryFailure, 1, ALL, Always, false, "dax_unlock_mapping_entry(page);";
-    MfOut = MemoryFailure, 0, ALL, Always, false, "out:";
-    MfPutPgmap = MemoryFailure, 1, ALL, Always, true, "put_dev_pagemap(pgmap);";
+    // memory_failure(): a pfn of the pmem device has gone bad.
+    MfHead = MemoryFailure, 0, ALWAYS, text(), "int memory_failure(unsigned long pfn, int flags)";
+    MfGetPgmap = MemoryFailure, 1, ALWAYS, step(A::GetDevPagemap), "pgmap = get_dev_pagemap(pfn, NULL);";
+    MfIfPgmap = MemoryFailure, 1, ALWAYS, branch(Cond::Pinned, L::MfCallDev, L::MfEnxio), "if (pgmap)";
+    MfCallDev = MemoryFailure, 2, ALWAYS, tail_call(F::MemoryFailureDevPagemap), "return memory_failure_dev_pagemap(pfn, flags, pgmap);";
+    MfEnxio = MemoryFailure, 1, ALWAYS, ret(Ret::Enxio), "return -ENXIO;";
+
+    // memory_failure_dev_pagemap()
+    MfDevHead = MemoryFailureDevPagemap, 0, ALWAYS, text(), "static int memory_failure_dev_pagemap(unsigned long pfn, int flags, struct dev_pagemap *pgmap)";
+    MfCallLock = MemoryFailureDevPagemap, 1, ALWAYS, call(F::DaxLockMappingEntry), "if (!dax_lock_mapping_entry(page))";
+    MfGotoOut = MemoryFailureDevPagemap, 2, ALWAYS, branch(Cond::DidLock, L::MfPoison, L::MfOut), "goto out;";
+    MfPoison = MemoryFailureDevPagemap, 1, ALWAYS, step(A::SetHwPoison), "SetPageHWPoison(page);";
+    MfCollect = MemoryFailureDevPagemap, 1, ALWAYS, step(A::CollectProcs), "collect_procs(page, &tokill, flags & MF_ACTION_REQUIRED);";
+    MfUnmap = MemoryFailureDevPagemap, 1, ALWAYS, step(A::UnmapMappingRange), "unmap_mapping_range(page->mapping, start, start + size, 0);";
+    MfKill = MemoryFailureDevPagemap, 1, ALWAYS, step(A::KillProcs), "kill_procs(&tokill, flags & MF_MUST_KILL, !unmap_success, pfn, flags);";
+    MfCallUnlock = MemoryFailureDevPagemap, 1, ALWAYS, call(F::DaxUnlockMappingEntry), "dax_unlock_mapping_entry(page);";
+    MfOut = MemoryFailureDevPagemap, 0, ALWAYS, text(), "out:";
+    MfPutPgmap = MemoryFailureDevPagemap, 1, ALWAYS, step(A::PutDevPagemap), "put_dev_pagemap(pgmap);";
+    MfReturn = MemoryFailureDevPagemap, 1, ALWAYS, ret(Ret::Value), "return rc;";
 
     // dax_lock_mapping_entry()
-    DlHead = DaxLockMappingEntry, 0, ALL, Always, false, "bool dax_lock_mapping_entry(struct page *page)";
-    DlRcuLock = DaxLockMappingEntry, 1, ALL & !NRCU, Always, true, "rcu_read_lock();";
-    DlFor = DaxLockMappingEntry, 1, ALL, Always, false, "for (;;) {";
-    DlRead = DaxLockMappingEntry, 2, ALL, Always, true, "mapping = READ_ONCE(page->mapping);";
-    DlDaxMapping = DaxLockMappingEntry, 2, OLD, Always, true, "if (!dax_mapping(mapping))";
-    DlDaxMappingNull = DaxLockMappingEntry, 2, NEW, Always, true, "if (!mapping || !dax_mapping(mapping))";
-    DlBreakNotDax = DaxLockMappingEntry, 3, ALL, Always, false, "break;";
-    DlHost = DaxLockMappingEntry, 2, ALL, Always, true, "inode = mapping->host;";
-    DlIsChr = DaxLockMappingEntry, 2, ALL, Always, true, "if (S_ISCHR(inode->i_mode)) {";
-    DlChrDidLock = DaxLockMappingEntry, 3, ALL, Always, false, "did_lock = true;";
-    DlChrBreak = DaxLockMappingEntry, 3, ALL, Always, false, "break;";
-    DlChrClose = DaxLockMappingEntry, 2, ALL, Always, false, "}";
-    DlXaLock = DaxLockMappingEntry, 2, ALL, Always, true, "xa_lock_irq(&mapping->i_pages);";
-    DlRecheck = DaxLockMappingEntry, 2, ALL & !NR, Always, true, "if (mapping != page->mapping) {";
-    DlRecheckUnlock = DaxLockMappingEntry, 3, ALL & !NR, Always, true, "xa_unlock_irq(&mapping->i_pages);";
-    DlRecheckContinue = DaxLockMappingEntry, 3, ALL & !NR, Always, false, "continue;";
-    DlRecheckClose = DaxLockMappingEntry, 2, ALL & !NR, Always, false, "}";
-    DlIndex = DaxLockMappingEntry, 2, ALL, Always, true, "index = page->index;";
-    DlGetUnlocked = DaxLockMappingEntry, 2, OLD, Always, false, "entry = __get_unlocked_mapping_entry(mapping, index, &slot, entry_wait_revalidate);";
-    DlLookup = DaxLockMappingEntry, 2, NEW, Always, true, "entry = __radix_tree_lookup(&mapping->i_pages, index, NULL, &slot);";
-    DlNoEntry = DaxLockMappingEntry, 2, ALL, Always, false, "if (!entry) {";
-    DlNoEntryUnlock = DaxLockMappingEntry, 3, ALL, Always, true, "xa_unlock_irq(&mapping->i_pages);";
-    DlNoEntryBreak = DaxLockMappingEntry, 3, ALL, Always, false, "break;";
-    DlIsErr = DaxLockMappingEntry, 2, OLD, Always, false, "} else if (IS_ERR(entry)) {";
-    DlEagainUnlock = DaxLockMappingEntry, 3, V, Always, true, "xa_unlock_irq(&mapping->i_pages);";
-    DlWarnEagain = DaxLockMappingEntry, 3, OLD, Always, false, "WARN_ON_ONCE(PTR_ERR(entry) != -EAGAIN);";
-    DlEagainContinue = DaxLockMappingEntry, 3, OLD, Always, false, "continue;";
-    DlIsLocked = DaxLockMappingEntry, 2, NEW, Always, false, "} else if (slot_locked(mapping, slot)) {";
-    DlWaitRcuUnlock = DaxLockMappingEntry, 3, NEW & !NRCU & !SR, Always, true, "rcu_read_unlock();";
-    DlWait = DaxLockMappingEntry, 3, NEW, Always, false, "wait_entry_unlocked(mapping, index, &slot, entry);";
-    DlWaitRcuLock = DaxLockMappingEntry, 3, NEW & !NRCU & !SR, Always, true, "rcu_read_lock();";
-    DlWaitContinue = DaxLockMappingEntry, 3, NEW, Always, false, "continue;";
-    DlEntryClose = DaxLockMappingEntry, 2, ALL, Always, false, "}";
-    DlLockSlot = DaxLockMappingEntry, 2, ALL, Always, true, "lock_slot(mapping, slot);";
-    DlDidLock = DaxLockMappingEntry, 2, ALL, Always, false, "did_lock = true;";
-    DlUnlock = DaxLockMappingEntry, 2, ALL, Always, true, "xa_unlock_irq(&mapping->i_pages);";
-    DlBreakLocked = DaxLockMappingEntry, 2, ALL, Always, false, "break;";
-    DlForClose = DaxLockMappingEntry, 1, ALL, Always, false, "}";
-    DlRcuUnlock = DaxLockMappingEntry, 1, ALL & !NRCU, Always, true, "rcu_read_unlock();";
-    DlReturn = DaxLockMappingEntry, 1, ALL, Always, false, "return did_lock;";
+    DlHead = DaxLockMappingEntry, 0, ALWAYS, text(), "bool dax_lock_mapping_entry(struct page *page)";
+    DlRcuLock = DaxLockMappingEntry, 1, RCU, step(A::RcuReadLock), "rcu_read_lock();";
+    DlFor = DaxLockMappingEntry, 1, ALWAYS, text(), "for (;;) {";
+    DlRead = DaxLockMappingEntry, 2, ALWAYS, step(A::ReadPageMapping), "mapping = READ_ONCE(page->mapping);";
+    DlDaxMapping = DaxLockMappingEntry, 2, When::without(Fix::NullMappingCheck), step_if(A::DaxMapping { null_check: false }, L::DlBreakNotDax, L::DlHost), "if (!dax_mapping(mapping))";
+    DlDaxMappingNull = DaxLockMappingEntry, 2, When::with(Fix::NullMappingCheck), step_if(A::DaxMapping { null_check: true }, L::DlBreakNotDax, L::DlHost), "if (!mapping || !dax_mapping(mapping))";
+    DlBreakNotDax = DaxLockMappingEntry, 3, ALWAYS, goto(L::DlForClose), "break;";
+    DlHost = DaxLockMappingEntry, 2, ALWAYS, step(A::ReadHost), "inode = mapping->host;";
+    DlIsChr = DaxLockMappingEntry, 2, ALWAYS, step_if(A::IsChr, L::DlChrDidLock, L::DlChrClose), "if (S_ISCHR(inode->i_mode)) {";
+    DlChrDidLock = DaxLockMappingEntry, 3, ALWAYS, set(Effect::SetDidLock, Flow::Next), "did_lock = true;";
+    DlChrBreak = DaxLockMappingEntry, 3, ALWAYS, goto(L::DlForClose), "break;";
+    DlChrClose = DaxLockMappingEntry, 2, ALWAYS, text(), "}";
+    DlXaLock = DaxLockMappingEntry, 2, ALWAYS, step(A::XaLockIrq), "xa_lock_irq(&mapping->i_pages);";
+    DlRecheck = DaxLockMappingEntry, 2, RECHECK, step_if(A::RecheckMapping, L::DlRecheckUnlock, L::DlRecheckClose), "if (mapping != page->mapping) {";
+    DlRecheckUnlock = DaxLockMappingEntry, 3, RECHECK, step(A::XaUnlockIrq), "xa_unlock_irq(&mapping->i_pages);";
+    DlRecheckContinue = DaxLockMappingEntry, 3, RECHECK, goto(L::DlFor), "continue;";
+    DlRecheckClose = DaxLockMappingEntry, 2, RECHECK, text(), "}";
+    DlIndex = DaxLockMappingEntry, 2, ALWAYS, step(A::ReadPageIndex), "index = page->index;";
+    DlGetUnlocked = DaxLockMappingEntry, 2, OLD, call_with(F::GetUnlockedMappingEntry, F::EntryWaitRevalidate), "entry = __get_unlocked_mapping_entry(mapping, index, &slot, entry_wait_revalidate);";
+    DlLookup = DaxLockMappingEntry, 2, NEW, step(A::Lookup), "entry = __radix_tree_lookup(&mapping->i_pages, index, NULL, &slot);";
+    DlNoEntry = DaxLockMappingEntry, 2, ALWAYS, branch(Cond::EntryNull, L::DlNoEntryUnlock, L::DlIsErr), "if (!entry) {";
+    DlNoEntryUnlock = DaxLockMappingEntry, 3, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(&mapping->i_pages);";
+    DlNoEntryBreak = DaxLockMappingEntry, 3, ALWAYS, goto(L::DlForClose), "break;";
+    DlIsErr = DaxLockMappingEntry, 2, OLD, branch(Cond::IsErr, L::DlEagainUnlock, L::DlIsLocked), "} else if (IS_ERR(entry)) {";
+    DlEagainUnlock = DaxLockMappingEntry, 3, OLD.and(Fix::DropLockOnEagain), step(A::XaUnlockIrq), "xa_unlock_irq(&mapping->i_pages);";
+    DlWarnEagain = DaxLockMappingEntry, 3, OLD, text(), "WARN_ON_ONCE(PTR_ERR(entry) != -EAGAIN);";
+    DlEagainContinue = DaxLockMappingEntry, 3, OLD, goto(L::DlFor), "continue;";
+    DlIsLocked = DaxLockMappingEntry, 2, NEW, branch(Cond::EntryLocked, L::DlWaitRcuUnlock, L::DlEntryClose), "} else if (slot_locked(mapping, slot)) {";
+    DlWaitRcuUnlock = DaxLockMappingEntry, 3, WAIT_RCU, step(A::RcuReadUnlock), "rcu_read_unlock();";
+    DlWait = DaxLockMappingEntry, 3, NEW, call(F::WaitEntryUnlocked), "wait_entry_unlocked(mapping, index, &slot, entry);";
+    DlWaitRcuLock = DaxLockMappingEntry, 3, WAIT_RCU, step(A::RcuReadLock), "rcu_read_lock();";
+    DlWaitContinue = DaxLockMappingEntry, 3, NEW, goto(L::DlFor), "continue;";
+    DlEntryClose = DaxLockMappingEntry, 2, ALWAYS, text(), "}";
+    DlLockSlot = DaxLockMappingEntry, 2, ALWAYS, step(A::LockSlot { check_owner: true }), "lock_slot(mapping, slot);";
+    DlDidLock = DaxLockMappingEntry, 2, ALWAYS, set(Effect::SetDidLock, Flow::Next), "did_lock = true;";
+    DlUnlock = DaxLockMappingEntry, 2, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(&mapping->i_pages);";
+    DlBreakLocked = DaxLockMappingEntry, 2, ALWAYS, goto(L::DlForClose), "break;";
+    DlForClose = DaxLockMappingEntry, 1, ALWAYS, text(), "}";
+    DlRcuUnlock = DaxLockMappingEntry, 1, RCU, step(A::RcuReadUnlock), "rcu_read_unlock();";
+    DlReturn = DaxLockMappingEntry, 1, ALWAYS, ret(Ret::Value), "return did_lock;";
+
+    // The seed's get_unlocked_mapping_entry(): the wrapper every other caller uses.
+    GwHead = GetUnlockedWrapper, 0, OLD, text(), "static void *get_unlocked_mapping_entry(struct address_space *mapping, pgoff_t index, void ***slotp)";
+    GwCall = GetUnlockedWrapper, 1, OLD, call_with(F::GetUnlockedMappingEntry, F::EntryWait), "return __get_unlocked_mapping_entry(mapping, index, slotp, entry_wait);";
+    GwEnd = GetUnlockedWrapper, 0, OLD, ret(Ret::Value), "}";
 
     // __get_unlocked_mapping_entry() / get_unlocked_mapping_entry(): caller holds the i_pages lock.
-    GuHeadOld = GetUnlockedMappingEntry, 0, OLD, Always, false, "static void *__get_unlocked_mapping_entry(struct address_space *mapping, pgoff_t index, void ***slotp, bool (*wait_fn)(void))";
-    GuHeadNew = GetUnlockedMappingEntry, 0, NEW, Always, false, "static void *get_unlocked_mapping_entry(struct address_space *mapping, pgoff_t index, void ***slotp)";
-    GuFor = GetUnlockedMappingEntry, 1, ALL, Always, false, "for (;;) {";
-    GuRevalidateDecl = GetUnlockedMappingEntry, 2, OLD, Always, false, "bool revalidate;";
-    GuLookup = GetUnlockedMappingEntry, 2, ALL, Always, true, "entry = __radix_tree_lookup(&mapping->i_pages, index, NULL, &slot);";
-    GuTest = GetUnlockedMappingEntry, 2, ALL, Always, false, "if (!entry || WARN_ON_ONCE(!radix_tree_exceptional_entry(entry)) || !slot_locked(mapping, slot))";
-    GuReturn = GetUnlockedMappingEntry, 3, ALL, Always, false, "return entry;";
-    GuWaitqueue = GetUnlockedMappingEntry, 2, ALL, Always, false, "wq = dax_entry_waitqueue(mapping, index, entry, &ewait.key);";
-    GuPrepare = GetUnlockedMappingEntry, 2, ALL, Always, true, "prepare_to_wait_exclusive(wq, &ewait.wait, TASK_UNINTERRUPTIBLE);";
-    GuUnlock = GetUnlockedMappingEntry, 2, ALL, Always, true, "xa_unlock_irq(&mapping->i_pages);";
-    GuWaitFn = GetUnlockedMappingEntry, 2, OLD, Always, false, "revalidate = wait_fn();";
-    GuSchedule = GetUnlockedMappingEntry, 2, NEW, Always, true, "schedule();";
-    GuFinish = GetUnlockedMappingEntry, 2, ALL, Always, true, "finish_wait(wq, &ewait.wait);";
-    GuLock = GetUnlockedMappingEntry, 2, ALL, Always, true, "xa_lock_irq(&mapping->i_pages);";
-    GuIfRevalidate = GetUnlockedMappingEntry, 2, OLD, Always, false, "if (revalidate)";
-    GuEagain = GetUnlockedMappingEntry, 3, OLD, Always, false, "return ERR_PTR(-EAGAIN);";
-    GuForClose = GetUnlockedMappingEntry, 1, ALL, Always, false, "}";
+    GuHeadOld = GetUnlockedMappingEntry, 0, OLD, text(), "static void *__get_unlocked_mapping_entry(struct address_space *mapping, pgoff_t index, void ***slotp, bool (*wait_fn)(void))";
+    GuHeadNew = GetUnlockedMappingEntry, 0, NEW, text(), "static void *get_unlocked_mapping_entry(struct address_space *mapping, pgoff_t index, void ***slotp)";
+    GuFor = GetUnlockedMappingEntry, 1, ALWAYS, text(), "for (;;) {";
+    GuRevalidateDecl = GetUnlockedMappingEntry, 2, OLD, text(), "bool revalidate;";
+    GuLookup = GetUnlockedMappingEntry, 2, ALWAYS, step(A::Lookup), "entry = __radix_tree_lookup(&mapping->i_pages, index, NULL, &slot);";
+    GuTest = GetUnlockedMappingEntry, 2, ALWAYS, branch(Cond::EntryNullOrUnlocked, L::GuReturn, L::GuWaitqueue), "if (!entry || WARN_ON_ONCE(!radix_tree_exceptional_entry(entry)) || !slot_locked(mapping, slot))";
+    GuReturn = GetUnlockedMappingEntry, 3, ALWAYS, ret(Ret::Value), "return entry;";
+    GuWaitqueue = GetUnlockedMappingEntry, 2, ALWAYS, text(), "wq = dax_entry_waitqueue(mapping, index, entry, &ewait.key);";
+    GuPrepare = GetUnlockedMappingEntry, 2, ALWAYS, step(A::PrepareToWait { exclusive: true }), "prepare_to_wait_exclusive(wq, &ewait.wait, TASK_UNINTERRUPTIBLE);";
+    GuUnlock = GetUnlockedMappingEntry, 2, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(&mapping->i_pages);";
+    GuWaitFn = GetUnlockedMappingEntry, 2, OLD, call_wait_fn(), "revalidate = wait_fn();";
+    GuSchedule = GetUnlockedMappingEntry, 2, NEW, step(A::Schedule), "schedule();";
+    GuFinish = GetUnlockedMappingEntry, 2, ALWAYS, step(A::FinishWait), "finish_wait(wq, &ewait.wait);";
+    GuLock = GetUnlockedMappingEntry, 2, ALWAYS, step(A::XaLockIrq), "xa_lock_irq(&mapping->i_pages);";
+    GuIfRevalidate = GetUnlockedMappingEntry, 2, OLD, branch(Cond::Revalidate, L::GuEagain, L::GuForClose), "if (revalidate)";
+    GuEagain = GetUnlockedMappingEntry, 3, OLD, ret(Ret::Eagain), "return ERR_PTR(-EAGAIN);";
+    GuForClose = GetUnlockedMappingEntry, 1, ALWAYS, goto(L::GuFor), "}";
 
     // The seed's two wait functions.
-    EwHead = EntryWait, 0, OLD, Always, false, "static bool entry_wait(void)";
-    EwSchedule = EntryWait, 1, OLD, Always, true, "schedule();";
-    EwReturn = EntryWait, 1, OLD, Always, false, "return false;";
-    ErHead = EntryWaitRevalidate, 0, OLD, Always, false, "static bool entry_wait_revalidate(void)";
-    ErRcuUnlock = EntryWaitRevalidate, 1, OLD, Always, true, "rcu_read_unlock();";
-    ErSchedule = EntryWaitRevalidate, 1, OLD, Always, true, "schedule();";
-    ErRcuLock = EntryWaitRevalidate, 1, OLD, Always, true, "rcu_read_lock();";
-    ErReturn = EntryWaitRevalidate, 1, OLD, Always, false, "return true;";
+    EwHead = EntryWait, 0, OLD, text(), "static bool entry_wait(void)";
+    EwSchedule = EntryWait, 1, OLD, step(A::Schedule), "schedule();";
+    EwReturn = EntryWait, 1, OLD, ret(Ret::False), "return false;";
+    ErHead = EntryWaitRevalidate, 0, OLD, text(), "static bool entry_wait_revalidate(void)";
+    ErRcuUnlock = EntryWaitRevalidate, 1, OLD, step(A::RcuReadUnlock), "rcu_read_unlock();";
+    ErSchedule = EntryWaitRevalidate, 1, OLD, step(A::Schedule), "schedule();";
+    ErRcuLock = EntryWaitRevalidate, 1, OLD, step(A::RcuReadLock), "rcu_read_lock();";
+    ErReturn = EntryWaitRevalidate, 1, OLD, ret(Ret::True), "return true;";
 
     // The fix's wait_entry_unlocked(): caller holds the i_pages lock; never touches the mapping after dropping it.
-    WeHead = WaitEntryUnlocked, 0, NEW, Always, false, "static void wait_entry_unlocked(struct address_space *mapping, pgoff_t index, void ***slotp, void *entry)";
-    WeWaitqueue = WaitEntryUnlocked, 1, NEW, Always, false, "wq = dax_entry_waitqueue(mapping, index, entry, &ewait.key);";
-    WePrepare = WaitEntryUnlocked, 1, NEW & !EW, Always, true, "prepare_to_wait(wq, &ewait.wait, TASK_UNINTERRUPTIBLE);";
-    WePrepareExclusive = WaitEntryUnlocked, 1, EW, Always, true, "prepare_to_wait_exclusive(wq, &ewait.wait, TASK_UNINTERRUPTIBLE);";
-    WeUnlock = WaitEntryUnlocked, 1, NEW, Always, true, "xa_unlock_irq(&mapping->i_pages);";
-    WeSchedule = WaitEntryUnlocked, 1, NEW, Always, true, "schedule();";
-    WeFinish = WaitEntryUnlocked, 1, NEW, Always, true, "finish_wait(wq, &ewait.wait);";
+    WeHead = WaitEntryUnlocked, 0, NEW, text(), "static void wait_entry_unlocked(struct address_space *mapping, pgoff_t index, void ***slotp, void *entry)";
+    WeWaitqueue = WaitEntryUnlocked, 1, NEW, text(), "wq = dax_entry_waitqueue(mapping, index, entry, &ewait.key);";
+    WePrepare = WaitEntryUnlocked, 1, NEW.and(Fix::NonExclusiveWait), step(A::PrepareToWait { exclusive: false }), "prepare_to_wait(wq, &ewait.wait, TASK_UNINTERRUPTIBLE);";
+    WePrepareExclusive = WaitEntryUnlocked, 1, NEW.and_not(Fix::NonExclusiveWait), step(A::PrepareToWait { exclusive: true }), "prepare_to_wait_exclusive(wq, &ewait.wait, TASK_UNINTERRUPTIBLE);";
+    WeUnlock = WaitEntryUnlocked, 1, NEW, step(A::XaUnlockIrq), "xa_unlock_irq(&mapping->i_pages);";
+    WeSchedule = WaitEntryUnlocked, 1, NEW, step(A::Schedule), "schedule();";
+    WeFinish = WaitEntryUnlocked, 1, NEW, step(A::FinishWait), "finish_wait(wq, &ewait.wait);";
+    WeEnd = WaitEntryUnlocked, 0, NEW, ret(Ret::Value), "}";
 
     // dax_unlock_mapping_entry(struct page *)
-    DuHead = DaxUnlockMappingEntry, 0, ALL, Always, false, "void dax_unlock_mapping_entry(struct page *page)";
-    DuMapping = DaxUnlockMappingEntry, 1, ALL, Always, true, "struct address_space *mapping = page->mapping;";
-    DuHost = DaxUnlockMappingEntry, 1, ALL, Always, true, "struct inode *inode = mapping->host;";
-    DuIsChr = DaxUnlockMappingEntry, 1, ALL, Always, true, "if (S_ISCHR(inode->i_mode))";
-    DuReturn = DaxUnlockMappingEntry, 2, ALL, Always, false, "return;";
-    DuCall = DaxUnlockMappingEntry, 1, ALL, Always, false, "unlock_mapping_entry(mapping, page->index);";
+    DuHead = DaxUnlockMappingEntry, 0, ALWAYS, text(), "void dax_unlock_mapping_entry(struct page *page)";
+    DuMapping = DaxUnlockMappingEntry, 1, ALWAYS, step(A::ReadPageMapping), "struct address_space *mapping = page->mapping;";
+    DuHost = DaxUnlockMappingEntry, 1, ALWAYS, step(A::ReadHost), "struct inode *inode = mapping->host;";
+    DuIsChr = DaxUnlockMappingEntry, 1, ALWAYS, step_if(A::UnlockIsChr, L::DuReturn, L::DuCall), "if (S_ISCHR(inode->i_mode))";
+    DuReturn = DaxUnlockMappingEntry, 2, ALWAYS, ret(Ret::Value), "return;";
+    DuCall = DaxUnlockMappingEntry, 1, ALWAYS, call(F::UnlockMappingEntry), "unlock_mapping_entry(mapping, page->index);";
+    DuEnd = DaxUnlockMappingEntry, 0, ALWAYS, ret(Ret::Value), "}";
 
     // unlock_mapping_entry(): takes and drops the i_pages lock, then wakes one waiter.
-    UnHead = UnlockMappingEntry, 0, ALL, Always, false, "static void unlock_mapping_entry(struct address_space *mapping, pgoff_t index)";
-    UnLock = UnlockMappingEntry, 1, ALL, Always, true, "xa_lock_irq(&mapping->i_pages);";
-    UnLookup = UnlockMappingEntry, 1, ALL, Always, true, "entry = __radix_tree_lookup(&mapping->i_pages, index, NULL, &slot);";
-    UnWarn = UnlockMappingEntry, 1, ALL, Always, false, "if (WARN_ON_ONCE(!entry || !slot_locked(mapping, slot))) {";
-    UnWarnUnlock = UnlockMappingEntry, 2, ALL, Always, true, "xa_unlock_irq(&mapping->i_pages);";
-    UnWarnReturn = UnlockMappingEntry, 2, ALL, Always, false, "return;";
-    UnWarnClose = UnlockMappingEntry, 1, ALL, Always, false, "}";
-    UnUnlockSlot = UnlockMappingEntry, 1, ALL, Always, true, "entry = unlock_slot(mapping, slot);";
-    UnXaUnlock = UnlockMappingEntry, 1, ALL, Always, true, "xa_unlock_irq(&mapping->i_pages);";
-    UnWake = UnlockMappingEntry, 1, ALL, Always, true, "dax_wake_mapping_entry_waiter(mapping, index, entry, false);";
+    UnHead = UnlockMappingEntry, 0, ALWAYS, text(), "static void unlock_mapping_entry(struct address_space *mapping, pgoff_t index)";
+    UnLock = UnlockMappingEntry, 1, ALWAYS, step(A::XaLockIrq), "xa_lock_irq(&mapping->i_pages);";
+    UnLookup = UnlockMappingEntry, 1, ALWAYS, step(A::Lookup), "entry = __radix_tree_lookup(&mapping->i_pages, index, NULL, &slot);";
+    UnWarn = UnlockMappingEntry, 1, ALWAYS, branch(Cond::EntryNullOrUnlocked, L::UnWarnUnlock, L::UnWarnClose), "if (WARN_ON_ONCE(!entry || !slot_locked(mapping, slot))) {";
+    UnWarnUnlock = UnlockMappingEntry, 2, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(&mapping->i_pages);";
+    UnWarnReturn = UnlockMappingEntry, 2, ALWAYS, ret(Ret::Value), "return;";
+    UnWarnClose = UnlockMappingEntry, 1, ALWAYS, text(), "}";
+    UnUnlockSlot = UnlockMappingEntry, 1, ALWAYS, step(A::UnlockSlot), "entry = unlock_slot(mapping, slot);";
+    UnXaUnlock = UnlockMappingEntry, 1, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(&mapping->i_pages);";
+    UnWake = UnlockMappingEntry, 1, ALWAYS, step(A::WakeUp { all: false }), "dax_wake_mapping_entry_waiter(mapping, index, entry, false);";
+    UnEnd = UnlockMappingEntry, 0, ALWAYS, ret(Ret::Value), "}";
 
-    // A DAX page fault: grab_mapping_entry() ... put_locked_mapping_entry().
-    GrHead = GrabMappingEntry, 0, ALL, Always, false, "static void *grab_mapping_entry(struct address_space *mapping, pgoff_t index, unsigned long size_flag)";
-    GrLock = GrabMappingEntry, 1, ALL, Always, true, "xa_lock_irq(&mapping->i_pages);";
-    GrGet = GrabMappingEntry, 1, ALL, Always, false, "entry = get_unlocked_mapping_entry(mapping, index, &slot);";
-    GrIfEntry = GrabMappingEntry, 1, ALL, Always, false, "if (entry) {";
-    GrLockSlot = GrabMappingEntry, 2, ALL, Always, true, "entry = lock_slot(mapping, slot);";
-    GrElse = GrabMappingEntry, 1, ALL, Always, false, "} else {";
-    GrInsert = GrabMappingEntry, 2, ALL, Always, true, "__radix_tree_insert(&mapping->i_pages, index, 0, dax_radix_locked_entry(0, size_flag | RADIX_DAX_EMPTY));";
-    GrClose = GrabMappingEntry, 1, ALL, Always, false, "}";
-    GrUnlock = GrabMappingEntry, 1, ALL, Always, true, "xa_unlock_irq(&mapping->i_pages);";
-    DiHead = DaxInsertMappingEntry, 0, ALL, Always, false, "static void *dax_insert_mapping_entry(struct address_space *mapping, struct vm_fault *vmf, void *entry, pfn_t pfn, unsigned long flags)";
-    DiLock = DaxInsertMappingEntry, 1, ALL, Always, true, "xa_lock_irq(pages);";
-    DiAssociate = DaxInsertMappingEntry, 1, ALL, Always, true, "dax_associate_entry(new_entry, mapping, vmf->vma, vmf->address);";
-    DiReplace = DaxInsertMappingEntry, 1, ALL, Always, true, "__radix_tree_replace(pages, node, slot, new_entry, NULL);";
-    DiUnlock = DaxInsertMappingEntry, 1, ALL, Always, true, "xa_unlock_irq(pages);";
-    PlHead = PutLockedMappingEntry, 0, ALL, Always, false, "static void put_locked_mapping_entry(struct address_space *mapping, pgoff_t index)";
-    PlCall = PutLockedMappingEntry, 1, ALL, Always, false, "unlock_mapping_entry(mapping, index);";
+    // A DAX page fault: lock the entry, map the block, unlock the entry.
+    FtHead = DaxIomapPteFault, 0, ALWAYS, text(), "static vm_fault_t dax_iomap_pte_fault(struct vm_fault *vmf, pfn_t *pfnp, int *iomap_errp, const struct iomap_ops *ops)";
+    FtGrab = DaxIomapPteFault, 1, ALWAYS, call(F::GrabMappingEntry), "entry = grab_mapping_entry(mapping, vmf->pgoff, 0);";
+    FtIfNew = DaxIomapPteFault, 1, ALWAYS, branch(Cond::NewOrEmpty, L::FtInsert, L::FtMap), "if (dax_is_zero_entry(entry) || dax_is_empty_entry(entry))";
+    FtInsert = DaxIomapPteFault, 2, ALWAYS, call(F::DaxInsertMappingEntry), "entry = dax_insert_mapping_entry(mapping, vmf, entry, pfn, 0, write);";
+    FtMap = DaxIomapPteFault, 1, ALWAYS, text(), "vmf_insert_mixed(vmf->vma, vaddr, pfn);";
+    FtPut = DaxIomapPteFault, 1, ALWAYS, call(F::PutLockedMappingEntry), "put_locked_mapping_entry(mapping, vmf->pgoff);";
+    FtEnd = DaxIomapPteFault, 0, ALWAYS, ret(Ret::Value), "}";
+    GrHead = GrabMappingEntry, 0, ALWAYS, text(), "static void *grab_mapping_entry(struct address_space *mapping, pgoff_t index, unsigned long size_flag)";
+    GrLock = GrabMappingEntry, 1, ALWAYS, step(A::XaLockIrq), "xa_lock_irq(&mapping->i_pages);";
+    GrGet = GrabMappingEntry, 1, ALWAYS, call(F::GetUnlockedWrapper), "entry = get_unlocked_mapping_entry(mapping, index, &slot);";
+    GrIfEntry = GrabMappingEntry, 1, ALWAYS, branch(Cond::EntryNonNull, L::GrLockSlot, L::GrInsert), "if (entry) {";
+    GrLockSlot = GrabMappingEntry, 2, ALWAYS, step(A::LockSlot { check_owner: false }), "entry = lock_slot(mapping, slot);";
+    GrElse = GrabMappingEntry, 1, ALWAYS, goto(L::GrClose), "} else {";
+    GrInsert = GrabMappingEntry, 2, ALWAYS, step(A::InsertLockedEmpty), "__radix_tree_insert(&mapping->i_pages, index, 0, dax_radix_locked_entry(0, size_flag | RADIX_DAX_EMPTY));";
+    GrClose = GrabMappingEntry, 1, ALWAYS, text(), "}";
+    GrUnlock = GrabMappingEntry, 1, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(&mapping->i_pages);";
+    GrReturn = GrabMappingEntry, 1, ALWAYS, ret(Ret::Value), "return entry;";
+    DiHead = DaxInsertMappingEntry, 0, ALWAYS, text(), "static void *dax_insert_mapping_entry(struct address_space *mapping, struct vm_fault *vmf, void *entry, pfn_t pfn, unsigned long flags)";
+    DiLock = DaxInsertMappingEntry, 1, ALWAYS, step(A::XaLockIrq), "xa_lock_irq(pages);";
+    DiAssociate = DaxInsertMappingEntry, 1, ALWAYS, step(A::Associate), "dax_associate_entry(new_entry, mapping, vmf->vma, vmf->address);";
+    DiReplace = DaxInsertMappingEntry, 1, ALWAYS, step(A::ReplaceEntry), "__radix_tree_replace(pages, node, slot, new_entry, NULL);";
+    DiUnlock = DaxInsertMappingEntry, 1, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(pages);";
+    DiReturn = DaxInsertMappingEntry, 1, ALWAYS, ret(Ret::Value), "return entry;";
+    PlHead = PutLockedMappingEntry, 0, ALWAYS, text(), "static void put_locked_mapping_entry(struct address_space *mapping, pgoff_t index)";
+    PlCall = PutLockedMappingEntry, 1, ALWAYS, call(F::UnlockMappingEntry), "unlock_mapping_entry(mapping, index);";
+    PlEnd = PutLockedMappingEntry, 0, ALWAYS, ret(Ret::Value), "}";
 
-    // Truncate: dax_delete_mapping_entry() -> __dax_invalidate_mapping_entry(mapping, index, true).
-    TrHead = InvalidateMappingEntry, 0, ALL, Always, false, "static int __dax_invalidate_mapping_entry(struct address_space *mapping, pgoff_t index, bool trunc)";
-    TrLock = InvalidateMappingEntry, 1, ALL, Always, true, "xa_lock_irq(pages);";
-    TrGet = InvalidateMappingEntry, 1, ALL, Always, false, "entry = get_unlocked_mapping_entry(mapping, index, NULL);";
-    TrTest = InvalidateMappingEntry, 1, ALL, Always, false, "if (!entry || WARN_ON_ONCE(!radix_tree_exceptional_entry(entry)))";
-    TrGoto = InvalidateMappingEntry, 2, ALL, Always, false, "goto out;";
-    TrDisassociate = InvalidateMappingEntry, 1, ALL, Always, true, "dax_disassociate_entry(entry, mapping, trunc);";
-    TrDelete = InvalidateMappingEntry, 1, ALL, Always, true, "radix_tree_delete(pages, index);";
-    TrOut = InvalidateMappingEntry, 0, ALL, Always, false, "out:";
-    TrPut = InvalidateMappingEntry, 1, ALL, Always, false, "put_unlocked_mapping_entry(mapping, index, entry);";
-    TrUnlock = InvalidateMappingEntry, 1, ALL, Always, true, "xa_unlock_irq(pages);";
-    PuHead = PutUnlockedMappingEntry, 0, ALL, Always, false, "static void put_unlocked_mapping_entry(struct address_space *mapping, pgoff_t index, void *entry)";
-    PuIf = PutUnlockedMappingEntry, 1, ALL, Always, false, "if (entry)";
-    PuWakeOne = PutUnlockedMappingEntry, 2, ALL, WakeOne, true, "dax_wake_mapping_entry_waiter(mapping, index, entry, false);";
-    PuWakeAll = PutUnlockedMappingEntry, 2, ALL, WakeAll, true, "dax_wake_mapping_entry_waiter(mapping, index, entry, true);";
+    // Truncate: every DAX entry of the range goes through dax_delete_mapping_entry().
+    TpHead = TruncateRange, 0, ALWAYS, text(), "void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend)";
+    TpFor = TruncateRange, 1, ALWAYS, set(Effect::LoadIndex, Flow::Branch { cond: Cond::MoreIndices, then: L::TpDelete, otherwise: L::TpEnd }), "for (each index of [lstart, lend] with a DAX entry) {";
+    TpDelete = TruncateRange, 2, ALWAYS, call(F::InvalidateMappingEntry), "dax_delete_mapping_entry(mapping, index);";
+    TpNext = TruncateRange, 1, ALWAYS, set(Effect::NextIter, Flow::Goto(L::TpFor)), "}";
+    TpEnd = TruncateRange, 0, ALWAYS, ret(Ret::Value), "}";
+    TrHead = InvalidateMappingEntry, 0, ALWAYS, text(), "static int __dax_invalidate_mapping_entry(struct address_space *mapping, pgoff_t index, bool trunc)";
+    TrLock = InvalidateMappingEntry, 1, ALWAYS, step(A::XaLockIrq), "xa_lock_irq(pages);";
+    TrGet = InvalidateMappingEntry, 1, ALWAYS, call(F::GetUnlockedWrapper), "entry = get_unlocked_mapping_entry(mapping, index, NULL);";
+    TrTest = InvalidateMappingEntry, 1, ALWAYS, branch(Cond::EntryNull, L::TrGoto, L::TrDisassociate), "if (!entry || WARN_ON_ONCE(!radix_tree_exceptional_entry(entry)))";
+    TrGoto = InvalidateMappingEntry, 2, ALWAYS, goto(L::TrOut), "goto out;";
+    TrDisassociate = InvalidateMappingEntry, 1, ALWAYS, step(A::Disassociate), "dax_disassociate_entry(entry, mapping, trunc);";
+    TrDelete = InvalidateMappingEntry, 1, ALWAYS, step(A::DeleteEntry), "radix_tree_delete(pages, index);";
+    TrOut = InvalidateMappingEntry, 0, ALWAYS, text(), "out:";
+    TrPut = InvalidateMappingEntry, 1, ALWAYS, call(F::PutUnlockedMappingEntry), "put_unlocked_mapping_entry(mapping, index, entry);";
+    TrUnlock = InvalidateMappingEntry, 1, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(pages);";
+    TrReturn = InvalidateMappingEntry, 1, ALWAYS, ret(Ret::Value), "return ret;";
+    PuHead = PutUnlockedMappingEntry, 0, ALWAYS, text(), "static void put_unlocked_mapping_entry(struct address_space *mapping, pgoff_t index, void *entry)";
+    // The wake step itself finds a NULL entry and wakes nobody, so `if (entry)` is read only.
+    PuIf = PutUnlockedMappingEntry, 1, ALWAYS, text(), "if (entry)";
+    PuWakeOne = PutUnlockedMappingEntry, 2, When::without(Fix::WakeAllOnInvalidate), step(A::WakeUp { all: false }), "dax_wake_mapping_entry_waiter(mapping, index, entry, false);";
+    PuWakeAll = PutUnlockedMappingEntry, 2, When::with(Fix::WakeAllOnInvalidate), step(A::WakeUp { all: true }), "dax_wake_mapping_entry_waiter(mapping, index, entry, true);";
+    PuEnd = PutUnlockedMappingEntry, 0, ALWAYS, ret(Ret::Value), "}";
 
     // Inode eviction after the last reference.
-    EvHead = Evict, 0, ALL, Always, false, "static void evict(struct inode *inode)";
-    EvIput = Evict, 1, ALL, Always, true, "iput(inode): the last reference is dropped, inode->i_state |= I_FREEING;";
-    EvTruncate = Evict, 1, ALL, Always, false, "truncate_inode_pages_final(&inode->i_data);";
-    EvClear = Evict, 1, ALL, Always, false, "clear_inode(inode);";
-    EvDestroy = Evict, 1, ALL, Always, false, "destroy_inode(inode);";
-    CiHead = ClearInode, 0, ALL, Always, false, "void clear_inode(struct inode *inode)";
-    CiLock = ClearInode, 1, ALL, Always, true, "xa_lock_irq(&inode->i_data.i_pages);";
-    CiUnlock = ClearInode, 1, ALL, Always, true, "xa_unlock_irq(&inode->i_data.i_pages);";
-    DsHead = DestroyInode, 0, ALL, Always, false, "static void destroy_inode(struct inode *inode)";
-    DsCallRcu = DestroyInode, 1, ALL, Always, true, "call_rcu(&inode->i_rcu, i_callback);";
+    EvHead = Evict, 0, ALWAYS, text(), "static void evict(struct inode *inode)";
+    EvIput = Evict, 1, ALWAYS, step(A::Iput), "iput(inode): the last reference is dropped, inode->i_state |= I_FREEING;";
+    EvTruncate = Evict, 1, ALWAYS, call(F::TruncateRange), "truncate_inode_pages_final(&inode->i_data);";
+    EvClear = Evict, 1, ALWAYS, call(F::ClearInode), "clear_inode(inode);";
+    EvDestroy = Evict, 1, ALWAYS, call(F::DestroyInode), "destroy_inode(inode);";
+    EvEnd = Evict, 0, ALWAYS, ret(Ret::Value), "}";
+    CiHead = ClearInode, 0, ALWAYS, text(), "void clear_inode(struct inode *inode)";
+    CiLock = ClearInode, 1, ALWAYS, step(A::XaLockIrq), "xa_lock_irq(&inode->i_data.i_pages);";
+    CiUnlock = ClearInode, 1, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(&inode->i_data.i_pages);";
+    CiEnd = ClearInode, 0, ALWAYS, ret(Ret::Value), "}";
+    DsHead = DestroyInode, 0, ALWAYS, text(), "static void destroy_inode(struct inode *inode)";
+    DsIfOp = DestroyInode, 1, ALWAYS, branch(Cond::RecyclesInodes, L::DsRecycle, L::DsCallRcu), "if (inode->i_sb->s_op->destroy_inode)";
+    DsRecycle = DestroyInode, 2, ALWAYS, call(F::RecycleInode), "inode->i_sb->s_op->destroy_inode(inode);";
+    DsElse = DestroyInode, 1, ALWAYS, goto(L::DsEnd), "else";
+    DsCallRcu = DestroyInode, 2, ALWAYS, step(A::CallRcu), "call_rcu(&inode->i_rcu, i_callback);";
+    DsEnd = DestroyInode, 0, ALWAYS, ret(Ret::Value), "}";
 
     // XFS-style recycling: the evicted inode's memory becomes another file's inode without a grace period.
-    RcHead = RecycleInode, 0, ALL, Always, false, "xfs_iget(): recycle a reclaimable inode for another file (memory stays an inode: SLAB_TYPESAFE_BY_RCU)";
-    RcInit = RecycleInode, 1, ALL, Always, true, "inode_init_always(mp->m_super, VFS_I(ip));";
-    RcFaultLock = RecycleInode, 1, ALL, Always, true, "xa_lock_irq(&mapping->i_pages);";
-    RcFaultInsert = RecycleInode, 1, ALL, Always, true, "dax_insert_mapping_entry(mapping, vmf, entry, pfn, 0);";
-    RcFaultUnlock = RecycleInode, 1, ALL, Always, true, "xa_unlock_irq(&mapping->i_pages);";
+    RcHead = RecycleInode, 0, ALWAYS, text(), "xfs_iget(): recycle a reclaimable inode for another file (memory stays an inode: SLAB_TYPESAFE_BY_RCU)";
+    RcInit = RecycleInode, 1, ALWAYS, step(A::RecycleInode), "inode_init_always(mp->m_super, VFS_I(ip));";
+    RcFaultLock = RecycleInode, 1, ALWAYS, step(A::XaLockIrq), "xa_lock_irq(&mapping->i_pages);";
+    RcFaultInsert = RecycleInode, 1, ALWAYS, step(A::RecycleFault), "dax_insert_mapping_entry(mapping, vmf, entry, pfn, 0);";
+    RcFaultUnlock = RecycleInode, 1, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(&mapping->i_pages);";
+    RcEnd = RecycleInode, 0, ALWAYS, ret(Ret::Value), "}";
 
-    // The RCU machinery, as one thread.
-    RuHead = RcuCore, 0, ALL, Always, false, "rcu_gp_kthread() and rcu_core()";
-    RuStart = RcuCore, 1, ALL, Always, true, "rcu_gp_init(): start a grace period, note every task inside rcu_read_lock();";
-    RuEnd = RcuCore, 1, ALL, Always, true, "rcu_gp_cleanup(): every noted reader has left its section, the grace period ends;";
-    RuInvoke = RcuCore, 1, ALL, Always, true, "rcu_do_batch(): invoke i_callback(), which frees the inode;";
+    // The RCU machinery, as one daemon whose next action follows from RCU's state.
+    RuHead = RcuCore, 0, ALWAYS, text(), "rcu_gp_kthread() and rcu_core()";
+    RuStart = RcuCore, 1, ALWAYS, step(A::GpStart), "rcu_gp_init(): start a grace period, note every task inside rcu_read_lock();";
+    RuEnd = RcuCore, 1, ALWAYS, step(A::GpEnd), "rcu_gp_cleanup(): every noted reader has left its section, the grace period ends;";
+    RuInvoke = RcuCore, 1, ALWAYS, step(A::InvokeCallbacks), "rcu_do_batch(): invoke i_callback(), which frees the inode;";
 
     // Unbinding the device.
-    UbHead = Unbind, 0, ALL, Always, false, "static void devm_memremap_pages_release(void *data)";
-    UbKill = Unbind, 1, ALL, Always, true, "percpu_ref_kill(pgmap->ref);";
-    UbWait = Unbind, 1, ALL, Always, true, "wait_for_completion(&pgmap->done);";
-    UbRemove = Unbind, 1, ALL, Always, true, "arch_remove_memory(align_start, align_size, pgmap->altmap_valid ? &pgmap->altmap : NULL);";
+    UbHead = Unbind, 0, ALWAYS, text(), "static void devm_memremap_pages_release(void *data)";
+    UbKill = Unbind, 1, ALWAYS, step(A::KillPgmap), "percpu_ref_kill(pgmap->ref);";
+    UbWait = Unbind, 1, ALWAYS, step(A::WaitPgmapDrained), "wait_for_completion(&pgmap->done);";
+    UbRemove = Unbind, 1, ALWAYS, step(A::RemovePgmap), "arch_remove_memory(align_start, align_size, pgmap->altmap_valid ? &pgmap->altmap : NULL);";
+    UbEnd = Unbind, 0, ALWAYS, ret(Ret::Value), "}";
 }
+
+pub(crate) static LINES: &[LineInfo] = TABLE;
+
+// A thread's program counter and return stack hold lines as bytes, and 255 means "none" in a
+// layout.
+const _: () = assert!(TABLE.len() < 255);
+
+const NONE: u8 = 255;
+
+/// The lines of one code laid out for the interpreter: for each line, the first line present at
+/// or after it, and strictly after it, within its own function.
+#[derive(Clone, Debug)]
+pub(crate) struct Layout {
+    here: [u8; 256],
+    next: [u8; 256],
+}
+
+impl Layout {
+    /// The layout of `code`.
+    pub(crate) fn new(code: Code) -> Layout {
+        let mut here = [NONE; 256];
+        let mut next = [NONE; 256];
+        let mut i = LINES.len();
+        // Walking backwards, `ahead` is the first present line after `i` in i's function.
+        let mut ahead = NONE;
+        while i > 0 {
+            i -= 1;
+            let info = &LINES[i];
+            if LINES.get(i + 1).is_none_or(|n| n.func != info.func) {
+                ahead = NONE;
+            }
+            next[i] = ahead;
+            here[i] = if info.when.holds(code) {
+                i as u8
+            } else {
+                ahead
+            };
+            ahead = here[i];
+        }
+        Layout { here, next }
+    }
+    /// The first present line at or after `line` in its function.
+    pub(crate) fn here(&self, line: Line) -> Option<Line> {
+        Line::from_index(self.here[line as usize])
+    }
+    /// The first present line after `line` in its function.
+    pub(crate) fn next(&self, line: Line) -> Option<Line> {
+        Line::from_index(self.next[line as usize])
+    }
+    /// Whether `func` has any line under this code.
+    pub(crate) fn has(&self, func: Func) -> bool {
+        self.here[func.head() as usize] != NONE
+    }
+}
+
+const FUNCS: usize = Func::Unbind as usize + 1;
+
+/// For each function, the index of its first line; lines of a function are contiguous and its
+/// header lines (indent 0) come first.
+static FIRST_LINE: [u8; FUNCS] = {
+    let mut first = [0u8; FUNCS];
+    let mut i = TABLE.len();
+    while i > 0 {
+        i -= 1;
+        first[TABLE[i].func as usize] = i as u8;
+    }
+    first
+};
 
 impl Line {
     /// Static facts about this line.
@@ -326,37 +778,41 @@ impl Line {
         self.info().func
     }
 
-    /// Whether this line is part of the code under `variant` with truncate wake mode `wake`.
-    pub fn present_in(self, variant: Variant, wake: WakeMode) -> bool {
-        let info = self.info();
-        info.mask & variant.bit() != 0
-            && match info.cond {
-                Cond::Always => true,
-                Cond::WakeOne => wake == WakeMode::One,
-                Cond::WakeAll => wake == WakeMode::All,
-            }
+    /// Whether this line is part of the code `code`.
+    pub fn present_in(self, code: Code) -> bool {
+        self.info().when.holds(code)
     }
 
-    /// The 1-based line number of this line inside its function's listing for `variant`.
-    pub fn number_in(self, variant: Variant, wake: WakeMode) -> usize {
+    /// The 1-based line number of this line inside its function's listing for `code`.
+    pub fn number_in(self, code: Code) -> usize {
         let func = self.func();
         LINES
             .iter()
-            .filter(|l| l.func == func && l.line.present_in(variant, wake))
+            .filter(|l| l.func == func && l.line.present_in(code))
             .position(|l| l.line == self)
             .map_or(0, |p| p + 1)
     }
+
+    /// Every line, in table order.
+    pub fn all() -> impl Iterator<Item = Line> {
+        LINES.iter().map(|l| l.line)
+    }
+
+    /// The line with this number in the table (the inverse of `as u8`).
+    pub(crate) fn from_index(i: u8) -> Option<Line> {
+        LINES.get(i as usize).map(|l| l.line)
+    }
 }
 
-/// How a listing line relates to the variant it is described against.
+/// How a listing line relates to the code it is described against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Mark {
-    /// The line is the same as in the base variant.
+    /// The line is the same as in the base code.
     Same,
-    /// This variant adds or changes the line.
+    /// This code adds or changes the line.
     Added,
-    /// The base variant has this line and this variant removes it (shown struck through).
+    /// The base code has this line and this code removes it (shown struck through).
     Removed,
 }
 
@@ -365,20 +821,19 @@ pub enum Mark {
 pub struct ListingLine {
     /// The line.
     pub line: Line,
-    /// Its relation to the base variant.
+    /// Its relation to the base code.
     pub mark: Mark,
 }
 
-/// The listing of the given functions under `variant`, with removed base lines kept (marked) so
-/// that the student sees what the variant takes away.
-pub fn listing(funcs: &[Func], variant: Variant, wake: WakeMode) -> Vec<ListingLine> {
-    let base = variant.base();
+/// The listing of the given functions under `code`, with the lines `base` has and `code`
+/// removes kept (marked) so that the student sees what the code takes away. Without a base,
+/// the listing is just the code's own lines.
+pub fn listing(funcs: &[Func], code: Code, base: Option<Code>) -> Vec<ListingLine> {
     let mut out = Vec::new();
     for &func in funcs {
         for info in LINES.iter().filter(|l| l.func == func) {
-            let here = info.line.present_in(variant, wake);
-            // With no base (the seed), the listing is just the variant's own lines.
-            let in_base = base.map_or(here, |b| info.line.present_in(b, wake));
+            let here = info.line.present_in(code);
+            let in_base = base.map_or(here, |b| info.line.present_in(b));
             let mark = match (here, in_base) {
                 (true, true) => Mark::Same,
                 (true, false) => Mark::Added,
@@ -394,9 +849,43 @@ pub fn listing(funcs: &[Func], variant: Variant, wake: WakeMode) -> Vec<ListingL
     out
 }
 
+/// The functions a thread starting in `entry` can reach under `code`, in the order a reader
+/// meets them (each call's callee after its caller): the call graph of the table itself.
+pub fn reachable(entry: Func, code: Code) -> Vec<Func> {
+    let mut out = Vec::new();
+    visit(entry, None, code, &mut out);
+    out
+}
+
+fn visit(func: Func, wait_fn: Option<Func>, code: Code, out: &mut Vec<Func>) {
+    if out.contains(&func) || !func.exists_in(code) {
+        return;
+    }
+    out.push(func);
+    for info in LINES
+        .iter()
+        .filter(|l| l.func == func && l.line.present_in(code))
+    {
+        match info.flow {
+            Flow::Call {
+                func: f,
+                wait_fn: w,
+            } => visit(f.resolve(code), w.or(wait_fn), code, out),
+            Flow::TailCall(f) => visit(f.resolve(code), wait_fn, code, out),
+            Flow::CallWaitFn => {
+                if let Some(w) = wait_fn {
+                    visit(w, None, code, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::variant::Variant;
 
     #[test]
     fn the_line_table_is_in_enum_order() {
@@ -406,8 +895,31 @@ mod tests {
     }
 
     #[test]
+    fn every_jump_stays_inside_its_function_and_every_call_reaches_a_function() {
+        for info in LINES {
+            let targets: &[Line] = match &info.flow {
+                Flow::Goto(t) => &[*t],
+                Flow::Branch {
+                    then, otherwise, ..
+                } => &[*then, *otherwise],
+                _ => &[],
+            };
+            for t in targets {
+                assert_eq!(t.func(), info.func, "{:?} jumps to {t:?}", info.line);
+            }
+            if let Flow::Call { func, .. } | Flow::TailCall(func) = info.flow {
+                assert_eq!(func.head().func(), func, "{:?}", info.line);
+            }
+        }
+    }
+
+    #[test]
     fn fixed_listing_marks_the_null_check_as_added_and_seed_lines_as_removed() {
-        let l = listing(&[Func::DaxLockMappingEntry], Variant::Fixed, WakeMode::All);
+        let l = listing(
+            &[Func::DaxLockMappingEntry],
+            Variant::Fixed.code(),
+            Some(Variant::V419.code()),
+        );
         let mark = |line| l.iter().find(|x| x.line == line).map(|x| x.mark);
         assert_eq!(mark(Line::DlDaxMappingNull), Some(Mark::Added));
         assert_eq!(mark(Line::DlDaxMapping), Some(Mark::Removed));
@@ -415,27 +927,11 @@ mod tests {
     }
 
     #[test]
-    fn the_seed_listing_marks_nothing() {
-        for wake in WakeMode::ALL {
-            let l = listing(&ALL_FUNCS, Variant::Seed, wake);
-            assert!(l.iter().all(|x| x.mark == Mark::Same));
-            assert!(l.iter().all(|x| x.line.present_in(Variant::Seed, wake)));
-        }
-    }
-
-    const ALL_FUNCS: [Func; 4] = [
-        Func::DaxLockMappingEntry,
-        Func::GetUnlockedMappingEntry,
-        Func::EntryWait,
-        Func::InvalidateMappingEntry,
-    ];
-
-    #[test]
     fn no_recheck_removes_exactly_the_recheck_block() {
         let l = listing(
             &[Func::DaxLockMappingEntry],
-            Variant::NoRecheck,
-            WakeMode::All,
+            Variant::NoRecheck.code(),
+            Some(Variant::Fixed.code()),
         );
         let removed: Vec<_> = l
             .iter()
@@ -451,5 +947,18 @@ mod tests {
                 Line::DlRecheckClose
             ]
         );
+    }
+
+    #[test]
+    fn the_call_graph_follows_the_wait_function_each_caller_passes() {
+        let seed = reachable(Func::MemoryFailure, Code::SEED);
+        assert!(seed.contains(&Func::EntryWaitRevalidate));
+        assert!(!seed.contains(&Func::EntryWait));
+        assert!(!seed.contains(&Func::WaitEntryUnlocked));
+        let fault = reachable(Func::DaxIomapPteFault, Code::SEED);
+        assert!(fault.contains(&Func::GetUnlockedWrapper) && fault.contains(&Func::EntryWait));
+        let fixed = reachable(Func::MemoryFailure, Variant::Fixed.code());
+        assert!(fixed.contains(&Func::WaitEntryUnlocked));
+        assert!(!fixed.contains(&Func::GetUnlockedMappingEntry));
     }
 }

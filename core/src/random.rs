@@ -1,12 +1,13 @@
 //! Seeded random runs: uniform choice among runnable threads, or PCT (random priorities with a
-//! few priority change points). The seed fully determines every run.
+//! few priority change points). The seed fully determines every run; each run is a
+//! [`Scheduler`](crate::scheduler::Scheduler) driven by [`scheduler::run`].
 
-use crate::ids::Tid;
 use crate::model::Model;
-use crate::violation::Violation;
-use alloc::vec::Vec;
+use crate::scheduler::{self, Pct, Run, Uniform};
 use rand_pcg::Pcg64Mcg;
-use rand_pcg::rand_core::{Rng, SeedableRng};
+use rand_pcg::rand_core::SeedableRng;
+
+pub use crate::scheduler::MAX_RUN_STEPS as MAX_RANDOM_STEPS;
 
 /// How a random run picks the next thread.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,17 +21,8 @@ pub enum Strategy {
     },
 }
 
-/// The longest random run before it is cut off (no built-in scenario comes close).
-pub const MAX_RANDOM_STEPS: usize = 10_000;
-
 /// One random run.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RandomRun {
-    /// The threads in the order they stepped.
-    pub schedule: Vec<Tid>,
-    /// The violation it ended in, if any.
-    pub violation: Option<Violation>,
-}
+pub type RandomRun = Run;
 
 /// A source of random runs of one model.
 pub struct RandomRunner {
@@ -47,58 +39,25 @@ impl RandomRunner {
         }
     }
 
-    fn below(&mut self, n: usize) -> usize {
-        (self.rng.next_u64() % n.max(1) as u64) as usize
-    }
-
     /// The next run of `model`.
     pub fn run(&mut self, model: &Model) -> RandomRun {
-        let n = model.threads().len();
-        let mut priority: Vec<u32> = (0..n as u32).map(|i| i + 100).collect();
-        // Shuffle priorities (Fisher-Yates) and pick change points for PCT.
-        for i in (1..n).rev() {
-            let j = self.below(i + 1);
-            priority.swap(i, j);
-        }
-        let changes: Vec<usize> = match self.strategy {
-            Strategy::Uniform => Vec::new(),
-            Strategy::Pct { depth } => (1..depth.max(1)).map(|_| self.below(120)).collect(),
-        };
-        let mut w = model.initial();
-        let mut schedule = Vec::new();
-        for step in 0..MAX_RANDOM_STEPS {
-            let runnable = model.runnable(&w);
-            if runnable.is_empty() {
-                break;
-            }
-            let t = match self.strategy {
-                Strategy::Uniform => runnable[self.below(runnable.len())],
-                Strategy::Pct { .. } => {
-                    let best = runnable
-                        .iter()
-                        .copied()
-                        .max_by_key(|t| priority[t.0 as usize]);
-                    let t = best.unwrap_or(runnable[0]);
-                    if changes.contains(&step) {
-                        priority[t.0 as usize] = step as u32 % 100;
-                    }
-                    t
-                }
-            };
-            schedule.push(t);
-            // Quiet stepping leaves out narration only; violations carry their full message.
-            if let Ok(event) = model.step_quiet(&mut w, t)
-                && let Some(v) = event.violation
-            {
-                return RandomRun {
-                    schedule,
-                    violation: Some(v),
+        let threads = model.threads().len();
+        match self.strategy {
+            Strategy::Uniform => {
+                // Draw (and drop) PCT's priorities first, so that a seed gives the same runs as
+                // it always has; then every choice comes from the same source.
+                let _ = Pct::new(&mut self.rng, threads, 1);
+                let mut s = Uniform {
+                    rng: self.rng.clone(),
                 };
+                let run = scheduler::run(model, model.initial(), &mut s);
+                self.rng = s.rng;
+                run
             }
-        }
-        RandomRun {
-            schedule,
-            violation: None,
+            Strategy::Pct { depth } => {
+                let mut s = Pct::new(&mut self.rng, threads, depth);
+                scheduler::run(model, model.initial(), &mut s)
+            }
         }
     }
 }

@@ -34,11 +34,11 @@ impl ViolationReport {
         ViolationReport {
             kind: v.kind,
             thread: model.name(v.tid).into(),
-            function: v.line.func().name(),
+            function: v.line.func().name_in(model.code()),
             line: v.line.text(),
-            object: v.object.clone(),
-            message: v.message.clone(),
-            report: v.report.clone(),
+            object: crate::words::object(model, v),
+            message: crate::words::message(model, v),
+            report: crate::words::report(model, v),
         }
     }
 }
@@ -76,6 +76,9 @@ pub struct RunReport {
     pub truncate_wake: &'static str,
     /// The schedule as text.
     pub schedule: String,
+    /// An error applying the schedule, if one stopped it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
     /// Every step.
     pub steps: Vec<StepReport>,
     /// `running`, `completed` or `violation`.
@@ -96,14 +99,15 @@ impl RunReport {
             variant: m.variant().name(),
             truncate_wake: m.truncate_wake().name(),
             schedule: s.schedule_text(),
+            error: None,
             steps: s
                 .events()
                 .iter()
                 .map(|e| StepReport {
                     thread: m.name(e.tid).into(),
-                    function: e.line.func().name(),
+                    function: e.line.func().name_in(m.code()),
                     line: e.line.text(),
-                    narration: e.narration.clone(),
+                    narration: crate::words::narration(m, e),
                 })
                 .collect(),
             outcome: outcome.word(),
@@ -118,4 +122,247 @@ impl RunReport {
             },
         }
     }
+}
+
+/// A story as listed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StoryReport {
+    /// The variant it is told under.
+    pub variant: &'static str,
+    /// The truncate wake mode it needs, if not the variant's.
+    pub wake: Option<&'static str>,
+    /// The schedule.
+    pub schedule: &'static str,
+    /// The violation kind it ends in, or null.
+    pub expect: Option<ViolationKind>,
+}
+
+/// A scenario as listed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScenarioReport {
+    /// Its name.
+    pub name: &'static str,
+    /// Its title.
+    pub title: &'static str,
+    /// What it shows.
+    pub summary: &'static str,
+    /// Its threads' names, in order.
+    pub threads: Vec<String>,
+    /// Its stories.
+    pub stories: Vec<StoryReport>,
+}
+
+/// A variant as listed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VariantReport {
+    /// Its name.
+    pub name: &'static str,
+    /// What it is.
+    pub summary: &'static str,
+}
+
+/// Everything `daxlab list` lists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ListReport {
+    /// The built-in scenarios.
+    pub scenarios: Vec<ScenarioReport>,
+    /// The variants.
+    pub variants: Vec<VariantReport>,
+    /// The violation kinds.
+    pub violation_kinds: Vec<&'static str>,
+}
+
+impl ListReport {
+    /// The list of everything built in.
+    pub fn new() -> ListReport {
+        use crate::model::Options;
+        use crate::variant::Variant;
+        ListReport {
+            scenarios: crate::scenario::SCENARIOS
+                .iter()
+                .map(|s| ScenarioReport {
+                    name: s.name,
+                    title: s.title,
+                    summary: s.summary,
+                    threads: s
+                        .model(Options::new(Variant::Seed))
+                        .threads()
+                        .iter()
+                        .map(|t| t.name.clone())
+                        .collect(),
+                    stories: s
+                        .stories
+                        .iter()
+                        .map(|st| StoryReport {
+                            variant: st.variant.name(),
+                            wake: st.wake.map(|w| w.name()),
+                            schedule: st.schedule,
+                            expect: st.expect.map(|e| e.kind),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            variants: Variant::ALL
+                .iter()
+                .map(|v| VariantReport {
+                    name: v.name(),
+                    summary: v.summary(),
+                })
+                .collect(),
+            violation_kinds: ViolationKind::ALL.iter().map(|k| k.name()).collect(),
+        }
+    }
+}
+
+impl Default for ListReport {
+    fn default() -> ListReport {
+        ListReport::new()
+    }
+}
+
+/// A counterexample as reported.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CounterexampleReport {
+    /// The kind.
+    pub kind: ViolationKind,
+    /// The thread at fault.
+    pub thread: String,
+    /// The function of its line.
+    pub function: &'static str,
+    /// The line's code.
+    pub line: &'static str,
+    /// The explanation.
+    pub message: String,
+    /// The schedule as text.
+    pub schedule: String,
+    /// Its length in steps.
+    pub steps: usize,
+    /// The visualizer link that replays it.
+    pub url: String,
+}
+
+impl CounterexampleReport {
+    /// Report a violation reached by `schedule`; `base_url` is the visualizer's address.
+    pub fn new(
+        v: &Violation,
+        schedule: &[crate::Tid],
+        model: &Model,
+        base_url: &str,
+    ) -> CounterexampleReport {
+        let r = ViolationReport::new(v, model);
+        let text = crate::schedule::format(schedule, model);
+        CounterexampleReport {
+            kind: r.kind,
+            thread: r.thread,
+            function: r.function,
+            line: r.line,
+            message: r.message,
+            url: alloc::format!("{base_url}{}", crate::link::replay_query(model, &text)),
+            steps: schedule.len(),
+            schedule: text,
+        }
+    }
+}
+
+/// What `daxlab explore` reports.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ExploreReport {
+    /// The scenario.
+    pub scenario: &'static str,
+    /// The variant.
+    pub variant: &'static str,
+    /// The truncate wake mode in force.
+    pub truncate_wake: &'static str,
+    /// How many threads the scenario has.
+    pub threads: usize,
+    /// The violation kind searched for, or null for any.
+    pub target: Option<ViolationKind>,
+    /// Whether the whole bounded state space was searched.
+    pub complete: bool,
+    /// The bound that stopped an incomplete search.
+    pub bound: Option<crate::explore::Bound>,
+    /// Distinct states.
+    pub states: u64,
+    /// Transitions.
+    pub transitions: u64,
+    /// Depth reached.
+    pub depth: u32,
+    /// Milliseconds the search took (measured by the caller).
+    pub millis: f64,
+    /// States per second.
+    pub states_per_second: f64,
+    /// Bytes per state of the visited set and the levels.
+    pub bytes_per_state: f64,
+    /// Transitions that ended in violations of other kinds (not expanded).
+    pub other_violations: u64,
+    /// The violation found, or null.
+    pub violation: Option<CounterexampleReport>,
+}
+
+impl ExploreReport {
+    /// Report a search of `model` that took `millis`.
+    pub fn new(
+        model: &Model,
+        config: &crate::explore::Config,
+        r: &crate::explore::Exploration,
+        millis: f64,
+        base_url: &str,
+    ) -> ExploreReport {
+        // Positive figures only; no_std has no f64::round.
+        let round = |x: f64, k: f64| ((x * k + 0.5) as u64) as f64 / k;
+        ExploreReport {
+            scenario: model.scenario(),
+            variant: model.variant().name(),
+            truncate_wake: model.truncate_wake().name(),
+            threads: model.threads().len(),
+            target: config.target,
+            complete: r.complete,
+            bound: r.bound,
+            states: r.states,
+            transitions: r.transitions,
+            depth: r.depth,
+            millis: round(millis, 1000.0),
+            states_per_second: round(r.states as f64 / (millis / 1000.0).max(1e-9), 1.0),
+            bytes_per_state: round(r.bytes_per_state(), 10.0),
+            other_violations: r.other_violations,
+            violation: r
+                .found
+                .as_ref()
+                .map(|f| CounterexampleReport::new(&f.violation, &f.schedule, model, base_url)),
+        }
+    }
+}
+
+/// One failing random run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FailingRun {
+    /// Which run (from 1).
+    pub run: u32,
+    /// The kind.
+    pub kind: ViolationKind,
+    /// The thread at fault.
+    pub thread: String,
+    /// The line's code.
+    pub line: &'static str,
+    /// The schedule as text.
+    pub schedule: String,
+    /// The visualizer link that replays it.
+    pub url: String,
+}
+
+/// What `daxlab random` reports.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RandomReport {
+    /// The scenario.
+    pub scenario: &'static str,
+    /// The variant.
+    pub variant: &'static str,
+    /// The seed.
+    pub seed: u64,
+    /// How many runs.
+    pub runs: u32,
+    /// `uniform` or `pct-N`.
+    pub strategy: String,
+    /// The runs that ended in a violation.
+    pub failing: Vec<FailingRun>,
 }

@@ -2,8 +2,10 @@
 //! schedule that shows what the scenario is about.
 
 use crate::ids::{Addr, Pfn, Tid};
-use crate::model::{Model, Options, Program, ThreadSpec};
-use crate::variant::Variant;
+use crate::listing::Line;
+use crate::model::{Model, Options};
+use crate::program::{Program, ThreadSpec};
+use crate::variant::{Variant, WakeMode};
 use crate::violation::ViolationKind;
 use crate::world::{
     Entry, InodeKind, InodeMem, Life, MAX_ENTRIES, MAX_INODES, MAX_PAGES, MAX_THREADS, Page, Pgmap,
@@ -22,10 +24,36 @@ pub const DEFAULT_BUCKET_BITS: u8 = 3;
 pub struct Story {
     /// The variant it is told under.
     pub variant: Variant,
+    /// The truncate wake mode it needs, when not the variant's.
+    pub wake: Option<WakeMode>,
     /// The schedule.
     pub schedule: &'static str,
-    /// The violation it ends in, if any.
-    pub expect: Option<ViolationKind>,
+    /// The violation it ends in (none: every thread finishes).
+    pub expect: Option<Expect>,
+}
+
+/// The violation a story ends in: its kind, the thread at fault and the line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Expect {
+    /// The kind.
+    pub kind: ViolationKind,
+    /// The thread's name.
+    pub thread: &'static str,
+    /// The line it is at.
+    pub line: Line,
+}
+
+const fn story(variant: Variant, schedule: &'static str, expect: Option<Expect>) -> Story {
+    Story {
+        variant,
+        wake: None,
+        schedule,
+        expect,
+    }
+}
+
+const fn ends(kind: ViolationKind, thread: &'static str, line: Line) -> Option<Expect> {
+    Some(Expect { kind, thread, line })
 }
 
 /// A built-in scenario.
@@ -58,21 +86,13 @@ pub static SCENARIOS: &[Scenario] = &[
         title: "Bug 0: spinning on your own lock",
         summary: "A fault holds the entry lock; memory failure sleeps on it and is woken. The seed returns -EAGAIN with the i_pages lock still held and `continue`s into xa_lock_irq() on the same lock: a spinlock recursion with interrupts off.",
         stories: &[
-            Story {
-                variant: Variant::Seed,
-                schedule: "fault*4,mf*14,fault*5,mf*9",
-                expect: Some(ViolationKind::Deadlock),
-            },
-            Story {
-                variant: Variant::V419,
-                schedule: "fault*4,mf*14,fault*5,mf*29",
-                expect: None,
-            },
-            Story {
-                variant: Variant::Fixed,
-                schedule: "fault*4,mf*14,fault*5,mf*27",
-                expect: None,
-            },
+            story(
+                Variant::Seed,
+                "fault*4,mf*14,fault*5,mf*9",
+                ends(ViolationKind::Deadlock, "mf", Line::DlXaLock),
+            ),
+            story(Variant::V419, "fault*4,mf*14,fault*5,mf*29", None),
+            story(Variant::Fixed, "fault*4,mf*14,fault*5,mf*27", None),
         ],
         build: || Setup::one_file(&["mf", "fault"]),
     },
@@ -81,21 +101,18 @@ pub static SCENARIOS: &[Scenario] = &[
         title: "Bug a: page->mapping is NULL",
         summary: "Memory failure sleeps on a locked entry while the file is valid; truncate deletes the entry and sets page->mapping to NULL; memory failure wakes, loops, reads NULL, and dax_mapping(NULL) dereferences it.",
         stories: &[
-            Story {
-                variant: Variant::V419,
-                schedule: "fault*4,mf*14,fault*5,trunc*6,mf*7",
-                expect: Some(ViolationKind::NullDeref),
-            },
-            Story {
-                variant: Variant::Seed,
-                schedule: "trunc*6,mf*4",
-                expect: Some(ViolationKind::NullDeref),
-            },
-            Story {
-                variant: Variant::Fixed,
-                schedule: "fault*4,mf*14,fault*5,trunc*6,mf*7",
-                expect: None,
-            },
+            story(
+                Variant::V419,
+                "fault*4,mf*14,fault*5,trunc*6,mf*7",
+                ends(ViolationKind::NullDeref, "mf", Line::DlDaxMapping),
+            ),
+            story(
+                Variant::Seed,
+                "trunc*6,mf*4",
+                ends(ViolationKind::NullDeref, "mf", Line::DlDaxMapping),
+            ),
+            story(Variant::Fixed, "fault*4,mf*14,fault*5,trunc*6,mf*7", None),
+            story(Variant::Fixed, "trunc*6,mf*6,fault*13", None),
         ],
         build: || Setup::one_file(&["mf", "fault", "trunc"]),
     },
@@ -104,21 +121,26 @@ pub static SCENARIOS: &[Scenario] = &[
         title: "Bug b: the inode is freed while memory failure sleeps",
         summary: "Memory failure sleeps outside RCU; the fault finishes, the file is evicted, and the inode is freed after a grace period that did not wait for it. Memory failure wakes and takes the i_pages lock inside freed memory.",
         stories: &[
-            Story {
-                variant: Variant::V419,
-                schedule: "fault*4,mf*14,fault*5,evict*10,rcu*3,mf*4",
-                expect: Some(ViolationKind::UseAfterFree),
-            },
-            Story {
-                variant: Variant::NoRcu,
-                schedule: "fault*9,mf*3,evict*10,rcu*3,mf",
-                expect: Some(ViolationKind::UseAfterFree),
-            },
-            Story {
-                variant: Variant::Fixed,
-                schedule: "fault*4,mf*14,fault*5,evict*10,rcu*3,mf*7",
-                expect: None,
-            },
+            story(
+                Variant::V419,
+                "fault*4,mf*14,fault*5,evict*10,rcu*3,mf*4",
+                ends(ViolationKind::UseAfterFree, "mf", Line::GuLock),
+            ),
+            story(
+                Variant::Seed,
+                "fault*4,mf*14,fault*5,evict*10,rcu*3,mf*4",
+                ends(ViolationKind::UseAfterFree, "mf", Line::GuLock),
+            ),
+            story(
+                Variant::NoRcu,
+                "fault*9,mf*3,evict*10,rcu*3,mf",
+                ends(ViolationKind::UseAfterFree, "mf", Line::DlHost),
+            ),
+            story(
+                Variant::Fixed,
+                "fault*4,mf*14,fault*5,evict*10,rcu*3,mf*7",
+                None,
+            ),
         ],
         build: || Setup::one_file(&["mf", "fault", "evict", "rcu"]),
     },
@@ -127,15 +149,23 @@ pub static SCENARIOS: &[Scenario] = &[
         title: "Bug d: an exclusive waiter that gives up",
         summary: "A fault holds the entry; truncate, memory failure and a second fault queue on it in that order. Truncate deletes the entry and wakes one waiter: memory failure. If memory failure waited exclusively, it sees NULL, gives up, and passes the wake-up on to nobody: the second fault sleeps forever.",
         stories: &[
+            story(
+                Variant::ExclusiveWait,
+                "fault*4,trunc*5,mf*14,fault2*5,fault*5,trunc*8,mf*7",
+                ends(ViolationKind::LostWakeup, "fault2", Line::GuSchedule),
+            ),
+            story(
+                Variant::Fixed,
+                "fault*4,trunc*5,mf*14,fault2*5,fault*5,trunc*8,mf*7,fault2*15",
+                None,
+            ),
             Story {
-                variant: Variant::ExclusiveWait,
-                schedule: "fault*4,trunc*5,mf*14,fault2*5,fault*5,trunc*8,mf*7",
-                expect: Some(ViolationKind::LostWakeup),
-            },
-            Story {
-                variant: Variant::Fixed,
-                schedule: "fault*4,trunc*5,mf*14,fault2*5,fault*5,trunc*8,mf*7,fault2*15",
-                expect: None,
+                wake: Some(WakeMode::One),
+                ..story(
+                    Variant::Fixed,
+                    "fault*4,trunc*5,mf*14,fault2*5,fault*5,trunc*8,mf*7,fault2*15",
+                    None,
+                )
             },
         ],
         build: || Setup::one_file(&["fault", "trunc", "mf", "fault2"]),
@@ -145,15 +175,23 @@ pub static SCENARIOS: &[Scenario] = &[
         title: "Bug e: truncate wakes one, and the one gives up",
         summary: "Three truncates wait on a locked entry. The fault's unlock wakes the first; it deletes the entry and wakes one more; that one finds no entry and wakes nobody. The third sleeps forever. Waking all waiters after deleting an entry fixes it.",
         stories: &[
+            story(
+                Variant::V419,
+                "fault*4,trunc*5,trunc2*5,trunc3*5,fault*5,trunc*8,trunc2*6",
+                ends(ViolationKind::LostWakeup, "trunc3", Line::EwSchedule),
+            ),
+            story(
+                Variant::Fixed,
+                "fault*4,trunc*5,trunc2*5,trunc3*5,fault*5,trunc*8,trunc2*6,trunc3*6",
+                None,
+            ),
             Story {
-                variant: Variant::V419,
-                schedule: "fault*4,trunc*5,trunc2*5,trunc3*5,fault*5,trunc*8,trunc2*6",
-                expect: Some(ViolationKind::LostWakeup),
-            },
-            Story {
-                variant: Variant::Fixed,
-                schedule: "fault*4,trunc*5,trunc2*5,trunc3*5,fault*5,trunc*8,trunc2*6,trunc3*6",
-                expect: None,
+                wake: Some(WakeMode::One),
+                ..story(
+                    Variant::Fixed,
+                    "fault*4,trunc*5,trunc2*5,trunc3*5,fault*5,trunc*8,trunc2*6",
+                    ends(ViolationKind::LostWakeup, "trunc3", Line::GuSchedule),
+                )
             },
         ],
         build: || Setup::one_file(&["fault", "trunc", "trunc2", "trunc3"]),
@@ -163,16 +201,12 @@ pub static SCENARIOS: &[Scenario] = &[
         title: "Why re-check: the inode's memory becomes another file",
         summary: "Memory failure reads page->mapping; the page is truncated, the inode evicted and its memory recycled for another file whose first page sits at the same index. Without the re-check under the lock, memory failure locks the other file's entry.",
         stories: &[
-            Story {
-                variant: Variant::NoRecheck,
-                schedule: "mf*6,reuse*13,mf*4",
-                expect: Some(ViolationKind::WrongEntryLocked),
-            },
-            Story {
-                variant: Variant::Fixed,
-                schedule: "mf*6,reuse*13,mf*7",
-                expect: None,
-            },
+            story(
+                Variant::NoRecheck,
+                "mf*6,reuse*13,mf*4",
+                ends(ViolationKind::WrongEntryLocked, "mf", Line::DlLockSlot),
+            ),
+            story(Variant::Fixed, "mf*6,reuse*13,mf*7", None),
         ],
         build: || Setup::one_file(&["mf", "reuse"]),
     },
@@ -180,22 +214,21 @@ pub static SCENARIOS: &[Scenario] = &[
         name: "device-dax",
         title: "Device-dax: the character-device shortcut",
         summary: "For a device-dax character device, dax_lock_mapping_entry() returns true at once: the dev_pagemap reference memory failure holds already keeps the inode alive, and unbinding the device waits for that reference.",
-        stories: &[Story {
-            variant: Variant::Fixed,
-            schedule: "mf*6,unbind,mf*9,unbind*2",
-            expect: None,
-        }],
+        stories: &[
+            story(Variant::Fixed, "mf*6,unbind,mf*9,unbind*2", None),
+            story(Variant::Seed, "unbind,mf,unbind*2", None),
+        ],
         build: Setup::device_dax,
     },
     Scenario {
         name: "hash-collision",
         title: "Keyed wake-ups in a shared bucket",
         summary: "Two entries of one file hash to the same wait-table bucket. Memory failure waits for one, truncate for the other. Unlocking the second wakes truncate and passes over memory failure, whose key does not match, without using up the wake-one budget.",
-        stories: &[Story {
-            variant: Variant::Fixed,
-            schedule: "fault*4,fault2*4,mf*14,trunc*5,fault2*5,trunc*8,fault*5,mf*27",
-            expect: None,
-        }],
+        stories: &[story(
+            Variant::Fixed,
+            "fault*4,fault2*4,mf*14,trunc*5,fault2*5,trunc*8,fault*5,mf*27",
+            None,
+        )],
         build: Setup::hash_collision,
     },
 ];
@@ -401,17 +434,12 @@ impl Setup {
     }
 
     fn thread(&mut self, name: &str, program: Program) {
-        let mut t = Thread::new(program.first_line());
+        // The thread is put on its first step line when the model is built.
+        let mut t = Thread::new(program.entry().head());
         t.locals.mapping = program.mapping();
-        match &program {
-            Program::Fault { mapping, index, .. } => {
-                t.locals.index = *index;
-                self.world.inodes[mapping.0 as usize].users += 1;
-            }
-            Program::Truncate { indices, .. } => {
-                t.locals.index = indices.first().copied().unwrap_or(0)
-            }
-            _ => {}
+        if let Program::Fault { mapping, index, .. } = &program {
+            t.locals.index = *index;
+            self.world.inodes[mapping.0 as usize].users += 1;
         }
         self.world.threads.push(t);
         self.threads.push(ThreadSpec {
@@ -422,16 +450,25 @@ impl Setup {
 
     fn into_model(self, scenario: &'static str, options: Options) -> Model {
         debug_assert!(self.world.inodes.len() <= MAX_INODES);
-        Model {
+        let mut model = Model {
             scenario,
             variant: options.variant,
-            wake: options
-                .truncate_wake
-                .unwrap_or(options.variant.default_truncate_wake()),
+            code: options.code(),
+            layout: crate::listing::Layout::new(options.code()),
             bucket_bits: self.bucket_bits,
             threads: self.threads,
-            initial: self.world,
-        }
+            initial: World {
+                threads: ArrayVec::new(),
+                ..self.world.clone()
+            },
+        };
+        let mut world = self.world;
+        let started = model.start_threads(&mut world);
+        // Every built-in and scaled scenario starts cleanly (tested); a model bug halts it.
+        debug_assert!(started.is_ok(), "{scenario}: {started:?}");
+        world.halted |= started.is_err();
+        model.initial = world;
+        model
     }
 }
 

@@ -165,7 +165,7 @@ pub fn format(steps: &[Tid], model: &Model) -> String {
 pub fn not_runnable(model: &Model, world: &World, step: usize, tid: Tid) -> ScheduleError {
     let reason = match model.status(world, tid) {
         Status::Halted => String::from("the run has stopped at a violation"),
-        _ => model.describe_status(world, tid),
+        _ => crate::words::status(model, world, tid),
     };
     ScheduleError {
         step,

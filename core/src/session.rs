@@ -1,9 +1,11 @@
 //! A session: a model, the worlds after every step (so any step can be revisited) and the
 //! events that led to them. The CLI and the visualizer both drive a `Session`.
 
+use crate::facts::Event;
 use crate::ids::Tid;
-use crate::model::{Event, Model};
+use crate::model::Model;
 use crate::schedule::{self, ParseError, ScheduleError};
+use crate::scheduler::{MAX_RUN_STEPS, Replay, Scheduler};
 use crate::violation::Violation;
 use crate::world::{ThreadResult, World};
 use alloc::string::String;
@@ -143,7 +145,17 @@ impl Session {
 
     /// Apply thread ids in order; stops at the first that cannot run.
     pub fn run(&mut self, steps: &[Tid]) -> Result<(), ScheduleError> {
-        for &t in steps {
+        self.drive(&mut Replay::new(steps))
+    }
+
+    /// Step the threads `scheduler` picks until it stops (or [`MAX_RUN_STEPS`]); a thread it
+    /// names that cannot run is an error naming the step.
+    pub fn drive<S: Scheduler>(&mut self, scheduler: &mut S) -> Result<(), ScheduleError> {
+        for _ in 0..MAX_RUN_STEPS.max(schedule::MAX_SCHEDULE_STEPS) {
+            let runnable = self.model.runnable_mask(self.world());
+            let Some(t) = scheduler.next(&self.model, self.world(), runnable) else {
+                return Ok(());
+            };
             self.step(t)?;
         }
         Ok(())

@@ -4,6 +4,7 @@
 //! variants are teaching breakages: `fixed` with one safeguard removed, so that a student can see
 //! what each safeguard is for.
 
+use crate::code::{Ablation, Code, Fix};
 use core::fmt;
 use core::str::FromStr;
 
@@ -38,6 +39,23 @@ pub enum WakeMode {
 }
 
 impl WakeMode {
+    /// The wake mode `code` has.
+    pub fn of(code: Code) -> WakeMode {
+        if code.has(Fix::WakeAllOnInvalidate) {
+            WakeMode::All
+        } else {
+            WakeMode::One
+        }
+    }
+
+    /// `code` with this wake mode.
+    pub fn apply(self, code: Code) -> Code {
+        match self {
+            WakeMode::One => code.without(Fix::WakeAllOnInvalidate),
+            WakeMode::All => code.with(Fix::WakeAllOnInvalidate),
+        }
+    }
+
     /// Every wake mode, in display order.
     pub const ALL: [WakeMode; 2] = [WakeMode::One, WakeMode::All];
 
@@ -121,24 +139,32 @@ impl Variant {
         }
     }
 
-    /// The truncate path's wake mode when the scenario does not choose one.
-    /// v4.19-era code wakes one; `fixed` carries the 2021 wake-all fix. `exclusive-wait`
-    /// reproduces d8a706414af4's era, when truncate still woke one.
-    pub fn default_truncate_wake(self) -> WakeMode {
+    /// The code this variant runs: the seed plus its fixes, or the fixed code with one
+    /// safeguard ablated. The truncate path's wake-up follows 237388320def unless a scenario
+    /// chooses ([`WakeMode`]).
+    pub fn code(self) -> Code {
+        let v419 = Code::SEED.with(Fix::DropLockOnEagain);
+        let fixed = v419
+            .with(Fix::NullMappingCheck)
+            .with(Fix::WaitEntryUnlocked)
+            .with(Fix::NonExclusiveWait)
+            .with(Fix::WakeAllOnInvalidate);
         match self {
-            Variant::Seed | Variant::V419 | Variant::ExclusiveWait => WakeMode::One,
-            _ => WakeMode::All,
+            Variant::Seed => Code::SEED,
+            Variant::V419 => v419,
+            Variant::Fixed => fixed,
+            Variant::NoRecheck => fixed.ablate(Ablation::NoRecheck),
+            Variant::NoRcu => fixed.ablate(Ablation::NoRcu),
+            Variant::ExclusiveWait => fixed
+                .without(Fix::NonExclusiveWait)
+                .without(Fix::WakeAllOnInvalidate),
+            Variant::SleepInRcu => fixed.ablate(Ablation::SleepInRcu),
         }
     }
 
-    pub(crate) fn bit(self) -> u8 {
-        1 << (self as u8)
-    }
-
-    /// True for the variants whose `dax_lock_mapping_entry()` is the seed's shape
-    /// (`__get_unlocked_mapping_entry()` with `entry_wait_revalidate()`).
-    pub(crate) fn is_seed_shape(self) -> bool {
-        matches!(self, Variant::Seed | Variant::V419)
+    /// The truncate path's wake mode when the scenario does not choose one.
+    pub fn default_truncate_wake(self) -> WakeMode {
+        WakeMode::of(self.code())
     }
 }
 

@@ -208,15 +208,51 @@ pub struct Rcu {
     pub callbacks: ArrayVec<[RcuCallback; MAX_INODES]>,
 }
 
-/// Which caller a shared subroutine returns to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub(crate) enum Caller {
-    #[default]
-    LockMapping,
-    Grab,
-    Invalidate,
-    DaxUnlock,
-    PutLocked,
+/// Deepest chain of calls a thread may be inside (memory failure → dax_lock_mapping_entry →
+/// __get_unlocked_mapping_entry → entry_wait_revalidate is four).
+pub const MAX_FRAMES: usize = 6;
+
+/// A thread's return stack: the call lines of the functions it is inside, innermost last.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Frames {
+    // Invariant: calls[..depth] are call lines; the rest are zero.
+    calls: [u8; MAX_FRAMES],
+    depth: u8,
+}
+
+impl Frames {
+    /// The call lines, outermost first.
+    pub fn calls(&self) -> impl Iterator<Item = Line> + '_ {
+        self.calls[..self.depth as usize]
+            .iter()
+            .filter_map(|&b| Line::from_index(b))
+    }
+    /// The innermost call line.
+    pub fn top(&self) -> Option<Line> {
+        self.depth
+            .checked_sub(1)
+            .and_then(|d| Line::from_index(self.calls[d as usize]))
+    }
+    /// Enter a call made at `line`; false when the stack is full.
+    pub(crate) fn push(&mut self, line: Line) -> bool {
+        if self.depth as usize == MAX_FRAMES {
+            return false;
+        }
+        self.calls[self.depth as usize] = line as u8;
+        self.depth += 1;
+        true
+    }
+    /// Leave the innermost call, giving its call line.
+    pub(crate) fn pop(&mut self) -> Option<Line> {
+        let top = self.top()?;
+        self.depth -= 1;
+        self.calls[self.depth as usize] = 0;
+        Some(top)
+    }
+    /// How many calls deep the thread is.
+    pub fn depth(&self) -> usize {
+        self.depth as usize
+    }
 }
 
 /// The local variables of a thread's program.
@@ -236,8 +272,8 @@ pub struct Locals {
     pub iter: u8,
     /// Whether the thread holds a `dev_pagemap` reference.
     pub pinned: bool,
-    pub(crate) gu_ret: Caller,
-    pub(crate) un_ret: Caller,
+    /// `revalidate`, as the seed's wait function returned it (until `-EAGAIN` is returned).
+    pub revalidate: bool,
 }
 
 /// How a finished thread ended.
@@ -269,8 +305,10 @@ impl ThreadResult {
 /// One simulated task.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Thread {
-    /// The line it executes next.
+    /// The line it executes next (once finished: the last line it executed).
     pub pc: Line,
+    /// The calls it is inside.
+    pub frames: Frames,
     /// Its local variables.
     pub locals: Locals,
     /// Task state is `TASK_RUNNING` (false: `TASK_UNINTERRUPTIBLE` after `prepare_to_wait`).
@@ -296,6 +334,7 @@ impl Thread {
     pub(crate) fn new(pc: Line) -> Thread {
         Thread {
             pc,
+            frames: Frames::default(),
             locals: Locals::default(),
             running: true,
             sleeping: false,
@@ -355,80 +394,53 @@ impl World {
     }
 }
 
-/// A compact, injective byte encoding of a [`World`], for fingerprints: only the used part of
-/// each list, one or two bytes a field. Hashing this buffer in one call is several times faster
-/// than the derived `Hash`, which feeds the hasher field by field.
-pub(crate) struct Encoding {
-    buf: [u8; ENCODING_MAX],
-    len: usize,
-}
-
-// Upper bound of `World::encode`'s output, counted field by field below: header and list
-// lengths, pages, inodes with their entries, waiters, RCU, threads.
-const ENCODING_MAX: usize = 10
-    + MAX_PAGES * 4
-    + MAX_INODES * (9 + MAX_ENTRIES * 5)
-    + MAX_THREADS * 6
-    + 5
-    + MAX_INODES * 2
-    + MAX_THREADS * 25;
-
-fn opt(v: Option<u8>) -> u8 {
+fn opt(v: Option<u8>) -> u64 {
     // Option<small id>: 0 for None, id + 1 otherwise (ids stay below 255).
-    v.map_or(0, |x| x + 1)
+    v.map_or(0, |x| x as u64 + 1)
 }
 
-fn entry_bytes(e: &Entry) -> [u8; 5] {
-    let [lo, hi] = e.index.to_le_bytes();
-    [lo, hi, e.pfn.0, e.flags, opt(e.locker.map(|t| t.0))]
+/// Two 64-bit words as one 128-bit input to the hasher.
+fn pair(a: u64, b: u64) -> u128 {
+    a as u128 | (b as u128) << 64
 }
 
-impl Encoding {
-    /// An empty buffer.
-    pub(crate) fn new() -> Encoding {
-        Encoding {
-            buf: [0; ENCODING_MAX],
-            len: 0,
-        }
-    }
-    // One bounds check per item: each item is built as a fixed-size array first.
-    fn put<const K: usize>(&mut self, bytes: [u8; K]) {
-        self.buf[self.len..self.len + K].copy_from_slice(&bytes);
-        self.len += K;
-    }
-    /// The encoded bytes.
-    pub(crate) fn bytes(&self) -> &[u8] {
-        &self.buf[..self.len]
-    }
+fn entry_word(e: &Entry) -> u64 {
+    e.index as u64
+        | (e.pfn.0 as u64) << 16
+        | (e.flags as u64) << 24
+        | opt(e.locker.map(|t| t.0)) << 32
 }
 
 impl World {
-    /// Encode the world for fingerprinting (see [`Encoding`]).
-    pub(crate) fn encode(&self) -> Encoding {
-        let mut e = Encoding::new();
-        self.encode_into(&mut e);
-        e
-    }
-
-    /// Encode into a reused buffer (the explorer keeps one, so nothing is zeroed or moved).
-    pub(crate) fn encode_into(&self, e: &mut Encoding) {
-        e.len = 0;
+    /// The explorer's fingerprint of the world: every field, each at a fixed place in a stream of
+    /// 128-bit inputs (after the lists' lengths), fed to `hasher`.
+    /// Equal worlds give equal fingerprints; different worlds give different input streams, so
+    /// they collide only as 64-bit hashes do.
+    pub(crate) fn fingerprint<B: core::hash::BuildHasher>(&self, hasher: &B) -> u64 {
+        use core::hash::Hasher;
+        let mut h = hasher.build_hasher();
         let p = &self.pgmap;
-        e.put([
-            p.pins,
-            p.killed as u8,
-            p.removed as u8,
-            self.next_ino,
-            self.halted as u8,
-            self.pages.len() as u8,
-            self.inodes.len() as u8,
-            self.waiters.len() as u8,
-            self.rcu.callbacks.len() as u8,
-            self.threads.len() as u8,
-        ]);
-        for p in &self.pages {
-            let [lo, hi] = p.index.to_le_bytes();
-            e.put([opt(p.mapping.map(|a| a.0)), lo, hi, p.hwpoison as u8]);
+        let gp = self.rcu.current;
+        let rcu = self.rcu.completed as u64
+            | (gp.is_some() as u64) << 8
+            | (gp.map_or(0, |g| g.number) as u64) << 16
+            | (gp.map_or(0, |g| g.waiting_for) as u64) << 24;
+        let header = p.pins as u64
+            | (p.killed as u64) << 8
+            | (p.removed as u64) << 9
+            | (self.halted as u64) << 10
+            | (self.next_ino as u64) << 16
+            | (self.pages.len() as u64) << 24
+            | (self.inodes.len() as u64) << 32
+            | (self.waiters.len() as u64) << 40
+            | (self.rcu.callbacks.len() as u64) << 48
+            | (self.threads.len() as u64) << 56;
+        h.write_u128(pair(header, rcu));
+        for pg in &self.pages {
+            h.write_u128(
+                (opt(pg.mapping.map(|a| a.0)) | (pg.index as u64) << 8 | (pg.hwpoison as u64) << 24)
+                    as u128,
+            );
         }
         for i in &self.inodes {
             let (life, gp) = match i.life {
@@ -437,82 +449,66 @@ impl World {
                 Life::RcuPending => (2, 0),
                 Life::Freed { after_gp } => (3, after_gp),
             };
-            e.put([
-                i.ino,
-                opt(i.previous_ino),
-                i.kind as u8,
-                i.dax as u8,
-                life,
-                gp,
-                i.users,
-                opt(i.xa_lock.map(|t| t.0)),
-                i.entries.len() as u8,
-            ]);
-            for x in &i.entries {
-                e.put(entry_bytes(x));
+            h.write_u128(
+                (i.ino as u64
+                    | opt(i.previous_ino) << 8
+                    | (i.kind as u64) << 16
+                    | (i.dax as u64) << 17
+                    | (life as u64) << 18
+                    | (gp as u64) << 24
+                    | (i.users as u64) << 32
+                    | opt(i.xa_lock.map(|t| t.0)) << 40
+                    | (i.entries.len() as u64) << 48) as u128,
+            );
+            for e in &i.entries {
+                h.write_u128(entry_word(e) as u128);
             }
         }
-        for w in &self.waiters {
-            let [lo, hi] = w.key.entry_start.to_le_bytes();
-            e.put([
-                w.tid.0,
-                w.bucket,
-                w.key.mapping.0,
-                lo,
-                hi,
-                w.exclusive as u8,
-            ]);
+        for q in &self.waiters {
+            h.write_u128(
+                (q.tid.0 as u64
+                    | (q.bucket as u64) << 8
+                    | (q.key.mapping.0 as u64) << 16
+                    | (q.key.entry_start as u64) << 24
+                    | (q.exclusive as u64) << 40) as u128,
+            );
         }
-        let [lo, hi] = self
-            .rcu
-            .current
-            .map_or(0, |gp| gp.waiting_for)
-            .to_le_bytes();
-        e.put([
-            self.rcu.completed,
-            self.rcu.current.is_some() as u8,
-            self.rcu.current.map_or(0, |gp| gp.number),
-            lo,
-            hi,
-        ]);
         for c in &self.rcu.callbacks {
-            e.put([c.addr.0, c.gp]);
+            h.write_u128((c.addr.0 as u64 | (c.gp as u64) << 8) as u128);
         }
         for t in &self.threads {
             let l = &t.locals;
-            let [ilo, ihi] = l.index.to_le_bytes();
-            let [e0, e1, e2, e3, e4] = l.entry.as_ref().map_or([0; 5], entry_bytes);
+            let flags = l.entry.is_some() as u64
+                | (l.did_lock as u64) << 1
+                | (l.pinned as u64) << 2
+                | (l.revalidate as u64) << 3
+                | (t.running as u64) << 4
+                | (t.sleeping as u64) << 5;
+            let w0 = t.pc as u64
+                | opt(l.mapping.map(|a| a.0)) << 8
+                | (l.index as u64) << 16
+                | flags << 32
+                | (l.iter as u64) << 40
+                | (t.rcu_nesting as u64) << 48
+                | (t.result.map_or(0, |r| r as u8 + 1) as u64) << 56;
             let (wb, wm, ws) = l
                 .wait
                 .map_or((0, 0, 0), |(b, k)| (b + 1, k.mapping.0, k.entry_start));
-            let [slo, shi] = ws.to_le_bytes();
-            e.put([
-                t.pc as u8,
-                opt(l.mapping.map(|a| a.0)),
-                ilo,
-                ihi,
-                l.entry.is_some() as u8,
-                e0,
-                e1,
-                e2,
-                e3,
-                e4,
-                l.did_lock as u8,
-                wb,
-                wm,
-                slo,
-                shi,
-                l.iter,
-                l.pinned as u8,
-                l.gu_ret as u8,
-                l.un_ret as u8,
-                t.running as u8,
-                t.sleeping as u8,
-                t.rcu_nesting,
-                opt(t.spinlocks[0].map(|a| a.0)),
-                opt(t.spinlocks[1].map(|a| a.0)),
-                t.result.map_or(0, |r| r as u8 + 1),
-            ]);
+            let w1 = l.entry.as_ref().map_or(0, entry_word)
+                | (wb as u64) << 40
+                | (wm as u64) << 48
+                | opt(t.spinlocks[0].map(|a| a.0)) << 56;
+            let f = t.frames.calls;
+            let w2 = ws as u64
+                | opt(t.spinlocks[1].map(|a| a.0)) << 16
+                | (f[0] as u64) << 24
+                | (f[1] as u64) << 32
+                | (f[2] as u64) << 40
+                | (f[3] as u64) << 48
+                | (f[4] as u64) << 56;
+            h.write_u128(pair(w0, w1));
+            h.write_u128(pair(w2, f[5] as u64));
         }
+        h.finish()
     }
 }

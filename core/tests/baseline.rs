@@ -35,6 +35,7 @@ fn table() -> Vec<String> {
                 let model = s.model(Options {
                     variant: v,
                     truncate_wake: Some(wake),
+                    code: None,
                 });
                 rows.push(row(&format!("{}\t{v}\t{}", s.name, wake.name()), &model));
             }

@@ -2,7 +2,7 @@
 //! never by a hand-written schedule, and every counterexample is replayed through the same
 //! `Session` API the UI uses to the same violation.
 
-use daxlab_core::explore::{Bound, Config, Exploration, Explorer, explore};
+use daxlab_core::explore::{Bound, Config, Exploration, Search, Serial, explore};
 use daxlab_core::{
     Options, Outcome, SCENARIOS, Session, Variant, ViolationKind, WakeMode, scenario,
 };
@@ -16,6 +16,7 @@ fn search(
     let model = scenario(name).expect("built-in scenario").model(Options {
         variant,
         truncate_wake: wake,
+        code: None,
     });
     let config = Config {
         target,
@@ -125,14 +126,13 @@ fn fixed_is_clean_over_every_built_in_state_space() {
 
 #[test]
 fn each_regression_variant_finds_its_bug() {
-    let (result, _) = search("inode-reuse", Variant::NoRecheck, None, None);
-    let kind = result
-        .found
-        .expect("no-recheck breaks inode-reuse")
-        .violation
-        .kind;
-    assert!(matches!(kind, WrongEntryLocked | UseAfterFree), "{kind:?}");
-    finds("inode-reuse", Variant::NoRecheck, None, None, kind);
+    finds(
+        "inode-reuse",
+        Variant::NoRecheck,
+        None,
+        None,
+        WrongEntryLocked,
+    );
     finds(
         "freed-inode",
         Variant::NoRcu,
@@ -169,11 +169,11 @@ fn a_search_in_slices_matches_one_search_to_the_end() {
         .unwrap()
         .model(Options::new(Variant::Fixed));
     let whole = explore(&model, Config::default());
-    let mut sliced = Explorer::new(model, Config::default());
+    let mut sliced = Search::new(model, Config::default());
     let mut rounds = 0;
     let result = loop {
         rounds += 1;
-        if let Some(r) = sliced.run(97) {
+        if let Some(r) = sliced.run(97, &Serial) {
             break r.clone();
         }
     };

@@ -2,7 +2,7 @@
 //! schedule text round-trips, and invalid schedules are rejected with an error, never a panic.
 
 use daxlab_core::schedule::{self, ParseError};
-use daxlab_core::{Model, Options, SCENARIOS, Session, Tid, Variant, WakeMode};
+use daxlab_core::{Model, Options, SCENARIOS, Session, Tid, Variant, WakeMode, words};
 use proptest::prelude::*;
 
 /// The longest any run of a built-in scenario may take before we call it non-terminating.
@@ -15,6 +15,7 @@ fn model(scenario: usize, variant: usize, wake: Option<bool>) -> Model {
     s.model(Options {
         variant,
         truncate_wake,
+        code: None,
     })
 }
 
@@ -62,16 +63,29 @@ proptest! {
         prop_assert_eq!(a.world(), b.world());
         // Every step is told in a sentence.
         for e in a.events() {
-            prop_assert!(!e.narration.is_empty(), "{:?} at {:?} has no narration", e.tid, e.line);
+            prop_assert!(!words::narration(&m, e).is_empty(), "{:?} at {:?} has no narration", e.tid, e.line);
         }
     }
 
     #[test]
-    fn arbitrary_text_is_parsed_or_rejected_without_panicking(scenario in 0usize..64, text in ".{0,80}") {
+    fn arbitrary_text_is_parsed_or_rejected_with_a_message(scenario in 0usize..64, text in ".{0,80}") {
         let m = model(scenario, 0, None);
-        if let Ok(steps) = schedule::parse(&text, &m) {
-            let mut s = Session::new(m);
-            let _ = s.run(&steps);
+        match schedule::parse(&text, &m) {
+            Ok(steps) => {
+                // Accepted text names only the scenario's threads, and replays or stops with an
+                // error that names its step.
+                let items = text.split(',').filter(|i| !i.trim().is_empty()).count();
+                prop_assert!(steps.len() >= items);
+                let mut s = Session::new(m.clone());
+                match s.run(&steps) {
+                    Ok(()) => prop_assert_eq!(s.len(), steps.len()),
+                    Err(e) => {
+                        prop_assert_eq!(e.step, s.len() + 1);
+                        prop_assert_eq!(&e.thread, m.name(steps[s.len()]));
+                    }
+                }
+            }
+            Err(e) => prop_assert!(!e.to_string().is_empty()),
         }
     }
 
@@ -105,8 +119,19 @@ proptest! {
         let mut s = Session::new(m.clone());
         s.run(&full.steps()[..cut.min(full.len())]).unwrap();
         let blocked: Vec<Tid> = (0..m.threads().len() as u8).map(Tid).filter(|&t| !m.is_runnable(s.world(), t)).collect();
-        if let Some(&t) = blocked.first() {
+        // A run's end always has a thread that cannot run (a finished one at least); cut a
+        // state without one away by stepping on to the end.
+        let blocked = if blocked.is_empty() {
+            s.run(&full.steps()[s.len()..]).unwrap();
+            (0..m.threads().len() as u8).map(Tid).filter(|&t| !m.is_runnable(s.world(), t)).collect()
+        } else {
+            blocked
+        };
+        prop_assert!(!blocked.is_empty(), "every run ends with a thread that cannot run");
+        for t in blocked {
+            let before = s.len();
             let err = s.step(t).unwrap_err();
+            prop_assert_eq!(s.len(), before, "a refused step changes nothing");
             prop_assert_eq!(err.step, s.cursor() + 1);
             prop_assert_eq!(&err.thread, m.name(t));
             prop_assert!(!err.reason.is_empty());

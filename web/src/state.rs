@@ -4,8 +4,9 @@
 
 use crate::lessons::{self, Challenge, Lesson};
 use crate::params::{self, Params};
-use daxlab_core::explore::{Config, Explorer};
+use daxlab_core::explore::{Config, Search, Serial};
 use daxlab_core::random::{RandomRunner, Strategy};
+use daxlab_core::scheduler::ShortestPath;
 use daxlab_core::{Model, Options, Outcome, Session, Tid, Variant, WakeMode, scenario, schedule};
 
 /// States the explorer expands per slice in the browser: small enough to keep a frame.
@@ -84,8 +85,8 @@ pub enum Action {
 }
 
 /// A search in progress.
-pub struct Search {
-    explorer: Explorer,
+pub struct SearchRun {
+    explorer: Search,
     started_ms: Option<f64>,
 }
 
@@ -107,15 +108,11 @@ fn shortest_to(
     world: &daxlab_core::World,
     kind: daxlab_core::ViolationKind,
 ) -> Option<Vec<Tid>> {
-    let config = Config {
-        target: Some(kind),
+    ShortestPath {
+        target: kind,
         max_states: SEARCH_MAX_STATES,
-        ..Config::default()
-    };
-    Explorer::from_world(model.clone(), world.clone(), config)
-        .finish()
-        .found
-        .map(|f| f.schedule)
+    }
+    .path(model, world)
 }
 
 /// The whole view state.
@@ -137,7 +134,7 @@ pub struct AppState {
     /// The schedule box.
     pub schedule_text: String,
     /// The explorer, while searching.
-    pub search: Option<Search>,
+    pub search: Option<SearchRun>,
     /// The keyboard help is open.
     pub help: bool,
     /// Compact layout for an iframe.
@@ -162,6 +159,7 @@ fn model_for(name: &str, variant: Variant, truncate: Option<WakeMode>) -> Model 
     let s = scenario(name).unwrap_or(&daxlab_core::SCENARIOS[0]);
     s.model(Options {
         variant,
+        code: None,
         truncate_wake: truncate,
     })
 }
@@ -289,10 +287,11 @@ impl AppState {
 
     fn load_story(&mut self) {
         let model = self.session.model();
+        let wake = model.truncate_wake();
         let story = scenario(model.scenario()).and_then(|s| {
             s.stories
                 .iter()
-                .find(|st| st.variant == model.variant())
+                .find(|st| st.variant == model.variant() && st.wake.is_none_or(|w| w == wake))
                 .or(s.stories.first())
         });
         if let Some(story) = story {
@@ -541,8 +540,8 @@ impl AppState {
                     max_states: SEARCH_MAX_STATES,
                     ..Config::default()
                 };
-                self.search = Some(Search {
-                    explorer: Explorer::new(self.model().clone(), config),
+                self.search = Some(SearchRun {
+                    explorer: Search::new(self.model().clone(), config),
                     started_ms: None,
                 });
                 self.notice = Some("Searching every interleaving…".into());
@@ -629,7 +628,7 @@ impl AppState {
             return;
         };
         let started = *search.started_ms.get_or_insert(now_ms);
-        let Some(result) = search.explorer.run(SEARCH_SLICE).cloned() else {
+        let Some(result) = search.explorer.run(SEARCH_SLICE, &Serial).cloned() else {
             self.notice = Some(format!(
                 "Searching every interleaving… {} states so far.",
                 search.explorer.states()
@@ -802,6 +801,34 @@ mod tests {
                 c.name
             );
         }
+    }
+
+    /// Every app link in every lesson loads without a problem and shows the state its title
+    /// promises (`"expect: KIND"`, `completed` or `running`): the same check the end-to-end test
+    /// makes in the browser, natively.
+    #[test]
+    fn every_lesson_link_reaches_the_state_its_title_promises() {
+        let mut checked = 0;
+        for (name, src) in lessons::LESSON_SOURCES {
+            for (url, title) in lessons::links(src) {
+                if !url.starts_with('?') {
+                    continue;
+                }
+                let expect = title
+                    .strip_prefix("expect: ")
+                    .unwrap_or_else(|| panic!("{name}: link {url} has no \"expect: KIND\" title"));
+                let st = AppState::from_query(&url);
+                assert!(st.errors.is_empty(), "{name}: {url}: {:?}", st.errors);
+                let got = match st.session.outcome() {
+                    Outcome::Violation(v) => v.kind.name().to_string(),
+                    Outcome::Completed => "completed".into(),
+                    Outcome::Running => "running".into(),
+                };
+                assert_eq!(got, expect, "{name}: {url}");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 30, "only {checked} links");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use crate::state::{Action, AppState};
 use daxlab_core::listing::{Mark, listing};
 use daxlab_core::model::Status;
 use daxlab_core::world::{Life, entry_flags};
-use daxlab_core::{Addr, Line, Outcome, Program, SCENARIOS, Tid, Variant, World};
+use daxlab_core::{Addr, Code, Line, Outcome, Program, SCENARIOS, Tid, Variant, World, words};
 use yew::prelude::*;
 
 /// Callback type every control uses.
@@ -374,10 +374,7 @@ fn narration(st: &AppState) -> Html {
             "Step {}: {} — {}",
             st.session.cursor(),
             st.model().name(e.tid),
-            match (&e.violation, e.narration.is_empty()) {
-                (Some(v), true) => v.message.as_str(),
-                _ => e.narration.as_str(),
-            }
+            daxlab_core::words::narration(st.model(), e)
         ),
         None => {
             let s = daxlab_core::scenario(st.model().scenario());
@@ -394,10 +391,10 @@ fn violation_panel(st: &AppState, v: &daxlab_core::Violation) -> Html {
     let m = st.model();
     html! {
         <section id="violation" class="violation" role="alert">
-            <h2>{ format!("✖ {}: {} at {}()", v.kind.name(), m.name(v.tid), v.line.func().name()) }</h2>
-            <p class="where"><code>{ v.line.text() }</code>{ format!(" — {}", v.object) }</p>
-            <p>{ &v.message }</p>
-            <pre class="report" aria-label="What the kernel would print">{ &v.report }</pre>
+            <h2>{ format!("✖ {}: {} at {}()", v.kind.name(), m.name(v.tid), v.line.func().name_in(m.code())) }</h2>
+            <p class="where"><code>{ v.line.text() }</code>{ format!(" — {}", words::object(m, v)) }</p>
+            <p>{ words::message(m, v) }</p>
+            <pre class="report" aria-label="What the kernel would print">{ words::report(m, v) }</pre>
         </section>
     }
 }
@@ -411,7 +408,7 @@ fn threads(st: &AppState, send: &Send) -> Html {
             { for m.threads().iter().enumerate().map(|(i, spec)| {
                 let tid = Tid(i as u8);
                 let status = m.status(w, tid);
-                let words = m.describe_status(w, tid);
+                let said = words::status(m, w, tid);
                 let runnable = status == Status::Runnable;
                 let current = m.current_line(w, tid);
                 let done = matches!(status, Status::Done(_) | Status::Halted);
@@ -425,7 +422,7 @@ fn threads(st: &AppState, send: &Send) -> Html {
                         <header>
                             <h3>{ format!("{} ", i + 1) }<span class="name">{ &spec.name }</span></h3>
                             <p class="program">{ program_words(&spec.program) }</p>
-                            <p class="status">{ &words }</p>
+                            <p class="status">{ &said }</p>
                             if t.rcu_nesting > 0 {
                                 <p class="badge rcu-badge">{ format!("in rcu_read_lock() ×{}", t.rcu_nesting) }</p>
                             }
@@ -435,11 +432,11 @@ fn threads(st: &AppState, send: &Send) -> Html {
                                 </p>
                             }
                             <button class="step" onclick={step} disabled={!runnable}
-                                title={if runnable { format!("Run {}'s next step ({})", spec.name, i + 1) } else { format!("{} cannot run: {words}", spec.name) }}>
+                                title={if runnable { format!("Run {}'s next step ({})", spec.name, i + 1) } else { format!("{} cannot run: {said}", spec.name) }}>
                                 { if done { "done".to_string() } else { format!("Step {}", spec.name) } }
                             </button>
                         </header>
-                        <ListingView program={spec.program.clone()} variant={m.variant()} wake={m.truncate_wake()}
+                        <ListingView program={spec.program.clone()} code={m.code()} base={base_code(m)}
                             current={(!finished).then_some(current)} embed={st.embed} />
                     </article>
                 }
@@ -454,10 +451,10 @@ fn threads(st: &AppState, send: &Send) -> Html {
 pub struct ListingProps {
     /// The thread's program.
     pub program: Program,
-    /// The variant.
-    pub variant: Variant,
-    /// The truncate wake mode.
-    pub wake: daxlab_core::WakeMode,
+    /// The code in force.
+    pub code: Code,
+    /// The code the listing marks changes against.
+    pub base: Option<Code>,
     /// The highlighted line, if the thread has not finished.
     pub current: Option<Line>,
     /// Show only a window around the current line.
@@ -467,7 +464,7 @@ pub struct ListingProps {
 /// One thread's listing.
 #[component]
 pub fn ListingView(p: &ListingProps) -> Html {
-    let lines = listing(&p.program.funcs(p.variant), p.variant, p.wake);
+    let lines = listing(&p.program.funcs(p.code), p.code, p.base);
     let pos = lines
         .iter()
         .position(|l| Some(l.line) == p.current)
@@ -480,32 +477,33 @@ pub fn ListingView(p: &ListingProps) -> Html {
     };
     html! {
         <ol class="listing">
-            { for lines[lo..hi].iter().map(|l| listing_line(l.line, l.mark, Some(l.line) == p.current, p.variant, p.wake)) }
+            { for lines[lo..hi].iter().map(|l| listing_line(l.line, l.mark, Some(l.line) == p.current, p.code)) }
         </ol>
     }
 }
 
-fn listing_line(
-    line: Line,
-    mark: Mark,
-    current: bool,
-    variant: Variant,
-    wake: daxlab_core::WakeMode,
-) -> Html {
+/// The code the listing of `m` is described against: the variant's base, with the same wake mode.
+fn base_code(m: &daxlab_core::Model) -> Option<Code> {
+    m.variant()
+        .base()
+        .map(|b| m.truncate_wake().apply(b.code()))
+}
+
+fn listing_line(line: Line, mark: Mark, current: bool, code: Code) -> Html {
     let info = line.info();
     let (sign, mark_class, label) = match mark {
         Mark::Same => (" ", None, None),
         Mark::Added => ("+", Some("added"), Some("changed by this variant")),
         Mark::Removed => ("−", Some("removed"), Some("removed by this variant")),
     };
-    let number = line.number_in(variant, wake);
+    let number = line.number_in(code);
     let func_header = number == 1 || (mark == Mark::Removed && info.indent == 0);
     html! {
         <>
         if func_header && info.indent == 0 && number <= 1 {
             <li class="func" aria-hidden="true"></li>
         }
-        <li class={classes!("line", mark_class, current.then_some("current"), (!info.is_step).then_some("read-only"))}
+        <li class={classes!("line", mark_class, current.then_some("current"), (!info.is_step()).then_some("read-only"))}
             title={label} aria-current={current.then_some("step")}>
             <span class="marker">{ if current { "▶" } else { sign } }</span>
             <code style={format!("padding-left: {}ch", info.indent as usize * 2)}>{ info.text }</code>
@@ -537,21 +535,12 @@ fn objects(st: &AppState) -> Html {
             .join(", ")
     };
     let pointers_to = |a: Addr| -> Vec<String> {
-        let mut v: Vec<String> = w
-            .pages
+        let (pages, threads) = daxlab_core::pointers_to(w, a);
+        pages
             .iter()
-            .enumerate()
-            .filter(|(_, p)| p.mapping == Some(a))
-            .map(|(i, _)| format!("page pfn {i}->mapping"))
-            .collect();
-        v.extend(
-            w.threads
-                .iter()
-                .enumerate()
-                .filter(|(_, t)| t.locals.mapping == Some(a) && t.result.is_none())
-                .map(|(i, _)| format!("{}: mapping", m.name(Tid(i as u8)))),
-        );
-        v
+            .map(|p| format!("page pfn {}->mapping", p.0))
+            .chain(threads.iter().map(|t| format!("{}: mapping", m.name(*t))))
+            .collect()
     };
     let buckets = m.buckets() as usize;
     html! {
@@ -654,93 +643,32 @@ fn entry_words(e: &daxlab_core::world::Entry) -> String {
 }
 
 /// One grace period as the timeline shows it.
-struct Gp {
-    number: u8,
-    start: usize,
-    end: Option<usize>,
-    readers: String,
-    released: Vec<String>,
-}
-
 fn rcu_timeline(st: &AppState) -> Html {
     let s = &st.session;
     let m = s.model();
-    let mut gps: Vec<Gp> = Vec::new();
-    for (i, e) in s.events().iter().enumerate() {
-        let before = s.world_at(i);
-        let after = s.world_at(i + 1);
-        match e.line {
-            Line::RuStart => {
-                if let Some(gp) = after.rcu.current {
-                    let readers = (0..m.threads().len())
-                        .filter(|t| gp.waiting_for & (1 << t) != 0)
-                        .map(|t| m.name(Tid(t as u8)).to_string())
-                        .collect::<Vec<_>>();
-                    gps.push(Gp {
-                        number: gp.number,
-                        start: i + 1,
-                        end: None,
-                        readers: if readers.is_empty() {
-                            "no readers".into()
-                        } else {
-                            readers.join(", ")
-                        },
-                        released: Vec::new(),
-                    });
-                }
-            }
-            Line::RuEnd => {
-                if let Some(g) = gps.iter_mut().rev().find(|g| g.end.is_none()) {
-                    g.end = Some(i + 1);
-                }
-            }
-            Line::RuInvoke => {
-                let freed: Vec<String> = after
-                    .inodes
-                    .iter()
-                    .zip(before.inodes.iter())
-                    .filter(|(a, b)| a.is_freed() && !b.is_freed())
-                    .map(|(a, _)| format!("freed inode #{}", a.ino))
-                    .collect();
-                if let Some(g) = gps.iter_mut().rev().find(|g| g.end.is_some()) {
-                    g.released.extend(freed);
-                }
-            }
-            _ => {}
-        }
-    }
+    let h = daxlab_core::history::rcu(s);
+    let names = |mask: u16| -> Vec<String> {
+        (0..m.threads().len())
+            .filter(|i| mask & (1 << i) != 0)
+            .map(|i| m.name(Tid(i as u8)).to_string())
+            .collect()
+    };
     // Each thread's read-side sections, as step ranges (from the step that entered to the
     // step that left).
-    let mut sections: Vec<(String, Vec<String>)> = Vec::new();
-    for t in 0..m.threads().len() {
-        let mut spans = Vec::new();
-        let mut open: Option<usize> = None;
-        for i in 0..=s.cursor() {
-            let inside = s.world_at(i).threads[t].rcu_nesting > 0;
-            match (inside, open) {
-                (true, None) => open = Some(i),
-                (false, Some(start)) => {
-                    spans.push(format!("steps {start}–{i}"));
-                    open = None;
-                }
-                _ => {}
-            }
-        }
-        if let Some(start) = open {
-            spans.push(format!("step {start}–now"));
-        }
-        if !spans.is_empty() {
-            sections.push((m.name(Tid(t as u8)).to_string(), spans));
-        }
-    }
-    let readers_now: Vec<String> = s
-        .world()
-        .threads
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| t.rcu_nesting > 0)
-        .map(|(i, _)| m.name(Tid(i as u8)).to_string())
+    let sections: Vec<(String, Vec<String>)> = (0..m.threads().len())
+        .map(|t| Tid(t as u8))
+        .filter_map(|tid| {
+            let spans: Vec<String> = h
+                .sections_of(tid)
+                .map(|sec| match sec.end {
+                    Some(end) => format!("steps {}–{end}", sec.start),
+                    None => format!("step {}–now", sec.start),
+                })
+                .collect();
+            (!spans.is_empty()).then(|| (m.name(tid).to_string(), spans))
+        })
         .collect();
+    let readers_now = names(h.readers_now());
     html! {
         <section class="rcu" aria-label="RCU timeline">
             <h3>{ "RCU grace periods" }</h3>
@@ -752,16 +680,22 @@ fn rcu_timeline(st: &AppState) -> Html {
                     }) }
                 </ul>
             }
-            if gps.is_empty() {
+            if h.grace_periods.is_empty() {
                 <p class="none">{ "No grace period has started yet (one starts when call_rcu() queues a callback)." }</p>
             } else {
                 <ol class="gps">
-                    { for gps.iter().map(|g| html! {
-                        <li class={classes!("gp", g.end.is_none().then_some("open"))}>
-                            { format!("GP {}: started at step {}, waited for {}, {}{}", g.number, g.start, g.readers,
-                                g.end.map_or("still waiting".to_string(), |e| format!("ended at step {e}")),
-                                if g.released.is_empty() { String::new() } else { format!("; callbacks: {}", g.released.join(", ")) }) }
-                        </li>
+                    { for h.grace_periods.iter().map(|g| {
+                        let readers = names(g.waited_for);
+                        html! {
+                            <li class={classes!("gp", g.end.is_none().then_some("open"))}>
+                                { format!("GP {}: started at step {}, waited for {}, {}{}", g.number, g.start,
+                                    if readers.is_empty() { "no readers".to_string() } else { readers.join(", ") },
+                                    g.end.map_or("still waiting".to_string(), |e| format!("ended at step {e}")),
+                                    if g.freed.is_empty() { String::new() } else {
+                                        format!("; callbacks: {}", g.freed.iter().map(|(_, ino)| format!("freed inode #{ino}")).collect::<Vec<_>>().join(", "))
+                                    }) }
+                            </li>
+                        }
                     }) }
                 </ol>
             }

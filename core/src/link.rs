@@ -1,0 +1,342 @@
+//! The URL contract: the page's query string is its scripting interface (`?scenario=&variant=
+//! &truncate=&schedule=&step=&seed=&autoplay=&speed=&embed=&lesson=&lesson_step=&challenge=`),
+//! and the CLI prints replay links in it. One module, used by both, parses and formats it.
+//! Parsing never fails: every unknown name or bad value becomes a message naming it, its value
+//! and what is accepted, and the rest loads with defaults.
+
+use crate::scenario::{SCENARIOS, scenario};
+use crate::variant::{Variant, WakeMode};
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+/// Every parameter the page understands, in the order the URL writes them.
+pub const NAMES: [&str; 12] = [
+    "scenario",
+    "variant",
+    "truncate",
+    "schedule",
+    "step",
+    "seed",
+    "autoplay",
+    "speed",
+    "embed",
+    "lesson",
+    "lesson_step",
+    "challenge",
+];
+
+/// The scenario shown when the URL names none.
+pub const DEFAULT_SCENARIO: &str = "null-mapping";
+/// Play speed when the URL gives none, in steps per second.
+pub const DEFAULT_SPEED: f64 = 2.0;
+/// What a seed may be, for messages.
+pub const SEED_ACCEPTED: &str = "a whole number from 0 to 18446744073709551615";
+/// Slowest and fastest play speeds, in steps per second.
+pub const SPEED_RANGE: (f64, f64) = (0.25, 20.0);
+
+/// The lessons and challenges a front end offers, by name: the values `lesson=` and
+/// `challenge=` accept.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Catalog<'a> {
+    /// Lesson names.
+    pub lessons: &'a [&'static str],
+    /// Challenge names.
+    pub challenges: &'a [&'static str],
+}
+
+/// What the URL asked for, after validation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Params {
+    /// A built-in scenario's name.
+    pub scenario: &'static str,
+    /// The variant; `None` means the scenario's first story's variant.
+    pub variant: Option<Variant>,
+    /// The truncate path's wake mode; `None` means the variant's default.
+    pub truncate: Option<WakeMode>,
+    /// The schedule text; `None` means the scenario's story (or the seeded run).
+    pub schedule: Option<String>,
+    /// How many schedule steps to apply; `None` means all of an explicit schedule, none of a
+    /// story.
+    pub step: Option<usize>,
+    /// The seed of a random run.
+    pub seed: Option<u64>,
+    /// Start playing on load.
+    pub autoplay: bool,
+    /// Play speed in steps per second.
+    pub speed: f64,
+    /// Compact layout for an iframe.
+    pub embed: bool,
+    /// The lesson shown beside the visualizer.
+    pub lesson: Option<&'static str>,
+    /// The lesson's step (0-based).
+    pub lesson_step: Option<usize>,
+    /// The challenge being played.
+    pub challenge: Option<&'static str>,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params {
+            scenario: DEFAULT_SCENARIO,
+            variant: None,
+            truncate: None,
+            schedule: None,
+            step: None,
+            seed: None,
+            autoplay: false,
+            speed: DEFAULT_SPEED,
+            embed: false,
+            lesson: None,
+            lesson_step: None,
+            challenge: None,
+        }
+    }
+}
+
+/// The built-in scenarios' names, for messages.
+pub fn accepted_scenarios() -> String {
+    SCENARIOS
+        .iter()
+        .map(|s| s.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The variants' names, for messages.
+pub fn accepted_variants() -> String {
+    Variant::ALL
+        .iter()
+        .map(|v| v.name())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn flag(value: &str) -> Option<bool> {
+    match value {
+        "1" | "true" | "yes" | "" => Some(true),
+        "0" | "false" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+/// Parse a query string (with or without the leading `?`). Returns the parameters and one
+/// message per problem.
+pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
+    let query = query.strip_prefix('?').unwrap_or(query);
+    let mut p = Params::default();
+    let mut errors = Vec::new();
+    let bad = |errors: &mut Vec<String>, name: &str, value: &str, accepted: &str| {
+        errors.push(format!(
+            "URL parameter {name}={value:?} is not understood; accepted: {accepted}. Using the default."
+        ));
+    };
+    for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+        let value = value.trim();
+        match name.as_ref() {
+            "scenario" => match scenario(value) {
+                Some(s) => p.scenario = s.name,
+                None => bad(&mut errors, "scenario", value, &accepted_scenarios()),
+            },
+            "variant" => match value.parse::<Variant>() {
+                Ok(v) => p.variant = Some(v),
+                Err(()) => bad(&mut errors, "variant", value, &accepted_variants()),
+            },
+            "truncate" => match value.parse::<WakeMode>() {
+                Ok(m) => p.truncate = Some(m),
+                Err(()) => bad(&mut errors, "truncate", value, "one, all"),
+            },
+            "schedule" => p.schedule = Some(value.to_string()),
+            "step" => match value.parse::<usize>() {
+                Ok(n) => p.step = Some(n),
+                Err(_) => bad(&mut errors, "step", value, "a whole number of steps, 0 or more"),
+            },
+            "seed" => match value.parse::<u64>() {
+                Ok(n) => p.seed = Some(n),
+                Err(_) => bad(&mut errors, "seed", value, SEED_ACCEPTED),
+            },
+            "autoplay" => match flag(value) {
+                Some(b) => p.autoplay = b,
+                None => bad(&mut errors, "autoplay", value, "1 or 0"),
+            },
+            "speed" => match value.parse::<f64>() {
+                Ok(s) if (SPEED_RANGE.0..=SPEED_RANGE.1).contains(&s) => p.speed = s,
+                _ => bad(
+                    &mut errors,
+                    "speed",
+                    value,
+                    &format!(
+                        "steps per second from {} to {}",
+                        SPEED_RANGE.0, SPEED_RANGE.1
+                    ),
+                ),
+            },
+            "embed" => match flag(value) {
+                Some(b) => p.embed = b,
+                None => bad(&mut errors, "embed", value, "1 or 0"),
+            },
+            "lesson" => match catalog.lessons.iter().find(|n| **n == value) {
+                Some(n) => p.lesson = Some(n),
+                None => bad(&mut errors, "lesson", value, &catalog.lessons.join(", ")),
+            },
+            "lesson_step" => match value.parse::<usize>() {
+                Ok(n) => p.lesson_step = Some(n),
+                Err(_) => bad(
+                    &mut errors,
+                    "lesson_step",
+                    value,
+                    "a step number of the lesson, from 0",
+                ),
+            },
+            "challenge" => match catalog.challenges.iter().find(|n| **n == value) {
+                Some(n) => p.challenge = Some(n),
+                None => bad(&mut errors, "challenge", value, &catalog.challenges.join(", ")),
+            },
+            other => errors.push(format!(
+                "Unknown URL parameter {other:?} (value {value:?}) is ignored; accepted parameters: {}.",
+                NAMES.join(", ")
+            )),
+        }
+    }
+    (p, errors)
+}
+
+/// The query string (with `?`) reproducing a view. Defaults are left out to keep links short.
+pub fn format(p: &Params) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    s.append_pair("scenario", p.scenario);
+    if let Some(v) = p.variant {
+        s.append_pair("variant", v.name());
+    }
+    if let Some(m) = p.truncate {
+        s.append_pair("truncate", m.name());
+    }
+    if let Some(sched) = &p.schedule {
+        s.append_pair("schedule", sched);
+    }
+    if let Some(n) = p.step {
+        s.append_pair("step", &n.to_string());
+    }
+    if let Some(seed) = p.seed {
+        s.append_pair("seed", &seed.to_string());
+    }
+    if p.autoplay {
+        s.append_pair("autoplay", "1");
+    }
+    if p.speed != DEFAULT_SPEED {
+        s.append_pair("speed", &p.speed.to_string());
+    }
+    if p.embed {
+        s.append_pair("embed", "1");
+    }
+    if let Some(l) = p.lesson {
+        s.append_pair("lesson", l);
+    }
+    if let Some(n) = p.lesson_step {
+        s.append_pair("lesson_step", &n.to_string());
+    }
+    if let Some(c) = p.challenge {
+        s.append_pair("challenge", c);
+    }
+    format!("?{}", s.finish())
+}
+
+/// The query that opens `schedule` of `model` in the visualizer (what the CLI prints after a
+/// counterexample).
+pub fn replay_query(model: &crate::Model, schedule: &str) -> String {
+    let wake = model.truncate_wake();
+    format(&Params {
+        scenario: scenario(model.scenario()).map_or(DEFAULT_SCENARIO, |s| s.name),
+        variant: Some(model.variant()),
+        truncate: (wake != model.variant().default_truncate_wake()).then_some(wake),
+        schedule: Some(schedule.into()),
+        ..Params::default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CATALOG: Catalog = Catalog {
+        lessons: &["why-recheck"],
+        challenges: &["deadlock"],
+    };
+    fn parse(q: &str) -> (Params, Vec<String>) {
+        super::parse(q, &CATALOG)
+    }
+
+    #[test]
+    fn a_replay_link_from_the_cli_parses() {
+        let (p, e) = parse(
+            "?scenario=self-deadlock&variant=seed&schedule=mf%2A6%2Cfault%2A4%2Cmf%2A7&truncate=one",
+        );
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(p.scenario, "self-deadlock");
+        assert_eq!(p.variant, Some(Variant::Seed));
+        assert_eq!(p.truncate, Some(WakeMode::One));
+        assert_eq!(p.schedule.as_deref(), Some("mf*6,fault*4,mf*7"));
+    }
+
+    #[test]
+    fn every_bad_value_is_named_with_what_is_accepted_and_the_rest_loads() {
+        let (p, e) = parse(
+            "scenario=nope&variant=v9&step=-1&speed=100&embed=maybe&seed=x&autoplay=2&truncate=some&colour=red&schedule=mf",
+        );
+        assert_eq!(e.len(), 9, "{e:#?}");
+        assert!(e[0].contains("scenario=\"nope\"") && e[0].contains("null-mapping"));
+        assert!(e[1].contains("variant=\"v9\"") && e[1].contains("v4.19"));
+        assert!(e[2].contains("step=\"-1\""));
+        assert!(e[3].contains("speed=\"100\"") && e[3].contains("0.25 to 20"));
+        assert!(
+            e.iter()
+                .any(|m| m.contains("\"colour\"") && m.contains("scenario, variant"))
+        );
+        assert_eq!(p.scenario, DEFAULT_SCENARIO);
+        assert_eq!(p.schedule.as_deref(), Some("mf"));
+    }
+
+    #[test]
+    fn format_round_trips() {
+        let p = Params {
+            scenario: "lost-wakeup",
+            variant: Some(Variant::ExclusiveWait),
+            truncate: Some(WakeMode::All),
+            schedule: Some("fault*4,trunc*5".into()),
+            step: Some(3),
+            seed: Some(42),
+            autoplay: true,
+            speed: 4.5,
+            embed: true,
+            lesson: Some("why-recheck"),
+            lesson_step: Some(2),
+            challenge: Some("deadlock"),
+        };
+        let (q, e) = parse(&format(&p));
+        assert!(e.is_empty());
+        assert_eq!(q, p);
+    }
+
+    #[test]
+    fn a_replay_query_reopens_the_same_run() {
+        let m = scenario("truncate-wakeup").unwrap().model(crate::Options {
+            truncate_wake: Some(WakeMode::One),
+            ..crate::Options::new(Variant::Fixed)
+        });
+        let q = replay_query(&m, "fault*4,trunc*5");
+        assert_eq!(
+            q,
+            "?scenario=truncate-wakeup&variant=fixed&truncate=one&schedule=fault*4%2Ctrunc*5"
+        );
+        let (p, e) = parse(&q);
+        assert!(e.is_empty());
+        assert_eq!(p.schedule.as_deref(), Some("fault*4,trunc*5"));
+        assert_eq!(p.truncate, Some(WakeMode::One));
+    }
+
+    #[test]
+    fn html_in_a_value_stays_text_in_the_message() {
+        let (_, e) = parse("scenario=%3Cimg%20src%3Dx%3E");
+        assert!(e[0].contains("<img src=x>"));
+    }
+}

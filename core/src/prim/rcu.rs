@@ -1,0 +1,138 @@
+//! RCU: `rcu_read_lock()` / `rcu_read_unlock()` with nesting, `call_rcu()`, and the
+//! grace-period machinery (one daemon thread) that starts a grace period when callbacks wait,
+//! notes every task inside a read-side section, ends it once all of those have left, and then
+//! invokes the callbacks. Readers that start later do not hold a grace period up.
+//!
+//! The model follows the API contract (and preemptible RCU): a read-side section must not
+//! sleep, and a grace period waits only for the sections that were open when it began.
+
+use crate::facts::{Fact, Sink};
+use crate::ids::{Addr, Tid};
+use crate::interp::Cx;
+use crate::listing::Line;
+use crate::model::Status;
+use crate::violation::{Detail, Violation, ViolationKind};
+use crate::world::{GracePeriod, RcuCallback, Thread, World};
+
+/// `rcu_read_lock()`.
+pub(crate) fn read_lock<S: Sink>(cx: &mut Cx<S>) {
+    let t = cx.me();
+    t.rcu_nesting += 1;
+    let nesting = t.rcu_nesting;
+    cx.fact(Fact::RcuLock { nesting });
+}
+
+/// `rcu_read_unlock()`: leaving the outermost section releases the grace period in progress
+/// from waiting for this task.
+pub(crate) fn read_unlock<S: Sink>(cx: &mut Cx<S>) {
+    let t = cx.me();
+    t.rcu_nesting = t.rcu_nesting.saturating_sub(1);
+    let nesting = t.rcu_nesting;
+    if nesting == 0 {
+        let bit = 1u16 << cx.tid.0;
+        if let Some(gp) = cx.w.rcu.current.as_mut() {
+            gp.waiting_for &= !bit;
+        }
+    }
+    cx.fact(Fact::RcuUnlock { nesting });
+}
+
+/// `call_rcu()`: queue freeing `addr` behind the next grace period.
+pub(crate) fn call_rcu<S: Sink>(cx: &mut Cx<S>, addr: Addr) -> Result<(), Violation> {
+    if cx
+        .w
+        .rcu
+        .callbacks
+        .try_push(RcuCallback { addr, gp: 0 })
+        .is_some()
+    {
+        return Err(cx.table_full());
+    }
+    Ok(())
+}
+
+/// Sleeping inside a read-side section is a violation.
+pub(crate) fn may_sleep<S: Sink>(cx: &Cx<S>, t: &Thread) -> Result<(), Violation> {
+    if t.rcu_nesting > 0 {
+        return Err(cx.violation(ViolationKind::SleepInAtomic, Detail::SleepInRcu));
+    }
+    Ok(())
+}
+
+/// What the RCU daemon does next, if anything: invoke callbacks whose grace period has ended,
+/// end a grace period no reader holds up, or start one for waiting callbacks.
+pub(crate) fn next_line(w: &World) -> Option<Line> {
+    let rcu = &w.rcu;
+    if rcu
+        .callbacks
+        .iter()
+        .any(|c| c.gp != 0 && c.gp <= rcu.completed)
+    {
+        Some(Line::RuInvoke)
+    } else if let Some(gp) = rcu.current {
+        (gp.waiting_for == 0).then_some(Line::RuEnd)
+    } else if rcu.callbacks.iter().any(|c| c.gp == 0) {
+        Some(Line::RuStart)
+    } else {
+        None
+    }
+}
+
+/// The daemon's status: runnable when it has something to do.
+pub(crate) fn status(w: &World) -> Status {
+    match (next_line(w), w.rcu.current) {
+        (Some(_), _) => Status::Runnable,
+        (None, Some(gp)) => Status::WaitingForReaders {
+            gp: gp.number,
+            readers: gp.waiting_for,
+        },
+        (None, None) => Status::Idle,
+    }
+}
+
+/// `rcu_gp_init()`: a grace period starts, waiting for every task now inside a section.
+pub(crate) fn gp_start<S: Sink>(cx: &mut Cx<S>) {
+    let number = cx.w.rcu.completed + 1;
+    let mut waiting = 0u16;
+    for (i, t) in cx.w.threads.iter().enumerate() {
+        if t.rcu_nesting > 0 {
+            waiting |= 1 << i;
+        }
+    }
+    for c in cx.w.rcu.callbacks.iter_mut().filter(|c| c.gp == 0) {
+        c.gp = number;
+    }
+    cx.w.rcu.current = Some(GracePeriod {
+        number,
+        waiting_for: waiting,
+    });
+    cx.fact(Fact::GpStart { number, waiting });
+}
+
+/// `rcu_gp_cleanup()`: the grace period ends.
+pub(crate) fn gp_end<S: Sink>(cx: &mut Cx<S>) {
+    if let Some(gp) = cx.w.rcu.current.take() {
+        cx.w.rcu.completed = gp.number;
+        cx.fact(Fact::GpEnd { number: gp.number });
+    }
+}
+
+/// `rcu_do_batch()`: one callback of an ended grace period frees its inode.
+pub(crate) fn invoke<S: Sink>(cx: &mut Cx<S>) {
+    let done = cx.w.rcu.completed;
+    if let Some(pos) =
+        cx.w.rcu
+            .callbacks
+            .iter()
+            .position(|c| c.gp != 0 && c.gp <= done)
+    {
+        let cb = cx.w.rcu.callbacks.remove(pos);
+        let ino = crate::prim::inode::free(cx.w, cb.addr, cb.gp);
+        cx.fact(Fact::Freed { ino, gp: cb.gp });
+    }
+}
+
+/// Whether `tid` is still inside a read-side section.
+pub(crate) fn in_section(w: &World, tid: Tid) -> bool {
+    w.thread(tid).rcu_nesting > 0
+}

@@ -1,0 +1,151 @@
+//! Programs: the kernel path each simulated thread runs, with its parameters. A program names
+//! the function it starts in; from there the listing table is the program.
+
+use crate::code::Code;
+use crate::ids::{Addr, Pfn};
+use crate::listing::{self, Func, Line};
+use crate::world::{Locals, ThreadResult};
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// The kernel path a thread runs, with its parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Program {
+    /// `memory_failure(pfn)` on a DAX page.
+    MemoryFailure {
+        /// The poisoned pfn.
+        pfn: Pfn,
+    },
+    /// A DAX fault on `(mapping, index)` that locks the entry, installs `pfn` if the entry is
+    /// new, and unlocks it. It holds a reference to the file throughout.
+    Fault {
+        /// The file's mapping.
+        mapping: Addr,
+        /// The faulting file offset.
+        index: u16,
+        /// The block backing it.
+        pfn: Pfn,
+    },
+    /// `truncate_inode_pages_range()` over the given indices.
+    Truncate {
+        /// The file's mapping.
+        mapping: Addr,
+        /// The indices to invalidate, in order.
+        indices: Vec<u16>,
+    },
+    /// The last `iput()`: `evict()` truncates the given indices, `clear_inode()`,
+    /// `destroy_inode()` → `call_rcu()`.
+    Evict {
+        /// The inode memory.
+        mapping: Addr,
+        /// The indices `truncate_inode_pages_final()` invalidates.
+        indices: Vec<u16>,
+    },
+    /// Eviction as above, then the memory is recycled (XFS-style) for a new file that faults
+    /// `new_pfn` in at `new_index`.
+    Recycle {
+        /// The inode memory.
+        mapping: Addr,
+        /// The indices truncated on eviction.
+        indices: Vec<u16>,
+        /// The new file's first fault: its index.
+        new_index: u16,
+        /// The new file's first fault: its block.
+        new_pfn: Pfn,
+    },
+    /// The RCU grace-period machinery.
+    Rcu,
+    /// Unbinding the device: kill the `dev_pagemap`, wait for its pins, remove the memory.
+    Unbind,
+}
+
+impl Program {
+    /// The function the thread starts in.
+    pub fn entry(&self) -> Func {
+        match self {
+            Program::MemoryFailure { .. } => Func::MemoryFailure,
+            Program::Fault { .. } => Func::DaxIomapPteFault,
+            Program::Truncate { .. } => Func::TruncateRange,
+            Program::Evict { .. } | Program::Recycle { .. } => Func::Evict,
+            Program::Rcu => Func::RcuCore,
+            Program::Unbind => Func::Unbind,
+        }
+    }
+
+    /// The functions a listing of this program shows, in reading order: every function the
+    /// thread can reach under `code`.
+    pub fn funcs(&self, code: Code) -> Vec<Func> {
+        listing::reachable(self.entry(), code)
+    }
+
+    /// The RCU machinery is a daemon: it never finishes, and a run ends without it.
+    pub fn is_daemon(&self) -> bool {
+        matches!(self, Program::Rcu)
+    }
+
+    /// The mapping the program works on, if fixed in advance.
+    pub fn mapping(&self) -> Option<Addr> {
+        match self {
+            Program::Fault { mapping, .. }
+            | Program::Truncate { mapping, .. }
+            | Program::Evict { mapping, .. }
+            | Program::Recycle { mapping, .. } => Some(*mapping),
+            _ => None,
+        }
+    }
+
+    /// The page the program works on: memory failure's poisoned page, a fault's block.
+    pub fn pfn(&self) -> Pfn {
+        match self {
+            Program::MemoryFailure { pfn } | Program::Fault { pfn, .. } => *pfn,
+            _ => Pfn(0),
+        }
+    }
+
+    /// The indices a truncate loop walks.
+    pub fn indices(&self) -> &[u16] {
+        match self {
+            Program::Truncate { indices, .. }
+            | Program::Evict { indices, .. }
+            | Program::Recycle { indices, .. } => indices,
+            _ => &[],
+        }
+    }
+
+    /// Whether the filesystem keeps evicted inodes for reuse (the XFS-style recycling).
+    pub fn recycles_inodes(&self) -> bool {
+        matches!(self, Program::Recycle { .. })
+    }
+
+    /// Whether the thread holds a reference to its file until it finishes (a fault does).
+    pub fn holds_file(&self) -> Option<Addr> {
+        match self {
+            Program::Fault { mapping, .. } => Some(*mapping),
+            _ => None,
+        }
+    }
+
+    /// How the thread ended when its first function returned: memory failure recovers the page
+    /// if it locked it, and fails otherwise.
+    pub(crate) fn result(&self, locals: &Locals) -> ThreadResult {
+        match self {
+            Program::MemoryFailure { .. } if locals.did_lock => ThreadResult::Recovered,
+            Program::MemoryFailure { .. } => ThreadResult::Failed,
+            _ => ThreadResult::Done,
+        }
+    }
+
+    /// The line a daemon is shown at while it has nothing to do.
+    pub(crate) fn idle_line(&self) -> Line {
+        self.entry().head()
+    }
+}
+
+/// One thread of a scenario: a short name (used in schedules) and its program.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ThreadSpec {
+    /// Short name: `mf`, `fault`, `trunc`, `evict`, `rcu`...
+    pub name: String,
+    /// What it runs.
+    pub program: Program,
+}

@@ -1,0 +1,548 @@
+//! Words: the one place that turns facts into sentences — each step's narration, each thread's
+//! status, and each violation's object, explanation and kernel-style report. The CLI and the web
+//! both print what this module says.
+
+use crate::facts::{Event, Fact, Ptr, Sched};
+use crate::ids::{Addr, Tid};
+use crate::listing::Line;
+use crate::model::{Model, Status};
+use crate::violation::{Access, Detail, ModelFault, Stuck, Violation};
+use crate::world::World;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// The narration of one step: a sentence or two for a student.
+pub fn narration(m: &Model, e: &Event) -> String {
+    let mut out = String::new();
+    for f in &e.facts {
+        if let Some(s) = fact(m, e.tid, e.line, f) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&s);
+        }
+    }
+    if out.is_empty()
+        && let Some(v) = &e.violation
+    {
+        // A step that fails before it does anything (a fault on its first access) is told by
+        // its violation.
+        out = message(m, v);
+    }
+    out
+}
+
+fn ptr(p: Ptr) -> String {
+    match p {
+        Ptr::Null => String::from("NULL"),
+        Ptr::Inode { ino } => format!("inode #{ino}'s mapping"),
+        Ptr::Freed { ino } => format!("freed memory that held inode #{ino}"),
+    }
+}
+
+fn names(m: &Model, mask: u16) -> Vec<&str> {
+    (0..m.threads().len())
+        .filter(|i| mask & (1 << i) != 0)
+        .map(|i| m.name(Tid(i as u8)))
+        .collect()
+}
+
+/// The sentence for one fact, if it deserves one.
+fn fact(m: &Model, tid: Tid, line: Line, f: &Fact) -> Option<String> {
+    let who = m.name(tid);
+    Some(match f {
+        Fact::GetPgmap { pfn, ok: true } => format!(
+            "{who} takes a dev_pagemap reference for {pfn}: the struct page array cannot go away now."
+        ),
+        Fact::GetPgmap { ok: false, .. } => format!(
+            "{who}: get_dev_pagemap() fails, the device is going away; memory_failure() returns -ENXIO."
+        ),
+        Fact::PutPgmap => format!("{who} puts its dev_pagemap reference."),
+        Fact::PgmapKilled => format!(
+            "{who} kills the dev_pagemap reference count: get_dev_pagemap() fails from now on."
+        ),
+        Fact::PgmapDrained => format!("{who}: every dev_pagemap reference has been put."),
+        Fact::PgmapRemoved => format!("{who} removes the device memory and its struct pages."),
+        Fact::HwPoison { pfn } => format!("{who} marks the page of {pfn} HWPoison."),
+        Fact::CollectProcs { ino } => format!(
+            "{who} finds the processes mapping the page through page->mapping (inode #{ino}): safe only because it holds the entry lock."
+        ),
+        Fact::Unmap { ino } => format!(
+            "{who} unmaps the page from them through page->mapping (inode #{ino}): safe only because it holds the entry lock."
+        ),
+        Fact::KillProcs => format!("{who} sends SIGBUS to the processes that mapped the page."),
+        Fact::ReadMapping { value } => {
+            if line == Line::DlRead {
+                format!("{who} reads page->mapping once: {}.", ptr(*value))
+            } else {
+                format!("{who} reads page->mapping: {}.", ptr(*value))
+            }
+        }
+        Fact::DaxMapping {
+            value: Ptr::Null, ..
+        } => format!("{who} sees mapping == NULL: the page was truncated; it gives up."),
+        Fact::DaxMapping {
+            value: Ptr::Inode { ino } | Ptr::Freed { ino },
+            dax,
+        } => {
+            if *dax {
+                format!("{who} checks dax_mapping(mapping): inode #{ino} is DAX.")
+            } else {
+                format!("{who}: inode #{ino} is not a DAX mapping; it gives up.")
+            }
+        }
+        Fact::ReadHost { ino } => format!("{who} reads inode = mapping->host: inode #{ino}."),
+        Fact::IsChr { ino, chr: true } => format!(
+            "{who}: inode #{ino} is a device-dax character device; the dev_pagemap reference already keeps it alive, so no entry lock is needed."
+        ),
+        Fact::IsChr { ino, chr: false } => {
+            format!("{who}: inode #{ino} is a regular file: it must lock the entry.")
+        }
+        Fact::UnlockIsChr { chr: true, .. } => {
+            format!("{who}: a character device: nothing to unlock.")
+        }
+        Fact::UnlockIsChr { chr: false, index } => {
+            format!("{who} unlocks the entry at page->index {index}.")
+        }
+        Fact::Recheck { now, same: false } => format!(
+            "{who} re-checks under the lock: page->mapping is now {}, not the mapping it locked; it drops the lock and retries.",
+            ptr(*now)
+        ),
+        Fact::Recheck { same: true, .. } => format!(
+            "{who} re-checks under the lock: page->mapping still points at the locked mapping, and truncate cannot change it while the lock is held."
+        ),
+        Fact::ReadIndex { index } => format!("{who} reads index = page->index: {index}."),
+        Fact::XaLock { ino } => {
+            let mut s = format!("{who} takes inode #{ino}'s i_pages lock (interrupts off).");
+            if line == Line::CiLock {
+                s.push_str(&format!(
+                    " {who} cycles the i_pages lock so that nobody is still inside it."
+                ));
+            }
+            s
+        }
+        Fact::XaUnlock { ino } => {
+            let s = format!("{who} drops inode #{ino}'s i_pages lock.");
+            if line == Line::UnWarnUnlock {
+                format!("{who} hits WARN_ON_ONCE(): the entry is gone or not locked. {s}")
+            } else {
+                s
+            }
+        }
+        Fact::Lookup { ino, index, found } => {
+            let found = match found {
+                None => String::from("no entry"),
+                Some(e) if e.is_empty() => format!(
+                    "an empty placeholder entry{}",
+                    if e.locked() { ", locked" } else { "" }
+                ),
+                Some(e) => format!(
+                    "the entry for pfn {}{}",
+                    e.pfn.0,
+                    if e.locked() { ", locked" } else { ", unlocked" }
+                ),
+            };
+            format!("{who} looks up index {index} in inode #{ino}'s i_pages: {found}.")
+        }
+        Fact::LockSlot {
+            ino,
+            index,
+            pins_inode: true,
+        } => format!(
+            "{who} sets the lock bit of (inode #{ino}, index {index}): the inode cannot be truncated or evicted until it is unlocked."
+        ),
+        Fact::LockSlot {
+            ino,
+            index,
+            pins_inode: false,
+        } => format!("{who} locks the existing entry (inode #{ino}, index {index})."),
+        Fact::UnlockSlot { ino, index } => {
+            format!("{who} clears the lock bit of (inode #{ino}, index {index}).")
+        }
+        Fact::InsertEmpty { ino, index } => format!(
+            "{who} finds no entry and inserts a locked empty entry at (inode #{ino}, index {index})."
+        ),
+        Fact::Associate {
+            pfn,
+            mapping,
+            index,
+        } => format!(
+            "{who} associates the page of {pfn} with the file: page->mapping = {}, page->index = {index}.",
+            ptr(*mapping)
+        ),
+        Fact::ReplaceEntry { pfn } => {
+            format!("{who} replaces the empty entry with a locked entry for {pfn}.")
+        }
+        Fact::Disassociate { pfn: Some(pfn) } => format!(
+            "{who} disassociates the page of pfn {}: page->mapping = NULL, page->index = 0.",
+            pfn.0
+        ),
+        Fact::Disassociate { pfn: None } => {
+            format!("{who}: the entry is an empty placeholder, no page to disassociate.")
+        }
+        Fact::DeleteEntry { ino, index } => {
+            format!("{who} deletes the entry at (inode #{ino}, index {index}).")
+        }
+        Fact::PrepareToWait {
+            bucket,
+            ino,
+            index,
+            exclusive,
+        } => format!(
+            "{who} queues itself {} in bucket {bucket} for (inode #{ino}, index {index}) and marks itself TASK_UNINTERRUPTIBLE.",
+            if *exclusive {
+                "exclusively at the tail"
+            } else {
+                "non-exclusively at the head"
+            }
+        ),
+        Fact::Schedule(Sched::Slept) => {
+            format!("{who} calls schedule() and goes to sleep until someone wakes it.")
+        }
+        Fact::Schedule(Sched::AlreadyWoken) => {
+            format!("{who} calls schedule(), but it was already woken: it returns at once.")
+        }
+        Fact::Schedule(Sched::Returned) => {
+            format!("{who} has been woken and returns from schedule().")
+        }
+        Fact::FinishWait { was_queued } => {
+            let mut s = format!(
+                "{who} calls finish_wait(){}; the wait table is global and never freed, so this is safe.",
+                if *was_queued {
+                    " and takes itself off the queue"
+                } else {
+                    ""
+                }
+            );
+            if line == Line::WeFinish {
+                s.push_str(&format!(
+                    " {who} does not touch the mapping again: it restarts from page->mapping."
+                ));
+            }
+            s
+        }
+        Fact::Wake {
+            bucket,
+            ino,
+            index,
+            all,
+            woken,
+            passed,
+        } => {
+            let mut s = format!(
+                "{who} wakes {} in bucket {bucket} for (inode #{ino}, index {index}): ",
+                if *all {
+                    "all waiters"
+                } else {
+                    "one exclusive waiter"
+                }
+            );
+            if woken.is_empty() {
+                s.push_str("nobody matching is queued");
+            } else {
+                let names: Vec<&str> = woken.iter().map(|(t, _)| m.name(*t)).collect();
+                s.push_str(&format!("it wakes {}", names.join(", ")));
+            }
+            for (t, pino, pindex) in passed {
+                s.push_str(&format!(
+                    "; it passes over {} (its key (inode #{pino}, index {pindex}) does not match: a hash collision)",
+                    m.name(*t)
+                ));
+            }
+            s.push('.');
+            s
+        }
+        Fact::WakeNoEntry => {
+            format!("{who} found no entry, so put_unlocked_mapping_entry() wakes nobody.")
+        }
+        Fact::RcuLock { .. } => format!(
+            "{who} enters an RCU read-side critical section: freed inodes must wait for it."
+        ),
+        Fact::RcuUnlock { .. } => format!(
+            "{who} leaves its RCU read-side section: pointers read inside it are no longer protected."
+        ),
+        Fact::Iput { ino } => format!(
+            "{who}: the last reference to inode #{ino} is gone; evict() begins (I_FREEING)."
+        ),
+        Fact::CallRcu { ino } => format!(
+            "{who} queues i_callback with call_rcu(): inode #{ino}'s memory is freed after the next grace period."
+        ),
+        Fact::Recycled { old, new } => format!(
+            "{who}: the memory of inode #{old} is recycled as inode #{new} of another file, without a grace period; RCU only guarantees it is still *an inode*."
+        ),
+        Fact::NewFileFault { pfn, index, ino } => format!(
+            "{who}: the new file's first fault maps pfn {} at index {index} of inode #{ino}.",
+            pfn.0
+        ),
+        Fact::GpStart { number, waiting } => {
+            let who = names(m, *waiting);
+            format!(
+                "Grace period {number} starts; it must wait for {}.",
+                if who.is_empty() {
+                    String::from("no reader (none is inside rcu_read_lock())")
+                } else {
+                    who.join(", ")
+                }
+            )
+        }
+        Fact::GpEnd { number } => format!(
+            "Grace period {number} ends: every reader it waited for has left its read-side section."
+        ),
+        Fact::Freed { ino, gp } => format!(
+            "i_callback() frees the memory of inode #{ino} after grace period {gp}: any pointer to it is now dangling."
+        ),
+        Fact::Passed(Line::GuEagain) => {
+            if m.has(Line::DlEagainUnlock) {
+                format!("{who} gets -EAGAIN back and must revalidate page->mapping.")
+            } else {
+                format!(
+                    "{who} gets -EAGAIN back and continues the loop, still holding the i_pages lock."
+                )
+            }
+        }
+        Fact::Passed(Line::FtMap) => {
+            format!("{who} installs the page table entry while holding the entry lock.")
+        }
+        Fact::Passed(_) => return None,
+        Fact::Exit(r) => format!("{who} finishes: {}.", r.word()),
+    })
+}
+
+/// Words for a thread's status, as a student reads them.
+pub fn status(m: &Model, w: &World, tid: Tid) -> String {
+    let ino = |a: Addr| w.inode(a).ino;
+    match m.status(w, tid) {
+        Status::Runnable => {
+            let t = w.thread(tid);
+            if t.sleeping {
+                "woken, about to return from schedule()".into()
+            } else if t.rcu_nesting > 0 {
+                "running, in an RCU read-side section".into()
+            } else {
+                "running".into()
+            }
+        }
+        Status::Spinning { addr, owner } => format!(
+            "spinning on inode #{}'s i_pages lock, held by {}",
+            ino(addr),
+            m.name(owner)
+        ),
+        Status::Asleep {
+            bucket: Some(b),
+            key: Some(k),
+            exclusive,
+        } => format!(
+            "asleep in bucket {b} waiting for (inode #{}, index {}){}",
+            ino(k.mapping),
+            k.entry_start,
+            if exclusive { ", exclusive" } else { "" }
+        ),
+        Status::Asleep { .. } => "asleep, dequeued from every wait queue".into(),
+        Status::WaitingForLastReference { addr } => format!(
+            "waiting for the last reference to inode #{}: a fault holds the file open",
+            ino(addr)
+        ),
+        Status::WaitingForPins { pins } => {
+            format!("waiting for {pins} dev_pagemap reference(s) to be put")
+        }
+        Status::WaitingForReaders { gp, readers } => format!(
+            "grace period {gp} waits for {} to leave rcu_read_lock()",
+            names(m, readers).join(", ")
+        ),
+        Status::Idle => "idle: no callback waits for a grace period".into(),
+        Status::Done(r) => format!("finished: {}", r.word()),
+        Status::Halted => "stopped by the violation".into(),
+    }
+}
+
+/// How the access reads in a sentence, and the function KASAN names for it.
+fn access(a: Access, func: &'static str) -> (&'static str, &'static str) {
+    match a {
+        Access::DaxMapping => (
+            "dax_mapping(mapping) reads mapping->host",
+            "dax_lock_mapping_entry",
+        ),
+        Access::Host => ("inode = mapping->host", func),
+        Access::IsChr => ("S_ISCHR(inode->i_mode)", func),
+        Access::XaLock => ("xa_lock_irq(&mapping->i_pages)", "_raw_spin_lock_irq"),
+        Access::XaUnlock => ("xa_unlock_irq(&mapping->i_pages)", "_raw_spin_unlock_irq"),
+        Access::Lookup => (
+            "__radix_tree_lookup(&mapping->i_pages)",
+            "__radix_tree_lookup",
+        ),
+        Access::Rmap => ("page->mapping->i_mmap", func),
+    }
+}
+
+fn func(m: &Model, v: &Violation) -> &'static str {
+    v.line.func().name_in(m.code())
+}
+
+/// The object a violation is about, in words ("inode #2", "bucket 5").
+pub fn object(m: &Model, v: &Violation) -> String {
+    let _ = m;
+    match v.detail {
+        Detail::NullDeref { .. } => String::from("page->mapping (NULL)"),
+        Detail::UseAfterFree { ino, .. } => format!("inode #{ino}"),
+        Detail::SelfDeadlock { ino, .. }
+        | Detail::SleepHoldingSpinlock { ino }
+        | Detail::LeakedSpinlock { ino }
+        | Detail::Stuck(Stuck::Spinning { ino, .. }) => format!("inode #{ino}'s i_pages lock"),
+        Detail::WrongEntry { ino, index, .. } | Detail::LeakedEntryLock { ino, index } => {
+            format!("entry (inode #{ino}, index {index})")
+        }
+        Detail::SleepInRcu | Detail::LeakedRcu => String::from("RCU read-side critical section"),
+        Detail::Stuck(Stuck::Asleep { bucket, .. }) => format!("bucket {bucket}"),
+        Detail::Stuck(Stuck::Dequeued) => String::from("wait table"),
+        Detail::Stuck(_) => String::from("the run"),
+        Detail::Model(_) => String::from("the model"),
+    }
+}
+
+/// One or two sentences for a student.
+pub fn message(m: &Model, v: &Violation) -> String {
+    let who = m.name(v.tid);
+    let f = func(m, v);
+    match v.detail {
+        Detail::NullDeref { access: a } => format!(
+            "{who} dereferences a NULL mapping in {f}(): {}.",
+            access(a, f).0
+        ),
+        Detail::UseAfterFree {
+            access: a,
+            ino,
+            after_gp,
+            ..
+        } => format!(
+            "{who}: {} on inode #{ino}, freed by RCU callback after grace period {after_gp}.",
+            access(a, f).0
+        ),
+        Detail::SelfDeadlock { ino, .. } => format!(
+            "{who} spins on the i_pages lock of inode #{ino}, which {who} itself holds: with IRQs off it will spin forever."
+        ),
+        Detail::WrongEntry {
+            ino,
+            index,
+            entry_pfn,
+            pfn,
+            page_owner,
+        } => format!(
+            "{who} locks the entry at (inode #{ino}, index {index}), which maps {}, but its page {pfn} now belongs to {}: it will poison and unmap the wrong file's page and later unlock someone else's entry.",
+            match entry_pfn {
+                None => String::from("nothing yet"),
+                Some(p) => format!("pfn {}", p.0),
+            },
+            match page_owner {
+                None => String::from("no file"),
+                Some((o, i)) => format!("inode #{o} at index {i}"),
+            }
+        ),
+        Detail::SleepHoldingSpinlock { ino } => format!(
+            "{who} calls schedule() while holding inode #{ino}'s i_pages spinlock with interrupts off."
+        ),
+        Detail::SleepInRcu => format!(
+            "{who} calls schedule() inside an RCU read-side critical section: with classic RCU no grace period can end while it sleeps, so every deferred free stalls."
+        ),
+        Detail::LeakedSpinlock { ino } => {
+            format!("{who} returns still holding inode #{ino}'s i_pages lock, with interrupts off.")
+        }
+        Detail::LeakedRcu => format!(
+            "{who} returns still inside an RCU read-side section: grace periods can never end."
+        ),
+        Detail::LeakedEntryLock { ino, index } => format!(
+            "{who} returns still holding the entry lock of (inode #{ino}, index {index}): every later fault and truncate of it will sleep forever."
+        ),
+        Detail::Stuck(Stuck::Spinning { ino, owner }) => format!(
+            "{who} spins forever on inode #{ino}'s i_pages lock, held by {}, which can never release it.",
+            m.name(owner)
+        ),
+        Detail::Stuck(Stuck::Asleep {
+            bucket,
+            ino,
+            index,
+            exclusive,
+        }) => format!(
+            "{who} is asleep in bucket {bucket} waiting for (inode #{ino}, index {index}){}, and no task will ever wake it.",
+            if exclusive {
+                " as an exclusive waiter"
+            } else {
+                ""
+            }
+        ),
+        Detail::Stuck(Stuck::Dequeued) => {
+            format!("{who} is asleep off every wait queue, and no task will ever wake it.")
+        }
+        Detail::Stuck(s) => format!(
+            "{who} can never continue: it is {}.",
+            match s {
+                Stuck::LastReference => "waiting for a reference nobody will drop",
+                Stuck::Pins => "waiting for dev_pagemap references nobody will put",
+                _ => "blocked",
+            }
+        ),
+        Detail::Model(fault) => format!(
+            "daxlab's model went wrong at {f}() ({}): a bug of the simulator, not of the kernel code.",
+            model_fault(fault)
+        ),
+    }
+}
+
+fn model_fault(f: ModelFault) -> &'static str {
+    match f {
+        ModelFault::MissingLocal => "a step needs a local the thread does not have",
+        ModelFault::NoStep => "control lines loop without reaching a step",
+        ModelFault::FellOffFunction => "control fell off the end of a function",
+        ModelFault::FramesFull => "the return stack is full",
+        ModelFault::TableFull => "a fixed-capacity table is full",
+        ModelFault::MissingFunction => "a call to a function this code does not have",
+    }
+}
+
+/// The report the kernel would have printed (KASAN, lockdep, hung task...).
+pub fn report(m: &Model, v: &Violation) -> String {
+    let who = m.name(v.tid);
+    let f = func(m, v);
+    match v.detail {
+        Detail::NullDeref { .. } => format!(
+            "BUG: unable to handle kernel NULL pointer dereference at 0000000000000000\nRIP: 0010:{f}\nOops: 0000 [#1] SMP\nCall Trace:\n {f}\n memory_failure"
+        ),
+        Detail::UseAfterFree {
+            access: a, addr, ..
+        } => {
+            let kasan = access(a, f).1;
+            format!(
+                "BUG: KASAN: use-after-free in {kasan}\nRead of size 8 at addr {addr} by task {who}\nCall Trace:\n {kasan}\n {f}\n memory_failure\nFreed by task rcu:\n kmem_cache_free\n i_callback\n rcu_do_batch"
+            )
+        }
+        Detail::SelfDeadlock { addr, .. } => format!(
+            "BUG: spinlock recursion on CPU#0, {who}\n lock: {addr}, .magic: dead4ead, .owner: {who}, .owner_cpu: 0\nCall Trace:\n do_raw_spin_lock\n _raw_spin_lock_irq\n {f}"
+        ),
+        Detail::WrongEntry { .. } => String::from(
+            "No immediate splat: the kernel silently locks the wrong entry. Later, unlock_mapping_entry() of the real owner hits WARN_ON_ONCE(!slot_locked(mapping, slot)) in fs/dax.c.",
+        ),
+        Detail::SleepHoldingSpinlock { .. } => format!(
+            "BUG: scheduling while atomic: {who}/0x00000002\nCall Trace:\n __schedule_bug\n __schedule\n schedule\n {f}"
+        ),
+        Detail::SleepInRcu => format!(
+            "WARNING: suspicious RCU usage\nkernel/rcu/tree_plugin.h: Voluntary context switch within RCU read-side critical section!\nother info that might help us debug this:\n1 lock held by {who}:\n #0: (rcu_read_lock){{....}}, at: dax_lock_mapping_entry"
+        ),
+        Detail::LeakedSpinlock { .. } => format!(
+            "WARNING: lock held when returning to user space!\n{who} is leaving the kernel with locks still held!\n1 lock held by {who}:\n #0: (&mapping->i_pages){{....}}"
+        ),
+        Detail::LeakedRcu => format!(
+            "WARNING: lock held when returning to user space!\n1 lock held by {who}:\n #0: (rcu_read_lock){{....}}"
+        ),
+        Detail::LeakedEntryLock { .. } => String::from(
+            "INFO: task blocked for more than 120 seconds (the entry lock is never released).",
+        ),
+        Detail::Stuck(Stuck::Spinning { .. }) => format!(
+            "watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [{who}]\nRIP: 0010:native_queued_spin_lock_slowpath\nCall Trace:\n _raw_spin_lock_irq\n {f}"
+        ),
+        Detail::Stuck(Stuck::Asleep { .. } | Stuck::Dequeued) => format!(
+            "INFO: task {who} blocked for more than 120 seconds.\n\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.\n{who}  D    0  TASK_UNINTERRUPTIBLE\nCall Trace:\n __schedule\n schedule\n {f}"
+        ),
+        Detail::Stuck(_) => format!("INFO: task {who} blocked for more than 120 seconds."),
+        Detail::Model(fault) => format!("[daxlab internal bug] {}", model_fault(fault)),
+    }
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Explorer speed of this checkout against another commit, on the same scaled search in one run:
+#   scripts/compare-speed.sh BASE [THREADS PAGES VARIANT ROUNDS]
+# Builds BASE's CLI in a temporary worktree, then runs both binaries ROUNDS times each,
+# interleaved, and prints states/s for each run, the medians and the ratio (this / BASE).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+base=${1:?usage: scripts/compare-speed.sh BASE-COMMIT [THREADS PAGES VARIANT ROUNDS]}
+threads=${2:-3}; pages=${3:-3}; variant=${4:-fixed}; rounds=${5:-3}
+export PATH="$HOME/.cargo/bin:$PATH"
+work=$(mktemp -d)
+trap 'git worktree remove --force "$work/base" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+git worktree add --detach "$work/base" "$base" >/dev/null 2>&1
+echo "building $base and this checkout (release)..." >&2
+(cd "$work/base" && CARGO_TARGET_DIR="$work/target-base" cargo build --release -q -p daxlab-cli)
+cargo build --release -q -p daxlab-cli
+old="$work/target-base/release/daxlab"
+new="target/release/daxlab"
+rate() {
+  "$1" explore --scenario freed-inode --variant "$variant" --threads "$threads" --pages "$pages" --json |
+    python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["states"], d["states_per_second"])'
+}
+olds=(); news=()
+for i in $(seq "$rounds"); do
+  read -r s1 r1 < <(rate "$old"); olds+=("$r1")
+  read -r s2 r2 < <(rate "$new"); news+=("$r2")
+  [ "$s1" = "$s2" ] || { echo "state counts differ: $s1 vs $s2" >&2; exit 1; }
+  printf 'round %s: %s states; base %s states/s, this %s states/s\n' "$i" "$s1" "$r1" "$r2"
+done
+python3 - "${olds[*]}" "${news[*]}" <<'PY'
+import statistics, sys
+o = [float(x) for x in sys.argv[1].split()]
+n = [float(x) for x in sys.argv[2].split()]
+mo, mn = statistics.median(o), statistics.median(n)
+print(f"median states/s: base {mo:,.0f}, this {mn:,.0f}; ratio this/base {mn/mo:.2f}")
+PY
