@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { spawn, execFileSync } from 'node:child_process';
 
-const PORT = 8767;
+const PORT = Number(process.env.MEASURE_PORT ?? 8767);
 const dist = '../dist';
 let total = 0;
 for (const f of readdirSync(dist)) {

@@ -2,7 +2,8 @@
 // Chromium is Debian's (/usr/bin/chromium); Playwright downloads nothing.
 import { defineConfig } from '@playwright/test';
 
-const PORT = 8765;
+// E2E_PORT lets two checkouts run their end-to-end tests at once.
+const PORT = Number(process.env.E2E_PORT ?? 8765);
 export default defineConfig({
   testDir: './tests',
   timeout: 60_000,
