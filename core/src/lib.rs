@@ -29,6 +29,7 @@ pub mod scenario;
 pub mod schedule;
 pub mod scheduler;
 pub mod session;
+pub mod timeline;
 pub mod variant;
 pub mod violation;
 pub mod words;
