@@ -1,5 +1,6 @@
 //! The URL contract: the page's query string is its scripting interface (`?scenario=&variant=
-//! &truncate=&schedule=&step=&seed=&autoplay=&speed=&embed=&lesson=&lesson_step=&challenge=`),
+//! &truncate=&schedule=&step=&seed=&autoplay=&speed=&embed=&lesson=&lesson_step=&challenge=
+//! &compare=`),
 //! and the CLI prints replay links in it. One module, used by both, parses and formats it.
 //! Parsing never fails: every unknown name or bad value becomes a message naming it, its value
 //! and what is accepted, and the rest loads with defaults.
@@ -11,7 +12,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 /// Every parameter the page understands, in the order the URL writes them.
-pub const NAMES: [&str; 12] = [
+pub const NAMES: [&str; 13] = [
     "scenario",
     "variant",
     "truncate",
@@ -24,6 +25,7 @@ pub const NAMES: [&str; 12] = [
     "lesson",
     "lesson_step",
     "challenge",
+    "compare",
 ];
 
 /// The scenario shown when the URL names none.
@@ -73,6 +75,8 @@ pub struct Params {
     pub lesson_step: Option<usize>,
     /// The challenge being played.
     pub challenge: Option<&'static str>,
+    /// Another variant to run the same schedule under, side by side.
+    pub compare: Option<Variant>,
 }
 
 impl Default for Params {
@@ -90,6 +94,7 @@ impl Default for Params {
             lesson: None,
             lesson_step: None,
             challenge: None,
+            compare: None,
         }
     }
 }
@@ -188,6 +193,10 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
                     "a step number of the lesson, from 0",
                 ),
             },
+            "compare" => match value.parse::<Variant>() {
+                Ok(v) => p.compare = Some(v),
+                Err(()) => bad(&mut errors, "compare", value, &accepted_variants()),
+            },
             "challenge" => match catalog.challenges.iter().find(|n| **n == value) {
                 Some(n) => p.challenge = Some(n),
                 None => bad(&mut errors, "challenge", value, &catalog.challenges.join(", ")),
@@ -237,6 +246,9 @@ pub fn format(p: &Params) -> String {
     }
     if let Some(c) = p.challenge {
         s.append_pair("challenge", c);
+    }
+    if let Some(v) = p.compare {
+        s.append_pair("compare", v.name());
     }
     format!("?{}", s.finish())
 }
@@ -311,6 +323,7 @@ mod tests {
             lesson: Some("why-recheck"),
             lesson_step: Some(2),
             challenge: Some("deadlock"),
+            compare: Some(Variant::Fixed),
         };
         let (q, e) = parse(&format(&p));
         assert!(e.is_empty());
@@ -332,6 +345,19 @@ mod tests {
         assert!(e.is_empty());
         assert_eq!(p.schedule.as_deref(), Some("fault*4,trunc*5"));
         assert_eq!(p.truncate, Some(WakeMode::One));
+    }
+
+    #[test]
+    fn compare_takes_a_variant_and_names_a_bad_one() {
+        let (p, e) = parse("?scenario=freed-inode&variant=v4.19&compare=fixed");
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(p.compare, Some(Variant::Fixed));
+        let (p, e) = parse("?compare=v5");
+        assert_eq!(p.compare, None);
+        assert!(
+            e[0].contains("compare=\"v5\"") && e[0].contains("fixed"),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -60,10 +60,13 @@ pub enum LaneState {
 impl LaneState {
     /// The state a thread with status `s` is in (`faulted`: the violation that halted the run
     /// is its own).
-    pub fn of(s: Status, faulted: bool) -> LaneState {
+    pub fn of(w: &World, s: Status, faulted: bool) -> LaneState {
         match s {
             Status::Runnable => LaneState::Ready,
-            Status::Spinning { addr, owner } => LaneState::Spinning { ino: addr.0, owner },
+            Status::Spinning { addr, owner } => LaneState::Spinning {
+                ino: w.inode(addr).ino,
+                owner,
+            },
             Status::Asleep {
                 bucket, exclusive, ..
             } => LaneState::Asleep { bucket, exclusive },
@@ -311,7 +314,8 @@ impl Timeline {
             let state = if col <= n && self.ran[col - 1] == tid {
                 LaneState::Ran
             } else {
-                LaneState::of(m.status(s.world_at(col - 1), tid), faulted)
+                let w = s.world_at(col - 1);
+                LaneState::of(w, m.status(w, tid), faulted)
             };
             match &mut open {
                 Some(span) if span.state == state => span.end = col,
