@@ -8,11 +8,13 @@ use state::{Action, AppState};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-mod arrows;
 pub mod bench;
+mod download;
+pub mod figures;
 pub mod lessons;
 mod panic;
 pub mod params;
+pub mod stage;
 pub mod state;
 mod view;
 
@@ -49,11 +51,18 @@ pub enum Msg {
     LessonStep(isize),
     /// Put the keyboard focus on the control with this id (pickers, boxes, the scrubber).
     Focus(&'static str),
+    /// Write a file: a figure, the run or the report.
+    Export(stage::Export),
+    /// The window was resized: measure the timeline again.
+    Resized,
 }
 
 /// The application component.
 pub struct App {
     st: AppState,
+    // One callback for every control, made once, so figures can tell when nothing changed.
+    send: Callback<Action>,
+    _resize: Option<EventListener>,
     play: Option<(Interval, f64)>,
     search: Option<Timeout>,
     _keys: Option<EventListener>,
@@ -105,6 +114,13 @@ fn key_action(key: &str) -> Option<Msg> {
         "k" => Some(Msg::Focus("schedule-box")),
         "d" => Some(Msg::Focus("seed-box")),
         "g" => Some(Msg::Focus("scrubber")),
+        "p" => Some(Msg::Focus("compare")),
+        "z" => act(Action::ZoomIn),
+        "x" => act(Action::ZoomOut),
+        "0" => act(Action::ZoomFit),
+        "l" => act(Action::ToggleAllListings),
+        "a" => act(Action::ToggleTables),
+        k if stage::Export::from_key(k).is_some() => stage::Export::from_key(k).map(Msg::Export),
         "[" => Some(Msg::LessonStep(-1)),
         "]" => Some(Msg::LessonStep(1)),
         "Escape" => act(Action::Escape),
@@ -137,8 +153,29 @@ impl Component for App {
                 link.send_message(Msg::Key(e.clone()));
             }
         });
+        let send = {
+            let link = ctx.link().clone();
+            Callback::from(move |a: Action| link.send_message(Msg::Act(a)))
+        };
+        let resize = {
+            let link = ctx.link().clone();
+            EventListener::new(&gloo::utils::window(), "resize", move |_| {
+                link.send_message(Msg::Resized)
+            })
+        };
+        let mut st = AppState::from_query(&query);
+        // Until the page measures it, the timeline is as wide as the window allows.
+        if let Some(w) = gloo::utils::window()
+            .inner_width()
+            .ok()
+            .and_then(|w| w.as_f64())
+        {
+            st.apply(Action::SetTimelineWidth(timeline_width_guess(w, st.embed)));
+        }
         App {
-            st: AppState::from_query(&query),
+            st,
+            send,
+            _resize: Some(resize),
             play: None,
             search: None,
             _keys: Some(keys),
@@ -171,6 +208,19 @@ impl Component for App {
                     return false;
                 };
                 self.st.apply(Action::LessonGo(to));
+            }
+            Msg::Export(e) => {
+                if let Err(why) = download::export(&self.st, e) {
+                    self.st
+                        .errors
+                        .push(format!("{} could not be written: {why}.", e.what()));
+                } else {
+                    return false;
+                }
+            }
+            Msg::Resized => {
+                self.measure_timeline();
+                return false;
             }
             Msg::Share => {
                 let url = format!("{}{}", self.base(), self.st.query());
@@ -205,18 +255,16 @@ impl Component for App {
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
-        let link = ctx.link().clone();
-        let send = Callback::from(move |a: Action| link.send_message(Msg::Act(a)));
         let share = ctx.link().callback(|_| Msg::Share);
-        view::page(&self.st, &send, &share, &self.base())
+        let export = ctx.link().callback(Msg::Export);
+        view::page(&self.st, &self.send, &share, &export, &self.base())
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
         scroll_current_lines_into_view();
-        if !self.st.embed {
-            arrows::draw();
-        }
+        self.measure_timeline();
         if first_render {
+            mark_first_render();
             self.sync_timers(ctx);
             self.sync_url(true);
         }
@@ -263,7 +311,37 @@ fn scroll_current_lines_into_view() {
     }
 }
 
+/// The timeline's width before the page is laid out: the window less the page's margins.
+fn timeline_width_guess(window: f64, embed: bool) -> f64 {
+    if embed {
+        window - 12.0
+    } else {
+        window.min(1800.0) - 48.0
+    }
+}
+
+/// `performance.mark("daxlab-first-render")`, which `scripts/measure.sh` reads.
+fn mark_first_render() {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark("daxlab-first-render");
+    }
+}
+
 impl App {
+    /// Measure the timeline's box and redraw it at that width if it changed.
+    fn measure_timeline(&mut self) {
+        let Ok(Some(el)) = gloo::utils::document().query_selector(".timeline-box") else {
+            return;
+        };
+        let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() else {
+            return;
+        };
+        let w = el.client_width() as f64 - 2.0;
+        if w > 0.0 && (w - self.st.tl.width).abs() > 1.0 {
+            self.send.emit(Action::SetTimelineWidth(w));
+        }
+    }
+
     /// The page's address without its query, or nothing when a test gave the query.
     fn base(&self) -> String {
         if self.reads_url {
