@@ -29,7 +29,7 @@ const CHAR: f64 = 6.6;
 /// Column widths the zoom steps through, in pixels.
 pub const ZOOM_STEPS: [f64; 7] = [2.0, 4.0, 8.0, 12.0, 18.0, 26.0, 36.0];
 /// The widest a column gets when the whole run fits.
-pub const MAX_FIT_PX: f64 = 26.0;
+pub const MAX_FIT_PX: f64 = 30.0;
 
 /// How wide a column is drawn.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -258,7 +258,17 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
         "lane",
     ));
 
-    axis(&mut body, t, v, plot_bottom);
+    // The violation's label sits in the axis row: no tick label under it.
+    let violation_label = t.violation.and_then(|vm| {
+        let cx = v.centre(vm.step)?;
+        let w = (vm.kind.name().len() + 2) as f64 * CHAR + 8.0;
+        Some(if cx + w > width {
+            (cx - w, cx)
+        } else {
+            (cx, cx + w)
+        })
+    });
+    axis(&mut body, t, v, plot_bottom, violation_label);
     if let Some((x, w)) = v.hover.and_then(|h| v.span(h, h)) {
         body.push(rect(x, AXIS, w, plot_bottom - AXIS).class("tl-hover"));
     }
@@ -363,7 +373,7 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
     }
 }
 
-fn axis(body: &mut Vec<El>, t: &Timeline, v: &View, bottom: f64) {
+fn axis(body: &mut Vec<El>, t: &Timeline, v: &View, bottom: f64, skip: Option<(f64, f64)>) {
     let tick = [
         1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000,
     ]
@@ -390,6 +400,10 @@ fn axis(body: &mut Vec<El>, t: &Timeline, v: &View, bottom: f64) {
                     .class("grid")
                     .attr("stroke-dasharray", "1 3"),
             );
+        }
+        let half = label.len() as f64 * CHAR / 2.0;
+        if skip.is_some_and(|(a, b)| cx + half > a - 2.0 && cx - half < b + 2.0) {
+            continue;
         }
         body.push(
             text(cx, 12.0, label)
