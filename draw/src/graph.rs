@@ -167,22 +167,12 @@ impl Ctx<'_> {
     fn arrow(&self, d: String, kind: &str, data: &[(&'static str, String)]) -> El {
         let mut el = path(d)
             .class(format!("og-ptr {kind}"))
-            .attr(
-                "marker-end",
-                format!("url(#{}-arrow-{})", self.prefix, marker(kind)),
-            )
+            .attr("marker-end", format!("url(#{}-arrow-{kind})", self.prefix))
             .attr("data-kind", "pointer");
         for (k, v) in data {
             el = el.attr(k, v.clone());
         }
         el
-    }
-}
-
-fn marker(kind: &str) -> &str {
-    match kind {
-        "" => "ptr",
-        k => k,
     }
 }
 
@@ -270,7 +260,7 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
             );
             arrows.push(cx.arrow(
                 curve(x1 - 6.0, y1, INODE_X, iy + 9.0 + i as f64 * 2.0),
-                if stale { "stale" } else { "thread" },
+                if stale { "dangling" } else { "local" },
                 &[
                     ("data-from", format!("thread {}", spec.name)),
                     ("data-to", a.0.to_string()),
@@ -320,7 +310,7 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
             let stale = w.inode(a).is_freed();
             arrows.push(cx.arrow(
                 curve(LEFT_X + 60.0, ly + 23.5, INODE_X, iy + 16.0),
-                if stale { "stale" } else { "" },
+                if stale { "dangling" } else { "page" },
                 &[
                     ("data-from", format!("page {i}")),
                     ("data-to", a.0.to_string()),
@@ -408,7 +398,7 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
         };
         arrows.push(cx.arrow(
             curve(INODE_X + INODE_W - 4.0, *ey, DEV_X + 8.0, py + 8.0),
-            "entry",
+            "to-pfn",
             &[
                 ("data-from", format!("entry {}:{index}", w.inode(*a).ino)),
                 ("data-to", format!("pfn {}", p.0)),
@@ -819,7 +809,7 @@ mod tests {
             .collect();
         assert_eq!(stale.len(), 1);
         assert_eq!(stale[0].get("data-from"), Some("thread mf"));
-        assert!(stale[0].get("class").unwrap().contains("stale"));
+        assert!(stale[0].get("class").unwrap().contains("dangling"));
         assert!(d.desc.contains("FREED"));
     }
 

@@ -276,16 +276,14 @@ pub const STYLE: &str = r#"
 .og-xa.held{fill:var(--f-lock)}
 .og-xa{fill:var(--f-box);stroke:var(--f-lock)}
 .og-ptr{fill:none;stroke:var(--f-gp);stroke-width:1.5;transition:d .4s}
-.og-ptr.thread{stroke:var(--f-spin);stroke-dasharray:5 3}
-.og-ptr.entry{stroke:var(--f-ok)}
-.og-ptr.ref{stroke:var(--f-muted);stroke-dasharray:2 2}
-.og-ptr.stale{stroke:var(--f-bad);stroke-width:2.2;stroke-dasharray:2 2}
-.head.ptr{fill:var(--f-gp)}
+.og-ptr.local{stroke:var(--f-spin);stroke-dasharray:5 3}
+.og-ptr.to-pfn{stroke:var(--f-ok)}
+.og-ptr.dangling{stroke:var(--f-bad);stroke-width:2.2;stroke-dasharray:2 2}
+.head.page{fill:var(--f-gp)}
 .head.wake{fill:var(--f-sleep)}
-.head.thread{fill:var(--f-spin)}
-.head.entry{fill:var(--f-ok)}
-.head.ref{fill:var(--f-muted)}
-.head.stale{fill:var(--f-bad)}
+.head.local{fill:var(--f-spin)}
+.head.to-pfn{fill:var(--f-ok)}
+.head.dangling{fill:var(--f-bad)}
 .og-waiter{stroke:var(--f-sleep);stroke-width:1}
 .og-waiter.exclusive{stroke-width:2.5}
 .og-poison{fill:var(--f-bad)}
@@ -366,20 +364,18 @@ pub fn patterns(prefix: &str) -> El {
                 stroke("M0 0 L8 8 M8 0 L0 8", "--f-muted", 0.6),
             ],
         ))
-        .children_from(
-            ["wake", "ptr", "thread", "stale", "entry", "ref"].map(|kind| {
-                El::new("marker")
-                    .attr("id", format!("{prefix}-arrow-{kind}"))
-                    .attr("viewBox", "0 0 10 10")
-                    .at("refX", 9.0)
-                    .at("refY", 5.0)
-                    .at("markerWidth", 7.0)
-                    .at("markerHeight", 7.0)
-                    .attr("orient", "auto-start-reverse")
-                    .attr("markerUnits", "userSpaceOnUse")
-                    .child(path("M0 0 L10 5 L0 10 z").class(format!("head {kind}")))
-            }),
-        )
+        .children_from(["wake", "page", "local", "dangling", "to-pfn"].map(|kind| {
+            El::new("marker")
+                .attr("id", format!("{prefix}-arrow-{kind}"))
+                .attr("viewBox", "0 0 10 10")
+                .at("refX", 9.0)
+                .at("refY", 5.0)
+                .at("markerWidth", 7.0)
+                .at("markerHeight", 7.0)
+                .attr("orient", "auto-start-reverse")
+                .attr("markerUnits", "userSpaceOnUse")
+                .child(path("M0 0 L10 5 L0 10 z").class(format!("head {kind}")))
+        }))
 }
 
 #[cfg(test)]

@@ -148,11 +148,17 @@ impl Component for App {
             ),
         };
         let link = ctx.link().clone();
-        let keys = EventListener::new(&gloo::utils::document(), "keydown", move |e| {
-            if let Some(e) = e.dyn_ref::<KeyboardEvent>() {
-                link.send_message(Msg::Key(e.clone()));
-            }
-        });
+        // Not passive: a handled key's default (scrolling, for the arrows) is prevented.
+        let keys = EventListener::new_with_options(
+            &gloo::utils::document(),
+            "keydown",
+            gloo::events::EventListenerOptions::enable_prevent_default(),
+            move |e| {
+                if let Some(e) = e.dyn_ref::<KeyboardEvent>() {
+                    link.send_message(Msg::Key(e.clone()));
+                }
+            },
+        );
         let send = {
             let link = ctx.link().clone();
             Callback::from(move |a: Action| link.send_message(Msg::Act(a)))
