@@ -28,8 +28,11 @@ const CHAR: f64 = 6.6;
 
 /// Column widths the zoom steps through, in pixels.
 pub const ZOOM_STEPS: [f64; 7] = [2.0, 4.0, 8.0, 12.0, 18.0, 26.0, 36.0];
-/// The widest a column gets when the whole run fits.
-pub const MAX_FIT_PX: f64 = 30.0;
+/// The column widths [`Zoom::Fit`] chooses from, widest first: a run that grows by a step
+/// keeps its width (and every position) until it no longer fits, so the page patches little.
+pub const FIT_STEPS: [f64; 15] = [
+    30.0, 26.0, 22.0, 18.0, 15.0, 12.0, 10.0, 8.0, 6.0, 5.0, 4.0, 3.0, 2.5, 2.0, 1.5,
+];
 
 /// How wide a column is drawn.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -104,7 +107,12 @@ impl View {
     pub fn fit(steps: usize, width: f64, zoom: Zoom, cursor: usize, prev_first: usize) -> View {
         let total = steps + 1;
         let plot = (width - GUTTER - RIGHT).max(40.0);
-        let fit_px = (plot / total as f64).min(MAX_FIT_PX);
+        let exact = plot / total as f64;
+        let fit_px = FIT_STEPS
+            .iter()
+            .copied()
+            .find(|&p| p <= exact)
+            .unwrap_or(exact);
         let px = match zoom {
             Zoom::Fit => fit_px,
             Zoom::Px(p) => p.max(fit_px),
@@ -177,6 +185,10 @@ impl Bars {
     }
 }
 
+fn group(class: &str, children: Vec<El>) -> El {
+    El::new("g").class(class).children_from(children)
+}
+
 fn data(el: El, kind: &str) -> El {
     el.attr("data-kind", kind.to_string())
 }
@@ -235,28 +247,29 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
     let plot_bottom = lanes.bottom();
     let (legend, legend_h) = legend(v, &lanes, width, plot_bottom);
     let height = plot_bottom + legend_h + 2.0;
-    let mut body = vec![patterns(p), rect(0.0, 0.0, width, height).class("bg")];
-
-    // Lane separators and names.
+    // Elements are grouped (frame, axis, one group per lane, RCU, wake-ups, marks) so that a
+    // new step changes the few groups it touches: the page patches the figure in place.
+    let mut frame = vec![rect(0.0, 0.0, width, height).class("bg")];
     for i in 0..=t.threads {
-        body.push(line(0.0, lanes.top(i), width, lanes.top(i)).class("grid"));
+        frame.push(line(0.0, lanes.top(i), width, lanes.top(i)).class("grid"));
     }
     for i in 0..t.threads {
         let tid = Tid(i as u8);
         let name = names.get(i).copied().unwrap_or("?");
-        body.push(data(
+        frame.push(data(
             text(4.0, lanes.mid(tid) + 4.0, name)
                 .class("lane-name")
                 .attr("data-thread", name),
             "lane",
         ));
     }
-    body.push(data(
+    frame.push(data(
         text(4.0, lanes.rcu_top() + 15.0, "RCU")
             .class("lane-name")
             .attr("data-thread", "RCU"),
         "lane",
     ));
+    let mut body = vec![patterns(p), group("frame", frame)];
 
     // The violation's label sits in the axis row: no tick label under it.
     let violation_label = t.violation.and_then(|vm| {
@@ -268,34 +281,46 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
             (cx, cx + w)
         })
     });
-    axis(&mut body, t, v, plot_bottom, violation_label);
+    let mut ticks = Vec::new();
+    axis(&mut ticks, t, v, plot_bottom, violation_label);
+    body.push(group("axis", ticks));
+    let mut hover = Vec::new();
     if let Some((x, w)) = v.hover.and_then(|h| v.span(h, h)) {
-        body.push(rect(x, AXIS, w, plot_bottom - AXIS).class("tl-hover"));
+        hover.push(rect(x, AXIS, w, plot_bottom - AXIS).class("tl-hover"));
     }
+    body.push(group("hover", hover));
     for i in 0..t.threads {
-        lane(&mut body, t, names, v, &lanes, Tid(i as u8));
+        let mut l = Vec::new();
+        lane(&mut l, t, names, v, &lanes, Tid(i as u8));
+        body.push(group("lane", l));
     }
-    rcu_lane(&mut body, t, names, v, &lanes);
-    wakes(&mut body, t, names, v, &lanes);
+    let mut r = Vec::new();
+    rcu_lane(&mut r, t, names, v, &lanes);
+    body.push(group("rcu-lane", r));
+    let mut w = Vec::new();
+    wakes(&mut w, t, names, v, &lanes);
+    body.push(group("wakes", w));
+    let mut body_marks = Vec::new();
+    let marks = &mut body_marks;
 
     // The future (steps after the cursor) is faded; the cursor is a line with a handle.
     let cursor_x = GUTTER + (v.cursor as f64 + 1.0 - v.first as f64) * v.px;
     let plot_right = GUTTER + v.cols as f64 * v.px;
     if cursor_x < plot_right {
         let x0 = cursor_x.max(GUTTER);
-        body.push(rect(x0, AXIS, plot_right - x0, plot_bottom - AXIS).class("tl-future"));
+        marks.push(rect(x0, AXIS, plot_right - x0, plot_bottom - AXIS).class("tl-future"));
     }
     if let Some(k) = v.divergence
         && let Some((x, _)) = v.span(k, k)
     {
-        body.push(data(
+        marks.push(data(
             line(x, AXIS - 4.0, x, plot_bottom)
                 .class("tl-diverge")
                 .attr("data-step", k.to_string()),
             "divergence",
         ));
         let anchor = if x > width - 90.0 { "end" } else { "start" };
-        body.push(
+        marks.push(
             text(
                 x + if anchor == "end" { -3.0 } else { 3.0 },
                 plot_bottom - 3.0,
@@ -309,7 +334,7 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
         && let Some(cx) = v.centre(vm.step)
     {
         let name = names.get(vm.tid.0 as usize).copied().unwrap_or("?");
-        body.push(data(
+        marks.push(data(
             line(cx, AXIS, cx, plot_bottom)
                 .class("tl-violation")
                 .attr("data-step", vm.step.to_string())
@@ -318,7 +343,7 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
             "violation",
         ));
         let y = lanes.mid(vm.tid);
-        body.push(
+        marks.push(
             path(format!(
                 "M{} {} l8 8 m0 -8 l-8 8",
                 num(cx - 4.0),
@@ -333,20 +358,20 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
         } else {
             "start"
         };
-        body.push(
+        marks.push(
             text(cx + if anchor == "end" { -4.0 } else { 4.0 }, 12.0, label)
                 .class("tl-bad-text lbl")
                 .attr("text-anchor", anchor),
         );
     }
     if cursor_x >= GUTTER - 0.5 && cursor_x <= plot_right + 0.5 {
-        body.push(data(
+        marks.push(data(
             line(cursor_x, AXIS - 2.0, cursor_x, plot_bottom)
                 .class("tl-cursor")
                 .attr("data-step", v.cursor.to_string()),
             "cursor",
         ));
-        body.push(
+        marks.push(
             path(format!(
                 "M{} {} l5 -6 h-10 z",
                 num(cursor_x),
@@ -355,6 +380,7 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
             .class("tl-cursor-head"),
         );
     }
+    body.push(group("marks", body_marks));
     body.push(legend);
 
     let shown = if v.first == 1 && v.last() == t.steps + 1 {
@@ -940,6 +966,24 @@ mod tests {
             Zoom::Px(ZOOM_STEPS.iter().copied().find(|&p| p > f.px).unwrap())
         );
         assert_eq!(Zoom::Px(2.0).zoom_out(f.px), Zoom::Fit);
+    }
+
+    #[test]
+    fn a_new_step_keeps_the_column_width_so_little_moves() {
+        // Fit picks widths from a ladder: most new steps leave every position where it was.
+        let mut changes = 0;
+        for n in 1..200 {
+            let (a, b) = (
+                View::fit(n, 1200.0, Zoom::Fit, n, 1),
+                View::fit(n + 1, 1200.0, Zoom::Fit, n + 1, 1),
+            );
+            assert!(a.cols == n + 1 && b.cols == n + 2, "the whole run fits");
+            changes += usize::from(a.px != b.px);
+        }
+        assert!(
+            changes <= FIT_STEPS.len(),
+            "{changes} width changes in 200 steps"
+        );
     }
 
     /// A run of 10 000 steps: the freed-inode story's timeline repeated.

@@ -214,8 +214,8 @@ fn header() -> Html {
             </p>
             <nav class="learn" aria-label="Lessons and challenges">
                 { "Lessons: " }
-                { for crate::lessons::lessons().iter().enumerate().map(|(i, l)| html! {
-                    <><a href={format!("?lesson={}", l.name)} title={l.title.as_str()}>{ i + 1 }</a>{ " " }</>
+                { for crate::lessons::titles().enumerate().map(|(i, (name, title))| html! {
+                    <><a href={format!("?lesson={name}")} title={title}>{ i + 1 }</a>{ " " }</>
                 }) }
                 { "· " }<a href="lessons/index.html">{ "all lessons and challenges" }</a>
                 { " · " }<a href="static/course-notes.html">{ "course-notes demo" }</a>

@@ -27,5 +27,8 @@ impl Component for Blank {
 }
 
 fn main() {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark("daxlab-start");
+    }
     yew::Renderer::<Blank>::new().render();
 }
