@@ -639,8 +639,8 @@ pub fn report(m: &Model, v: &Violation) -> String {
         Detail::SelfDeadlock { .. } => format!(
             "============================================\nWARNING: possible recursive locking detected\n--------------------------------------------\n{who}/1234 is trying to acquire lock:\n (&(&mapping->i_pages)->xa_lock){{....}}, at: {f}\n\nbut task is already holding lock:\n (&(&mapping->i_pages)->xa_lock){{....}}, at: {f}\n\nother info that might help us debug this:\n Possible unsafe locking scenario:\n\n       CPU0\n       ----\n  lock(&(&mapping->i_pages)->xa_lock);\n  lock(&(&mapping->i_pages)->xa_lock);\n\n *** DEADLOCK ***\n\n May be due to missing lock nesting notation\n...\nNMI watchdog: Watchdog detected hard LOCKUP on cpu 0\nRIP: 0010:native_queued_spin_lock_slowpath\nCall Trace:\n _raw_spin_lock_irq\n {f}\n memory_failure"
         ),
-        Detail::WrongEntry { .. } => String::from(
-            "No immediate splat: the kernel silently locks the wrong entry. Later, unlock_mapping_entry() of the real owner hits WARN_ON_ONCE(!slot_locked(mapping, slot)) in fs/dax.c.",
+        Detail::WrongEntry { ino, index, .. } => format!(
+            "No splat when the wrong entry is locked: the kernel cannot tell.\nThen the other file's faults at index {index} sleep in get_unlocked_mapping_entry() until {who} lets go,\nand dax_unlock_mapping_entry() re-reads page->mapping:\n  NULL           -> BUG: unable to handle kernel NULL pointer dereference at 0000000000000000\n                    RIP: 0010:dax_unlock_mapping_entry\n  another file   -> unlock_mapping_entry() on an entry {who} never locked:\n                    WARNING: CPU: 0 PID: 1234 at fs/dax.c unlock_mapping_entry  (WARN_ON_ONCE(!entry || !slot_locked(mapping, slot)))\n  inode #{ino} still -> it unlocks the other file's entry, which that file's owner believes it holds."
         ),
         Detail::SleepHoldingSpinlock { .. } => format!(
             "BUG: scheduling while atomic: {who}/0x00000002\nCall Trace:\n __schedule_bug\n __schedule\n schedule\n {f}"

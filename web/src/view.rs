@@ -537,6 +537,7 @@ fn fixes(st: &AppState, send: &Send) -> Html {
                     <label class="fix" title={format!("{} — {} ({})", info.subject, info.author, info.release)}>
                         <input type="checkbox" id={format!("fix-{}", info.commit)} checked={code.has(*f)} onchange={toggle} />
                         <code>{ info.commit }</code>
+                        <a class="commit-link" href={info.link()} target="_blank" rel="noopener" title={format!("{} on git.kernel.org", info.commit)}>{ "↗" }</a>
                     </label>
                 }
             }) }
