@@ -91,11 +91,12 @@ try {
     const q = (p) => t[Math.min(t.length - 1, Math.floor(p * t.length))];
     console.log(`${name}: n=${t.length} p50 ${q(0.5).toFixed(2)} ms, p95 ${q(0.95).toFixed(2)} ms, max ${t[t.length - 1].toFixed(2)} ms (budget 16 ms)`);
   };
-  const story = 'fault*4,trunc*5,mf*14,fault2*5,fault*5,trunc*8,mf*7';
-  await page.goto(`${base}?scenario=lost-wakeup&variant=exclusive-wait&schedule=${encodeURIComponent(story)}&step=0`);
+  // The lost-wakeup story (v4.19 with c93db7bb6ef3: bug d), 62 steps.
+  const story = 'wb*7,trunc*5,mf*13,mf2*12,wb*5,trunc*9,mf*9,mf2*2';
+  await page.goto(`${base}?scenario=lost-wakeup&variant=v4.19&fixes=c93db7bb6ef3&schedule=${encodeURIComponent(story)}&step=0`);
   await page.waitForSelector('#timeline');
-  stats('step forward (fresh page)', await measure('#forward', 48));
-  stats('step back', await measure('#back', 48));
+  stats('step forward (fresh page)', await measure('#forward', 62));
+  stats('step back', await measure('#back', 62));
   // 10 000 step actions: run threads by their buttons, rewinding when the run ends.
   const actions = await page.evaluate(async () => {
     let n = 0;

@@ -90,10 +90,12 @@ pub fn explore_cmd(
             );
             println!("{}", v.message);
             println!("schedule ({} steps): {text}", f.schedule.len());
+            let (_, fixes) = link::code_params(model);
             println!(
-                "replay:   daxlab run --scenario {} --variant {} --truncate-wake {} --schedule '{text}'",
+                "replay:   daxlab run --scenario {} --variant {}{} --truncate-wake {} --schedule '{text}'",
                 model.scenario(),
                 model.variant(),
+                fixes.map(|f| format!(" --fixes {f}")).unwrap_or_default(),
                 model.truncate_wake().name()
             );
             println!("open:     {}", replay_url(base_url, model, &text));

@@ -213,7 +213,7 @@ fn run_writes_the_timeline_and_the_graph_as_svg_and_each_step_names_its_violatio
         "--variant",
         "seed",
         "--schedule",
-        "fault*4,mf*14,fault*5,evict*10,rcu*3,mf*4",
+        "fault*5,mf*14,fault*6,evict*10,rcu*3,mf*4",
         "--json",
         "--svg",
         tl.to_str().unwrap(),
@@ -222,9 +222,9 @@ fn run_writes_the_timeline_and_the_graph_as_svg_and_each_step_names_its_violatio
     ]);
     assert_eq!(code, 0, "{err}");
     let steps = json(&out)["steps"].as_array().unwrap().clone();
-    assert_eq!(steps.len(), 40);
-    assert!(steps[..39].iter().all(|s| s["violation"].is_null()));
-    assert_eq!(steps[39]["violation"], "use-after-free");
+    assert_eq!(steps.len(), 42);
+    assert!(steps[..41].iter().all(|s| s["violation"].is_null()));
+    assert_eq!(steps[41]["violation"], "use-after-free");
     let tl = std::fs::read_to_string(&tl).unwrap();
     assert!(tl.starts_with("<?xml") && tl.trim_end().ends_with("</svg>"));
     assert!(tl.contains("id=\"timeline\""));
@@ -250,7 +250,7 @@ fn run_writes_the_timeline_and_the_graph_as_svg_and_each_step_names_its_violatio
         "--pages",
         "2",
         "--schedule",
-        "fault1*4,mf1*3",
+        "fault1*5,mf1*3",
         "--svg",
         big.to_str().unwrap(),
     ]);

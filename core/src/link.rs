@@ -1,7 +1,6 @@
 //! The URL contract: the page's query string is its scripting interface (`?scenario=&variant=
-//! &truncate=&schedule=&step=&seed=&autoplay=&speed=&embed=&lesson=&lesson_step=&challenge=
-//! &compare=`),
-//! and the CLI prints replay links in it. One module, used by both, parses and formats it.
+//! &fixes=&truncate=&schedule=&step=&seed=&autoplay=&speed=&embed=&lesson=&lesson_step=
+//! &challenge=&compare=`), and the CLI prints replay links in it. One module, used by both, parses and formats it.
 //! Parsing never fails: every unknown name or bad value becomes a message naming it, its value
 //! and what is accepted, and the rest loads with defaults.
 
@@ -12,9 +11,10 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 /// Every parameter the page understands, in the order the URL writes them.
-pub const NAMES: [&str; 13] = [
+pub const NAMES: [&str; 14] = [
     "scenario",
     "variant",
+    "fixes",
     "truncate",
     "schedule",
     "step",
@@ -56,6 +56,8 @@ pub struct Params {
     pub variant: Option<Variant>,
     /// The truncate path's wake mode; `None` means the variant's default.
     pub truncate: Option<WakeMode>,
+    /// Upstream commits added to (`-`: taken from) the variant's, as `--fixes` text.
+    pub fixes: Option<String>,
     /// The schedule text; `None` means the scenario's story (or the seeded run).
     pub schedule: Option<String>,
     /// How many schedule steps to apply; `None` means all of an explicit schedule, none of a
@@ -85,6 +87,7 @@ impl Default for Params {
             scenario: DEFAULT_SCENARIO,
             variant: None,
             truncate: None,
+            fixes: None,
             schedule: None,
             step: None,
             seed: None,
@@ -146,6 +149,12 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
             "variant" => match value.parse::<Variant>() {
                 Ok(v) => p.variant = Some(v),
                 Err(()) => bad(&mut errors, "variant", value, &accepted_variants()),
+            },
+            "fixes" => match crate::code::Code::SEED.with_fixes(value) {
+                Ok(_) => p.fixes = Some(value.to_string()),
+                Err(e) => errors.push(format!(
+                    "URL parameter fixes={value:?}: {e}. Using the variant's own fixes."
+                )),
             },
             "truncate" => match value.parse::<WakeMode>() {
                 Ok(m) => p.truncate = Some(m),
@@ -217,6 +226,9 @@ pub fn format(p: &Params) -> String {
     if let Some(v) = p.variant {
         s.append_pair("variant", v.name());
     }
+    if let Some(f) = &p.fixes {
+        s.append_pair("fixes", f);
+    }
     if let Some(m) = p.truncate {
         s.append_pair("truncate", m.name());
     }
@@ -256,14 +268,25 @@ pub fn format(p: &Params) -> String {
 /// The query that opens `schedule` of `model` in the visualizer (what the CLI prints after a
 /// counterexample).
 pub fn replay_query(model: &crate::Model, schedule: &str) -> String {
-    let wake = model.truncate_wake();
+    let (truncate, fixes) = code_params(model);
     format(&Params {
         scenario: scenario(model.scenario()).map_or(DEFAULT_SCENARIO, |s| s.name),
         variant: Some(model.variant()),
-        truncate: (wake != model.variant().default_truncate_wake()).then_some(wake),
+        truncate,
+        fixes,
         schedule: Some(schedule.into()),
         ..Params::default()
     })
+}
+
+/// The `truncate` and `fixes` parameters that give `model`'s code on top of its variant.
+pub fn code_params(model: &crate::Model) -> (Option<WakeMode>, Option<String>) {
+    let variant = model.variant();
+    let wake = model.truncate_wake();
+    let truncate = (wake != variant.default_truncate_wake()).then_some(wake);
+    let base = truncate.map_or(variant.code(), |w| w.apply(variant.code()));
+    let fixes = model.code().fixes_from(base);
+    (truncate, (!fixes.is_empty()).then_some(fixes))
 }
 
 #[cfg(test)]
@@ -314,6 +337,7 @@ mod tests {
             scenario: "lost-wakeup",
             variant: Some(Variant::ExclusiveWait),
             truncate: Some(WakeMode::All),
+            fixes: Some("c93db7bb6ef3,-d8a706414af4".into()),
             schedule: Some("fault*4,trunc*5".into()),
             step: Some(3),
             seed: Some(42),
@@ -358,6 +382,22 @@ mod tests {
             e[0].contains("compare=\"v5\"") && e[0].contains("fixed"),
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn an_unknown_commit_is_named_with_the_accepted_ones() {
+        let (p, e) = parse("?scenario=lost-wakeup&variant=v4.19&fixes=c93db7bb6ef3,cafe");
+        assert_eq!(p.fixes, None);
+        assert!(
+            e[0].contains("\"cafe\"") && e[0].contains("55e56f06ed71"),
+            "{e:?}"
+        );
+        let m = scenario("lost-wakeup").unwrap().model(crate::Options {
+            code: Some(Variant::V419.code().with_fixes("c93db7bb6ef3").unwrap()),
+            ..crate::Options::new(Variant::V419)
+        });
+        let q = replay_query(&m, "wb");
+        assert!(q.contains("fixes=c93db7bb6ef3"), "{q}");
     }
 
     #[test]

@@ -37,6 +37,13 @@ pub enum LaneState {
         /// The holder.
         owner: Tid,
     },
+    /// Asleep in `down_read()`/`down_write()` until the MMAPLOCK is handed over.
+    MmaplockWait {
+        /// The inode whose MMAPLOCK it wants.
+        ino: u8,
+        /// Bit per thread holding it.
+        holders: u16,
+    },
     /// Asleep in `schedule()`.
     Asleep {
         /// Its wait-table bucket, or `None` once it has been taken off every queue.
@@ -70,6 +77,10 @@ impl LaneState {
             Status::Asleep {
                 bucket, exclusive, ..
             } => LaneState::Asleep { bucket, exclusive },
+            Status::WaitingForMmaplock { addr, holders } => LaneState::MmaplockWait {
+                ino: w.inode(addr).ino,
+                holders,
+            },
             Status::WaitingForLastReference { .. }
             | Status::WaitingForPins { .. }
             | Status::WaitingForReaders { .. } => LaneState::Waiting,
@@ -87,6 +98,7 @@ impl LaneState {
             LaneState::Ready => "ready",
             LaneState::Spinning { .. } => "spinning",
             LaneState::Asleep { .. } => "asleep",
+            LaneState::MmaplockWait { .. } => "mmaplock-wait",
             LaneState::Waiting => "waiting",
             LaneState::Idle => "idle",
             LaneState::Finished(_) => "finished",
@@ -119,6 +131,15 @@ pub enum Lock {
         /// The inode living there when it was taken.
         ino: u8,
     },
+    /// The filesystem's MMAPLOCK (`i_mmaplock`), shared or exclusive.
+    Mmaplock {
+        /// The inode memory.
+        addr: Addr,
+        /// The inode.
+        ino: u8,
+        /// Held exclusive (truncate), not shared (a fault).
+        write: bool,
+    },
     /// The lock bit of the DAX entry at `index`.
     Entry {
         /// The inode memory.
@@ -135,17 +156,25 @@ impl Lock {
     pub fn kind(self) -> &'static str {
         match self {
             Lock::XaLock { .. } => "xa-lock",
+            Lock::Mmaplock { .. } => "mmaplock",
             Lock::Entry { .. } => "entry-lock",
         }
     }
 }
 
-/// The locks `tid` holds in `w`, in a fixed order (by inode memory, `xa_lock` first, then
-/// entries by index). The one place that knows which objects are locks.
+/// The locks `tid` holds in `w`, in a fixed order (by inode memory: the MMAPLOCK, `xa_lock`,
+/// then entries by index). The one place that knows which objects are locks.
 pub fn held_locks(w: &World, tid: Tid) -> Vec<Lock> {
     let mut held = Vec::new();
     for (i, mem) in w.inodes.iter().enumerate() {
         let addr = Addr(i as u8);
+        if mem.mmaplock.held_by(tid) {
+            held.push(Lock::Mmaplock {
+                addr,
+                ino: mem.ino,
+                write: mem.mmaplock.writer == Some(tid),
+            });
+        }
         if mem.xa_lock == Some(tid) {
             held.push(Lock::XaLock { addr, ino: mem.ino });
         }
@@ -184,51 +213,53 @@ pub struct Wake {
     pub waker: Tid,
     /// The thread woken (or passed over).
     pub woken: Tid,
-    /// The wait-table bucket.
-    pub bucket: u8,
+    /// The wait-table bucket, or `None` when a released MMAPLOCK was handed to the woken.
+    pub bucket: Option<u8>,
     /// It waited exclusively.
     pub exclusive: bool,
     /// Passed over: its key did not match (a hash collision), so it stays asleep.
     pub passed: bool,
 }
 
-/// The wake-ups one step's facts record (an rwsem's hand-over would add its own here).
+/// The wake-ups one step's facts record: keyed wake-ups in a wait-table bucket and the
+/// MMAPLOCK handed to its sleepers on release.
 pub fn wakes_of(step: usize, e: &Event) -> Vec<Wake> {
     let mut out = Vec::new();
+    let wake = |woken: Tid, bucket: Option<u8>, exclusive: bool, passed: bool| Wake {
+        step,
+        waker: e.tid,
+        woken,
+        bucket,
+        exclusive,
+        passed,
+    };
     for f in &e.facts {
-        if let Fact::Wake {
-            bucket,
-            woken,
-            passed,
-            ..
-        } = f
-        {
-            for &(tid, exclusive) in woken {
-                out.push(Wake {
-                    step,
-                    waker: e.tid,
-                    woken: tid,
-                    bucket: *bucket,
-                    exclusive,
-                    passed: false,
-                });
+        match f {
+            Fact::Wake {
+                bucket,
+                woken,
+                passed,
+                ..
+            } => {
+                for &(tid, exclusive) in woken {
+                    out.push(wake(tid, Some(*bucket), exclusive, false));
+                }
+                for &(tid, _, _) in passed {
+                    out.push(wake(tid, Some(*bucket), false, true));
+                }
             }
-            for &(tid, _, _) in passed {
-                out.push(Wake {
-                    step,
-                    waker: e.tid,
-                    woken: tid,
-                    bucket: *bucket,
-                    exclusive: false,
-                    passed: true,
-                });
+            Fact::MmaplockReleased { granted, .. } => {
+                for t in (0..16u8).filter(|t| granted & (1 << t) != 0) {
+                    out.push(wake(Tid(t), None, false, false));
+                }
             }
+            _ => {}
         }
     }
     out
 }
 
-/// Where the violation happened.
+/// Where a violation happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ViolationMark {
     /// The step.
@@ -237,6 +268,8 @@ pub struct ViolationMark {
     pub tid: Tid,
     /// Its kind.
     pub kind: ViolationKind,
+    /// It stopped the run (a warning, like sleeping inside RCU, lets it go on).
+    pub halts: bool,
 }
 
 /// The timeline of a session's whole recorded run.
@@ -261,8 +294,9 @@ pub struct Timeline {
     /// Wake-ups that woke nobody (no matching waiter, or no entry to wake for): the step and
     /// the waker. A lost wake-up often starts here.
     pub empty_wakes: Vec<(usize, Tid)>,
-    /// The violation, if the run ends in one.
-    pub violation: Option<ViolationMark>,
+    /// Every violation, in step order: warnings the run went on after, and the one that
+    /// stopped it.
+    pub violations: Vec<ViolationMark>,
 }
 
 impl Timeline {
@@ -272,18 +306,23 @@ impl Timeline {
         let events = s.all_events();
         let n = events.len();
         let threads = m.threads().len();
-        let violation = events.iter().enumerate().find_map(|(i, e)| {
-            e.violation.as_ref().map(|v| ViolationMark {
-                step: i + 1,
-                tid: v.tid,
-                kind: v.kind,
+        let violations = events
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| {
+                e.violation.as_ref().map(|v| ViolationMark {
+                    step: i + 1,
+                    tid: v.tid,
+                    kind: v.kind,
+                    halts: v.halts(),
+                })
             })
-        });
+            .collect();
         let mut t = Timeline {
             threads,
             steps: n,
             ran: events.iter().map(|e| e.tid).collect(),
-            violation,
+            violations,
             rcu: history::rcu_until(s, n),
             ..Timeline::default()
         };
@@ -295,7 +334,7 @@ impl Timeline {
                     Fact::Wake { woken, .. } if woken.is_empty() => {
                         t.empty_wakes.push((i + 1, e.tid))
                     }
-                    Fact::WakeNoEntry => t.empty_wakes.push((i + 1, e.tid)),
+                    Fact::WakeNoEntry { .. } => t.empty_wakes.push((i + 1, e.tid)),
                     _ => {}
                 }
             }
@@ -308,7 +347,7 @@ impl Timeline {
 
     fn lanes_of(&mut self, m: &Model, s: &Session, tid: Tid) {
         let n = self.steps;
-        let faulted = self.violation.is_some_and(|v| v.tid == tid);
+        let faulted = self.halting().is_some_and(|v| v.tid == tid);
         let mut open: Option<StateSpan> = None;
         for col in 1..=n + 1 {
             let state = if col <= n && self.ran[col - 1] == tid {
@@ -353,6 +392,11 @@ impl Timeline {
             }
         }
         self.locks.extend(held);
+    }
+
+    /// The violation that stopped the run, if one did.
+    pub fn halting(&self) -> Option<ViolationMark> {
+        self.violations.iter().rev().find(|v| v.halts).copied()
     }
 
     /// The spans of one thread's states.
@@ -408,9 +452,7 @@ mod tests {
     fn story(name: &str, variant: Variant) -> Session {
         let sc = scenario(name).unwrap();
         let st = sc.stories.iter().find(|s| s.variant == variant).unwrap();
-        let mut o = Options::new(variant);
-        o.truncate_wake = st.wake;
-        let mut s = Session::new(sc.model(o));
+        let mut s = Session::new(sc.model(st.options()));
         s.run_text(st.schedule).unwrap();
         s
     }
@@ -438,7 +480,7 @@ mod tests {
             m.tid("fault").unwrap(),
             m.tid("rcu").unwrap(),
         );
-        assert_eq!(t.steps, 40);
+        assert_eq!(t.steps, 42);
         assert_lanes_cover(&t);
         // The same grace periods and sections as the RCU history at the end of the run.
         let mut end = s.clone();
@@ -446,25 +488,25 @@ mod tests {
         assert_eq!(t.rcu, history::rcu(&end));
         assert_eq!(t.rcu.grace_periods.len(), 1);
         let gp = &t.rcu.grace_periods[0];
-        assert_eq!((gp.start, gp.end, gp.waited_for), (34, Some(35), 0));
-        assert_eq!(gp.freed, [(36, 1)]);
-        assert_eq!(t.call_rcu, [(33, 1)]);
+        assert_eq!((gp.start, gp.end, gp.waited_for), (36, Some(37), 0));
+        assert_eq!(gp.freed, [(38, 1)]);
+        assert_eq!(t.call_rcu, [(35, 1)]);
         let evict = m.tid("evict").unwrap();
         assert_eq!(
             t.empty_wakes,
-            [(29, evict)],
+            [(31, evict)],
             "evict's wake-up finds nobody queued"
         );
         let sections: Vec<_> = t.rcu.sections_of(mf).map(|x| (x.start, x.end)).collect();
-        assert_eq!(sections, [(6, Some(17)), (38, None)]);
+        assert_eq!(sections, [(7, Some(18)), (40, None)]);
         // mf sleeps in bucket 0 and the fault's unlock wakes it, exclusively.
         assert_eq!(
             t.wakes,
             [Wake {
-                step: 23,
+                step: 24,
                 waker: fault,
                 woken: mf,
-                bucket: 0,
+                bucket: Some(0),
                 exclusive: true,
                 passed: false
             }]
@@ -476,25 +518,26 @@ mod tests {
                 exclusive: true
             })
         );
-        assert_eq!(t.state_at(mf, 24), Some(LaneState::Ready));
+        assert_eq!(t.state_at(mf, 25), Some(LaneState::Ready));
         assert_eq!(t.state_at(rcu, 1), Some(LaneState::Idle));
-        assert_eq!(t.state_at(rcu, 35), Some(LaneState::Ran));
+        assert_eq!(t.state_at(rcu, 37), Some(LaneState::Ran));
         assert_eq!(
             t.state_at(fault, 41),
             Some(LaneState::Finished(ThreadResult::Done))
         );
         // The violation: mf takes the lock inside freed memory at the last step.
         assert_eq!(
-            t.violation,
-            Some(ViolationMark {
-                step: 40,
+            t.violations,
+            [ViolationMark {
+                step: 42,
                 tid: mf,
-                kind: ViolationKind::UseAfterFree
-            })
+                kind: ViolationKind::UseAfterFree,
+                halts: true,
+            }]
         );
-        assert_eq!(t.state_at(mf, 41), Some(LaneState::Faulted));
+        assert_eq!(t.state_at(mf, 43), Some(LaneState::Faulted));
         assert_eq!(
-            t.state_at(fault, 40),
+            t.state_at(fault, 42),
             Some(LaneState::Finished(ThreadResult::Done))
         );
     }
@@ -527,7 +570,60 @@ mod tests {
             t.locks_of(mf)
                 .any(|l| l.lock.kind() == "xa-lock" && l.end.is_none())
         );
-        assert_eq!(t.violation.map(|v| v.kind), Some(ViolationKind::Deadlock));
+        assert_eq!(t.halting().map(|v| v.kind), Some(ViolationKind::Deadlock));
+    }
+
+    #[test]
+    fn the_mmaplock_is_a_lock_bar_its_sleepers_a_lane_state_and_its_hand_over_a_wake_up() {
+        let (mut bars, mut waits, mut handovers) = (0, 0, 0);
+        // Every story, and truncate queueing behind a fault's shared MMAPLOCK.
+        let mut runs: Vec<Session> = Vec::new();
+        for sc in crate::SCENARIOS {
+            for st in sc.stories {
+                let mut s = Session::new(sc.model(st.options()));
+                s.run_text(st.schedule).unwrap();
+                runs.push(s);
+            }
+        }
+        let sc = scenario("null-mapping").unwrap();
+        let mut s = Session::new(sc.model(Options::new(Variant::Fixed)));
+        s.run_text("fault,trunc,fault*10,trunc*3").unwrap();
+        runs.push(s);
+        {
+            for s in &runs {
+                let t = Timeline::of(s);
+                for l in t.locks.iter().filter(|l| l.lock.kind() == "mmaplock") {
+                    bars += 1;
+                    let Lock::Mmaplock { addr, write, .. } = l.lock else {
+                        unreachable!()
+                    };
+                    let m = &s.world_at(l.start).inode(addr).mmaplock;
+                    assert!(m.held_by(l.tid) && write == (m.writer == Some(l.tid)));
+                }
+                for w in t.wakes.iter().filter(|w| w.bucket.is_none()) {
+                    handovers += 1;
+                    // The woken slept for the MMAPLOCK and holds it after the hand-over.
+                    assert!(matches!(
+                        t.state_at(w.woken, w.step),
+                        Some(LaneState::MmaplockWait { .. })
+                    ));
+                    assert!(
+                        held_locks(s.world_at(w.step), w.woken)
+                            .iter()
+                            .any(|l| l.kind() == "mmaplock")
+                    );
+                }
+                waits += t
+                    .states
+                    .iter()
+                    .filter(|x| matches!(x.state, LaneState::MmaplockWait { .. }))
+                    .count();
+            }
+        }
+        assert!(
+            bars > 0 && waits > 0 && handovers > 0,
+            "{bars} {waits} {handovers}"
+        );
     }
 
     #[test]
@@ -550,9 +646,7 @@ mod tests {
     fn every_story_gives_lanes_that_cover_the_run_and_spans_inside_it() {
         for sc in crate::SCENARIOS {
             for st in sc.stories {
-                let mut o = Options::new(st.variant);
-                o.truncate_wake = st.wake;
-                let mut s = Session::new(sc.model(o));
+                let mut s = Session::new(sc.model(st.options()));
                 s.run_text(st.schedule).unwrap();
                 let t = Timeline::of(&s);
                 assert_lanes_cover(&t);
@@ -562,7 +656,12 @@ mod tests {
                 for w in &t.wakes {
                     assert!(w.step >= 1 && w.step <= t.steps);
                 }
-                assert_eq!(t.violation.is_some(), st.expect.is_some(), "{}", sc.name);
+                assert_eq!(
+                    t.violations.last().map(|v| v.kind),
+                    st.expect.map(|x| x.kind),
+                    "{}",
+                    sc.name
+                );
             }
         }
     }

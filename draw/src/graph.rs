@@ -78,7 +78,12 @@ pub fn changes(a: &World, b: &World) -> Changes {
     }
     for (i, (x, y)) in a.inodes.iter().zip(b.inodes.iter()).enumerate() {
         let addr = Addr(i as u8);
-        if x.life != y.life || x.ino != y.ino || x.xa_lock != y.xa_lock || x.users != y.users {
+        if x.life != y.life
+            || x.ino != y.ino
+            || x.xa_lock != y.xa_lock
+            || x.users != y.users
+            || x.mmaplock != y.mmaplock
+        {
             c.inodes.push(addr);
         }
         for e in x.entries.iter().chain(y.entries.iter()) {
@@ -523,7 +528,7 @@ fn inode_box(
     let w = cx.w;
     let mem = w.inode(a);
     let freed = mem.is_freed();
-    let h = 50.0 + mem.entries.len().max(1) as f64 * (ROW + 2.0);
+    let h = 63.0 + mem.entries.len().max(1) as f64 * (ROW + 2.0);
     let mut g = El::new("g")
         .attr("data-kind", "inode")
         .attr("data-addr", a.0.to_string())
@@ -589,7 +594,35 @@ fn inode_box(
             None => "i_pages xa_lock: free".into(),
         },
     )));
-    let mut ey = y + 46.0;
+    // The MMAPLOCK: who holds it (shared or exclusive) and who sleeps for it, in order.
+    let l = &mem.mmaplock;
+    let held = l.writer.is_some() || l.readers != 0;
+    g.push(
+        rect(INODE_X + 5.0, y + 44.0, 9.0, 9.0)
+            .class(if l.writer.is_some() {
+                "og-xa held"
+            } else if held {
+                "og-xa shared"
+            } else {
+                "og-xa"
+            })
+            .attr("data-kind", "mmaplock")
+            .attr("data-holders", mmaplock_holders(cx, l))
+            .attr(
+                "data-queue",
+                l.queue
+                    .iter()
+                    .map(|(t, _)| cx.name(*t).to_string())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+    );
+    g.push(dead(text(
+        INODE_X + 18.0,
+        y + 53.0,
+        fit(mmaplock_label(cx, l), INODE_W - 24.0),
+    )));
+    let mut ey = y + 59.0;
     if mem.entries.is_empty() {
         g.push(text(INODE_X + 8.0, ey + 11.0, "i_pages: no entries").class("muted"));
     }
@@ -641,13 +674,7 @@ fn inode_box(
         } else {
             String::new()
         };
-        let label = format!("[{}] {what}{lock}", e.index);
-        let max = ((INODE_W - 40.0) / CHAR) as usize;
-        let label = if label.chars().count() > max {
-            label.chars().take(max - 1).collect::<String>() + "…"
-        } else {
-            label
-        };
+        let label = fit(format!("[{}] {what}{lock}", e.index), INODE_W - 40.0);
         g.push(dead(text(INODE_X + 22.0, ey + 11.5, label)));
         entry_rows.push((
             a,
@@ -658,6 +685,46 @@ fn inode_box(
         ey += ROW + 2.0;
     }
     (g, h)
+}
+
+/// `s`, cut with an ellipsis to fit `width` pixels.
+fn fit(s: String, width: f64) -> String {
+    let max = (width / CHAR) as usize;
+    if s.chars().count() > max {
+        s.chars().take(max.saturating_sub(1)).collect::<String>() + "…"
+    } else {
+        s
+    }
+}
+
+fn mmaplock_holders(cx: &Ctx, l: &daxlab_core::world::RwSem) -> String {
+    match l.writer {
+        Some(t) => cx.name(t).to_string(),
+        None => (0..cx.m.threads().len())
+            .filter(|i| l.readers & (1 << i) != 0)
+            .map(|i| cx.name(Tid(i as u8)).to_string())
+            .collect::<Vec<_>>()
+            .join(","),
+    }
+}
+
+/// "MMAPLOCK: shared by fault; ▸ trunc(excl)": holders, then the sleepers in order.
+fn mmaplock_label(cx: &Ctx, l: &daxlab_core::world::RwSem) -> String {
+    let holders = mmaplock_holders(cx, l);
+    let mut s = match (l.writer, holders.is_empty()) {
+        (Some(_), _) => format!("MMAPLOCK: excl by {holders}"),
+        (None, false) => format!("MMAPLOCK: shared by {holders}"),
+        (None, true) => "MMAPLOCK: free".to_string(),
+    };
+    if !l.queue.is_empty() {
+        let q: Vec<String> = l
+            .queue
+            .iter()
+            .map(|(t, w)| format!("{}({})", cx.name(*t), if *w { "excl" } else { "sh" }))
+            .collect();
+        s.push_str(&format!("; ▸ {}", q.join(" ")));
+    }
+    s
 }
 
 /// One busy bucket: its waiters in queue order (head first), each with its key and whether it
@@ -797,7 +864,7 @@ mod tests {
         let s = run(
             "freed-inode",
             Variant::Seed,
-            "fault*4,mf*14,fault*5,evict*10,rcu*3,mf*3",
+            "fault*5,mf*14,fault*6,evict*10,rcu*3,mf*3",
         );
         let d = draw(&s);
         let inode = &of_kind(&d, "inode")[0];
@@ -815,11 +882,15 @@ mod tests {
 
     #[test]
     fn the_wait_table_shows_queued_waiters_in_order_with_their_keys() {
-        let s = run(
-            "lost-wakeup",
-            Variant::ExclusiveWait,
-            "fault*4,trunc*5,mf*14,fault2*5",
-        );
+        // The lost-wakeup story where most tasks are queued at once.
+        let sc = scenario("lost-wakeup").unwrap();
+        let st = &sc.stories[0];
+        let mut s = Session::new(sc.model(st.options()));
+        s.run_text(st.schedule).unwrap();
+        let busiest = (0..=s.len())
+            .max_by_key(|&k| s.world_at(k).waiters.len())
+            .unwrap();
+        s.seek(busiest);
         let d = draw(&s);
         let waiters: Vec<_> = of_kind(&d, "waiter")
             .iter()
@@ -831,33 +902,25 @@ mod tests {
             })
             .collect();
         let w = s.world();
-        let want: Vec<_> = w
-            .waiters
+        assert!(w.waiters.len() >= 2, "{}", w.waiters.len());
+        // Buckets in bucket order, each queue head first, exclusive or not.
+        let mut want: Vec<_> = w.waiters.iter().enumerate().collect();
+        want.sort_by_key(|(i, q)| (q.bucket, *i));
+        let want: Vec<_> = want
             .iter()
-            .map(|q| {
+            .map(|(_, q)| {
                 (
                     s.model().name(q.tid),
                     if q.exclusive { "true" } else { "false" },
                 )
             })
             .collect();
-        assert_eq!(waiters.len(), 3, "{waiters:?}");
-        // Buckets are drawn in bucket order, each queue head first.
-        let mut sorted = want.clone();
-        sorted.sort_by_key(|(n, _)| {
-            let q = w
-                .waiters
-                .iter()
-                .find(|q| s.model().name(q.tid) == *n)
-                .unwrap();
-            (q.bucket, w.waiters.iter().position(|x| x.tid == q.tid))
-        });
-        assert_eq!(waiters, sorted);
+        assert_eq!(waiters, want);
     }
 
     #[test]
     fn what_the_last_step_changed_is_marked() {
-        // Step 1 of the null-mapping story takes the i_pages lock.
+        // Step 1 of the null-mapping story: the fault takes the MMAPLOCK shared.
         let s = run("null-mapping", Variant::V419, "fault");
         let d = draw(&s);
         let changed: Vec<_> = d
@@ -868,8 +931,9 @@ mod tests {
         assert_eq!(changed.len(), 1, "{changed:?}");
         assert!(changed[0].get("class").unwrap().contains("og-inode"));
         assert!(changed[0].get("class").unwrap().contains("odd"));
-        let held = &of_kind(&d, "xa-lock")[0];
-        assert_eq!(held.get("data-holder"), Some("fault"));
+        let held = &of_kind(&d, "mmaplock")[0];
+        assert_eq!(held.get("data-holders"), Some("fault"));
+        assert_eq!(of_kind(&d, "xa-lock")[0].get("data-holder"), Some(""));
         // Nothing is marked before the first step.
         let s0 = Session::new(
             scenario("null-mapping")
@@ -888,9 +952,7 @@ mod tests {
     fn every_scenario_at_every_step_of_its_story_lays_out_inside_the_figure() {
         for sc in daxlab_core::SCENARIOS {
             for st in sc.stories {
-                let mut o = Options::new(st.variant);
-                o.truncate_wake = st.wake;
-                let mut s = Session::new(sc.model(o));
+                let mut s = Session::new(sc.model(st.options()));
                 s.run_text(st.schedule).unwrap();
                 for k in 0..=s.len() {
                     s.seek(k);
@@ -906,7 +968,7 @@ mod tests {
                             }
                         }
                     }
-                    assert!(d.height < 420.0, "{} step {k}: {}", sc.name, d.height);
+                    assert!(d.height < 440.0, "{} step {k}: {}", sc.name, d.height);
                 }
             }
         }

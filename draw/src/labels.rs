@@ -28,6 +28,10 @@ pub fn state(s: LaneState, names: Names) -> String {
             if exclusive { ", exclusive" } else { "" }
         ),
         LaneState::Asleep { bucket: None, .. } => "asleep, off every wait queue".into(),
+        LaneState::MmaplockWait { ino, holders } => format!(
+            "asleep in down_*() for inode #{ino}'s MMAPLOCK, held by {}",
+            mask(holders, names)
+        ),
         LaneState::Waiting => "waiting (reference, pins or readers)".into(),
         LaneState::Idle => "idle".into(),
         LaneState::Finished(r) => format!("finished: {}", r.word()),
@@ -48,6 +52,7 @@ pub fn state_short(s: LaneState) -> String {
             exclusive,
         } => format!("zZ b{b}{}", if exclusive { " excl" } else { "" }),
         LaneState::Asleep { bucket: None, .. } => "zZ".into(),
+        LaneState::MmaplockWait { ino, .. } => format!("zZ MMAPLOCK #{ino}"),
         LaneState::Waiting => "… wait".into(),
         LaneState::Idle => String::new(),
         LaneState::Finished(r) => format!("✓ {}", r.word()),
@@ -60,6 +65,10 @@ pub fn state_short(s: LaneState) -> String {
 pub fn lock(l: Lock) -> String {
     match l {
         Lock::XaLock { ino, .. } => format!("inode #{ino}'s i_pages lock (xa_lock)"),
+        Lock::Mmaplock { ino, write, .. } => format!(
+            "inode #{ino}'s MMAPLOCK ({})",
+            if write { "exclusive" } else { "shared" }
+        ),
         Lock::Entry { ino, index, .. } => format!("entry lock (inode #{ino}, index {index})"),
     }
 }
@@ -68,6 +77,9 @@ pub fn lock(l: Lock) -> String {
 pub fn lock_short(l: Lock) -> String {
     match l {
         Lock::XaLock { ino, .. } => format!("xa_lock #{ino}"),
+        Lock::Mmaplock { ino, write, .. } => {
+            format!("MMAPLOCK #{ino} {}", if write { "excl" } else { "shared" })
+        }
         Lock::Entry { ino, index, .. } => format!("entry #{ino}:{index}"),
     }
 }

@@ -245,6 +245,9 @@ pub const STYLE: &str = r#"
 .tl-dense{fill:var(--f-muted);opacity:.5}
 .tl-rcu{fill:var(--f-rcu)}
 .tl-lock.xa-lock{fill:var(--f-lock)}
+.tl-lock.mmaplock{fill:var(--f-bg);stroke:var(--f-lock);stroke-width:1}
+.tl-lock.mmaplock.excl{fill:var(--f-lock)}
+.tl-mmaplock-wait{stroke:var(--f-sleep);stroke-width:1;stroke-dasharray:4 1}
 .tl-lock.entry-lock{stroke:var(--f-entry);stroke-width:.8}
 .tl-gp{stroke:var(--f-gp);stroke-width:1.2}
 .tl-gp.open{stroke-dasharray:4 2}
@@ -274,6 +277,7 @@ pub const STYLE: &str = r#"
 .og-lockbit{fill:var(--f-box);stroke:var(--f-fg)}
 .og-lockbit.set{fill:var(--f-fg)}
 .og-xa.held{fill:var(--f-lock)}
+.og-xa.shared{fill:var(--f-muted)}
 .og-xa{fill:var(--f-box);stroke:var(--f-lock)}
 .og-ptr{fill:none;stroke:var(--f-gp);stroke-width:1.5;transition:d .4s}
 .og-ptr.local{stroke:var(--f-spin);stroke-dasharray:5 3}

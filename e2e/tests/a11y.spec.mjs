@@ -5,8 +5,8 @@ import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 const VIEWS = [
-  ['main view', '/?scenario=freed-inode&variant=v4.19&schedule=fault*4,mf*14,fault*5,evict*10,rcu*3,mf*4', null],
-  ['main view, comparing', '/?scenario=freed-inode&variant=v4.19&schedule=fault*4,mf*14,fault*5,evict*10,rcu*3,mf*4&compare=fixed', null],
+  ['main view', '/?scenario=freed-inode&variant=v4.19&schedule=fault*5,mf*14,fault*6,evict*10,rcu*3,mf*4', null],
+  ['main view, comparing', '/?scenario=freed-inode&variant=v4.19&schedule=fault*5,mf*14,fault*6,evict*10,rcu*3,mf*4&compare=fixed', null],
   ['lesson', '/?lesson=rcu-keeps-the-inode-alive', null],
   ['challenge', '/?challenge=use-after-free', null],
   ['embed view', '/?scenario=lost-wakeup&step=20&embed=1', { width: 800, height: 500 }],

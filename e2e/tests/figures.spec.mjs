@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
 const SCREENS = '../test-results/screens';
-const STORY = 'fault*4,mf*14,fault*5,evict*10,rcu*3,mf*4';
+const STORY = 'fault*5,mf*14,fault*6,evict*10,rcu*3,mf*4';
 const FREED = `?scenario=freed-inode&variant=seed&schedule=${encodeURIComponent(STORY)}`;
 
 function watchErrors(page) {
@@ -23,7 +23,7 @@ const attrs = (loc, names) => loc.evaluateAll((els, names) =>
 // Every built-in scenario with the schedule of its first story (from the CLI's list).
 function stories() {
   const list = JSON.parse(execFileSync(cli(), ['list', '--json']));
-  return list.scenarios.map((s) => ({ name: s.name, variant: s.stories[0].variant, schedule: s.stories[0].schedule, wake: s.stories[0].wake, threads: s.threads.length }));
+  return list.scenarios.map((s) => ({ name: s.name, variant: s.stories[0].variant, schedule: s.stories[0].schedule, wake: s.stories[0].wake, fixes: s.stories[0].fixes, threads: s.threads.length }));
 }
 
 // The CLI of this checkout (a no-op build after scripts/test.sh's native tests).
@@ -39,7 +39,7 @@ const inside = (box, vw, vh) => box && box.x >= -0.5 && box.y >= -0.5 && box.x +
 test('at 1280x800 threads, graph, timeline and narration fit one screen for every scenario', async ({ page }) => {
   const errors = watchErrors(page);
   for (const s of stories()) {
-    const wake = s.wake ? `&truncate=${s.wake}` : '';
+    const wake = (s.wake ? `&truncate=${s.wake}` : '') + (s.fixes ? `&fixes=${s.fixes}` : '');
     await page.goto(`/?scenario=${s.name}&variant=${s.variant}${wake}&schedule=${encodeURIComponent(s.schedule)}`);
     await expect(page.locator('#timeline')).toBeVisible();
     const where = `${s.name} (${s.threads} threads)`;
@@ -103,7 +103,7 @@ test('the freed-inode timeline under seed draws the core RCU history, wake-ups a
   // Wake arrows, waker to woken.
   const wakes = await attrs(tl.locator('[data-kind="wake"]'), ['data-step', 'data-waker', 'data-woken', 'data-passed']);
   expect(wakes).toEqual(core.wakes.map((w) => ({ 'data-step': String(w.step), 'data-waker': w.waker, 'data-woken': w.woken, 'data-passed': String(w.passed) })));
-  expect(wakes).toEqual([{ 'data-step': '23', 'data-waker': 'fault', 'data-woken': 'mf', 'data-passed': 'false' }]);
+  expect(wakes).toEqual([{ 'data-step': '24', 'data-waker': 'fault', 'data-woken': 'mf', 'data-passed': 'false' }]);
   // The violation where it happens.
   const v = await attrs(tl.locator('[data-kind="violation"]'), ['data-step', 'data-thread', 'data-violation']);
   expect(v).toEqual([{ 'data-step': String(core.violation.step), 'data-thread': core.violation.thread, 'data-violation': core.violation.kind }]);
@@ -114,7 +114,7 @@ test('the freed-inode timeline under seed draws the core RCU history, wake-ups a
   // The table view says the same in words.
   await page.keyboard.press('a');
   await expect(page.locator('#table-rcu')).toContainText(`grace period 1steps ${gps[0]['data-start']}–${gps[0]['data-end']}waited for nobody; freed inode #1 at step ${frees[0]['data-step']}`);
-  await expect(page.locator('#table-wakes')).toContainText('23faultmf');
+  await expect(page.locator('#table-wakes')).toContainText('24faultmf');
   await expect(page.locator('#table-objects')).toContainText('FREED');
 });
 
@@ -126,46 +126,51 @@ test('clicking the timeline moves the step, hovering shows that step, keys step 
     first: Number(svg.dataset.first), cols: Number(svg.dataset.cols), px: Number(svg.dataset.px),
     width: svg.viewBox.baseVal.width, client: svg.getBoundingClientRect().width,
   }));
+  // The page measures the timeline's box after its first render and may redraw it narrower.
+  await expect.poll(async () => (await geometry()).width).toBeLessThanOrEqual((await tl.boundingBox()).width + 1);
   const g = await geometry();
   const xOf = (g, col) => (62 + (col - g.first + 0.5) * g.px) * g.client / g.width;
+  // Far columns too: the pointer's x maps to the column under it all along the run.
+  await tl.click({ position: { x: xOf(g, 38), y: 60 } });
+  await expect(page.locator('#step-count')).toHaveText('step 38 / 42');
   await tl.click({ position: { x: xOf(g, 12), y: 60 } });
-  await expect(page.locator('#step-count')).toHaveText('step 12 / 40');
+  await expect(page.locator('#step-count')).toHaveText('step 12 / 42');
   await expect(tl.locator('[data-kind="cursor"]')).toHaveAttribute('data-step', '12');
   await expect(page.locator('#narration')).toContainText('Step 12: mf');
-  await tl.hover({ position: { x: xOf(g, 23), y: 60 } });
-  await expect(page.locator('#timeline-readout')).toContainText('Step 23: fault');
+  await tl.hover({ position: { x: xOf(await geometry(), 24), y: 60 } });
+  await expect(page.locator('#timeline-readout')).toContainText('Step 24: fault');
   await expect(page.locator('#timeline-readout')).toContainText('wakes');
   await page.mouse.move(5, 5);
   await expect(page.locator('#timeline-readout')).toContainText('Cursor at step 12');
   // Focused, the timeline is a slider: arrow keys move the step, and it says where it is.
   await tl.focus();
   await page.keyboard.press('ArrowRight');
-  await expect(page.locator('#step-count')).toHaveText('step 13 / 40');
+  await expect(page.locator('#step-count')).toHaveText('step 13 / 42');
   await expect(tl).toHaveAttribute('aria-valuenow', '13');
-  await expect(tl).toHaveAttribute('aria-valuetext', /^step 13 of 40: mf /);
+  await expect(tl).toHaveAttribute('aria-valuetext', /^step 13 of 42: mf /);
   // Zoom in: wider columns, fewer of them, the cursor still in view; 0 fits the whole run again.
   await page.keyboard.press('z');
   await page.keyboard.press('z');
   await page.keyboard.press('z');
   const z = await geometry();
   expect(z.px).toBeGreaterThan(g.px);
-  expect(z.cols).toBeLessThan(41);
+  expect(z.cols).toBeLessThan(43);
   expect(z.first <= 13 && 13 < z.first + z.cols).toBe(true);
   await page.keyboard.press('End');
   const e = await geometry();
-  expect(e.first <= 40 && 40 < e.first + e.cols).toBe(true);
-  await expect(tl.locator('[data-kind="cursor"]')).toHaveAttribute('data-step', '40');
+  expect(e.first <= 42 && 42 < e.first + e.cols).toBe(true);
+  await expect(tl.locator('[data-kind="cursor"]')).toHaveAttribute('data-step', '42');
   await page.screenshot({ path: `${SCREENS}/timeline-zoomed.png` });
   await page.keyboard.press('0');
-  expect((await geometry()).cols).toBe(41);
+  expect((await geometry()).cols).toBe(43);
 });
 
 test('what the last step changed is highlighted, and not animated under reduced motion', async ({ page }) => {
-  await page.goto(`/${FREED}&step=35`);
-  await page.click('#forward'); // step 36: the RCU callback frees the inode
+  await page.goto(`/${FREED}&step=37`);
+  await page.click('#forward'); // step 38: the RCU callback frees the inode
   const changed = page.locator('#object-graph .changed');
   await expect(changed.first()).toBeVisible();
-  await expect(page.locator('#changed')).toContainText('step 36 changed: inode #1');
+  await expect(page.locator('#changed')).toContainText('step 38 changed: inode #1');
   await expect(page.locator('#object-graph [data-kind="inode"]')).toHaveAttribute('data-life', 'freed');
   // mf's local pointer still aims at the dead memory.
   await expect(page.locator('#object-graph [data-kind="pointer"][data-from="thread mf"]')).toHaveAttribute('data-stale', 'true');
@@ -223,7 +228,7 @@ test('exports: SVG and JSON equal what the CLI writes, SVGs render as images, PN
   expect(json.name).toBe('daxlab-freed-inode-seed.json');
   const run = JSON.parse(json.data.toString());
   expect(run).toEqual(cliJson);
-  expect(run.steps[39]).toMatchObject({ thread: 'mf', violation: 'use-after-free' });
+  expect(run.steps[41]).toMatchObject({ thread: 'mf', violation: 'use-after-free' });
 
   const svg = await download(page, 'export-timeline-svg');
   expect(svg.name).toBe('daxlab-freed-inode-seed-timeline.svg');
@@ -256,7 +261,7 @@ test('exports: SVG and JSON equal what the CLI writes, SVGs render as images, PN
 
 test('dark theme, colour-blind and greyscale renderings keep every state apart', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'dark' });
-  await page.goto('/?scenario=lost-wakeup&variant=exclusive-wait&schedule=fault*4,trunc*5,mf*14,fault2*5,fault*5,trunc*8,mf*7');
+  await page.goto(`/?scenario=lost-wakeup&variant=v4.19&fixes=c93db7bb6ef3&schedule=${encodeURIComponent('wb*7,trunc*5,mf*13,mf2*12,wb*5,trunc*9,mf*9,mf2*2')}`);
   await expect(page.locator('#timeline')).toBeVisible();
   const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   expect(bg).toBe('rgb(18, 19, 22)');

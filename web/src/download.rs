@@ -183,22 +183,22 @@ mod tests {
 
     #[test]
     fn the_json_export_is_the_cli_report_of_the_whole_run() {
-        let q = "?scenario=freed-inode&variant=v4.19&schedule=fault*4,mf*14,fault*5,evict*10,rcu*3,mf*4&step=5";
+        let q = "?scenario=freed-inode&variant=v4.19&schedule=fault*5,mf*14,fault*6,evict*10,rcu*3,mf*4&step=5";
         let st = AppState::from_query(q);
         let v: serde_json::Value = serde_json::from_str(&run_json(&st)).unwrap();
         assert_eq!(v["scenario"], "freed-inode");
         assert_eq!(v["variant"], "v4.19");
-        assert_eq!(v["schedule"], "fault*4,mf*14,fault*5,evict*10,rcu*3,mf*4");
+        assert_eq!(v["schedule"], "fault*5,mf*14,fault*6,evict*10,rcu*3,mf*4");
         let steps = v["steps"].as_array().unwrap();
-        assert_eq!(steps.len(), 40, "the whole run, not up to the cursor");
-        assert_eq!(steps[39]["violation"], "use-after-free");
+        assert_eq!(steps.len(), 42, "the whole run, not up to the cursor");
+        assert_eq!(steps[41]["violation"], "use-after-free");
         assert_eq!(steps[0]["thread"], "fault");
         // The report needs a violation on screen: at step 5 there is none.
         assert!(report_text(&st).is_none());
         let end = AppState::from_query(&q.replace("&step=5", ""));
         let r = report_text(&end).unwrap();
         assert!(
-            r.contains("KASAN: use-after-free") && r.contains("step 40: mf"),
+            r.contains("KASAN: use-after-free") && r.contains("step 42: mf"),
             "{r}"
         );
     }

@@ -164,7 +164,14 @@ pub fn timeline_figure(s: &Session, t: &Timeline, v: &View, id: &str, send: &Sen
     let column = {
         let v = v.clone();
         move |e: &MouseEvent| -> Option<usize> {
-            let el = e.current_target()?.dyn_into::<web_sys::Element>().ok()?;
+            // Yew delegates events to its root, so the current target is not the figure: find
+            // the figure from the element under the pointer.
+            let el = e
+                .target()?
+                .dyn_into::<web_sys::Element>()
+                .ok()?
+                .closest("svg.timeline")
+                .ok()??;
             let r = el.get_bounding_client_rect();
             if r.width() <= 0.0 {
                 return None;
@@ -248,8 +255,40 @@ fn zoom_buttons(send: &Send) -> Html {
     }
 }
 
+/// An export button: its format as label, what it exports and its key in the title.
+pub fn export_button(st: &AppState, export: &Callback<Export>, e: Export) -> Html {
+    let disabled = e == Export::Report && !matches!(st.session.outcome(), Outcome::Violation(_));
+    let title = if disabled {
+        format!(
+            "{} — there is no violation to report ({})",
+            e.what(),
+            e.key()
+        )
+    } else {
+        format!("{} ({})", e.what(), e.key())
+    };
+    html! {
+        <button id={e.id()} class="small" onclick={export.reform(move |_| e)} disabled={disabled}
+            title={title} aria-label={format!("{} {}", e.what(), e.label())} aria-keyshortcuts={e.key()}>{ e.label() }</button>
+    }
+}
+
+fn figure_exports(
+    st: &AppState,
+    export: &Callback<Export>,
+    svg: Export,
+    png: Export,
+    what: &str,
+) -> Html {
+    html! {
+        <span class="export-group" role="group" aria-label={format!("Export the {what}")}>
+            { "Export " }{ export_button(st, export, svg) }{ export_button(st, export, png) }
+        </span>
+    }
+}
+
 /// The graph and the timeline of the run on screen (or, comparing, of both runs).
-pub fn stage(st: &AppState, send: &Send) -> Html {
+pub fn stage(st: &AppState, send: &Send, export: &Callback<Export>) -> Html {
     let s = &st.session;
     let t = st.timeline();
     let tables = {
@@ -266,7 +305,10 @@ pub fn stage(st: &AppState, send: &Send) -> Html {
         return html! {
             <>
             <section class="graph-box" aria-labelledby="graph-h">
-                <h2 id="graph-h">{ "Objects " }<small id="changed">{ changed_caption(s) }</small></h2>
+                <div class="tl-head">
+                    <h2 id="graph-h">{ "Objects " }<small id="changed">{ changed_caption(s) }</small></h2>
+                    { figure_exports(st, export, Export::GraphSvg, Export::GraphPng, "object graph") }
+                </div>
                 <div class="graph-scroll">{ graph_figure(s, "object-graph", "og") }</div>
             </section>
             <section class="timeline-box" aria-labelledby="timeline-h">
@@ -274,6 +316,7 @@ pub fn stage(st: &AppState, send: &Send) -> Html {
                     <h2 id="timeline-h">{ "Timeline" }</h2>
                     { zoom_buttons(send) }
                     { tables }
+                    { figure_exports(st, export, Export::TimelineSvg, Export::TimelinePng, "timeline") }
                 </div>
                 { timeline_figure(s, &t, &v, "timeline", send) }
                 <p id="timeline-readout" class="tl-readout">{ readout(s, st.tl.hover) }</p>
@@ -328,6 +371,8 @@ pub fn stage(st: &AppState, send: &Send) -> Html {
                 <span id="divergence" class="count">{ diverge }</span>
                 { zoom_buttons(send) }
                 { tables }
+                { figure_exports(st, export, Export::TimelineSvg, Export::TimelinePng, "timeline") }
+                { figure_exports(st, export, Export::GraphSvg, Export::GraphPng, "object graph") }
             </div>
             <div class="sides">
                 { side(format!("{} (this run)", s.model().variant()), s, &t, &va, ("timeline", "object-graph", "og"), None) }
@@ -391,16 +436,20 @@ pub fn tables(st: &AppState) -> Html {
                 <tbody>
                     { for t.wakes.iter().map(|w| html! {
                         <tr><td>{ w.step }</td><td>{ name(w.waker) }</td><td>{ name(w.woken) }</td>
-                            <td>{ format!("bucket {}{}", w.bucket, if w.passed { ", passed over (other key)" } else if w.exclusive { ", exclusive waiter" } else { "" }) }</td></tr>
+                            <td>{ match w.bucket {
+                                Some(b) => format!("bucket {b}{}", if w.passed { ", passed over (other key)" } else if w.exclusive { ", exclusive waiter" } else { "" }),
+                                None => "the MMAPLOCK handed over".to_string(),
+                            } }</td></tr>
                     }) }
                     { for t.empty_wakes.iter().map(|(k, tid)| html! {
                         <tr><td>{ k }</td><td>{ name(*tid) }</td><td>{ "nobody" }</td><td>{ "no waiter matched" }</td></tr>
                     }) }
                 </tbody>
             </table>
-            if let Some(v) = t.violation {
-                <p id="table-violation">{ format!("Violation at step {}: {} by {}.", v.step, v.kind.name(), name(v.tid)) }</p>
-            }
+            { for t.violations.iter().map(|v| html! {
+                <p class="table-violation">{ format!("{} at step {}: {} by {}.", if v.halts { "Violation" } else { "Warning" },
+                    v.step, v.kind.name(), name(v.tid)) }</p>
+            }) }
             { objects_table(m, s.world()) }
         </section>
     }
@@ -416,6 +465,36 @@ fn runs_of(t: &Timeline) -> Vec<(Tid, usize, usize)> {
         }
     }
     out
+}
+
+/// Who holds an MMAPLOCK and who sleeps for it, in order.
+fn mmaplock_words(m: &Model, l: &daxlab_core::world::RwSem) -> String {
+    let mut s = match l.writer {
+        Some(t) => format!("held exclusive by {}", m.name(t)),
+        None if l.readers != 0 => {
+            let names: Vec<&str> = (0..m.threads().len())
+                .filter(|i| l.readers & (1 << i) != 0)
+                .map(|i| m.name(Tid(i as u8)))
+                .collect();
+            format!("held shared by {}", names.join(", "))
+        }
+        None => "free".into(),
+    };
+    if !l.queue.is_empty() {
+        let q: Vec<String> = l
+            .queue
+            .iter()
+            .map(|(t, w)| {
+                format!(
+                    "{} ({})",
+                    m.name(*t),
+                    if *w { "exclusive" } else { "shared" }
+                )
+            })
+            .collect();
+        s.push_str(&format!(", sleeping in down_*(): {}", q.join(" → ")));
+    }
+    s
 }
 
 fn objects_table(m: &Model, w: &World) -> Html {
@@ -455,8 +534,9 @@ fn objects_table(m: &Model, w: &World) -> Html {
         rows.push((
             graph::inode_label(w, a),
             format!(
-                "{}; xa_lock {}; i_pages: {}",
+                "{}; MMAPLOCK {}; xa_lock {}; i_pages: {}",
                 graph::life_label(w, a),
+                mmaplock_words(m, &mem.mmaplock),
                 mem.xa_lock
                     .map_or("free".into(), |t| format!("held by {}", m.name(t))),
                 if mem.entries.is_empty() {

@@ -53,6 +53,8 @@ pub enum Action {
     SetVariant(String),
     /// Change the truncate path's wake mode, keeping the schedule as far as it applies.
     SetTruncate(String),
+    /// Add or take away one upstream commit (by id), keeping the schedule as far as it applies.
+    ToggleFix(String),
     /// Replace the history with this schedule text.
     ApplySchedule(String),
     /// Edit the schedule box.
@@ -179,19 +181,25 @@ pub struct AppState {
     pub whole: u16,
 }
 
-fn story_variant(name: &str) -> Variant {
+/// The options of a scenario's first story: what a bare `?scenario=` link shows.
+fn story_options(name: &str) -> Options {
     scenario(name)
         .and_then(|s| s.stories.first())
-        .map_or(Variant::Seed, |s| s.variant)
+        .map_or(Options::new(Variant::Seed), |s| s.options())
 }
 
-fn model_for(name: &str, variant: Variant, truncate: Option<WakeMode>) -> Model {
-    let s = scenario(name).unwrap_or(&daxlab_core::SCENARIOS[0]);
-    s.model(Options {
+/// The options a variant, a wake mode and `fixes` text (already validated) describe.
+fn options(variant: Variant, truncate: Option<WakeMode>, fixes: Option<&str>) -> Options {
+    Options {
         variant,
-        code: None,
+        code: fixes.and_then(|f| variant.code().with_fixes(f).ok()),
         truncate_wake: truncate,
-    })
+    }
+}
+
+fn model_for(name: &str, options: Options) -> Model {
+    let s = scenario(name).unwrap_or(&daxlab_core::SCENARIOS[0]);
+    s.model(options)
 }
 
 impl AppState {
@@ -229,6 +237,7 @@ impl AppState {
             p.scenario = c.scenario;
             p.variant = Some(c.variant);
             p.truncate = c.truncate;
+            p.fixes = (!c.fixes.is_empty()).then(|| c.fixes.to_string());
             if !has_state {
                 p.schedule = Some(String::new());
                 p.seed = None;
@@ -239,11 +248,19 @@ impl AppState {
         st
     }
 
-    /// The state validated parameters describe.
+    /// The state validated parameters describe. Without a variant, `fixes` apply to the seed;
+    /// with neither, the scenario's first story chooses.
     pub fn from_params(p: &Params) -> AppState {
-        let variant = p.variant.unwrap_or_else(|| story_variant(p.scenario));
+        let opts = match (p.variant, &p.fixes) {
+            (Some(v), f) => options(v, p.truncate, f.as_deref()),
+            (None, Some(f)) => options(Variant::Seed, p.truncate, Some(f)),
+            (None, None) => Options {
+                truncate_wake: p.truncate,
+                ..story_options(p.scenario)
+            },
+        };
         let mut st = AppState {
-            session: Session::new(model_for(p.scenario, variant, p.truncate)),
+            session: Session::new(model_for(p.scenario, opts)),
             errors: Vec::new(),
             notice: None,
             playing: p.autoplay,
@@ -260,7 +277,7 @@ impl AppState {
                 .and_then(lessons::lesson)
                 .map(|l| (l, p.lesson_step.unwrap_or(0))),
             challenge: None,
-            variant_given: p.variant.is_some(),
+            variant_given: p.variant.is_some() || p.fixes.is_some(),
             tl: TimelineUi::default(),
             timeline: TimelineCache::default(),
             compare: None,
@@ -345,7 +362,12 @@ impl AppState {
         let story = scenario(model.scenario()).and_then(|s| {
             s.stories
                 .iter()
-                .find(|st| st.variant == model.variant() && st.wake.is_none_or(|w| w == wake))
+                .find(|st| st.options().code() == model.code())
+                .or_else(|| {
+                    s.stories.iter().find(|st| {
+                        st.variant == model.variant() && st.wake.is_none_or(|w| w == wake)
+                    })
+                })
                 .or(s.stories.first())
         });
         if let Some(story) = story {
@@ -388,11 +410,12 @@ impl AppState {
     pub fn params(&self) -> Params {
         let m = self.model();
         let len = self.session.len();
+        let (truncate, fixes) = daxlab_core::link::code_params(m);
         Params {
             scenario: scenario(m.scenario()).map_or(params::DEFAULT_SCENARIO, |s| s.name),
             variant: Some(m.variant()),
-            truncate: (m.truncate_wake() != m.variant().default_truncate_wake())
-                .then_some(m.truncate_wake()),
+            truncate,
+            fixes,
             schedule: Some(self.full_schedule()),
             step: (self.session.cursor() != len).then_some(self.session.cursor()),
             seed: self.seed,
@@ -413,7 +436,8 @@ impl AppState {
 
     /// Rebuild the model (another variant or wake mode) and replay the history by thread name as
     /// far as it applies.
-    fn rebuild(&mut self, variant: Variant, truncate: Option<WakeMode>) {
+    fn rebuild(&mut self, opts: Options) {
+        let variant = opts.variant;
         let old = &self.session;
         let names: Vec<String> = old
             .all_events()
@@ -422,7 +446,7 @@ impl AppState {
             .collect();
         let cursor = old.cursor();
         let scenario = old.model().scenario();
-        let mut session = Session::new(model_for(scenario, variant, truncate));
+        let mut session = Session::new(model_for(scenario, opts));
         let mut applied = 0;
         for name in &names {
             let Some(t) = session.model().tid(name) else {
@@ -512,12 +536,16 @@ impl AppState {
             Action::SetScenario(name) => match scenario(&name) {
                 Some(s) => {
                     self.challenge = None;
-                    let variant = if self.variant_given {
-                        self.model().variant()
+                    let opts = if self.variant_given {
+                        Options {
+                            variant: self.model().variant(),
+                            code: Some(self.model().code()),
+                            truncate_wake: None,
+                        }
                     } else {
-                        story_variant(s.name)
+                        story_options(s.name)
                     };
-                    self.session = Session::new(model_for(s.name, variant, None));
+                    self.session = Session::new(model_for(s.name, opts));
                     self.seed = None;
                     self.notice = None;
                     self.playing = false;
@@ -535,7 +563,7 @@ impl AppState {
                     self.variant_given = true;
                     self.playing = false;
                     self.search = None;
-                    self.rebuild(v, None);
+                    self.rebuild(Options::new(v));
                 }
                 Err(()) => self.errors.push(format!(
                     "There is no variant {name:?}; accepted: {}.",
@@ -547,11 +575,38 @@ impl AppState {
                     self.challenge = None;
                     self.playing = false;
                     self.search = None;
-                    let v = self.model().variant();
-                    self.rebuild(v, Some(m));
+                    let opts = Options {
+                        variant: self.model().variant(),
+                        code: Some(self.model().code()),
+                        truncate_wake: Some(m),
+                    };
+                    self.rebuild(opts);
                 }
                 Err(()) => self.errors.push(format!(
                     "There is no truncate wake mode {name:?}; accepted: one, all."
+                )),
+            },
+            Action::ToggleFix(commit) => match daxlab_core::Fix::from_commit(&commit) {
+                Some(fix) => {
+                    self.challenge = None;
+                    self.variant_given = true;
+                    self.playing = false;
+                    self.search = None;
+                    let code = self.model().code();
+                    let code = if code.has(fix) {
+                        code.without(fix)
+                    } else {
+                        code.with(fix)
+                    };
+                    self.rebuild(Options {
+                        variant: self.model().variant(),
+                        code: Some(code),
+                        truncate_wake: None,
+                    });
+                }
+                None => self.errors.push(format!(
+                    "There is no upstream commit {commit:?} in this model; accepted: {}.",
+                    daxlab_core::Fix::ALL.map(|f| f.commit()).join(", ")
                 )),
             },
             Action::ApplySchedule(text) => {
@@ -802,7 +857,7 @@ mod tests {
         assert!(st.errors.is_empty());
         assert_eq!(st.model().variant(), Variant::Seed);
         assert_eq!(st.session.cursor(), 0);
-        assert_eq!(st.session.len(), 32);
+        assert_eq!(st.session.len(), 33);
     }
 
     #[test]
@@ -840,15 +895,35 @@ mod tests {
     #[test]
     fn variant_change_keeps_the_schedule_where_it_applies() {
         let mut st = AppState::from_query(
-            "?scenario=self-deadlock&variant=seed&schedule=fault*4,mf*14,fault*5,mf*9",
+            "?scenario=self-deadlock&variant=seed&schedule=fault*5,mf*14,fault*5,mf*9",
         );
         assert_eq!(violation(&st), Some(ViolationKind::Deadlock));
         st.apply(Action::SetVariant("v4.19".into()));
         assert_eq!(st.model().variant(), Variant::V419);
-        assert_eq!(st.session.len(), 32);
+        assert_eq!(st.session.len(), 33);
         assert_eq!(violation(&st), None);
         st.apply(Action::SetVariant("bogus".into()));
         assert!(st.errors[0].contains("bogus"));
+    }
+
+    #[test]
+    fn fix_toggles_rebuild_the_code_and_the_url_carries_them() {
+        let mut st = AppState::from_query("?scenario=lost-wakeup&variant=v4.19");
+        st.apply(Action::ToggleFix("c93db7bb6ef3".into()));
+        assert!(st.model().code().has(daxlab_core::Fix::NullMappingCheck));
+        assert!(st.query().contains("fixes=c93db7bb6ef3"), "{}", st.query());
+        let again = AppState::from_query(&st.query());
+        assert_eq!(again.model().code(), st.model().code());
+        st.apply(Action::ToggleFix("c93db7bb6ef3".into()));
+        assert_eq!(st.model().code(), Variant::V419.code());
+        st.apply(Action::ToggleFix("nope".into()));
+        assert!(st.errors[0].contains("\"nope\"") && st.errors[0].contains("237388320def"));
+        // Fixes alone start from the seed.
+        let only = AppState::from_query("?scenario=null-mapping&fixes=c93db7bb6ef3");
+        assert_eq!(only.model().variant(), Variant::Seed);
+        assert!(only.model().code().has(daxlab_core::Fix::NullMappingCheck));
+        let bad = AppState::from_query("?scenario=null-mapping&fixes=abc");
+        assert!(bad.errors[0].contains("fixes=\"abc\""), "{:?}", bad.errors);
     }
 
     #[test]

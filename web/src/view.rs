@@ -90,7 +90,7 @@ pub fn page(
             </div>
             <div class={classes!("stage", st.compare.is_some().then_some("compare"))}>
                 { threads(st, send) }
-                { stage::stage(st, send) }
+                { stage::stage(st, send, export) }
             </div>
             if st.tables { { stage::tables(st) } }
         </main>
@@ -218,6 +218,7 @@ fn header() -> Html {
                     <><a href={format!("?lesson={name}")} title={title}>{ i + 1 }</a>{ " " }</>
                 }) }
                 { "· " }<a href="lessons/index.html">{ "all lessons and challenges" }</a>
+                { " · " }<a href="lessons/history.html">{ "kernel history" }</a>
                 { " · " }<a href="static/course-notes.html">{ "course-notes demo" }</a>
             </nav>
         </header>
@@ -299,7 +300,9 @@ fn controls(
                 <label>{ "Variant " }
                     <select id="variant" onchange={on_variant} aria-label="Variant">
                         { for Variant::ALL.iter().map(|v| html! {
-                            <option value={v.name()} selected={*v == m.variant()} title={v.summary()}>{ v.name() }</option>
+                            <option value={v.name()} selected={*v == m.variant()} title={v.summary()}>
+                                { if v.shipped() { v.name().to_string() } else { format!("{} (never shipped)", v.name()) } }
+                            </option>
                         }) }
                     </select>
                 </label>
@@ -320,6 +323,13 @@ fn controls(
                         </select>
                     </label>
                 }
+                <span class="release" id="release">{ match daxlab_core::link::code_params(m).1 {
+                    Some(f) => format!("{} with fixes {f}", m.variant().release()),
+                    None => m.variant().release().to_string(),
+                } }</span>
+            </div>
+            <div class="row">
+                { fixes(st, send) }
                 if st.embed {
                     <a class="full-view" href={full_view} target="_blank" rel="noopener">{ "Open full view ↗" }</a>
                 }
@@ -365,9 +375,8 @@ fn controls(
                     <button id="share" onclick={share.clone()} title="Copy a link to this exact view (s)" aria-keyshortcuts="s">{ "Share link" }</button>
                     { button("Embed", "e", Action::ToggleEmbedDialog, false, "embed-button") }
                     { button("? Help", "?", Action::ToggleHelp, false, "help-button") }
-                </div>
-                <div class="row exports" role="group" aria-label="Export">
-                    { exports(st, export) }
+                    <span class="export-group" role="group" aria-label="Export the run">{ "Run " }
+                        { stage::export_button(st, export, Export::Json) }{ stage::export_button(st, export, Export::Report) }</span>
                     <span class="share-line">
                         <label for="share-url">{ "Link: " }</label>
                         <input id="share-url" type="text" readonly=true value={share_url.to_string()} />
@@ -410,7 +419,8 @@ fn narration(st: &AppState) -> Html {
             )
         }
     };
-    html! { <p id="narration" class="narration" aria-live="polite">{ text }</p> }
+    // Focusable: a long narration scrolls inside its box.
+    html! { <p id="narration" class="narration" aria-live="polite" tabindex="0">{ text }</p> }
 }
 
 fn violation_panel(st: &AppState, v: &daxlab_core::Violation) -> Html {
@@ -425,33 +435,6 @@ fn violation_panel(st: &AppState, v: &daxlab_core::Violation) -> Html {
                 <pre class="report" aria-label="What the kernel would print">{ words::report(m, v) }</pre>
             </details>
         </section>
-    }
-}
-
-fn exports(st: &AppState, export: &Callback<Export>) -> Html {
-    let violation = matches!(st.session.outcome(), Outcome::Violation(_));
-    let button = |e: Export| {
-        let disabled = e == Export::Report && !violation;
-        let title = if disabled {
-            format!(
-                "{} — there is no violation to report ({})",
-                e.what(),
-                e.key()
-            )
-        } else {
-            format!("{} ({})", e.what(), e.key())
-        };
-        html! {
-            <button id={e.id()} class="small" onclick={export.reform(move |_| e)} disabled={disabled}
-                title={title} aria-label={format!("{} {}", e.what(), e.label())} aria-keyshortcuts={e.key()}>{ e.label() }</button>
-        }
-    };
-    html! {
-        <>
-            <span class="export-group">{ "Timeline " }{ button(Export::TimelineSvg) }{ button(Export::TimelinePng) }</span>
-            <span class="export-group">{ "Graph " }{ button(Export::GraphSvg) }{ button(Export::GraphPng) }</span>
-            <span class="export-group">{ "Run " }{ button(Export::Json) }{ button(Export::Report) }</span>
-        </>
     }
 }
 
@@ -481,7 +464,7 @@ fn threads(st: &AppState, send: &Send) -> Html {
                         data-thread={spec.name.clone()} aria-label={format!("thread {}", spec.name)}>
                         <header>
                             <div class="thread-top">
-                                <h3 title={program_words(&spec.program)}>{ format!("{} ", i + 1) }<span class="name">{ &spec.name }</span>
+                                <h3 title={format!("{} — {}", program_words(&spec.program), spec.program.path())}>{ format!("{} ", i + 1) }<span class="name">{ &spec.name }</span>
                                     <span class="program">{ format!(" {}", program_words(&spec.program)) }</span></h3>
                                 if !st.embed {
                                     <button class="whole small" onclick={toggle} aria-pressed={whole.to_string()}
@@ -494,6 +477,7 @@ fn threads(st: &AppState, send: &Send) -> Html {
                                     { if done { "done".to_string() } else { format!("Step {}", spec.name) } }
                                 </button>
                             </div>
+                            <p class="path" title={spec.program.path()}>{ spec.program.path() }</p>
                             <p class="status">{ &said }
                                 if t.rcu_nesting > 0 {
                                     <span class="badge rcu-badge">{ format!("in rcu_read_lock() ×{}", t.rcu_nesting) }</span>
@@ -593,6 +577,32 @@ fn listing_line(line: Line, mark: Mark, current: bool, code: Code) -> Html {
     }
 }
 
+/// A checkbox per upstream commit: which fixes are in the code on screen.
+fn fixes(st: &AppState, send: &Send) -> Html {
+    let code = st.model().code();
+    html! {
+        <fieldset id="fixes" class="fixes">
+            <legend>{ "Upstream fixes in force " }<a href="lessons/history.html">{ "(history)" }</a></legend>
+            { for daxlab_core::Fix::ALL.iter().map(|f| {
+                let info = f.info();
+                let commit = info.commit.to_string();
+                let toggle = send.reform(move |_| Action::ToggleFix(commit.clone()));
+                html! {
+                    <label class="fix" title={format!("{} — {} ({})", info.subject, info.author, info.release)}>
+                        <input type="checkbox" id={format!("fix-{}", info.commit)} checked={code.has(*f)} onchange={toggle} />
+                        <code>{ info.commit }</code>
+                        <a class="commit-link" href={info.link()} target="_blank" rel="noopener" title={format!("{} on git.kernel.org", info.commit)}>{ "↗" }</a>
+                    </label>
+                }
+            }) }
+            if code.ablations().next().is_some() {
+                <span class="ablation">{ format!("+ teaching ablation (never shipped): {}",
+                    code.ablations().map(|a| a.name()).collect::<Vec<_>>().join(", ")) }</span>
+            }
+        </fieldset>
+    }
+}
+
 fn program_words(p: &Program) -> String {
     match p {
         Program::MemoryFailure { pfn } => format!("memory_failure(pfn {})", pfn.0),
@@ -600,6 +610,7 @@ fn program_words(p: &Program) -> String {
         Program::Truncate { indices, .. } => format!("truncate indices {indices:?}"),
         Program::Evict { .. } => "last iput(): evict → destroy_inode".into(),
         Program::Recycle { .. } => "evict, then reuse the inode memory".into(),
+        Program::Writeback { index, .. } => format!("fsync writeback of index {index}"),
         Program::Rcu => "RCU grace-period kthread".into(),
         Program::Unbind => "unbind the device".into(),
     }
