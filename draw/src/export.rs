@@ -1,7 +1,7 @@
 //! The figures as files: what `daxlab run --svg/--graph-svg` writes and what the page's export
 //! buttons download, from the same functions.
 
-use crate::graph::{self, GraphView};
+use crate::graph;
 use crate::timeline::{self, View};
 use daxlab_core::Session;
 use daxlab_core::timeline::Timeline;
@@ -29,15 +29,5 @@ pub fn timeline_svg_of(s: &Session, t: &Timeline, divergence: Option<usize>) -> 
 
 /// The object graph at the session's cursor as an SVG file, marking what the last step changed.
 pub fn graph_svg(s: &Session) -> String {
-    let prev = s.cursor().checked_sub(1).map(|c| s.world_at(c));
-    graph::layout(
-        s.model(),
-        s.world(),
-        prev,
-        &GraphView {
-            prefix: "og".into(),
-            step: s.cursor(),
-        },
-    )
-    .to_svg("object-graph")
+    graph::at_cursor(s, "og").to_svg("object-graph")
 }

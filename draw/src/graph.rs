@@ -11,7 +11,7 @@
 //! inode box in [`inode_box`] (holders and queued waiters in order, like the wait table's
 //! [`bucket_row`]), and list it in [`changes`].
 
-use crate::{Drawing, El, num, path, patterns, rect, text};
+use crate::{CHAR, Drawing, El, labels, num, path, patterns, rect, text};
 use daxlab_core::world::{InodeKind, Life, World, entry_flags};
 use daxlab_core::{Addr, Model, Pfn, Tid};
 
@@ -32,7 +32,6 @@ const INODE_W: f64 = 236.0;
 const DEV_X: f64 = 486.0;
 const DEV_W: f64 = 128.0;
 const ROW: f64 = 15.0;
-const CHAR: f64 = 6.6;
 
 /// What changed between two worlds, as the graph names it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -147,6 +146,7 @@ fn life_class(l: Life) -> &'static str {
 
 struct Ctx<'a> {
     m: &'a Model,
+    names: Vec<&'a str>,
     w: &'a World,
     ch: Changes,
     parity: &'static str,
@@ -201,6 +201,7 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
     let ch = prev.map(|p| changes(p, w)).unwrap_or_default();
     let cx = Ctx {
         m,
+        names: m.threads().iter().map(|t| t.name.as_str()).collect(),
         w,
         ch,
         parity: if v.step.is_multiple_of(2) {
@@ -607,7 +608,7 @@ fn inode_box(
                 "og-xa"
             })
             .attr("data-kind", "mmaplock")
-            .attr("data-holders", mmaplock_holders(cx, l))
+            .attr("data-holders", labels::mmaplock_holders(l, &cx.names))
             .attr(
                 "data-queue",
                 l.queue
@@ -620,7 +621,7 @@ fn inode_box(
     g.push(dead(text(
         INODE_X + 18.0,
         y + 53.0,
-        fit(mmaplock_label(cx, l), INODE_W - 24.0),
+        fit(labels::mmaplock(l, &cx.names), INODE_W - 24.0),
     )));
     let mut ey = y + 59.0;
     if mem.entries.is_empty() {
@@ -695,36 +696,6 @@ fn fit(s: String, width: f64) -> String {
     } else {
         s
     }
-}
-
-fn mmaplock_holders(cx: &Ctx, l: &daxlab_core::world::RwSem) -> String {
-    match l.writer {
-        Some(t) => cx.name(t).to_string(),
-        None => (0..cx.m.threads().len())
-            .filter(|i| l.readers & (1 << i) != 0)
-            .map(|i| cx.name(Tid(i as u8)).to_string())
-            .collect::<Vec<_>>()
-            .join(","),
-    }
-}
-
-/// "MMAPLOCK: shared by fault; ▸ trunc(excl)": holders, then the sleepers in order.
-fn mmaplock_label(cx: &Ctx, l: &daxlab_core::world::RwSem) -> String {
-    let holders = mmaplock_holders(cx, l);
-    let mut s = match (l.writer, holders.is_empty()) {
-        (Some(_), _) => format!("MMAPLOCK: excl by {holders}"),
-        (None, false) => format!("MMAPLOCK: shared by {holders}"),
-        (None, true) => "MMAPLOCK: free".to_string(),
-    };
-    if !l.queue.is_empty() {
-        let q: Vec<String> = l
-            .queue
-            .iter()
-            .map(|(t, w)| format!("{}({})", cx.name(*t), if *w { "excl" } else { "sh" }))
-            .collect();
-        s.push_str(&format!("; ▸ {}", q.join(" ")));
-    }
-    s
 }
 
 /// One busy bucket: its waiters in queue order (head first), each with its key and whether it
@@ -803,6 +774,21 @@ pub fn describe(m: &Model, w: &World, ch: &Changes) -> String {
     s
 }
 
+/// The graph of a session at its cursor, marking what the last step changed: the figure the
+/// page shows and the export writes.
+pub fn at_cursor(s: &daxlab_core::Session, prefix: &str) -> Drawing {
+    let prev = s.cursor().checked_sub(1).map(|c| s.world_at(c));
+    layout(
+        s.model(),
+        s.world(),
+        prev,
+        &GraphView {
+            prefix: prefix.into(),
+            step: s.cursor(),
+        },
+    )
+}
+
 /// What changed, as a list of object names.
 pub fn change_words(m: &Model, w: &World, ch: &Changes) -> Vec<String> {
     let mut out = Vec::new();
@@ -840,23 +826,11 @@ mod tests {
     }
 
     fn draw(s: &Session) -> Drawing {
-        let prev = s.cursor().checked_sub(1).map(|c| s.world_at(c));
-        layout(
-            s.model(),
-            s.world(),
-            prev,
-            &GraphView {
-                prefix: "og".into(),
-                step: s.cursor(),
-            },
-        )
+        at_cursor(s, "og")
     }
 
     fn of_kind<'a>(d: &'a Drawing, kind: &str) -> Vec<&'a El> {
-        d.elements()
-            .into_iter()
-            .filter(|e| e.get("data-kind") == Some(kind))
-            .collect()
+        d.of_kind(kind)
     }
 
     #[test]

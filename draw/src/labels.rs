@@ -3,6 +3,7 @@
 
 use daxlab_core::Tid;
 use daxlab_core::timeline::{LaneState, Lock};
+use daxlab_core::world::RwSem;
 
 /// Thread names by id, for labels.
 pub type Names<'a> = &'a [&'a str];
@@ -104,4 +105,36 @@ pub fn steps(start: usize, end: Option<usize>) -> String {
         Some(e) => format!("steps {start}–{e}"),
         None => format!("steps {start}–end"),
     }
+}
+
+/// Who holds an MMAPLOCK, comma-separated (the writer, or the readers); empty when free.
+pub fn mmaplock_holders(l: &RwSem, names: Names) -> String {
+    match l.writer {
+        Some(t) => name(names, t).to_string(),
+        None => (0..names.len())
+            .filter(|i| l.readers & (1 << i) != 0)
+            .map(|i| names[i])
+            .collect::<Vec<_>>()
+            .join(","),
+    }
+}
+
+/// An MMAPLOCK in words: "MMAPLOCK: shared by fault; ▸ trunc(excl)" — the holders, then the
+/// sleepers in `down_*()` in order.
+pub fn mmaplock(l: &RwSem, names: Names) -> String {
+    let holders = mmaplock_holders(l, names);
+    let mut s = match (l.writer, holders.is_empty()) {
+        (Some(_), _) => format!("MMAPLOCK: excl by {holders}"),
+        (None, false) => format!("MMAPLOCK: shared by {holders}"),
+        (None, true) => "MMAPLOCK: free".to_string(),
+    };
+    if !l.queue.is_empty() {
+        let q: Vec<String> = l
+            .queue
+            .iter()
+            .map(|(t, w)| format!("{}({})", name(names, *t), if *w { "excl" } else { "sh" }))
+            .collect();
+        s.push_str(&format!("; ▸ {}", q.join(" ")));
+    }
+    s
 }

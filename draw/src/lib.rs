@@ -14,6 +14,10 @@ pub mod graph;
 pub mod labels;
 pub mod timeline;
 
+/// Approximate advance of one character of the figures' 10–11 px monospace labels: what
+/// decides whether a label fits.
+pub const CHAR: f64 = 6.6;
+
 /// One SVG element: its tag, attributes, text and children.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct El {
@@ -219,6 +223,15 @@ impl Drawing {
     /// Every element, depth first.
     pub fn elements(&self) -> Vec<&El> {
         self.body.iter().flat_map(|e| e.walk()).collect()
+    }
+
+    /// The elements whose `data-kind` is `kind` (a lane, a grace period, a pointer...), in
+    /// order: what tests and tools read a figure by.
+    pub fn of_kind(&self, kind: &str) -> Vec<&El> {
+        self.elements()
+            .into_iter()
+            .filter(|e| e.get("data-kind") == Some(kind))
+            .collect()
     }
 }
 

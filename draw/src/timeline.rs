@@ -8,7 +8,7 @@
 //! number of elements is bounded by the width, not by the length of the run.
 
 use crate::labels::{self, Names};
-use crate::{Drawing, El, line, num, path, patterns, rect, text};
+use crate::{CHAR, Drawing, El, line, num, path, patterns, rect, text};
 use daxlab_core::Tid;
 use daxlab_core::timeline::{LaneState, Timeline};
 
@@ -23,8 +23,6 @@ const BAND: f64 = 12.0;
 const LOCK_ROW: f64 = 4.0;
 const RCU_LANE: f64 = 30.0;
 const LEGEND_ROW: f64 = 16.0;
-/// Approximate advance of one character of the 10–11 px monospace labels.
-const CHAR: f64 = 6.6;
 
 /// Column widths the zoom steps through, in pixels.
 pub const ZOOM_STEPS: [f64; 7] = [2.0, 4.0, 8.0, 12.0, 18.0, 26.0, 36.0];
@@ -856,10 +854,7 @@ mod tests {
     }
 
     fn of_kind<'a>(d: &'a Drawing, kind: &str) -> Vec<&'a El> {
-        d.elements()
-            .into_iter()
-            .filter(|e| e.get("data-kind") == Some(kind))
-            .collect()
+        d.of_kind(kind)
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::figures::Shared;
 use crate::state::{Action, AppState};
 use daxlab_core::timeline::{LaneState, Timeline};
 use daxlab_core::{Addr, Model, Outcome, Session, Tid, World, words};
-use daxlab_draw::graph::{self, GraphView};
+use daxlab_draw::graph;
 use daxlab_draw::labels;
 use daxlab_draw::timeline::{self as tl, View};
 use daxlab_draw::{Drawing, El};
@@ -119,16 +119,7 @@ pub fn names(m: &Model) -> Vec<&str> {
 
 /// The object graph of a session at its cursor, as an SVG element with `id`.
 pub fn graph_figure(s: &Session, id: &str, prefix: &str) -> Html {
-    let prev = s.cursor().checked_sub(1).map(|c| s.world_at(c));
-    let d = graph::layout(
-        s.model(),
-        s.world(),
-        prev,
-        &GraphView {
-            prefix: prefix.into(),
-            step: s.cursor(),
-        },
-    );
+    let d = graph::at_cursor(s, prefix);
     html! {
         <svg id={id.to_string()} class="daxlab-figure graph" viewBox={d.view_box()}
             preserveAspectRatio="xMidYMin meet" role="img"
@@ -467,36 +458,6 @@ fn runs_of(t: &Timeline) -> Vec<(Tid, usize, usize)> {
     out
 }
 
-/// Who holds an MMAPLOCK and who sleeps for it, in order.
-fn mmaplock_words(m: &Model, l: &daxlab_core::world::RwSem) -> String {
-    let mut s = match l.writer {
-        Some(t) => format!("held exclusive by {}", m.name(t)),
-        None if l.readers != 0 => {
-            let names: Vec<&str> = (0..m.threads().len())
-                .filter(|i| l.readers & (1 << i) != 0)
-                .map(|i| m.name(Tid(i as u8)))
-                .collect();
-            format!("held shared by {}", names.join(", "))
-        }
-        None => "free".into(),
-    };
-    if !l.queue.is_empty() {
-        let q: Vec<String> = l
-            .queue
-            .iter()
-            .map(|(t, w)| {
-                format!(
-                    "{} ({})",
-                    m.name(*t),
-                    if *w { "exclusive" } else { "shared" }
-                )
-            })
-            .collect();
-        s.push_str(&format!(", sleeping in down_*(): {}", q.join(" → ")));
-    }
-    s
-}
-
 fn objects_table(m: &Model, w: &World) -> Html {
     let mut rows: Vec<(String, String)> = Vec::new();
     for (i, spec) in m.threads().iter().enumerate() {
@@ -534,9 +495,9 @@ fn objects_table(m: &Model, w: &World) -> Html {
         rows.push((
             graph::inode_label(w, a),
             format!(
-                "{}; MMAPLOCK {}; xa_lock {}; i_pages: {}",
+                "{}; {}; xa_lock {}; i_pages: {}",
                 graph::life_label(w, a),
-                mmaplock_words(m, &mem.mmaplock),
+                labels::mmaplock(&mem.mmaplock, &names(m)),
                 mem.xa_lock
                     .map_or("free".into(), |t| format!("held by {}", m.name(t))),
                 if mem.entries.is_empty() {
