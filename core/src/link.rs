@@ -1,5 +1,5 @@
 //! The URL contract: the page's query string is its scripting interface (`?scenario=&variant=
-//! &truncate=&schedule=&step=&seed=&autoplay=&speed=&embed=&lesson=&lesson_step=&challenge=`),
+//! &truncate=&schedule=&step=&seed=&autoplay=&speed=&embed=&lesson=&lesson_step=&challenge=&teacher=`),
 //! and the CLI prints replay links in it. One module, used by both, parses and formats it.
 //! Parsing never fails: every unknown name or bad value becomes a message naming it, its value
 //! and what is accepted, and the rest loads with defaults.
@@ -11,7 +11,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 /// Every parameter the page understands, in the order the URL writes them.
-pub const NAMES: [&str; 13] = [
+pub const NAMES: [&str; 14] = [
     "scenario",
     "variant",
     "fixes",
@@ -25,6 +25,7 @@ pub const NAMES: [&str; 13] = [
     "lesson",
     "lesson_step",
     "challenge",
+    "teacher",
 ];
 
 /// The scenario shown when the URL names none.
@@ -76,6 +77,8 @@ pub struct Params {
     pub lesson_step: Option<usize>,
     /// The challenge being played.
     pub challenge: Option<&'static str>,
+    /// The teacher's page (reads a class's progress codes) instead of the visualizer.
+    pub teacher: bool,
 }
 
 impl Default for Params {
@@ -94,6 +97,7 @@ impl Default for Params {
             lesson: None,
             lesson_step: None,
             challenge: None,
+            teacher: false,
         }
     }
 }
@@ -202,6 +206,10 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
                 Some(n) => p.challenge = Some(n),
                 None => bad(&mut errors, "challenge", value, &catalog.challenges.join(", ")),
             },
+            "teacher" => match flag(value) {
+                Some(b) => p.teacher = b,
+                None => bad(&mut errors, "teacher", value, "1 or 0"),
+            },
             other => errors.push(format!(
                 "Unknown URL parameter {other:?} (value {value:?}) is ignored; accepted parameters: {}.",
                 NAMES.join(", ")
@@ -250,6 +258,9 @@ pub fn format(p: &Params) -> String {
     }
     if let Some(c) = p.challenge {
         s.append_pair("challenge", c);
+    }
+    if p.teacher {
+        s.append_pair("teacher", "1");
     }
     format!("?{}", s.finish())
 }
@@ -336,6 +347,7 @@ mod tests {
             lesson: Some("why-recheck"),
             lesson_step: Some(2),
             challenge: Some("deadlock"),
+            teacher: true,
         };
         let (q, e) = parse(&format(&p));
         assert!(e.is_empty());
