@@ -8,6 +8,10 @@ use pulldown_cmark::{Event, Parser, Tag};
 /// Every lesson's name and source, in course order.
 pub static LESSON_SOURCES: &[(&str, &str)] = &[
     (
+        "what-is-dax",
+        include_str!("../../tutorials/what-is-dax.md"),
+    ),
+    (
         "locking-a-page",
         include_str!("../../tutorials/locking-a-page.md"),
     ),
