@@ -24,6 +24,10 @@ pub static LESSON_SOURCES: &[(&str, &str)] = &[
         include_str!("../../tutorials/why-recheck.md"),
     ),
     (
+        "entry-lock-pins-inode",
+        include_str!("../../tutorials/entry-lock-pins-inode.md"),
+    ),
+    (
         "exclusive-waits",
         include_str!("../../tutorials/exclusive-waits.md"),
     ),
