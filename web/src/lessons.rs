@@ -28,6 +28,10 @@ pub static LESSON_SOURCES: &[(&str, &str)] = &[
         include_str!("../../tutorials/entry-lock-pins-inode.md"),
     ),
     (
+        "clear-inode-cycling",
+        include_str!("../../tutorials/clear-inode-cycling.md"),
+    ),
+    (
         "exclusive-waits",
         include_str!("../../tutorials/exclusive-waits.md"),
     ),
