@@ -8,6 +8,10 @@ use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 /// Every lesson's name and source, in course order.
 pub static LESSON_SOURCES: &[(&str, &str)] = &[
     (
+        "what-is-dax",
+        include_str!("../../tutorials/what-is-dax.md"),
+    ),
+    (
         "locking-a-page",
         include_str!("../../tutorials/locking-a-page.md"),
     ),
@@ -18,6 +22,14 @@ pub static LESSON_SOURCES: &[(&str, &str)] = &[
     (
         "why-recheck",
         include_str!("../../tutorials/why-recheck.md"),
+    ),
+    (
+        "entry-lock-pins-inode",
+        include_str!("../../tutorials/entry-lock-pins-inode.md"),
+    ),
+    (
+        "clear-inode-cycling",
+        include_str!("../../tutorials/clear-inode-cycling.md"),
     ),
     (
         "exclusive-waits",
