@@ -3,6 +3,18 @@
 // reload (localStorage), every level can be won (or, unbreakable, proven) in order, and the
 // exported progress code reads back on the teacher's page.
 import { test, expect } from '@playwright/test';
+import { readFileSync, readdirSync } from 'node:fs';
+
+// The first lesson step that asks a prediction: [lesson, step index].
+function firstPrediction() {
+  const lessons = readdirSync('../tutorials').filter((f) => f.endsWith('.md') && !['README.md', 'history.md', 'lab.md'].includes(f));
+  for (const f of lessons.sort()) {
+    const steps = readFileSync(`../tutorials/${f}`, 'utf8').split(/^## /m).slice(1);
+    const k = steps.findIndex((s) => s.includes('```predict'));
+    if (k >= 0) return [f.slice(0, -3), k];
+  }
+  throw new Error('no lesson asks a prediction');
+}
 
 const LEVELS = ['null-deref', 'deadlock', 'wrong-entry', 'unbreakable-recheck', 'use-after-free', 'lost-wakeup', 'truncate-wakeup', 'unbreakable-fixed'];
 
@@ -107,4 +119,47 @@ test('the exported progress code reads back on the teacher page, bad lines named
   await expect(row.locator('td').first()).toHaveText('★ 10');
   await expect(page.locator('#teacher .errors')).toContainText('Line 2');
   await page.screenshot({ path: '../test-results/screens/teacher.png', fullPage: true });
+});
+
+test('a prediction is answered wrong and right: graded from the model, the first answer kept, Show me steps', async ({ page, browser }) => {
+  const [lesson, k] = firstPrediction();
+  const url = `/?lesson=${lesson}&lesson_step=${k}`;
+  await page.goto(url);
+  const p = page.locator('#prediction-0');
+  await expect(p).toBeVisible();
+  await expect(p.locator('[role=radiogroup] input[type=radio]').first()).toBeVisible();
+  await expect(page.locator('#prediction-0-check')).toBeDisabled();
+  // Keyboard: focus the first choice and select it with Space.
+  await p.locator('input[type=radio]').first().focus();
+  await page.keyboard.press('Space');
+  await page.click('#prediction-0-check');
+  const verdict = page.locator('#prediction-0-verdict');
+  await expect(verdict).toBeVisible();
+  const firstRight = (await verdict.textContent()).startsWith('✓');
+  const answer = (await p.locator('label.right').textContent()).trim();
+  await expect(p.locator('input[type=radio]').first()).toBeDisabled();
+  await page.screenshot({ path: '../test-results/screens/prediction.png', fullPage: true });
+  // Answer the other way in a fresh page: the revealed answer if the first was wrong, any other
+  // choice if it was right.
+  const other = await browser.newPage();
+  await other.goto(url);
+  const q = other.locator('#prediction-0');
+  await expect(q.locator('input[type=radio]').first()).toBeVisible();
+  const labels = q.locator('label');
+  const n = await labels.count();
+  for (let i = 0; i < n; i++) {
+    const text = (await labels.nth(i).textContent()).trim();
+    if ((text === answer) !== firstRight) { await labels.nth(i).click(); break; }
+  }
+  await other.click('#prediction-0-check');
+  await expect(other.locator('#prediction-0-verdict')).toHaveText(firstRight ? /^✗ Not quite: the answer is/ : /^✓ Right\./);
+  const before = await other.locator('#step-count').textContent();
+  const show = other.locator('#prediction-0-show');
+  if (await show.count()) {
+    await show.click();
+    await expect(other.locator('#step-count')).not.toHaveText(before);
+  }
+  // The first page's progress holds exactly one answer.
+  await page.click('#progress-button');
+  await expect(page.locator('#progress-dialog')).toContainText(`Predictions: ${firstRight ? 1 : 0} right of 1 answered`);
 });

@@ -502,6 +502,30 @@ mod tests {
         assert_eq!(st.session.cursor(), before + 1);
     }
 
+    /// Every lesson asks at least two predictions, and every one can be asked at its step's
+    /// state: the model has an answer for it.
+    #[test]
+    fn every_lesson_prediction_is_posed_from_the_model_at_its_step() {
+        for l in lessons::lessons() {
+            let mut asked = 0;
+            for (k, step) in l.steps.iter().enumerate() {
+                let st = AppState::from_query(&format!("?lesson={}&lesson_step={k}", l.name));
+                assert_eq!(st.predictions.len(), step.predictions.len());
+                for p in &st.predictions {
+                    let q = p.question.as_ref().unwrap_or_else(|e| {
+                        panic!(
+                            "{} step {k} ({}): prediction {}: {e}",
+                            l.name, step.title, p.index
+                        )
+                    });
+                    assert!(q.answer < q.choices.len());
+                    asked += 1;
+                }
+            }
+            assert!(asked >= 2, "{} asks {asked} predictions", l.name);
+        }
+    }
+
     #[test]
     fn levels_unlock_in_order_and_a_locked_level_says_which_to_win_first() {
         let p = Progress::default();

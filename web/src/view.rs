@@ -186,7 +186,7 @@ fn header(st: &AppState, send: &Send) -> Html {
                 { for crate::lessons::lessons().iter().enumerate().map(|(i, l)| html! {
                     <><a href={format!("?lesson={}", l.name)} title={l.title.as_str()}>{ i + 1 }</a>{ " " }</>
                 }) }
-                { "· " }<a href="?challenge=null-deref">{ "challenges" }</a>
+                { "· " }<a id="challenges-link" href={format!("?challenge={}", crate::lessons::CHALLENGES[st.progress.unlocked(&crate::teach::level_names())].name)}>{ "challenges" }</a>
                 { " · " }<a href="lessons/index.html">{ "all lessons and challenges" }</a>
                 { " · " }<a href="lessons/lab.html">{ "50-minute lab" }</a>
                 { " · " }<a href="lessons/history.html">{ "kernel history" }</a>

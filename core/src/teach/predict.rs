@@ -194,7 +194,7 @@ fn tid_of(model: &Model, name: &str) -> Result<Tid, String> {
 
 /// A line's code without its closing semicolon, to sit inside a sentence.
 fn code(line: crate::listing::Line) -> &'static str {
-    line.text().trim_end_matches(';')
+    line.text().trim_end_matches(" {").trim_end_matches(';')
 }
 
 /// `tid`'s next step on a copy of `world`, with its facts.
@@ -328,9 +328,11 @@ fn gp_waits(model: &Model, world: &World) -> Result<Question, String> {
             .filter(|&i| live(i) && world.threads[i].rcu_nesting > 0)
             .map(|i| Tid(i as u8)),
     );
+    // Every task but the daemon, finished or not: "it waits for whoever used the inode" is the
+    // misconception this choice stands for.
     let everyone = mask_of(
         (0..model.threads().len())
-            .filter(|&i| live(i))
+            .filter(|&i| !model.threads()[i].program.is_daemon())
             .map(|i| Tid(i as u8)),
     );
     let lockers = mask_of(
@@ -541,7 +543,7 @@ fn reachable(model: &Model, violation: ViolationKind, fixes: &str) -> Result<Que
         .split(',')
         .filter_map(|f| f.strip_prefix('-'))
         .collect();
-    let mut under = "this code".to_string();
+    let mut under = "the code on screen".to_string();
     if !added.is_empty() {
         under.push_str(&format!(" plus {}", added.join(" and ")));
     }
