@@ -1,6 +1,7 @@
 //! The URL contract: the page's query string is its scripting interface (`?scenario=&variant=
 //! &fixes=&truncate=&schedule=&step=&seed=&autoplay=&speed=&embed=&lesson=&lesson_step=
-//! &challenge=&compare=`), and the CLI prints replay links in it. One module, used by both, parses and formats it.
+//! &challenge=&compare=&teacher=`), and the CLI prints replay links in it. One module, used by
+//! both, parses and formats it.
 //! Parsing never fails: every unknown name or bad value becomes a message naming it, its value
 //! and what is accepted, and the rest loads with defaults.
 
@@ -11,7 +12,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 /// Every parameter the page understands, in the order the URL writes them.
-pub const NAMES: [&str; 14] = [
+pub const NAMES: [&str; 15] = [
     "scenario",
     "variant",
     "fixes",
@@ -26,6 +27,7 @@ pub const NAMES: [&str; 14] = [
     "lesson_step",
     "challenge",
     "compare",
+    "teacher",
 ];
 
 /// The scenario shown when the URL names none.
@@ -79,6 +81,8 @@ pub struct Params {
     pub challenge: Option<&'static str>,
     /// Another variant to run the same schedule under, side by side.
     pub compare: Option<Variant>,
+    /// The teacher's page (reads a class's progress codes) instead of the visualizer.
+    pub teacher: bool,
 }
 
 impl Default for Params {
@@ -98,6 +102,7 @@ impl Default for Params {
             lesson_step: None,
             challenge: None,
             compare: None,
+            teacher: false,
         }
     }
 }
@@ -210,6 +215,10 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
                 Some(n) => p.challenge = Some(n),
                 None => bad(&mut errors, "challenge", value, &catalog.challenges.join(", ")),
             },
+            "teacher" => match flag(value) {
+                Some(b) => p.teacher = b,
+                None => bad(&mut errors, "teacher", value, "1 or 0"),
+            },
             other => errors.push(format!(
                 "Unknown URL parameter {other:?} (value {value:?}) is ignored; accepted parameters: {}.",
                 NAMES.join(", ")
@@ -261,6 +270,9 @@ pub fn format(p: &Params) -> String {
     }
     if let Some(v) = p.compare {
         s.append_pair("compare", v.name());
+    }
+    if p.teacher {
+        s.append_pair("teacher", "1");
     }
     format!("?{}", s.finish())
 }
@@ -348,6 +360,7 @@ mod tests {
             lesson_step: Some(2),
             challenge: Some("deadlock"),
             compare: Some(Variant::Fixed),
+            teacher: true,
         };
         let (q, e) = parse(&format(&p));
         assert!(e.is_empty());

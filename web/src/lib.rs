@@ -16,6 +16,8 @@ mod panic;
 pub mod params;
 pub mod stage;
 pub mod state;
+pub mod teach;
+mod teach_view;
 mod view;
 
 /// Install the panic hook and mount the app on `#app` (or the body).
@@ -64,6 +66,8 @@ pub struct App {
     // One callback for every control, made once, so figures can tell when nothing changed.
     send: Callback<Action>,
     _resize: Option<EventListener>,
+    // The progress text last written to localStorage.
+    saved: String,
     play: Option<(Interval, f64)>,
     search: Option<Timeout>,
     _keys: Option<EventListener>,
@@ -170,7 +174,9 @@ impl Component for App {
                 link.send_message(Msg::Resized)
             })
         };
-        let mut st = AppState::from_query(&query);
+        let progress = load_progress();
+        let saved = progress.to_storage();
+        let mut st = AppState::from_query_with(&query, progress);
         // Until the page measures it, the timeline is as wide as the window allows.
         if let Some(w) = gloo::utils::window()
             .inner_width()
@@ -183,6 +189,7 @@ impl Component for App {
             st,
             send,
             _resize: Some(resize),
+            saved,
             play: None,
             search: None,
             _keys: Some(keys),
@@ -258,6 +265,7 @@ impl Component for App {
         }
         self.sync_timers(ctx);
         self.sync_url(false);
+        self.save_progress();
         true
     }
 
@@ -350,6 +358,38 @@ impl App {
         let w = el.client_width() as f64 - 2.0;
         if w > 0.0 && (w - self.st.tl.width).abs() > 1.0 {
             self.send.emit(Action::SetTimelineWidth(w));
+        }
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// The student's progress from `localStorage` (none when storage is unavailable or empty;
+/// lines it cannot read are reported on the console and skipped).
+fn load_progress() -> daxlab_core::teach::progress::Progress {
+    let text = storage()
+        .and_then(|s| s.get_item(teach::STORAGE_KEY).ok().flatten())
+        .unwrap_or_default();
+    let (p, bad) = daxlab_core::teach::progress::Progress::from_storage(&text);
+    for line in bad {
+        gloo::console::warn!(format!(
+            "daxlab: skipped a progress line it cannot read: {line:?}"
+        ));
+    }
+    p
+}
+
+impl App {
+    /// Write the progress to `localStorage` when it changed.
+    fn save_progress(&mut self) {
+        let text = self.st.progress.to_storage();
+        if text != self.saved {
+            if let Some(s) = storage() {
+                let _ = s.set_item(teach::STORAGE_KEY, &text);
+            }
+            self.saved = text;
         }
     }
 
