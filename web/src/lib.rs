@@ -323,8 +323,10 @@ fn scroll_current_lines_into_view() {
         };
         let top = current.offset_top(); // .listing is position: relative
         let (view_top, height) = (list.scroll_top(), list.client_height());
-        if top < view_top || top + current.offset_height() > view_top + height {
-            list.set_scroll_top((top - height / 3).max(0));
+        let line = current.offset_height();
+        if top < view_top || top + line > view_top + height {
+            // A third of the spare room above the line, so a wrapped line still fits whole.
+            list.set_scroll_top((top - (height - line).max(0) / 3).max(0));
         }
     }
 }

@@ -100,8 +100,8 @@ pub fn page(
     }
     html! {
         <div class={classes!("daxlab", embed.then_some("embed"), st.lesson.is_some().then_some("with-lesson"),
-            st.compare.is_some().then_some("comparing"),
-            (!embed && st.lesson.is_none() && st.compare.is_none()).then_some("one-screen"))}>
+            st.compare.is_some().then_some("comparing"), st.challenge.is_some().then_some("with-challenge"),
+            (!embed && st.lesson.is_none() && st.compare.is_none() && st.challenge.is_none()).then_some("one-screen"))}>
             <style>{ daxlab_draw::STYLE }</style>
             if !embed { { header(st, send) } }
             if st.lesson.is_some() && !embed {
