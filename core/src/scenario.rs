@@ -16,6 +16,8 @@ use alloc::vec;
 use alloc::vec::Vec;
 use tinyvec::ArrayVec;
 
+pub mod text;
+
 /// The default number of wait-table buckets, as a power of two (the kernel has 12 bits).
 pub const DEFAULT_BUCKET_BITS: u8 = 3;
 
