@@ -501,6 +501,7 @@ impl Setup {
             layout: crate::listing::Layout::new(options.code()),
             bucket_bits: self.bucket_bits,
             threads: self.threads,
+            text: Vec::new(),
             initial: World {
                 threads: ArrayVec::new(),
                 ..self.world.clone()

@@ -177,6 +177,14 @@ pub struct SpecError {
     pub accepted: String,
 }
 
+impl SpecError {
+    /// The message with the parameter written as a command-line flag (`--threads item 2 …`).
+    pub fn as_flag(&self) -> String {
+        let text = self.to_string();
+        format!("--{}{}", self.param, &text[self.param.len() + 1..])
+    }
+}
+
 impl fmt::Display for SpecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}=", self.param)?;
@@ -357,6 +365,40 @@ impl Spec {
         Ok(spec)
     }
 
+    /// Parse the texts given on top of the built-in `scenario`: without `threads`, its preset
+    /// supplies the threads and whatever else is not given (`?scenario=hash-collision&buckets=16`).
+    pub fn parse_over(
+        scenario: &str,
+        given: SpecText,
+        threads_given: bool,
+    ) -> Result<Spec, SpecError> {
+        if threads_given {
+            return Spec::parse(given);
+        }
+        let Some(preset) = preset_named(scenario) else {
+            return Err(err(
+                "threads",
+                None,
+                "",
+                format!("there is no built-in scenario {scenario:?} to take the threads from"),
+                format!(
+                    "threads=, or a built-in scenario: {}",
+                    PRESETS
+                        .iter()
+                        .map(|p| p.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        };
+        Spec::parse(SpecText {
+            threads: preset.text.threads,
+            pages: given.pages.or(preset.text.pages),
+            buckets: given.buckets.or(preset.text.buckets),
+            init: given.init.or(preset.text.init),
+        })
+    }
+
     /// The preset of the built-in scenario `name`, parsed.
     pub fn preset(name: &str) -> Option<Spec> {
         preset_named(name).and_then(|p| Spec::parse(p.text).ok())
@@ -511,7 +553,16 @@ impl Spec {
 
     /// The scenario's model under `options`, named `scenario` (a preset's name, or [`CUSTOM`]).
     pub fn model_named(&self, scenario: &'static str, options: Options) -> Model {
-        self.setup().into_model(scenario, options)
+        let mut model = self.setup().into_model(scenario, options);
+        if crate::scenario::scenario(scenario).is_none() || self.is_scaled() {
+            model.text = self.params();
+        }
+        model
+    }
+
+    /// Whether this is a number of threads (the scaled `freed-inode`).
+    pub fn is_scaled(&self) -> bool {
+        matches!(self.threads, Threads::Scaled(_))
     }
 
     /// The scenario's model under `options`: a preset's text builds a model carrying the
@@ -1007,6 +1058,12 @@ mod tests {
         check_err("evict:1", None, &["evict does not take", "evict"]);
         check_err("mf=9x", None, &["not a thread name"]);
         check_err("mf,,rcu", None, &["item 2", "empty"]);
+        let e = parse("mf,frob", None).unwrap_err();
+        assert!(
+            e.as_flag().starts_with("--threads item 2 \"frob\": "),
+            "{}",
+            e.as_flag()
+        );
         check_err("reuse", Some("1"), &["every page is mapped"]);
         check_err("3", Some("2:1,0"), &["pages=", "own index"]);
         let e = Spec::parse(SpecText {
