@@ -11,6 +11,7 @@ use yew::prelude::*;
 mod arrows;
 pub mod bench;
 pub mod lessons;
+pub mod notes_api;
 mod panic;
 pub mod params;
 pub mod state;
@@ -51,6 +52,8 @@ pub enum Msg {
     LessonStep(isize),
     /// Put the keyboard focus on the control with this id (pickers, boxes, the scrubber).
     Focus(&'static str),
+    /// A message from the course notes embedding the view (see `notes_api`).
+    Host(notes_api::HostMessage),
 }
 
 /// The application component.
@@ -66,6 +69,7 @@ pub struct App {
     // throttle history.replaceState, and a teacher only needs the settled view in the URL.
     url_pending: std::rc::Rc<std::cell::RefCell<Option<String>>>,
     url_timer: Option<Timeout>,
+    notes: notes_api::Notes,
 }
 
 const URL_EVERY_MS: u32 = 150;
@@ -143,6 +147,8 @@ impl Component for App {
         });
         let progress = load_progress();
         let saved = progress.to_storage();
+        let host = ctx.link().clone();
+        let notes = notes_api::Notes::new(move |m| host.send_message(Msg::Host(m)));
         App {
             st: AppState::from_query_with(&query, progress),
             saved,
@@ -152,12 +158,14 @@ impl Component for App {
             reads_url,
             url_pending: Default::default(),
             url_timer: None,
+            notes,
         }
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Act(a) => self.st.apply(a),
+            Msg::Host(m) => self.host_message(m),
             Msg::Focus(id) => {
                 if let Some(el) = gloo::utils::document()
                     .get_element_by_id(id)
@@ -221,6 +229,7 @@ impl Component for App {
 
     fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
         scroll_current_lines_into_view();
+        self.notes.after_render(notes_api::state_of(&self.st));
         if !self.st.embed {
             arrows::draw();
         }
@@ -291,6 +300,36 @@ fn load_progress() -> daxlab_core::teach::progress::Progress {
 }
 
 impl App {
+    /// Apply a message from the course notes (already checked for its sender and shape).
+    fn host_message(&mut self, m: notes_api::HostMessage) {
+        use notes_api::HostMessage;
+        match m {
+            HostMessage::Load(query) => {
+                let embed = self.st.embed;
+                self.st = AppState::from_query_with(&query, self.st.progress.clone());
+                self.st.embed |= embed;
+            }
+            HostMessage::Step(name) => match self.st.model().tid(&name) {
+                Some(t) => self.st.apply(Action::Step(t)),
+                None => gloo::console::warn!(format!(
+                    "daxlab: ignored daxlab:step: {name:?} is not a thread of this scenario; its threads are {}",
+                    daxlab_core::scenario::thread_names(self.st.model()).join(", ")
+                )),
+            },
+            HostMessage::Goto(n) => {
+                let len = self.st.session.len();
+                if n > len {
+                    gloo::console::warn!(format!(
+                        "daxlab: daxlab:goto step {n} is beyond the history's {len} steps; going to {len}"
+                    ));
+                }
+                self.st.apply(Action::Seek(n.min(len)));
+            }
+            HostMessage::FindBug => self.st.apply(Action::FindBug),
+            HostMessage::Resize => self.notes.want_height(),
+        }
+    }
+
     /// Write the progress to `localStorage` when it changed.
     fn save_progress(&mut self) {
         let text = self.st.progress.to_storage();
