@@ -23,6 +23,9 @@ stage "native tests"
 cargo test --workspace --exclude daxlab-web 2>&1 | tee -a "$log"
 cargo test -p daxlab-web --lib 2>&1 | tee -a "$log"   # URL and state logic, natively
 
+stage "scenario grammar fuzz (bounded: ${FUZZ_SECONDS:-60} s)"
+scripts/fuzz-grammar.sh "${FUZZ_SECONDS:-60}"
+
 stage "no_std: daxlab-core for x86_64-unknown-none"
 cargo build -p daxlab-core --target x86_64-unknown-none
 

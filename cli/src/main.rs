@@ -4,7 +4,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 use daxlab_core::explore;
 use daxlab_core::report::{ListReport, RunReport};
-use daxlab_core::scenario::Scale;
+use daxlab_core::scenario::text::{Spec, SpecText};
 use daxlab_core::{
     Model, Options, SCENARIOS, Scenario, Session, Variant, ViolationKind, WakeMode, scenario, words,
 };
@@ -35,8 +35,6 @@ enum Command {
     Run {
         #[command(flatten)]
         target: Target,
-        #[command(flatten)]
-        scale: ScaleArgs,
         /// Comma-separated thread names with optional repeats, e.g. mf*3,trunc,rcu*2,mf.
         #[arg(long, default_value = "")]
         schedule: String,
@@ -55,8 +53,6 @@ enum Command {
     Explore {
         #[command(flatten)]
         target: Target,
-        #[command(flatten)]
-        scale: ScaleArgs,
         /// Look only for this violation kind (others are skipped).
         #[arg(long, value_parser = kind_parser())]
         kind: Option<ViolationKind>,
@@ -82,8 +78,6 @@ enum Command {
     Random {
         #[command(flatten)]
         target: Target,
-        #[command(flatten)]
-        scale: ScaleArgs,
         /// The seed.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -104,17 +98,6 @@ enum Command {
 
 /// Where `scripts/serve.sh` serves the visualizer.
 const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080/";
-
-/// A scaled freed-inode scenario: N memory-failure threads and N faults over P pages.
-#[derive(clap::Args)]
-struct ScaleArgs {
-    /// Memory-failure threads (and as many faults) in a scaled freed-inode scenario.
-    #[arg(long)]
-    threads: Option<u8>,
-    /// Pages of the file in a scaled freed-inode scenario.
-    #[arg(long)]
-    pages: Option<u8>,
-}
 
 /// Parses a value clap has already checked against `names` into the core's type.
 fn core_parser<T: std::str::FromStr + Clone + Send + Sync + 'static>(
@@ -146,9 +129,24 @@ fn wake_parser() -> impl TypedValueParser<Value = WakeMode> {
 /// Which scenario under which code.
 #[derive(clap::Args)]
 struct Target {
-    /// Scenario name (see `daxlab list`).
-    #[arg(long, value_parser = scenario_parser())]
-    scenario: &'static Scenario,
+    /// Scenario name (see `daxlab list`); not needed with a list of --threads.
+    #[arg(long, value_parser = scenario_parser(), required_unless_present = "threads")]
+    scenario: Option<&'static Scenario>,
+    /// The scenario's threads as text: kernel paths with arguments, e.g.
+    /// 'mf:0,fault:0,fault:0=writer,trunc:0,evict,rcu' (see `daxlab list`); a bare number N
+    /// is the scaled freed-inode: N memory failures and N faults, evict and rcu.
+    #[arg(long)]
+    threads: Option<String>,
+    /// The device's pages: N (page i mapped at index i) or N:MAP (per page from 0, the file
+    /// index it is mapped at or -), e.g. 2:0,-.
+    #[arg(long)]
+    pages: Option<String>,
+    /// Buckets of the wait table: 2, 4, 8 (default), 16, 32 or 64.
+    #[arg(long)]
+    buckets: Option<String>,
+    /// Initial-state flags: devdax, reused.
+    #[arg(long)]
+    init: Option<String>,
     /// Variant name.
     #[arg(long, default_value = "seed", value_parser = variant_parser())]
     variant: Variant,
@@ -184,25 +182,42 @@ impl Target {
             truncate_wake: self.truncate_wake,
         }
     }
-    fn model(&self) -> Model {
-        self.scenario.model(self.options())
-    }
-    /// The model, scaled when --threads/--pages are given (freed-inode only).
-    fn scaled_model(&self, scale: &ScaleArgs) -> Result<Model, String> {
-        if scale.threads.is_none() && scale.pages.is_none() {
-            return Ok(self.model());
+    /// The model: the built-in scenario, or the one --threads/--pages/--buckets/--init
+    /// describe (without --threads, on top of the built-in's preset; `--scenario freed-inode
+    /// --pages P` alone is the scaled freed-inode with one pair of threads, as it always was).
+    fn model(&self) -> Result<Model, String> {
+        let name = self.scenario.map(|s| s.name);
+        let given = [&self.threads, &self.pages, &self.buckets, &self.init];
+        if given.iter().all(|g| g.is_none()) {
+            let s = self
+                .scenario
+                .ok_or("give --scenario NAME or --threads TEXT")?;
+            return Ok(s.model(self.options()));
         }
-        if self.scenario.name != "freed-inode" {
-            return Err(format!(
-                "--threads/--pages scale the freed-inode scenario only, not \"{}\"",
-                self.scenario.name
-            ));
-        }
-        let scale = Scale {
-            threads: scale.threads.unwrap_or(1),
-            pages: scale.pages.unwrap_or(1),
+        let bare_number = |t: &str| !t.is_empty() && t.trim().bytes().all(|b| b.is_ascii_digit());
+        let threads = match (self.threads.as_deref(), name) {
+            (Some(t), Some(n)) if !(bare_number(t) && n == "freed-inode") => {
+                return Err(if bare_number(t) {
+                    format!("--threads {t} scales the freed-inode scenario only, not \"{n}\"")
+                } else {
+                    format!(
+                        "--threads with a list of paths is a scenario of its own; leave out --scenario {n}"
+                    )
+                });
+            }
+            (Some(t), _) => Some(t),
+            (None, Some("freed-inode")) if self.pages.is_some() => Some("1"),
+            (None, _) => None,
         };
-        daxlab_core::scenario::scaled(scale, self.options())
+        let text = SpecText {
+            threads: threads.unwrap_or_default(),
+            pages: self.pages.as_deref(),
+            buckets: self.buckets.as_deref(),
+            init: self.init.as_deref(),
+        };
+        let spec = Spec::parse_over(name.unwrap_or_default(), text, threads.is_some())
+            .map_err(|e| e.as_flag())?;
+        Ok(spec.model(self.options()))
     }
 }
 
@@ -212,18 +227,16 @@ fn main() -> ExitCode {
         Command::List { json } => list(json),
         Command::Run {
             target,
-            scale,
             schedule,
             json,
             svg,
             graph_svg,
-        } => match target.scaled_model(&scale) {
+        } => match target.model() {
             Ok(model) => run(model, &schedule, json, &Figures { svg, graph_svg }),
             Err(e) => usage_error(&e),
         },
         Command::Explore {
             target,
-            scale,
             kind,
             max_states,
             max_depth,
@@ -237,20 +250,19 @@ fn main() -> ExitCode {
                 max_depth,
                 target: kind,
             };
-            match target.scaled_model(&scale) {
+            match target.model() {
                 Ok(model) => search::explore_cmd(&model, config, jobs, &base_url, json),
                 Err(e) => usage_error(&e),
             }
         }
         Command::Random {
             target,
-            scale,
             seed,
             runs,
             pct_depth,
             base_url,
             json,
-        } => match target.scaled_model(&scale) {
+        } => match target.model() {
             Ok(model) => search::random_cmd(&model, seed, runs, pct_depth, &base_url, json),
             Err(e) => usage_error(&e),
         },
@@ -287,6 +299,14 @@ fn list(json: bool) -> ExitCode {
         );
     }
     println!("Violation kinds: {}", list.violation_kinds.join(", "));
+    println!("Scenario text (--threads, comma-separated; a thread's name is set with =NAME):");
+    println!(
+        "  {}",
+        daxlab_core::scenario::text::Path::ALL
+            .map(|p| p.usage())
+            .join(", ")
+    );
+    println!("  --pages N or N:MAP (e.g. 2:0,-), --buckets 2..64, --init devdax,reused");
     ExitCode::SUCCESS
 }
 

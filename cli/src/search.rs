@@ -91,9 +91,16 @@ pub fn explore_cmd(
             println!("{}", v.message);
             println!("schedule ({} steps): {text}", f.schedule.len());
             let (_, fixes) = link::code_params(model);
+            let scenario = match model.scenario_text() {
+                [] => format!("--scenario {}", model.scenario()),
+                text => text
+                    .iter()
+                    .map(|(k, v)| format!("--{k} '{v}'"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            };
             println!(
-                "replay:   daxlab run --scenario {} --variant {}{} --truncate-wake {} --schedule '{text}'",
-                model.scenario(),
+                "replay:   daxlab run {scenario} --variant {}{} --truncate-wake {} --schedule '{text}'",
                 model.variant(),
                 fixes.map(|f| format!(" --fixes {f}")).unwrap_or_default(),
                 model.truncate_wake().name()

@@ -268,3 +268,130 @@ fn run_writes_the_timeline_and_the_graph_as_svg_and_each_step_names_its_violatio
     assert!(err.contains("/nonexistent-dir/x.svg"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_race_written_as_threads_text_is_explored_and_its_counterexample_replays() {
+    let threads = "mf:0,mf:1,fault:0,fault:1,evict,rcu";
+    let (code, out, err) = daxlab(&[
+        "explore",
+        "--threads",
+        threads,
+        "--pages",
+        "2",
+        "--variant",
+        "v4.19",
+        "--kind",
+        "use-after-free",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let r = json(&out);
+    assert_eq!(r["scenario"], "custom");
+    assert_eq!(r["threads"], 6);
+    let v = &r["violation"];
+    assert_eq!(v["kind"], "use-after-free");
+    let url = v["url"].as_str().unwrap();
+    assert!(
+        url.contains("threads=mf%3A0%2Cmf%3A1%2Cfault%3A0%2Cfault%3A1%2Cevict%2Crcu&pages=2"),
+        "{url}"
+    );
+    let schedule = v["schedule"].as_str().unwrap();
+    let (code, out, err) = daxlab(&[
+        "run",
+        "--threads",
+        threads,
+        "--pages",
+        "2",
+        "--variant",
+        "v4.19",
+        "--schedule",
+        schedule,
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json(&out)["violation"]["kind"], "use-after-free");
+}
+
+#[test]
+fn a_bare_number_of_threads_keeps_the_scaled_meaning() {
+    let explore = |extra: &[&str]| {
+        let mut args = vec!["explore", "--variant", "fixed", "--json"];
+        args.extend_from_slice(extra);
+        let (code, out, err) = daxlab(&args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        let r = json(&out);
+        (
+            r["states"].clone(),
+            r["transitions"].clone(),
+            r["scenario"].clone(),
+        )
+    };
+    let old = explore(&[
+        "--scenario",
+        "freed-inode",
+        "--threads",
+        "2",
+        "--pages",
+        "2",
+    ]);
+    let new = explore(&["--threads", "2", "--pages", "2"]);
+    assert_eq!(old, new);
+    assert_eq!(old.2, "freed-inode");
+    // The same counts as the behaviour baseline's freed-inode/2x2 under fixed.
+    let baseline = include_str!("../../core/tests/baseline.txt");
+    let row = baseline
+        .lines()
+        .find(|l| l.starts_with("freed-inode/2x2\tfixed\t"))
+        .expect("baseline row");
+    assert!(
+        row.contains(&format!("states={}\t", new.0)),
+        "{row} vs {new:?}"
+    );
+}
+
+#[test]
+fn bad_threads_text_names_the_item_and_what_is_accepted() {
+    for (args, expect) in [
+        (
+            &["explore", "--threads", "mf,frob:1"][..],
+            &["--threads item 2", "\"frob:1\"", "mf[:PFN]", "unbind"][..],
+        ),
+        (
+            &["run", "--threads", "mf:7"],
+            &["--threads item 1", "a page from 0 to 1"],
+        ),
+        (
+            &["explore", "--threads", "6"],
+            &[
+                "--threads",
+                "from 1 to 5",
+                "at most 12 threads (MAX_THREADS)",
+            ],
+        ),
+        (
+            &["run", "--threads", "mf", "--pages", "2:0,0"],
+            &["--pages item 2", "already mapped"],
+        ),
+        (
+            &[
+                "explore",
+                "--scenario",
+                "null-mapping",
+                "--threads",
+                "mf,rcu",
+            ],
+            &["leave out --scenario null-mapping"],
+        ),
+        (
+            &["random", "--threads", "mf", "--buckets", "7"],
+            &["--buckets", "\"7\"", "2, 4, 8"],
+        ),
+    ] {
+        let (code, _, err) = daxlab(args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        for x in expect {
+            assert!(err.contains(x), "{args:?}: {err:?} lacks {x:?}");
+        }
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}

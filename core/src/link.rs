@@ -1,10 +1,12 @@
 //! The URL contract: the page's query string is its scripting interface (`?scenario=&variant=
 //! &fixes=&truncate=&schedule=&step=&seed=&autoplay=&speed=&embed=&lesson=&lesson_step=
-//! &challenge=&compare=&teacher=`), and the CLI prints replay links in it. One module, used by
-//! both, parses and formats it.
+//! &challenge=&compare=&teacher=`, and a scenario as text: `threads=&pages=&buckets=&init=`, see
+//! [`crate::scenario::text`]), and the CLI prints replay links in it. One module, used by both,
+//! parses and formats it.
 //! Parsing never fails: every unknown name or bad value becomes a message naming it, its value
 //! and what is accepted, and the rest loads with defaults.
 
+use crate::scenario::text::{Spec, SpecText};
 use crate::scenario::{SCENARIOS, scenario};
 use crate::variant::{Variant, WakeMode};
 use alloc::format;
@@ -12,8 +14,12 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 /// Every parameter the page understands, in the order the URL writes them.
-pub const NAMES: [&str; 15] = [
+pub const NAMES: [&str; 19] = [
     "scenario",
+    "threads",
+    "pages",
+    "buckets",
+    "init",
     "variant",
     "fixes",
     "truncate",
@@ -54,6 +60,9 @@ pub struct Catalog<'a> {
 pub struct Params {
     /// A built-in scenario's name.
     pub scenario: &'static str,
+    /// A scenario as text (`threads=`, `pages=`, `buckets=`, `init=`), shown instead of the
+    /// built-in one.
+    pub spec: Option<Spec>,
     /// The variant; `None` means the scenario's first story's variant.
     pub variant: Option<Variant>,
     /// The truncate path's wake mode; `None` means the variant's default.
@@ -89,6 +98,7 @@ impl Default for Params {
     fn default() -> Params {
         Params {
             scenario: DEFAULT_SCENARIO,
+            spec: None,
             variant: None,
             truncate: None,
             fixes: None,
@@ -139,6 +149,8 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
     let query = query.strip_prefix('?').unwrap_or(query);
     let mut p = Params::default();
     let mut errors = Vec::new();
+    // The scenario text's four parameters, read together once all are known.
+    let mut text: [Option<String>; 4] = Default::default();
     let bad = |errors: &mut Vec<String>, name: &str, value: &str, accepted: &str| {
         errors.push(format!(
             "URL parameter {name}={value:?} is not understood; accepted: {accepted}. Using the default."
@@ -151,6 +163,10 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
                 Some(s) => p.scenario = s.name,
                 None => bad(&mut errors, "scenario", value, &accepted_scenarios()),
             },
+            "threads" => text[0] = Some(value.to_string()),
+            "pages" => text[1] = Some(value.to_string()),
+            "buckets" => text[2] = Some(value.to_string()),
+            "init" => text[3] = Some(value.to_string()),
             "variant" => match value.parse::<Variant>() {
                 Ok(v) => p.variant = Some(v),
                 Err(()) => bad(&mut errors, "variant", value, &accepted_variants()),
@@ -225,13 +241,37 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
             )),
         }
     }
+    if text.iter().any(Option::is_some) {
+        let given = SpecText {
+            threads: text[0].as_deref().unwrap_or_default(),
+            pages: text[1].as_deref(),
+            buckets: text[2].as_deref(),
+            init: text[3].as_deref(),
+        };
+        match Spec::parse_over(p.scenario, given, text[0].is_some()) {
+            Ok(spec) => p.spec = Some(spec),
+            Err(e) => errors.push(format!(
+                "URL parameter {e}. Showing the scenario {} instead.",
+                p.scenario
+            )),
+        }
+    }
     (p, errors)
 }
 
 /// The query string (with `?`) reproducing a view. Defaults are left out to keep links short.
 pub fn format(p: &Params) -> String {
     let mut s = form_urlencoded::Serializer::new(String::new());
-    s.append_pair("scenario", p.scenario);
+    match &p.spec {
+        Some(spec) => {
+            for (name, value) in spec.params() {
+                s.append_pair(name, &value);
+            }
+        }
+        None => {
+            s.append_pair("scenario", p.scenario);
+        }
+    }
     if let Some(v) = p.variant {
         s.append_pair("variant", v.name());
     }
@@ -283,12 +323,29 @@ pub fn replay_query(model: &crate::Model, schedule: &str) -> String {
     let (truncate, fixes) = code_params(model);
     format(&Params {
         scenario: scenario(model.scenario()).map_or(DEFAULT_SCENARIO, |s| s.name),
+        spec: spec_of(model),
         variant: Some(model.variant()),
         truncate,
         fixes,
         schedule: Some(schedule.into()),
         ..Params::default()
     })
+}
+
+/// The scenario text of `model`, when it is not a built-in.
+pub fn spec_of(model: &crate::Model) -> Option<Spec> {
+    let text = model.scenario_text();
+    if text.is_empty() {
+        return None;
+    }
+    let get = |k: &str| text.iter().find(|(n, _)| *n == k).map(|(_, v)| v.as_str());
+    Spec::parse(SpecText {
+        threads: get("threads").unwrap_or_default(),
+        pages: get("pages"),
+        buckets: get("buckets"),
+        init: get("init"),
+    })
+    .ok()
 }
 
 /// The `truncate` and `fixes` parameters that give `model`'s code on top of its variant.
@@ -337,7 +394,7 @@ mod tests {
         assert!(e[3].contains("speed=\"100\"") && e[3].contains("0.25 to 20"));
         assert!(
             e.iter()
-                .any(|m| m.contains("\"colour\"") && m.contains("scenario, variant"))
+                .any(|m| m.contains("\"colour\"") && m.contains("scenario, threads, pages"))
         );
         assert_eq!(p.scenario, DEFAULT_SCENARIO);
         assert_eq!(p.schedule.as_deref(), Some("mf"));
@@ -347,6 +404,7 @@ mod tests {
     fn format_round_trips() {
         let p = Params {
             scenario: "lost-wakeup",
+            spec: None,
             variant: Some(Variant::ExclusiveWait),
             truncate: Some(WakeMode::All),
             fixes: Some("c93db7bb6ef3,-d8a706414af4".into()),
@@ -411,6 +469,61 @@ mod tests {
         });
         let q = replay_query(&m, "wb");
         assert!(q.contains("fixes=c93db7bb6ef3"), "{q}");
+    }
+
+    #[test]
+    fn a_scenario_as_text_loads_and_round_trips() {
+        let (p, e) =
+            parse("?threads=mf:0,mf:1,fault:0,fault:1,evict,rcu&pages=2&buckets=16&variant=v4.19");
+        assert!(e.is_empty(), "{e:?}");
+        let spec = p.spec.clone().expect("a spec");
+        assert_eq!(spec.buckets(), 16);
+        assert_eq!(
+            spec.names(),
+            ["mf", "mf2", "fault", "fault2", "evict", "rcu"]
+        );
+        let q = format(&p);
+        assert_eq!(
+            q,
+            "?threads=mf%3A0%2Cmf%3A1%2Cfault%3A0%2Cfault%3A1%2Cevict%2Crcu&pages=2&buckets=16&variant=v4.19"
+        );
+        assert_eq!(parse(&q), (p, Vec::new()));
+        // Without threads=, the named scenario's preset supplies them.
+        let (p, e) = parse("?scenario=hash-collision&buckets=4");
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(p.spec.unwrap().threads_text(), "fault,fault:8,mf,wb:8");
+    }
+
+    #[test]
+    fn a_bad_scenario_text_is_named_and_the_rest_loads() {
+        let (p, e) = parse("?scenario=freed-inode&threads=mf,frob:2&variant=fixed");
+        assert_eq!(p.spec, None);
+        assert_eq!(p.scenario, "freed-inode");
+        assert_eq!(p.variant, Some(Variant::Fixed));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("threads= item 2"), "{e:?}");
+        assert!(
+            e[0].contains("\"frob:2\"") && e[0].contains("mf[:PFN]"),
+            "{e:?}"
+        );
+        let (_, e) = parse("?threads=mf,mf,mf,mf,mf,mf,mf,mf,mf,mf,mf,mf,mf");
+        assert!(e[0].contains("at most 12 (MAX_THREADS)"), "{e:?}");
+        let (_, e) = parse("?threads=mf&pages=2:0,x");
+        assert!(
+            e[0].contains("pages= item 2") && e[0].contains("\"x\""),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn a_replay_query_of_a_custom_scenario_carries_its_text() {
+        let (p, _) = parse("?threads=mf:1,fault:0=writer&pages=2:0,-");
+        let m = p.spec.unwrap().model(crate::Options::new(Variant::Fixed));
+        let q = replay_query(&m, "writer*5,mf");
+        let (back, e) = parse(&q);
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(back.spec.unwrap().threads_text(), "mf:1,fault:0=writer");
+        assert_eq!(back.schedule.as_deref(), Some("writer*5,mf"));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use crate::program::ThreadSpec;
 use crate::variant::{Variant, WakeMode};
 use crate::violation::Violation;
 use crate::world::{ThreadResult, WaitKey, World};
+use alloc::string::String;
 use alloc::vec::Vec;
 
 /// Why a thread cannot run now, or that it can.
@@ -112,12 +113,20 @@ pub struct Model {
     pub(crate) bucket_bits: u8,
     pub(crate) threads: Vec<ThreadSpec>,
     pub(crate) initial: World,
+    /// The scenario's text parameters (`threads=`, `pages=`, ...) when it was built from text
+    /// and is not a built-in; empty for a built-in.
+    pub(crate) text: Vec<(&'static str, String)>,
 }
 
 impl Model {
     /// The scenario's name.
     pub fn scenario(&self) -> &'static str {
         self.scenario
+    }
+    /// The text parameters (`threads=`, `pages=`, `buckets=`, `init=`) that rebuild this
+    /// scenario when it is not a built-in one; empty for a built-in.
+    pub fn scenario_text(&self) -> &[(&'static str, String)] {
+        &self.text
     }
     /// The variant the threads run.
     pub fn variant(&self) -> Variant {

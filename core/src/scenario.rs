@@ -16,6 +16,8 @@ use alloc::vec;
 use alloc::vec::Vec;
 use tinyvec::ArrayVec;
 
+pub mod text;
+
 /// The default number of wait-table buckets, as a power of two (the kernel has 12 bits).
 pub const DEFAULT_BUCKET_BITS: u8 = 3;
 
@@ -499,6 +501,7 @@ impl Setup {
             layout: crate::listing::Layout::new(options.code()),
             bucket_bits: self.bucket_bits,
             threads: self.threads,
+            text: Vec::new(),
             initial: World {
                 threads: ArrayVec::new(),
                 ..self.world.clone()

@@ -12,6 +12,7 @@ pub mod bench;
 mod download;
 pub mod figures;
 pub mod lessons;
+pub mod notes_api;
 mod panic;
 pub mod params;
 pub mod stage;
@@ -58,6 +59,8 @@ pub enum Msg {
     Export(stage::Export),
     /// The window was resized: measure the timeline again.
     Resized,
+    /// A message from the course notes embedding the view (see `notes_api`).
+    Host(notes_api::HostMessage),
 }
 
 /// The application component.
@@ -76,6 +79,7 @@ pub struct App {
     // throttle history.replaceState, and a teacher only needs the settled view in the URL.
     url_pending: std::rc::Rc<std::cell::RefCell<Option<String>>>,
     url_timer: Option<Timeout>,
+    notes: notes_api::Notes,
 }
 
 const URL_EVERY_MS: u32 = 150;
@@ -185,6 +189,8 @@ impl Component for App {
         {
             st.apply(Action::SetTimelineWidth(timeline_width_guess(w, st.embed)));
         }
+        let host = ctx.link().clone();
+        let notes = notes_api::Notes::new(move |m| host.send_message(Msg::Host(m)));
         App {
             st,
             send,
@@ -196,12 +202,14 @@ impl Component for App {
             reads_url,
             url_pending: Default::default(),
             url_timer: None,
+            notes,
         }
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Act(a) => self.st.apply(a),
+            Msg::Host(m) => self.host_message(m),
             Msg::Focus(id) => {
                 if let Some(el) = gloo::utils::document()
                     .get_element_by_id(id)
@@ -282,6 +290,7 @@ impl Component for App {
         }
         scroll_current_lines_into_view();
         self.measure_timeline();
+        self.notes.after_render(notes_api::state_of(&self.st));
         if first_render {
             self.sync_timers(ctx);
             self.sync_url(true);
@@ -384,6 +393,36 @@ fn load_progress() -> daxlab_core::teach::progress::Progress {
 }
 
 impl App {
+    /// Apply a message from the course notes (already checked for its sender and shape).
+    fn host_message(&mut self, m: notes_api::HostMessage) {
+        use notes_api::HostMessage;
+        match m {
+            HostMessage::Load(query) => {
+                let embed = self.st.embed;
+                self.st = AppState::from_query_with(&query, self.st.progress.clone());
+                self.st.embed |= embed;
+            }
+            HostMessage::Step(name) => match self.st.model().tid(&name) {
+                Some(t) => self.st.apply(Action::Step(t)),
+                None => gloo::console::warn!(format!(
+                    "daxlab: ignored daxlab:step: {name:?} is not a thread of this scenario; its threads are {}",
+                    daxlab_core::scenario::thread_names(self.st.model()).join(", ")
+                )),
+            },
+            HostMessage::Goto(n) => {
+                let len = self.st.session.len();
+                if n > len {
+                    gloo::console::warn!(format!(
+                        "daxlab: daxlab:goto step {n} is beyond the history's {len} steps; going to {len}"
+                    ));
+                }
+                self.st.apply(Action::Seek(n.min(len)));
+            }
+            HostMessage::FindBug => self.st.apply(Action::FindBug),
+            HostMessage::Resize => self.notes.want_height(),
+        }
+    }
+
     /// Write the progress to `localStorage` when it changed.
     fn save_progress(&mut self) {
         let text = self.st.progress.to_storage();

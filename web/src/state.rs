@@ -8,6 +8,7 @@ use crate::params::{self, Params};
 use crate::teach::{ChallengeRun, PosedAt, PredictionRun, TeachAction};
 use daxlab_core::explore::{Config, Search, Serial};
 use daxlab_core::random::{RandomRunner, Strategy};
+use daxlab_core::scenario::text::Spec;
 use daxlab_core::teach::progress::Progress;
 use daxlab_core::timeline::Timeline;
 use daxlab_core::{Model, Options, Outcome, Session, Tid, Variant, WakeMode, scenario, schedule};
@@ -192,6 +193,11 @@ fn model_for(name: &str, options: Options) -> Model {
     s.model(options)
 }
 
+/// The model of a scenario given as text, or else of the built-in `name`.
+fn model_of(name: &str, spec: Option<&Spec>, options: Options) -> Model {
+    spec.map_or_else(|| model_for(name, options), |s| s.model(options))
+}
+
 impl AppState {
     /// The state a URL query describes, with a message for every problem in it.
     pub fn from_query(query: &str) -> AppState {
@@ -204,7 +210,7 @@ impl AppState {
         // A URL that names a scenario carries the whole view (a reload, a shared link); a bare
         // `?lesson=` or `?challenge=` starts from the lesson step's or the challenge's state.
         let has_state = form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
-            .any(|(k, _)| k == "scenario");
+            .any(|(k, _)| k == "scenario" || k == "threads");
         if let Some(l) = p.lesson.and_then(lessons::lesson) {
             let mut k = p.lesson_step.unwrap_or(0);
             if k >= l.steps.len() {
@@ -256,11 +262,11 @@ impl AppState {
             (None, Some(f)) => options(Variant::Seed, p.truncate, Some(f)),
             (None, None) => Options {
                 truncate_wake: p.truncate,
-                ..story_options(p.scenario)
+                ..story_options(if p.spec.is_some() { "" } else { p.scenario })
             },
         };
         let mut st = AppState {
-            session: Session::new(model_for(p.scenario, opts)),
+            session: Session::new(model_of(p.scenario, p.spec.as_ref(), opts)),
             errors: Vec::new(),
             notice: None,
             playing: p.autoplay,
@@ -344,17 +350,21 @@ impl AppState {
     fn load_story(&mut self) {
         let model = self.session.model();
         let wake = model.truncate_wake();
-        let story = scenario(model.scenario()).and_then(|s| {
-            s.stories
-                .iter()
-                .find(|st| st.options().code() == model.code())
-                .or_else(|| {
-                    s.stories.iter().find(|st| {
-                        st.variant == model.variant() && st.wake.is_none_or(|w| w == wake)
+        // A scenario built from text tells no story (a scaled one is not the built-in's).
+        let built_in = model.scenario_text().is_empty();
+        let story = scenario(model.scenario())
+            .filter(|_| built_in)
+            .and_then(|s| {
+                s.stories
+                    .iter()
+                    .find(|st| st.options().code() == model.code())
+                    .or_else(|| {
+                        s.stories.iter().find(|st| {
+                            st.variant == model.variant() && st.wake.is_none_or(|w| w == wake)
+                        })
                     })
-                })
-                .or(s.stories.first())
-        });
+                    .or(s.stories.first())
+            });
         if let Some(story) = story {
             // A story written for another variant may stop applying part-way; keep what runs.
             let _ = self.session.run_text(story.schedule);
@@ -398,6 +408,7 @@ impl AppState {
         let (truncate, fixes) = daxlab_core::link::code_params(m);
         Params {
             scenario: scenario(m.scenario()).map_or(params::DEFAULT_SCENARIO, |s| s.name),
+            spec: daxlab_core::link::spec_of(m),
             variant: Some(m.variant()),
             truncate,
             fixes,
@@ -432,7 +443,8 @@ impl AppState {
             .collect();
         let cursor = old.cursor();
         let scenario = old.model().scenario();
-        let mut session = Session::new(model_for(scenario, opts));
+        let spec = daxlab_core::link::spec_of(old.model());
+        let mut session = Session::new(model_of(scenario, spec.as_ref(), opts));
         let mut applied = 0;
         for name in &names {
             let Some(t) = session.model().tid(name) else {
@@ -827,6 +839,53 @@ mod tests {
             Outcome::Violation(v) => Some(v.kind),
             _ => None,
         }
+    }
+
+    #[test]
+    fn a_scenario_as_text_loads_keeps_its_text_and_finds_its_bug() {
+        let q = "?threads=mf:0,mf:1,fault:0,fault:1,evict,rcu&pages=2&variant=v4.19";
+        let mut st = AppState::from_query(q);
+        assert!(st.errors.is_empty(), "{:?}", st.errors);
+        assert_eq!(st.model().scenario(), "custom");
+        assert_eq!(st.model().threads().len(), 6);
+        assert!(
+            st.query().starts_with("?threads=mf%3A0%2Cmf%3A1"),
+            "{}",
+            st.query()
+        );
+        // Another variant keeps the scenario.
+        st.apply(Action::SetVariant("fixed".into()));
+        assert_eq!(st.model().threads().len(), 6);
+        assert!(
+            st.query().contains("pages=2&variant=fixed"),
+            "{}",
+            st.query()
+        );
+        st.apply(Action::SetVariant("v4.19".into()));
+        st.apply(Action::FindBug);
+        for _ in 0..200 {
+            if !st.searching() {
+                break;
+            }
+            st.apply(Action::SearchTick { now_ms: 0.0 });
+        }
+        assert!(violation(&st).is_some(), "{:?}", st.notice);
+        // The counterexample's link reloads the same scenario and violation.
+        let again = AppState::from_query(&st.query());
+        assert!(again.errors.is_empty(), "{:?}", again.errors);
+        assert_eq!(violation(&again), violation(&st));
+    }
+
+    #[test]
+    fn a_bad_scenario_text_is_named_and_the_page_still_loads() {
+        let st = AppState::from_query("?threads=mf,fault:0,frob&variant=fixed");
+        assert_eq!(st.errors.len(), 1, "{:?}", st.errors);
+        assert!(
+            st.errors[0].contains("item 3") && st.errors[0].contains("\"frob\""),
+            "{:?}",
+            st.errors
+        );
+        assert_eq!(st.model().scenario(), params::DEFAULT_SCENARIO);
     }
 
     #[test]

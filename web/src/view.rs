@@ -269,8 +269,11 @@ fn controls(
             <div class="row pickers">
                 <label>{ "Scenario " }
                     <select id="scenario" onchange={on_scenario} aria-label="Scenario">
+                        if !m.scenario_text().is_empty() {
+                            <option value="" selected=true disabled=true>{ "written as text (threads=)" }</option>
+                        }
                         { for SCENARIOS.iter().map(|s| html! {
-                            <option value={s.name} selected={s.name == m.scenario()} title={s.summary}>{ s.name }</option>
+                            <option value={s.name} selected={s.name == m.scenario() && m.scenario_text().is_empty()} title={s.summary}>{ s.name }</option>
                         }) }
                     </select>
                 </label>
