@@ -1,5 +1,6 @@
 //! The URL contract: the page's query string is its scripting interface (`?scenario=&variant=
-//! &truncate=&schedule=&step=&seed=&autoplay=&speed=&embed=&lesson=&lesson_step=&challenge=`),
+//! &truncate=&schedule=&step=&seed=&autoplay=&speed=&embed=&lesson=&lesson_step=&challenge=
+//! &exercise=`),
 //! and the CLI prints replay links in it. One module, used by both, parses and formats it.
 //! Parsing never fails: every unknown name or bad value becomes a message naming it, its value
 //! and what is accepted, and the rest loads with defaults.
@@ -11,7 +12,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 /// Every parameter the page understands, in the order the URL writes them.
-pub const NAMES: [&str; 13] = [
+pub const NAMES: [&str; 14] = [
     "scenario",
     "variant",
     "fixes",
@@ -25,6 +26,7 @@ pub const NAMES: [&str; 13] = [
     "lesson",
     "lesson_step",
     "challenge",
+    "exercise",
 ];
 
 /// The scenario shown when the URL names none.
@@ -36,14 +38,16 @@ pub const SEED_ACCEPTED: &str = "a whole number from 0 to 18446744073709551615";
 /// Slowest and fastest play speeds, in steps per second.
 pub const SPEED_RANGE: (f64, f64) = (0.25, 20.0);
 
-/// The lessons and challenges a front end offers, by name: the values `lesson=` and
-/// `challenge=` accept.
+/// The lessons, challenges and exercises a front end offers, by name: the values `lesson=`,
+/// `challenge=` and `exercise=` accept.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Catalog<'a> {
     /// Lesson names.
     pub lessons: &'a [&'static str],
     /// Challenge names.
     pub challenges: &'a [&'static str],
+    /// Exercise names (`crate::teach::exercise::EXERCISES`).
+    pub exercises: &'a [&'static str],
 }
 
 /// What the URL asked for, after validation.
@@ -76,6 +80,8 @@ pub struct Params {
     pub lesson_step: Option<usize>,
     /// The challenge being played.
     pub challenge: Option<&'static str>,
+    /// The exercise shown beside the visualizer.
+    pub exercise: Option<&'static str>,
 }
 
 impl Default for Params {
@@ -94,6 +100,7 @@ impl Default for Params {
             lesson: None,
             lesson_step: None,
             challenge: None,
+            exercise: None,
         }
     }
 }
@@ -202,6 +209,10 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
                 Some(n) => p.challenge = Some(n),
                 None => bad(&mut errors, "challenge", value, &catalog.challenges.join(", ")),
             },
+            "exercise" => match catalog.exercises.iter().find(|n| **n == value) {
+                Some(n) => p.exercise = Some(n),
+                None => bad(&mut errors, "exercise", value, &catalog.exercises.join(", ")),
+            },
             other => errors.push(format!(
                 "Unknown URL parameter {other:?} (value {value:?}) is ignored; accepted parameters: {}.",
                 NAMES.join(", ")
@@ -251,6 +262,9 @@ pub fn format(p: &Params) -> String {
     if let Some(c) = p.challenge {
         s.append_pair("challenge", c);
     }
+    if let Some(e) = p.exercise {
+        s.append_pair("exercise", e);
+    }
     format!("?{}", s.finish())
 }
 
@@ -285,6 +299,7 @@ mod tests {
     const CATALOG: Catalog = Catalog {
         lessons: &["why-recheck"],
         challenges: &["deadlock"],
+        exercises: &["object-graph"],
     };
     fn parse(q: &str) -> (Params, Vec<String>) {
         super::parse(q, &CATALOG)
@@ -336,6 +351,7 @@ mod tests {
             lesson: Some("why-recheck"),
             lesson_step: Some(2),
             challenge: Some("deadlock"),
+            exercise: Some("object-graph"),
         };
         let (q, e) = parse(&format(&p));
         assert!(e.is_empty());
@@ -373,6 +389,28 @@ mod tests {
         });
         let q = replay_query(&m, "wb");
         assert!(q.contains("fixes=c93db7bb6ef3"), "{q}");
+    }
+
+    #[test]
+    fn an_unknown_exercise_is_named_with_the_accepted_ones() {
+        let (p, e) = parse("?exercise=object-grpah&scenario=inode-reuse");
+        assert_eq!(p.exercise, None);
+        assert_eq!(p.scenario, "inode-reuse");
+        assert_eq!(e.len(), 1);
+        assert!(
+            e[0].contains("exercise=\"object-grpah\"") && e[0].contains("accepted: object-graph"),
+            "{e:?}"
+        );
+        // The core's own exercises are what a front end offers.
+        let names = crate::teach::exercise::names();
+        let catalog = Catalog {
+            exercises: &names,
+            ..Catalog::default()
+        };
+        for n in &names {
+            let (p, e) = super::parse(&format!("?exercise={n}"), &catalog);
+            assert!(e.is_empty() && p.exercise == Some(*n), "{n}");
+        }
     }
 
     #[test]
