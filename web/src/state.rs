@@ -2,6 +2,7 @@
 //! tested natively. The component in `lib.rs` owns one `AppState`, forwards events to
 //! [`AppState::apply`] and draws what it holds.
 
+use crate::exercise::{ExerciseAction, ExerciseRun};
 use crate::lessons::{self, Challenge, Lesson};
 use crate::params::{self, Params};
 use daxlab_core::explore::{Config, Search, Serial};
@@ -84,6 +85,8 @@ pub enum Action {
     Escape,
     /// Dismiss the messages.
     DismissMessages,
+    /// Something done in the exercise panel (`crate::exercise`).
+    Exercise(ExerciseAction),
 }
 
 /// A search in progress.
@@ -147,6 +150,8 @@ pub struct AppState {
     pub lesson: Option<(&'static Lesson, usize)>,
     /// The challenge being played.
     pub challenge: Option<ChallengeRun>,
+    /// The exercise beside the visualizer (`crate::exercise`).
+    pub exercise: Option<ExerciseRun>,
     /// Whether the variant was given (by URL or picker) or is the scenario's default.
     variant_given: bool,
 }
@@ -213,6 +218,7 @@ impl AppState {
                 p.seed = None;
             }
         }
+        crate::exercise::prepare(&mut p, has_state);
         let mut st = AppState::from_params(&p);
         st.errors.splice(0..0, errors);
         st
@@ -247,6 +253,7 @@ impl AppState {
                 .and_then(lessons::lesson)
                 .map(|l| (l, p.lesson_step.unwrap_or(0))),
             challenge: None,
+            exercise: None,
             variant_given: p.variant.is_some() || p.fixes.is_some(),
         };
         let explicit = p.schedule.is_some() || p.seed.is_some();
@@ -285,6 +292,7 @@ impl AppState {
             });
             st.check_challenge();
         }
+        crate::exercise::attach(&mut st, p.exercise);
         st
     }
 
@@ -371,6 +379,7 @@ impl AppState {
             lesson: self.lesson.as_ref().map(|(l, _)| l.name),
             lesson_step: self.lesson.as_ref().map(|(_, k)| *k),
             challenge: self.challenge.as_ref().map(|c| c.challenge.name),
+            exercise: self.exercise.as_ref().map(|e| e.exercise.name),
         }
     }
 
@@ -668,6 +677,11 @@ impl AppState {
             Action::DismissMessages => {
                 self.errors.clear();
                 self.notice = None;
+                return;
+            }
+            Action::Exercise(a) => {
+                crate::exercise::apply(self, a);
+                self.schedule_text = self.full_schedule();
                 return;
             }
         }

@@ -93,6 +93,7 @@ pub fn page(st: &AppState, send: &Send, share: &Callback<MouseEvent>, base: &str
             { rcu_timeline(st) }
         </div>
     };
+    let main = crate::exercise::beside(st, send, main);
     html! {
         <div class={classes!("daxlab", embed.then_some("embed"), st.lesson.is_some().then_some("with-lesson"))}>
             if !embed { { header() } }
@@ -448,7 +449,7 @@ fn threads(st: &AppState, send: &Send) -> Html {
                             </button>
                         </header>
                         <ListingView program={spec.program.clone()} code={m.code()} base={base_code(m)}
-                            current={(!finished).then_some(current)} embed={st.embed} />
+                            current={(!finished).then_some(current)} embed={st.embed} order={m.body_order().cloned()} />
                     </article>
                 }
             }) }
@@ -470,12 +471,17 @@ pub struct ListingProps {
     pub current: Option<Line>,
     /// Show only a window around the current line.
     pub embed: bool,
+    /// A function body the model runs in another order (an exercise): shown in that order.
+    pub order: Option<daxlab_core::body_order::BodyOrder>,
 }
 
 /// One thread's listing.
 #[component]
 pub fn ListingView(p: &ListingProps) -> Html {
-    let lines = listing(&p.program.funcs(p.code), p.code, p.base);
+    let mut lines = listing(&p.program.funcs(p.code), p.code, p.base);
+    if let Some(order) = &p.order {
+        lines = order.arrange(&lines);
+    }
     let pos = lines
         .iter()
         .position(|l| Some(l.line) == p.current)
