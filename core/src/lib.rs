@@ -22,6 +22,7 @@ mod interp;
 pub mod link;
 pub mod listing;
 pub mod model;
+pub mod preempt;
 mod prim;
 pub mod program;
 pub mod random;

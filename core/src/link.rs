@@ -1,6 +1,6 @@
 //! The URL contract: the page's query string is its scripting interface (`?scenario=&variant=
 //! &truncate=&schedule=&step=&seed=&autoplay=&speed=&embed=&lesson=&lesson_step=&challenge=
-//! &exercise=`),
+//! &exercise=&teacher=`),
 //! and the CLI prints replay links in it. One module, used by both, parses and formats it.
 //! Parsing never fails: every unknown name or bad value becomes a message naming it, its value
 //! and what is accepted, and the rest loads with defaults.
@@ -12,7 +12,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 /// Every parameter the page understands, in the order the URL writes them.
-pub const NAMES: [&str; 14] = [
+pub const NAMES: [&str; 15] = [
     "scenario",
     "variant",
     "fixes",
@@ -27,6 +27,7 @@ pub const NAMES: [&str; 14] = [
     "lesson_step",
     "challenge",
     "exercise",
+    "teacher",
 ];
 
 /// The scenario shown when the URL names none.
@@ -82,6 +83,8 @@ pub struct Params {
     pub challenge: Option<&'static str>,
     /// The exercise shown beside the visualizer.
     pub exercise: Option<&'static str>,
+    /// The teacher's page (reads a class's progress codes) instead of the visualizer.
+    pub teacher: bool,
 }
 
 impl Default for Params {
@@ -101,6 +104,7 @@ impl Default for Params {
             lesson_step: None,
             challenge: None,
             exercise: None,
+            teacher: false,
         }
     }
 }
@@ -213,6 +217,10 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
                 Some(n) => p.exercise = Some(n),
                 None => bad(&mut errors, "exercise", value, &catalog.exercises.join(", ")),
             },
+            "teacher" => match flag(value) {
+                Some(b) => p.teacher = b,
+                None => bad(&mut errors, "teacher", value, "1 or 0"),
+            },
             other => errors.push(format!(
                 "Unknown URL parameter {other:?} (value {value:?}) is ignored; accepted parameters: {}.",
                 NAMES.join(", ")
@@ -264,6 +272,9 @@ pub fn format(p: &Params) -> String {
     }
     if let Some(e) = p.exercise {
         s.append_pair("exercise", e);
+    }
+    if p.teacher {
+        s.append_pair("teacher", "1");
     }
     format!("?{}", s.finish())
 }
@@ -352,6 +363,7 @@ mod tests {
             lesson_step: Some(2),
             challenge: Some("deadlock"),
             exercise: Some("object-graph"),
+            teacher: true,
         };
         let (q, e) = parse(&format(&p));
         assert!(e.is_empty());

@@ -1,4 +1,8 @@
-//! Teaching on top of the model: exercises whose answers the model or the explorer computes,
-//! never a hand-written key.
+//! Teaching on top of the model: graded predictions, challenges with preemption budgets and
+//! hints, exercises checked by the model or the explorer, and progress codes a teacher can read.
+//! Every answer here is computed from the model; nothing holds a hand-written key.
 
+pub mod challenge;
 pub mod exercise;
+pub mod predict;
+pub mod progress;
