@@ -109,7 +109,7 @@ pub struct ExerciseRun {
 }
 
 impl ExerciseRun {
-    /// Whether the student has solved it (the lead's progress store records this).
+    /// Whether the student has solved it in this run (`AppState::progress` then records it).
     pub fn solved(&self) -> bool {
         self.solved
     }
@@ -234,6 +234,11 @@ pub fn apply(st: &mut AppState, a: ExerciseAction) {
     };
     st.playing = false;
     run.apply(st, a);
+    // A solved exercise goes into the student's progress, which the page keeps in
+    // `localStorage` and exports in the progress code (`crate::teach::exercise_names`).
+    if run.solved() {
+        st.progress.solve(run.exercise.name);
+    }
     st.exercise = Some(run);
 }
 
@@ -325,7 +330,9 @@ fn panel(run: &ExerciseRun, st: &AppState, send: &Send) -> Html {
                     <p>{ if busy { "… " } else if v.right { "✓ " } else { "✗ " } }{ &v.says }</p>
                 }
                 if run.solved() {
-                    <p id="exercise-solved" class="solved">{ "★ Solved" }</p>
+                    <p id="exercise-solved" class="solved">{ "★ Solved — kept in your progress" }</p>
+                } else if st.progress.exercises.contains(e.name) {
+                    <p class="solved-before">{ "★ You solved this one before; it stays in your progress." }</p>
                 }
             </div>
             <nav class="exercise-nav" aria-label="Other exercises">

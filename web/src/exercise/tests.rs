@@ -304,3 +304,47 @@ fn capstone_proves_in_slices_and_is_solved_by_the_fewest_fixes() {
     assert_eq!(again.model().threads().len(), 6);
     assert!(again.errors.is_empty(), "{:?}", again.errors);
 }
+
+#[test]
+fn a_solved_exercise_goes_into_the_progress_code_the_teacher_reads() {
+    use Line::*;
+    let mut st = open("order-wait-entry-unlocked");
+    // A wrong order records nothing.
+    ex(&mut st, ExerciseAction::Check);
+    assert!(!verdict(&st).right);
+    assert!(st.progress.exercises.is_empty());
+    // prepare, unlock, schedule, finish: the kernel's order.
+    for (index, up) in [(3, true), (2, true), (1, true), (3, true), (2, true)] {
+        ex(&mut st, ExerciseAction::Move { index, up });
+    }
+    assert_eq!(
+        st.model().body_order().unwrap().lines(),
+        [WeWaitqueue, WePrepare, WeUnlock, WeSchedule, WeFinish]
+    );
+    ex(&mut st, ExerciseAction::Check);
+    assert!(solved(&st), "{:?}", verdict(&st));
+    assert!(st.progress.exercises.contains("order-wait-entry-unlocked"));
+    // Kept in the page's storage text and in the code a teacher pastes.
+    let (kept, bad) =
+        daxlab_core::teach::progress::Progress::from_storage(&st.progress.to_storage());
+    assert!(bad.is_empty());
+    assert_eq!(kept, st.progress);
+    let code = crate::teach::progress_code(&st.progress);
+    let rows = crate::teach::class_rows(&format!("Ana: {code}"));
+    let summary = rows[0].summary.as_ref().unwrap();
+    assert_eq!(summary.exercises, ["order-wait-entry-unlocked"]);
+    // The code counts every exercise, in course order.
+    assert_eq!(
+        crate::teach::exercise_names(),
+        EXERCISES.iter().map(|e| e.name).collect::<Vec<_>>()
+    );
+    // A reload with that progress opens the exercise as solved before.
+    let again = AppState::from_query_with("?exercise=object-graph", kept);
+    assert!(
+        again
+            .progress
+            .exercises
+            .contains("order-wait-entry-unlocked")
+    );
+    assert!(!again.exercise.as_ref().unwrap().solved());
+}
