@@ -41,6 +41,9 @@ pub static LESSON_SOURCES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The 50-minute lab for teachers (`tutorials/lab.md`), printed as `lessons/lab.html`.
+pub static LAB: &str = include_str!("../../tutorials/lab.md");
+
 /// The history page's markdown (`tutorials/history.md`) with its table of commits filled in
 /// from the same facts the CLI lists (`daxlab_core::code::FixInfo`), so the two cannot drift.
 pub fn history_markdown() -> String {
@@ -404,5 +407,54 @@ mod tests {
                 .unwrap_err()
                 .contains("bogus")
         );
+    }
+
+    /// The lab's schedule: blocks back to back from 0:00 to 0:50, each with its section, and
+    /// every lesson, exercise and challenge the table opens exists (a renamed one fails here).
+    #[test]
+    fn the_lab_is_fifty_minutes_of_blocks_that_open_what_exists() {
+        let minutes = |t: &str| -> u32 {
+            let (h, m) = t.split_once(':').unwrap();
+            h.parse::<u32>().unwrap() * 60 + m.parse::<u32>().unwrap()
+        };
+        let rows: Vec<Vec<&str>> = LAB
+            .lines()
+            .filter(|l| l.starts_with("| ") && l.contains('–'))
+            .map(|l| l.trim_matches('|').split('|').map(str::trim).collect())
+            .collect();
+        assert!(rows.len() >= 5, "{rows:?}");
+        let mut at = 0;
+        let (mut exercises, mut challenges) = (0, 0);
+        for row in &rows {
+            let (from, to) = row[0].split_once('–').unwrap();
+            assert_eq!(
+                minutes(from),
+                at,
+                "{row:?} does not start where the last block ended"
+            );
+            assert!(minutes(to) > at, "{row:?}");
+            at = minutes(to);
+            assert!(
+                LAB.contains(&format!("\n## {} {}\n", row[0], row[1])),
+                "no section for {row:?}"
+            );
+            let open = row[2];
+            for (what, names) in [("lesson", 0), ("exercise", 1), ("challenge", 2)] {
+                if let Some(rest) = open.split(&format!("{what} `")).nth(1) {
+                    let name = rest.split('`').next().unwrap();
+                    let exists = match names {
+                        0 => lesson(name).is_some(),
+                        1 => daxlab_core::teach::exercise::exercise(name).is_some(),
+                        _ => challenge(name).is_some(),
+                    };
+                    assert!(exists, "{what} {name} in {row:?}");
+                    exercises += (names == 1) as u32;
+                    challenges += (names == 2) as u32;
+                }
+            }
+        }
+        assert_eq!(at, 50, "the lab lasts {at} minutes");
+        assert!(exercises >= 2 && challenges >= 1, "{rows:?}");
+        assert!(rows.last().unwrap()[1].starts_with("Final check"));
     }
 }

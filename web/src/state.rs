@@ -879,6 +879,30 @@ mod tests {
         assert!(checked >= 30, "only {checked} links");
     }
 
+    /// Every app link of the lab page loads without a problem and shows what its title says.
+    #[test]
+    fn every_lab_link_loads_the_state_its_title_promises() {
+        let links: Vec<_> = lessons::links(lessons::LAB)
+            .into_iter()
+            .filter(|(u, _)| u.starts_with('?'))
+            .collect();
+        assert!(links.len() >= 10, "{links:?}");
+        for (url, title) in links {
+            let st = AppState::from_query(&url);
+            assert!(st.errors.is_empty(), "lab: {url}: {:?}", st.errors);
+            let got = match st.session.outcome() {
+                Outcome::Violation(v) => v.kind.name().to_string(),
+                Outcome::Completed => "completed".into(),
+                Outcome::Running => "running".into(),
+            };
+            assert_eq!(
+                Some(got.as_str()),
+                title.strip_prefix("expect: "),
+                "lab: {url}"
+            );
+        }
+    }
+
     #[test]
     fn play_walks_the_history_and_stops_at_its_end() {
         let mut st = AppState::from_query(

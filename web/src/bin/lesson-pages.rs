@@ -23,6 +23,20 @@ fn head(title: &str) -> String {
     )
 }
 
+/// The printable lab page: `tutorials/lab.md`, with each app link also printed as the full
+/// address a teacher pastes into course notes (the page knows its own address only when it is
+/// opened, so a few lines of script write them).
+fn lab_page() -> String {
+    let mut page = head("A 50-minute lab");
+    page.push_str("<p class=\"noprint\"><a href=\"index.html\">All lessons</a> · <a href=\"../index.html\">The app</a> · <a href=\"../index.html?teacher=1\">The teacher's page</a> · <button type=\"button\" onclick=\"window.print()\">Print</button></p>\n");
+    page.push_str(&lessons::to_html_with(lessons::LAB, "../index.html", ""));
+    page.push_str(
+        "<script>\nfor (const a of document.querySelectorAll('main a[href^=\"../index.html\"]')) {\n  const url = document.createElement('code');\n  url.className = 'url';\n  url.textContent = new URL(a.getAttribute('href'), document.baseURI).href;\n  a.after(' ', url);\n}\n</script>\n",
+    );
+    page.push_str("</main>\n</body>\n</html>\n");
+    page
+}
+
 fn main() -> ExitCode {
     let dir = std::env::args()
         .nth(1)
@@ -83,7 +97,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    index.push_str("</ol>\n<p><a href=\"history.html\">The history of dax_lock_mapping_entry(), commit by commit</a></p>\n<h2>Challenges</h2>\n<ul>\n");
+    index.push_str("</ol>\n<p><a href=\"history.html\">The history of dax_lock_mapping_entry(), commit by commit</a> · <a href=\"lab.html\">A 50-minute lab for a class</a></p>\n<h2>Challenges</h2>\n<ul>\n");
+    if let Err(e) = std::fs::write(out.join("lab.html"), lab_page()) {
+        eprintln!("lesson-pages: cannot write lab.html: {e}");
+        return ExitCode::FAILURE;
+    }
     let mut history = head("Kernel history");
     history.push_str(
         "<p><a href=\"index.html\">All lessons</a> · <a href=\"../index.html\">The app</a></p>\n",
