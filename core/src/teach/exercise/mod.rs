@@ -271,7 +271,7 @@ pub static EXERCISES: &[Exercise] = &[
         name: "report-kasan",
         title: "KASAN: build the schedule behind a use-after-free report",
         setup: setup("freed-inode", Variant::V419, ""),
-        instructions: "A v4.19 kernel running the freed-inode scenario's threads (memory failure, a fault, the last iput() of the file, and RCU) printed the report below. You are the scheduler: step the threads in the visualizer until your run ends in a violation that prints the same report (the same kind and the same text, whichever task it names), then Check.",
+        instructions: "A v4.19 kernel built with KASAN, running the freed-inode scenario's threads (memory failure, a fault, the last iput() of the file, and RCU), printed the report below (an excerpt: the bug, the access, the call trace and who freed the memory; a real report also shows where the object was allocated, the cache it belongs to and a dump of shadow memory). 4.19's KASAN calls a freed slab object's bug \"use-after-free\"; kernels since Kuan-Ying Lee's 2023 patch \"kasan: infer allocation size by scanning metadata\" print \"slab-use-after-free\" for it. You are the scheduler: step the threads in the visualizer until your run ends in a violation that prints the same report (the same kind and the same text, whichever task it names), then Check.",
         task: Task::Report {
             kind: ViolationKind::UseAfterFree,
         },
@@ -283,7 +283,7 @@ pub static EXERCISES: &[Exercise] = &[
             fixes: "c93db7bb6ef3",
             ..setup("lost-wakeup", Variant::V419, "")
         },
-        instructions: "A v4.19 kernel with c93db7bb6ef3 (the NULL check) running the lost-wakeup scenario's threads (fsync's writeback, truncate and two memory failures on one page) printed the hung-task report below. You are the scheduler: step the threads in the visualizer until your run ends in a violation that prints the same report (the same kind and the same text, whichever task it names), then Check.",
+        instructions: "A v4.19 kernel with c93db7bb6ef3 (the NULL check) running the lost-wakeup scenario's threads (fsync's writeback, truncate and two memory failures on one page) printed the hung-task report below: khungtaskd prints it for a task that has slept in TASK_UNINTERRUPTIBLE, as the DAX entry waits do, for longer than hung_task_timeout_secs (120 seconds by default). You are the scheduler: step the threads in the visualizer until your run ends in a violation that prints the same report (the same kind and the same text, whichever task it names), then Check.",
         task: Task::Report {
             kind: ViolationKind::LostWakeup,
         },
@@ -292,7 +292,7 @@ pub static EXERCISES: &[Exercise] = &[
         name: "report-lockup",
         title: "Lockup: build the schedule behind a hard lockup",
         setup: setup("self-deadlock", Variant::Seed, ""),
-        instructions: "The seed patch running the self-deadlock scenario's threads (memory failure and a fault) printed the report below. You are the scheduler: step the threads in the visualizer until your run ends in a violation that prints the same report (the same kind and the same text, whichever task it names), then Check.",
+        instructions: "The seed patch running the self-deadlock scenario's threads (memory failure and a fault) printed the report below: lockdep's warning as the task takes a lock it already holds, then, since it spins with interrupts off, the NMI watchdog's hard-lockup report. You are the scheduler: step the threads in the visualizer until your run ends in a violation that prints the same report (the same kind and the same text, whichever task it names), then Check.",
         task: Task::Report {
             kind: ViolationKind::Deadlock,
         },
@@ -341,6 +341,23 @@ mod tests {
         }
         for k in Kind::ALL {
             assert!(EXERCISES.iter().any(|e| e.kind() == k), "{k:?}");
+        }
+    }
+
+    /// The names lessons, the lab and teachers' notes link to (`?exercise=NAME`) are a
+    /// contract: renaming one breaks links already handed out.
+    #[test]
+    fn the_linked_names_stay() {
+        for n in [
+            "object-graph",
+            "stability-table",
+            "order-wait-entry-unlocked",
+            "fixes-predict",
+            "report-kasan",
+            "report-hung-task",
+            "capstone-fewest-fixes",
+        ] {
+            assert!(exercise(n).is_some_and(|e| e.name == n), "{n}");
         }
     }
 
