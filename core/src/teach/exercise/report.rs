@@ -145,7 +145,12 @@ mod tests {
             // them: 4.19's KASAN bug type, the hung-task line with its default 120 s, lockdep's
             // header followed by the NMI watchdog's line.
             let lines: &[&str] = match kind {
-                ViolationKind::UseAfterFree => &["BUG: KASAN: use-after-free in ", " by task "],
+                ViolationKind::UseAfterFree => &[
+                    "BUG: KASAN: use-after-free in ",
+                    // %px: the address without 0x.
+                    " at addr ffff",
+                    " by task ",
+                ],
                 ViolationKind::LostWakeup => &[
                     "INFO: task ",
                     " blocked for more than 120 seconds.\n\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.",
