@@ -251,6 +251,7 @@ fn show(st: &mut AppState, model: Model, steps: &[daxlab_core::Tid]) {
     }
     st.session = s;
     st.seed = None;
+    st.notice = None;
 }
 
 /// The exercise's own state, in the visualizer again (under the code the student chose, for
@@ -268,6 +269,7 @@ fn restart(e: &Exercise, st: &mut AppState) {
     }
     st.session = s;
     st.seed = None;
+    st.notice = None;
 }
 
 /// The page's main column, with the exercise panel beside it when an exercise is open.
@@ -318,8 +320,10 @@ fn panel(run: &ExerciseRun, st: &AppState, send: &Send) -> Html {
         <aside id="exercise" class="exercise" aria-labelledby="exercise-title" data-kind={format!("{:?}", e.kind())}>
             <p class="exercise-kind">{ format!("Exercise {} of {} · {}", k + 1, EXERCISES.len(), e.kind().title()) }</p>
             <h2 id="exercise-title">{ e.title }</h2>
-            <p class="instructions">{ e.instructions }</p>
+            <p class="instructions">{ text(e.instructions) }</p>
             { body }
+            // Buttons and verdict stay in sight at the foot of the panel while it scrolls.
+            <div class="exercise-footer">
             <div class="exercise-buttons">
                 <button id="exercise-check" onclick={act::<MouseEvent>(send, ExerciseAction::Check)} disabled={busy}>{ check_label }</button>
                 <button id="exercise-restart" onclick={act::<MouseEvent>(send, ExerciseAction::Restart)} disabled={busy}
@@ -327,13 +331,14 @@ fn panel(run: &ExerciseRun, st: &AppState, send: &Send) -> Html {
             </div>
             <div id="exercise-verdict" class={classes!("exercise-verdict", verdict_class)} role="status" aria-live="polite">
                 if let Some(v) = &run.verdict {
-                    <p>{ if busy { "… " } else if v.right { "✓ " } else { "✗ " } }{ &v.says }</p>
+                    <p>{ if busy { "… " } else if v.right { "✓ " } else { "✗ " } }{ text(&v.says) }</p>
                 }
                 if run.solved() {
                     <p id="exercise-solved" class="solved">{ "★ Solved — kept in your progress" }</p>
                 } else if st.progress.exercises.contains(e.name) {
                     <p class="solved-before">{ "★ You solved this one before; it stays in your progress." }</p>
                 }
+            </div>
             </div>
             <nav class="exercise-nav" aria-label="Other exercises">
                 { if k > 0 { nav(k - 1, "◀ previous exercise") } else { html! {} } }
@@ -348,8 +353,17 @@ fn panel(run: &ExerciseRun, st: &AppState, send: &Send) -> Html {
 fn mark(v: &Verdict) -> Html {
     html! {
         <span class={classes!("mark", if v.right { "right" } else { "wrong" })}>
-            { if v.right { "✓ " } else { "✗ " } }{ &v.says }
+            { if v.right { "✓ " } else { "✗ " } }{ text(&v.says) }
         </span>
+    }
+}
+
+/// Text whose `backquoted` words are code (the core writes identifiers that way).
+fn text(s: &str) -> Html {
+    html! {
+        { for s.split('`').enumerate().map(|(i, part)| {
+            if i % 2 == 1 { html! { <code>{ part.to_string() }</code> } } else { html! { { part.to_string() } } }
+        }) }
     }
 }
 

@@ -112,7 +112,7 @@ impl Stability {
                     <tbody>
                         { for Field::ALL.iter().enumerate().map(|(f, field)| html! {
                             <tr>
-                                <th scope="row">{ field.title() }</th>
+                                <th scope="row">{ super::text(field.title()) }</th>
                                 { for Guard::ALL.iter().enumerate().map(|(g, guard)| {
                                     let id = format!("stable-{f}-{g}");
                                     let v = verdict(f, g);
@@ -120,7 +120,7 @@ impl Stability {
                                     html! {
                                         <td class={classes!(class)}>
                                             <input type="checkbox" id={id.clone()} checked={self.ticks[f][g]}
-                                                aria-label={format!("{} keeps {} stable", guard.title(), field.short())}
+                                                aria-label={format!("{} keeps {} stable", guard.title(), field.short().replace('`', ""))}
                                                 onchange={act(send, ExerciseAction::ToggleCell { field: f, guard: g })} />
                                             if let Some(v) = &v {
                                                 <span class="cell-mark" aria-hidden="true">{ if v.right { " ✓" } else { " ✗" } }</span>
@@ -142,7 +142,7 @@ impl Stability {
                             let c = self.table.as_ref()?.cell(field, guard).counterexample.clone();
                             Some(html! {
                                 <li id={format!("verdict-{f}-{g}")}>
-                                    <strong>{ format!("{} / {}: ", field.short(), guard.title()) }</strong>{ mark(&v) }
+                                    <strong>{ super::text(&format!("{} / {}: ", field.short(), guard.title())) }</strong>{ mark(&v) }
                                     if let Some(c) = c {
                                         { " " }
                                         <button class="replay" onclick={act(send, ExerciseAction::Replay { field: f, guard: g })}>{ "Show in the visualizer" }</button>
