@@ -3,7 +3,7 @@
 //! starts with `?`, and a link title `"expect: KIND"` says what that state shows.
 
 use daxlab_core::teach::predict::Ask;
-use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 /// Every lesson's name and source, in course order.
 pub static LESSON_SOURCES: &[(&str, &str)] = &[
@@ -155,9 +155,14 @@ pub fn lesson(name: &str) -> Option<&'static Lesson> {
     lessons().iter().find(|l| l.name == name)
 }
 
+/// Our markdown: CommonMark with tables (the history page's commits, the lab's schedule).
+fn parser(markdown: &str) -> Parser<'_> {
+    Parser::new_ext(markdown, Options::ENABLE_TABLES)
+}
+
 /// Every link of a markdown text: (target, title).
 pub fn links(markdown: &str) -> Vec<(String, String)> {
-    Parser::new(markdown)
+    parser(markdown)
         .filter_map(|e| match e {
             Event::Start(Tag::Link {
                 dest_url, title, ..
@@ -229,7 +234,7 @@ pub fn to_html(markdown: &str, suffix: &str) -> String {
 /// As [`to_html`], with `prefix` (the app's page, like `../index.html`) put before app links.
 pub fn to_html_with(markdown: &str, prefix: &str, suffix: &str) -> String {
     let mut in_predict = false;
-    let events = Parser::new(markdown).filter_map(move |e| match e {
+    let events = parser(markdown).filter_map(move |e| match e {
         Event::Html(_) | Event::InlineHtml(_) => None,
         // Predictions are asked by the app, not printed.
         Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info)))
@@ -292,6 +297,15 @@ mod tests {
     }
 
     #[test]
+    fn tables_render_as_tables() {
+        for md in [LAB, &history_markdown()] {
+            let h = to_html(md, "");
+            assert!(h.contains("<table>") && h.contains("<th>"), "{h}");
+            assert!(!h.contains("|---"), "a table left as text");
+        }
+    }
+
+    #[test]
     fn the_history_page_lists_every_commit_and_its_links_are_app_links_with_expectations() {
         let md = history_markdown();
         for f in daxlab_core::Fix::ALL {
@@ -318,7 +332,7 @@ mod tests {
     fn schedules_in(markdown: &str) -> Vec<String> {
         let mut out = Vec::new();
         let mut in_code = false;
-        for e in Parser::new(markdown) {
+        for e in parser(markdown) {
             match e {
                 Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with('?') => {
                     let (p, _) = crate::params::parse(&dest_url);

@@ -30,9 +30,28 @@ fn lab_page() -> String {
     let mut page = head("A 50-minute lab");
     page.push_str("<p class=\"noprint\"><a href=\"index.html\">All lessons</a> · <a href=\"../index.html\">The app</a> · <a href=\"../index.html?teacher=1\">The teacher's page</a> · <button type=\"button\" onclick=\"window.print()\">Print</button></p>\n");
     page.push_str(&lessons::to_html_with(lessons::LAB, "../index.html", ""));
-    page.push_str(
-        "<script>\nfor (const a of document.querySelectorAll('main a[href^=\"../index.html\"]')) {\n  const url = document.createElement('code');\n  url.className = 'url';\n  url.textContent = new URL(a.getAttribute('href'), document.baseURI).href;\n  a.after(' ', url);\n}\n</script>\n",
-    );
+    // Under each paragraph (or list item) with app links, the links' full addresses, so the
+    // printed page carries what a teacher pastes and the prose reads on unbroken.
+    page.push_str(concat!(
+        "<script>\n",
+        "for (const a of document.querySelectorAll('main a[href^=\"../index.html\"]')) {\n",
+        "  if (a.closest('.noprint')) continue;\n",
+        "  const block = a.closest('p, li, td, th') || a;\n",
+        "  let list = block.tagName === 'LI' ? block.querySelector(':scope > ul.urls') : block.nextElementSibling;\n",
+        "  if (!list || !list.classList.contains('urls')) {\n",
+        "    list = document.createElement('ul');\n",
+        "    list.className = 'urls';\n",
+        "    if (block.tagName === 'LI') block.append(list); else block.after(list);\n",
+        "  }\n",
+        "  const item = document.createElement('li');\n",
+        "  const url = document.createElement('code');\n",
+        "  url.className = 'url';\n",
+        "  url.textContent = new URL(a.getAttribute('href'), document.baseURI).href;\n",
+        "  item.append(a.textContent + ': ', url);\n",
+        "  list.append(item);\n",
+        "}\n",
+        "</script>\n",
+    ));
     page.push_str("</main>\n</body>\n</html>\n");
     page
 }
