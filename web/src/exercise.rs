@@ -18,7 +18,7 @@ mod stability;
 use crate::params::Params;
 use crate::state::{Action, AppState};
 use daxlab_core::teach::exercise::{EXERCISES, Exercise, Kind, Verdict, exercise};
-use daxlab_core::{Model, Session};
+use daxlab_core::{Code, Fix, Model, Session};
 use yew::prelude::*;
 
 /// Callback type every control uses.
@@ -346,6 +346,44 @@ fn panel(run: &ExerciseRun, st: &AppState, send: &Send) -> Html {
                 { nav(k + 1, "next exercise ▶") }
             </nav>
         </aside>
+    }
+}
+
+/// `code` with the fix `commit` added or taken away, shown in the visualizer on the exercise's
+/// scenario; `None` (with a message naming the accepted commits) for an unknown commit.
+fn toggle_fix(e: &Exercise, st: &mut AppState, code: Code, commit: &str) -> Option<Code> {
+    let Some(fix) = Fix::from_commit(commit) else {
+        st.errors.push(format!(
+            "There is no upstream commit {commit:?} in this model; accepted: {}.",
+            Fix::ALL.map(|f| f.commit()).join(", ")
+        ));
+        return None;
+    };
+    let code = if code.has(fix) {
+        code.without(fix)
+    } else {
+        code.with(fix)
+    };
+    st.session = Session::new(e.setup.model_with(code));
+    Some(code)
+}
+
+/// A checkbox per upstream fix, ticked when `code` has it.
+fn fix_boxes(code: Code, send: &Send, legend: &str) -> Html {
+    html! {
+        <fieldset class="exercise-fixes">
+            <legend>{ legend.to_string() }</legend>
+            { for Fix::ALL.iter().map(|f| {
+                let info = f.info();
+                html! {
+                    <label class="fix" title={info.subject}>
+                        <input type="checkbox" id={format!("exfix-{}", info.commit)} checked={code.has(*f)}
+                            onchange={act::<Event>(send, ExerciseAction::ToggleFix(info.commit.to_string()))} />
+                        <code>{ info.commit }</code>{ format!(" {}", info.subject) }
+                    </label>
+                }
+            }) }
+        </fieldset>
     }
 }
 

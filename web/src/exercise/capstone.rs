@@ -1,12 +1,12 @@
 //! Capstone: fix checkboxes over the scaled `freed-inode`, and "Prove": an exhaustive search
 //! in slices; a violation loads into the visualizer (`teach::exercise::capstone`).
 
-use super::{ExerciseAction, Outcome, SLICE, Send, act, show};
+use super::{ExerciseAction, Outcome, SLICE, Send, fix_boxes, show, toggle_fix};
 use crate::state::AppState;
 use daxlab_core::explore::{Search, Serial};
 use daxlab_core::teach::exercise::capstone::{Proof, config, toggles};
 use daxlab_core::teach::exercise::{Exercise, Verdict};
-use daxlab_core::{Code, Fix, Session};
+use daxlab_core::{Code, Session};
 use yew::prelude::*;
 
 pub(super) struct Capstone {
@@ -34,20 +34,11 @@ impl Capstone {
     pub(super) fn apply(&mut self, e: &Exercise, st: &mut AppState, a: &ExerciseAction) -> Outcome {
         match a {
             ExerciseAction::ToggleFix(commit) => {
-                let Some(fix) = Fix::from_commit(commit) else {
-                    st.errors.push(format!(
-                        "There is no upstream commit {commit:?} in this model; accepted: {}.",
-                        Fix::ALL.map(|f| f.commit()).join(", ")
-                    ));
+                let Some(code) = toggle_fix(e, st, self.code, commit) else {
                     return Outcome::Nothing;
                 };
-                self.code = if self.code.has(fix) {
-                    self.code.without(fix)
-                } else {
-                    self.code.with(fix)
-                };
+                self.code = code;
                 self.search = None;
-                st.session = Session::new(e.setup.model_with(self.code));
                 Outcome::Stale
             }
             ExerciseAction::Check => {
@@ -91,19 +82,7 @@ impl Capstone {
     pub(super) fn view(&self, send: &Send) -> Html {
         html! {
             <div class="capstone">
-                <fieldset class="exercise-fixes">
-                    <legend>{ format!("Upstream fixes — toggled from the seed: {}", toggles(self.from, self.code)) }</legend>
-                    { for Fix::ALL.iter().map(|f| {
-                        let info = f.info();
-                        html! {
-                            <label class="fix" title={info.subject}>
-                                <input type="checkbox" id={format!("exfix-{}", info.commit)} checked={self.code.has(*f)}
-                                    onchange={act::<Event>(send, ExerciseAction::ToggleFix(info.commit.to_string()))} />
-                                <code>{ info.commit }</code>{ format!(" {}", info.subject) }
-                            </label>
-                        }
-                    }) }
-                </fieldset>
+                { fix_boxes(self.code, send, &format!("Upstream fixes — toggled from the seed: {}", toggles(self.from, self.code))) }
             </div>
         }
     }

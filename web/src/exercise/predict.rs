@@ -2,11 +2,11 @@
 //! (`teach::exercise::predict::Survey`) run in slices, then each kind gets its verdict and,
 //! when reached, a replay link.
 
-use super::{ExerciseAction, Outcome, SLICE, Send, act, mark};
+use super::{ExerciseAction, Outcome, SLICE, Send, act, fix_boxes, mark, toggle_fix};
 use crate::state::AppState;
 use daxlab_core::teach::exercise::predict::{KindResult, Survey, check};
 use daxlab_core::teach::exercise::{Exercise, Task, Verdict};
-use daxlab_core::{Code, Fix, Session, ViolationKind};
+use daxlab_core::{Code, ViolationKind};
 use yew::prelude::*;
 
 pub(super) struct Predict {
@@ -60,20 +60,11 @@ impl Predict {
     pub(super) fn apply(&mut self, e: &Exercise, st: &mut AppState, a: &ExerciseAction) -> Outcome {
         match a {
             ExerciseAction::ToggleFix(commit) => {
-                let Some(fix) = Fix::from_commit(commit) else {
-                    st.errors.push(format!(
-                        "There is no upstream commit {commit:?} in this model; accepted: {}.",
-                        Fix::ALL.map(|f| f.commit()).join(", ")
-                    ));
+                let Some(code) = toggle_fix(e, st, self.code, commit) else {
                     return Outcome::Nothing;
                 };
-                self.code = if self.code.has(fix) {
-                    self.code.without(fix)
-                } else {
-                    self.code.with(fix)
-                };
+                self.code = code;
                 self.survey = None;
-                st.session = Session::new(e.setup.model_with(self.code));
                 Outcome::Stale
             }
             ExerciseAction::TogglePredict(k) => {
@@ -129,19 +120,7 @@ impl Predict {
             .map(|(_, r)| r);
         html! {
             <div class="predict">
-                <fieldset class="exercise-fixes">
-                    <legend>{ "Upstream fixes in force" }</legend>
-                    { for Fix::ALL.iter().map(|f| {
-                        let info = f.info();
-                        html! {
-                            <label class="fix" title={info.subject}>
-                                <input type="checkbox" id={format!("exfix-{}", info.commit)} checked={self.code.has(*f)}
-                                    onchange={act::<Event>(send, ExerciseAction::ToggleFix(info.commit.to_string()))} />
-                                <code>{ info.commit }</code>{ format!(" {}", info.subject) }
-                            </label>
-                        }
-                    }) }
-                </fieldset>
+                { fix_boxes(self.code, send, "Upstream fixes in force") }
                 <fieldset class="kinds">
                     <legend>{ "Still reachable, I predict:" }</legend>
                     { for kinds.iter().enumerate().map(|(k, kind)| {
