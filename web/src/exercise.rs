@@ -4,9 +4,11 @@
 //! the student's answers, runs the searches in slices and draws the panel. Each kind of
 //! exercise lives in a submodule with its state, its actions and its view.
 //!
-//! The hooks elsewhere are small: `AppState::exercise`, `Action::Exercise`, [`prepare`] and
-//! [`attach`] in `AppState::from_query`/`from_params`, [`beside`] in the view, and the timer in
-//! `lib.rs` that sends [`ExerciseAction::Tick`] while [`ExerciseRun::busy`].
+//! An exercise touches the page only through a [`Stage`] (the visualizer's run and the page's
+//! messages), so this module knows nothing of `AppState`. The hooks elsewhere are small:
+//! `AppState::exercise` and `Action::Exercise` (which records a solve in the progress),
+//! [`prepare`] and [`start`] in `AppState::from_query`/`from_params`, [`beside`] in the view,
+//! and the timer in `lib.rs` that sends [`ExerciseAction::Tick`] while [`ExerciseRun::busy`].
 
 mod capstone;
 mod graph;
@@ -16,16 +18,39 @@ mod report;
 mod stability;
 
 use crate::params::Params;
-use crate::state::{Action, AppState};
 use daxlab_core::teach::exercise::{EXERCISES, Exercise, Kind, Verdict, exercise};
 use daxlab_core::{Code, Fix, Model, Session};
 use yew::prelude::*;
 
 /// Callback type every control uses.
-pub type Send = Callback<Action>;
+pub type Send = Callback<ExerciseAction>;
 
-/// States a search expands per slice (as the page's Find-a-bug).
-const SLICE: usize = crate::state::SEARCH_SLICE;
+/// States a search expands per slice: small enough to keep a frame, like the page's own
+/// Find a bug (`state::SEARCH_SLICE`).
+const SLICE: usize = 4_000;
+
+/// What an exercise may change of the page: the run in the visualizer and the page's messages.
+pub struct Stage<'a> {
+    /// The visualizer's run.
+    pub session: &'a mut Session,
+    /// The page's messages.
+    pub errors: &'a mut Vec<String>,
+    /// The exercise loaded another run: the page then forgets its random seed and its notice.
+    pub loaded: bool,
+}
+
+impl Stage<'_> {
+    /// The model on screen.
+    fn model(&self) -> &Model {
+        self.session.model()
+    }
+
+    /// Put `s` in the visualizer.
+    fn load(&mut self, s: Session) {
+        *self.session = s;
+        self.loaded = true;
+    }
+}
 
 /// Everything a student can do in the exercise panel.
 #[derive(Clone, Debug, PartialEq)]
@@ -109,7 +134,7 @@ pub struct ExerciseRun {
 }
 
 impl ExerciseRun {
-    /// Whether the student has solved it in this run (`AppState::progress` then records it).
+    /// Whether the student has solved it in this run (the page's progress then records it).
     pub fn solved(&self) -> bool {
         self.solved
     }
@@ -123,7 +148,7 @@ impl ExerciseRun {
         }
     }
 
-    fn new(e: &'static Exercise, st: &mut AppState) -> ExerciseRun {
+    fn new(e: &'static Exercise, st: &mut Stage) -> ExerciseRun {
         let body = match e.kind() {
             Kind::ObjectGraph => Body::Graph(graph::Graph::new(e, st)),
             Kind::StabilityTable => Body::Stability(stability::Stability::new()),
@@ -141,7 +166,8 @@ impl ExerciseRun {
         }
     }
 
-    fn apply(&mut self, st: &mut AppState, a: ExerciseAction) {
+    /// Do what the student asked.
+    pub fn apply(&mut self, st: &mut Stage, a: ExerciseAction) {
         let e = self.exercise;
         if a == ExerciseAction::Restart {
             restart(e, st);
@@ -220,43 +246,24 @@ pub fn prepare(p: &mut Params, has_state: bool) {
     p.challenge = None;
 }
 
-/// After the state is built: start the exercise `name` beside it.
-pub fn attach(st: &mut AppState, name: Option<&'static str>) {
-    if let Some(e) = name.and_then(exercise) {
-        st.exercise = Some(ExerciseRun::new(e, st));
-    }
-}
-
-/// Apply an exercise action to the page's state.
-pub fn apply(st: &mut AppState, a: ExerciseAction) {
-    let Some(mut run) = st.exercise.take() else {
-        return;
-    };
-    st.playing = false;
-    run.apply(st, a);
-    // A solved exercise goes into the student's progress, which the page keeps in
-    // `localStorage` and exports in the progress code (`crate::teach::exercise_names`).
-    if run.solved() {
-        st.progress.solve(run.exercise.name);
-    }
-    st.exercise = Some(run);
+/// After the state is built: the exercise `name`, started beside the visualizer.
+pub fn start(name: Option<&'static str>, st: &mut Stage) -> Option<ExerciseRun> {
+    name.and_then(exercise).map(|e| ExerciseRun::new(e, st))
 }
 
 /// Show `model` in the visualizer, run through `steps` (a counterexample), at its end.
-fn show(st: &mut AppState, model: Model, steps: &[daxlab_core::Tid]) {
+fn show(st: &mut Stage, model: Model, steps: &[daxlab_core::Tid]) {
     let mut s = Session::new(model);
     if let Err(e) = s.run(steps) {
         st.errors
             .push(format!("The exercise's schedule did not replay: {e}."));
     }
-    st.session = s;
-    st.seed = None;
-    st.notice = None;
+    st.load(s);
 }
 
 /// The exercise's own state, in the visualizer again (under the code the student chose, for
 /// the exercises that toggle fixes, and in the student's order for the order exercise).
-fn restart(e: &Exercise, st: &mut AppState) {
+fn restart(e: &Exercise, st: &mut Stage) {
     let model = match e.kind() {
         Kind::Order => st.model().clone(),
         Kind::Capstone | Kind::FixesPredict => e.setup.model_with(st.model().code()),
@@ -267,19 +274,18 @@ fn restart(e: &Exercise, st: &mut AppState) {
         st.errors
             .push(format!("The exercise's state did not load: {err}."));
     }
-    st.session = s;
-    st.seed = None;
-    st.notice = None;
+    st.load(s);
 }
 
 /// The page's main column, with the exercise panel beside it when an exercise is open.
-pub fn beside(st: &AppState, send: &Send, main: Html) -> Html {
-    let Some(run) = &st.exercise else {
+/// `solved_before`: the student's progress has this exercise.
+pub fn beside(run: Option<&ExerciseRun>, solved_before: bool, send: &Send, main: Html) -> Html {
+    let Some(run) = run else {
         return main;
     };
     html! {
         <div class="exercise-layout">
-            { panel(run, st, send) }
+            { panel(run, solved_before, send) }
             { main }
         </div>
     }
@@ -287,14 +293,14 @@ pub fn beside(st: &AppState, send: &Send, main: Html) -> Html {
 
 /// A callback (for any event) that sends `a`.
 fn act<E: 'static>(send: &Send, a: ExerciseAction) -> Callback<E> {
-    send.reform(move |_: E| Action::Exercise(a.clone()))
+    send.reform(move |_: E| a.clone())
 }
 
-fn panel(run: &ExerciseRun, st: &AppState, send: &Send) -> Html {
+fn panel(run: &ExerciseRun, solved_before: bool, send: &Send) -> Html {
     let e = run.exercise;
     let k = EXERCISES.iter().position(|x| x.name == e.name).unwrap_or(0);
     let (body, check_label) = match &run.body {
-        Body::Graph(g) => (g.view(st, send), "Check"),
+        Body::Graph(g) => (g.view(send), "Check"),
         Body::Stability(s) => (s.view(e, send), "Check"),
         Body::Order(o) => (o.view(e, send), "Run the explorer"),
         Body::Predict(p) => (p.view(e, send), "Check"),
@@ -335,7 +341,7 @@ fn panel(run: &ExerciseRun, st: &AppState, send: &Send) -> Html {
                 }
                 if run.solved() {
                     <p id="exercise-solved" class="solved">{ "★ Solved — kept in your progress" }</p>
-                } else if st.progress.exercises.contains(e.name) {
+                } else if solved_before {
                     <p class="solved-before">{ "★ You solved this one before; it stays in your progress." }</p>
                 }
             </div>
@@ -351,7 +357,7 @@ fn panel(run: &ExerciseRun, st: &AppState, send: &Send) -> Html {
 
 /// `code` with the fix `commit` added or taken away, shown in the visualizer on the exercise's
 /// scenario; `None` (with a message naming the accepted commits) for an unknown commit.
-fn toggle_fix(e: &Exercise, st: &mut AppState, code: Code, commit: &str) -> Option<Code> {
+fn toggle_fix(e: &Exercise, st: &mut Stage, code: Code, commit: &str) -> Option<Code> {
     let Some(fix) = Fix::from_commit(commit) else {
         st.errors.push(format!(
             "There is no upstream commit {commit:?} in this model; accepted: {}.",
@@ -364,7 +370,7 @@ fn toggle_fix(e: &Exercise, st: &mut AppState, code: Code, commit: &str) -> Opti
     } else {
         code.with(fix)
     };
-    st.session = Session::new(e.setup.model_with(code));
+    st.load(Session::new(e.setup.model_with(code)));
     Some(code)
 }
 

@@ -2,7 +2,7 @@
 //! tested natively. The component in `lib.rs` owns one `AppState`, forwards events to
 //! [`AppState::apply`] and draws what it holds.
 
-use crate::exercise::{ExerciseAction, ExerciseRun};
+use crate::exercise::{ExerciseAction, ExerciseRun, Stage};
 use crate::lessons::{self, Lesson};
 use crate::params::{self, Params};
 use crate::teach::{ChallengeRun, PosedAt, PredictionRun, TeachAction};
@@ -290,7 +290,12 @@ impl AppState {
         if let Some(c) = p.challenge.and_then(lessons::challenge) {
             st.start_challenge(c);
         }
-        crate::exercise::attach(&mut st, p.exercise);
+        let mut stage = Stage {
+            session: &mut st.session,
+            errors: &mut st.errors,
+            loaded: false,
+        };
+        st.exercise = crate::exercise::start(p.exercise, &mut stage);
         st.pose_predictions();
         st
     }
@@ -661,13 +666,37 @@ impl AppState {
                 return;
             }
             Action::Exercise(a) => {
-                crate::exercise::apply(self, a);
+                self.exercise_action(a);
                 self.schedule_text = self.full_schedule();
                 return;
             }
         }
         self.schedule_text = self.full_schedule();
         self.after_challenge_action();
+    }
+
+    /// Something done in the exercise panel: the exercise changes the run on screen through a
+    /// `Stage`, and a solve goes into the progress (which the page keeps in `localStorage`
+    /// and exports in the progress code).
+    fn exercise_action(&mut self, a: ExerciseAction) {
+        let Some(mut run) = self.exercise.take() else {
+            return;
+        };
+        self.playing = false;
+        let mut stage = Stage {
+            session: &mut self.session,
+            errors: &mut self.errors,
+            loaded: false,
+        };
+        run.apply(&mut stage, a);
+        if stage.loaded {
+            self.seed = None;
+            self.notice = None;
+        }
+        if run.solved() {
+            self.progress.solve(run.exercise.name);
+        }
+        self.exercise = Some(run);
     }
 
     fn search_tick(&mut self, now_ms: f64) {

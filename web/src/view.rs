@@ -93,7 +93,14 @@ pub fn page(st: &AppState, send: &Send, share: &Callback<MouseEvent>, base: &str
             { rcu_timeline(st) }
         </div>
     };
-    let main = crate::exercise::beside(st, send, main);
+    let main = crate::exercise::beside(
+        st.exercise.as_ref(),
+        st.exercise
+            .as_ref()
+            .is_some_and(|r| st.progress.exercises.contains(r.exercise.name)),
+        &send.reform(Action::Exercise),
+        main,
+    );
     if st.teacher {
         return crate::teach_view::teacher_page(st, send);
     }

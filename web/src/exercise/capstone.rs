@@ -1,8 +1,7 @@
 //! Capstone: fix checkboxes over the scaled `freed-inode`, and "Prove": an exhaustive search
 //! in slices; a violation loads into the visualizer (`teach::exercise::capstone`).
 
-use super::{ExerciseAction, Outcome, SLICE, Send, fix_boxes, show, toggle_fix};
-use crate::state::AppState;
+use super::{ExerciseAction, Outcome, SLICE, Send, Stage, fix_boxes, show, toggle_fix};
 use daxlab_core::explore::{Search, Serial};
 use daxlab_core::teach::exercise::capstone::{Proof, config, toggles};
 use daxlab_core::teach::exercise::{Exercise, Verdict};
@@ -16,10 +15,10 @@ pub(super) struct Capstone {
 }
 
 impl Capstone {
-    pub(super) fn new(e: &Exercise, st: &mut AppState) -> Capstone {
+    pub(super) fn new(e: &Exercise, st: &mut Stage) -> Capstone {
         // The fixes may come from the URL (a reload keeps the student's toggles).
         let code = st.model().code();
-        st.session = Session::new(e.setup.model_with(code));
+        st.load(Session::new(e.setup.model_with(code)));
         Capstone {
             code,
             from: e.setup.code(),
@@ -31,7 +30,7 @@ impl Capstone {
         self.search.is_some()
     }
 
-    pub(super) fn apply(&mut self, e: &Exercise, st: &mut AppState, a: &ExerciseAction) -> Outcome {
+    pub(super) fn apply(&mut self, e: &Exercise, st: &mut Stage, a: &ExerciseAction) -> Outcome {
         match a {
             ExerciseAction::ToggleFix(commit) => {
                 let Some(code) = toggle_fix(e, st, self.code, commit) else {
@@ -49,7 +48,7 @@ impl Capstone {
         }
     }
 
-    pub(super) fn tick(&mut self, e: &Exercise, st: &mut AppState, millis: f64) -> Outcome {
+    pub(super) fn tick(&mut self, e: &Exercise, st: &mut Stage, millis: f64) -> Outcome {
         let Some(search) = &mut self.search else {
             return Outcome::Nothing;
         };
@@ -71,7 +70,7 @@ impl Capstone {
         if let Some((_, steps)) = &proof.found {
             show(st, model.clone(), steps);
         } else {
-            st.session = Session::new(model.clone());
+            st.load(Session::new(model.clone()));
         }
         let mut v = proof.verdict(&model);
         v.says.push_str(&format!(" ({millis:.0} ms)"));

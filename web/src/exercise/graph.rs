@@ -1,8 +1,7 @@
 //! Build the object graph: a radio group per pointer, shown in turn (the next pointer appears
 //! once the ones before it are right); choices and answers from `teach::exercise::graph`.
 
-use super::{ExerciseAction, Outcome, Send, mark};
-use crate::state::{Action, AppState};
+use super::{ExerciseAction, Outcome, Send, Stage, mark};
 use daxlab_core::teach::exercise::graph::{Chain, Node, chain, label};
 use daxlab_core::teach::exercise::{Exercise, Task, Verdict};
 use daxlab_core::{Pfn, World};
@@ -20,7 +19,7 @@ pub(super) struct Graph {
 }
 
 impl Graph {
-    pub(super) fn new(e: &Exercise, st: &AppState) -> Graph {
+    pub(super) fn new(e: &Exercise, st: &Stage) -> Graph {
         let world = e
             .setup
             .world()
@@ -99,7 +98,7 @@ impl Graph {
         Outcome::Verdict(Verdict { right: done, says }, done)
     }
 
-    pub(super) fn view(&self, _st: &AppState, send: &Send) -> Html {
+    pub(super) fn view(&self, send: &Send) -> Html {
         let w = &self.world;
         html! {
             <div class="graph">
@@ -119,7 +118,7 @@ impl Graph {
                                             let id = format!("{name}-{key}");
                                             let pick = send.reform({
                                                 let key = key.clone();
-                                                move |_| Action::Exercise(ExerciseAction::Pick { chain: c, hop: h, key: key.clone() })
+                                                move |_| ExerciseAction::Pick { chain: c, hop: h, key: key.clone() }
                                             });
                                             html! {
                                                 <label for={id.clone()} class="choice">

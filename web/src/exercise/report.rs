@@ -1,8 +1,7 @@
 //! From a kernel report to a schedule: the report the explorer's shortest run to the kind
 //! prints (`teach::exercise::report::target`), and a check of the student's run on screen.
 
-use super::{ExerciseAction, Outcome};
-use crate::state::AppState;
+use super::{ExerciseAction, Outcome, Stage};
 use daxlab_core::Outcome as Run;
 use daxlab_core::teach::exercise::report::{TASK, Target, matches, target};
 use daxlab_core::teach::exercise::{Exercise, Task, Verdict};
@@ -21,7 +20,7 @@ impl Report {
         Report { target }
     }
 
-    pub(super) fn apply(&mut self, e: &Exercise, st: &mut AppState, a: &ExerciseAction) -> Outcome {
+    pub(super) fn apply(&mut self, e: &Exercise, st: &mut Stage, a: &ExerciseAction) -> Outcome {
         if *a != ExerciseAction::Check {
             return Outcome::Nothing;
         }

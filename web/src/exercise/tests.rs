@@ -1,6 +1,7 @@
 //! Each exercise's flow through the same `AppState` API the panel uses.
 
 use super::*;
+use crate::state::{Action, AppState};
 use daxlab_core::teach::exercise::graph::chain;
 use daxlab_core::teach::exercise::{Task, report};
 use daxlab_core::{Line, Outcome as Run, Pfn, ViolationKind};
