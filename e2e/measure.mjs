@@ -1,9 +1,11 @@
 // Prints the visualizer's speed and size figures from headless Chromium (not a test: figures
 // for the README and closing notes). Run through scripts/measure.sh, which builds first.
 //   - shipped size: gzip of the wasm, js and css in ../dist
-//   - first render: navigation start to the first thread column on screen
-//   - step + re-render: p50/p95/max of one step (click to DOM patched and laid out) on the
-//     largest scenario, fresh, after 10 000 step actions, and when stepping back
+//   - first render: navigation start to the app's first render (performance mark), beside a
+//     blank Yew app built the same way (target/blank-dist, built by measure.sh)
+//   - step + re-render: p50/p95/max of one step (click to DOM patched and laid out), with the
+//     timeline and the object graph on screen, on the largest scenario: fresh, after 10 000
+//     step actions, and when stepping back
 //   - the explorer compiled to wasm vs native (best of 5 complete searches)
 import { chromium } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -24,6 +26,7 @@ for (const f of readdirSync(dist)) {
 console.log(`size total shipped (wasm + js + css, gzip): ${(total / 1024).toFixed(1)} KiB (target 400 KiB)`);
 
 const server = spawn('python3', ['-m', 'http.server', String(PORT), '--bind', '127.0.0.1', '--directory', dist], { stdio: 'ignore' });
+const blank = spawn('python3', ['-m', 'http.server', String(PORT + 1), '--bind', '127.0.0.1', '--directory', '../target/blank-dist'], { stdio: 'ignore' });
 await new Promise((r) => setTimeout(r, 800));
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
@@ -33,14 +36,27 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const base = `http://127.0.0.1:${PORT}/`;
-  const firsts = [];
-  for (let i = 0; i < 5; i++) {
-    await page.goto(`${base}?scenario=lost-wakeup&variant=exclusive-wait`);
-    await page.waitForSelector('.thread');
-    firsts.push(await page.evaluate(() => performance.now()));
+  // First render: navigation start to the app's own mark after its first render, median of 7
+  // loads each, alternating so both see the same machine load.
+  const firstRender = async (url, ready) => {
+    await page.goto(url);
+    await page.waitForSelector(ready);
+    return page.evaluate(() => {
+      const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
+      const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN;
+      return { first: at('daxlab-first-render'), start: at('daxlab-start'), fcp };
+    });
+  };
+  const app = [], empty = [];
+  for (let i = 0; i < 7; i++) {
+    app.push(await firstRender(`${base}?scenario=lost-wakeup&variant=exclusive-wait`, '#timeline'));
+    empty.push(await firstRender(`http://127.0.0.1:${PORT + 1}/`, 'main.blank'));
   }
-  firsts.sort((a, b) => a - b);
-  console.log(`first render (navigation start to thread columns): median ${firsts[2].toFixed(0)} ms of 5 loads`);
+  const median = (t, k) => t.map((x) => x[k]).sort((a, b) => a - b)[Math.floor(t.length / 2)];
+  const [a, b] = [median(app, 'first'), median(empty, 'first')];
+  console.log(`first render (navigation start to first render, median of 7 loads): daxlab ${a.toFixed(0)} ms, blank Yew app built the same way ${b.toFixed(0)} ms; ratio ${(a / b).toFixed(2)} (target <= 1.5)`);
+  console.log(`  of which loading (to the wasm's start): daxlab ${median(app, 'start').toFixed(0)} ms, blank ${median(empty, 'start').toFixed(0)} ms`);
+  console.log(`  first contentful paint (after style and layout): daxlab ${median(app, 'fcp').toFixed(0)} ms, blank ${median(empty, 'fcp').toFixed(0)} ms; ratio ${(median(app, 'fcp') / median(empty, 'fcp')).toFixed(2)}`);
 
   // Times one action: from the click until Yew has patched the step counter (seen by a
   // MutationObserver) and layout is done (reading offsetHeight forces style and layout).
@@ -75,11 +91,12 @@ try {
     const q = (p) => t[Math.min(t.length - 1, Math.floor(p * t.length))];
     console.log(`${name}: n=${t.length} p50 ${q(0.5).toFixed(2)} ms, p95 ${q(0.95).toFixed(2)} ms, max ${t[t.length - 1].toFixed(2)} ms (budget 16 ms)`);
   };
-  const story = 'fault*4,trunc*5,mf*14,fault2*5,fault*5,trunc*8,mf*7';
-  await page.goto(`${base}?scenario=lost-wakeup&variant=exclusive-wait&schedule=${encodeURIComponent(story)}&step=0`);
-  await page.waitForSelector('.thread');
-  stats('step forward (fresh page)', await measure('#forward', 48));
-  stats('step back', await measure('#back', 48));
+  // The lost-wakeup story (v4.19 with c93db7bb6ef3: bug d), 62 steps.
+  const story = 'wb*7,trunc*5,mf*13,mf2*12,wb*5,trunc*9,mf*9,mf2*2';
+  await page.goto(`${base}?scenario=lost-wakeup&variant=v4.19&fixes=c93db7bb6ef3&schedule=${encodeURIComponent(story)}&step=0`);
+  await page.waitForSelector('#timeline');
+  stats('step forward (fresh page)', await measure('#forward', 62));
+  stats('step back', await measure('#back', 62));
   // 10 000 step actions: run threads by their buttons, rewinding when the run ends.
   const actions = await page.evaluate(async () => {
     let n = 0;
@@ -111,4 +128,5 @@ try {
 } finally {
   await browser.close();
   server.kill();
+  blank.kill();
 }

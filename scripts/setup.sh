@@ -44,8 +44,9 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
-if [ ! -x e2e/node_modules/.bin/playwright ] || [ ! -x e2e/node_modules/.bin/wasm-opt ]; then
-  say "installing npm packages (Playwright, binaryen's wasm-opt)"
+if [ ! -x e2e/node_modules/.bin/playwright ] || [ ! -x e2e/node_modules/.bin/wasm-opt ] ||
+   [ ! -f e2e/node_modules/@axe-core/playwright/package.json ]; then
+  say "installing npm packages (Playwright, axe-core, binaryen's wasm-opt)"
   (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
 

@@ -35,12 +35,21 @@ enum Command {
     Run {
         #[command(flatten)]
         target: Target,
+        #[command(flatten)]
+        scale: ScaleArgs,
         /// Comma-separated thread names with optional repeats, e.g. mf*3,trunc,rcu*2,mf.
         #[arg(long, default_value = "")]
         schedule: String,
         /// Print one JSON object.
         #[arg(long)]
         json: bool,
+        /// Write the run's timeline (the web page's #timeline) to this SVG file.
+        #[arg(long, value_name = "FILE")]
+        svg: Option<std::path::PathBuf>,
+        /// Write the object graph after the last step (the web page's #object-graph) to this
+        /// SVG file.
+        #[arg(long, value_name = "FILE")]
+        graph_svg: Option<std::path::PathBuf>,
     },
     /// Search interleavings breadth-first for a shortest schedule to a violation.
     Explore {
@@ -175,9 +184,6 @@ impl Target {
             truncate_wake: self.truncate_wake,
         }
     }
-    fn session(&self) -> Session {
-        Session::new(self.model())
-    }
     fn model(&self) -> Model {
         self.scenario.model(self.options())
     }
@@ -206,9 +212,15 @@ fn main() -> ExitCode {
         Command::List { json } => list(json),
         Command::Run {
             target,
+            scale,
             schedule,
             json,
-        } => run(&target, &schedule, json),
+            svg,
+            graph_svg,
+        } => match target.scaled_model(&scale) {
+            Ok(model) => run(model, &schedule, json, &Figures { svg, graph_svg }),
+            Err(e) => usage_error(&e),
+        },
         Command::Explore {
             target,
             scale,
@@ -278,9 +290,35 @@ fn list(json: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn run(target: &Target, schedule: &str, json: bool) -> ExitCode {
-    let mut session = target.session();
+/// Files `daxlab run` writes its figures to.
+struct Figures {
+    svg: Option<std::path::PathBuf>,
+    graph_svg: Option<std::path::PathBuf>,
+}
+
+impl Figures {
+    /// Write the figures of `session` (at its end); a message naming the file on failure.
+    fn write(&self, session: &Session) -> Result<(), String> {
+        let write = |path: &std::path::Path, text: String| {
+            std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        };
+        if let Some(path) = &self.svg {
+            write(path, daxlab_draw::export::timeline_svg(session))?;
+        }
+        if let Some(path) = &self.graph_svg {
+            write(path, daxlab_draw::export::graph_svg(session))?;
+        }
+        Ok(())
+    }
+}
+
+fn run(model: Model, schedule: &str, json: bool, figures: &Figures) -> ExitCode {
+    let mut session = Session::new(model);
     let result = session.run_text(schedule);
+    if let Err(e) = figures.write(&session) {
+        eprintln!("daxlab: {e}");
+        return ExitCode::from(1);
+    }
     let mut report = RunReport::new(&session);
     report.error = result.as_ref().err().map(|e| e.to_string());
     if json {

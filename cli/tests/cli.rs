@@ -200,3 +200,71 @@ fn bad_arguments_exit_non_zero_with_a_message() {
         );
     }
 }
+
+#[test]
+fn run_writes_the_timeline_and_the_graph_as_svg_and_each_step_names_its_violation() {
+    let dir = std::env::temp_dir().join(format!("daxlab-cli-svg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (tl, og) = (dir.join("timeline.svg"), dir.join("graph.svg"));
+    let (code, out, err) = daxlab(&[
+        "run",
+        "--scenario",
+        "freed-inode",
+        "--variant",
+        "seed",
+        "--schedule",
+        "fault*5,mf*14,fault*6,evict*10,rcu*3,mf*4",
+        "--json",
+        "--svg",
+        tl.to_str().unwrap(),
+        "--graph-svg",
+        og.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let steps = json(&out)["steps"].as_array().unwrap().clone();
+    assert_eq!(steps.len(), 42);
+    assert!(steps[..41].iter().all(|s| s["violation"].is_null()));
+    assert_eq!(steps[41]["violation"], "use-after-free");
+    let tl = std::fs::read_to_string(&tl).unwrap();
+    assert!(tl.starts_with("<?xml") && tl.trim_end().ends_with("</svg>"));
+    assert!(tl.contains("id=\"timeline\""));
+    // One grace period that waited for no reader, the free after it, fault waking mf.
+    assert_eq!(tl.matches("data-kind=\"gp\"").count(), 1);
+    assert!(tl.contains("data-waited-for=\"\""));
+    assert!(tl.contains("data-kind=\"free\""));
+    assert!(tl.contains("data-waker=\"fault\" data-woken=\"mf\""));
+    assert_eq!(tl.matches("data-kind=\"lane\"").count(), 5);
+    let og = std::fs::read_to_string(&og).unwrap();
+    assert!(og.contains("id=\"object-graph\"") && og.contains("data-life=\"freed\""));
+
+    // The scaled scenario draws too; an unwritable path is an error naming it.
+    let big = dir.join("big.svg");
+    let (code, _, err) = daxlab(&[
+        "run",
+        "--scenario",
+        "freed-inode",
+        "--variant",
+        "fixed",
+        "--threads",
+        "3",
+        "--pages",
+        "2",
+        "--schedule",
+        "fault1*5,mf1*3",
+        "--svg",
+        big.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let big = std::fs::read_to_string(&big).unwrap();
+    assert_eq!(big.matches("data-kind=\"lane\"").count(), 9);
+    let (code, _, err) = daxlab(&[
+        "run",
+        "--scenario",
+        "null-mapping",
+        "--svg",
+        "/nonexistent-dir/x.svg",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("/nonexistent-dir/x.svg"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

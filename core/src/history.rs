@@ -59,8 +59,15 @@ impl RcuHistory {
 
 /// The grace periods and read-side sections of `s` up to its cursor.
 pub fn rcu(s: &Session) -> RcuHistory {
+    rcu_until(s, s.cursor())
+}
+
+/// The grace periods and read-side sections of the first `steps` steps of `s`'s recorded
+/// history, cursor or not (clamped to its length): what the timeline of the whole run draws.
+pub fn rcu_until(s: &Session, steps: usize) -> RcuHistory {
+    let steps = steps.min(s.len());
     let mut h = RcuHistory::default();
-    for (i, e) in s.events().iter().enumerate() {
+    for (i, e) in s.all_events()[..steps].iter().enumerate() {
         let step = i + 1;
         for f in &e.facts {
             match *f {
@@ -88,7 +95,7 @@ pub fn rcu(s: &Session) -> RcuHistory {
     for t in 0..s.model().threads().len() {
         let tid = Tid(t as u8);
         let mut open: Option<usize> = None;
-        for step in 0..=s.cursor() {
+        for step in 0..=steps {
             let inside = s.world_at(step).thread(tid).rcu_nesting > 0;
             match (inside, open) {
                 (true, None) => open = Some(step),

@@ -32,6 +32,7 @@ pub mod schedule;
 pub mod scheduler;
 pub mod session;
 pub mod teach;
+pub mod timeline;
 pub mod variant;
 pub mod violation;
 pub mod words;

@@ -1,7 +1,7 @@
 //! The URL contract: the page's query string is its scripting interface (`?scenario=&variant=
-//! &truncate=&schedule=&step=&seed=&autoplay=&speed=&embed=&lesson=&lesson_step=&challenge=
-//! &exercise=&teacher=`),
-//! and the CLI prints replay links in it. One module, used by both, parses and formats it.
+//! &fixes=&truncate=&schedule=&step=&seed=&autoplay=&speed=&embed=&lesson=&lesson_step=
+//! &challenge=&exercise=&compare=&teacher=`), and the CLI prints replay links in it. One module,
+//! used by both, parses and formats it.
 //! Parsing never fails: every unknown name or bad value becomes a message naming it, its value
 //! and what is accepted, and the rest loads with defaults.
 
@@ -12,7 +12,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 /// Every parameter the page understands, in the order the URL writes them.
-pub const NAMES: [&str; 15] = [
+pub const NAMES: [&str; 16] = [
     "scenario",
     "variant",
     "fixes",
@@ -27,6 +27,7 @@ pub const NAMES: [&str; 15] = [
     "lesson_step",
     "challenge",
     "exercise",
+    "compare",
     "teacher",
 ];
 
@@ -83,6 +84,8 @@ pub struct Params {
     pub challenge: Option<&'static str>,
     /// The exercise shown beside the visualizer.
     pub exercise: Option<&'static str>,
+    /// Another variant to run the same schedule under, side by side.
+    pub compare: Option<Variant>,
     /// The teacher's page (reads a class's progress codes) instead of the visualizer.
     pub teacher: bool,
 }
@@ -104,6 +107,7 @@ impl Default for Params {
             lesson_step: None,
             challenge: None,
             exercise: None,
+            compare: None,
             teacher: false,
         }
     }
@@ -209,6 +213,10 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
                     "a step number of the lesson, from 0",
                 ),
             },
+            "compare" => match value.parse::<Variant>() {
+                Ok(v) => p.compare = Some(v),
+                Err(()) => bad(&mut errors, "compare", value, &accepted_variants()),
+            },
             "challenge" => match catalog.challenges.iter().find(|n| **n == value) {
                 Some(n) => p.challenge = Some(n),
                 None => bad(&mut errors, "challenge", value, &catalog.challenges.join(", ")),
@@ -272,6 +280,9 @@ pub fn format(p: &Params) -> String {
     }
     if let Some(e) = p.exercise {
         s.append_pair("exercise", e);
+    }
+    if let Some(v) = p.compare {
+        s.append_pair("compare", v.name());
     }
     if p.teacher {
         s.append_pair("teacher", "1");
@@ -363,6 +374,7 @@ mod tests {
             lesson_step: Some(2),
             challenge: Some("deadlock"),
             exercise: Some("object-graph"),
+            compare: Some(Variant::Fixed),
             teacher: true,
         };
         let (q, e) = parse(&format(&p));
@@ -385,6 +397,19 @@ mod tests {
         assert!(e.is_empty());
         assert_eq!(p.schedule.as_deref(), Some("fault*4,trunc*5"));
         assert_eq!(p.truncate, Some(WakeMode::One));
+    }
+
+    #[test]
+    fn compare_takes_a_variant_and_names_a_bad_one() {
+        let (p, e) = parse("?scenario=freed-inode&variant=v4.19&compare=fixed");
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(p.compare, Some(Variant::Fixed));
+        let (p, e) = parse("?compare=v5");
+        assert_eq!(p.compare, None);
+        assert!(
+            e[0].contains("compare=\"v5\"") && e[0].contains("fixed"),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -54,6 +54,8 @@ pub struct StepReport {
     pub line: &'static str,
     /// The narration.
     pub narration: String,
+    /// The violation this step caused or revealed (kebab-case kind), or null.
+    pub violation: Option<ViolationKind>,
 }
 
 /// How one thread ended.
@@ -111,6 +113,7 @@ impl RunReport {
                     function: e.line.func().name_in(m.code()),
                     line: e.line.text(),
                     narration: crate::words::narration(m, e),
+                    violation: e.violation.as_ref().map(|v| v.kind),
                 })
                 .collect(),
             outcome: outcome.word(),

@@ -45,8 +45,11 @@ for (const [scenario, variant, schedule, title, report] of REPLAYS) {
     await expect(panel.locator('.report')).toHaveText(report);
     if (scenario === 'freed-inode') {
       // The timeline shows mf's read-side sections and the grace period that freed the inode.
-      await expect(page.locator('.rcu .sections')).toContainText(/mf: rcu_read_lock\(\) … rcu_read_unlock\(\) at steps 7–\d+, step \d+–now/);
-      await expect(page.locator('.rcu .gp')).toContainText('callbacks: freed inode #1');
+      const sections = page.locator('#timeline [data-kind="rcu-section"][data-thread="mf"]');
+      await expect(sections).toHaveCount(2);
+      await expect(sections.first()).toHaveAttribute('data-start', '7');
+      await expect(sections.last()).toHaveAttribute('data-end', '');
+      await expect(page.locator('#timeline [data-kind="free"]')).toHaveAttribute('data-ino', '1');
     }
     await shot(page, `violation-${scenario}-${variant}`);
     // The same story under fixed ends cleanly (the schedule may stop applying part-way).
@@ -59,14 +62,15 @@ for (const [scenario, variant, schedule, title, report] of REPLAYS) {
 test('stepping back restores the earlier state and the URL follows', async ({ page }) => {
   await page.goto('/?scenario=null-mapping&variant=seed&schedule=trunc*8,mf*4');
   await expect(page.locator('#violation')).toBeVisible();
-  await expect(page.locator('.page').first()).toContainText('mapping → NULL');
+  const graph = page.locator('#object-graph desc');
+  await expect(graph).toContainText('page pfn 0: mapping NULL');
   await page.click('#back');
   await expect(page.locator('#violation')).toHaveCount(0);
   await expect(page.locator('#step-count')).toHaveText('step 11 / 12');
   await expect(page).toHaveURL(/step=11/);
   await page.locator('#scrubber').fill('0');
   await expect(page.locator('#step-count')).toHaveText('step 0 / 12');
-  await expect(page.locator('.page').first()).toContainText('mapping → inode #1');
+  await expect(graph).toContainText('page pfn 0: mapping → inode #1');
   await page.click('#forward');
   await expect(page.locator('#step-count')).toHaveText('step 1 / 12');
 });

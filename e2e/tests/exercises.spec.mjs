@@ -142,8 +142,10 @@ test('order: the explorer runs the scrambled order and shows its trace; the kern
     }
   }
   expect(await lines.evaluateAll((els) => els.map((e) => e.dataset.line))).toEqual(want);
-  // The listing of mf runs that order.
-  const listing = await page.locator('.thread[data-thread="mf"]').textContent();
+  // The listing of mf runs that order (shown whole: by default only the current function).
+  await page.locator('.thread[data-thread="mf"] button.whole').click();
+  const listing = await page.locator('.thread[data-thread="mf"] .listing').textContent();
+  expect(listing).toContain('prepare_to_wait');
   expect(listing.indexOf('prepare_to_wait')).toBeLessThan(listing.indexOf('finish_wait'));
   await page.click('#exercise-check');
   await expect(verdict(page)).toContainText('this is the kernel\'s order');

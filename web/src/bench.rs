@@ -1,4 +1,5 @@
-//! The explorer benchmark compiled to wasm: `scripts/measure.sh` calls it in headless Chromium
+//! The explorer benchmark compiled to wasm, and a probe of the core's history for the
+//! end-to-end tests. The benchmark: `scripts/measure.sh` calls it in headless Chromium
 //! (through the bindings trunk exposes as `window.wasmBindings`) and compares with native.
 
 use daxlab_core::explore::{Config, explore};
@@ -39,4 +40,53 @@ pub fn bench_explore(name: &str, variant: &str, repeats: u32) -> String {
 #[wasm_bindgen]
 pub fn trigger_panic_for_tests() {
     panic!("panic requested by trigger_panic_for_tests()");
+}
+
+/// The core's history of the run a query describes, as JSON, for the end-to-end tests to
+/// compare with what the page draws: the lanes, the RCU history (`daxlab_core::history::rcu`
+/// at the end of the run: grace periods with whom they waited for and what they freed,
+/// read-side sections), every wake-up (`daxlab_core::timeline::wakes_of`) and the violation.
+#[wasm_bindgen]
+pub fn history_json(query: &str) -> String {
+    use serde_json::json;
+    let st = crate::state::AppState::from_query(query);
+    let mut s = st.session.clone();
+    s.seek(s.len());
+    let m = s.model();
+    let name = |t: daxlab_core::Tid| m.name(t).to_string();
+    let names = |mask: u16| -> Vec<String> {
+        (0..m.threads().len())
+            .filter(|i| mask & (1 << i) != 0)
+            .map(|i| name(daxlab_core::Tid(i as u8)))
+            .collect()
+    };
+    let h = daxlab_core::history::rcu(&s);
+    let wakes: Vec<_> = s
+        .events()
+        .iter()
+        .enumerate()
+        .flat_map(|(i, e)| daxlab_core::timeline::wakes_of(i + 1, e))
+        .map(|w| {
+            json!({"step": w.step, "waker": name(w.waker), "woken": name(w.woken),
+                   "bucket": w.bucket, "passed": w.passed})
+        })
+        .collect();
+    let mut lanes: Vec<String> = m.threads().iter().map(|t| t.name.clone()).collect();
+    lanes.push("RCU".into());
+    json!({
+        "steps": s.len(),
+        "lanes": lanes,
+        "grace_periods": h.grace_periods.iter().map(|g| json!({
+            "number": g.number, "start": g.start, "end": g.end, "waited_for": names(g.waited_for),
+            "freed": g.freed.iter().map(|(k, ino)| json!({"step": k, "ino": ino})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "sections": h.sections.iter().map(|x| json!({
+            "thread": name(x.tid), "start": x.start, "end": x.end,
+        })).collect::<Vec<_>>(),
+        "wakes": wakes,
+        "violation": s.events().iter().enumerate().find_map(|(i, e)| e.violation.as_ref().map(|v| json!({
+            "step": i + 1, "thread": name(v.tid), "kind": v.kind.name(),
+        }))),
+    })
+    .to_string()
 }

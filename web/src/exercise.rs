@@ -4,7 +4,7 @@
 //! the student's answers, runs the searches in slices and draws the panel. Each kind of
 //! exercise lives in a submodule with its state, its actions and its view.
 //!
-//! An exercise touches the page only through a [`Stage`] (the visualizer's run and the page's
+//! An exercise touches the page only through a [`Visualizer`] (the visualizer's run and the page's
 //! messages), so this module knows nothing of `AppState`. The hooks elsewhere are small:
 //! `AppState::exercise` and `Action::Exercise` (which records a solve in the progress),
 //! [`prepare`] and [`start`] in `AppState::from_query`/`from_params`, [`beside`] in the view,
@@ -30,7 +30,7 @@ pub type Send = Callback<ExerciseAction>;
 const SLICE: usize = 4_000;
 
 /// What an exercise may change of the page: the run in the visualizer and the page's messages.
-pub struct Stage<'a> {
+pub struct Visualizer<'a> {
     /// The visualizer's run.
     pub session: &'a mut Session,
     /// The page's messages.
@@ -39,7 +39,7 @@ pub struct Stage<'a> {
     pub loaded: bool,
 }
 
-impl Stage<'_> {
+impl Visualizer<'_> {
     /// The model on screen.
     fn model(&self) -> &Model {
         self.session.model()
@@ -148,7 +148,7 @@ impl ExerciseRun {
         }
     }
 
-    fn new(e: &'static Exercise, st: &mut Stage) -> ExerciseRun {
+    fn new(e: &'static Exercise, st: &mut Visualizer) -> ExerciseRun {
         let body = match e.kind() {
             Kind::ObjectGraph => Body::Graph(graph::Graph::new(e, st)),
             Kind::StabilityTable => Body::Stability(stability::Stability::new()),
@@ -167,7 +167,7 @@ impl ExerciseRun {
     }
 
     /// Do what the student asked.
-    pub fn apply(&mut self, st: &mut Stage, a: ExerciseAction) {
+    pub fn apply(&mut self, st: &mut Visualizer, a: ExerciseAction) {
         let e = self.exercise;
         if a == ExerciseAction::Restart {
             restart(e, st);
@@ -247,12 +247,12 @@ pub fn prepare(p: &mut Params, has_state: bool) {
 }
 
 /// After the state is built: the exercise `name`, started beside the visualizer.
-pub fn start(name: Option<&'static str>, st: &mut Stage) -> Option<ExerciseRun> {
+pub fn start(name: Option<&'static str>, st: &mut Visualizer) -> Option<ExerciseRun> {
     name.and_then(exercise).map(|e| ExerciseRun::new(e, st))
 }
 
 /// Show `model` in the visualizer, run through `steps` (a counterexample), at its end.
-fn show(st: &mut Stage, model: Model, steps: &[daxlab_core::Tid]) {
+fn show(st: &mut Visualizer, model: Model, steps: &[daxlab_core::Tid]) {
     let mut s = Session::new(model);
     if let Err(e) = s.run(steps) {
         st.errors
@@ -263,7 +263,7 @@ fn show(st: &mut Stage, model: Model, steps: &[daxlab_core::Tid]) {
 
 /// The exercise's own state, in the visualizer again (under the code the student chose, for
 /// the exercises that toggle fixes, and in the student's order for the order exercise).
-fn restart(e: &Exercise, st: &mut Stage) {
+fn restart(e: &Exercise, st: &mut Visualizer) {
     let model = match e.kind() {
         Kind::Order => st.model().clone(),
         Kind::Capstone | Kind::FixesPredict => e.setup.model_with(st.model().code()),
@@ -357,7 +357,7 @@ fn panel(run: &ExerciseRun, solved_before: bool, send: &Send) -> Html {
 
 /// `code` with the fix `commit` added or taken away, shown in the visualizer on the exercise's
 /// scenario; `None` (with a message naming the accepted commits) for an unknown commit.
-fn toggle_fix(e: &Exercise, st: &mut Stage, code: Code, commit: &str) -> Option<Code> {
+fn toggle_fix(e: &Exercise, st: &mut Visualizer, code: Code, commit: &str) -> Option<Code> {
     let Some(fix) = Fix::from_commit(commit) else {
         st.errors.push(format!(
             "There is no upstream commit {commit:?} in this model; accepted: {}.",

@@ -150,6 +150,20 @@ pub fn lessons() -> &'static [Lesson] {
     })
 }
 
+/// Every lesson's name and title (its `# ` line, backticks removed), without parsing the
+/// markdown: the header lists them on every page, and parsing waits until a lesson is shown.
+pub fn titles() -> impl Iterator<Item = (&'static str, String)> {
+    LESSON_SOURCES.iter().map(|(name, src)| {
+        let title = src
+            .lines()
+            .find_map(|l| l.strip_prefix("# "))
+            .unwrap_or(name)
+            .trim()
+            .replace('`', "");
+        (*name, title)
+    })
+}
+
 /// The lesson called `name`.
 pub fn lesson(name: &str) -> Option<&'static Lesson> {
     lessons().iter().find(|l| l.name == name)
@@ -283,6 +297,16 @@ mod tests {
                 assert!(s.state.is_some(), "{name}: {}", s.title);
             }
         }
+    }
+
+    #[test]
+    fn the_header_titles_are_the_parsed_titles() {
+        let quick: Vec<_> = titles().collect();
+        let parsed: Vec<_> = lessons()
+            .iter()
+            .map(|l| (l.name, l.title.clone()))
+            .collect();
+        assert_eq!(quick, parsed);
     }
 
     #[test]

@@ -8,12 +8,14 @@ use state::{Action, AppState};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-mod arrows;
 pub mod bench;
+mod download;
 pub mod exercise;
+pub mod figures;
 pub mod lessons;
 mod panic;
 pub mod params;
+pub mod stage;
 pub mod state;
 pub mod teach;
 mod teach_view;
@@ -21,6 +23,7 @@ mod view;
 
 /// Install the panic hook and mount the app on `#app` (or the body).
 pub fn start() {
+    mark("daxlab-start");
     panic::install();
     match gloo::utils::document().get_element_by_id("app") {
         Some(root) => {
@@ -52,11 +55,18 @@ pub enum Msg {
     LessonStep(isize),
     /// Put the keyboard focus on the control with this id (pickers, boxes, the scrubber).
     Focus(&'static str),
+    /// Write a file: a figure, the run or the report.
+    Export(stage::Export),
+    /// The window was resized: measure the timeline again.
+    Resized,
 }
 
 /// The application component.
 pub struct App {
     st: AppState,
+    // One callback for every control, made once, so figures can tell when nothing changed.
+    send: Callback<Action>,
+    _resize: Option<EventListener>,
     // The progress text last written to localStorage.
     saved: String,
     play: Option<(Interval, f64)>,
@@ -110,6 +120,13 @@ fn key_action(key: &str) -> Option<Msg> {
         "k" => Some(Msg::Focus("schedule-box")),
         "d" => Some(Msg::Focus("seed-box")),
         "g" => Some(Msg::Focus("scrubber")),
+        "p" => Some(Msg::Focus("compare")),
+        "z" => act(Action::ZoomIn),
+        "x" => act(Action::ZoomOut),
+        "0" => act(Action::ZoomFit),
+        "l" => act(Action::ToggleAllListings),
+        "a" => act(Action::ToggleTables),
+        k if stage::Export::from_key(k).is_some() => stage::Export::from_key(k).map(Msg::Export),
         "[" => Some(Msg::LessonStep(-1)),
         "]" => Some(Msg::LessonStep(1)),
         "Escape" => act(Action::Escape),
@@ -137,15 +154,42 @@ impl Component for App {
             ),
         };
         let link = ctx.link().clone();
-        let keys = EventListener::new(&gloo::utils::document(), "keydown", move |e| {
-            if let Some(e) = e.dyn_ref::<KeyboardEvent>() {
-                link.send_message(Msg::Key(e.clone()));
-            }
-        });
+        // Not passive: a handled key's default (scrolling, for the arrows) is prevented.
+        let keys = EventListener::new_with_options(
+            &gloo::utils::document(),
+            "keydown",
+            gloo::events::EventListenerOptions::enable_prevent_default(),
+            move |e| {
+                if let Some(e) = e.dyn_ref::<KeyboardEvent>() {
+                    link.send_message(Msg::Key(e.clone()));
+                }
+            },
+        );
+        let send = {
+            let link = ctx.link().clone();
+            Callback::from(move |a: Action| link.send_message(Msg::Act(a)))
+        };
+        let resize = {
+            let link = ctx.link().clone();
+            EventListener::new(&gloo::utils::window(), "resize", move |_| {
+                link.send_message(Msg::Resized)
+            })
+        };
         let progress = load_progress();
         let saved = progress.to_storage();
+        let mut st = AppState::from_query_with(&query, progress);
+        // Until the page measures it, the timeline is as wide as the window allows.
+        if let Some(w) = gloo::utils::window()
+            .inner_width()
+            .ok()
+            .and_then(|w| w.as_f64())
+        {
+            st.apply(Action::SetTimelineWidth(timeline_width_guess(w, st.embed)));
+        }
         App {
-            st: AppState::from_query_with(&query, progress),
+            st,
+            send,
+            _resize: Some(resize),
             saved,
             play: None,
             search: None,
@@ -179,6 +223,19 @@ impl Component for App {
                     return false;
                 };
                 self.st.apply(Action::LessonGo(to));
+            }
+            Msg::Export(e) => {
+                if let Err(why) = download::export(&self.st, e) {
+                    self.st
+                        .errors
+                        .push(format!("{} could not be written: {why}.", e.what()));
+                } else {
+                    return false;
+                }
+            }
+            Msg::Resized => {
+                self.measure_timeline();
+                return false;
             }
             Msg::Share => {
                 let url = format!("{}{}", self.base(), self.st.query());
@@ -214,17 +271,18 @@ impl Component for App {
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
-        let link = ctx.link().clone();
-        let send = Callback::from(move |a: Action| link.send_message(Msg::Act(a)));
         let share = ctx.link().callback(|_| Msg::Share);
-        view::page(&self.st, &send, &share, &self.base())
+        let export = ctx.link().callback(Msg::Export);
+        view::page(&self.st, &self.send, &share, &export, &self.base())
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
-        scroll_current_lines_into_view();
-        if !self.st.embed {
-            arrows::draw();
+        if first_render {
+            // Yew has put the first view in the DOM (the blank baseline marks the same moment).
+            mark("daxlab-first-render");
         }
+        scroll_current_lines_into_view();
+        self.measure_timeline();
         if first_render {
             self.sync_timers(ctx);
             self.sync_url(true);
@@ -266,8 +324,43 @@ fn scroll_current_lines_into_view() {
         };
         let top = current.offset_top(); // .listing is position: relative
         let (view_top, height) = (list.scroll_top(), list.client_height());
-        if top < view_top || top + current.offset_height() > view_top + height {
-            list.set_scroll_top((top - height / 3).max(0));
+        let line = current.offset_height();
+        if top < view_top || top + line > view_top + height {
+            // A third of the spare room above the line, so a wrapped line still fits whole.
+            list.set_scroll_top((top - (height - line).max(0) / 3).max(0));
+        }
+    }
+}
+
+/// The timeline's width before the page is laid out: the window less the page's margins.
+fn timeline_width_guess(window: f64, embed: bool) -> f64 {
+    if embed {
+        window - 12.0
+    } else {
+        window.min(1800.0) - 48.0
+    }
+}
+
+/// `performance.mark(name)`: `scripts/measure.sh` reads `daxlab-start` (the wasm starts) and
+/// `daxlab-first-render` (the first view is in the DOM).
+fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
+impl App {
+    /// Measure the timeline's box and redraw it at that width if it changed.
+    fn measure_timeline(&mut self) {
+        let Ok(Some(el)) = gloo::utils::document().query_selector(".timeline-box") else {
+            return;
+        };
+        let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() else {
+            return;
+        };
+        let w = el.client_width() as f64 - 2.0;
+        if w > 0.0 && (w - self.st.tl.width).abs() > 1.0 {
+            self.send.emit(Action::SetTimelineWidth(w));
         }
     }
 }

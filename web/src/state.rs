@@ -2,13 +2,15 @@
 //! tested natively. The component in `lib.rs` owns one `AppState`, forwards events to
 //! [`AppState::apply`] and draws what it holds.
 
-use crate::exercise::{ExerciseAction, ExerciseRun, Stage};
+use crate::exercise::{ExerciseAction, ExerciseRun, Visualizer};
+use crate::figures::{CompareRun, Shared, TimelineCache, TimelineUi};
 use crate::lessons::{self, Lesson};
 use crate::params::{self, Params};
 use crate::teach::{ChallengeRun, PosedAt, PredictionRun, TeachAction};
 use daxlab_core::explore::{Config, Search, Serial};
 use daxlab_core::random::{RandomRunner, Strategy};
 use daxlab_core::teach::progress::Progress;
+use daxlab_core::timeline::Timeline;
 use daxlab_core::{Model, Options, Outcome, Session, Tid, Variant, WakeMode, scenario, schedule};
 
 /// States the explorer expands per slice in the browser: small enough to keep a frame.
@@ -82,6 +84,24 @@ pub enum Action {
     LessonGo(usize),
     /// The challenge's next graded hint (the same as `Teach(TeachAction::Hint)`).
     Hint,
+    /// The pointer is over this timeline column (or left the timeline).
+    Hover(Option<usize>),
+    /// Wider timeline columns.
+    ZoomIn,
+    /// Narrower timeline columns, down to the whole run.
+    ZoomOut,
+    /// The whole run in the timeline's width.
+    ZoomFit,
+    /// The page measured the timeline's width, in CSS pixels.
+    SetTimelineWidth(f64),
+    /// Show this thread's whole listing, or only its current function.
+    ToggleListing(Tid),
+    /// Whole listings for every thread, or current functions for every thread.
+    ToggleAllListings,
+    /// Show or hide the timeline and the graph as tables.
+    ToggleTables,
+    /// Compare with this variant ("" or "none": stop comparing).
+    SetCompare(String),
     /// Predictions, challenges, progress and the teacher's page.
     Teach(TeachAction),
     /// Close overlays and messages.
@@ -144,6 +164,16 @@ pub struct AppState {
     pub teacher_text: String,
     /// Whether the variant was given (by URL or picker) or is the scenario's default.
     variant_given: bool,
+    /// The timeline's zoom, scroll and hover.
+    pub tl: TimelineUi,
+    /// The timeline of the run on screen.
+    timeline: TimelineCache,
+    /// The same schedule under another variant, side by side.
+    pub compare: Option<CompareRun>,
+    /// The table view of the timeline and the graph is open.
+    pub tables: bool,
+    /// Bit per thread showing its whole listing instead of its current function.
+    pub whole: u16,
 }
 
 /// The options of a scenario's first story: what a bare `?scenario=` link shows.
@@ -261,6 +291,11 @@ impl AppState {
             teacher: p.teacher,
             teacher_text: String::new(),
             variant_given: p.variant.is_some() || p.fixes.is_some(),
+            tl: TimelineUi::default(),
+            timeline: TimelineCache::default(),
+            compare: None,
+            tables: false,
+            whole: 0,
         };
         let explicit = p.schedule.is_some() || p.seed.is_some();
         if let Some(text) = &p.schedule {
@@ -290,14 +325,33 @@ impl AppState {
         if let Some(c) = p.challenge.and_then(lessons::challenge) {
             st.start_challenge(c);
         }
-        let mut stage = Stage {
+        let mut vis = Visualizer {
             session: &mut st.session,
             errors: &mut st.errors,
             loaded: false,
         };
-        st.exercise = crate::exercise::start(p.exercise, &mut stage);
+        st.exercise = crate::exercise::start(p.exercise, &mut vis);
+        st.compare = p.compare.map(|v| CompareRun::new(v, &st.session));
         st.pose_predictions();
+        st.after_action();
         st
+    }
+
+    /// The timeline of the whole recorded run (computed once per history).
+    pub fn timeline(&self) -> Shared<Timeline> {
+        self.timeline.of(&self.session)
+    }
+
+    /// Keep the compared run and the timeline's scroll in step with the run on screen.
+    fn after_action(&mut self) {
+        if let Some(c) = &mut self.compare {
+            c.sync(&self.session);
+        }
+        let (n, cursor) = (self.session.len(), self.session.cursor());
+        if self.tl.hover.is_some_and(|h| h > n + 1) {
+            self.tl.hover = None;
+        }
+        self.tl.follow(n, cursor);
     }
 
     fn load_story(&mut self) {
@@ -370,6 +424,7 @@ impl AppState {
             lesson_step: self.lesson.as_ref().map(|(_, k)| *k),
             challenge: self.challenge.as_ref().map(|c| c.challenge.name),
             exercise: self.exercise.as_ref().map(|e| e.exercise.name),
+            compare: self.compare.as_ref().map(|c| c.variant),
             teacher: self.teacher,
         }
     }
@@ -414,6 +469,11 @@ impl AppState {
 
     /// Apply one action.
     pub fn apply(&mut self, action: Action) {
+        self.apply_action(action);
+        self.after_action();
+    }
+
+    fn apply_action(&mut self, action: Action) {
         match action {
             Action::Step(tid) => {
                 self.playing = false;
@@ -428,7 +488,7 @@ impl AppState {
             }
             Action::StepColumn(n) => {
                 if n < self.model().threads().len() {
-                    self.apply(Action::Step(Tid(n as u8)));
+                    self.apply_action(Action::Step(Tid(n as u8)));
                 }
                 return;
             }
@@ -475,8 +535,8 @@ impl AppState {
             Action::SetSpeed(s) => {
                 self.speed = s.clamp(params::SPEED_RANGE.0, params::SPEED_RANGE.1);
             }
-            Action::Faster => self.apply(Action::SetSpeed(self.speed * 2.0)),
-            Action::Slower => self.apply(Action::SetSpeed(self.speed / 2.0)),
+            Action::Faster => self.apply_action(Action::SetSpeed(self.speed * 2.0)),
+            Action::Slower => self.apply_action(Action::SetSpeed(self.speed / 2.0)),
             Action::SetScenario(name) => match scenario(&name) {
                 Some(s) => {
                     self.challenge = None;
@@ -636,15 +696,66 @@ impl AppState {
                     step.state.clone().unwrap_or_else(|| "?".into()),
                     l.name
                 );
-                let (embed, speed) = (self.embed, self.speed);
+                let (embed, speed, width) = (self.embed, self.speed, self.tl.width);
                 let progress = std::mem::take(&mut self.progress);
                 *self = AppState::from_query_with(&query, progress);
                 self.embed = embed;
                 self.speed = speed;
+                self.tl.width = width;
                 return;
             }
             Action::Hint => {
                 self.teach(TeachAction::Hint);
+                return;
+            }
+            Action::Hover(col) => {
+                self.tl.hover = col;
+                return;
+            }
+            Action::ZoomIn => {
+                let fit = self.tl.fit_px(self.session.len());
+                self.tl.zoom = self.tl.zoom.zoom_in(fit);
+                return;
+            }
+            Action::ZoomOut => {
+                let fit = self.tl.fit_px(self.session.len());
+                self.tl.zoom = self.tl.zoom.zoom_out(fit);
+                return;
+            }
+            Action::ZoomFit => {
+                self.tl.zoom = daxlab_draw::timeline::Zoom::Fit;
+                return;
+            }
+            Action::SetTimelineWidth(w) => {
+                if w.is_finite() && w > 0.0 {
+                    self.tl.width = w;
+                }
+                return;
+            }
+            Action::ToggleListing(t) => {
+                self.whole ^= 1 << t.0;
+                return;
+            }
+            Action::ToggleAllListings => {
+                let all = (1u16 << self.model().threads().len()) - 1;
+                self.whole = if self.whole == all { 0 } else { all };
+                return;
+            }
+            Action::ToggleTables => {
+                self.tables = !self.tables;
+                return;
+            }
+            Action::SetCompare(name) => {
+                match name.as_str() {
+                    "" | "none" => self.compare = None,
+                    _ => match name.parse::<Variant>() {
+                        Ok(v) => self.compare = Some(CompareRun::new(v, &self.session)),
+                        Err(()) => self.errors.push(format!(
+                            "There is no variant {name:?} to compare with; accepted: none, {}.",
+                            params::accepted_variants()
+                        )),
+                    },
+                }
                 return;
             }
             Action::Teach(a) => {
@@ -676,20 +787,20 @@ impl AppState {
     }
 
     /// Something done in the exercise panel: the exercise changes the run on screen through a
-    /// `Stage`, and a solve goes into the progress (which the page keeps in `localStorage`
+    /// `Visualizer`, and a solve goes into the progress (which the page keeps in `localStorage`
     /// and exports in the progress code).
     fn exercise_action(&mut self, a: ExerciseAction) {
         let Some(mut run) = self.exercise.take() else {
             return;
         };
         self.playing = false;
-        let mut stage = Stage {
+        let mut vis = Visualizer {
             session: &mut self.session,
             errors: &mut self.errors,
             loaded: false,
         };
-        run.apply(&mut stage, a);
-        if stage.loaded {
+        run.apply(&mut vis, a);
+        if vis.loaded {
             self.seed = None;
             self.notice = None;
         }

@@ -1,15 +1,15 @@
 //! Drawing: pure functions from the state to HTML. Every string from the URL or the student is
 //! rendered as a text node (Yew escapes it), never as markup.
 
+use crate::stage::{self, Export};
 use crate::state::{Action, AppState};
-use daxlab_core::listing::{Mark, listing};
+use daxlab_core::listing::{Func, Mark, listing};
 use daxlab_core::model::Status;
-use daxlab_core::world::{Life, entry_flags};
-use daxlab_core::{Addr, Code, Line, Outcome, Program, SCENARIOS, Tid, Variant, World, words};
+use daxlab_core::{Code, Line, Outcome, Program, SCENARIOS, Tid, Variant, words};
+use daxlab_draw::graph::inode_label;
 use yew::prelude::*;
 
-/// Callback type every control uses.
-pub type Send = Callback<Action>;
+pub use crate::stage::Send;
 
 /// The keyboard shortcuts, shown in the help overlay (key, what it does).
 pub const SHORTCUTS: &[(&str, &str)] = &[
@@ -25,12 +25,24 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("n", "random run with the next seed"),
     ("f", "find a bug (search every interleaving)"),
     ("s", "copy a link to this exact view"),
+    (
+        "z / x / 0",
+        "zoom the timeline in / out / fit the whole run",
+    ),
+    (
+        "l",
+        "every thread's whole listing, or only its current function",
+    ),
+    ("a", "the timeline and the objects as tables"),
+    ("t / T", "export the timeline as SVG / PNG"),
+    ("o / O", "export the object graph as SVG / PNG"),
+    ("j / R", "export the run as JSON / the kernel-style report"),
     ("e", "embed: iframe code for course notes"),
     ("h", "challenge: the next graded hint (each costs points)"),
     ("[ / ]", "previous / next lesson step"),
     (
-        "c / v / w",
-        "focus the scenario / variant / truncate-wake picker",
+        "c / v / w / p",
+        "focus the scenario / variant / truncate-wake / compare picker",
     ),
     (
         "k / d / g",
@@ -39,24 +51,6 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("?", "show or hide this help"),
     ("Esc", "close help and messages"),
 ];
-
-fn life_word(life: Life) -> &'static str {
-    match life {
-        Life::Live => "live",
-        Life::Freeing => "evicted (I_FREEING)",
-        Life::RcuPending => "waiting for a grace period",
-        Life::Freed { .. } => "freed",
-    }
-}
-
-fn inode_label(w: &World, a: Addr) -> String {
-    let mem = w.inode(a);
-    format!("inode #{} @{}", mem.ino, short_addr(a))
-}
-
-fn short_addr(a: Addr) -> String {
-    format!("…{:04x}", a.pointer_value() & 0xffff)
-}
 
 fn status_class(s: &Status) -> &'static str {
     match s {
@@ -70,28 +64,36 @@ fn status_class(s: &Status) -> &'static str {
 }
 
 /// The whole page. `base` is the page's address without the query ("" in tests).
-pub fn page(st: &AppState, send: &Send, share: &Callback<MouseEvent>, base: &str) -> Html {
+pub fn page(
+    st: &AppState,
+    send: &Send,
+    share: &Callback<MouseEvent>,
+    export: &Callback<Export>,
+    base: &str,
+) -> Html {
     let embed = st.embed;
     let outcome = st.session.outcome();
     let share_url = format!("{base}{}", st.query());
     let main = html! {
-        <div class="main">
+        <main id="main" class={classes!("main", st.compare.is_some().then_some("comparing"))}>
             { messages(st, send) }
             { crate::teach_view::challenge_panel(st, send) }
-            { controls(st, send, share, &share_url) }
-            { narration(st) }
-            if let Outcome::Violation(v) = &outcome {
-                { violation_panel(st, v) }
-            }
-            if let Outcome::Completed = &outcome {
-                <p class="completed" role="status">{ "✓ Every thread finished without a violation." }</p>
-            }
-            <div class="panes">
-                { threads(st, send) }
-                { objects(st) }
+            { controls(st, send, share, export, &share_url) }
+            <div class="status-row">
+                { narration(st) }
+                if let Outcome::Violation(v) = &outcome {
+                    { violation_panel(st, v) }
+                }
+                if let Outcome::Completed = &outcome {
+                    <p class="completed" role="status">{ "✓ Every thread finished without a violation." }</p>
+                }
             </div>
-            { rcu_timeline(st) }
-        </div>
+            <div class={classes!("stage", st.compare.is_some().then_some("compare"))}>
+                { threads(st, send) }
+                { stage::stage(st, send, export) }
+            </div>
+            if st.tables { { stage::tables(st) } }
+        </main>
     };
     let main = crate::exercise::beside(
         st.exercise.as_ref(),
@@ -105,7 +107,11 @@ pub fn page(st: &AppState, send: &Send, share: &Callback<MouseEvent>, base: &str
         return crate::teach_view::teacher_page(st, send);
     }
     html! {
-        <div class={classes!("daxlab", embed.then_some("embed"), st.lesson.is_some().then_some("with-lesson"))}>
+        <div class={classes!("daxlab", embed.then_some("embed"), st.lesson.is_some().then_some("with-lesson"),
+            st.compare.is_some().then_some("comparing"), st.challenge.is_some().then_some("with-challenge"),
+            st.exercise.is_some().then_some("with-exercise"),
+            (!embed && st.lesson.is_none() && st.compare.is_none() && st.challenge.is_none() && st.exercise.is_none()).then_some("one-screen"))}>
+            <style>{ daxlab_draw::STYLE }</style>
             if !embed { { header(st, send) } }
             if st.lesson.is_some() && !embed {
                 <div class="lesson-layout">
@@ -191,8 +197,8 @@ fn header(st: &AppState, send: &Send) -> Html {
             </p>
             <nav class="learn" aria-label="Lessons and challenges">
                 { "Lessons: " }
-                { for crate::lessons::lessons().iter().enumerate().map(|(i, l)| html! {
-                    <><a href={format!("?lesson={}", l.name)} title={l.title.as_str()}>{ i + 1 }</a>{ " " }</>
+                { for crate::lessons::titles().enumerate().map(|(i, (name, title))| html! {
+                    <><a href={format!("?lesson={name}")} title={title}>{ i + 1 }</a>{ " " }</>
                 }) }
                 { "· " }<a id="challenges-link" href={format!("?challenge={}", crate::lessons::CHALLENGES[st.progress.unlocked(&crate::teach::level_names())].name)}>{ "challenges" }</a>
                 { " · " }<a href="lessons/index.html">{ "all lessons and challenges" }</a>
@@ -225,13 +231,21 @@ fn messages(st: &AppState, send: &Send) -> Html {
     }
 }
 
-fn controls(st: &AppState, send: &Send, share: &Callback<MouseEvent>, share_url: &str) -> Html {
+fn controls(
+    st: &AppState,
+    send: &Send,
+    share: &Callback<MouseEvent>,
+    export: &Callback<Export>,
+    share_url: &str,
+) -> Html {
     let m = st.model();
     let len = st.session.len();
     let cursor = st.session.cursor();
     let on_scenario = send.reform(|e: Event| Action::SetScenario(select_value(&e)));
     let on_variant = send.reform(|e: Event| Action::SetVariant(select_value(&e)));
     let on_truncate = send.reform(|e: Event| Action::SetTruncate(select_value(&e)));
+    let on_compare = send.reform(|e: Event| Action::SetCompare(select_value(&e)));
+    let comparing = st.compare.as_ref().map(|c| c.variant);
     let on_scrub = send.reform(|e: InputEvent| Action::Seek(input_value(&e).parse().unwrap_or(0)));
     let on_speed =
         send.reform(|e: Event| Action::SetSpeed(select_value(&e).parse().unwrap_or(2.0)));
@@ -285,6 +299,16 @@ fn controls(st: &AppState, send: &Send, share: &Callback<MouseEvent>, share_url:
                         }) }
                     </select>
                 </label>
+                if !st.embed {
+                    <label>{ "Compare with " }
+                        <select id="compare" onchange={on_compare} aria-label="Compare with another variant" title="Run the same schedule under another variant, side by side (p)">
+                            <option value="none" selected={comparing.is_none()}>{ "none" }</option>
+                            { for Variant::ALL.iter().filter(|v| **v != m.variant()).map(|v| html! {
+                                <option value={v.name()} selected={comparing == Some(*v)}>{ v.name() }</option>
+                            }) }
+                        </select>
+                    </label>
+                }
                 <span class="release" id="release">{ match daxlab_core::link::code_params(m).1 {
                     Some(f) => format!("{} with fixes {f}", m.variant().release()),
                     None => m.variant().release().to_string(),
@@ -337,11 +361,13 @@ fn controls(st: &AppState, send: &Send, share: &Callback<MouseEvent>, share_url:
                     <button id="share" onclick={share.clone()} title="Copy a link to this exact view (s)" aria-keyshortcuts="s">{ "Share link" }</button>
                     { button("Embed", "e", Action::ToggleEmbedDialog, false, "embed-button") }
                     { button("? Help", "?", Action::ToggleHelp, false, "help-button") }
+                    <span class="export-group" role="group" aria-label="Export the run">{ "Run " }
+                        { stage::export_button(st, export, Export::Json) }{ stage::export_button(st, export, Export::Report) }</span>
+                    <span class="share-line">
+                        <label for="share-url">{ "Link: " }</label>
+                        <input id="share-url" type="text" readonly=true value={share_url.to_string()} />
+                    </span>
                 </div>
-                <p class="share-line">
-                    <label for="share-url">{ "Link to this view: " }</label>
-                    <input id="share-url" type="text" readonly=true value={share_url.to_string()} />
-                </p>
             }
         </div>
     }
@@ -379,7 +405,8 @@ fn narration(st: &AppState) -> Html {
             )
         }
     };
-    html! { <p id="narration" class="narration" aria-live="polite">{ text }</p> }
+    // Focusable: a long narration scrolls inside its box.
+    html! { <p id="narration" class="narration" aria-live="polite" tabindex="0">{ text }</p> }
 }
 
 fn violation_panel(st: &AppState, v: &daxlab_core::Violation) -> Html {
@@ -388,8 +415,11 @@ fn violation_panel(st: &AppState, v: &daxlab_core::Violation) -> Html {
         <section id="violation" class="violation" role="alert">
             <h2>{ format!("✖ {}: {} at {}()", v.kind.name(), m.name(v.tid), v.line.func().name_in(m.code())) }</h2>
             <p class="where"><code>{ v.line.text() }</code>{ format!(" — {}", words::object(m, v)) }</p>
-            <p>{ words::message(m, v) }</p>
-            <pre class="report" aria-label="What the kernel would print">{ words::report(m, v) }</pre>
+            <p class="message">{ words::message(m, v) }</p>
+            <details class="report-box">
+                <summary>{ "What the kernel would print" }</summary>
+                <pre class="report" aria-label="What the kernel would print">{ words::report(m, v) }</pre>
+            </details>
         </section>
     }
 }
@@ -398,8 +428,10 @@ fn threads(st: &AppState, send: &Send) -> Html {
     let m = st.model();
     let w = st.session.world();
     let last = st.session.last_event().map(|e| e.tid);
+    let n = m.threads().len();
     html! {
-        <section class="threads" aria-label="Threads">
+        <section class={classes!("threads", format!("n{n}"))} aria-label="Threads">
+            <h2 class="visually-hidden">{ "Threads" }</h2>
             { for m.threads().iter().enumerate().map(|(i, spec)| {
                 let tid = Tid(i as u8);
                 let status = m.status(w, tid);
@@ -409,31 +441,43 @@ fn threads(st: &AppState, send: &Send) -> Html {
                 let done = matches!(status, Status::Done(_) | Status::Halted);
                 let finished = matches!(status, Status::Done(_));
                 let step = send.reform(move |_| Action::Step(tid));
+                let whole = st.whole & (1 << i) != 0;
+                let toggle = send.reform(move |_| Action::ToggleListing(tid));
                 let t = w.thread(tid);
                 let mapping = t.locals.mapping;
                 html! {
                     <article class={classes!("thread", status_class(&status), (last == Some(tid)).then_some("last"))}
                         data-thread={spec.name.clone()} aria-label={format!("thread {}", spec.name)}>
                         <header>
-                            <h3>{ format!("{} ", i + 1) }<span class="name">{ &spec.name }</span></h3>
-                            <p class="program" title={spec.program.path()}>{ program_words(&spec.program) }</p>
-                            <p class="path">{ spec.program.path() }</p>
-                            <p class="status">{ &said }</p>
-                            if t.rcu_nesting > 0 {
-                                <p class="badge rcu-badge">{ format!("in rcu_read_lock() ×{}", t.rcu_nesting) }</p>
-                            }
+                            <div class="thread-top">
+                                <h3 title={format!("{} — {}", program_words(&spec.program), spec.program.path())}>{ format!("{} ", i + 1) }<span class="name">{ &spec.name }</span>
+                                    <span class="program">{ format!(" {}", program_words(&spec.program)) }</span></h3>
+                                if !st.embed {
+                                    <button class="whole small" onclick={toggle} aria-pressed={whole.to_string()}
+                                        title={if whole { "Show only the current function (l: every thread)" } else { "Show the whole listing (l: every thread)" }}>
+                                        { "whole listing" }
+                                    </button>
+                                }
+                                <button class="step" onclick={step} disabled={!runnable}
+                                    title={if runnable { format!("Run {}'s next step ({})", spec.name, i + 1) } else { format!("{} cannot run: {said}", spec.name) }}>
+                                    { if done { "done".to_string() } else { format!("Step {}", spec.name) } }
+                                </button>
+                            </div>
+                            <p class="path" title={spec.program.path()}>{ spec.program.path() }</p>
+                            <p class="status">{ &said }
+                                if t.rcu_nesting > 0 {
+                                    <span class="badge rcu-badge">{ format!("in rcu_read_lock() ×{}", t.rcu_nesting) }</span>
+                                }
+                            </p>
                             if let (Some(a), None) = (mapping, t.result) {
-                                <p class="local" data-points-to={a.0.to_string()}>{ "mapping → " }{ inode_label(w, a) }
+                                <p class="local">{ "mapping → " }{ inode_label(w, a) }
                                     if w.inode(a).is_freed() { <span class="stale">{ " (freed!)" }</span> }
                                 </p>
                             }
-                            <button class="step" onclick={step} disabled={!runnable}
-                                title={if runnable { format!("Run {}'s next step ({})", spec.name, i + 1) } else { format!("{} cannot run: {said}", spec.name) }}>
-                                { if done { "done".to_string() } else { format!("Step {}", spec.name) } }
-                            </button>
                         </header>
                         <ListingView program={spec.program.clone()} code={m.code()} base={base_code(m)}
-                            current={(!finished).then_some(current)} embed={st.embed} order={m.body_order().cloned()} />
+                            current={(!finished).then_some(current)} func={(!whole).then_some(current.func())}
+                            embed={st.embed} name={spec.name.clone()} order={m.body_order().cloned()} />
                     </article>
                 }
             }) }
@@ -453,8 +497,12 @@ pub struct ListingProps {
     pub base: Option<Code>,
     /// The highlighted line, if the thread has not finished.
     pub current: Option<Line>,
+    /// Show only this function (the current one); `None`: the whole listing.
+    pub func: Option<Func>,
     /// Show only a window around the current line.
     pub embed: bool,
+    /// The thread's name, for the listing's label.
+    pub name: AttrValue,
     /// A function body the model runs in another order (an exercise): shown in that order.
     pub order: Option<daxlab_core::body_order::BodyOrder>,
 }
@@ -466,6 +514,9 @@ pub fn ListingView(p: &ListingProps) -> Html {
     if let Some(order) = &p.order {
         lines = order.arrange(&lines);
     }
+    if let Some(f) = p.func {
+        lines.retain(|l| l.line.func() == f);
+    }
     let pos = lines
         .iter()
         .position(|l| Some(l.line) == p.current)
@@ -476,8 +527,12 @@ pub fn ListingView(p: &ListingProps) -> Html {
     } else {
         (0, lines.len())
     };
+    let func = p.func.map(|f| f.name_in(p.code));
     html! {
-        <ol class="listing">
+        <ol class="listing" tabindex="0" aria-label={match func {
+            Some(f) => format!("{}: {f}()", p.name),
+            None => format!("{}: whole listing", p.name),
+        }}>
             { for lines[lo..hi].iter().map(|l| listing_line(l.line, l.mark, Some(l.line) == p.current, p.code)) }
         </ol>
     }
@@ -549,220 +604,6 @@ fn program_words(p: &Program) -> String {
         Program::Writeback { index, .. } => format!("fsync writeback of index {index}"),
         Program::Rcu => "RCU grace-period kthread".into(),
         Program::Unbind => "unbind the device".into(),
-    }
-}
-
-fn objects(st: &AppState) -> Html {
-    let m = st.model();
-    let w = st.session.world();
-    let names = |mask: u16| -> String {
-        (0..m.threads().len())
-            .filter(|i| mask & (1 << i) != 0)
-            .map(|i| m.name(Tid(i as u8)).to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let pointers_to = |a: Addr| -> Vec<String> {
-        let (pages, threads) = daxlab_core::pointers_to(w, a);
-        pages
-            .iter()
-            .map(|p| format!("page pfn {}->mapping", p.0))
-            .chain(threads.iter().map(|t| format!("{}: mapping", m.name(*t))))
-            .collect()
-    };
-    let buckets = m.buckets() as usize;
-    html! {
-        <section class="objects" aria-label="Shared state">
-            <div class="device">
-                <h3>{ "pmem device" }</h3>
-                <p class="pgmap">{ format!("dev_pagemap: {} reference(s){}{}", w.pgmap.pins,
-                    if w.pgmap.killed { ", killed" } else { "" }, if w.pgmap.removed { ", removed" } else { "" }) }</p>
-                <ol class="pages">
-                    { for w.pages.iter().enumerate().map(|(i, p)| html! {
-                        <li class={classes!("page", p.hwpoison.then_some("poisoned"))} data-pfn={i.to_string()}>
-                            <span class="pfn">{ format!("pfn {i}") }</span>
-                            <span class="ptr" data-points-to={p.mapping.map(|a| a.0.to_string())}>{ "mapping → " }{ match p.mapping {
-                                Some(a) => inode_label(w, a),
-                                None => "NULL".into(),
-                            } }</span>
-                            <span>{ format!("index {}", p.index) }</span>
-                            if p.hwpoison { <span class="badge poison">{ "HWPoison" }</span> }
-                        </li>
-                    }) }
-                </ol>
-            </div>
-            <div class="inodes">
-                { for w.inodes.iter().enumerate().map(|(i, mem)| {
-                    let a = Addr(i as u8);
-                    let ptrs = pointers_to(a);
-                    let freed = mem.is_freed();
-                    html! {
-                        <div class={classes!("inode", freed.then_some("freed"), (mem.life != Life::Live).then_some("dying"))} data-inode={mem.ino.to_string()} data-addr={i.to_string()}>
-                            <h3>{ format!("inode #{} ", mem.ino) }<small>{ format!("@{}", a) }</small></h3>
-                            <p>{ format!("{} · {}{}", if mem.kind == daxlab_core::world::InodeKind::CharDevice { "device-dax char device" } else { "fs-dax regular file" },
-                                life_word(mem.life),
-                                mem.previous_ino.map(|p| format!(" · memory reused (was inode #{p})")).unwrap_or_default()) }</p>
-                            if freed { <p class="badge freed-badge">{ "✖ freed memory: any access is a use-after-free" }</p> }
-                            <p>{ "xa_lock: " }{ match mem.xa_lock { Some(t) => format!("held by {}", m.name(t)), None => "free".into() } }</p>
-                            <p class="mmaplock">{ "MMAPLOCK: " }{ mmaplock_words(m, &mem.mmaplock) }</p>
-                            <table class="entries">
-                                <caption>{ "i_pages" }</caption>
-                                <thead><tr><th>{ "index" }</th><th>{ "entry" }</th><th>{ "lock" }</th></tr></thead>
-                                <tbody>
-                                { for mem.entries.iter().map(|e| html! {
-                                    <tr class={classes!(e.locked().then_some("locked"))}>
-                                        <td>{ e.index }</td>
-                                        <td>{ entry_words(e) }</td>
-                                        <td>{ if e.locked() { format!("LOCKED{}", e.locker.map(|t| format!(" by {}", m.name(t))).unwrap_or_default()) } else { "unlocked".into() } }</td>
-                                    </tr>
-                                }) }
-                                </tbody>
-                            </table>
-                            if !ptrs.is_empty() {
-                                <p class="pointed">{ "← pointed to by: " }{ ptrs.join(", ") }</p>
-                            }
-                        </div>
-                    }
-                }) }
-            </div>
-            <div class="waitq">
-                <h3>{ format!("wait table ({buckets} buckets)") }</h3>
-                <ol class="buckets">
-                    { for (0..buckets).map(|b| {
-                        let waiters: Vec<_> = w.bucket(b as u8).collect();
-                        html! {
-                            <li class={classes!("bucket", (!waiters.is_empty()).then_some("busy"))} data-bucket={b.to_string()}>
-                                <span class="bn">{ format!("{b}") }</span>
-                                { for waiters.iter().map(|q| html! {
-                                    <span class="waiter">{ format!("{} waits for (inode #{}, index {}) {}", m.name(q.tid),
-                                        w.inode(q.key.mapping).ino, q.key.entry_start,
-                                        if q.exclusive { "exclusive" } else { "non-exclusive" }) }</span>
-                                }) }
-                            </li>
-                        }
-                    }) }
-                </ol>
-            </div>
-            <div class="rcu-now">
-                <h3>{ "RCU" }</h3>
-                <p>{ format!("grace periods completed: {}", w.rcu.completed) }</p>
-                if let Some(gp) = w.rcu.current {
-                    <p>{ format!("grace period {} in progress, waiting for: {}", gp.number,
-                        if gp.waiting_for == 0 { "nobody (can end)".to_string() } else { names(gp.waiting_for) }) }</p>
-                }
-                <p>{ format!("call_rcu callbacks queued: {}", w.rcu.callbacks.len()) }</p>
-            </div>
-        </section>
-    }
-}
-
-fn mmaplock_words(m: &daxlab_core::Model, l: &daxlab_core::world::RwSem) -> String {
-    let holders = if let Some(w) = l.writer {
-        format!("held exclusive by {}", m.name(w))
-    } else if l.readers != 0 {
-        let names: Vec<&str> = (0..m.threads().len())
-            .filter(|i| l.readers & (1 << i) != 0)
-            .map(|i| m.name(Tid(i as u8)))
-            .collect();
-        format!("held shared by {}", names.join(", "))
-    } else {
-        "free".into()
-    };
-    if l.queue.is_empty() {
-        holders
-    } else {
-        let q: Vec<String> = l
-            .queue
-            .iter()
-            .map(|(t, w)| {
-                format!(
-                    "{} ({})",
-                    m.name(*t),
-                    if *w { "exclusive" } else { "shared" }
-                )
-            })
-            .collect();
-        format!("{holders}; sleeping in down_*(): {}", q.join(", "))
-    }
-}
-
-fn entry_words(e: &daxlab_core::world::Entry) -> String {
-    let mut s = if e.is_empty() {
-        "EMPTY".to_string()
-    } else {
-        format!("pfn {}", e.pfn.0)
-    };
-    if e.flags & entry_flags::PMD != 0 {
-        s.push_str(" PMD");
-    }
-    if e.flags & entry_flags::ZERO_PAGE != 0 {
-        s.push_str(" ZERO_PAGE");
-    }
-    if e.flags & entry_flags::TOWRITE != 0 {
-        s.push_str(" TOWRITE");
-    }
-    s
-}
-
-/// One grace period as the timeline shows it.
-fn rcu_timeline(st: &AppState) -> Html {
-    let s = &st.session;
-    let m = s.model();
-    let h = daxlab_core::history::rcu(s);
-    let names = |mask: u16| -> Vec<String> {
-        (0..m.threads().len())
-            .filter(|i| mask & (1 << i) != 0)
-            .map(|i| m.name(Tid(i as u8)).to_string())
-            .collect()
-    };
-    // Each thread's read-side sections, as step ranges (from the step that entered to the
-    // step that left).
-    let sections: Vec<(String, Vec<String>)> = (0..m.threads().len())
-        .map(|t| Tid(t as u8))
-        .filter_map(|tid| {
-            let spans: Vec<String> = h
-                .sections_of(tid)
-                .map(|sec| match sec.end {
-                    Some(end) => format!("steps {}–{end}", sec.start),
-                    None => format!("step {}–now", sec.start),
-                })
-                .collect();
-            (!spans.is_empty()).then(|| (m.name(tid).to_string(), spans))
-        })
-        .collect();
-    let readers_now = names(h.readers_now());
-    html! {
-        <section class="rcu" aria-label="RCU timeline">
-            <h3>{ "RCU grace periods" }</h3>
-            <p class="rcu-model">{ "The model follows preemptible RCU (CONFIG_PREEMPT_RCU), the API contract: a read-side section may be preempted but must not sleep, and a grace period waits only for the sections open when it began." }</p>
-            <p class="readers">{ "In a read-side section now: " }{ if readers_now.is_empty() { "nobody".to_string() } else { readers_now.join(", ") } }</p>
-            if !sections.is_empty() {
-                <ul class="sections" aria-label="Read-side sections">
-                    { for sections.iter().map(|(name, spans)| html! {
-                        <li>{ format!("{name}: rcu_read_lock() … rcu_read_unlock() at {}", spans.join(", ")) }</li>
-                    }) }
-                </ul>
-            }
-            if h.grace_periods.is_empty() {
-                <p class="none">{ "No grace period has started yet (one starts when call_rcu() queues a callback)." }</p>
-            } else {
-                <ol class="gps">
-                    { for h.grace_periods.iter().map(|g| {
-                        let readers = names(g.waited_for);
-                        html! {
-                            <li class={classes!("gp", g.end.is_none().then_some("open"))}>
-                                { format!("GP {}: started at step {}, waited for {}, {}{}", g.number, g.start,
-                                    if readers.is_empty() { "no readers".to_string() } else { readers.join(", ") },
-                                    g.end.map_or("still waiting".to_string(), |e| format!("ended at step {e}")),
-                                    if g.freed.is_empty() { String::new() } else {
-                                        format!("; callbacks: {}", g.freed.iter().map(|(_, ino)| format!("freed inode #{ino}")).collect::<Vec<_>>().join(", "))
-                                    }) }
-                            </li>
-                        }
-                    }) }
-                </ol>
-            }
-        </section>
     }
 }
 

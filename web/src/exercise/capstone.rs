@@ -1,7 +1,7 @@
 //! Capstone: fix checkboxes over the scaled `freed-inode`, and "Prove": an exhaustive search
 //! in slices; a violation loads into the visualizer (`teach::exercise::capstone`).
 
-use super::{ExerciseAction, Outcome, SLICE, Send, Stage, fix_boxes, show, toggle_fix};
+use super::{ExerciseAction, Outcome, SLICE, Send, Visualizer, fix_boxes, show, toggle_fix};
 use daxlab_core::explore::{Search, Serial};
 use daxlab_core::teach::exercise::capstone::{Proof, config, toggles};
 use daxlab_core::teach::exercise::{Exercise, Verdict};
@@ -15,7 +15,7 @@ pub(super) struct Capstone {
 }
 
 impl Capstone {
-    pub(super) fn new(e: &Exercise, st: &mut Stage) -> Capstone {
+    pub(super) fn new(e: &Exercise, st: &mut Visualizer) -> Capstone {
         // The fixes may come from the URL (a reload keeps the student's toggles).
         let code = st.model().code();
         st.load(Session::new(e.setup.model_with(code)));
@@ -30,7 +30,12 @@ impl Capstone {
         self.search.is_some()
     }
 
-    pub(super) fn apply(&mut self, e: &Exercise, st: &mut Stage, a: &ExerciseAction) -> Outcome {
+    pub(super) fn apply(
+        &mut self,
+        e: &Exercise,
+        st: &mut Visualizer,
+        a: &ExerciseAction,
+    ) -> Outcome {
         match a {
             ExerciseAction::ToggleFix(commit) => {
                 let Some(code) = toggle_fix(e, st, self.code, commit) else {
@@ -48,7 +53,7 @@ impl Capstone {
         }
     }
 
-    pub(super) fn tick(&mut self, e: &Exercise, st: &mut Stage, millis: f64) -> Outcome {
+    pub(super) fn tick(&mut self, e: &Exercise, st: &mut Visualizer, millis: f64) -> Outcome {
         let Some(search) = &mut self.search else {
             return Outcome::Nothing;
         };

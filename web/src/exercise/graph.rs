@@ -1,7 +1,7 @@
 //! Build the object graph: a radio group per pointer, shown in turn (the next pointer appears
 //! once the ones before it are right); choices and answers from `teach::exercise::graph`.
 
-use super::{ExerciseAction, Outcome, Send, Stage, mark};
+use super::{ExerciseAction, Outcome, Send, Visualizer, mark};
 use daxlab_core::teach::exercise::graph::{Chain, Node, chain, label};
 use daxlab_core::teach::exercise::{Exercise, Task, Verdict};
 use daxlab_core::{Pfn, World};
@@ -19,7 +19,7 @@ pub(super) struct Graph {
 }
 
 impl Graph {
-    pub(super) fn new(e: &Exercise, st: &Stage) -> Graph {
+    pub(super) fn new(e: &Exercise, st: &Visualizer) -> Graph {
         let world = e
             .setup
             .world()

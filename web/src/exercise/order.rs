@@ -2,7 +2,7 @@
 //! visualizer always runs the order shown, and "Run the explorer" searches it
 //! (`teach::exercise::order`), loading a violating or telling trace into the visualizer.
 
-use super::{ExerciseAction, Outcome, Send, Stage, act, show};
+use super::{ExerciseAction, Outcome, Send, Visualizer, act, show};
 use daxlab_core::teach::exercise::order::{model, run};
 use daxlab_core::teach::exercise::{Exercise, Task, Verdict};
 use daxlab_core::{Line, Model, Options, Session, scenario};
@@ -35,7 +35,7 @@ fn task(
 }
 
 impl Order {
-    pub(super) fn new(e: &Exercise, st: &mut Stage) -> Order {
+    pub(super) fn new(e: &Exercise, st: &mut Visualizer) -> Order {
         let o = Order {
             lines: task(e).2.to_vec(),
         };
@@ -57,14 +57,19 @@ impl Order {
     }
 
     /// The visualizer shows the exercise's scenario running the order shown.
-    fn load(&self, e: &Exercise, st: &mut Stage) {
+    fn load(&self, e: &Exercise, st: &mut Visualizer) {
         match self.model(e, e.setup.scenario) {
             Ok(m) => st.load(Session::new(m)),
             Err(err) => st.errors.push(format!("This order cannot run: {err}.")),
         }
     }
 
-    pub(super) fn apply(&mut self, e: &Exercise, st: &mut Stage, a: &ExerciseAction) -> Outcome {
+    pub(super) fn apply(
+        &mut self,
+        e: &Exercise,
+        st: &mut Visualizer,
+        a: &ExerciseAction,
+    ) -> Outcome {
         match *a {
             ExerciseAction::Move { index, up } => {
                 let to = if up {

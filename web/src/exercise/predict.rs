@@ -2,7 +2,7 @@
 //! (`teach::exercise::predict::Survey`) run in slices, then each kind gets its verdict and,
 //! when reached, a replay link.
 
-use super::{ExerciseAction, Outcome, SLICE, Send, Stage, act, fix_boxes, mark, toggle_fix};
+use super::{ExerciseAction, Outcome, SLICE, Send, Visualizer, act, fix_boxes, mark, toggle_fix};
 use daxlab_core::teach::exercise::predict::{KindResult, Survey, check};
 use daxlab_core::teach::exercise::{Exercise, Task, Verdict};
 use daxlab_core::{Code, ViolationKind};
@@ -24,7 +24,7 @@ fn task(e: &Exercise) -> (&'static [&'static str], &'static [ViolationKind]) {
 }
 
 impl Predict {
-    pub(super) fn new(e: &Exercise, st: &Stage) -> Predict {
+    pub(super) fn new(e: &Exercise, st: &Visualizer) -> Predict {
         Predict {
             code: st.model().code(),
             predicted: vec![false; task(e).1.len()],
@@ -56,7 +56,12 @@ impl Predict {
         Outcome::Verdict(Verdict { right: done, says }, done)
     }
 
-    pub(super) fn apply(&mut self, e: &Exercise, st: &mut Stage, a: &ExerciseAction) -> Outcome {
+    pub(super) fn apply(
+        &mut self,
+        e: &Exercise,
+        st: &mut Visualizer,
+        a: &ExerciseAction,
+    ) -> Outcome {
         match a {
             ExerciseAction::ToggleFix(commit) => {
                 let Some(code) = toggle_fix(e, st, self.code, commit) else {
@@ -84,7 +89,7 @@ impl Predict {
         }
     }
 
-    pub(super) fn tick(&mut self, _e: &Exercise, _st: &mut Stage, millis: f64) -> Outcome {
+    pub(super) fn tick(&mut self, _e: &Exercise, _st: &mut Visualizer, millis: f64) -> Outcome {
         let Some(s) = &mut self.survey else {
             return Outcome::Nothing;
         };

@@ -1,7 +1,7 @@
 //! From a kernel report to a schedule: the report the explorer's shortest run to the kind
 //! prints (`teach::exercise::report::target`), and a check of the student's run on screen.
 
-use super::{ExerciseAction, Outcome, Stage};
+use super::{ExerciseAction, Outcome, Visualizer};
 use daxlab_core::Outcome as Run;
 use daxlab_core::teach::exercise::report::{TASK, Target, matches, target};
 use daxlab_core::teach::exercise::{Exercise, Task, Verdict};
@@ -20,7 +20,12 @@ impl Report {
         Report { target }
     }
 
-    pub(super) fn apply(&mut self, e: &Exercise, st: &mut Stage, a: &ExerciseAction) -> Outcome {
+    pub(super) fn apply(
+        &mut self,
+        e: &Exercise,
+        st: &mut Visualizer,
+        a: &ExerciseAction,
+    ) -> Outcome {
         if *a != ExerciseAction::Check {
             return Outcome::Nothing;
         }

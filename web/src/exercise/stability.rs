@@ -2,7 +2,7 @@
 //! (`teach::exercise::stability`) decides, and a wrong "stable" cell gets its counterexample,
 //! which loads into the visualizer or opens as a replay link.
 
-use super::{ExerciseAction, Outcome, Send, Stage, act, mark, show};
+use super::{ExerciseAction, Outcome, Send, Visualizer, act, mark, show};
 use daxlab_core::teach::exercise::stability::{Field, Guard, Table, table};
 use daxlab_core::teach::exercise::{Exercise, Task, Verdict};
 use daxlab_core::{Model, Options, scenario};
@@ -42,7 +42,12 @@ impl Stability {
         }
     }
 
-    pub(super) fn apply(&mut self, e: &Exercise, st: &mut Stage, a: &ExerciseAction) -> Outcome {
+    pub(super) fn apply(
+        &mut self,
+        e: &Exercise,
+        st: &mut Visualizer,
+        a: &ExerciseAction,
+    ) -> Outcome {
         match *a {
             ExerciseAction::ToggleCell { field, guard } if field < 3 && guard < 3 => {
                 self.ticks[field][guard] ^= true;

@@ -1,0 +1,950 @@
+//! The object graph's layout: the pointers a student must follow. Left: each thread's local
+//! `mapping` and each `struct page`'s `mapping`; middle: the inode memory they point at (its
+//! `address_space`: `xa_lock` and the `i_pages` entries with their lock bits); right: the
+//! `dev_pagemap` and the pfns the entries map. Below: the wait table's queues and RCU.
+//!
+//! Positions depend only on what exists, so a step moves little, and CSS transitions animate
+//! what does move. Whatever changed in the last step carries the class `changed` (and `odd` or
+//! `even` by step, so the flash restarts on every step).
+//!
+//! **Adding an object** (an `rw_semaphore` such as the MMAPLOCK): draw it as a row of its
+//! inode box in [`inode_box`] (holders and queued waiters in order, like the wait table's
+//! [`bucket_row`]), and list it in [`changes`].
+
+use crate::{CHAR, Drawing, El, labels, num, path, patterns, rect, text};
+use daxlab_core::world::{InodeKind, Life, World, entry_flags};
+use daxlab_core::{Addr, Model, Pfn, Tid};
+
+/// Options of one drawing of the graph.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GraphView {
+    /// Prefix of the figure's ids (patterns and markers).
+    pub prefix: String,
+    /// The step on screen: its parity restarts the change animation.
+    pub step: usize,
+}
+
+const W: f64 = 620.0;
+const LEFT_X: f64 = 6.0;
+const LEFT_W: f64 = 150.0;
+const INODE_X: f64 = 204.0;
+const INODE_W: f64 = 236.0;
+const DEV_X: f64 = 486.0;
+const DEV_W: f64 = 128.0;
+const ROW: f64 = 15.0;
+
+/// What changed between two worlds, as the graph names it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Threads whose local pointers or pins changed.
+    pub threads: Vec<Tid>,
+    /// Pages whose fields changed.
+    pub pages: Vec<Pfn>,
+    /// Inode memory whose life, identity, references or `xa_lock` changed.
+    pub inodes: Vec<Addr>,
+    /// Entries that appeared, vanished or changed: inode memory and index.
+    pub entries: Vec<(Addr, u16)>,
+    /// Wait-table buckets whose queue changed.
+    pub buckets: Vec<u8>,
+    /// The `dev_pagemap` changed.
+    pub pgmap: bool,
+    /// RCU's grace period or callbacks changed.
+    pub rcu: bool,
+}
+
+impl Changes {
+    /// Whether nothing changed.
+    pub fn is_empty(&self) -> bool {
+        *self == Changes::default()
+    }
+}
+
+/// What changed from `a` to `b`.
+pub fn changes(a: &World, b: &World) -> Changes {
+    let mut c = Changes::default();
+    for (i, (x, y)) in a.threads.iter().zip(b.threads.iter()).enumerate() {
+        if x.locals.mapping != y.locals.mapping
+            || x.locals.pinned != y.locals.pinned
+            || x.result != y.result
+        {
+            c.threads.push(Tid(i as u8));
+        }
+    }
+    for (i, (x, y)) in a.pages.iter().zip(b.pages.iter()).enumerate() {
+        if x != y {
+            c.pages.push(Pfn(i as u8));
+        }
+    }
+    for (i, (x, y)) in a.inodes.iter().zip(b.inodes.iter()).enumerate() {
+        let addr = Addr(i as u8);
+        if x.life != y.life
+            || x.ino != y.ino
+            || x.xa_lock != y.xa_lock
+            || x.users != y.users
+            || x.mmaplock != y.mmaplock
+        {
+            c.inodes.push(addr);
+        }
+        for e in x.entries.iter().chain(y.entries.iter()) {
+            let (p, q) = (
+                x.entries.iter().find(|f| f.index == e.index),
+                y.entries.iter().find(|f| f.index == e.index),
+            );
+            if p != q && !c.entries.contains(&(addr, e.index)) {
+                c.entries.push((addr, e.index));
+            }
+        }
+    }
+    let buckets = a
+        .waiters
+        .iter()
+        .chain(b.waiters.iter())
+        .map(|q| q.bucket)
+        .collect::<Vec<_>>();
+    for bucket in buckets {
+        let (p, q): (Vec<_>, Vec<_>) = (a.bucket(bucket).collect(), b.bucket(bucket).collect());
+        if p != q && !c.buckets.contains(&bucket) {
+            c.buckets.push(bucket);
+        }
+    }
+    c.buckets.sort_unstable();
+    c.pgmap = a.pgmap != b.pgmap;
+    c.rcu = a.rcu != b.rcu;
+    c
+}
+
+/// The label of inode memory: "inode #1 @…4000".
+pub fn inode_label(w: &World, a: Addr) -> String {
+    format!("inode #{} @{}", w.inode(a).ino, short_addr(a))
+}
+
+/// The last digits of a pointer, as the graph prints it.
+pub fn short_addr(a: Addr) -> String {
+    format!("…{:04x}", a.pointer_value() & 0xffff)
+}
+
+/// The words for where inode memory is in its life.
+pub fn life_label(w: &World, a: Addr) -> String {
+    let mem = w.inode(a);
+    match (mem.life, mem.previous_ino) {
+        (Life::Live, Some(p)) => format!("live · reused (was inode #{p})"),
+        (Life::Live, None) => "live".into(),
+        (Life::Freeing, _) => "I_FREEING (evicting)".into(),
+        (Life::RcuPending, _) => "RCU-pending (call_rcu)".into(),
+        (Life::Freed { after_gp }, _) => format!("✝ FREED after GP {after_gp}"),
+    }
+}
+
+fn life_class(l: Life) -> &'static str {
+    match l {
+        Life::Live => "live",
+        Life::Freeing => "freeing",
+        Life::RcuPending => "rcu-pending",
+        Life::Freed { .. } => "freed",
+    }
+}
+
+struct Ctx<'a> {
+    m: &'a Model,
+    names: Vec<&'a str>,
+    w: &'a World,
+    ch: Changes,
+    parity: &'static str,
+    prefix: &'a str,
+}
+
+impl Ctx<'_> {
+    fn name(&self, t: Tid) -> &str {
+        self.m.name(t)
+    }
+    fn mark(&self, el: El, changed: bool) -> El {
+        if changed {
+            let class = el.get("class").unwrap_or("").to_string();
+            el.class(
+                format!("{class} changed {}", self.parity)
+                    .trim()
+                    .to_string(),
+            )
+        } else {
+            el
+        }
+    }
+    fn arrow(&self, d: String, kind: &str, data: &[(&'static str, String)]) -> El {
+        let mut el = path(d)
+            .class(format!("og-ptr {kind}"))
+            .attr("marker-end", format!("url(#{}-arrow-{kind})", self.prefix))
+            .attr("data-kind", "pointer");
+        for (k, v) in data {
+            el = el.attr(k, v.clone());
+        }
+        el
+    }
+}
+
+fn curve(x1: f64, y1: f64, x2: f64, y2: f64) -> String {
+    let mx = (x1 + x2) / 2.0;
+    format!(
+        "M{} {} C{} {} {} {} {} {}",
+        num(x1),
+        num(y1),
+        num(mx),
+        num(y1),
+        num(mx),
+        num(y2),
+        num(x2 - 1.0),
+        num(y2)
+    )
+}
+
+/// Lay out the objects of `w` (a world of `m`), highlighting what changed since `prev`.
+pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Drawing {
+    let ch = prev.map(|p| changes(p, w)).unwrap_or_default();
+    let cx = Ctx {
+        m,
+        names: m.threads().iter().map(|t| t.name.as_str()).collect(),
+        w,
+        ch,
+        parity: if v.step.is_multiple_of(2) {
+            "even"
+        } else {
+            "odd"
+        },
+        prefix: &v.prefix,
+    };
+    let mut body = vec![patterns(&v.prefix)];
+    let mut arrows = Vec::new();
+
+    // Middle column first: the pointers on the left aim at it.
+    let mut y = 20.0;
+    let mut inode_y = Vec::new();
+    let mut entry_rows: Vec<(Addr, u16, f64, Option<Pfn>)> = Vec::new();
+    let mut boxes = Vec::new();
+    for i in 0..w.inodes.len() {
+        let a = Addr(i as u8);
+        let (g, h) = inode_box(&cx, a, y, &mut entry_rows);
+        inode_y.push(y);
+        boxes.push(g);
+        y += h + 10.0;
+    }
+    let mid_bottom = y;
+
+    // Left column: threads' local mapping pointers, then the struct pages.
+    let mut ly = 20.0;
+    let mut left = vec![text(LEFT_X, 12.0, "pointers").class("og-title muted")];
+    for (i, spec) in m.threads().iter().enumerate() {
+        if !has_mapping(&spec.program) {
+            continue;
+        }
+        let tid = Tid(i as u8);
+        let t = w.thread(tid);
+        let done = t.result.is_some();
+        let ptr = if done { None } else { t.locals.mapping };
+        let label = match ptr {
+            Some(_) => format!("{}: mapping", spec.name),
+            None if done => format!("{}: done", spec.name),
+            None => format!("{}: mapping=NULL", spec.name),
+        };
+        let chip = rect(LEFT_X, ly, LEFT_W, 17.0)
+            .class(if done { "og-box done" } else { "og-box" })
+            .attr("data-kind", "thread")
+            .attr("data-thread", spec.name.clone());
+        left.push(cx.mark(chip, cx.ch.threads.contains(&tid)));
+        left.push(
+            text(LEFT_X + 4.0, ly + 12.5, label).attr("class", if done { "muted" } else { "" }),
+        );
+        if let Some(a) = ptr
+            && let Some(&iy) = inode_y.get(a.0 as usize)
+        {
+            let stale = w.inode(a).is_freed();
+            let (x1, y1) = (LEFT_X + LEFT_W, ly + 8.5);
+            left.push(
+                El::new("circle")
+                    .at("cx", x1 - 6.0)
+                    .at("cy", y1)
+                    .at("r", 2.5)
+                    .attr("style", "fill:var(--f-spin)"),
+            );
+            arrows.push(cx.arrow(
+                curve(x1 - 6.0, y1, INODE_X, iy + 9.0 + i as f64 * 2.0),
+                if stale { "dangling" } else { "local" },
+                &[
+                    ("data-from", format!("thread {}", spec.name)),
+                    ("data-to", a.0.to_string()),
+                    ("data-stale", stale.to_string()),
+                ],
+            ));
+        }
+        if t.locals.pinned && !done {
+            left.push(
+                text(LEFT_X + LEFT_W - 30.0, ly + 12.5, "pin")
+                    .class("muted")
+                    .attr("style", "font-size:9px"),
+            );
+        }
+        ly += 20.0;
+    }
+    ly += 6.0;
+    for (i, page) in w.pages.iter().enumerate() {
+        let pfn = Pfn(i as u8);
+        let b = rect(LEFT_X, ly, LEFT_W, 34.0)
+            .class(if page.hwpoison {
+                "og-box poisoned"
+            } else {
+                "og-box"
+            })
+            .attr("data-kind", "page")
+            .attr("data-pfn", i.to_string());
+        left.push(cx.mark(b, cx.ch.pages.contains(&pfn)));
+        left.push(
+            text(LEFT_X + 4.0, ly + 12.0, format!("struct page · pfn {i}")).class("og-title"),
+        );
+        if page.hwpoison {
+            left.push(rect(LEFT_X + LEFT_W - 26.0, ly + 3.0, 22.0, 11.0).class("og-poison"));
+            left.push(
+                text(LEFT_X + LEFT_W - 24.5, ly + 12.0, "HWP")
+                    .attr("style", "fill:#fff;font-size:9px"),
+            );
+        }
+        let mapping = match page.mapping {
+            Some(_) => format!("mapping ● index {}", page.index),
+            None => format!("mapping=NULL index {}", page.index),
+        };
+        left.push(text(LEFT_X + 4.0, ly + 27.0, mapping));
+        if let Some(a) = page.mapping
+            && let Some(&iy) = inode_y.get(a.0 as usize)
+        {
+            let stale = w.inode(a).is_freed();
+            arrows.push(cx.arrow(
+                curve(LEFT_X + 60.0, ly + 23.5, INODE_X, iy + 16.0),
+                if stale { "dangling" } else { "page" },
+                &[
+                    ("data-from", format!("page {i}")),
+                    ("data-to", a.0.to_string()),
+                    ("data-stale", stale.to_string()),
+                ],
+            ));
+        }
+        ly += 40.0;
+    }
+
+    // Right column: the dev_pagemap around the device's pfns.
+    let mut right = Vec::new();
+    let pg = w.pgmap;
+    let holders: Vec<&str> = (0..m.threads().len())
+        .map(|i| Tid(i as u8))
+        .filter(|&t| w.thread(t).locals.pinned)
+        .map(|t| cx.name(t))
+        .collect();
+    let dev_h = 44.0 + w.pages.len() as f64 * 20.0;
+    let dev = rect(DEV_X, 20.0, DEV_W, dev_h)
+        .class(if pg.removed {
+            "og-box removed"
+        } else {
+            "og-box"
+        })
+        .attr("data-kind", "pgmap");
+    right.push(cx.mark(dev, cx.ch.pgmap));
+    right.push(text(DEV_X + 4.0, 32.0, "dev_pagemap").class("og-title"));
+    right.push(text(
+        DEV_X + 4.0,
+        45.0,
+        format!(
+            "refs {}{}",
+            pg.pins,
+            if holders.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", holders.join(","))
+            }
+        ),
+    ));
+    right.push(
+        text(
+            DEV_X + 4.0,
+            57.0,
+            if pg.removed {
+                "✖ removed"
+            } else if pg.killed {
+                "killed (no new refs)"
+            } else {
+                "live"
+            },
+        )
+        .class("muted"),
+    );
+    let mut pfn_y = Vec::new();
+    for i in 0..w.pages.len() {
+        let y = 62.0 + i as f64 * 20.0;
+        pfn_y.push(y);
+        right.push(
+            rect(DEV_X + 8.0, y, DEV_W - 16.0, 16.0)
+                .class(if pg.removed {
+                    "og-entry dead"
+                } else {
+                    "og-entry"
+                })
+                .attr(
+                    "fill",
+                    if pg.removed {
+                        format!("url(#{}-dead)", v.prefix)
+                    } else {
+                        "var(--f-box)".into()
+                    },
+                )
+                .attr("style", if pg.removed { "" } else { "fill:var(--f-box)" })
+                .attr("data-kind", "pfn")
+                .attr("data-pfn", i.to_string()),
+        );
+        right.push(text(DEV_X + 12.0, y + 12.0, format!("pfn {i} (pmem)")));
+    }
+    for (a, index, ey, pfn) in &entry_rows {
+        let Some(p) = pfn else { continue };
+        let Some(&py) = pfn_y.get(p.0 as usize) else {
+            continue;
+        };
+        arrows.push(cx.arrow(
+            curve(INODE_X + INODE_W - 4.0, *ey, DEV_X + 8.0, py + 8.0),
+            "to-pfn",
+            &[
+                ("data-from", format!("entry {}:{index}", w.inode(*a).ino)),
+                ("data-to", format!("pfn {}", p.0)),
+            ],
+        ));
+    }
+    let top_bottom = mid_bottom.max(ly).max(20.0 + dev_h + 10.0);
+
+    // Bottom: the wait table, then RCU.
+    let mut bottom = Vec::new();
+    let buckets = m.buckets();
+    let busy: Vec<u8> = (0..buckets)
+        .filter(|&b| w.bucket(b).next().is_some())
+        .collect();
+    let mut by = top_bottom + 6.0;
+    bottom
+        .push(text(LEFT_X, by + 10.0, format!("wait table: {buckets} buckets")).class("og-title"));
+    // A strip of every bucket: filled when someone waits in it.
+    let strip_x = LEFT_X + 150.0;
+    let cell = ((W - strip_x - 8.0) / buckets as f64).min(16.0);
+    for b in 0..buckets {
+        let x = strip_x + b as f64 * cell;
+        let el = rect(x, by + 1.0, cell - 2.0, 12.0)
+            .class(if busy.contains(&b) {
+                "og-waiter"
+            } else {
+                "og-entry"
+            })
+            .attr(
+                "fill",
+                if busy.contains(&b) {
+                    format!("url(#{}-sleep)", v.prefix)
+                } else {
+                    "var(--f-box)".into()
+                },
+            )
+            .attr(
+                "style",
+                if busy.contains(&b) {
+                    ""
+                } else {
+                    "fill:var(--f-box)"
+                },
+            );
+        bottom.push(cx.mark(el, cx.ch.buckets.contains(&b)));
+        if cell >= 12.0 {
+            bottom.push(
+                text(x + (cell - 2.0) / 2.0, by + 10.5, b.to_string())
+                    .attr("text-anchor", "middle")
+                    .attr("style", "font-size:9px"),
+            );
+        }
+    }
+    by += 18.0;
+    for &b in &busy {
+        bottom.push(bucket_row(&cx, b, by));
+        by += 20.0;
+    }
+    if busy.is_empty() {
+        bottom.push(text(LEFT_X, by + 11.0, "no task waits").class("muted"));
+        by += 16.0;
+    }
+    let rcu = &w.rcu;
+    let rcu_line = match rcu.current {
+        Some(gp) => format!(
+            "RCU: grace period {} waits for {}",
+            gp.number,
+            crate::labels::mask(
+                gp.waiting_for,
+                &cx.m
+                    .threads()
+                    .iter()
+                    .map(|t| t.name.as_str())
+                    .collect::<Vec<_>>()
+            )
+        ),
+        None => format!("RCU: no grace period running ({} completed)", rcu.completed),
+    };
+    let cb: Vec<String> = rcu
+        .callbacks
+        .iter()
+        .map(|c| format!("i_callback(@{})", short_addr(c.addr)))
+        .collect();
+    let rcu_text = if cb.is_empty() {
+        rcu_line
+    } else {
+        format!("{rcu_line}; queued: {}", cb.join(", "))
+    };
+    let el = text(LEFT_X, by + 12.0, rcu_text).attr("data-kind", "rcu");
+    bottom.push(if cx.ch.rcu { el.class("og-title") } else { el });
+    by += 18.0;
+
+    body.push(El::new("g").class("og-left").children_from(left));
+    body.push(El::new("g").class("og-inodes").children_from(boxes));
+    body.push(El::new("g").class("og-device").children_from(right));
+    body.push(El::new("g").class("og-waits").children_from(bottom));
+    body.push(El::new("g").class("og-arrows").children_from(arrows));
+    let height = by + 4.0;
+    let mut all = vec![rect(0.0, 0.0, W, height).class("bg")];
+    all.push(text(INODE_X, 12.0, "inode memory (address_space)").class("og-title muted"));
+    all.extend(body);
+    Drawing {
+        width: W,
+        height,
+        title: "Object graph".into(),
+        desc: describe(m, w, &cx.ch),
+        body: all,
+    }
+}
+
+/// Whether a thread's program has a `mapping` variable (the RCU machinery and unbind do not).
+fn has_mapping(p: &daxlab_core::Program) -> bool {
+    !matches!(p, daxlab_core::Program::Rcu | daxlab_core::Program::Unbind)
+}
+
+fn inode_box(
+    cx: &Ctx,
+    a: Addr,
+    y: f64,
+    entry_rows: &mut Vec<(Addr, u16, f64, Option<Pfn>)>,
+) -> (El, f64) {
+    let w = cx.w;
+    let mem = w.inode(a);
+    let freed = mem.is_freed();
+    let h = 63.0 + mem.entries.len().max(1) as f64 * (ROW + 2.0);
+    let mut g = El::new("g")
+        .attr("data-kind", "inode")
+        .attr("data-addr", a.0.to_string())
+        .attr("data-ino", mem.ino.to_string())
+        .attr("data-life", life_class(mem.life));
+    let mut frame = rect(INODE_X, y, INODE_W, h)
+        .class(format!("og-inode {}", life_class(mem.life)))
+        .attr("rx", "4");
+    frame = frame.attr(
+        "fill",
+        if freed {
+            format!("url(#{}-dead)", cx.prefix)
+        } else {
+            "var(--f-box)".into()
+        },
+    );
+    if !freed {
+        frame = frame.attr("style", "fill:var(--f-box)");
+    }
+    g.push(cx.mark(frame, cx.ch.inodes.contains(&a)));
+    let dead = |el: El| if freed { el.class("og-dead-text") } else { el };
+    let kind = match mem.kind {
+        InodeKind::Regular => "",
+        InodeKind::CharDevice => " (char dev)",
+    };
+    g.push(dead(
+        text(
+            INODE_X + 5.0,
+            y + 13.0,
+            format!("{}{kind}", inode_label(w, a)),
+        )
+        .class("og-title"),
+    ));
+    let life = life_label(w, a);
+    g.push(
+        text(
+            INODE_X + 5.0,
+            y + 26.0,
+            format!("{life} · refs {}", mem.users),
+        )
+        .class(if freed { "tl-bad-text" } else { "muted" }),
+    );
+    // The i_pages lock.
+    let held = mem.xa_lock;
+    g.push(
+        rect(INODE_X + 5.0, y + 31.0, 9.0, 9.0)
+            .class(if held.is_some() {
+                "og-xa held"
+            } else {
+                "og-xa"
+            })
+            .attr("data-kind", "xa-lock")
+            .attr(
+                "data-holder",
+                held.map(|t| cx.name(t).to_string()).unwrap_or_default(),
+            ),
+    );
+    g.push(dead(text(
+        INODE_X + 18.0,
+        y + 40.0,
+        match held {
+            Some(t) => format!("i_pages xa_lock: held by {}", cx.name(t)),
+            None => "i_pages xa_lock: free".into(),
+        },
+    )));
+    // The MMAPLOCK: who holds it (shared or exclusive) and who sleeps for it, in order.
+    let l = &mem.mmaplock;
+    let held = l.writer.is_some() || l.readers != 0;
+    g.push(
+        rect(INODE_X + 5.0, y + 44.0, 9.0, 9.0)
+            .class(if l.writer.is_some() {
+                "og-xa held"
+            } else if held {
+                "og-xa shared"
+            } else {
+                "og-xa"
+            })
+            .attr("data-kind", "mmaplock")
+            .attr("data-holders", labels::mmaplock_holders(l, &cx.names))
+            .attr(
+                "data-queue",
+                l.queue
+                    .iter()
+                    .map(|(t, _)| cx.name(*t).to_string())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+    );
+    g.push(dead(text(
+        INODE_X + 18.0,
+        y + 53.0,
+        fit(labels::mmaplock(l, &cx.names), INODE_W - 24.0),
+    )));
+    let mut ey = y + 59.0;
+    if mem.entries.is_empty() {
+        g.push(text(INODE_X + 8.0, ey + 11.0, "i_pages: no entries").class("muted"));
+    }
+    for e in mem.entries.iter() {
+        let locked = e.locked();
+        let row = rect(INODE_X + 5.0, ey, INODE_W - 10.0, ROW)
+            .class(if locked {
+                "og-entry locked"
+            } else {
+                "og-entry"
+            })
+            .attr(
+                "fill",
+                if locked {
+                    format!("url(#{}-entry)", cx.prefix)
+                } else {
+                    "var(--f-box)".into()
+                },
+            )
+            .attr("style", if locked { "" } else { "fill:var(--f-box)" })
+            .attr("data-kind", "entry")
+            .attr("data-index", e.index.to_string())
+            .attr("data-locked", locked.to_string());
+        g.push(cx.mark(row, cx.ch.entries.contains(&(a, e.index))));
+        // The lock bit: a square, filled when set.
+        g.push(rect(INODE_X + 9.0, ey + 3.0, 9.0, 9.0).class(if locked {
+            "og-lockbit set"
+        } else {
+            "og-lockbit"
+        }));
+        let mut what = if e.is_empty() {
+            "EMPTY".to_string()
+        } else {
+            format!("pfn {}", e.pfn.0)
+        };
+        if e.flags & entry_flags::PMD != 0 {
+            what.push_str(" PMD");
+        }
+        if e.flags & entry_flags::ZERO_PAGE != 0 {
+            what.push_str(" ZERO");
+        }
+        let lock = if locked {
+            format!(
+                " LOCKED{}",
+                e.locker
+                    .map(|t| format!(" by {}", cx.name(t)))
+                    .unwrap_or_default()
+            )
+        } else {
+            String::new()
+        };
+        let label = fit(format!("[{}] {what}{lock}", e.index), INODE_W - 40.0);
+        g.push(dead(text(INODE_X + 22.0, ey + 11.5, label)));
+        entry_rows.push((
+            a,
+            e.index,
+            ey + ROW / 2.0,
+            (!e.is_empty() && !freed).then_some(e.pfn),
+        ));
+        ey += ROW + 2.0;
+    }
+    (g, h)
+}
+
+/// `s`, cut with an ellipsis to fit `width` pixels.
+fn fit(s: String, width: f64) -> String {
+    let max = (width / CHAR) as usize;
+    if s.chars().count() > max {
+        s.chars().take(max.saturating_sub(1)).collect::<String>() + "…"
+    } else {
+        s
+    }
+}
+
+/// One busy bucket: its waiters in queue order (head first), each with its key and whether it
+/// waits exclusively (a thicker frame and the word, not only a colour).
+fn bucket_row(cx: &Ctx, b: u8, y: f64) -> El {
+    let w = cx.w;
+    let mut g = El::new("g")
+        .attr("data-kind", "bucket")
+        .attr("data-bucket", b.to_string());
+    g.push(text(LEFT_X, y + 12.0, format!("bucket {b} ▸")));
+    let mut x = LEFT_X + 70.0;
+    for (k, q) in w.bucket(b).enumerate() {
+        let label = format!(
+            "{} {} key(#{},{})",
+            cx.name(q.tid),
+            if q.exclusive { "excl" } else { "shared" },
+            w.inode(q.key.mapping).ino,
+            q.key.entry_start
+        );
+        let width = label.chars().count() as f64 * CHAR + 10.0;
+        if k > 0 {
+            g.push(text(x - 11.0, y + 12.0, "→").class("muted"));
+        }
+        g.push(
+            rect(x, y, width, 16.0)
+                .class(if q.exclusive {
+                    "og-waiter exclusive"
+                } else {
+                    "og-waiter"
+                })
+                .attr("fill", format!("url(#{}-sleep)", cx.prefix))
+                .attr("rx", "3")
+                .attr("data-kind", "waiter")
+                .attr("data-thread", cx.name(q.tid).to_string())
+                .attr("data-exclusive", q.exclusive.to_string())
+                .attr("data-position", k.to_string()),
+        );
+        g.push(
+            rect(x + 2.0, y + 2.0, width - 4.0, 12.0)
+                .class("bg")
+                .attr("rx", "2")
+                .attr("opacity", "0.85"),
+        );
+        g.push(text(x + 5.0, y + 12.0, label));
+        x += width + 14.0;
+    }
+    cx.mark(g, cx.ch.buckets.contains(&b))
+}
+
+/// The graph in words (its `<desc>`): what points where and what changed.
+pub fn describe(m: &Model, w: &World, ch: &Changes) -> String {
+    let mut parts = Vec::new();
+    for (i, p) in w.pages.iter().enumerate() {
+        parts.push(match p.mapping {
+            Some(a) => format!("page pfn {i}: mapping → {}", inode_label(w, a)),
+            None => format!("page pfn {i}: mapping NULL"),
+        });
+    }
+    for i in 0..w.inodes.len() {
+        let a = Addr(i as u8);
+        parts.push(format!("{} is {}", inode_label(w, a), life_label(w, a)));
+    }
+    for (i, spec) in m.threads().iter().enumerate() {
+        let t = w.thread(Tid(i as u8));
+        if let (Some(a), None) = (t.locals.mapping, t.result) {
+            parts.push(format!("{}'s mapping → {}", spec.name, inode_label(w, a)));
+        }
+    }
+    let mut s = format!("Objects: {}.", parts.join("; "));
+    if !ch.is_empty() {
+        s.push_str(&format!(
+            " Changed in the last step: {}.",
+            change_words(m, w, ch).join(", ")
+        ));
+    }
+    s
+}
+
+/// The graph of a session at its cursor, marking what the last step changed: the figure the
+/// page shows and the export writes.
+pub fn at_cursor(s: &daxlab_core::Session, prefix: &str) -> Drawing {
+    let prev = s.cursor().checked_sub(1).map(|c| s.world_at(c));
+    layout(
+        s.model(),
+        s.world(),
+        prev,
+        &GraphView {
+            prefix: prefix.into(),
+            step: s.cursor(),
+        },
+    )
+}
+
+/// What changed, as a list of object names.
+pub fn change_words(m: &Model, w: &World, ch: &Changes) -> Vec<String> {
+    let mut out = Vec::new();
+    out.extend(
+        ch.threads
+            .iter()
+            .map(|t| format!("{}'s pointers", m.name(*t))),
+    );
+    out.extend(ch.pages.iter().map(|p| format!("struct page pfn {}", p.0)));
+    out.extend(ch.inodes.iter().map(|a| inode_label(w, *a)));
+    out.extend(
+        ch.entries
+            .iter()
+            .map(|(a, i)| format!("entry {i} of inode #{}", w.inode(*a).ino)),
+    );
+    out.extend(ch.buckets.iter().map(|b| format!("wait bucket {b}")));
+    if ch.pgmap {
+        out.push("dev_pagemap".into());
+    }
+    if ch.rcu {
+        out.push("RCU".into());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use daxlab_core::{Options, Session, Variant, scenario};
+
+    fn run(name: &str, variant: Variant, schedule: &str) -> Session {
+        let mut s = Session::new(scenario(name).unwrap().model(Options::new(variant)));
+        s.run_text(schedule).unwrap();
+        s
+    }
+
+    fn draw(s: &Session) -> Drawing {
+        at_cursor(s, "og")
+    }
+
+    fn of_kind<'a>(d: &'a Drawing, kind: &str) -> Vec<&'a El> {
+        d.of_kind(kind)
+    }
+
+    #[test]
+    fn freed_memory_is_dead_and_pointers_still_aim_at_it() {
+        let s = run(
+            "freed-inode",
+            Variant::Seed,
+            "fault*5,mf*14,fault*6,evict*10,rcu*3,mf*3",
+        );
+        let d = draw(&s);
+        let inode = &of_kind(&d, "inode")[0];
+        assert_eq!(inode.get("data-life"), Some("freed"));
+        // mf's local mapping still points at the freed memory: a stale pointer.
+        let stale: Vec<_> = of_kind(&d, "pointer")
+            .into_iter()
+            .filter(|e| e.get("data-stale") == Some("true"))
+            .collect();
+        assert_eq!(stale.len(), 1);
+        assert_eq!(stale[0].get("data-from"), Some("thread mf"));
+        assert!(stale[0].get("class").unwrap().contains("dangling"));
+        assert!(d.desc.contains("FREED"));
+    }
+
+    #[test]
+    fn the_wait_table_shows_queued_waiters_in_order_with_their_keys() {
+        // The lost-wakeup story where most tasks are queued at once.
+        let sc = scenario("lost-wakeup").unwrap();
+        let st = &sc.stories[0];
+        let mut s = Session::new(sc.model(st.options()));
+        s.run_text(st.schedule).unwrap();
+        let busiest = (0..=s.len())
+            .max_by_key(|&k| s.world_at(k).waiters.len())
+            .unwrap();
+        s.seek(busiest);
+        let d = draw(&s);
+        let waiters: Vec<_> = of_kind(&d, "waiter")
+            .iter()
+            .map(|e| {
+                (
+                    e.get("data-thread").unwrap(),
+                    e.get("data-exclusive").unwrap(),
+                )
+            })
+            .collect();
+        let w = s.world();
+        assert!(w.waiters.len() >= 2, "{}", w.waiters.len());
+        // Buckets in bucket order, each queue head first, exclusive or not.
+        let mut want: Vec<_> = w.waiters.iter().enumerate().collect();
+        want.sort_by_key(|(i, q)| (q.bucket, *i));
+        let want: Vec<_> = want
+            .iter()
+            .map(|(_, q)| {
+                (
+                    s.model().name(q.tid),
+                    if q.exclusive { "true" } else { "false" },
+                )
+            })
+            .collect();
+        assert_eq!(waiters, want);
+    }
+
+    #[test]
+    fn what_the_last_step_changed_is_marked() {
+        // Step 1 of the null-mapping story: the fault takes the MMAPLOCK shared.
+        let s = run("null-mapping", Variant::V419, "fault");
+        let d = draw(&s);
+        let changed: Vec<_> = d
+            .elements()
+            .into_iter()
+            .filter(|e| e.get("class").is_some_and(|c| c.contains("changed")))
+            .collect();
+        assert_eq!(changed.len(), 1, "{changed:?}");
+        assert!(changed[0].get("class").unwrap().contains("og-inode"));
+        assert!(changed[0].get("class").unwrap().contains("odd"));
+        let held = &of_kind(&d, "mmaplock")[0];
+        assert_eq!(held.get("data-holders"), Some("fault"));
+        assert_eq!(of_kind(&d, "xa-lock")[0].get("data-holder"), Some(""));
+        // Nothing is marked before the first step.
+        let s0 = Session::new(
+            scenario("null-mapping")
+                .unwrap()
+                .model(Options::new(Variant::V419)),
+        );
+        assert!(
+            !draw(&s0)
+                .elements()
+                .iter()
+                .any(|e| e.get("class").is_some_and(|c| c.contains("changed")))
+        );
+    }
+
+    #[test]
+    fn every_scenario_at_every_step_of_its_story_lays_out_inside_the_figure() {
+        for sc in daxlab_core::SCENARIOS {
+            for st in sc.stories {
+                let mut s = Session::new(sc.model(st.options()));
+                s.run_text(st.schedule).unwrap();
+                for k in 0..=s.len() {
+                    s.seek(k);
+                    let d = draw(&s);
+                    for e in d.elements() {
+                        for (key, lim) in [("x", d.width), ("y", d.height)] {
+                            if let Some(v) = e.get(key).and_then(|v| v.parse::<f64>().ok()) {
+                                assert!(
+                                    v >= 0.0 && v <= lim,
+                                    "{} step {k}: {key}={v} outside {lim}",
+                                    sc.name
+                                );
+                            }
+                        }
+                    }
+                    assert!(d.height < 440.0, "{} step {k}: {}", sc.name, d.height);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,1089 @@
+//! The timeline's layout: a message-sequence chart of the run. One lane per thread (its state
+//! as a band, its RCU read-side sections above it, the locks it holds as bars below it) and one
+//! lane for RCU (grace periods, `call_rcu()`, the frees); x is the step. Wake-ups are arrows
+//! from waker to woken; the violation, the cursor and, when comparing, the first divergence
+//! are vertical marks.
+//!
+//! Only the columns of a [`View`] are drawn, and spans narrower than a pixel are merged, so the
+//! number of elements is bounded by the width, not by the length of the run.
+
+use crate::labels::{self, Names};
+use crate::{CHAR, Drawing, El, line, num, path, patterns, rect, text};
+use daxlab_core::Tid;
+use daxlab_core::timeline::{LaneState, Timeline};
+
+/// Width of the lane names on the left.
+pub const GUTTER: f64 = 62.0;
+/// Height of the step axis on top.
+pub const AXIS: f64 = 18.0;
+/// Margin on the right.
+pub const RIGHT: f64 = 8.0;
+const SECTION: f64 = 4.0;
+const BAND: f64 = 12.0;
+const LOCK_ROW: f64 = 4.0;
+const RCU_LANE: f64 = 30.0;
+const LEGEND_ROW: f64 = 16.0;
+
+/// Column widths the zoom steps through, in pixels.
+pub const ZOOM_STEPS: [f64; 7] = [2.0, 4.0, 8.0, 12.0, 18.0, 26.0, 36.0];
+/// The column widths [`Zoom::Fit`] chooses from, widest first: a run that grows by a step
+/// keeps its width (and every position) until it no longer fits, so the page patches little.
+pub const FIT_STEPS: [f64; 15] = [
+    30.0, 26.0, 22.0, 18.0, 15.0, 12.0, 10.0, 8.0, 6.0, 5.0, 4.0, 3.0, 2.5, 2.0, 1.5,
+];
+
+/// How wide a column is drawn.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Zoom {
+    /// The whole run in the width available.
+    Fit,
+    /// This many pixels per column; the view scrolls to keep the cursor visible.
+    Px(f64),
+}
+
+impl Zoom {
+    /// One step closer, given the column width `fit` would give now.
+    pub fn zoom_in(self, fit_px: f64) -> Zoom {
+        let now = match self {
+            Zoom::Fit => fit_px,
+            Zoom::Px(p) => p,
+        };
+        ZOOM_STEPS
+            .iter()
+            .find(|&&p| p > now + 0.01)
+            .map_or(self, |&p| Zoom::Px(p))
+    }
+    /// One step further out; back to [`Zoom::Fit`] once the whole run fits.
+    pub fn zoom_out(self, fit_px: f64) -> Zoom {
+        match self {
+            Zoom::Fit => Zoom::Fit,
+            Zoom::Px(p) => match ZOOM_STEPS.iter().rev().find(|&&q| q < p - 0.01) {
+                Some(&q) if q > fit_px => Zoom::Px(q),
+                _ => Zoom::Fit,
+            },
+        }
+    }
+}
+
+/// Which columns are drawn and how.
+#[derive(Clone, Debug, PartialEq)]
+pub struct View {
+    /// The first column drawn (columns count from 1; column `n + 1` is "now").
+    pub first: usize,
+    /// How many columns are drawn.
+    pub cols: usize,
+    /// The width of a column.
+    pub px: f64,
+    /// The cursor: steps taken in the world on screen.
+    pub cursor: usize,
+    /// A column to highlight (the pointer is over it).
+    pub hover: Option<usize>,
+    /// The first step where a compared run differs.
+    pub divergence: Option<usize>,
+    /// Prefix of the figure's ids (patterns and markers).
+    pub prefix: String,
+}
+
+impl View {
+    /// Every column of a run of `steps` steps at a readable width: the figure the CLI and the
+    /// export buttons write.
+    pub fn whole(steps: usize, cursor: usize, prefix: &str) -> View {
+        let cols = steps + 1;
+        View {
+            first: 1,
+            cols,
+            px: (1200.0 / cols as f64).clamp(3.0, 20.0),
+            cursor,
+            hover: None,
+            divergence: None,
+            prefix: prefix.into(),
+        }
+    }
+
+    /// The view of a run of `steps` steps in `width` pixels at `zoom`, keeping the cursor's
+    /// columns in view and, when they already are, the first column `prev_first`.
+    pub fn fit(steps: usize, width: f64, zoom: Zoom, cursor: usize, prev_first: usize) -> View {
+        let total = steps + 1;
+        let plot = (width - GUTTER - RIGHT).max(40.0);
+        let exact = plot / total as f64;
+        let fit_px = FIT_STEPS
+            .iter()
+            .copied()
+            .find(|&p| p <= exact)
+            .unwrap_or(exact);
+        let px = match zoom {
+            Zoom::Fit => fit_px,
+            Zoom::Px(p) => p.max(fit_px),
+        };
+        let cols = ((plot / px).floor() as usize).clamp(1, total);
+        let last_first = total + 1 - cols;
+        // The columns either side of the cursor line: the step just taken and the next.
+        let (a, b) = (cursor.max(1), (cursor + 1).min(total));
+        let first = if prev_first >= 1 && prev_first <= a && b < prev_first + cols {
+            prev_first
+        } else {
+            (b + 1).saturating_sub(cols / 2 + 1).max(1)
+        };
+        View {
+            first: first.min(last_first).max(1),
+            cols,
+            px,
+            cursor,
+            hover: None,
+            divergence: None,
+            prefix: "tl".into(),
+        }
+    }
+
+    /// The column under `x` (in figure units), if it is one of the drawn columns.
+    pub fn column_at(&self, x: f64) -> Option<usize> {
+        if x < GUTTER {
+            return None;
+        }
+        let k = ((x - GUTTER) / self.px).floor() as usize;
+        (k < self.cols).then_some(self.first + k)
+    }
+
+    /// The last column drawn.
+    pub fn last(&self) -> usize {
+        self.first + self.cols - 1
+    }
+
+    fn x(&self, col: usize) -> f64 {
+        GUTTER + (col as f64 - self.first as f64) * self.px
+    }
+
+    /// The drawn extent of columns `start..=end`, clipped to the view, as (x, width).
+    fn span(&self, start: usize, end: usize) -> Option<(f64, f64)> {
+        let (s, e) = (start.max(self.first), end.min(self.last()));
+        (s <= e).then(|| (self.x(s), (e - s + 1) as f64 * self.px))
+    }
+
+    fn centre(&self, col: usize) -> Option<f64> {
+        (col >= self.first && col <= self.last()).then(|| self.x(col) + self.px / 2.0)
+    }
+}
+
+/// Merges bars closer than a pixel, so a long run zoomed out draws one bar per pixel at most.
+struct Bars {
+    out: Vec<(f64, f64)>,
+}
+
+impl Bars {
+    fn new() -> Bars {
+        Bars { out: Vec::new() }
+    }
+    fn add(&mut self, x: f64, w: f64) {
+        match self.out.last_mut() {
+            Some((x0, w0)) if x <= *x0 + *w0 + 1.0 && (w < 1.0 || *w0 < 1.0) => {
+                *w0 = (x + w).max(*x0 + *w0) - *x0;
+            }
+            _ => self.out.push((x, w)),
+        }
+    }
+}
+
+fn group(class: &str, children: Vec<El>) -> El {
+    El::new("g").class(class).children_from(children)
+}
+
+fn data(el: El, kind: &str) -> El {
+    el.attr("data-kind", kind.to_string())
+}
+
+fn end_attr(end: Option<usize>) -> String {
+    end.map_or(String::new(), |e| e.to_string())
+}
+
+/// Geometry of the lanes.
+struct Lanes {
+    lane_h: f64,
+    lock_kinds: Vec<&'static str>,
+    threads: usize,
+}
+
+impl Lanes {
+    fn top(&self, i: usize) -> f64 {
+        AXIS + i as f64 * self.lane_h
+    }
+    fn band(&self, t: Tid) -> f64 {
+        self.top(t.0 as usize) + 2.0 + SECTION + 2.0
+    }
+    fn mid(&self, t: Tid) -> f64 {
+        self.band(t) + BAND / 2.0
+    }
+    fn rcu_top(&self) -> f64 {
+        self.top(self.threads)
+    }
+    fn bottom(&self) -> f64 {
+        self.rcu_top() + RCU_LANE
+    }
+}
+
+/// Lay out `t` (with thread names `names`) as the view `v` shows it.
+pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
+    let p = &v.prefix;
+    let mut kinds: Vec<&'static str> = Vec::new();
+    for l in &t.locks {
+        if !kinds.contains(&l.lock.kind()) {
+            kinds.push(l.lock.kind());
+        }
+    }
+    // The MMAPLOCK, the xa_lock, the entry lock, then any other kind in order of first use.
+    kinds.sort_by_key(|k| match *k {
+        "mmaplock" => 0,
+        "xa-lock" => 1,
+        "entry-lock" => 2,
+        _ => 3,
+    });
+    let rows = kinds.len().max(1) as f64;
+    let lanes = Lanes {
+        lane_h: 2.0 + SECTION + 2.0 + BAND + 2.0 + rows * LOCK_ROW + 3.0,
+        lock_kinds: kinds,
+        threads: t.threads,
+    };
+    let width = GUTTER + v.cols as f64 * v.px + RIGHT;
+    let plot_bottom = lanes.bottom();
+    let (legend, legend_h) = legend(v, &lanes, width, plot_bottom);
+    let height = plot_bottom + legend_h + 2.0;
+    // Elements are grouped (frame, axis, one group per lane, RCU, wake-ups, marks) so that a
+    // new step changes the few groups it touches: the page patches the figure in place.
+    let mut frame = vec![rect(0.0, 0.0, width, height).class("bg")];
+    for i in 0..=t.threads {
+        frame.push(line(0.0, lanes.top(i), width, lanes.top(i)).class("grid"));
+    }
+    for i in 0..t.threads {
+        let tid = Tid(i as u8);
+        let name = names.get(i).copied().unwrap_or("?");
+        frame.push(data(
+            text(4.0, lanes.mid(tid) + 4.0, name)
+                .class("lane-name")
+                .attr("data-thread", name),
+            "lane",
+        ));
+    }
+    frame.push(data(
+        text(4.0, lanes.rcu_top() + 15.0, "RCU")
+            .class("lane-name")
+            .attr("data-thread", "RCU"),
+        "lane",
+    ));
+    let mut body = vec![patterns(p), group("frame", frame)];
+
+    // The violation's label sits in the axis row: no tick label under it.
+    let violation_label = t.violations.last().copied().and_then(|vm| {
+        let cx = v.centre(vm.step)?;
+        let w = (vm.kind.name().len() + 2) as f64 * CHAR + 8.0;
+        Some(if cx + w > width {
+            (cx - w, cx)
+        } else {
+            (cx, cx + w)
+        })
+    });
+    let mut ticks = Vec::new();
+    axis(&mut ticks, t, v, plot_bottom, violation_label);
+    body.push(group("axis", ticks));
+    let mut hover = Vec::new();
+    if let Some((x, w)) = v.hover.and_then(|h| v.span(h, h)) {
+        hover.push(rect(x, AXIS, w, plot_bottom - AXIS).class("tl-hover"));
+    }
+    body.push(group("hover", hover));
+    for i in 0..t.threads {
+        let mut l = Vec::new();
+        lane(&mut l, t, names, v, &lanes, Tid(i as u8));
+        body.push(group("lane", l));
+    }
+    let mut r = Vec::new();
+    rcu_lane(&mut r, t, names, v, &lanes);
+    body.push(group("rcu-lane", r));
+    let mut w = Vec::new();
+    wakes(&mut w, t, names, v, &lanes);
+    body.push(group("wakes", w));
+    let mut body_marks = Vec::new();
+    let marks = &mut body_marks;
+
+    // The future (steps after the cursor) is faded; the cursor is a line with a handle.
+    let cursor_x = GUTTER + (v.cursor as f64 + 1.0 - v.first as f64) * v.px;
+    let plot_right = GUTTER + v.cols as f64 * v.px;
+    if cursor_x < plot_right {
+        let x0 = cursor_x.max(GUTTER);
+        marks.push(rect(x0, AXIS, plot_right - x0, plot_bottom - AXIS).class("tl-future"));
+    }
+    if let Some(k) = v.divergence
+        && let Some((x, _)) = v.span(k, k)
+    {
+        marks.push(data(
+            line(x, AXIS - 4.0, x, plot_bottom)
+                .class("tl-diverge")
+                .attr("data-step", k.to_string()),
+            "divergence",
+        ));
+        let anchor = if x > width - 90.0 { "end" } else { "start" };
+        marks.push(
+            text(
+                x + if anchor == "end" { -3.0 } else { 3.0 },
+                plot_bottom - 3.0,
+                format!("≠ diverges at step {k}"),
+            )
+            .class("tl-diverge-label")
+            .attr("text-anchor", anchor),
+        );
+    }
+    let last = t.violations.len().saturating_sub(1);
+    for (i, vm) in t.violations.iter().enumerate() {
+        let Some(cx) = v.centre(vm.step) else {
+            continue;
+        };
+        let name = names.get(vm.tid.0 as usize).copied().unwrap_or("?");
+        marks.push(data(
+            line(cx, AXIS, cx, plot_bottom)
+                .class("tl-violation")
+                .attr("data-step", vm.step.to_string())
+                .attr("data-thread", name)
+                .attr("data-violation", vm.kind.name())
+                .attr("data-halts", vm.halts.to_string())
+                .attr("stroke-dasharray", if vm.halts { "none" } else { "4 3" }),
+            "violation",
+        ));
+        let y = lanes.mid(vm.tid);
+        marks.push(
+            path(format!(
+                "M{} {} l8 8 m0 -8 l-8 8",
+                num(cx - 4.0),
+                num(y - 4.0)
+            ))
+            .class("tl-violation")
+            .attr("style", "stroke-width:2.5"),
+        );
+        if i != last {
+            // Only the last one is labelled in the axis row; the others say it on hover.
+            continue;
+        }
+        let label = format!("{} {}", if vm.halts { "✖" } else { "⚠" }, vm.kind.name());
+        let anchor = if cx + label.len() as f64 * CHAR > width {
+            "end"
+        } else {
+            "start"
+        };
+        marks.push(
+            text(cx + if anchor == "end" { -4.0 } else { 4.0 }, 12.0, label)
+                .class("tl-bad-text lbl")
+                .attr("text-anchor", anchor),
+        );
+    }
+    if cursor_x >= GUTTER - 0.5 && cursor_x <= plot_right + 0.5 {
+        marks.push(data(
+            line(cursor_x, AXIS - 2.0, cursor_x, plot_bottom)
+                .class("tl-cursor")
+                .attr("data-step", v.cursor.to_string()),
+            "cursor",
+        ));
+        marks.push(
+            path(format!(
+                "M{} {} l5 -6 h-10 z",
+                num(cursor_x),
+                num(AXIS - 1.0)
+            ))
+            .class("tl-cursor-head"),
+        );
+    }
+    body.push(group("marks", body_marks));
+    body.push(legend);
+
+    let shown = if v.first == 1 && v.last() == t.steps + 1 {
+        "the whole run".to_string()
+    } else {
+        format!("columns {}–{} of {}", v.first, v.last(), t.steps + 1)
+    };
+    Drawing {
+        width,
+        height,
+        title: format!("Timeline: {} steps, cursor at step {}", t.steps, v.cursor),
+        desc: format!(
+            "One lane per thread and one for RCU; x is the step ({shown}). Each lane shows the thread's state (a filled block when it runs, a line when it could run, a zigzag when it spins, dots when it sleeps in a wait queue), its RCU read-side sections above and the locks it holds below; the RCU lane shows grace periods and the frees after them; arrows go from waker to woken."
+        ),
+        body,
+    }
+}
+
+fn axis(body: &mut Vec<El>, t: &Timeline, v: &View, bottom: f64, skip: Option<(f64, f64)>) {
+    let tick = [
+        1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000,
+    ]
+    .into_iter()
+    .find(|&k| k as f64 * v.px >= 30.0)
+    .unwrap_or(100_000);
+    let now = t.steps + 1;
+    for col in v.first..=v.last() {
+        let label = if col == now {
+            if v.px * v.cols as f64 >= 60.0 && (v.px >= 26.0 || col % tick != 0) && v.px >= 24.0 {
+                "now".to_string()
+            } else {
+                continue;
+            }
+        } else if col % tick == 0 || (col == 1 && tick <= 2) {
+            col.to_string()
+        } else {
+            continue;
+        };
+        let Some(cx) = v.centre(col) else { continue };
+        if col != now {
+            body.push(
+                line(cx, AXIS, cx, bottom)
+                    .class("grid")
+                    .attr("stroke-dasharray", "1 3"),
+            );
+        }
+        let half = label.len() as f64 * CHAR / 2.0;
+        if skip.is_some_and(|(a, b)| cx + half > a - 2.0 && cx - half < b + 2.0) {
+            continue;
+        }
+        body.push(
+            text(cx, 12.0, label)
+                .class("muted")
+                .attr("text-anchor", "middle")
+                .attr("data-kind", "tick"),
+        );
+    }
+}
+
+fn lane(body: &mut Vec<El>, t: &Timeline, names: Names, v: &View, lanes: &Lanes, tid: Tid) {
+    let name = names.get(tid.0 as usize).copied().unwrap_or("?");
+    let p = &v.prefix;
+    let (band, mid) = (lanes.band(tid), lanes.mid(tid));
+    let mut dense = Bars::new();
+    for s in t.states_of(tid) {
+        let Some((x, w)) = v.span(s.start, s.end) else {
+            continue;
+        };
+        if w < 1.0 && matches!(s.state, LaneState::Ran | LaneState::Ready) {
+            dense.add(x, w);
+            continue;
+        }
+        let el = match s.state {
+            LaneState::Ran => rect(x, band, w, BAND),
+            LaneState::Ready | LaneState::Idle | LaneState::Halted => line(x, mid, x + w, mid),
+            LaneState::Finished(_) => line(x + 1.0, band, x + 1.0, band + BAND),
+            LaneState::Spinning { .. } => {
+                rect(x, band + 1.0, w, BAND - 2.0).attr("fill", format!("url(#{p}-spin)"))
+            }
+            LaneState::Asleep { .. } | LaneState::MmaplockWait { .. } => {
+                rect(x, band + 1.0, w, BAND - 2.0).attr("fill", format!("url(#{p}-sleep)"))
+            }
+            LaneState::Waiting => rect(x + 0.5, band + 2.0, (w - 1.0).max(0.5), BAND - 4.0),
+            LaneState::Faulted => rect(x, band, w, BAND).attr("fill", format!("url(#{p}-fault)")),
+        };
+        body.push(data(
+            el.class(format!("tl-{}", s.state.name()))
+                .attr("data-thread", name)
+                .attr("data-state", s.state.name())
+                .attr("data-start", s.start.to_string())
+                .attr("data-end", s.end.to_string()),
+            "state",
+        ));
+        let label = labels::state_short(s.state);
+        if !label.is_empty() && w >= label.chars().count() as f64 * CHAR + 6.0 {
+            let tx = if matches!(s.state, LaneState::Finished(_)) {
+                x + 5.0
+            } else {
+                x + 3.0
+            };
+            body.push(text(tx, band + BAND - 2.5, label).class("lbl"));
+        }
+    }
+    for (x, w) in dense.out {
+        body.push(rect(x, band + 3.0, w.max(1.0), BAND - 6.0).class("tl-dense"));
+    }
+    // RCU read-side sections: a bar above the band.
+    let mut bars = Bars::new();
+    let mut small = Vec::new();
+    for sec in t.rcu.sections_of(tid) {
+        let end = sec.end.unwrap_or(t.steps + 1);
+        let Some((x, w)) = v.span(sec.start, end) else {
+            continue;
+        };
+        if w < 1.0 {
+            bars.add(x, w);
+            continue;
+        }
+        small.push(data(
+            rect(x, band - SECTION - 2.0, w, SECTION)
+                .class("tl-rcu")
+                .attr("data-thread", name)
+                .attr("data-start", sec.start.to_string())
+                .attr("data-end", end_attr(sec.end)),
+            "rcu-section",
+        ));
+    }
+    body.extend(small);
+    for (x, w) in bars.out {
+        body.push(rect(x, band - SECTION - 2.0, w.max(1.0), SECTION).class("tl-rcu"));
+    }
+    // Locks: one row per kind below the band.
+    for (row, kind) in lanes.lock_kinds.iter().enumerate() {
+        let y = band + BAND + 2.0 + row as f64 * LOCK_ROW;
+        let mut bars = Bars::new();
+        for l in t.locks_of(tid).filter(|l| l.lock.kind() == *kind) {
+            let end = l.end.unwrap_or(t.steps + 1);
+            let Some((x, w)) = v.span(l.start.max(1), end) else {
+                continue;
+            };
+            if w < 1.0 {
+                bars.add(x, w);
+                continue;
+            }
+            let excl = matches!(
+                l.lock,
+                daxlab_core::timeline::Lock::Mmaplock { write: true, .. }
+            );
+            let mut el = rect(x, y, w, LOCK_ROW - 0.8)
+                .class(format!("tl-lock {kind}{}", if excl { " excl" } else { "" }))
+                .attr("data-lock", *kind)
+                .attr("data-thread", name)
+                .attr("data-start", l.start.to_string())
+                .attr("data-end", end_attr(l.end))
+                .child(El::new("title").text(format!(
+                    "{name} holds {}, {}",
+                    labels::lock(l.lock),
+                    labels::steps(l.start, l.end)
+                )));
+            if *kind == "entry-lock" {
+                el = el.attr("fill", format!("url(#{p}-entry)"));
+            }
+            body.push(data(el, "lock"));
+        }
+        for (x, w) in bars.out {
+            body.push(rect(x, y, w.max(1.0), LOCK_ROW - 0.8).class(format!("tl-lock {kind}")));
+        }
+    }
+}
+
+fn rcu_lane(body: &mut Vec<El>, t: &Timeline, names: Names, v: &View, lanes: &Lanes) {
+    let top = lanes.rcu_top();
+    let p = &v.prefix;
+    for gp in &t.rcu.grace_periods {
+        let end = gp.end.unwrap_or(t.steps + 1);
+        let Some((x, w)) = v.span(gp.start, end) else {
+            continue;
+        };
+        let waited = labels::mask(gp.waited_for, names);
+        let who: Vec<&str> = (0..names.len())
+            .filter(|i| gp.waited_for & (1 << i) != 0)
+            .map(|i| names[i])
+            .collect();
+        body.push(data(
+            rect(x, top + 3.0, w.max(1.0), 13.0)
+                .class(if gp.end.is_some() {
+                    "tl-gp"
+                } else {
+                    "tl-gp open"
+                })
+                .attr("fill", format!("url(#{p}-gp)"))
+                .attr("data-number", gp.number.to_string())
+                .attr("data-start", gp.start.to_string())
+                .attr("data-end", end_attr(gp.end))
+                .attr("data-waited-for", who.join(","))
+                .child(El::new("title").text(format!(
+                    "grace period {}: {}, waited for {waited}",
+                    gp.number,
+                    labels::steps(gp.start, gp.end)
+                ))),
+            "gp",
+        ));
+        let long = format!("GP {} waits for {waited}", gp.number);
+        let short = format!("GP {}", gp.number);
+        for label in [long, short] {
+            if w >= label.chars().count() as f64 * CHAR + 6.0 {
+                body.push(
+                    text(x + 3.0, top + 13.0, label)
+                        .attr("style", "font-size:10px;font-weight:700"),
+                );
+                break;
+            }
+        }
+        for &(step, ino) in &gp.freed {
+            let Some(cx) = v.centre(step) else { continue };
+            body.push(data(
+                path(format!("M{} {} l5 -8 h-10 z", num(cx), num(top + 27.0)))
+                    .class("tl-free")
+                    .attr("data-step", step.to_string())
+                    .attr("data-ino", ino.to_string())
+                    .attr("data-gp", gp.number.to_string())
+                    .child(El::new("title").text(format!(
+                        "step {step}: i_callback() frees inode #{ino} after grace period {}",
+                        gp.number
+                    ))),
+                "free",
+            ));
+            let label = format!("✝ free #{ino}");
+            let room = v.x(v.last() + 1) - cx;
+            let (tx, anchor) = if room > label.len() as f64 * CHAR {
+                (cx + 7.0, "start")
+            } else {
+                (cx - 7.0, "end")
+            };
+            body.push(
+                text(tx, top + 27.0, label)
+                    .class("tl-bad-text")
+                    .attr("text-anchor", anchor)
+                    .attr("style", "font-size:10px"),
+            );
+        }
+    }
+    for &(step, ino) in &t.call_rcu {
+        let Some(cx) = v.centre(step) else { continue };
+        body.push(data(
+            El::new("circle")
+                .at("cx", cx)
+                .at("cy", top + 22.0)
+                .at("r", 3.5)
+                .class("tl-callrcu")
+                .attr("data-step", step.to_string())
+                .attr("data-ino", ino.to_string())
+                .child(El::new("title").text(format!(
+                    "step {step}: call_rcu() queues i_callback for inode #{ino}"
+                ))),
+            "call-rcu",
+        ));
+    }
+}
+
+fn wakes(body: &mut Vec<El>, t: &Timeline, names: Names, v: &View, lanes: &Lanes) {
+    let mut at_step = (0usize, 0usize);
+    for w in &t.wakes {
+        let Some(cx) = v.centre(w.step) else { continue };
+        let k = if at_step.0 == w.step {
+            at_step.1 + 1
+        } else {
+            0
+        };
+        at_step = (w.step, k);
+        let x = cx + (k as f64 - 0.0) * 2.5;
+        let (y1, target) = (lanes.mid(w.waker), lanes.band(w.woken));
+        let y2 = if target > y1 {
+            target - 1.0
+        } else {
+            target + BAND + 1.0
+        };
+        let waker = names.get(w.waker.0 as usize).copied().unwrap_or("?");
+        let woken = names.get(w.woken.0 as usize).copied().unwrap_or("?");
+        let mut el = if w.passed {
+            path(format!(
+                "M{x} {y1} L{x} {y2} M{a} {y2} L{b} {y2}",
+                x = num(x),
+                y1 = num(y1),
+                y2 = num(y2),
+                a = num(x - 3.5),
+                b = num(x + 3.5)
+            ))
+            .class("tl-wake passed")
+        } else {
+            path(format!("M{} {} L{} {}", num(x), num(y1), num(x), num(y2)))
+                .class("tl-wake")
+                .attr("marker-end", format!("url(#{}-arrow-wake)", v.prefix))
+        };
+        el = el
+            .attr("data-step", w.step.to_string())
+            .attr("data-waker", waker)
+            .attr("data-woken", woken)
+            .attr(
+                "data-bucket",
+                w.bucket.map_or(String::new(), |b| b.to_string()),
+            )
+            .attr("data-passed", w.passed.to_string())
+            .child(El::new("title").text(match (w.bucket, w.passed) {
+                (Some(b), true) => format!(
+                    "step {}: {waker}'s wake-up in bucket {b} passes over {woken} (another key)",
+                    w.step
+                ),
+                (Some(b), false) => format!(
+                    "step {}: {waker} wakes {woken} in bucket {b}{}",
+                    w.step,
+                    if w.exclusive {
+                        " (exclusive waiter)"
+                    } else {
+                        ""
+                    }
+                ),
+                (None, _) => format!(
+                    "step {}: {waker} releases the MMAPLOCK and hands it to {woken}",
+                    w.step
+                ),
+            }));
+        body.push(data(el, "wake"));
+    }
+    for &(step, tid) in &t.empty_wakes {
+        let Some(cx) = v.centre(step) else { continue };
+        let name = names.get(tid.0 as usize).copied().unwrap_or("?");
+        let y = lanes.band(tid) + BAND + 1.0;
+        body.push(data(
+            El::new("circle")
+                .at("cx", cx)
+                .at("cy", y + 2.0)
+                .at("r", 3.0)
+                .class("tl-wake-none")
+                .attr("data-step", step.to_string())
+                .attr("data-thread", name)
+                .child(
+                    El::new("title").text(format!("step {step}: {name}'s wake-up wakes nobody")),
+                ),
+            "wake-none",
+        ));
+        body.push(path(format!("M{} {} l6 -6", num(cx - 3.0), num(y + 5.0))).class("tl-wake-none"));
+    }
+}
+
+/// The legend below the lanes, wrapped to `width`: the group and its height.
+fn legend(v: &View, lanes: &Lanes, width: f64, top: f64) -> (El, f64) {
+    let p = &v.prefix;
+    let sw = |x: f64, y: f64| rect(x, y + 1.0, 13.0, 9.0);
+    #[allow(clippy::type_complexity)]
+    let mut items: Vec<(Box<dyn Fn(f64, f64) -> El>, String)> = vec![
+        (Box::new(|x, y| sw(x, y).class("tl-ran")), "runs".into()),
+        (
+            Box::new(|x, y| line(x, y + 5.5, x + 13.0, y + 5.5).class("tl-ready")),
+            "runnable".into(),
+        ),
+        (
+            Box::new(|x, y| {
+                sw(x, y)
+                    .class("tl-spinning")
+                    .attr("fill", format!("url(#{p}-spin)"))
+            }),
+            "spins".into(),
+        ),
+        (
+            Box::new(|x, y| {
+                sw(x, y)
+                    .class("tl-asleep")
+                    .attr("fill", format!("url(#{p}-sleep)"))
+            }),
+            "asleep".into(),
+        ),
+        (
+            Box::new(|x, y| line(x + 1.0, y, x + 1.0, y + 11.0).class("tl-finished")),
+            "done".into(),
+        ),
+        (
+            Box::new(|x, y| sw(x, y).class("tl-rcu").at("height", SECTION)),
+            "rcu_read_lock".into(),
+        ),
+    ];
+    for kind in lanes.lock_kinds.iter().copied() {
+        let label = match kind {
+            "xa-lock" => "xa_lock",
+            "entry-lock" => "entry lock",
+            "mmaplock" => "MMAPLOCK",
+            k => k,
+        };
+        items.push((
+            Box::new(move |x, y| {
+                let s = sw(x, y)
+                    .class(format!("tl-lock {kind}"))
+                    .at("height", LOCK_ROW);
+                if kind == "entry-lock" {
+                    s.attr("fill", format!("url(#{p}-entry)"))
+                } else {
+                    s
+                }
+            }),
+            label.into(),
+        ));
+    }
+    items.push((
+        Box::new(|x, y| {
+            sw(x, y)
+                .class("tl-gp")
+                .attr("fill", format!("url(#{p}-gp)"))
+        }),
+        "grace period".into(),
+    ));
+    items.push((
+        Box::new(|x, y| {
+            path(format!("M{} {} l-6 -9 h12 z", num(x + 6.0), num(y + 10.0))).class("tl-free")
+        }),
+        "free".into(),
+    ));
+    items.push((
+        Box::new(|x, y| {
+            path(format!("M{} {} h11", num(x), num(y + 5.5)))
+                .class("tl-wake")
+                .attr("marker-end", format!("url(#{p}-arrow-wake)"))
+        }),
+        "wakes".into(),
+    ));
+    let mut g = El::new("g").class("legend").attr("aria-hidden", "true");
+    let (mut x, mut y) = (4.0, top + 4.0);
+    for (swatch, label) in items {
+        let w = 24.0 + label.chars().count() as f64 * 6.0;
+        if x + w > width && x > 4.0 {
+            (x, y) = (4.0, y + LEGEND_ROW);
+        }
+        g.push(swatch(x, y));
+        g.push(
+            text(x + 16.0, y + 9.0, label.clone())
+                .class("muted")
+                .attr("style", "font-size:10px"),
+        );
+        x += w;
+    }
+    (g, y + LEGEND_ROW - top)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use daxlab_core::timeline::{StateSpan, Wake};
+    use daxlab_core::{Options, Session, Variant, scenario};
+
+    fn story(name: &str, variant: Variant) -> (Session, Timeline) {
+        let sc = scenario(name).unwrap();
+        let st = sc.stories.iter().find(|s| s.variant == variant).unwrap();
+        let mut s = Session::new(sc.model(st.options()));
+        s.run_text(st.schedule).unwrap();
+        let t = Timeline::of(&s);
+        (s, t)
+    }
+
+    fn names(s: &Session) -> Vec<&str> {
+        s.model()
+            .threads()
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect()
+    }
+
+    fn of_kind<'a>(d: &'a Drawing, kind: &str) -> Vec<&'a El> {
+        d.of_kind(kind)
+    }
+
+    #[test]
+    fn the_whole_freed_inode_run_draws_the_core_history() {
+        let (s, t) = story("freed-inode", Variant::Seed);
+        let names = names(&s);
+        let d = layout(&t, &names, &View::whole(t.steps, t.steps, "tl"));
+        // One lane per thread plus RCU.
+        let lanes: Vec<_> = of_kind(&d, "lane")
+            .iter()
+            .map(|e| e.get("data-thread").unwrap())
+            .collect();
+        assert_eq!(lanes, ["mf", "fault", "evict", "rcu", "RCU"]);
+        // The grace periods and frees, exactly as the core's history has them.
+        let gps = of_kind(&d, "gp");
+        assert_eq!(gps.len(), t.rcu.grace_periods.len());
+        for (el, gp) in gps.iter().zip(&t.rcu.grace_periods) {
+            assert_eq!(el.get("data-start"), Some(gp.start.to_string().as_str()));
+            assert_eq!(el.get("data-end").map(String::from), Some(end_attr(gp.end)));
+            assert_eq!(
+                el.get("data-waited-for"),
+                Some(""),
+                "it waited for no reader"
+            );
+        }
+        let frees = of_kind(&d, "free");
+        assert_eq!(frees.len(), 1);
+        assert_eq!(frees[0].get("data-ino"), Some("1"));
+        // mf's read-side sections.
+        let sections: Vec<_> = of_kind(&d, "rcu-section")
+            .iter()
+            .filter(|e| e.get("data-thread") == Some("mf"))
+            .map(|e| {
+                (
+                    e.get("data-start").unwrap().to_string(),
+                    e.get("data-end").unwrap().to_string(),
+                )
+            })
+            .collect();
+        let want: Vec<_> = t
+            .rcu
+            .sections_of(Tid(0))
+            .map(|x| (x.start.to_string(), end_attr(x.end)))
+            .collect();
+        assert_eq!(sections, want);
+        // The wake arrow from fault to mf, the violation and the cursor at the end.
+        let wakes = of_kind(&d, "wake");
+        assert_eq!(wakes.len(), 1);
+        assert_eq!(wakes[0].get("data-waker"), Some("fault"));
+        assert_eq!(wakes[0].get("data-woken"), Some("mf"));
+        let v = of_kind(&d, "violation");
+        assert_eq!(v[0].get("data-violation"), Some("use-after-free"));
+        assert_eq!(v[0].get("data-step"), Some("42"));
+        assert_eq!(of_kind(&d, "cursor")[0].get("data-step"), Some("42"));
+        // Every state span of every lane is drawn.
+        assert_eq!(of_kind(&d, "state").len(), t.states.len());
+    }
+
+    #[test]
+    fn every_state_differs_from_the_others_without_colour() {
+        // Shape (rect, line), pattern and dash tell states apart in greyscale.
+        let (s, t) = story("freed-inode", Variant::Seed);
+        let names = names(&s);
+        let d = layout(&t, &names, &View::whole(t.steps, t.steps, "tl"));
+        let css = crate::STYLE;
+        let mut seen: Vec<(String, String, String)> = Vec::new();
+        let mut by_state: Vec<(&str, (String, String, String))> = Vec::new();
+        for e in of_kind(&d, "state") {
+            let class = e.get("class").unwrap().to_string();
+            let rule = css
+                .split('\n')
+                .find(|l| l.starts_with(&format!(".{class}{{")))
+                .unwrap_or("")
+                .to_string();
+            let dash = rule
+                .split("stroke-dasharray:")
+                .nth(1)
+                .and_then(|d| d.split(['}', ';']).next())
+                .unwrap_or("")
+                .to_string();
+            // A line is horizontal (a lifeline) or vertical (an end mark).
+            let shape = match e.tag {
+                "line" if e.get("x1") == e.get("x2") => "vertical line",
+                "line" => "horizontal line",
+                t => t,
+            };
+            let key = (
+                shape.to_string(),
+                e.get("fill").unwrap_or("").to_string(),
+                dash,
+            );
+            let state = e.get("data-state").unwrap();
+            match by_state.iter().find(|(s, _)| *s == state) {
+                Some((_, k)) => assert_eq!(*k, key, "{state} is drawn one way"),
+                None => by_state.push((state, key.clone())),
+            }
+            if !seen.contains(&key) {
+                seen.push(key);
+            }
+        }
+        let states: std::collections::BTreeSet<_> =
+            t.states.iter().map(|s| s.state.name()).collect();
+        // ran, ready, asleep, idle, waiting, finished, faulted: each its own look.
+        assert_eq!(seen.len(), states.len(), "{seen:?} for {states:?}");
+    }
+
+    #[test]
+    fn clicking_a_column_finds_it_and_the_view_follows_the_cursor() {
+        let v = View::fit(40, 800.0, Zoom::Px(18.0), 0, 1);
+        assert_eq!(v.first, 1);
+        assert_eq!(v.column_at(GUTTER + 18.0 * 2.5), Some(3));
+        assert_eq!(v.column_at(GUTTER - 1.0), None);
+        // The cursor moves past the right edge: the view scrolls to keep it in sight.
+        let w = View::fit(40, 800.0, Zoom::Px(18.0), 39, v.first);
+        assert!(w.first <= 39 && 40 <= w.last(), "{w:?}");
+        // Fit shows every column.
+        let f = View::fit(40, 800.0, Zoom::Fit, 10, 1);
+        assert_eq!((f.first, f.last()), (1, 41));
+        assert_eq!(
+            Zoom::Fit.zoom_in(f.px),
+            Zoom::Px(ZOOM_STEPS.iter().copied().find(|&p| p > f.px).unwrap())
+        );
+        assert_eq!(Zoom::Px(2.0).zoom_out(f.px), Zoom::Fit);
+    }
+
+    #[test]
+    fn a_new_step_keeps_the_column_width_so_little_moves() {
+        // Fit picks widths from a ladder: most new steps leave every position where it was.
+        let mut changes = 0;
+        for n in 1..200 {
+            let (a, b) = (
+                View::fit(n, 1200.0, Zoom::Fit, n, 1),
+                View::fit(n + 1, 1200.0, Zoom::Fit, n + 1, 1),
+            );
+            assert!(a.cols == n + 1 && b.cols == n + 2, "the whole run fits");
+            changes += usize::from(a.px != b.px);
+        }
+        assert!(
+            changes <= FIT_STEPS.len(),
+            "{changes} width changes in 200 steps"
+        );
+    }
+
+    /// A run of 10 000 steps: the freed-inode story's timeline repeated.
+    fn long(t: &Timeline, times: usize) -> Timeline {
+        let n = t.steps;
+        let mut out = Timeline {
+            threads: t.threads,
+            steps: n * times,
+            ..Timeline::default()
+        };
+        for k in 0..times {
+            let off = k * n;
+            out.ran.extend(&t.ran);
+            for s in &t.states {
+                // The "now" column of a repetition is the next one's first column.
+                if s.start > n {
+                    continue;
+                }
+                out.states.push(StateSpan {
+                    start: s.start + off,
+                    end: s.end.min(n) + off,
+                    ..*s
+                });
+            }
+            out.wakes.extend(t.wakes.iter().map(|w| Wake {
+                step: w.step + off,
+                ..*w
+            }));
+            out.locks
+                .extend(t.locks.iter().map(|l| daxlab_core::timeline::LockSpan {
+                    start: l.start + off,
+                    end: Some(l.end.unwrap_or(n) + off),
+                    ..*l
+                }));
+        }
+        for s in t.states.iter().filter(|s| s.start > n) {
+            out.states.push(StateSpan {
+                start: out.steps + 1,
+                end: out.steps + 1,
+                ..*s
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn a_ten_thousand_step_run_stays_bounded_and_readable() {
+        let (s, t) = story("freed-inode", Variant::Seed);
+        let names = names(&s);
+        let big = long(&t, 10_000usize.div_ceil(t.steps));
+        assert!(big.steps >= 10_000 && big.steps < 10_000 + t.steps);
+        // Zoomed out to the whole run: at most a few elements per pixel column.
+        let fit = View::fit(big.steps, 1200.0, Zoom::Fit, 5000, 1);
+        let d = layout(&big, &names, &fit);
+        assert!(d.width <= 1200.0 + 0.5);
+        assert!(d.elements().len() < 8_000, "{}", d.elements().len());
+        // Zoomed in: a window around the cursor with every state labelled as usual.
+        let near = View::fit(big.steps, 1200.0, Zoom::Px(18.0), 5000, 1);
+        assert!(near.first <= 5000 && 5001 <= near.last());
+        let d = layout(&big, &names, &near);
+        assert!(d.elements().len() < 1_500, "{}", d.elements().len());
+        assert!(!of_kind(&d, "wake").is_empty());
+        let ticks: Vec<_> = of_kind(&d, "tick")
+            .iter()
+            .map(|e| e.text.clone().unwrap())
+            .collect();
+        assert!(ticks.contains(&"5000".to_string()), "{ticks:?}");
+    }
+
+    #[test]
+    fn a_scaled_scenario_draws_a_lane_per_thread() {
+        let m = daxlab_core::scenario::scaled(
+            daxlab_core::scenario::Scale {
+                threads: 4,
+                pages: 2,
+            },
+            Options::new(Variant::Fixed),
+        )
+        .unwrap();
+        let mut s = Session::new(m);
+        let mut r = daxlab_core::scheduler::Uniform::new(3);
+        let _ = s.drive(&mut r);
+        let t = Timeline::of(&s);
+        let names = names(&s);
+        let d = layout(&t, &names, &View::whole(t.steps, t.steps, "tl"));
+        assert_eq!(of_kind(&d, "lane").len(), 11);
+        assert!(d.height < 500.0, "{}", d.height);
+        let svg = d.to_svg("timeline");
+        assert!(svg.starts_with("<?xml") && svg.contains("id=\"timeline\""));
+    }
+}

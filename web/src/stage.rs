@@ -1,0 +1,567 @@
+//! The figures on the page: the object graph and the timeline drawn from `daxlab-draw`'s
+//! layout (the same elements the CLI writes to SVG files), the timeline's pointer and click
+//! handling, its zoom buttons and readout, the side-by-side comparison, and the table view
+//! that is their text alternative.
+
+use crate::figures::Shared;
+use crate::state::{Action, AppState};
+use daxlab_core::timeline::{LaneState, Timeline};
+use daxlab_core::{Addr, Model, Outcome, Session, Tid, World, words};
+use daxlab_draw::graph;
+use daxlab_draw::labels;
+use daxlab_draw::timeline::{self as tl, View};
+use daxlab_draw::{Drawing, El};
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+use yew::virtual_dom::{VNode, VTag, VText};
+
+/// Callback type every control uses.
+pub type Send = Callback<Action>;
+
+/// What the export buttons write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Export {
+    /// The timeline as an SVG file.
+    TimelineSvg,
+    /// The timeline as a PNG image.
+    TimelinePng,
+    /// The object graph as an SVG file.
+    GraphSvg,
+    /// The object graph as a PNG image.
+    GraphPng,
+    /// The run as JSON (what `daxlab run --json` prints).
+    Json,
+    /// The violation's kernel-style report as text.
+    Report,
+}
+
+impl Export {
+    /// Every export, in toolbar order.
+    pub const ALL: [Export; 6] = [
+        Export::TimelineSvg,
+        Export::TimelinePng,
+        Export::GraphSvg,
+        Export::GraphPng,
+        Export::Json,
+        Export::Report,
+    ];
+    /// The button's label: the format.
+    pub fn label(self) -> &'static str {
+        match self {
+            Export::TimelineSvg | Export::GraphSvg => "SVG",
+            Export::TimelinePng | Export::GraphPng => "PNG",
+            Export::Json => "JSON",
+            Export::Report => "report",
+        }
+    }
+    /// What it exports, for the accessible name and the title.
+    pub fn what(self) -> &'static str {
+        match self {
+            Export::TimelineSvg => "Timeline as SVG",
+            Export::TimelinePng => "Timeline as PNG",
+            Export::GraphSvg => "Object graph as SVG",
+            Export::GraphPng => "Object graph as PNG",
+            Export::Json => "The run as JSON",
+            Export::Report => "The kernel-style report",
+        }
+    }
+    /// Its keyboard shortcut.
+    pub fn key(self) -> &'static str {
+        match self {
+            Export::TimelineSvg => "t",
+            Export::TimelinePng => "T",
+            Export::GraphSvg => "o",
+            Export::GraphPng => "O",
+            Export::Json => "j",
+            Export::Report => "R",
+        }
+    }
+    /// The button's id.
+    pub fn id(self) -> &'static str {
+        match self {
+            Export::TimelineSvg => "export-timeline-svg",
+            Export::TimelinePng => "export-timeline-png",
+            Export::GraphSvg => "export-graph-svg",
+            Export::GraphPng => "export-graph-png",
+            Export::Json => "export-json",
+            Export::Report => "export-report",
+        }
+    }
+    /// The export a key stands for.
+    pub fn from_key(key: &str) -> Option<Export> {
+        Export::ALL.into_iter().find(|e| e.key() == key)
+    }
+}
+
+/// An element of a layout as a Yew node.
+pub fn node(el: &El) -> Html {
+    let mut tag = VTag::new(el.tag);
+    for (k, v) in &el.attrs {
+        tag.add_attribute(k, v.clone());
+    }
+    if let Some(t) = &el.text {
+        tag.add_child(VNode::VText(VText::new(t.clone())));
+    }
+    for c in &el.children {
+        tag.add_child(node(c));
+    }
+    tag.into()
+}
+
+fn body(d: &Drawing) -> Html {
+    d.body.iter().map(node).collect::<Html>()
+}
+
+/// The thread names of a model.
+pub fn names(m: &Model) -> Vec<&str> {
+    m.threads().iter().map(|t| t.name.as_str()).collect()
+}
+
+/// The object graph of a session at its cursor, as an SVG element with `id`.
+pub fn graph_figure(s: &Session, id: &str, prefix: &str) -> Html {
+    let d = graph::at_cursor(s, prefix);
+    html! {
+        <svg id={id.to_string()} class="daxlab-figure graph" viewBox={d.view_box()}
+            preserveAspectRatio="xMidYMin meet" role="img"
+            aria-labelledby={format!("{id}-title {id}-desc")}>
+            <title id={format!("{id}-title")}>{ &d.title }</title>
+            <desc id={format!("{id}-desc")}>{ &d.desc }</desc>
+            { body(&d) }
+        </svg>
+    }
+}
+
+/// What changed in the last step, as the graph's caption says it.
+pub fn changed_caption(s: &Session) -> String {
+    let Some(prev) = s.cursor().checked_sub(1).map(|c| s.world_at(c)) else {
+        return "the initial state".into();
+    };
+    let ch = graph::changes(prev, s.world());
+    let words = graph::change_words(s.model(), s.world(), &ch);
+    if words.is_empty() {
+        format!("step {}: no object changed", s.cursor())
+    } else {
+        format!("step {} changed: {}", s.cursor(), words.join(", "))
+    }
+}
+
+/// The timeline of `s` (whose timeline is `t`) in the view `v`, with its handlers: a click
+/// moves the cursor to the step under the pointer, hovering shows that step's narration.
+pub fn timeline_figure(s: &Session, t: &Timeline, v: &View, id: &str, send: &Send) -> Html {
+    let names = names(s.model());
+    let d = tl::layout(t, &names, v);
+    let steps = t.steps;
+    let width = d.width;
+    let column = {
+        let v = v.clone();
+        move |e: &MouseEvent| -> Option<usize> {
+            // Yew delegates events to its root, so the current target is not the figure: find
+            // the figure from the element under the pointer.
+            let el = e
+                .target()?
+                .dyn_into::<web_sys::Element>()
+                .ok()?
+                .closest("svg.timeline")
+                .ok()??;
+            let r = el.get_bounding_client_rect();
+            if r.width() <= 0.0 {
+                return None;
+            }
+            let x = (e.client_x() as f64 - r.left()) * width / r.width();
+            v.column_at(x)
+        }
+    };
+    let onclick = {
+        let column = column.clone();
+        send.reform(move |e: MouseEvent| match column(&e) {
+            Some(col) => Action::Seek(col.min(steps)),
+            None => Action::Hover(None),
+        })
+    };
+    let onmousemove = {
+        let (send, hover) = (send.clone(), v.hover);
+        Callback::from(move |e: MouseEvent| {
+            let col = column(&e);
+            if col != hover {
+                send.emit(Action::Hover(col));
+            }
+        })
+    };
+    let onmouseleave = send.reform(|_| Action::Hover(None));
+    let m = s.model();
+    let now = s.cursor();
+    let valuetext = match now.checked_sub(1).and_then(|k| s.all_events().get(k)) {
+        Some(e) => format!("step {now} of {steps}: {}", words::narration(m, e)),
+        None => format!("step 0 of {steps}: the initial state"),
+    };
+    html! {
+        <svg id={id.to_string()} class="daxlab-figure timeline" width={daxlab_draw::num(d.width)}
+            height={daxlab_draw::num(d.height)} viewBox={d.view_box()} role="slider" tabindex="0"
+            aria-label={format!("Timeline of {steps} steps: click a step to go there; ← and → step")}
+            aria-valuemin="0" aria-valuemax={steps.to_string()} aria-valuenow={now.to_string()}
+            aria-valuetext={valuetext} data-first={v.first.to_string()} data-cols={v.cols.to_string()}
+            data-px={daxlab_draw::num(v.px)} data-steps={steps.to_string()}
+            {onclick} {onmousemove} {onmouseleave}>
+            { body(&d) }
+        </svg>
+    }
+}
+
+/// The line under the timeline: the hovered step's narration, or how to use it.
+pub fn readout(s: &Session, hover: Option<usize>) -> String {
+    let m = s.model();
+    let n = s.len();
+    match hover {
+        Some(k) if k >= 1 && k <= n => {
+            let e = &s.all_events()[k - 1];
+            format!(
+                "Step {k}: {} at {}() — {}",
+                m.name(e.tid),
+                e.line.func().name_in(m.code()),
+                words::narration(m, e)
+            )
+        }
+        Some(_) => format!("After step {n}: where every thread stands at the end of the run."),
+        None => format!(
+            "Cursor at step {} of {n}. Click a step to go there, hover for its narration; ← → step.",
+            s.cursor()
+        ),
+    }
+}
+
+fn zoom_buttons(send: &Send) -> Html {
+    let b = |id: &'static str, label: &'static str, key: &'static str, what: &str, a: Action| {
+        html! {
+            <button id={id} class="small" onclick={send.reform(move |_| a.clone())}
+                title={format!("{what} ({key})")} aria-label={what.to_string()}
+                aria-keyshortcuts={key}>{ label }</button>
+        }
+    };
+    html! {
+        <span class="zoom" role="group" aria-label="Timeline zoom">
+            { b("zoom-out", "−", "x", "Zoom the timeline out", Action::ZoomOut) }
+            { b("zoom-in", "+", "z", "Zoom the timeline in", Action::ZoomIn) }
+            { b("zoom-fit", "Fit", "0", "Fit the whole run", Action::ZoomFit) }
+        </span>
+    }
+}
+
+/// An export button: its format as label, what it exports and its key in the title.
+pub fn export_button(st: &AppState, export: &Callback<Export>, e: Export) -> Html {
+    let disabled = e == Export::Report && !matches!(st.session.outcome(), Outcome::Violation(_));
+    let title = if disabled {
+        format!(
+            "{} — there is no violation to report ({})",
+            e.what(),
+            e.key()
+        )
+    } else {
+        format!("{} ({})", e.what(), e.key())
+    };
+    html! {
+        <button id={e.id()} class="small" onclick={export.reform(move |_| e)} disabled={disabled}
+            title={title} aria-label={format!("{} {}", e.what(), e.label())} aria-keyshortcuts={e.key()}>{ e.label() }</button>
+    }
+}
+
+fn figure_exports(
+    st: &AppState,
+    export: &Callback<Export>,
+    svg: Export,
+    png: Export,
+    what: &str,
+) -> Html {
+    html! {
+        <span class="export-group" role="group" aria-label={format!("Export the {what}")}>
+            { "Export " }{ export_button(st, export, svg) }{ export_button(st, export, png) }
+        </span>
+    }
+}
+
+/// The graph and the timeline of the run on screen (or, comparing, of both runs).
+pub fn stage(st: &AppState, send: &Send, export: &Callback<Export>) -> Html {
+    let s = &st.session;
+    let t = st.timeline();
+    let tables = {
+        let pressed = st.tables;
+        html! {
+            <button id="tables-button" class="small" aria-pressed={pressed.to_string()}
+                onclick={send.reform(|_| Action::ToggleTables)} title="Show the timeline and the objects as tables (a)"
+                aria-keyshortcuts="a">{ "Tables" }</button>
+        }
+    };
+    let Some(c) = &st.compare else {
+        let mut v = st.tl.view(t.steps, s.cursor());
+        v.prefix = "tl".into();
+        return html! {
+            <>
+            <section class="graph-box" aria-labelledby="graph-h">
+                <div class="tl-head">
+                    <h2 id="graph-h">{ "Objects " }<small id="changed">{ changed_caption(s) }</small></h2>
+                    { figure_exports(st, export, Export::GraphSvg, Export::GraphPng, "object graph") }
+                </div>
+                <div class="graph-scroll">{ graph_figure(s, "object-graph", "og") }</div>
+            </section>
+            <section class="timeline-box" aria-labelledby="timeline-h">
+                <div class="tl-head">
+                    <h2 id="timeline-h">{ "Timeline" }</h2>
+                    { zoom_buttons(send) }
+                    { tables }
+                    { figure_exports(st, export, Export::TimelineSvg, Export::TimelinePng, "timeline") }
+                </div>
+                { timeline_figure(s, &t, &v, "timeline", send) }
+                <p id="timeline-readout" class="tl-readout">{ readout(s, st.tl.hover) }</p>
+            </section>
+            </>
+        };
+    };
+    let ct = c.timeline.of(&c.session);
+    let mut va = st.tl.view(t.steps.max(ct.steps), s.cursor());
+    va.divergence = c.divergence;
+    va.prefix = "tl".into();
+    let mut vb = va.clone();
+    vb.prefix = "tlb".into();
+    vb.cursor = c.session.cursor();
+    let side = |title: String,
+                run: &Session,
+                tl: &Shared<Timeline>,
+                v: &View,
+                ids: (&str, &str, &str),
+                note: Option<String>| {
+        let outcome = match run.outcome() {
+            Outcome::Violation(v) => format!("✖ {} at step {}", v.kind.name(), run.len()),
+            Outcome::Completed => "✓ every thread finished".into(),
+            Outcome::Running => "running".into(),
+        };
+        let narration = match run.last_event() {
+            Some(e) => format!(
+                "Step {}: {}",
+                run.cursor(),
+                words::narration(run.model(), e)
+            ),
+            None => "The initial state.".into(),
+        };
+        html! {
+            <section class="side timeline-box" aria-label={title.clone()}>
+                <h2>{ title }<small>{ format!(" · {outcome}") }</small></h2>
+                <p class="side-narration">{ narration }</p>
+                if let Some(n) = note { <p class="side-note">{ n }</p> }
+                <div class="graph-scroll">{ graph_figure(run, ids.1, ids.2) }</div>
+                { timeline_figure(run, tl, v, ids.0, send) }
+            </section>
+        }
+    };
+    let diverge = match c.divergence {
+        Some(k) => format!("The runs first differ at step {k} (marked ≠ on both timelines)."),
+        None => "The two runs are the same step for step.".into(),
+    };
+    html! {
+        <section class="compare-box" aria-labelledby="compare-h">
+            <div class="tl-head">
+                <h2 id="compare-h">{ format!("Compare: {} and {}", s.model().variant(), c.variant) }</h2>
+                <span id="divergence" class="count">{ diverge }</span>
+                { zoom_buttons(send) }
+                { tables }
+                { figure_exports(st, export, Export::TimelineSvg, Export::TimelinePng, "timeline") }
+                { figure_exports(st, export, Export::GraphSvg, Export::GraphPng, "object graph") }
+            </div>
+            <div class="sides">
+                { side(format!("{} (this run)", s.model().variant()), s, &t, &va, ("timeline", "object-graph", "og"), None) }
+                { side(format!("{} (same schedule)", c.variant), &c.session, &ct, &vb, ("timeline-compare", "object-graph-compare", "ogb"),
+                    c.stopped.as_ref().map(|w| format!("Stopped: {w}"))) }
+            </div>
+            <p id="timeline-readout" class="tl-readout">{ readout(s, st.tl.hover) }</p>
+        </section>
+    }
+}
+
+/// The timeline and the objects as tables: the figures' text alternative.
+pub fn tables(st: &AppState) -> Html {
+    let s = &st.session;
+    let m = s.model();
+    let t = st.timeline();
+    let names = names(m);
+    let name = |tid: Tid| m.name(tid).to_string();
+    let state_rows = t.states.iter().filter(|x| x.state != LaneState::Ran).map(|x| {
+        html! { <tr><td>{ name(x.tid) }</td><td>{ labels::steps(x.start, Some(x.end)) }</td><td>{ labels::state(x.state, &names) }</td></tr> }
+    });
+    let ran_rows = runs_of(&t);
+    html! {
+        <section id="data-tables" class="tables" aria-labelledby="tables-h">
+            <h2 id="tables-h">{ "The timeline and the objects as tables" }</h2>
+            <table id="table-steps">
+                <caption>{ "Who ran each run of steps" }</caption>
+                <thead><tr><th scope="col">{ "thread" }</th><th scope="col">{ "steps" }</th></tr></thead>
+                <tbody>{ for ran_rows.iter().map(|(tid, a, b)| html! { <tr><td>{ name(*tid) }</td><td>{ labels::steps(*a, Some(*b)) }</td></tr> }) }</tbody>
+            </table>
+            <table id="table-states">
+                <caption>{ "What each thread did while others ran" }</caption>
+                <thead><tr><th scope="col">{ "thread" }</th><th scope="col">{ "steps" }</th><th scope="col">{ "state" }</th></tr></thead>
+                <tbody>{ for state_rows }</tbody>
+            </table>
+            <table id="table-locks">
+                <caption>{ "Locks held" }</caption>
+                <thead><tr><th scope="col">{ "thread" }</th><th scope="col">{ "lock" }</th><th scope="col">{ "steps" }</th></tr></thead>
+                <tbody>{ for t.locks.iter().map(|l| html! {
+                    <tr><td>{ name(l.tid) }</td><td>{ labels::lock(l.lock) }</td><td>{ labels::steps(l.start, l.end) }</td></tr>
+                }) }</tbody>
+            </table>
+            <table id="table-rcu">
+                <caption>{ "RCU: read-side sections and grace periods" }</caption>
+                <thead><tr><th scope="col">{ "what" }</th><th scope="col">{ "steps" }</th><th scope="col">{ "waited for / freed" }</th></tr></thead>
+                <tbody>
+                    { for t.rcu.sections.iter().map(|x| html! {
+                        <tr><td>{ format!("{}: rcu_read_lock() section", name(x.tid)) }</td><td>{ labels::steps(x.start, x.end) }</td><td></td></tr>
+                    }) }
+                    { for t.rcu.grace_periods.iter().map(|g| html! {
+                        <tr data-gp={g.number.to_string()}><td>{ format!("grace period {}", g.number) }</td><td>{ labels::steps(g.start, g.end) }</td>
+                            <td>{ format!("waited for {}; {}", labels::mask(g.waited_for, &names),
+                                if g.freed.is_empty() { "freed nothing".to_string() } else {
+                                    g.freed.iter().map(|(k, ino)| format!("freed inode #{ino} at step {k}")).collect::<Vec<_>>().join(", ") }) }</td></tr>
+                    }) }
+                </tbody>
+            </table>
+            <table id="table-wakes">
+                <caption>{ "Wake-ups" }</caption>
+                <thead><tr><th scope="col">{ "step" }</th><th scope="col">{ "waker" }</th><th scope="col">{ "woken" }</th><th scope="col">{ "how" }</th></tr></thead>
+                <tbody>
+                    { for t.wakes.iter().map(|w| html! {
+                        <tr><td>{ w.step }</td><td>{ name(w.waker) }</td><td>{ name(w.woken) }</td>
+                            <td>{ match w.bucket {
+                                Some(b) => format!("bucket {b}{}", if w.passed { ", passed over (other key)" } else if w.exclusive { ", exclusive waiter" } else { "" }),
+                                None => "the MMAPLOCK handed over".to_string(),
+                            } }</td></tr>
+                    }) }
+                    { for t.empty_wakes.iter().map(|(k, tid)| html! {
+                        <tr><td>{ k }</td><td>{ name(*tid) }</td><td>{ "nobody" }</td><td>{ "no waiter matched" }</td></tr>
+                    }) }
+                </tbody>
+            </table>
+            { for t.violations.iter().map(|v| html! {
+                <p class="table-violation">{ format!("{} at step {}: {} by {}.", if v.halts { "Violation" } else { "Warning" },
+                    v.step, v.kind.name(), name(v.tid)) }</p>
+            }) }
+            { objects_table(m, s.world()) }
+        </section>
+    }
+}
+
+/// Consecutive steps by one thread: (thread, first, last).
+fn runs_of(t: &Timeline) -> Vec<(Tid, usize, usize)> {
+    let mut out: Vec<(Tid, usize, usize)> = Vec::new();
+    for (i, &tid) in t.ran.iter().enumerate() {
+        match out.last_mut() {
+            Some((t0, _, end)) if *t0 == tid => *end = i + 1,
+            _ => out.push((tid, i + 1, i + 1)),
+        }
+    }
+    out
+}
+
+fn objects_table(m: &Model, w: &World) -> Html {
+    let mut rows: Vec<(String, String)> = Vec::new();
+    for (i, spec) in m.threads().iter().enumerate() {
+        let t = w.thread(Tid(i as u8));
+        if let (Some(a), None) = (t.locals.mapping, t.result) {
+            rows.push((
+                format!("{}'s mapping", spec.name),
+                format!(
+                    "→ {}{}",
+                    graph::inode_label(w, a),
+                    if w.inode(a).is_freed() {
+                        " (freed memory)"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
+    }
+    for (i, p) in w.pages.iter().enumerate() {
+        rows.push((
+            format!("struct page pfn {i}"),
+            format!(
+                "mapping → {}, index {}{}",
+                p.mapping
+                    .map_or("NULL".into(), |a| graph::inode_label(w, a)),
+                p.index,
+                if p.hwpoison { ", HWPoison" } else { "" }
+            ),
+        ));
+    }
+    for i in 0..w.inodes.len() {
+        let a = Addr(i as u8);
+        let mem = w.inode(a);
+        rows.push((
+            graph::inode_label(w, a),
+            format!(
+                "{}; {}; xa_lock {}; i_pages: {}",
+                graph::life_label(w, a),
+                labels::mmaplock(&mem.mmaplock, &names(m)),
+                mem.xa_lock
+                    .map_or("free".into(), |t| format!("held by {}", m.name(t))),
+                if mem.entries.is_empty() {
+                    "none".into()
+                } else {
+                    mem.entries
+                        .iter()
+                        .map(|e| {
+                            format!(
+                                "[{}] {}{}",
+                                e.index,
+                                if e.is_empty() {
+                                    "EMPTY".into()
+                                } else {
+                                    format!("pfn {}", e.pfn.0)
+                                },
+                                if e.locked() {
+                                    format!(" LOCKED by {}", e.locker.map_or("?", |t| m.name(t)))
+                                } else {
+                                    String::new()
+                                }
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            ),
+        ));
+    }
+    for b in 0..m.buckets() {
+        let q: Vec<String> = w
+            .bucket(b)
+            .map(|q| {
+                format!(
+                    "{} ({}, key inode #{} index {})",
+                    m.name(q.tid),
+                    if q.exclusive {
+                        "exclusive"
+                    } else {
+                        "non-exclusive"
+                    },
+                    w.inode(q.key.mapping).ino,
+                    q.key.entry_start
+                )
+            })
+            .collect();
+        if !q.is_empty() {
+            rows.push((format!("wait bucket {b}"), q.join(" → ")));
+        }
+    }
+    rows.push((
+        "dev_pagemap".into(),
+        format!(
+            "{} reference(s){}{}",
+            w.pgmap.pins,
+            if w.pgmap.killed { ", killed" } else { "" },
+            if w.pgmap.removed { ", removed" } else { "" }
+        ),
+    ));
+    html! {
+        <table id="table-objects">
+            <caption>{ "The objects on screen" }</caption>
+            <thead><tr><th scope="col">{ "object" }</th><th scope="col">{ "state" }</th></tr></thead>
+            <tbody>{ for rows.into_iter().map(|(k, v)| html! { <tr><th scope="row">{ k }</th><td>{ v }</td></tr> }) }</tbody>
+        </table>
+    }
+}
