@@ -12,6 +12,7 @@
 
 extern crate alloc;
 
+pub mod body_order;
 pub mod code;
 pub mod explore;
 pub mod facts;

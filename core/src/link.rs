@@ -1,8 +1,8 @@
 //! The URL contract: the page's query string is its scripting interface (`?scenario=&variant=
 //! &fixes=&truncate=&schedule=&step=&seed=&autoplay=&speed=&embed=&lesson=&lesson_step=
-//! &challenge=&compare=&teacher=`, and a scenario as text: `threads=&pages=&buckets=&init=`, see
-//! [`crate::scenario::text`]), and the CLI prints replay links in it. One module, used by both,
-//! parses and formats it.
+//! &challenge=&exercise=&compare=&teacher=`, and a scenario as text: `threads=&pages=&buckets=
+//! &init=`, see [`crate::scenario::text`]), and the CLI prints replay links in it. One module,
+//! used by both, parses and formats it.
 //! Parsing never fails: every unknown name or bad value becomes a message naming it, its value
 //! and what is accepted, and the rest loads with defaults.
 
@@ -14,7 +14,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 /// Every parameter the page understands, in the order the URL writes them.
-pub const NAMES: [&str; 19] = [
+pub const NAMES: [&str; 20] = [
     "scenario",
     "threads",
     "pages",
@@ -32,6 +32,7 @@ pub const NAMES: [&str; 19] = [
     "lesson",
     "lesson_step",
     "challenge",
+    "exercise",
     "compare",
     "teacher",
 ];
@@ -45,14 +46,16 @@ pub const SEED_ACCEPTED: &str = "a whole number from 0 to 18446744073709551615";
 /// Slowest and fastest play speeds, in steps per second.
 pub const SPEED_RANGE: (f64, f64) = (0.25, 20.0);
 
-/// The lessons and challenges a front end offers, by name: the values `lesson=` and
-/// `challenge=` accept.
+/// The lessons, challenges and exercises a front end offers, by name: the values `lesson=`,
+/// `challenge=` and `exercise=` accept.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Catalog<'a> {
     /// Lesson names.
     pub lessons: &'a [&'static str],
     /// Challenge names.
     pub challenges: &'a [&'static str],
+    /// Exercise names (`crate::teach::exercise::EXERCISES`).
+    pub exercises: &'a [&'static str],
 }
 
 /// What the URL asked for, after validation.
@@ -88,6 +91,8 @@ pub struct Params {
     pub lesson_step: Option<usize>,
     /// The challenge being played.
     pub challenge: Option<&'static str>,
+    /// The exercise shown beside the visualizer.
+    pub exercise: Option<&'static str>,
     /// Another variant to run the same schedule under, side by side.
     pub compare: Option<Variant>,
     /// The teacher's page (reads a class's progress codes) instead of the visualizer.
@@ -111,6 +116,7 @@ impl Default for Params {
             lesson: None,
             lesson_step: None,
             challenge: None,
+            exercise: None,
             compare: None,
             teacher: false,
         }
@@ -231,6 +237,10 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
                 Some(n) => p.challenge = Some(n),
                 None => bad(&mut errors, "challenge", value, &catalog.challenges.join(", ")),
             },
+            "exercise" => match catalog.exercises.iter().find(|n| **n == value) {
+                Some(n) => p.exercise = Some(n),
+                None => bad(&mut errors, "exercise", value, &catalog.exercises.join(", ")),
+            },
             "teacher" => match flag(value) {
                 Some(b) => p.teacher = b,
                 None => bad(&mut errors, "teacher", value, "1 or 0"),
@@ -308,6 +318,9 @@ pub fn format(p: &Params) -> String {
     if let Some(c) = p.challenge {
         s.append_pair("challenge", c);
     }
+    if let Some(e) = p.exercise {
+        s.append_pair("exercise", e);
+    }
     if let Some(v) = p.compare {
         s.append_pair("compare", v.name());
     }
@@ -365,6 +378,7 @@ mod tests {
     const CATALOG: Catalog = Catalog {
         lessons: &["why-recheck"],
         challenges: &["deadlock"],
+        exercises: &["object-graph"],
     };
     fn parse(q: &str) -> (Params, Vec<String>) {
         super::parse(q, &CATALOG)
@@ -417,6 +431,7 @@ mod tests {
             lesson: Some("why-recheck"),
             lesson_step: Some(2),
             challenge: Some("deadlock"),
+            exercise: Some("object-graph"),
             compare: Some(Variant::Fixed),
             teacher: true,
         };
@@ -524,6 +539,28 @@ mod tests {
         assert!(e.is_empty(), "{e:?}");
         assert_eq!(back.spec.unwrap().threads_text(), "mf:1,fault:0=writer");
         assert_eq!(back.schedule.as_deref(), Some("writer*5,mf"));
+    }
+
+    #[test]
+    fn an_unknown_exercise_is_named_with_the_accepted_ones() {
+        let (p, e) = parse("?exercise=object-grpah&scenario=inode-reuse");
+        assert_eq!(p.exercise, None);
+        assert_eq!(p.scenario, "inode-reuse");
+        assert_eq!(e.len(), 1);
+        assert!(
+            e[0].contains("exercise=\"object-grpah\"") && e[0].contains("accepted: object-graph"),
+            "{e:?}"
+        );
+        // The core's own exercises are what a front end offers.
+        let names = crate::teach::exercise::names();
+        let catalog = Catalog {
+            exercises: &names,
+            ..Catalog::default()
+        };
+        for n in &names {
+            let (p, e) = super::parse(&format!("?exercise={n}"), &catalog);
+            assert!(e.is_empty() && p.exercise == Some(*n), "{n}");
+        }
     }
 
     #[test]

@@ -837,6 +837,10 @@ impl Layout {
     pub(crate) fn has(&self, func: Func) -> bool {
         self.here[func.head() as usize] != NONE
     }
+    /// Make `next` the line that follows `line` (a body order, `crate::body_order`).
+    pub(crate) fn link(&mut self, line: Line, next: Option<Line>) {
+        self.next[line as usize] = next.map_or(NONE, |n| n as u8);
+    }
 }
 
 const FUNCS: usize = Func::Unbind as usize + 1;

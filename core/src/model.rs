@@ -1,9 +1,10 @@
 //! The model: a scenario's threads and code, the initial [`World`], and the one step function.
 
+use crate::body_order::{BodyOrder, OrderError};
 use crate::code::Code;
 use crate::facts::{Event, Quiet, Sink};
 use crate::ids::{Addr, Tid};
-use crate::listing::Line;
+use crate::listing::{Func, Line};
 use crate::program::ThreadSpec;
 use crate::variant::{Variant, WakeMode};
 use crate::violation::Violation;
@@ -116,6 +117,8 @@ pub struct Model {
     /// The scenario's text parameters (`threads=`, `pages=`, ...) when it was built from text
     /// and is not a built-in; empty for a built-in.
     pub(crate) text: Vec<(&'static str, String)>,
+    /// One function's body run in another order (an exercise); `None` for the kernel's code.
+    pub(crate) body_order: Option<BodyOrder>,
 }
 
 impl Model {
@@ -162,6 +165,28 @@ impl Model {
     /// The world before any step.
     pub fn initial(&self) -> World {
         self.initial.clone()
+    }
+
+    /// This model with `func`'s body lines run in the order `lines` (a permutation of
+    /// [`crate::body_order::body`] under this code); the listing shows that order through
+    /// [`Model::body_order`]. Errors name what is wrong with the order.
+    pub fn with_body_order(&self, func: Func, lines: &[Line]) -> Result<Model, OrderError> {
+        let order = BodyOrder::new(func, self.code, lines)?;
+        if self.threads.iter().any(|t| t.program.entry() == func) {
+            return Err(OrderError::EntryFunction { func });
+        }
+        let mut layout = crate::listing::Layout::new(self.code);
+        order.relink(&mut layout);
+        Ok(Model {
+            layout,
+            body_order: Some(order),
+            ..self.clone()
+        })
+    }
+
+    /// The body order this model runs, if it is not the kernel's code as written.
+    pub fn body_order(&self) -> Option<&BodyOrder> {
+        self.body_order.as_ref()
     }
 
     /// Whether `line` is part of the code in force.

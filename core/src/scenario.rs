@@ -506,6 +506,7 @@ impl Setup {
                 threads: ArrayVec::new(),
                 ..self.world.clone()
             },
+            body_order: None,
         };
         let mut world = self.world;
         let started = model.start_threads(&mut world);

@@ -633,7 +633,8 @@ pub fn report(m: &Model, v: &Violation) -> String {
                 _ => "Read of size 8",
             };
             format!(
-                "==================================================================\nBUG: KASAN: use-after-free in {kasan}\n{what} at addr {addr} by task {who}/1234\nCall Trace:\n {kasan}\n {f}\n memory_failure\nFreed by task 0:\n kmem_cache_free\n i_callback\n rcu_do_batch"
+                "==================================================================\nBUG: KASAN: use-after-free in {kasan}\n{what} at addr {:x} by task {who}/1234\nCall Trace:\n {kasan}\n {f}\n memory_failure\nFreed by task 0:\n kmem_cache_free\n i_callback\n rcu_do_batch",
+                addr.pointer_value()
             )
         }
         Detail::SelfDeadlock { .. } => format!(
@@ -643,7 +644,7 @@ pub fn report(m: &Model, v: &Violation) -> String {
             "No splat when the wrong entry is locked: the kernel cannot tell.\nThen the other file's faults at index {index} sleep in get_unlocked_mapping_entry() until {who} lets go,\nand dax_unlock_mapping_entry() re-reads page->mapping:\n  NULL           -> BUG: unable to handle kernel NULL pointer dereference at 0000000000000000\n                    RIP: 0010:dax_unlock_mapping_entry\n  another file   -> unlock_mapping_entry() on an entry {who} never locked:\n                    WARNING: CPU: 0 PID: 1234 at fs/dax.c unlock_mapping_entry  (WARN_ON_ONCE(!entry || !slot_locked(mapping, slot)))\n  inode #{ino} still -> it unlocks the other file's entry, which that file's owner believes it holds."
         ),
         Detail::SleepHoldingSpinlock { .. } => format!(
-            "BUG: scheduling while atomic: {who}/0x00000002\nCall Trace:\n __schedule_bug\n __schedule\n schedule\n {f}"
+            "BUG: scheduling while atomic: {who}/1234/0x00000002\nCall Trace:\n __schedule_bug\n __schedule\n schedule\n {f}"
         ),
         Detail::SleepInRcu => format!(
             "WARNING: CPU: 0 PID: 1234 at kernel/rcu/tree_plugin.h rcu_preempt_note_context_switch\n(WARN_ON_ONCE(!preempt && t->rcu_read_lock_nesting > 0))\nCall Trace:\n __schedule\n schedule\n {f}\n dax_lock_mapping_entry\n...\nThen, if {who} sleeps long: INFO: rcu_preempt detected stalls on CPUs/tasks: Tasks blocked on level-0 rcu_node: P1234 ({who})"

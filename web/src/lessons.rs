@@ -3,7 +3,7 @@
 //! starts with `?`, and a link title `"expect: KIND"` says what that state shows.
 
 use daxlab_core::teach::predict::Ask;
-use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 /// Every lesson's name and source, in course order.
 pub static LESSON_SOURCES: &[(&str, &str)] = &[
@@ -40,6 +40,9 @@ pub static LESSON_SOURCES: &[(&str, &str)] = &[
         include_str!("../../tutorials/shipped-bugs.md"),
     ),
 ];
+
+/// The 50-minute lab for teachers (`tutorials/lab.md`), printed as `lessons/lab.html`.
+pub static LAB: &str = include_str!("../../tutorials/lab.md");
 
 /// The history page's markdown (`tutorials/history.md`) with its table of commits filled in
 /// from the same facts the CLI lists (`daxlab_core::code::FixInfo`), so the two cannot drift.
@@ -166,9 +169,14 @@ pub fn lesson(name: &str) -> Option<&'static Lesson> {
     lessons().iter().find(|l| l.name == name)
 }
 
+/// Our markdown: CommonMark with tables (the history page's commits, the lab's schedule).
+fn parser(markdown: &str) -> Parser<'_> {
+    Parser::new_ext(markdown, Options::ENABLE_TABLES)
+}
+
 /// Every link of a markdown text: (target, title).
 pub fn links(markdown: &str) -> Vec<(String, String)> {
-    Parser::new(markdown)
+    parser(markdown)
         .filter_map(|e| match e {
             Event::Start(Tag::Link {
                 dest_url, title, ..
@@ -240,7 +248,7 @@ pub fn to_html(markdown: &str, suffix: &str) -> String {
 /// As [`to_html`], with `prefix` (the app's page, like `../index.html`) put before app links.
 pub fn to_html_with(markdown: &str, prefix: &str, suffix: &str) -> String {
     let mut in_predict = false;
-    let events = Parser::new(markdown).filter_map(move |e| match e {
+    let events = parser(markdown).filter_map(move |e| match e {
         Event::Html(_) | Event::InlineHtml(_) => None,
         // Predictions are asked by the app, not printed.
         Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info)))
@@ -313,6 +321,15 @@ mod tests {
     }
 
     #[test]
+    fn tables_render_as_tables() {
+        for md in [LAB, &history_markdown()] {
+            let h = to_html(md, "");
+            assert!(h.contains("<table>") && h.contains("<th>"), "{h}");
+            assert!(!h.contains("|---"), "a table left as text");
+        }
+    }
+
+    #[test]
     fn the_history_page_lists_every_commit_and_its_links_are_app_links_with_expectations() {
         let md = history_markdown();
         for f in daxlab_core::Fix::ALL {
@@ -339,7 +356,7 @@ mod tests {
     fn schedules_in(markdown: &str) -> Vec<String> {
         let mut out = Vec::new();
         let mut in_code = false;
-        for e in Parser::new(markdown) {
+        for e in parser(markdown) {
             match e {
                 Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with('?') => {
                     let (p, _) = crate::params::parse(&dest_url);
@@ -428,5 +445,54 @@ mod tests {
                 .unwrap_err()
                 .contains("bogus")
         );
+    }
+
+    /// The lab's schedule: blocks back to back from 0:00 to 0:50, each with its section, and
+    /// every lesson, exercise and challenge the table opens exists (a renamed one fails here).
+    #[test]
+    fn the_lab_is_fifty_minutes_of_blocks_that_open_what_exists() {
+        let minutes = |t: &str| -> u32 {
+            let (h, m) = t.split_once(':').unwrap();
+            h.parse::<u32>().unwrap() * 60 + m.parse::<u32>().unwrap()
+        };
+        let rows: Vec<Vec<&str>> = LAB
+            .lines()
+            .filter(|l| l.starts_with("| ") && l.contains('–'))
+            .map(|l| l.trim_matches('|').split('|').map(str::trim).collect())
+            .collect();
+        assert!(rows.len() >= 5, "{rows:?}");
+        let mut at = 0;
+        let (mut exercises, mut challenges) = (0, 0);
+        for row in &rows {
+            let (from, to) = row[0].split_once('–').unwrap();
+            assert_eq!(
+                minutes(from),
+                at,
+                "{row:?} does not start where the last block ended"
+            );
+            assert!(minutes(to) > at, "{row:?}");
+            at = minutes(to);
+            assert!(
+                LAB.contains(&format!("\n## {} {}\n", row[0], row[1])),
+                "no section for {row:?}"
+            );
+            let open = row[2];
+            for (what, names) in [("lesson", 0), ("exercise", 1), ("challenge", 2)] {
+                if let Some(rest) = open.split(&format!("{what} `")).nth(1) {
+                    let name = rest.split('`').next().unwrap();
+                    let exists = match names {
+                        0 => lesson(name).is_some(),
+                        1 => daxlab_core::teach::exercise::exercise(name).is_some(),
+                        _ => challenge(name).is_some(),
+                    };
+                    assert!(exists, "{what} {name} in {row:?}");
+                    exercises += (names == 1) as u32;
+                    challenges += (names == 2) as u32;
+                }
+            }
+        }
+        assert_eq!(at, 50, "the lab lasts {at} minutes");
+        assert!(exercises >= 2 && challenges >= 1, "{rows:?}");
+        assert!(rows.last().unwrap()[1].starts_with("Final check"));
     }
 }

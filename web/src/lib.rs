@@ -10,6 +10,7 @@ use yew::prelude::*;
 
 pub mod bench;
 mod download;
+pub mod exercise;
 pub mod figures;
 pub mod lessons;
 pub mod notes_api;
@@ -458,7 +459,18 @@ impl App {
         } else {
             self.play = None;
         }
-        if self.st.searching() {
+        if self
+            .st
+            .exercise
+            .as_ref()
+            .is_some_and(exercise::ExerciseRun::busy)
+        {
+            let link = ctx.link().clone();
+            self.search = Some(Timeout::new(0, move || {
+                let tick = exercise::ExerciseAction::Tick { now_ms: now_ms() };
+                link.send_message(Msg::Act(Action::Exercise(tick)));
+            }));
+        } else if self.st.searching() {
             let link = ctx.link().clone();
             self.search = Some(Timeout::new(0, move || {
                 link.send_message(Msg::Act(Action::SearchTick { now_ms: now_ms() }));

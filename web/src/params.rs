@@ -6,14 +6,17 @@ pub use daxlab_core::link::{
     accepted_variants, format,
 };
 
-/// Every lesson's and challenge's name: what `lesson=` and `challenge=` accept.
+/// Every lesson's, challenge's and exercise's name: what `lesson=`, `challenge=` and
+/// `exercise=` accept.
 pub fn catalog() -> daxlab_core::link::Catalog<'static> {
     static LESSONS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
     static CHALLENGES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    static EXERCISES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
     daxlab_core::link::Catalog {
         lessons: LESSONS.get_or_init(crate::lessons::lesson_names),
         challenges: CHALLENGES
             .get_or_init(|| crate::lessons::CHALLENGES.iter().map(|c| c.name).collect()),
+        exercises: EXERCISES.get_or_init(daxlab_core::teach::exercise::names),
     }
 }
 

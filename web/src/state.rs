@@ -2,6 +2,7 @@
 //! tested natively. The component in `lib.rs` owns one `AppState`, forwards events to
 //! [`AppState::apply`] and draws what it holds.
 
+use crate::exercise::{ExerciseAction, ExerciseRun, Visualizer};
 use crate::figures::{CompareRun, Shared, TimelineCache, TimelineUi};
 use crate::lessons::{self, Lesson};
 use crate::params::{self, Params};
@@ -108,6 +109,8 @@ pub enum Action {
     Escape,
     /// Dismiss the messages.
     DismissMessages,
+    /// Something done in the exercise panel (`crate::exercise`).
+    Exercise(ExerciseAction),
 }
 
 /// A search in progress.
@@ -146,6 +149,8 @@ pub struct AppState {
     pub lesson: Option<(&'static Lesson, usize)>,
     /// The challenge being played.
     pub challenge: Option<ChallengeRun>,
+    /// The exercise beside the visualizer (`crate::exercise`).
+    pub exercise: Option<ExerciseRun>,
     /// The lesson step's graded predictions, posed at its state.
     pub predictions: Vec<PredictionRun>,
     /// Where they were posed.
@@ -244,6 +249,7 @@ impl AppState {
                 p.seed = None;
             }
         }
+        crate::exercise::prepare(&mut p, has_state);
         let mut st = AppState::from_params_with(&p, progress);
         st.errors.splice(0..0, errors);
         st
@@ -283,6 +289,7 @@ impl AppState {
                 .and_then(lessons::lesson)
                 .map(|l| (l, p.lesson_step.unwrap_or(0))),
             challenge: None,
+            exercise: None,
             predictions: Vec::new(),
             posed_at: PosedAt::default(),
             progress,
@@ -324,6 +331,12 @@ impl AppState {
         if let Some(c) = p.challenge.and_then(lessons::challenge) {
             st.start_challenge(c);
         }
+        let mut vis = Visualizer {
+            session: &mut st.session,
+            errors: &mut st.errors,
+            loaded: false,
+        };
+        st.exercise = crate::exercise::start(p.exercise, &mut vis);
         st.compare = p.compare.map(|v| CompareRun::new(v, &st.session));
         st.pose_predictions();
         st.after_action();
@@ -421,6 +434,7 @@ impl AppState {
             lesson: self.lesson.as_ref().map(|(l, _)| l.name),
             lesson_step: self.lesson.as_ref().map(|(_, k)| *k),
             challenge: self.challenge.as_ref().map(|c| c.challenge.name),
+            exercise: self.exercise.as_ref().map(|e| e.exercise.name),
             compare: self.compare.as_ref().map(|c| c.variant),
             teacher: self.teacher,
         }
@@ -774,9 +788,38 @@ impl AppState {
                 self.notice = None;
                 return;
             }
+            Action::Exercise(a) => {
+                self.exercise_action(a);
+                self.schedule_text = self.full_schedule();
+                return;
+            }
         }
         self.schedule_text = self.full_schedule();
         self.after_challenge_action();
+    }
+
+    /// Something done in the exercise panel: the exercise changes the run on screen through a
+    /// `Visualizer`, and a solve goes into the progress (which the page keeps in `localStorage`
+    /// and exports in the progress code).
+    fn exercise_action(&mut self, a: ExerciseAction) {
+        let Some(mut run) = self.exercise.take() else {
+            return;
+        };
+        self.playing = false;
+        let mut vis = Visualizer {
+            session: &mut self.session,
+            errors: &mut self.errors,
+            loaded: false,
+        };
+        run.apply(&mut vis, a);
+        if vis.loaded {
+            self.seed = None;
+            self.notice = None;
+        }
+        if run.solved() {
+            self.progress.solve(run.exercise.name);
+        }
+        self.exercise = Some(run);
     }
 
     fn search_tick(&mut self, now_ms: f64) {
@@ -1033,6 +1076,30 @@ mod tests {
             }
         }
         assert!(checked >= 30, "only {checked} links");
+    }
+
+    /// Every app link of the lab page loads without a problem and shows what its title says.
+    #[test]
+    fn every_lab_link_loads_the_state_its_title_promises() {
+        let links: Vec<_> = lessons::links(lessons::LAB)
+            .into_iter()
+            .filter(|(u, _)| u.starts_with('?'))
+            .collect();
+        assert!(links.len() >= 10, "{links:?}");
+        for (url, title) in links {
+            let st = AppState::from_query(&url);
+            assert!(st.errors.is_empty(), "lab: {url}: {:?}", st.errors);
+            let got = match st.session.outcome() {
+                Outcome::Violation(v) => v.kind.name().to_string(),
+                Outcome::Completed => "completed".into(),
+                Outcome::Running => "running".into(),
+            };
+            assert_eq!(
+                Some(got.as_str()),
+                title.strip_prefix("expect: "),
+                "lab: {url}"
+            );
+        }
     }
 
     #[test]

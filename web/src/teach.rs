@@ -123,9 +123,10 @@ pub fn level_names() -> Vec<&'static str> {
     lessons::CHALLENGES.iter().map(|c| c.name).collect()
 }
 
-/// The exercise names progress codes count (in order; part of the code).
+/// The exercise names progress codes count (in order; part of the code): every exercise of
+/// `daxlab_core::teach::exercise::EXERCISES`, in course order.
 pub fn exercise_names() -> Vec<&'static str> {
-    Vec::new()
+    daxlab_core::teach::exercise::names()
 }
 
 /// The code a student exports.

@@ -277,6 +277,7 @@ pub fn progress_dialog(st: &AppState, send: &Send) -> Html {
 /// The teacher's page (`?teacher=1`): paste a class's codes, read a table.
 pub fn teacher_page(st: &AppState, send: &Send) -> Html {
     let rows = teach::class_rows(&st.teacher_text);
+    let exercises = daxlab_core::teach::exercise::EXERCISES;
     let oninput = send.reform(|e: InputEvent| {
         let v = e
             .target_dyn_into::<web_sys::HtmlTextAreaElement>()
@@ -306,6 +307,9 @@ pub fn teacher_page(st: &AppState, send: &Send) -> Html {
                     { for CHALLENGES.iter().map(|c| html! { <th scope="col" title={c.title}>{ format!("L{}", c.level()) }</th> }) }
                     <th scope="col">{ "Points" }</th>
                     <th scope="col">{ "Predictions right" }</th>
+                    { for exercises.iter().enumerate().map(|(i, x)| html! {
+                        <th scope="col" title={x.title}>{ format!("E{}", i + 1) }</th>
+                    }) }
                     <th scope="col">{ "Exercises" }</th>
                 </tr></thead>
                 <tbody>
@@ -321,7 +325,15 @@ pub fn teacher_page(st: &AppState, send: &Send) -> Html {
                                 }) }
                                 <td>{ s.map_or(0, |s| s.points()) }</td>
                                 <td>{ s.map_or(String::new(), |s| format!("{} / {}", s.right, s.answered)) }</td>
-                                <td>{ s.map_or(String::new(), |s| s.exercises.len().to_string()) }</td>
+                                { for exercises.iter().map(|x| {
+                                    let solved = s.is_some_and(|s| s.exercises.iter().any(|n| n == x.name));
+                                    html! {
+                                        <td class={classes!(solved.then_some("won"))} data-exercise={x.name}>
+                                            { if solved { "✓" } else { "–" } }
+                                        </td>
+                                    }
+                                }) }
+                                <td>{ s.map_or(String::new(), |s| format!("{} / {}", s.exercises.len(), exercises.len())) }</td>
                             </tr>
                         }
                     }) }
@@ -329,6 +341,12 @@ pub fn teacher_page(st: &AppState, send: &Send) -> Html {
             </table>
             <p class="muted">{ format!("★ n: level won with n points of {WIN_POINTS} (hints cost {} points in all). A code is a record, not a proof.",
                 Hint::ALL.iter().map(|h| h.cost()).sum::<u32>()) }</p>
+            <p class="muted" id="teacher-exercises">{ "Exercises: " }
+                { for exercises.iter().enumerate().map(|(i, x)| html! {
+                    <>{ if i > 0 { " · " } else { "" } }<a href={format!("?exercise={}", x.name)}>{ format!("E{} {}", i + 1, x.name) }</a></>
+                }) }
+                { " (✓ solved)." }
+            </p>
             <p><a href="?">{ "Back to the visualizer" }</a>{ " · " }<a href="lessons/lab.html">{ "the 50-minute lab" }</a></p>
         </main>
     }

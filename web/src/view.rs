@@ -95,13 +95,22 @@ pub fn page(
             if st.tables { { stage::tables(st) } }
         </main>
     };
+    let main = crate::exercise::beside(
+        st.exercise.as_ref(),
+        st.exercise
+            .as_ref()
+            .is_some_and(|r| st.progress.exercises.contains(r.exercise.name)),
+        &send.reform(Action::Exercise),
+        main,
+    );
     if st.teacher {
         return crate::teach_view::teacher_page(st, send);
     }
     html! {
         <div class={classes!("daxlab", embed.then_some("embed"), st.lesson.is_some().then_some("with-lesson"),
             st.compare.is_some().then_some("comparing"), st.challenge.is_some().then_some("with-challenge"),
-            (!embed && st.lesson.is_none() && st.compare.is_none() && st.challenge.is_none()).then_some("one-screen"))}>
+            st.exercise.is_some().then_some("with-exercise"),
+            (!embed && st.lesson.is_none() && st.compare.is_none() && st.challenge.is_none() && st.exercise.is_none()).then_some("one-screen"))}>
             <style>{ daxlab_draw::STYLE }</style>
             if !embed { { header(st, send) } }
             if st.lesson.is_some() && !embed {
@@ -471,7 +480,7 @@ fn threads(st: &AppState, send: &Send) -> Html {
                         </header>
                         <ListingView program={spec.program.clone()} code={m.code()} base={base_code(m)}
                             current={(!finished).then_some(current)} func={(!whole).then_some(current.func())}
-                            embed={st.embed} name={spec.name.clone()} />
+                            embed={st.embed} name={spec.name.clone()} order={m.body_order().cloned()} />
                     </article>
                 }
             }) }
@@ -497,12 +506,17 @@ pub struct ListingProps {
     pub embed: bool,
     /// The thread's name, for the listing's label.
     pub name: AttrValue,
+    /// A function body the model runs in another order (an exercise): shown in that order.
+    pub order: Option<daxlab_core::body_order::BodyOrder>,
 }
 
 /// One thread's listing.
 #[component]
 pub fn ListingView(p: &ListingProps) -> Html {
     let mut lines = listing(&p.program.funcs(p.code), p.code, p.base);
+    if let Some(order) = &p.order {
+        lines = order.arrange(&lines);
+    }
     if let Some(f) = p.func {
         lines.retain(|l| l.line.func() == f);
     }

@@ -23,6 +23,39 @@ fn head(title: &str) -> String {
     )
 }
 
+/// The printable lab page: `tutorials/lab.md`, with each app link also printed as the full
+/// address a teacher pastes into course notes (the page knows its own address only when it is
+/// opened, so a few lines of script write them).
+fn lab_page() -> String {
+    let mut page = head("A 50-minute lab");
+    page.push_str("<p class=\"noprint\"><a href=\"index.html\">All lessons</a> · <a href=\"../index.html\">The app</a> · <a href=\"../index.html?teacher=1\">The teacher's page</a> · <button type=\"button\" onclick=\"window.print()\">Print</button></p>\n");
+    page.push_str(&lessons::to_html_with(lessons::LAB, "../index.html", ""));
+    // Under each paragraph (or list item) with app links, the links' full addresses, so the
+    // printed page carries what a teacher pastes and the prose reads on unbroken.
+    page.push_str(concat!(
+        "<script>\n",
+        "for (const a of document.querySelectorAll('main a[href^=\"../index.html\"]')) {\n",
+        "  if (a.closest('.noprint')) continue;\n",
+        "  const block = a.closest('p, li, td, th') || a;\n",
+        "  let list = block.tagName === 'LI' ? block.querySelector(':scope > ul.urls') : block.nextElementSibling;\n",
+        "  if (!list || !list.classList.contains('urls')) {\n",
+        "    list = document.createElement('ul');\n",
+        "    list.className = 'urls';\n",
+        "    if (block.tagName === 'LI') block.append(list); else block.after(list);\n",
+        "  }\n",
+        "  const item = document.createElement('li');\n",
+        "  const url = document.createElement('code');\n",
+        "  url.className = 'url';\n",
+        "  url.textContent = new URL(a.getAttribute('href'), document.baseURI).href;\n",
+        "  item.append(a.textContent + ': ', url);\n",
+        "  list.append(item);\n",
+        "}\n",
+        "</script>\n",
+    ));
+    page.push_str("</main>\n</body>\n</html>\n");
+    page
+}
+
 fn main() -> ExitCode {
     let dir = std::env::args()
         .nth(1)
@@ -83,7 +116,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    index.push_str("</ol>\n<p><a href=\"history.html\">The history of dax_lock_mapping_entry(), commit by commit</a></p>\n<h2>Challenges</h2>\n<ul>\n");
+    index.push_str("</ol>\n<p><a href=\"history.html\">The history of dax_lock_mapping_entry(), commit by commit</a> · <a href=\"lab.html\">A 50-minute lab for a class</a></p>\n<h2>Challenges</h2>\n<ul>\n");
+    if let Err(e) = std::fs::write(out.join("lab.html"), lab_page()) {
+        eprintln!("lesson-pages: cannot write lab.html: {e}");
+        return ExitCode::FAILURE;
+    }
     let mut history = head("Kernel history");
     history.push_str(
         "<p><a href=\"index.html\">All lessons</a> · <a href=\"../index.html\">The app</a></p>\n",
