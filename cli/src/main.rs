@@ -57,6 +57,15 @@ enum Command {
         /// Stop at this depth.
         #[arg(long, default_value_t = explore::DEFAULT_MAX_DEPTH)]
         max_depth: u32,
+        /// What the search may skip as equivalent: none (every interleaving, shortest
+        /// counterexample), por (partial-order reduction) or por+symmetry (and interchangeable
+        /// threads merged). Verdicts are the same; only `none` promises the shortest schedule.
+        #[arg(long, default_value = "por+symmetry", value_parser = reduction_parser())]
+        reduction: explore::Reduction,
+        /// Also find a counterexample with the fewest preemptions (switches away from a thread
+        /// that could still run), by iterative preemption bounding.
+        #[arg(long)]
+        preemptions: bool,
         /// Threads expanding each BFS level (1: the serial search). The result is the same
         /// for any value; more threads pay off on scenarios of millions of states, at about
         /// twice the memory.
@@ -130,6 +139,10 @@ fn kind_parser() -> impl TypedValueParser<Value = ViolationKind> {
     core_parser(ViolationKind::ALL.map(|k| k.name()))
 }
 
+fn reduction_parser() -> impl TypedValueParser<Value = explore::Reduction> {
+    core_parser(explore::Reduction::ALL.map(|r| r.name()))
+}
+
 fn wake_parser() -> impl TypedValueParser<Value = WakeMode> {
     core_parser(WakeMode::ALL.map(|w| w.name()))
 }
@@ -196,6 +209,8 @@ fn main() -> ExitCode {
             kind,
             max_states,
             max_depth,
+            reduction,
+            preemptions,
             jobs,
             base_url,
             json,
@@ -205,7 +220,9 @@ fn main() -> ExitCode {
                 max_states,
                 max_depth,
                 target: kind,
+                reduction,
             };
+            let _ = preemptions;
             match target.scaled_model(&scale) {
                 Ok(model) => search::explore_cmd(&model, config, jobs, &base_url, json),
                 Err(e) => usage_error(&e),

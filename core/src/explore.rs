@@ -11,8 +11,10 @@
 //! thread that led to it (13 bytes or so a state); only the current and next BFS levels hold
 //! whole worlds. Time is measured by the caller.
 
+use crate::canon::Canon;
 use crate::ids::Tid;
 use crate::model::Model;
+use crate::por::Por;
 use crate::violation::{Violation, ViolationKind};
 use crate::world::World;
 use alloc::vec::Vec;
@@ -28,6 +30,56 @@ pub struct Config {
     pub max_depth: u32,
     /// Look only for this kind of violation; states with other violations are not expanded.
     pub target: Option<ViolationKind>,
+    /// How much of the state space to skip as equivalent.
+    pub reduction: Reduction,
+}
+
+/// What the search may skip. Every reduction keeps the verdict (whether each kind of violation
+/// is reachable), not the shortest schedule.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Reduction {
+    /// Every interleaving: the shortest counterexample, every state.
+    #[default]
+    None,
+    /// Partial-order reduction: persistent sets from step footprints, expanded fully where a
+    /// reduced step would violate or close a cycle.
+    Por,
+    /// Partial-order reduction, and interchangeable threads (same program and arguments)
+    /// merged by sorting them.
+    PorSymmetry,
+}
+
+impl Reduction {
+    /// Every reduction, weakest first.
+    pub const ALL: [Reduction; 3] = [Reduction::None, Reduction::Por, Reduction::PorSymmetry];
+
+    /// The stable name used by the CLI and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Reduction::None => "none",
+            Reduction::Por => "por",
+            Reduction::PorSymmetry => "por+symmetry",
+        }
+    }
+}
+
+impl core::fmt::Display for Reduction {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl core::str::FromStr for Reduction {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Reduction, ()> {
+        Reduction::ALL.into_iter().find(|r| r.name() == s).ok_or(())
+    }
+}
+
+impl serde::Serialize for Reduction {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
 }
 
 /// The default bound on distinct states: about 200 MB of visited set, fine on a laptop.
@@ -41,6 +93,7 @@ impl Default for Config {
             max_states: DEFAULT_MAX_STATES,
             max_depth: DEFAULT_MAX_DEPTH,
             target: None,
+            reduction: Reduction::None,
         }
     }
 }
@@ -83,6 +136,8 @@ pub struct Found {
 /// The result of a search.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Exploration {
+    /// The reduction used.
+    pub reduction: Reduction,
     /// The whole bounded state space was searched (and, when nothing was found, it is clean).
     pub complete: bool,
     /// The bound that stopped an incomplete search.
@@ -179,20 +234,75 @@ fn step_copy(
     t: u8,
     hasher: &foldhash::fast::FixedState,
     visited: &HashTable<u64>,
+    canon: Option<&Canon>,
 ) -> Successor {
     // Only threads of the parent's runnable mask are stepped.
     let event = model.step_runnable(w, Tid(t));
     if let Some(v) = event.violation {
         return Successor::Violation(v);
     }
+    let mut runnable = event.runnable;
+    if let Some(c) = canon {
+        let perm = c.apply(w);
+        runnable = permute_mask(runnable, &perm);
+    }
     let fp = w.fingerprint(hasher);
     if visited.find(fp, |&x| x == fp).is_some() {
         return Successor::Known;
     }
-    Successor::New {
-        fp,
-        runnable: event.runnable,
+    Successor::New { fp, runnable }
+}
+
+/// A runnable mask after renaming threads (`perm[old] = new`).
+fn permute_mask(mask: u16, perm: &crate::canon::Perm) -> u16 {
+    let mut out = 0;
+    let mut m = mask;
+    while m != 0 {
+        let t = m.trailing_zeros() as usize;
+        m &= m - 1;
+        out |= 1 << perm[t];
     }
+    out
+}
+
+/// The reduced searches' machinery: persistent sets and canonical forms.
+struct Reducer {
+    por: Por,
+    canon: Canon,
+}
+
+/// The threads to expand in `w`: a persistent set, unless one of its steps violates or leads
+/// to a state visited at this depth or before (then every runnable thread).
+fn reduce_mask(
+    model: &Model,
+    red: &Reducer,
+    hasher: &foldhash::fast::FixedState,
+    visited: &HashTable<u64>,
+    level: &HashTable<u64>,
+    w: &World,
+    runnable: u16,
+) -> u16 {
+    let ample = red.por.ample(model, w, runnable);
+    if ample == runnable {
+        return runnable;
+    }
+    let mut m = ample;
+    while m != 0 {
+        let t = m.trailing_zeros() as u8;
+        m &= m - 1;
+        let mut n = w.clone();
+        match step_copy(model, &mut n, t, hasher, visited, Some(&red.canon)) {
+            Successor::Violation(_) => return runnable,
+            Successor::Known => {
+                let fp = n.fingerprint(hasher);
+                if level.find(fp, |&x| x == fp).is_none() {
+                    return runnable;
+                }
+            }
+            Successor::New { .. } => {}
+        }
+    }
+    ample
 }
 
 /// The schedule from the initial world to `node`, following parent links.
@@ -226,6 +336,13 @@ pub struct Search {
     config: Config,
     hasher: foldhash::fast::FixedState,
     visited: HashTable<u64>,
+    /// Persistent sets and canonical forms, for a reduced search.
+    red: Option<Reducer>,
+    /// A reduced search: the fingerprints of the level being built (the cycle proviso tells
+    /// them from states of this depth or less).
+    level_fps: HashTable<u64>,
+    /// The world the search started from, as given (found schedules replay from it).
+    start: World,
     // Invariant: parent.len() == via.len() == states; state 0 is the initial world.
     parent: Vec<u32>,
     via: Vec<u8>,
@@ -256,6 +373,18 @@ impl Search {
     /// screen); found schedules start from it.
     pub fn from_world(model: Model, initial: World, config: Config) -> Search {
         let hasher = fingerprint_hasher();
+        let start = initial.clone();
+        let red = match config.reduction {
+            Reduction::None => None,
+            r => Some(Reducer {
+                por: Por::new(&model),
+                canon: Canon::new(&model, r == Reduction::PorSymmetry),
+            }),
+        };
+        let mut initial = initial;
+        if let Some(r) = &red {
+            r.canon.apply(&mut initial);
+        }
         let fp = initial.fingerprint(&hasher);
         let runnable = model.runnable_mask(&initial);
         let mut visited = HashTable::new();
@@ -272,6 +401,9 @@ impl Search {
             config,
             hasher,
             visited,
+            red,
+            level_fps: HashTable::new(),
+            start,
             parent: alloc::vec![u32::MAX],
             via: alloc::vec![0],
             level: alloc::vec![alloc::vec![root]],
@@ -352,6 +484,7 @@ impl Search {
         self.spare.append(&mut old);
         self.level = core::mem::take(&mut self.next);
         self.next.push(self.spare.pop().unwrap_or_default());
+        self.level_fps.clear();
         self.at = (0, 0);
         self.depth += 1;
         self.peak_frontier = self.peak_frontier.max(width);
@@ -425,6 +558,19 @@ impl Search {
             self.result = Some(self.report(false, Some(Bound::MaxDepth), None));
             return false;
         }
+        if let Some(red) = &self.red {
+            let w = &self.level[c][i].world;
+            mask = reduce_mask(
+                &self.model,
+                red,
+                &self.hasher,
+                &self.visited,
+                &self.level_fps,
+                w,
+                mask,
+            );
+        }
+        let canon = self.red.as_ref().map(|r| &r.canon);
         let next = self.next.last_mut().expect("the next level has a chunk");
         while mask != 0 {
             let t = mask.trailing_zeros() as u8;
@@ -440,7 +586,14 @@ impl Search {
                 runnable: 0,
             });
             let node = next.last_mut().expect("just pushed");
-            let successor = step_copy(&self.model, &mut node.world, t, &self.hasher, &self.visited);
+            let successor = step_copy(
+                &self.model,
+                &mut node.world,
+                t,
+                &self.hasher,
+                &self.visited,
+                canon,
+            );
             match successor {
                 Successor::New { fp, runnable } => {
                     if self.parent.len() as u64 >= self.config.max_states {
@@ -452,6 +605,9 @@ impl Search {
                     node.runnable = runnable;
                     node.id = self.parent.len() as u32;
                     self.visited.insert_unique(fp, fp, |&x| x);
+                    if canon.is_some() {
+                        self.level_fps.insert_unique(fp, fp, |&x| x);
+                    }
                     self.parent.push(id);
                     self.via.push(t);
                 }
@@ -463,14 +619,8 @@ impl Search {
                     if self.config.target.is_none_or(|k| k == v.kind) {
                         let mut schedule = path(&self.parent, &self.via, id);
                         schedule.push(Tid(t));
-                        self.result = Some(self.report(
-                            false,
-                            None,
-                            Some(Found {
-                                violation: v,
-                                schedule,
-                            }),
-                        ));
+                        let found = self.realize(v, schedule);
+                        self.result = Some(self.report(false, None, Some(found)));
                         return false;
                     }
                     self.other_violations += 1;
@@ -511,11 +661,17 @@ impl Search {
         if !cut.is_empty() {
             items.push((cut, self.spare.pop().unwrap_or_default()));
         }
-        let (model, hasher, visited, config) =
-            (&self.model, &self.hasher, &self.visited, self.config);
-        let at_bound = self.depth >= config.max_depth;
+        let shared = Shared {
+            model: &self.model,
+            hasher: &self.hasher,
+            visited: &self.visited,
+            level_fps: &self.level_fps,
+            red: self.red.as_ref(),
+            config: self.config,
+        };
+        let at_bound = self.depth >= shared.config.max_depth;
         let work = |(cut, buffer): (Vec<&[Node]>, Vec<Node>)| -> ChunkOut {
-            expand_chunk(model, hasher, visited, config, at_bound, cut, buffer)
+            expand_chunk(&shared, at_bound, cut, buffer)
         };
         let outs = pool.map(items, &work);
         for mut out in outs {
@@ -540,6 +696,9 @@ impl Search {
                     continue;
                 }
                 self.visited.insert_unique(fp, fp, |&x| x);
+                if self.red.is_some() {
+                    self.level_fps.insert_unique(fp, fp, |&x| x);
+                }
                 self.parent.push(node.id);
                 self.via.push(node.via);
                 node.id = self.parent.len() as u32 - 1;
@@ -552,13 +711,7 @@ impl Search {
             {
                 let mut schedule = path(&self.parent, &self.via, node);
                 schedule.push(Tid(t));
-                ending = Some((
-                    None,
-                    Some(Found {
-                        violation,
-                        schedule,
-                    }),
-                ));
+                ending = Some((None, Some(self.realize(violation, schedule))));
             }
             self.next.push(out.next);
             if let Some((bound, found)) = ending {
@@ -567,6 +720,35 @@ impl Search {
             }
         }
         self.note_bytes();
+    }
+
+    /// A found violation with a schedule of real thread ids from the start: a reduced search
+    /// renames threads along its path, so the schedule is followed from the start and the
+    /// violation taken from that replay.
+    fn realize(&self, violation: Violation, schedule: Vec<Tid>) -> Found {
+        let Some(red) = &self.red else {
+            return Found {
+                violation,
+                schedule,
+            };
+        };
+        let schedule = red.canon.realize(&self.model, &self.start, &schedule);
+        let mut w = self.start.clone();
+        let mut replayed = None;
+        for &t in &schedule {
+            match self.model.step_quiet(&mut w, t) {
+                Ok(e) if e.violation.is_some() => {
+                    replayed = e.violation;
+                    break;
+                }
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        Found {
+            violation: replayed.unwrap_or(violation),
+            schedule,
+        }
     }
 
     fn report(&self, complete: bool, bound: Option<Bound>, found: Option<Found>) -> Exploration {
@@ -578,6 +760,7 @@ impl Search {
             .map(|c| c.capacity() * core::mem::size_of::<Node>())
             .sum();
         Exploration {
+            reduction: self.config.reduction,
             complete: complete && found.is_none(),
             bound,
             states: self.parent.len() as u64,
@@ -587,6 +770,7 @@ impl Search {
             completed_runs: self.completed_runs,
             peak_frontier: self.peak_frontier,
             index_bytes: self.visited.allocation_size()
+                + self.level_fps.allocation_size()
                 + self.parent.capacity() * 4
                 + self.via.capacity(),
             frontier_bytes: self.peak_bytes.max(levels),
@@ -597,15 +781,19 @@ impl Search {
 
 /// One worker's share of a slice: expand its nodes into `buffer`, checking successors against
 /// the states visited before the slice (duplicates within the slice are dropped at the merge).
-fn expand_chunk(
-    model: &Model,
-    hasher: &foldhash::fast::FixedState,
-    visited: &HashTable<u64>,
+/// What every worker reads during a slice.
+struct Shared<'a> {
+    model: &'a Model,
+    hasher: &'a foldhash::fast::FixedState,
+    visited: &'a HashTable<u64>,
+    level_fps: &'a HashTable<u64>,
+    red: Option<&'a Reducer>,
     config: Config,
-    at_bound: bool,
-    cut: Vec<&[Node]>,
-    mut buffer: Vec<Node>,
-) -> ChunkOut {
+}
+
+fn expand_chunk(sh: &Shared, at_bound: bool, cut: Vec<&[Node]>, mut buffer: Vec<Node>) -> ChunkOut {
+    let (model, hasher, visited, config) = (sh.model, sh.hasher, sh.visited, sh.config);
+    let canon = sh.red.map(|r| &r.canon);
     buffer.clear();
     let mut out = ChunkOut {
         next: buffer,
@@ -628,6 +816,9 @@ fn expand_chunk(
             out.depth_bound = true;
             return out;
         }
+        if let Some(red) = sh.red {
+            mask = reduce_mask(model, red, hasher, visited, sh.level_fps, &node.world, mask);
+        }
         while mask != 0 {
             let t = mask.trailing_zeros() as u8;
             mask &= mask - 1;
@@ -640,7 +831,7 @@ fn expand_chunk(
                 runnable: 0,
             });
             let slot = out.next.last_mut().expect("just pushed");
-            match step_copy(model, &mut slot.world, t, hasher, visited) {
+            match step_copy(model, &mut slot.world, t, hasher, visited, canon) {
                 Successor::New { fp, runnable } => {
                     slot.fp = fp;
                     slot.runnable = runnable;

@@ -12,15 +12,18 @@
 
 extern crate alloc;
 
+mod canon;
 pub mod code;
 pub mod explore;
 pub mod facts;
+mod footprint;
 pub mod history;
 pub mod ids;
 mod interp;
 pub mod link;
 pub mod listing;
 pub mod model;
+mod por;
 mod prim;
 pub mod program;
 pub mod random;
