@@ -51,9 +51,10 @@ enum Command {
         /// Look only for this violation kind (others are skipped).
         #[arg(long, value_parser = kind_parser())]
         kind: Option<ViolationKind>,
-        /// Stop after this many distinct states.
-        #[arg(long, default_value_t = explore::DEFAULT_MAX_STATES)]
-        max_states: u64,
+        /// Stop after this many distinct states (default 20000000; when given, the progress
+        /// line shows the time left to reach it).
+        #[arg(long)]
+        max_states: Option<u64>,
         /// Stop at this depth.
         #[arg(long, default_value_t = explore::DEFAULT_MAX_DEPTH)]
         max_depth: u32,
@@ -66,6 +67,10 @@ enum Command {
         /// that could still run), by iterative preemption bounding.
         #[arg(long)]
         preemptions: bool,
+        /// With a reduction, also run the unreduced search to report how many states it needs
+        /// (`states_full`).
+        #[arg(long)]
+        states_full: bool,
         /// Threads expanding each BFS level (1: the serial search). The result is the same
         /// for any value; more threads pay off on scenarios of millions of states, at about
         /// twice the memory.
@@ -211,20 +216,26 @@ fn main() -> ExitCode {
             max_depth,
             reduction,
             preemptions,
+            states_full,
             jobs,
             base_url,
             json,
         } => {
-            let jobs = usize::from(jobs);
             let config = explore::Config {
-                max_states,
+                max_states: max_states.unwrap_or(explore::DEFAULT_MAX_STATES),
                 max_depth,
                 target: kind,
                 reduction,
             };
-            let _ = preemptions;
+            let how = search::How {
+                jobs: usize::from(jobs),
+                eta: max_states.is_some(),
+                preemptions,
+                states_full,
+                json,
+            };
             match target.scaled_model(&scale) {
-                Ok(model) => search::explore_cmd(&model, config, jobs, &base_url, json),
+                Ok(model) => search::explore_cmd(&model, config, &how, &base_url),
                 Err(e) => usage_error(&e),
             }
         }

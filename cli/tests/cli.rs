@@ -200,3 +200,70 @@ fn bad_arguments_exit_non_zero_with_a_message() {
         );
     }
 }
+
+#[test]
+fn explore_reports_its_reduction_and_the_fewest_preemptions() {
+    let args = |reduction: &'static str| {
+        [
+            "explore",
+            "--scenario",
+            "freed-inode",
+            "--threads",
+            "2",
+            "--pages",
+            "1",
+            "--variant",
+            "fixed",
+            "--reduction",
+            reduction,
+            "--states-full",
+            "--json",
+        ]
+    };
+    let (code, out, err) = daxlab(&args("por+symmetry"));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.is_empty(), "no progress line without a terminal: {err}");
+    let r = json(&out);
+    assert_eq!(r["reduction"], "por+symmetry");
+    assert_eq!(r["complete"], true);
+    let (states, full) = (
+        r["states"].as_u64().unwrap(),
+        r["states_full"].as_u64().unwrap(),
+    );
+    assert!(states < full, "{states} vs {full}");
+    assert!(r["bytes_per_state"].as_f64().unwrap() > 0.0);
+    let (_, out, _) = daxlab(&args("none"));
+    let none = json(&out);
+    assert_eq!(none["states"].as_u64(), Some(full));
+    assert_eq!(none["states_full"].as_u64(), Some(full));
+
+    // The default is por+symmetry; --preemptions adds a fewest-preemption counterexample.
+    let (code, out, _) = daxlab(&[
+        "explore",
+        "--scenario",
+        "lost-wakeup",
+        "--variant",
+        "exclusive-wait",
+        "--preemptions",
+        "--json",
+    ]);
+    assert_eq!(code, 0);
+    let r = json(&out);
+    assert_eq!(r["reduction"], "por+symmetry");
+    let (v, f) = (&r["violation"], &r["fewest_preemptions"]);
+    assert_eq!(v["kind"], "lost-wakeup");
+    assert_eq!(f["kind"], "lost-wakeup");
+    assert!(f["preemptions"].as_u64().unwrap() <= v["preemptions"].as_u64().unwrap());
+    let (code, _, err) = daxlab(&[
+        "explore",
+        "--scenario",
+        "lost-wakeup",
+        "--reduction",
+        "dpor",
+    ]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("dpor") && err.contains("por+symmetry"),
+        "{err}"
+    );
+}

@@ -435,6 +435,27 @@ impl Search {
         self.depth
     }
 
+    /// Transitions taken so far.
+    pub fn transitions(&self) -> u64 {
+        self.transitions
+    }
+
+    /// Bytes the search holds now: the visited set, parent links and BFS levels.
+    pub fn bytes(&self) -> usize {
+        let levels: usize = self
+            .level
+            .iter()
+            .chain(self.next.iter())
+            .chain(self.spare.iter())
+            .map(|c| c.capacity() * core::mem::size_of::<Node>())
+            .sum();
+        self.visited.allocation_size()
+            + self.level_fps.allocation_size()
+            + self.parent.capacity() * 4
+            + self.via.capacity()
+            + levels
+    }
+
     /// Expand up to `budget` states on `pool`; returns the result once the search has ended.
     pub fn run<P: Pool>(&mut self, budget: usize, pool: &P) -> Option<&Exploration> {
         let mut left = budget.max(1);

@@ -24,6 +24,7 @@ pub mod link;
 pub mod listing;
 pub mod model;
 mod por;
+pub mod preempt;
 mod prim;
 pub mod program;
 pub mod random;

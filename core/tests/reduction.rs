@@ -118,3 +118,37 @@ fn reductions_explore_fewer_states_on_the_scaled_scenario() {
     assert!(sym.states < por.states, "{} vs {}", sym.states, por.states);
     assert_eq!(sym.reduction, Reduction::PorSymmetry);
 }
+
+#[test]
+fn the_fewest_preemption_counterexample_has_no_rival_with_fewer() {
+    use daxlab_core::preempt::{count, fewest_preemptions};
+    for (name, variant, kind) in [
+        (
+            "lost-wakeup",
+            Variant::ExclusiveWait,
+            ViolationKind::LostWakeup,
+        ),
+        ("freed-inode", Variant::V419, ViolationKind::UseAfterFree),
+        ("self-deadlock", Variant::Seed, ViolationKind::Deadlock),
+    ] {
+        let model = daxlab_core::scenario(name)
+            .unwrap()
+            .model(Options::new(variant));
+        let start = model.initial();
+        let b = fewest_preemptions(&model, &start, Some(kind), 12, 1_000_000);
+        let f = b.found.expect("found");
+        assert_eq!(f.violation.kind, kind, "{name}");
+        assert_eq!(count(&model, &start, &f.schedule), Some(f.preemptions));
+        let mut session = Session::new(model.clone());
+        session.run(&f.schedule).expect("replays");
+        assert!(matches!(session.outcome(), Outcome::Violation(v) if v.kind == kind));
+        if f.preemptions > 0 {
+            let fewer =
+                fewest_preemptions(&model, &start, Some(kind), f.preemptions - 1, 1_000_000);
+            assert!(fewer.found.is_none() && fewer.complete, "{name}");
+        }
+        // The shortest counterexample needs at least as many preemptions.
+        let shortest = search(&model, Some(kind), Reduction::None).found.unwrap();
+        assert!(count(&model, &start, &shortest.schedule).unwrap() >= f.preemptions);
+    }
+}
