@@ -1,6 +1,8 @@
 //! The URL contract: the page's query string is its scripting interface (`?scenario=&variant=
-//! &truncate=&schedule=&step=&seed=&autoplay=&speed=&embed=&lesson=&lesson_step=&challenge=`),
-//! and the CLI prints replay links in it. One module, used by both, parses and formats it.
+//! &truncate=&schedule=&step=&seed=&autoplay=&speed=&embed=&lesson=&lesson_step=&challenge=
+//! &threads=&pages=`), and the CLI prints replay links in it. `threads` and `pages` scale the
+//! freed-inode scenario as `daxlab explore --threads N --pages P` does.
+//! One module, used by both, parses and formats it.
 //! Parsing never fails: every unknown name or bad value becomes a message naming it, its value
 //! and what is accepted, and the rest loads with defaults.
 
@@ -11,7 +13,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 /// Every parameter the page understands, in the order the URL writes them.
-pub const NAMES: [&str; 12] = [
+pub const NAMES: [&str; 14] = [
     "scenario",
     "variant",
     "truncate",
@@ -24,6 +26,8 @@ pub const NAMES: [&str; 12] = [
     "lesson",
     "lesson_step",
     "challenge",
+    "threads",
+    "pages",
 ];
 
 /// The scenario shown when the URL names none.
@@ -73,6 +77,10 @@ pub struct Params {
     pub lesson_step: Option<usize>,
     /// The challenge being played.
     pub challenge: Option<&'static str>,
+    /// A scaled freed-inode: memory-failure threads (and as many faults).
+    pub threads: Option<u8>,
+    /// A scaled freed-inode: pages of the file.
+    pub pages: Option<u8>,
 }
 
 impl Default for Params {
@@ -90,6 +98,8 @@ impl Default for Params {
             lesson: None,
             lesson_step: None,
             challenge: None,
+            threads: None,
+            pages: None,
         }
     }
 }
@@ -192,6 +202,21 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
                 Some(n) => p.challenge = Some(n),
                 None => bad(&mut errors, "challenge", value, &catalog.challenges.join(", ")),
             },
+            "threads" | "pages" => match value.parse::<u8>() {
+                Ok(n) if n >= 1 => {
+                    if name == "threads" {
+                        p.threads = Some(n);
+                    } else {
+                        p.pages = Some(n);
+                    }
+                }
+                _ => bad(
+                    &mut errors,
+                    &name,
+                    value,
+                    "a whole number from 1 (scales the freed-inode scenario)",
+                ),
+            },
             other => errors.push(format!(
                 "Unknown URL parameter {other:?} (value {value:?}) is ignored; accepted parameters: {}.",
                 NAMES.join(", ")
@@ -238,6 +263,12 @@ pub fn format(p: &Params) -> String {
     if let Some(c) = p.challenge {
         s.append_pair("challenge", c);
     }
+    if let Some(n) = p.threads {
+        s.append_pair("threads", &n.to_string());
+    }
+    if let Some(n) = p.pages {
+        s.append_pair("pages", &n.to_string());
+    }
     format!("?{}", s.finish())
 }
 
@@ -250,6 +281,8 @@ pub fn replay_query(model: &crate::Model, schedule: &str) -> String {
         variant: Some(model.variant()),
         truncate: (wake != model.variant().default_truncate_wake()).then_some(wake),
         schedule: Some(schedule.into()),
+        threads: model.scale().map(|s| s.threads),
+        pages: model.scale().map(|s| s.pages),
         ..Params::default()
     })
 }
@@ -311,10 +344,32 @@ mod tests {
             lesson: Some("why-recheck"),
             lesson_step: Some(2),
             challenge: Some("deadlock"),
+            threads: Some(3),
+            pages: Some(2),
         };
         let (q, e) = parse(&format(&p));
         assert!(e.is_empty());
         assert_eq!(q, p);
+    }
+
+    #[test]
+    fn a_scaled_replay_query_carries_its_sizes_and_bad_sizes_are_named() {
+        let m = crate::scenario::scaled(
+            crate::scenario::Scale {
+                threads: 3,
+                pages: 2,
+            },
+            crate::Options::new(Variant::Fixed),
+        )
+        .unwrap();
+        let q = replay_query(&m, "mf1");
+        assert!(q.ends_with("&threads=3&pages=2"), "{q}");
+        let (_, e) = parse("?threads=0&pages=x");
+        assert_eq!(e.len(), 2);
+        assert!(
+            e[0].contains("threads=\"0\"") && e[1].contains("pages=\"x\""),
+            "{e:?}"
+        );
     }
 
     #[test]

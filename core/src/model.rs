@@ -105,6 +105,8 @@ pub struct Model {
     pub(crate) bucket_bits: u8,
     pub(crate) threads: Vec<ThreadSpec>,
     pub(crate) initial: World,
+    /// The sizes of a scaled scenario (see [`crate::scenario::scaled`]).
+    pub(crate) scale: Option<crate::scenario::Scale>,
 }
 
 impl Model {
@@ -127,6 +129,10 @@ impl Model {
     /// The number of buckets of the wait table.
     pub fn buckets(&self) -> u8 {
         1 << self.bucket_bits
+    }
+    /// The sizes, when this is a scaled scenario.
+    pub fn scale(&self) -> Option<crate::scenario::Scale> {
+        self.scale
     }
     /// The threads.
     pub fn threads(&self) -> &[ThreadSpec] {

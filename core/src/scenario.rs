@@ -292,7 +292,9 @@ pub fn scaled(scale: Scale, options: Options) -> Result<Model, String> {
         },
     );
     s.thread("rcu", Program::Rcu);
-    Ok(s.into_model("freed-inode", options))
+    let mut model = s.into_model("freed-inode", options);
+    model.scale = Some(scale);
+    Ok(model)
 }
 
 /// A scenario under construction.
@@ -457,6 +459,7 @@ impl Setup {
             layout: crate::listing::Layout::new(options.code()),
             bucket_bits: self.bucket_bits,
             threads: self.threads,
+            scale: None,
             initial: World {
                 threads: ArrayVec::new(),
                 ..self.world.clone()

@@ -336,6 +336,7 @@ fn controls(st: &AppState, send: &Send, share: &Callback<MouseEvent>, share_url:
                     { button("Random run", "n", Action::RandomRun, false, "random") }
                     if st.searching() {
                         { button("Stop search", "f", Action::CancelSearch, false, "find") }
+                        { crate::search_view::progress(st) }
                     } else {
                         { button("Find a bug", "f", Action::FindBug, false, "find") }
                     }
