@@ -65,6 +65,10 @@ struct Tables {
     scope: Scope,
     fut: Vec<Footprint>,
     returns: Vec<bool>,
+    /// The same, up to the next `xa_lock_irq()` (excluded): what the thread may do while a
+    /// lock it needs is held by someone else.
+    pre: Vec<Footprint>,
+    pre_returns: Vec<bool>,
     finish: Footprint,
 }
 
@@ -138,12 +142,15 @@ impl Por {
                 daemon = Some(i);
             }
             let scope = future_scope(model, i, &page_indices, inodes, all_threads);
-            let (fut, returns) = tables(&layout, &succs, &scope);
+            let (fut, returns) = tables(&layout, &succs, &scope, false);
+            let (pre, pre_returns) = tables(&layout, &succs, &scope, true);
             threads.push(Tables {
                 finish: scope.finish(),
                 scope,
                 fut,
                 returns,
+                pre,
+                pre_returns,
             });
         }
         Por {
@@ -159,13 +166,27 @@ impl Por {
 
     /// Everything thread `j` may still touch in `w`, to its end.
     fn future(&self, w: &World, j: usize) -> Footprint {
+        self.future_in(w, j, false)
+    }
+
+    /// Everything thread `j` may touch before it next takes an `i_pages` lock.
+    fn future_before_lock(&self, w: &World, j: usize) -> Footprint {
+        self.future_in(w, j, true)
+    }
+
+    fn future_in(&self, w: &World, j: usize, pre: bool) -> Footprint {
         let t = &w.threads[j];
         if t.result.is_some() {
             return Footprint::default();
         }
         let tab = &self.threads[j];
-        let mut f = tab.fut[t.pc as usize];
-        let mut returns = tab.returns[t.pc as usize];
+        let (fut, ret) = if pre {
+            (&tab.pre, &tab.pre_returns)
+        } else {
+            (&tab.fut, &tab.returns)
+        };
+        let mut f = fut[t.pc as usize];
+        let mut returns = ret[t.pc as usize];
         let calls: Vec<Line> = t.frames.calls().collect();
         for call in calls.iter().rev() {
             if !returns {
@@ -173,8 +194,8 @@ impl Por {
             }
             match self.layout.next(*call) {
                 Some(after) => {
-                    f = f.union(tab.fut[after as usize]);
-                    returns = tab.returns[after as usize];
+                    f = f.union(fut[after as usize]);
+                    returns = ret[after as usize];
                 }
                 None => returns = false,
             }
@@ -203,6 +224,39 @@ impl Por {
             .union(s.action(Action::GpEnd))
             .union(s.action(Action::InvokeCallbacks))
             .union(s.daemon_status())
+    }
+
+    /// The RCU machinery's future while the threads `readers`, inside read-side sections,
+    /// stand still: a grace period that waits for one of them never ends, so only callbacks
+    /// already due, or due at the end of a grace period that waits for none of them, can free
+    /// memory.
+    fn daemon_future_while(&self, w: &World, full: Footprint, d: usize, readers: u16) -> Footprint {
+        if readers == 0 || full == Footprint::default() {
+            return full;
+        }
+        let rcu = &w.rcu;
+        let mut freeable = 0u8;
+        for c in &rcu.callbacks {
+            let due = c.gp != 0 && c.gp <= rcu.completed;
+            let soon = rcu
+                .current
+                .is_some_and(|g| c.gp == g.number && g.waiting_for & readers == 0);
+            if due || soon {
+                freeable |= 1 << c.addr.0;
+            }
+        }
+        let s = Scope {
+            callbacks: freeable,
+            ..self.threads[d].scope
+        };
+        let mut f = s
+            .action(Action::GpStart)
+            .union(s.action(Action::GpEnd))
+            .union(s.daemon_status());
+        if freeable != 0 {
+            f = f.union(s.action(Action::InvokeCallbacks));
+        }
+        f
     }
 
     /// The exact footprint of thread `k`'s next step in `w` (it can run), or what its blocking
@@ -281,6 +335,16 @@ impl Por {
             threads: self.all_threads,
         };
         let mut f = s.action(action);
+        if let Action::WakeUp { .. } = action
+            && !w
+                .waiters
+                .iter()
+                .any(|q| buckets & bucket_bit(q.bucket) != 0)
+        {
+            // Nobody waits in the bucket: the wake-up only looks.
+            f.r |= f.w;
+            f.w = 0;
+        }
         if runnable && self.may_finish(t) {
             // Letting go of the file; the leak check reads the entry locks this thread holds,
             // which only it can take, so there is something to read only if it holds one now.
@@ -319,6 +383,15 @@ impl Por {
         if let Some(d) = self.daemon {
             futures[d] = self.daemon_future(w, &futures, d);
         }
+        let pres: Vec<Footprint> = (0..n)
+            .map(|j| {
+                if Some(j) == self.daemon {
+                    futures[j]
+                } else {
+                    self.future_before_lock(w, j)
+                }
+            })
+            .collect();
         let statuses: Vec<Status> = (0..n).map(|k| model.status(w, Tid(k as u8))).collect();
         let nows: Vec<Footprint> = (0..n)
             .map(|k| self.now(model, w, k, runnable & (1 << k) != 0))
@@ -328,7 +401,18 @@ impl Por {
         while seeds != 0 {
             let seed = seeds.trailing_zeros() as usize;
             seeds &= seeds - 1;
-            let set = self.closure(model, w, seed, runnable, &futures, &nows, &statuses);
+            let set = self.closure(
+                model,
+                w,
+                seed,
+                runnable,
+                Views {
+                    futures: &futures,
+                    pres: &pres,
+                    nows: &nows,
+                    statuses: &statuses,
+                },
+            );
             let ample = set & runnable;
             if ample.count_ones() < best.count_ones() {
                 best = ample;
@@ -340,17 +424,13 @@ impl Por {
         best
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn closure(
-        &self,
-        model: &Model,
-        w: &World,
-        seed: usize,
-        runnable: u16,
-        futures: &[Footprint],
-        nows: &[Footprint],
-        statuses: &[Status],
-    ) -> u16 {
+    fn closure(&self, model: &Model, w: &World, seed: usize, runnable: u16, v: Views) -> u16 {
+        let Views {
+            futures,
+            pres,
+            nows,
+            statuses,
+        } = v;
         let n = futures.len();
         let mut set: u16 = 1 << seed;
         let mut work: Vec<usize> = vec![seed];
@@ -359,9 +439,30 @@ impl Por {
             let mut add: u16 = 0;
             if runnable & (1 << k) != 0 {
                 let frozen = self.frozen(model, w, set, runnable, futures, statuses);
+                let held = self.held_locks(w, set | frozen, futures);
+                let readers = (0..n)
+                    .filter(|&r| set & (1 << r) != 0 && w.threads[r].rcu_nesting > 0)
+                    .fold(0u16, |m, r| m | 1 << r);
                 for (j, fut) in futures.iter().enumerate() {
-                    if (set | frozen) & (1 << j) == 0 && nows[k].conflicts(fut) {
-                        add |= 1 << j;
+                    if (set | frozen) & (1 << j) == 0 {
+                        let while_readers;
+                        let fut = if Some(j) == self.daemon {
+                            while_readers = self.daemon_future_while(w, *fut, j, readers);
+                            &while_readers
+                        } else {
+                            fut
+                        };
+                        // A thread whose every lock is held by the set stops at its next
+                        // xa_lock_irq() while the set stands still.
+                        let maps = self.threads[j].scope.maps;
+                        let fut = if maps != 0 && maps & !held == 0 {
+                            &pres[j]
+                        } else {
+                            fut
+                        };
+                        if nows[k].conflicts(fut) {
+                            add |= 1 << j;
+                        }
                     }
                 }
             } else {
@@ -376,6 +477,25 @@ impl Por {
             }
         }
         set
+    }
+
+    /// The inode memory whose `i_pages` lock a thread of `still` holds, and which nothing
+    /// outside `still` can release (only the holder unlocks; freeing the memory clears it).
+    fn held_locks(&self, w: &World, still: u16, futures: &[Footprint]) -> u8 {
+        let mut held = 0u8;
+        for (a, mem) in w.inodes.iter().enumerate() {
+            let Some(owner) = mem.xa_lock else { continue };
+            if still & (1 << owner.0) == 0 {
+                continue;
+            }
+            let freer = self.daemon.is_some_and(|d| {
+                still & (1 << d) == 0 && futures[d].writes_lock(crate::Addr(a as u8))
+            });
+            if !freer {
+                held |= 1 << a;
+            }
+        }
+        held
     }
 
     /// Threads outside `set` that cannot run and cannot be woken while only threads outside
@@ -500,6 +620,15 @@ impl Por {
     }
 }
 
+/// What the closure reads about every thread.
+#[derive(Clone, Copy)]
+struct Views<'a> {
+    futures: &'a [Footprint],
+    pres: &'a [Footprint],
+    nows: &'a [Footprint],
+    statuses: &'a [Status],
+}
+
 fn everything() -> Footprint {
     Footprint {
         r: u128::MAX,
@@ -587,16 +716,25 @@ fn future_scope(
 
 /// From each line: the union of the footprints of every step reachable before its function
 /// returns (callees included), and whether it may return. Least fixpoint over the listing.
-fn tables(layout: &Layout, succs: &[Succ], scope: &Scope) -> (Vec<Footprint>, Vec<bool>) {
+fn tables(
+    layout: &Layout,
+    succs: &[Succ],
+    scope: &Scope,
+    stop_at_lock: bool,
+) -> (Vec<Footprint>, Vec<bool>) {
     let own: Vec<Footprint> = LINES
         .iter()
         .map(|l| l.action.map_or(Footprint::default(), |a| scope.action(a)))
         .collect();
+    let stops = |i: usize| stop_at_lock && LINES[i].action == Some(Action::XaLockIrq);
     let mut fut = vec![Footprint::default(); N];
     let mut ret = vec![false; N];
     loop {
         let mut changed = false;
         for (i, s) in succs.iter().enumerate() {
+            if stops(i) {
+                continue;
+            }
             let mut f = own[i];
             let mut r = s.returns;
             for x in s.within.iter().flatten() {
