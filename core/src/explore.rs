@@ -19,6 +19,7 @@ use crate::violation::{Violation, ViolationKind};
 use crate::world::World;
 use alloc::vec::Vec;
 
+use crate::fpset::{FpSet, SHARDS, Share, Visited};
 use hashbrown::HashTable;
 
 /// Limits of one search. Hitting one ends the search as incomplete, and says which.
@@ -232,12 +233,13 @@ fn step_copy(
     model: &Model,
     w: &mut World,
     t: u8,
+    before: u16,
     hasher: &foldhash::fast::FixedState,
-    visited: &HashTable<u64>,
+    visited: &Visited,
     canon: Option<&Canon>,
 ) -> Successor {
-    // Only threads of the parent's runnable mask are stepped.
-    let event = model.step_runnable(w, Tid(t));
+    // Only threads of the parent's runnable mask (`before`) are stepped.
+    let event = model.step_runnable(w, Tid(t), before);
     if let Some(v) = event.violation {
         return Successor::Violation(v);
     }
@@ -247,7 +249,7 @@ fn step_copy(
         runnable = permute_mask(runnable, &perm);
     }
     let fp = w.fingerprint(hasher);
-    if visited.find(fp, |&x| x == fp).is_some() {
+    if visited.contains(fp) {
         return Successor::Known;
     }
     Successor::New { fp, runnable }
@@ -277,7 +279,7 @@ fn reduce_mask(
     model: &Model,
     red: &Reducer,
     hasher: &foldhash::fast::FixedState,
-    visited: &HashTable<u64>,
+    visited: &Visited,
     level: &HashTable<u64>,
     w: &World,
     runnable: u16,
@@ -291,7 +293,7 @@ fn reduce_mask(
         let t = m.trailing_zeros() as u8;
         m &= m - 1;
         let mut n = w.clone();
-        match step_copy(model, &mut n, t, hasher, visited, Some(&red.canon)) {
+        match step_copy(model, &mut n, t, runnable, hasher, visited, Some(&red.canon)) {
             Successor::Violation(_) => return runnable,
             Successor::Known => {
                 let fp = n.fingerprint(hasher);
@@ -335,7 +337,7 @@ pub struct Search {
     model: Model,
     config: Config,
     hasher: foldhash::fast::FixedState,
-    visited: HashTable<u64>,
+    visited: Visited,
     /// Persistent sets and canonical forms, for a reduced search.
     red: Option<Reducer>,
     /// A reduced search: the fingerprints of the level being built (the cycle proviso tells
@@ -387,8 +389,8 @@ impl Search {
         }
         let fp = initial.fingerprint(&hasher);
         let runnable = model.runnable_mask(&initial);
-        let mut visited = HashTable::new();
-        visited.insert_unique(fp, fp, |&x| x);
+        let mut visited = Visited::new();
+        visited.insert(fp);
         let root = Node {
             world: initial,
             id: 0,
@@ -449,7 +451,7 @@ impl Search {
             .chain(self.spare.iter())
             .map(|c| c.capacity() * core::mem::size_of::<Node>())
             .sum();
-        self.visited.allocation_size()
+        self.visited.bytes()
             + self.level_fps.allocation_size()
             + self.parent.capacity() * 4
             + self.via.capacity()
@@ -568,6 +570,7 @@ impl Search {
             let n = &self.level[c][i];
             (n.id, n.runnable)
         };
+        let full = mask;
         if id == DROPPED {
             return true;
         }
@@ -611,6 +614,7 @@ impl Search {
                 &self.model,
                 &mut node.world,
                 t,
+                full,
                 &self.hasher,
                 &self.visited,
                 canon,
@@ -625,7 +629,7 @@ impl Search {
                     node.fp = fp;
                     node.runnable = runnable;
                     node.id = self.parent.len() as u32;
-                    self.visited.insert_unique(fp, fp, |&x| x);
+                    self.visited.insert(fp);
                     if canon.is_some() {
                         self.level_fps.insert_unique(fp, fp, |&x| x);
                     }
@@ -694,11 +698,17 @@ impl Search {
         let work = |(cut, buffer): (Vec<&[Node]>, Vec<Node>)| -> ChunkOut {
             expand_chunk(&shared, at_bound, cut, buffer)
         };
-        let outs = pool.map(items, &work);
-        for mut out in outs {
-            if self.result.is_some() {
+        let mut outs = pool.map(items, &work);
+        // Chunks after the first that ended the search do not count.
+        let last = outs
+            .iter()
+            .position(|o| o.found.is_some() || o.depth_bound)
+            .unwrap_or(outs.len().saturating_sub(1));
+        let fresh = self.dedup(&outs[..(last + 1).min(outs.len())], width, pool);
+        let mut at = 0;
+        for (k, out) in outs.iter_mut().enumerate() {
+            if self.result.is_some() || k > last {
                 out.next.clear();
-                self.spare.push(out.next);
                 continue;
             }
             self.transitions += out.transitions;
@@ -706,8 +716,9 @@ impl Search {
             self.completed_runs += out.completed_runs;
             let mut ending: Option<(Option<Bound>, Option<Found>)> = None;
             for node in out.next.iter_mut() {
-                let fp = node.fp;
-                if self.visited.find(fp, |&x| x == fp).is_some() {
+                let new = fresh[at / 64] & (1 << (at % 64)) != 0;
+                at += 1;
+                if !new {
                     node.id = DROPPED;
                     continue;
                 }
@@ -716,9 +727,8 @@ impl Search {
                     node.id = DROPPED;
                     continue;
                 }
-                self.visited.insert_unique(fp, fp, |&x| x);
                 if self.red.is_some() {
-                    self.level_fps.insert_unique(fp, fp, |&x| x);
+                    self.level_fps.insert_unique(node.fp, node.fp, |&x| x);
                 }
                 self.parent.push(node.id);
                 self.via.push(node.via);
@@ -728,19 +738,72 @@ impl Search {
                 ending = Some((Some(Bound::MaxDepth), None));
             }
             if ending.is_none()
-                && let Some((node, t, violation)) = out.found
+                && let Some((node, t, violation)) = out.found.take()
             {
                 let mut schedule = path(&self.parent, &self.via, node);
                 schedule.push(Tid(t));
                 ending = Some((None, Some(self.realize(violation, schedule))));
             }
-            self.next.push(out.next);
             if let Some((bound, found)) = ending {
                 self.note_bytes();
                 self.result = Some(self.report(false, bound, found));
             }
         }
+        for out in outs {
+            if out.next.is_empty() {
+                self.spare.push(out.next);
+            } else {
+                self.next.push(out.next);
+            }
+        }
         self.note_bytes();
+    }
+
+    /// Insert the successors of a parallel slice into the visited set, in order: a bit per
+    /// successor, set for the first occurrence of a state not visited before. Each worker
+    /// inserts the fingerprints of the shards it owns, so any width gives the same bits.
+    fn dedup<P: Pool>(&mut self, outs: &[ChunkOut], width: usize, pool: &P) -> Vec<u64> {
+        let fps: Vec<u64> = outs
+            .iter()
+            .flat_map(|o| o.next.iter().map(|n| n.fp))
+            .collect();
+        let mut fresh = alloc::vec![0u64; fps.len().div_ceil(64)];
+        let mark = |fresh: &mut Vec<u64>, i: usize| fresh[i / 64] |= 1 << (i % 64);
+        if width <= 1 {
+            for (i, &fp) in fps.iter().enumerate() {
+                if self.visited.insert(fp) {
+                    mark(&mut fresh, i);
+                }
+            }
+            return fresh;
+        }
+        let mut shares: Vec<Share> = (0..width)
+            .map(|index| Share {
+                index,
+                width,
+                shards: Vec::new(),
+            })
+            .collect();
+        for (s, set) in self.visited.take_shards().into_iter().enumerate() {
+            shares[s % width].shards.push((s, set));
+        }
+        let fps_ref = &fps;
+        let work = |mut share: Share| -> (Share, Vec<u32>) {
+            let new = share.dedup(fps_ref);
+            (share, new)
+        };
+        let mut back: Vec<Option<FpSet>> = (0..SHARDS).map(|_| None).collect();
+        for (share, new) in pool.map(shares, &work) {
+            for i in new {
+                mark(&mut fresh, i as usize);
+            }
+            for (s, set) in share.shards {
+                back[s] = Some(set);
+            }
+        }
+        self.visited
+            .put_shards(back.into_iter().map(Option::unwrap_or_default).collect());
+        fresh
     }
 
     /// A found violation with a schedule of real thread ids from the start: a reduced search
@@ -790,7 +853,7 @@ impl Search {
             other_violations: self.other_violations,
             completed_runs: self.completed_runs,
             peak_frontier: self.peak_frontier,
-            index_bytes: self.visited.allocation_size()
+            index_bytes: self.visited.bytes()
                 + self.level_fps.allocation_size()
                 + self.parent.capacity() * 4
                 + self.via.capacity(),
@@ -806,7 +869,7 @@ impl Search {
 struct Shared<'a> {
     model: &'a Model,
     hasher: &'a foldhash::fast::FixedState,
-    visited: &'a HashTable<u64>,
+    visited: &'a Visited,
     level_fps: &'a HashTable<u64>,
     red: Option<&'a Reducer>,
     config: Config,
@@ -826,6 +889,7 @@ fn expand_chunk(sh: &Shared, at_bound: bool, cut: Vec<&[Node]>, mut buffer: Vec<
     };
     for node in cut.into_iter().flatten() {
         let (id, mut mask) = (node.id, node.runnable);
+        let full = mask;
         if id == DROPPED {
             continue;
         }
@@ -852,7 +916,7 @@ fn expand_chunk(sh: &Shared, at_bound: bool, cut: Vec<&[Node]>, mut buffer: Vec<
                 runnable: 0,
             });
             let slot = out.next.last_mut().expect("just pushed");
-            match step_copy(model, &mut slot.world, t, hasher, visited, canon) {
+            match step_copy(model, &mut slot.world, t, full, hasher, visited, canon) {
                 Successor::New { fp, runnable } => {
                     slot.fp = fp;
                     slot.runnable = runnable;

@@ -305,3 +305,49 @@ pub(crate) fn slot_bit(index: u16) -> u8 {
 pub(crate) fn bucket_bit(b: u8) -> u16 {
     1 << (b as u32 % BUCKETS)
 }
+
+/// Whether a thread about to run `action` can be stopped by another thread's step (its
+/// blocking rule looks at shared state). Every other line can only be left by the thread
+/// itself; asleep-in-`schedule()` is a flag only the thread sets. The explorer's incremental
+/// runnable mask relies on it.
+pub(crate) fn may_block(action: Action) -> bool {
+    match action {
+        Action::XaLockIrq | Action::Iput | Action::WaitPgmapDrained => true,
+        Action::GetDevPagemap
+        | Action::PutDevPagemap
+        | Action::KillPgmap
+        | Action::RemovePgmap
+        | Action::SetHwPoison
+        | Action::CollectProcs
+        | Action::UnmapMappingRange
+        | Action::KillProcs
+        | Action::ReadPageMapping
+        | Action::DaxMapping { .. }
+        | Action::ReadHost
+        | Action::IsChr
+        | Action::UnlockIsChr
+        | Action::RecheckMapping
+        | Action::ReadPageIndex
+        | Action::XaUnlockIrq
+        | Action::Lookup
+        | Action::LockSlot { .. }
+        | Action::UnlockSlot
+        | Action::InsertLockedEmpty
+        | Action::Associate
+        | Action::ReplaceEntry
+        | Action::Disassociate
+        | Action::DeleteEntry
+        | Action::PrepareToWait { .. }
+        | Action::Schedule
+        | Action::FinishWait
+        | Action::WakeUp { .. }
+        | Action::RcuReadLock
+        | Action::RcuReadUnlock
+        | Action::CallRcu
+        | Action::RecycleInode
+        | Action::RecycleFault
+        | Action::GpStart
+        | Action::GpEnd
+        | Action::InvokeCallbacks => false,
+    }
+}

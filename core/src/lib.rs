@@ -17,6 +17,7 @@ pub mod code;
 pub mod explore;
 pub mod facts;
 mod footprint;
+mod fpset;
 pub mod history;
 pub mod ids;
 mod interp;

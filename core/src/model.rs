@@ -226,9 +226,37 @@ impl Model {
 
     /// Step `tid`, which the caller knows to be runnable in `w` (it has the runnable mask the
     /// step into `w` returned): the explorer's fast path, without recording facts.
-    pub(crate) fn step_runnable(&self, w: &mut World, tid: Tid) -> Event {
+    /// `before` is the runnable mask of `w` before the step.
+    pub(crate) fn step_runnable(&self, w: &mut World, tid: Tid, before: u16) -> Event {
         debug_assert!(self.is_runnable(w, tid));
-        self.step_unchecked(w, tid, &mut Quiet)
+        self.step_unchecked(w, tid, &mut Quiet, Some(before))
+    }
+
+    /// The runnable mask after `tid` stepped, from the mask `before` the step: only the
+    /// stepping thread, threads that could not run, the RCU daemon, and threads on lines that
+    /// can block (`footprint::may_block`) can have changed — another thread's step can wake a
+    /// thread but never stop one that is not about to block.
+    fn runnable_after(&self, w: &World, tid: Tid, before: u16) -> u16 {
+        let mut m = before;
+        for (i, spec) in self.threads.iter().enumerate() {
+            let t = &w.threads[i];
+            let check = i == tid.0 as usize
+                || before & (1 << i) == 0
+                || spec.program.is_daemon()
+                || t.pc
+                    .info()
+                    .action
+                    .is_none_or(crate::footprint::may_block);
+            if check {
+                if self.is_runnable(w, Tid(i as u8)) {
+                    m |= 1 << i;
+                } else {
+                    m &= !(1 << i);
+                }
+            }
+        }
+        debug_assert_eq!(m, self.runnable_mask(w));
+        m
     }
 
     fn step_with<S: Sink>(
@@ -247,10 +275,16 @@ impl Model {
         if status != Status::Runnable {
             return Err(NotRunnable { tid, status });
         }
-        Ok(self.step_unchecked(w, tid, sink))
+        Ok(self.step_unchecked(w, tid, sink, None))
     }
 
-    fn step_unchecked<S: Sink>(&self, w: &mut World, tid: Tid, sink: &mut S) -> Event {
+    fn step_unchecked<S: Sink>(
+        &self,
+        w: &mut World,
+        tid: Tid,
+        sink: &mut S,
+        before: Option<u16>,
+    ) -> Event {
         let line = self.current_line(w, tid);
         let mut cx = crate::interp::Cx {
             m: self,
@@ -262,7 +296,10 @@ impl Model {
         let mut violation = crate::interp::step(&mut cx, line).err();
         let mut runnable = 0;
         if violation.is_none() {
-            runnable = self.runnable_mask(w);
+            runnable = match before {
+                Some(b) => self.runnable_after(w, tid, b),
+                None => self.runnable_mask(w),
+            };
             violation = crate::interp::check_stuck(self, w, runnable);
         }
         if violation.is_some() {
