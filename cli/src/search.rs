@@ -55,7 +55,7 @@ pub struct How {
 }
 
 /// States expanded between two looks at the clock (and progress updates).
-const SLICE: usize = 1 << 18;
+const SLICE: usize = 1 << 16;
 /// Bound of the fewest-preemption search: preemptions, and states per bound.
 const MAX_PREEMPTIONS: u32 = 12;
 

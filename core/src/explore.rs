@@ -293,7 +293,15 @@ fn reduce_mask(
         let t = m.trailing_zeros() as u8;
         m &= m - 1;
         let mut n = w.clone();
-        match step_copy(model, &mut n, t, runnable, hasher, visited, Some(&red.canon)) {
+        match step_copy(
+            model,
+            &mut n,
+            t,
+            runnable,
+            hasher,
+            visited,
+            Some(&red.canon),
+        ) {
             Successor::Violation(_) => return runnable,
             Successor::Known => {
                 let fp = n.fingerprint(hasher);

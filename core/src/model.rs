@@ -243,10 +243,7 @@ impl Model {
             let check = i == tid.0 as usize
                 || before & (1 << i) == 0
                 || spec.program.is_daemon()
-                || t.pc
-                    .info()
-                    .action
-                    .is_none_or(crate::footprint::may_block);
+                || t.pc.info().action.is_none_or(crate::footprint::may_block);
             if check {
                 if self.is_runnable(w, Tid(i as u8)) {
                     m |= 1 << i;
