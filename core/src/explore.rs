@@ -757,14 +757,14 @@ impl Search {
                 self.result = Some(self.report(false, bound, found));
             }
         }
-        for out in outs {
-            if out.next.is_empty() {
-                self.spare.push(out.next);
-            } else {
-                self.next.push(out.next);
-            }
-        }
+        // The new states join the level being built; the workers' buffers (duplicates
+        // included) go back to the spares for the next slice.
         self.note_bytes();
+        let next = self.next.last_mut().expect("the next level has a chunk");
+        for mut out in outs {
+            next.extend(out.next.drain(..).filter(|n| n.id != DROPPED));
+            self.spare.push(out.next);
+        }
     }
 
     /// Insert the successors of a parallel slice into the visited set, in order: a bit per
