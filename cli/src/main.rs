@@ -164,13 +164,32 @@ struct Target {
     /// How truncate wakes waiters after deleting an entry (default: the variant's).
     #[arg(long, value_parser = wake_parser())]
     truncate_wake: Option<WakeMode>,
+    /// Upstream commits to add to the variant's, comma-separated (a leading - takes one
+    /// away): f52afc93cd01, c93db7bb6ef3, 55e56f06ed71, d8a706414af4, 237388320def.
+    #[arg(long, value_parser = fixes_parser, allow_hyphen_values = true)]
+    fixes: Option<String>,
+}
+
+/// Checks `--fixes` text names known commits (applied on top of the variant later).
+fn fixes_parser(text: &str) -> Result<String, String> {
+    daxlab_core::Code::SEED
+        .with_fixes(text)
+        .map(|_| text.to_string())
+        .map_err(|e| e.to_string())
 }
 
 impl Target {
     fn options(&self) -> Options {
+        let code = self.fixes.as_deref().map(|f| {
+            // Checked by clap against the known commits.
+            self.variant
+                .code()
+                .with_fixes(f)
+                .unwrap_or(self.variant.code())
+        });
         Options {
             variant: self.variant,
-            code: None,
+            code,
             truncate_wake: self.truncate_wake,
         }
     }
@@ -268,10 +287,20 @@ fn list(json: bool) -> ExitCode {
     println!("Scenarios (threads):");
     for s in &list.scenarios {
         println!("  {:<16} {} ({})", s.name, s.title, s.threads.join(", "));
+        for t in &s.paths {
+            println!("  {:<18}{:<7} {}", "", t.thread, t.path);
+        }
     }
-    println!("Variants:");
+    println!("Variants (presets are releases; the rest are teaching ablations):");
     for v in &list.variants {
-        println!("  {:<16} {}", v.name, v.summary);
+        println!("  {:<16} [{}] {}", v.name, v.release, v.summary);
+    }
+    println!("Upstream commits (--fixes):");
+    for f in &list.fixes {
+        println!(
+            "  {} {} ({}; 4.19.y: {})",
+            f.commit, f.subject, f.release, f.in_4_19_y
+        );
     }
     println!("Violation kinds: {}", list.violation_kinds.join(", "));
     ExitCode::SUCCESS

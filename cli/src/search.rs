@@ -208,10 +208,12 @@ fn print_schedule(model: &Model, what: &str, v: &CounterexampleReport) {
         "{what} ({} steps, {} preemptions): {}",
         v.steps, v.preemptions, v.schedule
     );
+    let (_, fixes) = link::code_params(model);
     println!(
-        "replay:   daxlab run --scenario {} --variant {} --truncate-wake {} --schedule '{}'",
+        "replay:   daxlab run --scenario {} --variant {}{} --truncate-wake {} --schedule '{}'",
         model.scenario(),
         model.variant(),
+        fixes.map(|f| format!(" --fixes {f}")).unwrap_or_default(),
         model.truncate_wake().name(),
         v.schedule
     );

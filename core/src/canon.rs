@@ -16,7 +16,9 @@
 
 use crate::ids::Tid;
 use crate::model::Model;
-use crate::world::{Entry, GracePeriod, InodeMem, Locals, MAX_THREADS, Rcu, Thread, Waiter, World};
+use crate::world::{
+    Entry, GracePeriod, InodeMem, Locals, MAX_THREADS, Rcu, RwSem, Thread, Waiter, World,
+};
 use alloc::vec::Vec;
 
 /// A renaming of threads: `perm[old] = new`.
@@ -185,6 +187,13 @@ fn key(w: &World, t: u8) -> [u64; 4] {
         if mem.xa_lock == Some(Tid(t)) {
             k3 |= 1 << (12 + a);
         }
+        let m = &mem.mmaplock;
+        if m.held_by(Tid(t)) {
+            k3 |= 1 << (20 + a);
+        }
+        if let Some(pos) = m.queue.iter().position(|(q, _)| q.0 == t) {
+            k3 |= ((pos as u64 + 1) & 0xf) << (24 + 4 * a);
+        }
         for e in &mem.entries {
             if e.locker == Some(Tid(t)) {
                 k3 = k3.wrapping_add(((a as u64) << 40 | e.index as u64) << 16 | 1 << 62);
@@ -197,6 +206,17 @@ fn key(w: &World, t: u8) -> [u64; 4] {
         k3 |= 1 << 11;
     }
     [k0, k1, k2, k3]
+}
+
+/// A bit per thread, renamed.
+fn rename_bits(perm: &Perm, bits: u16) -> u16 {
+    let mut out = 0u16;
+    for (old, &new) in perm.iter().enumerate() {
+        if bits & (1 << old) != 0 {
+            out |= 1 << new;
+        }
+    }
+    out
 }
 
 fn rename_tid(perm: &Perm, t: Tid) -> Tid {
@@ -234,9 +254,20 @@ fn rename(w: &mut World, perm: &Perm) {
             life: _,
             users: _,
             xa_lock,
+            mmaplock,
             entries,
         } = mem;
         *xa_lock = xa_lock.map(|t| rename_tid(perm, t));
+        let RwSem {
+            readers,
+            writer,
+            queue,
+        } = mmaplock;
+        *readers = rename_bits(perm, *readers);
+        *writer = writer.map(|t| rename_tid(perm, t));
+        for (t, _) in queue.iter_mut() {
+            *t = rename_tid(perm, *t);
+        }
         for e in entries.iter_mut() {
             rename_entry(perm, e);
         }
@@ -260,13 +291,7 @@ fn rename(w: &mut World, perm: &Perm) {
         waiting_for,
     }) = current
     {
-        let mut bits = 0u16;
-        for (old, &new) in perm.iter().enumerate() {
-            if *waiting_for & (1 << old) != 0 {
-                bits |= 1 << new;
-            }
-        }
-        *waiting_for = bits;
+        *waiting_for = rename_bits(perm, *waiting_for);
     }
     let old = *threads;
     for (i, t) in old.iter().enumerate() {

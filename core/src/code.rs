@@ -29,6 +29,38 @@ pub enum Ablation {
     NoRcu,
     /// Sleep without leaving the RCU read-side section.
     SleepInRcu,
+    /// An exclusive `wait_entry_unlocked()` that does not pass the wake-up on.
+    NoWakeNext,
+}
+
+/// What is known of an upstream commit, for the history page, the CLI and the app. Where a
+/// detail could not be confirmed from the kernel sources or the mailing lists, the text says so.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FixInfo {
+    /// The commit id, 12 hex digits.
+    pub commit: &'static str,
+    /// Its subject line.
+    pub subject: &'static str,
+    /// Its author.
+    pub author: &'static str,
+    /// The release it first shipped in.
+    pub release: &'static str,
+    /// Whether linux-4.19.y carries it.
+    pub in_4_19_y: &'static str,
+    /// What it changes in the listing, in a sentence.
+    pub change: &'static str,
+    /// The scenario that shows why it was needed.
+    pub scenario: &'static str,
+}
+
+impl FixInfo {
+    /// The commit's page on git.kernel.org.
+    pub fn link(&self) -> alloc::string::String {
+        alloc::format!(
+            "https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/commit/?id={}",
+            self.commit
+        )
+    }
 }
 
 impl Fix {
@@ -43,12 +75,65 @@ impl Fix {
 
     /// The commit id, abbreviated to 12 hex digits as the kernel's `Fixes:` tags write it.
     pub fn commit(self) -> &'static str {
+        self.info().commit
+    }
+
+    /// The fix whose commit id is `id` (12 hex digits or more).
+    pub fn from_commit(id: &str) -> Option<Fix> {
+        let id = id.trim().to_ascii_lowercase();
+        Fix::ALL
+            .into_iter()
+            .find(|f| id.len() <= 40 && id.starts_with(f.commit()))
+    }
+
+    /// What is known of the commit.
+    pub fn info(self) -> FixInfo {
         match self {
-            Fix::DropLockOnEagain => "f52afc93cd01",
-            Fix::NullMappingCheck => "c93db7bb6ef3",
-            Fix::WaitEntryUnlocked => "55e56f06ed71",
-            Fix::NonExclusiveWait => "d8a706414af4",
-            Fix::WakeAllOnInvalidate => "237388320def",
+            Fix::DropLockOnEagain => FixInfo {
+                commit: "f52afc93cd01",
+                subject: "dax: Fix deadlock in dax_lock_mapping_entry()",
+                author: "Jan Kara (reported by Barret Rhoden)",
+                release: "the v4.19 cycle: written days after the report of 2018-09-24, before v4.19 shipped on 2018-10-22 (the exact -rc could not be confirmed here)",
+                in_4_19_y: "subsumed: 4.19.y's later fixes removed the -EAGAIN path it patched",
+                change: "dax_lock_mapping_entry() drops the i_pages lock before `continue` when __get_unlocked_mapping_entry() returns -EAGAIN.",
+                scenario: "self-deadlock",
+            },
+            Fix::NullMappingCheck => FixInfo {
+                commit: "c93db7bb6ef3",
+                subject: "dax: Check page->mapping isn't NULL",
+                author: "Matthew Wilcox (reported by Jan Kara)",
+                release: "v4.20-rc6 (inferred: dated 2018-11-27 with 55e56f06ed71), Cc: stable",
+                in_4_19_y: "yes",
+                change: "`if (!dax_mapping(mapping))` becomes `if (!mapping || !dax_mapping(mapping))`.",
+                scenario: "null-mapping",
+            },
+            Fix::WaitEntryUnlocked => FixInfo {
+                commit: "55e56f06ed71",
+                subject: "dax: Don't access a freed inode",
+                author: "Matthew Wilcox",
+                release: "v4.20-rc6, Cc: stable (written against the XArray code; 4.19.y carries a radix-tree port)",
+                in_4_19_y: "yes (a radix-tree port, together with d8a706414af4's non-exclusive wait)",
+                change: "A new wait_entry_unlocked() sleeps outside RCU and never touches the mapping again; dax_lock_mapping_entry() looks the entry up itself and restarts from page->mapping after sleeping. Its first form waited exclusively and then woke the next waiter (as SUSE's backport of this commit shows).",
+                scenario: "freed-inode",
+            },
+            Fix::NonExclusiveWait => FixInfo {
+                commit: "d8a706414af4",
+                subject: "wait_entry_unlocked() waits non-exclusively (its subject and author could not be read here; the change is in 4.19.y and in mainline since v5.0)",
+                author: "not confirmed here",
+                release: "v5.0 at the latest (the non-exclusive wait is in mainline v5.0); the exact -rc could not be confirmed",
+                in_4_19_y: "yes",
+                change: "prepare_to_wait_exclusive() and the explicit wake of the next waiter become prepare_to_wait(): \"there is no guarantee that this path ever successfully retrieves an unlocked entry before an inode dies\".",
+                scenario: "lost-wakeup",
+            },
+            Fix::WakeAllOnInvalidate => FixInfo {
+                commit: "237388320def",
+                subject: "dax: Wake up all waiters after invalidating dax entry",
+                author: "Vivek Goyal (reported by Sergio Lopez)",
+                release: "v5.13-rc2 (inferred: merged after v5.13-rc1), backported to 5.10.y; Fixes: ac401cc78242 (\"dax: New fault locking\", Jan Kara, v4.7-rc1)",
+                in_4_19_y: "no: 4.19.y's put_unlocked_mapping_entry() still wakes one waiter",
+                change: "__dax_invalidate_mapping_entry() wakes every waiter after deleting an entry, instead of one.",
+                scenario: "truncate-wakeup",
+            },
         }
     }
 
@@ -58,8 +143,23 @@ impl Fix {
 }
 
 impl Ablation {
+    /// The ablation's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Ablation::NoRecheck => "no-recheck",
+            Ablation::NoRcu => "no-rcu",
+            Ablation::SleepInRcu => "sleep-in-rcu",
+            Ablation::NoWakeNext => "no-wake-next",
+        }
+    }
+
     /// Every ablation.
-    pub const ALL: [Ablation; 3] = [Ablation::NoRecheck, Ablation::NoRcu, Ablation::SleepInRcu];
+    pub const ALL: [Ablation; 4] = [
+        Ablation::NoRecheck,
+        Ablation::NoRcu,
+        Ablation::SleepInRcu,
+        Ablation::NoWakeNext,
+    ];
 
     const fn bit(self) -> u16 {
         1 << (8 + self as u16)
@@ -174,5 +274,95 @@ impl When {
     /// Whether a line with this condition exists under `code`.
     pub const fn holds(self, code: Code) -> bool {
         code.0 & self.all == self.all && code.0 & self.none == 0
+    }
+}
+
+/// Text naming fixes that is not understood: the bad item and the accepted commit ids.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FixesError {
+    /// The item that is not a known commit.
+    pub item: alloc::string::String,
+}
+
+impl fmt::Display for FixesError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "\"{}\" is not one of the commits this model knows; accepted: ",
+            self.item
+        )?;
+        for (i, fix) in Fix::ALL.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(fix.commit())?;
+        }
+        f.write_str(" (a leading - takes a fix away)")
+    }
+}
+
+impl Code {
+    /// `base` with the fixes `text` names: commit ids separated by commas, each added, or
+    /// taken away when it starts with `-`. An empty text changes nothing.
+    pub fn with_fixes(self, text: &str) -> Result<Code, FixesError> {
+        let mut code = self;
+        for item in text.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+            let (remove, id) = match item.strip_prefix('-') {
+                Some(id) => (true, id),
+                None => (false, item.strip_prefix('+').unwrap_or(item)),
+            };
+            let fix = Fix::from_commit(id).ok_or_else(|| FixesError { item: item.into() })?;
+            code = if remove {
+                code.without(fix)
+            } else {
+                code.with(fix)
+            };
+        }
+        Ok(code)
+    }
+
+    /// The fixes by which this code differs from `base`, as text `with_fixes` reads back.
+    pub fn fixes_from(self, base: Code) -> alloc::string::String {
+        let mut out = alloc::string::String::new();
+        for fix in Fix::ALL {
+            let sign = match (base.has(fix), self.has(fix)) {
+                (false, true) => "",
+                (true, false) => "-",
+                _ => continue,
+            };
+            if !out.is_empty() {
+                out.push(',');
+            }
+            out.push_str(sign);
+            out.push_str(fix.commit());
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fix_text_adds_removes_and_round_trips() {
+        let c = Code::SEED
+            .with_fixes("f52afc93cd01, c93db7bb6ef3")
+            .expect("known commits");
+        assert!(c.has(Fix::DropLockOnEagain) && c.has(Fix::NullMappingCheck));
+        let d = c.with_fixes("-f52afc93cd01").unwrap();
+        assert!(!d.has(Fix::DropLockOnEagain));
+        assert_eq!(Code::SEED.with_fixes(&c.fixes_from(Code::SEED)), Ok(c));
+        assert_eq!(c.with_fixes(&d.fixes_from(c)), Ok(d));
+        // The full 40-digit id works too.
+        assert!(
+            Code::SEED
+                .with_fixes("237388320deffde7c2d65ed8fc9eef670dc979b3")
+                .unwrap()
+                .has(Fix::WakeAllOnInvalidate)
+        );
+        let e = Code::SEED.with_fixes("c93db7bb6ef3,deadbeef").unwrap_err();
+        assert_eq!(e.item, "deadbeef");
+        assert!(e.to_string().contains("237388320def"), "{e}");
     }
 }

@@ -196,7 +196,7 @@ impl Pool for Serial {
 }
 
 /// The fingerprint hasher (fixed seed: runs are reproducible).
-fn fingerprint_hasher() -> foldhash::fast::FixedState {
+pub fn fingerprint_hasher() -> foldhash::fast::FixedState {
     foldhash::fast::FixedState::with_seed(0x5eed_da71)
 }
 

@@ -63,11 +63,16 @@ pub enum Fact {
     CollectProcs {
         /// The inode it went through.
         ino: u8,
+        /// What keeps that inode alive: the entry lock (fs-dax) or, holding none, the
+        /// `dev_pagemap` reference (device-dax).
+        entry_locked: bool,
     },
     /// `unmap_mapping_range(page->mapping, ...)`.
     Unmap {
         /// The inode it went through.
         ino: u8,
+        /// As for [`Fact::CollectProcs`].
+        entry_locked: bool,
     },
     /// `kill_procs()`: SIGBUS.
     KillProcs,
@@ -218,7 +223,50 @@ pub enum Fact {
         passed: Vec<(Tid, u8, u16)>,
     },
     /// `put_unlocked_mapping_entry()` with no entry: nobody to wake.
-    WakeNoEntry,
+    WakeNoEntry {
+        /// Waiters left asleep on entries nobody holds locked: who, bucket, key inode, index.
+        stranded: Vec<(Tid, u8, u8, u16)>,
+    },
+    /// `dax_lock_mapping_entry()` gives up (no mapping, or no entry) without passing on a
+    /// wake-up it may have consumed.
+    GaveUp {
+        /// Waiters left asleep on entries nobody holds locked: who, bucket, key inode, index.
+        stranded: Vec<(Tid, u8, u8, u16)>,
+    },
+    /// The MMAPLOCK was taken (`down_read`/`down_write` returned).
+    MmaplockTaken {
+        /// The inode.
+        ino: u8,
+        /// Exclusive (truncate) or shared (fault).
+        write: bool,
+        /// It was handed over while the task slept.
+        after_sleep: bool,
+    },
+    /// The task queued on the MMAPLOCK and sleeps.
+    MmaplockQueued {
+        /// The inode.
+        ino: u8,
+        /// Exclusive or shared.
+        write: bool,
+        /// Bit per thread holding it.
+        holders: u16,
+    },
+    /// The MMAPLOCK was released.
+    MmaplockReleased {
+        /// The inode.
+        ino: u8,
+        /// Exclusive or shared.
+        write: bool,
+        /// Bit per sleeper it was handed to.
+        granted: u16,
+    },
+    /// `radix_tree_tag_clear(..., PAGECACHE_TAG_TOWRITE)`.
+    ClearToWrite {
+        /// The inode.
+        ino: u8,
+        /// The index.
+        index: u16,
+    },
     /// `rcu_read_lock()`.
     RcuLock {
         /// The nesting depth after it.

@@ -53,7 +53,9 @@ const RCUR: u32 = BUCKET + BUCKETS;
 const RCU_CORE: u32 = RCUR + MAX_THREADS as u32;
 /// The next inode number to hand out.
 const NEXT_INO: u32 = RCU_CORE + 1;
-const _: () = assert!(NEXT_INO < 128);
+/// The MMAPLOCK (holders and sleepers), per inode memory.
+const MMAPLOCK: u32 = NEXT_INO + 1;
+const _: () = assert!(MMAPLOCK + (MAX_INODES as u32) <= 128);
 
 const fn bit(b: u32) -> Objs {
     1 << b
@@ -159,6 +161,9 @@ impl Scope {
     fn lock(&self, maps: u8) -> Objs {
         spread(maps as u32, LOCK, MAX_INODES as u32)
     }
+    fn mmaplock(&self, maps: u8) -> Objs {
+        spread(maps as u32, MMAPLOCK, MAX_INODES as u32)
+    }
     fn users(&self, maps: u8) -> Objs {
         spread(maps as u32, USERS, MAX_INODES as u32)
     }
@@ -221,8 +226,19 @@ impl Scope {
             Action::InsertLockedEmpty => f.w |= self.entries(m, ALL_SLOTS),
             Action::Associate => f.w |= self.page(self.pages),
             Action::Disassociate => f.w |= self.page(self.entry_pages),
-            Action::PrepareToWait { .. } | Action::FinishWait | Action::WakeUp { .. } => {
+            Action::PrepareToWait { .. }
+            | Action::FinishWait
+            | Action::WakeUp { .. }
+            | Action::WakeUpAsCalled
+            | Action::WakeNext => {
                 f.w |= self.buckets();
+            }
+            Action::ClearToWrite => f.w |= self.entries(m, self.slots),
+            // Taking, queueing for, releasing and handing over the semaphore; the blocking rule
+            // reads it too.
+            Action::DownRead | Action::DownWrite | Action::UpRead | Action::UpWrite => {
+                f.r |= self.inode(m);
+                f.w |= self.mmaplock(m);
             }
             // Reads its own task state, which a wake-up on its bucket writes.
             Action::Schedule => f.r |= self.buckets(),
@@ -313,6 +329,9 @@ pub(crate) fn bucket_bit(b: u8) -> u16 {
 pub(crate) fn may_block(action: Action) -> bool {
     match action {
         Action::XaLockIrq | Action::Iput | Action::WaitPgmapDrained => true,
+        // A thread only queues for the MMAPLOCK by its own step (and then it cannot run until
+        // a release hands it over, which the mask checks for every thread that cannot run).
+        Action::DownRead | Action::DownWrite => false,
         Action::GetDevPagemap
         | Action::PutDevPagemap
         | Action::KillPgmap
@@ -341,6 +360,11 @@ pub(crate) fn may_block(action: Action) -> bool {
         | Action::Schedule
         | Action::FinishWait
         | Action::WakeUp { .. }
+        | Action::WakeUpAsCalled
+        | Action::WakeNext
+        | Action::ClearToWrite
+        | Action::UpRead
+        | Action::UpWrite
         | Action::RcuReadLock
         | Action::RcuReadUnlock
         | Action::CallRcu

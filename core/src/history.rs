@@ -131,7 +131,7 @@ mod tests {
         let s = session(
             "freed-inode",
             Variant::V419,
-            "fault*4,mf*14,fault*5,evict*10,rcu*3,mf*4",
+            "fault*5,mf*14,fault*6,evict*10,rcu*3,mf*4",
         );
         let h = rcu(&s);
         assert_eq!(h.grace_periods.len(), 1);
@@ -155,7 +155,7 @@ mod tests {
         let s = session(
             "freed-inode",
             Variant::Fixed,
-            "fault*4,mf*14,fault*5,evict*10,rcu*3,mf*7",
+            "fault*5,mf*14,fault*6,evict*10,rcu*3,mf*7",
         );
         let h = rcu(&s);
         let mf = s.model().tid("mf").unwrap();

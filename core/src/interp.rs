@@ -10,9 +10,9 @@
 use crate::code::Code;
 use crate::facts::{Fact, Ptr, Sink};
 use crate::ids::{Addr, Tid};
-use crate::listing::{Action, Cond, Effect, Flow, Line, Ret};
+use crate::listing::{Action, Arg, Cond, Effect, Flow, Line, Ret};
 use crate::model::{Model, Status};
-use crate::prim::{entries, inode, page, pgmap, rcu, wait, xa};
+use crate::prim::{entries, inode, page, pgmap, rcu, rwsem, wait, xa};
 use crate::program::Program;
 use crate::violation::{Detail, ModelFault, Stuck, Violation, ViolationKind};
 use crate::world::{Life, Locals, Thread, ThreadResult, World};
@@ -27,6 +27,8 @@ pub(crate) struct Cx<'a, S> {
     pub(crate) tid: Tid,
     pub(crate) line: Line,
     pub(crate) sink: &'a mut S,
+    /// A violation the kernel only warns about: the step goes on (see [`Violation::halts`]).
+    pub(crate) warning: Option<Violation>,
 }
 
 impl<S: Sink> Cx<'_, S> {
@@ -79,6 +81,17 @@ impl<S: Sink> Cx<'_, S> {
     }
     pub(crate) fn table_full(&self) -> Violation {
         self.model_error(ModelFault::TableFull)
+    }
+    /// Record a violation the kernel only warns about; the step goes on.
+    pub(crate) fn warn(&mut self, v: Violation) {
+        self.warning.get_or_insert(v);
+    }
+    /// The argument the innermost call passed (for `wait_fn()` and the wake mode).
+    fn call_arg(&self) -> Arg {
+        match self.thread().frames.top().map(|call| call.info().flow) {
+            Some(Flow::Call { arg, .. }) => arg,
+            _ => Arg::None,
+        }
     }
     fn code(&self) -> Code {
         self.m.code()
@@ -172,14 +185,35 @@ fn act<S: Sink>(cx: &mut Cx<S>, action: Action) -> Result<Done, Violation> {
             wait::wake(cx, all);
             ADVANCE
         }
+        Action::WakeUpAsCalled => {
+            let all = match cx.call_arg() {
+                Arg::WakeAll => true,
+                Arg::WakeNext => false,
+                _ => return Err(cx.missing_local()),
+            };
+            wait::wake(cx, all);
+            ADVANCE
+        }
+        Action::WakeNext => {
+            wait::wake(cx, false);
+            ADVANCE
+        }
+        Action::ClearToWrite => entries::clear_towrite(cx).and(ADVANCE),
+        Action::DownRead | Action::DownWrite => {
+            let write = action == Action::DownWrite;
+            Ok(if rwsem::down(cx, write)? {
+                Done::Advance { test: false }
+            } else {
+                Done::Stay
+            })
+        }
+        Action::UpRead => rwsem::up(cx, false).and(ADVANCE),
+        Action::UpWrite => rwsem::up(cx, true).and(ADVANCE),
         Action::RcuReadLock => {
             rcu::read_lock(cx);
             ADVANCE
         }
-        Action::RcuReadUnlock => {
-            rcu::read_unlock(cx);
-            ADVANCE
-        }
+        Action::RcuReadUnlock => rcu::read_unlock(cx).and(ADVANCE),
         Action::CallRcu => inode::destroy(cx).and(ADVANCE),
         Action::Iput => inode::iput(cx).and(ADVANCE),
         Action::RecycleInode => inode::recycle(cx).and(ADVANCE),
@@ -298,6 +332,12 @@ fn effect<S: Sink>(cx: &mut Cx<S>, e: Effect) {
             }
         }
         Effect::NextIter => cx.me().locals.iter += 1,
+        Effect::GiveUp => {
+            if S::ON {
+                let stranded = wait::stranded(cx.w);
+                cx.fact(Fact::GaveUp { stranded });
+            }
+        }
     }
 }
 
@@ -317,6 +357,12 @@ fn holds<S: Sink>(cx: &Cx<S>, cond: Cond, walk: &Walk) -> bool {
         Cond::NewOrEmpty => l.entry.is_none_or(|e| e.is_empty()),
         Cond::MoreIndices => (l.iter as usize) < cx.program().indices().len(),
         Cond::RecyclesInodes => cx.program().recycles_inodes(),
+        Cond::EntryOtherPfn => l
+            .entry
+            .is_some_and(|e| !e.is_empty() && e.pfn != cx.program().pfn()),
+        Cond::EntryNotToWrite => l
+            .entry
+            .is_none_or(|e| e.flags & crate::world::entry_flags::TOWRITE == 0),
     }
 }
 
@@ -342,15 +388,9 @@ fn flow<S: Sink>(cx: &mut Cx<S>, line: Line, walk: &mut Walk) -> Result<Option<L
             enter(cx, line, func)?
         }
         Flow::CallWaitFn => {
-            let wait_fn = cx
-                .thread()
-                .frames
-                .top()
-                .and_then(|call| match call.info().flow {
-                    Flow::Call { wait_fn, .. } => wait_fn,
-                    _ => None,
-                });
-            let func = wait_fn.ok_or_else(|| cx.model_error(ModelFault::MissingFunction))?;
+            let Arg::WaitFn(func) = cx.call_arg() else {
+                return Err(cx.model_error(ModelFault::MissingFunction));
+            };
             enter(cx, line, func)?
         }
         Flow::TailCall(func) => {
@@ -415,6 +455,9 @@ fn finish<S: Sink>(cx: &mut Cx<S>, result: ThreadResult) -> Result<(), Violation
     if rcu::in_section(cx.w, cx.tid) {
         return Err(cx.violation(ViolationKind::LockLeak, Detail::LeakedRcu));
     }
+    if let Some(ino) = rwsem::held(cx.w, cx.tid) {
+        return Err(cx.violation(ViolationKind::LockLeak, Detail::LeakedMmaplock { ino }));
+    }
     if let Some((ino, index)) = entries::held_by(cx.w, cx.tid) {
         return Err(cx.violation(
             ViolationKind::LockLeak,
@@ -442,6 +485,7 @@ pub(crate) fn status(m: &Model, w: &World, tid: Tid) -> Status {
     }
     let blocked = match t.pc.info().action {
         Some(Action::XaLockIrq) => xa::spinning(w, tid, t.locals.mapping),
+        Some(Action::DownRead | Action::DownWrite) => rwsem::waiting(w, tid, t.locals.mapping),
         Some(Action::Iput) => inode::waiting_for_last_reference(w, program),
         Some(Action::WaitPgmapDrained) => pgmap::waiting(w),
         _ => None,
@@ -498,6 +542,10 @@ pub(crate) fn check_stuck(m: &Model, w: &World, runnable: u16) -> Option<Violati
             && !m.threads()[t.0 as usize].program.is_daemon()
     })?;
     let why = match s {
+        Status::WaitingForMmaplock { addr, holders } => Stuck::Mmaplock {
+            ino: ino(addr),
+            holders,
+        },
         Status::WaitingForLastReference { .. } => Stuck::LastReference,
         Status::WaitingForPins { .. } => Stuck::Pins,
         _ => Stuck::Other,

@@ -13,9 +13,10 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 /// Every parameter the page understands, in the order the URL writes them.
-pub const NAMES: [&str; 14] = [
+pub const NAMES: [&str; 15] = [
     "scenario",
     "variant",
+    "fixes",
     "truncate",
     "schedule",
     "step",
@@ -58,6 +59,8 @@ pub struct Params {
     pub variant: Option<Variant>,
     /// The truncate path's wake mode; `None` means the variant's default.
     pub truncate: Option<WakeMode>,
+    /// Upstream commits added to (`-`: taken from) the variant's, as `--fixes` text.
+    pub fixes: Option<String>,
     /// The schedule text; `None` means the scenario's story (or the seeded run).
     pub schedule: Option<String>,
     /// How many schedule steps to apply; `None` means all of an explicit schedule, none of a
@@ -89,6 +92,7 @@ impl Default for Params {
             scenario: DEFAULT_SCENARIO,
             variant: None,
             truncate: None,
+            fixes: None,
             schedule: None,
             step: None,
             seed: None,
@@ -151,6 +155,12 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
             "variant" => match value.parse::<Variant>() {
                 Ok(v) => p.variant = Some(v),
                 Err(()) => bad(&mut errors, "variant", value, &accepted_variants()),
+            },
+            "fixes" => match crate::code::Code::SEED.with_fixes(value) {
+                Ok(_) => p.fixes = Some(value.to_string()),
+                Err(e) => errors.push(format!(
+                    "URL parameter fixes={value:?}: {e}. Using the variant's own fixes."
+                )),
             },
             "truncate" => match value.parse::<WakeMode>() {
                 Ok(m) => p.truncate = Some(m),
@@ -233,6 +243,9 @@ pub fn format(p: &Params) -> String {
     if let Some(v) = p.variant {
         s.append_pair("variant", v.name());
     }
+    if let Some(f) = &p.fixes {
+        s.append_pair("fixes", f);
+    }
     if let Some(m) = p.truncate {
         s.append_pair("truncate", m.name());
     }
@@ -275,16 +288,27 @@ pub fn format(p: &Params) -> String {
 /// The query that opens `schedule` of `model` in the visualizer (what the CLI prints after a
 /// counterexample).
 pub fn replay_query(model: &crate::Model, schedule: &str) -> String {
-    let wake = model.truncate_wake();
+    let (truncate, fixes) = code_params(model);
     format(&Params {
         scenario: scenario(model.scenario()).map_or(DEFAULT_SCENARIO, |s| s.name),
         variant: Some(model.variant()),
-        truncate: (wake != model.variant().default_truncate_wake()).then_some(wake),
+        truncate,
+        fixes,
         schedule: Some(schedule.into()),
         threads: model.scale().map(|s| s.threads),
         pages: model.scale().map(|s| s.pages),
         ..Params::default()
     })
+}
+
+/// The `truncate` and `fixes` parameters that give `model`'s code on top of its variant.
+pub fn code_params(model: &crate::Model) -> (Option<WakeMode>, Option<String>) {
+    let variant = model.variant();
+    let wake = model.truncate_wake();
+    let truncate = (wake != variant.default_truncate_wake()).then_some(wake);
+    let base = truncate.map_or(variant.code(), |w| w.apply(variant.code()));
+    let fixes = model.code().fixes_from(base);
+    (truncate, (!fixes.is_empty()).then_some(fixes))
 }
 
 #[cfg(test)]
@@ -335,6 +359,7 @@ mod tests {
             scenario: "lost-wakeup",
             variant: Some(Variant::ExclusiveWait),
             truncate: Some(WakeMode::All),
+            fixes: Some("c93db7bb6ef3,-d8a706414af4".into()),
             schedule: Some("fault*4,trunc*5".into()),
             step: Some(3),
             seed: Some(42),
@@ -387,6 +412,22 @@ mod tests {
         assert!(e.is_empty());
         assert_eq!(p.schedule.as_deref(), Some("fault*4,trunc*5"));
         assert_eq!(p.truncate, Some(WakeMode::One));
+    }
+
+    #[test]
+    fn an_unknown_commit_is_named_with_the_accepted_ones() {
+        let (p, e) = parse("?scenario=lost-wakeup&variant=v4.19&fixes=c93db7bb6ef3,cafe");
+        assert_eq!(p.fixes, None);
+        assert!(
+            e[0].contains("\"cafe\"") && e[0].contains("55e56f06ed71"),
+            "{e:?}"
+        );
+        let m = scenario("lost-wakeup").unwrap().model(crate::Options {
+            code: Some(Variant::V419.code().with_fixes("c93db7bb6ef3").unwrap()),
+            ..crate::Options::new(Variant::V419)
+        });
+        let q = replay_query(&m, "wb");
+        assert!(q.contains("fixes=c93db7bb6ef3"), "{q}");
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub enum Func {
     DaxUnlockMappingEntry,
     /// `unlock_mapping_entry()` (called `dax_unlock_mapping_entry()` before the patch).
     UnlockMappingEntry,
+    /// XFS's fault handler `__xfs_filemap_fault()`, which holds the MMAPLOCK shared.
+    XfsFilemapFault,
     /// A DAX PTE fault: `dax_iomap_pte_fault()`.
     DaxIomapPteFault,
     /// `grab_mapping_entry()`.
@@ -42,23 +44,29 @@ pub enum Func {
     DaxInsertMappingEntry,
     /// `put_locked_mapping_entry()`.
     PutLockedMappingEntry,
+    /// `xfs_vn_setattr()` shrinking a file: the MMAPLOCK held exclusive around the truncate.
+    XfsSetattr,
     /// `truncate_inode_pages_range()`, the loop over a file's DAX entries.
     TruncateRange,
     /// `dax_delete_mapping_entry()` → `__dax_invalidate_mapping_entry()`.
     InvalidateMappingEntry,
     /// `put_unlocked_mapping_entry()`.
     PutUnlockedMappingEntry,
+    /// `dax_writeback_one()`: fsync's writeback of one entry.
+    DaxWritebackOne,
     /// `evict()`.
     Evict,
     /// `clear_inode()`.
     ClearInode,
     /// `destroy_inode()`.
     DestroyInode,
+    /// XFS: an unlinked file's inode evicted, then its memory reused for a new file.
+    XfsReuse,
     /// Recycling inode memory for another file.
     RecycleInode,
     /// The RCU grace-period machinery.
     RcuCore,
-    /// Tearing down the device (`devm_memremap_pages_release()`).
+    /// Tearing down the device, in later kernels' order (`memunmap_pages()`).
     Unbind,
 }
 
@@ -86,19 +94,23 @@ impl Func {
             Func::WaitEntryUnlocked => "wait_entry_unlocked",
             Func::DaxUnlockMappingEntry => "dax_unlock_mapping_entry",
             Func::UnlockMappingEntry => "unlock_mapping_entry",
+            Func::XfsFilemapFault => "__xfs_filemap_fault",
             Func::DaxIomapPteFault => "dax_iomap_pte_fault",
             Func::GrabMappingEntry => "grab_mapping_entry",
             Func::DaxInsertMappingEntry => "dax_insert_mapping_entry",
             Func::PutLockedMappingEntry => "put_locked_mapping_entry",
+            Func::XfsSetattr => "xfs_vn_setattr",
             Func::TruncateRange => "truncate_inode_pages_range",
             Func::InvalidateMappingEntry => "__dax_invalidate_mapping_entry",
             Func::PutUnlockedMappingEntry => "put_unlocked_mapping_entry",
+            Func::DaxWritebackOne => "dax_writeback_one",
             Func::Evict => "evict",
             Func::ClearInode => "clear_inode",
             Func::DestroyInode => "destroy_inode",
-            Func::RecycleInode => "xfs_iget_recycle",
+            Func::XfsReuse => "xfs_inode_reuse",
+            Func::RecycleInode => "xfs_iget_cache_hit",
             Func::RcuCore => "rcu_gp_kthread",
-            Func::Unbind => "devm_memremap_pages_release",
+            Func::Unbind => "memunmap_pages",
         }
     }
 
@@ -204,6 +216,21 @@ pub enum Action {
         /// Wake every waiter (`wake_all`), or one exclusive waiter.
         all: bool,
     },
+    /// `dax_wake_mapping_entry_waiter(..., mode == WAKE_ALL)`: the mode the caller passed.
+    WakeUpAsCalled,
+    /// `__wake_up(wq, TASK_NORMAL, 1, &ewait.key)`: pass a wake-up on to the next exclusive
+    /// waiter of this thread's key.
+    WakeNext,
+    /// `radix_tree_tag_clear(..., PAGECACHE_TAG_TOWRITE)` on the thread's entry.
+    ClearToWrite,
+    /// `down_read()` of the inode's MMAPLOCK: take it shared, or queue and sleep.
+    DownRead,
+    /// `down_write()` of the inode's MMAPLOCK: take it exclusive, or queue and sleep.
+    DownWrite,
+    /// `up_read()` of the inode's MMAPLOCK, handing it to the sleepers it can.
+    UpRead,
+    /// `up_write()` of the inode's MMAPLOCK, handing it to the sleepers it can.
+    UpWrite,
     /// `rcu_read_lock()`.
     RcuReadLock,
     /// `rcu_read_unlock()`.
@@ -252,6 +279,10 @@ pub enum Cond {
     MoreIndices,
     /// The filesystem keeps the inode in its own cache for reuse (XFS).
     RecyclesInodes,
+    /// The looked-up entry maps another block than the one being written back.
+    EntryOtherPfn,
+    /// The looked-up entry is not tagged TOWRITE (another fsync wrote it back already).
+    EntryNotToWrite,
 }
 
 /// What a `return` gives the caller.
@@ -280,6 +311,9 @@ pub enum Effect {
     LoadIndex,
     /// The truncate loop moves on.
     NextIter,
+    /// `dax_lock_mapping_entry()` gives up: say who is left asleep with nobody to wake them
+    /// (narration only; nothing changes).
+    GiveUp,
 }
 
 /// Where control goes from a line (after its step, for a step line).
@@ -302,8 +336,8 @@ pub enum Flow {
     Call {
         /// The callee.
         func: Func,
-        /// The `wait_fn` argument of `__get_unlocked_mapping_entry()`, if passed here.
-        wait_fn: Option<Func>,
+        /// The argument the callee's control depends on, if any.
+        arg: Arg,
     },
     /// `wait_fn()`: a call through the pointer the caller passed.
     CallWaitFn,
@@ -311,6 +345,19 @@ pub enum Flow {
     TailCall(Func),
     /// `return`.
     Return(Ret),
+}
+
+/// A call's argument that the callee's control depends on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Arg {
+    /// None that matters.
+    None,
+    /// The `wait_fn` of `__get_unlocked_mapping_entry()`.
+    WaitFn(Func),
+    /// `WAKE_ALL` for `put_unlocked_mapping_entry()` (237388320def).
+    WakeAll,
+    /// `WAKE_NEXT` for `put_unlocked_mapping_entry()`.
+    WakeNext,
 }
 
 /// Static facts about one line.
@@ -393,23 +440,16 @@ const fn goto(target: Line) -> Op {
     }
 }
 const fn call(func: Func) -> Op {
-    Op {
-        action: None,
-        effect: Effect::None,
-        flow: Flow::Call {
-            func,
-            wait_fn: None,
-        },
-    }
+    call_arg(func, Arg::None)
 }
 const fn call_with(func: Func, wait_fn: Func) -> Op {
+    call_arg(func, Arg::WaitFn(wait_fn))
+}
+const fn call_arg(func: Func, arg: Arg) -> Op {
     Op {
         action: None,
         effect: Effect::None,
-        flow: Flow::Call {
-            func,
-            wait_fn: Some(wait_fn),
-        },
+        flow: Flow::Call { func, arg },
     }
 }
 const fn call_wait_fn() -> Op {
@@ -450,6 +490,9 @@ const NEW: When = When::with(Fix::WaitEntryUnlocked);
 const RCU: When = ALWAYS.unless(Ablation::NoRcu);
 const RECHECK: When = ALWAYS.unless(Ablation::NoRecheck);
 const WAIT_RCU: When = NEW.unless(Ablation::NoRcu).unless(Ablation::SleepInRcu);
+/// 237388320def's wake mode argument.
+const WAKE_ALL: When = When::with(Fix::WakeAllOnInvalidate);
+const WAKE_ONE: When = When::without(Fix::WakeAllOnInvalidate);
 
 macro_rules! lines {
     ($( $id:ident = $func:ident, $indent:literal, $when:expr, $op:expr, $text:literal; )*) => {
@@ -487,7 +530,7 @@ lines! {
     MfGotoOut = MemoryFailureDevPagemap, 2, ALWAYS, branch(Cond::DidLock, L::MfPoison, L::MfOut), "goto out;";
     MfPoison = MemoryFailureDevPagemap, 1, ALWAYS, step(A::SetHwPoison), "SetPageHWPoison(page);";
     MfCollect = MemoryFailureDevPagemap, 1, ALWAYS, step(A::CollectProcs), "collect_procs(page, &tokill, flags & MF_ACTION_REQUIRED);";
-    MfUnmap = MemoryFailureDevPagemap, 1, ALWAYS, step(A::UnmapMappingRange), "unmap_mapping_range(page->mapping, start, start + size, 0);";
+    MfUnmap = MemoryFailureDevPagemap, 1, ALWAYS, step(A::UnmapMappingRange), "unmap_mapping_range(page->mapping, start, size, 0);";
     MfKill = MemoryFailureDevPagemap, 1, ALWAYS, step(A::KillProcs), "kill_procs(&tokill, flags & MF_MUST_KILL, !unmap_success, pfn, flags);";
     MfCallUnlock = MemoryFailureDevPagemap, 1, ALWAYS, call(F::DaxUnlockMappingEntry), "dax_unlock_mapping_entry(page);";
     MfOut = MemoryFailureDevPagemap, 0, ALWAYS, text(), "out:";
@@ -501,7 +544,7 @@ lines! {
     DlRead = DaxLockMappingEntry, 2, ALWAYS, step(A::ReadPageMapping), "mapping = READ_ONCE(page->mapping);";
     DlDaxMapping = DaxLockMappingEntry, 2, When::without(Fix::NullMappingCheck), step_if(A::DaxMapping { null_check: false }, L::DlBreakNotDax, L::DlHost), "if (!dax_mapping(mapping))";
     DlDaxMappingNull = DaxLockMappingEntry, 2, When::with(Fix::NullMappingCheck), step_if(A::DaxMapping { null_check: true }, L::DlBreakNotDax, L::DlHost), "if (!mapping || !dax_mapping(mapping))";
-    DlBreakNotDax = DaxLockMappingEntry, 3, ALWAYS, goto(L::DlForClose), "break;";
+    DlBreakNotDax = DaxLockMappingEntry, 3, ALWAYS, set(Effect::GiveUp, Flow::Goto(L::DlForClose)), "break;";
     DlHost = DaxLockMappingEntry, 2, ALWAYS, step(A::ReadHost), "inode = mapping->host;";
     DlIsChr = DaxLockMappingEntry, 2, ALWAYS, step_if(A::IsChr, L::DlChrDidLock, L::DlChrClose), "if (S_ISCHR(inode->i_mode)) {";
     DlChrDidLock = DaxLockMappingEntry, 3, ALWAYS, set(Effect::SetDidLock, Flow::Next), "did_lock = true;";
@@ -517,7 +560,7 @@ lines! {
     DlLookup = DaxLockMappingEntry, 2, NEW, step(A::Lookup), "entry = __radix_tree_lookup(&mapping->i_pages, index, NULL, &slot);";
     DlNoEntry = DaxLockMappingEntry, 2, ALWAYS, branch(Cond::EntryNull, L::DlNoEntryUnlock, L::DlIsErr), "if (!entry) {";
     DlNoEntryUnlock = DaxLockMappingEntry, 3, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(&mapping->i_pages);";
-    DlNoEntryBreak = DaxLockMappingEntry, 3, ALWAYS, goto(L::DlForClose), "break;";
+    DlNoEntryBreak = DaxLockMappingEntry, 3, ALWAYS, set(Effect::GiveUp, Flow::Goto(L::DlForClose)), "break;";
     DlIsErr = DaxLockMappingEntry, 2, OLD, branch(Cond::IsErr, L::DlEagainUnlock, L::DlIsLocked), "} else if (IS_ERR(entry)) {";
     DlEagainUnlock = DaxLockMappingEntry, 3, OLD.and(Fix::DropLockOnEagain), step(A::XaUnlockIrq), "xa_unlock_irq(&mapping->i_pages);";
     DlWarnEagain = DaxLockMappingEntry, 3, OLD, text(), "WARN_ON_ONCE(PTR_ERR(entry) != -EAGAIN);";
@@ -578,6 +621,8 @@ lines! {
     WeUnlock = WaitEntryUnlocked, 1, NEW, step(A::XaUnlockIrq), "xa_unlock_irq(&mapping->i_pages);";
     WeSchedule = WaitEntryUnlocked, 1, NEW, step(A::Schedule), "schedule();";
     WeFinish = WaitEntryUnlocked, 1, NEW, step(A::FinishWait), "finish_wait(wq, &ewait.wait);";
+    // 55e56f06ed71's first form: "Entry lock waits are exclusive. Wake up the next waiter since we aren't sure we will acquire the entry lock" (SUSE's backport of it); d8a706414af4 replaced both with a non-exclusive wait.
+    WeWakeNext = WaitEntryUnlocked, 1, NEW.and_not(Fix::NonExclusiveWait).unless(Ablation::NoWakeNext), step(A::WakeNext), "if (waitqueue_active(wq)) __wake_up(wq, TASK_NORMAL, 1, &ewait.key);";
     WeEnd = WaitEntryUnlocked, 0, NEW, ret(Ret::Value), "}";
 
     // dax_unlock_mapping_entry(struct page *)
@@ -601,6 +646,13 @@ lines! {
     UnXaUnlock = UnlockMappingEntry, 1, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(&mapping->i_pages);";
     UnWake = UnlockMappingEntry, 1, ALWAYS, step(A::WakeUp { all: false }), "dax_wake_mapping_entry_waiter(mapping, index, entry, false);";
     UnEnd = UnlockMappingEntry, 0, ALWAYS, ret(Ret::Value), "}";
+
+    // XFS's fault handler: the MMAPLOCK, shared, serializes faults with truncate.
+    FxHead = XfsFilemapFault, 0, ALWAYS, text(), "static vm_fault_t __xfs_filemap_fault(struct vm_fault *vmf, enum page_entry_size pe_size, bool write_fault)";
+    FxLock = XfsFilemapFault, 1, ALWAYS, step(A::DownRead), "xfs_ilock(XFS_I(inode), XFS_MMAPLOCK_SHARED);";
+    FxFault = XfsFilemapFault, 1, ALWAYS, call(F::DaxIomapPteFault), "ret = dax_iomap_fault(vmf, pe_size, &pfn, NULL, &xfs_iomap_ops);";
+    FxUnlock = XfsFilemapFault, 1, ALWAYS, step(A::UpRead), "xfs_iunlock(XFS_I(inode), XFS_MMAPLOCK_SHARED);";
+    FxEnd = XfsFilemapFault, 0, ALWAYS, ret(Ret::Value), "}";
 
     // A DAX page fault: lock the entry, map the block, unlock the entry.
     FtHead = DaxIomapPteFault, 0, ALWAYS, text(), "static vm_fault_t dax_iomap_pte_fault(struct vm_fault *vmf, pfn_t *pfnp, int *iomap_errp, const struct iomap_ops *ops)";
@@ -630,6 +682,13 @@ lines! {
     PlCall = PutLockedMappingEntry, 1, ALWAYS, call(F::UnlockMappingEntry), "unlock_mapping_entry(mapping, index);";
     PlEnd = PutLockedMappingEntry, 0, ALWAYS, ret(Ret::Value), "}";
 
+    // Truncate on XFS: the MMAPLOCK, exclusive, keeps every fault out while entries are deleted.
+    TsHead = XfsSetattr, 0, ALWAYS, text(), "STATIC int xfs_vn_setattr(struct dentry *dentry, struct iattr *iattr)";
+    TsLock = XfsSetattr, 1, ALWAYS, step(A::DownWrite), "xfs_ilock(ip, XFS_MMAPLOCK_EXCL);";
+    TsSize = XfsSetattr, 1, ALWAYS, call(F::TruncateRange), "error = xfs_vn_setattr_size(dentry, iattr);  /* → truncate_setsize() → truncate_inode_pages_range() */";
+    TsUnlock = XfsSetattr, 1, ALWAYS, step(A::UpWrite), "xfs_iunlock(ip, XFS_MMAPLOCK_EXCL);";
+    TsEnd = XfsSetattr, 0, ALWAYS, ret(Ret::Value), "}";
+
     // Truncate: every DAX entry of the range goes through dax_delete_mapping_entry().
     TpHead = TruncateRange, 0, ALWAYS, text(), "void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend)";
     TpFor = TruncateRange, 1, ALWAYS, set(Effect::LoadIndex, Flow::Branch { cond: Cond::MoreIndices, then: L::TpDelete, otherwise: L::TpEnd }), "for (each index of [lstart, lend] with a DAX entry) {";
@@ -644,15 +703,42 @@ lines! {
     TrDisassociate = InvalidateMappingEntry, 1, ALWAYS, step(A::Disassociate), "dax_disassociate_entry(entry, mapping, trunc);";
     TrDelete = InvalidateMappingEntry, 1, ALWAYS, step(A::DeleteEntry), "radix_tree_delete(pages, index);";
     TrOut = InvalidateMappingEntry, 0, ALWAYS, text(), "out:";
-    TrPut = InvalidateMappingEntry, 1, ALWAYS, call(F::PutUnlockedMappingEntry), "put_unlocked_mapping_entry(mapping, index, entry);";
+    TrPut = InvalidateMappingEntry, 1, WAKE_ONE, call(F::PutUnlockedMappingEntry), "put_unlocked_mapping_entry(mapping, index, entry);";
+    TrPutAll = InvalidateMappingEntry, 1, WAKE_ALL, call_arg(F::PutUnlockedMappingEntry, Arg::WakeAll), "put_unlocked_mapping_entry(mapping, index, entry, WAKE_ALL);";
     TrUnlock = InvalidateMappingEntry, 1, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(pages);";
     TrReturn = InvalidateMappingEntry, 1, ALWAYS, ret(Ret::Value), "return ret;";
-    PuHead = PutUnlockedMappingEntry, 0, ALWAYS, text(), "static void put_unlocked_mapping_entry(struct address_space *mapping, pgoff_t index, void *entry)";
+    PuHead = PutUnlockedMappingEntry, 0, WAKE_ONE, text(), "static void put_unlocked_mapping_entry(struct address_space *mapping, pgoff_t index, void *entry)";
+    PuHeadMode = PutUnlockedMappingEntry, 0, WAKE_ALL, text(), "static void put_unlocked_mapping_entry(struct address_space *mapping, pgoff_t index, void *entry, enum dax_wake_mode mode)";
     // The wake step itself finds a NULL entry and wakes nobody, so `if (entry)` is read only.
     PuIf = PutUnlockedMappingEntry, 1, ALWAYS, text(), "if (entry)";
-    PuWakeOne = PutUnlockedMappingEntry, 2, When::without(Fix::WakeAllOnInvalidate), step(A::WakeUp { all: false }), "dax_wake_mapping_entry_waiter(mapping, index, entry, false);";
-    PuWakeAll = PutUnlockedMappingEntry, 2, When::with(Fix::WakeAllOnInvalidate), step(A::WakeUp { all: true }), "dax_wake_mapping_entry_waiter(mapping, index, entry, true);";
+    PuWakeOne = PutUnlockedMappingEntry, 2, WAKE_ONE, step(A::WakeUp { all: false }), "dax_wake_mapping_entry_waiter(mapping, index, entry, false);";
+    PuWakeMode = PutUnlockedMappingEntry, 2, WAKE_ALL, step(A::WakeUpAsCalled), "dax_wake_mapping_entry_waiter(mapping, index, entry, mode == WAKE_ALL);";
     PuEnd = PutUnlockedMappingEntry, 0, ALWAYS, ret(Ret::Value), "}";
+
+    // fsync(2): dax_writeback_mapping_range() writes back each TOWRITE-tagged entry with dax_writeback_one(); no MMAPLOCK is held.
+    WbHead = DaxWritebackOne, 0, ALWAYS, text(), "static int dax_writeback_one(struct dax_device *dax_dev, struct address_space *mapping, pgoff_t index, void *entry)";
+    WbLock = DaxWritebackOne, 1, ALWAYS, step(A::XaLockIrq), "xa_lock_irq(pages);";
+    WbGet = DaxWritebackOne, 1, ALWAYS, call(F::GetUnlockedWrapper), "entry2 = get_unlocked_mapping_entry(mapping, index, &slot);";
+    WbIfGone = DaxWritebackOne, 1, ALWAYS, branch(Cond::EntryNull, L::WbGoneGoto, L::WbIfMoved), "if (!entry2 || WARN_ON_ONCE(!radix_tree_exceptional_entry(entry2)))";
+    WbGoneGoto = DaxWritebackOne, 2, ALWAYS, goto(L::WbPutLabel), "goto put_unlocked;";
+    WbIfMoved = DaxWritebackOne, 1, ALWAYS, branch(Cond::EntryOtherPfn, L::WbMovedGoto, L::WbIfClean), "if (dax_radix_pfn(entry2) != dax_radix_pfn(entry))";
+    WbMovedGoto = DaxWritebackOne, 2, ALWAYS, goto(L::WbPutLabel), "goto put_unlocked;";
+    WbIfClean = DaxWritebackOne, 1, ALWAYS, branch(Cond::EntryNotToWrite, L::WbCleanGoto, L::WbLockSlot), "if (!radix_tree_tag_get(pages, index, PAGECACHE_TAG_TOWRITE))";
+    WbCleanGoto = DaxWritebackOne, 2, ALWAYS, goto(L::WbPutLabel), "goto put_unlocked;";
+    WbLockSlot = DaxWritebackOne, 1, ALWAYS, step(A::LockSlot { check_owner: false }), "entry = lock_slot(mapping, slot);";
+    WbClearTag = DaxWritebackOne, 1, ALWAYS, step(A::ClearToWrite), "radix_tree_tag_clear(pages, index, PAGECACHE_TAG_TOWRITE);";
+    WbUnlock = DaxWritebackOne, 1, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(pages);";
+    WbFlush = DaxWritebackOne, 1, ALWAYS, text(), "dax_flush(dax_dev, page_address(pfn_to_page(pfn)), size);";
+    WbDirtyLock = DaxWritebackOne, 1, ALWAYS, step(A::XaLockIrq), "xa_lock_irq(pages);";
+    WbDirtyClear = DaxWritebackOne, 1, ALWAYS, text(), "radix_tree_tag_clear(pages, index, PAGECACHE_TAG_DIRTY);";
+    WbDirtyUnlock = DaxWritebackOne, 1, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(pages);";
+    WbPutLocked = DaxWritebackOne, 1, ALWAYS, call(F::PutLockedMappingEntry), "put_locked_mapping_entry(mapping, index);";
+    WbReturn = DaxWritebackOne, 1, ALWAYS, ret(Ret::Value), "return ret;";
+    WbPutLabel = DaxWritebackOne, 0, ALWAYS, text(), "put_unlocked:";
+    WbPut = DaxWritebackOne, 1, WAKE_ONE, call(F::PutUnlockedMappingEntry), "put_unlocked_mapping_entry(mapping, index, entry2);";
+    WbPutNext = DaxWritebackOne, 1, WAKE_ALL, call_arg(F::PutUnlockedMappingEntry, Arg::WakeNext), "put_unlocked_mapping_entry(mapping, index, entry2, WAKE_NEXT);";
+    WbPutUnlock = DaxWritebackOne, 1, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(pages);";
+    WbEnd = DaxWritebackOne, 1, ALWAYS, ret(Ret::Value), "return ret;";
 
     // Inode eviction after the last reference.
     EvHead = Evict, 0, ALWAYS, text(), "static void evict(struct inode *inode)";
@@ -666,16 +752,21 @@ lines! {
     CiUnlock = ClearInode, 1, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(&inode->i_data.i_pages);";
     CiEnd = ClearInode, 0, ALWAYS, ret(Ret::Value), "}";
     DsHead = DestroyInode, 0, ALWAYS, text(), "static void destroy_inode(struct inode *inode)";
-    DsIfOp = DestroyInode, 1, ALWAYS, branch(Cond::RecyclesInodes, L::DsRecycle, L::DsCallRcu), "if (inode->i_sb->s_op->destroy_inode)";
-    DsRecycle = DestroyInode, 2, ALWAYS, call(F::RecycleInode), "inode->i_sb->s_op->destroy_inode(inode);";
-    DsElse = DestroyInode, 1, ALWAYS, goto(L::DsEnd), "else";
+    DsIfOp = DestroyInode, 1, ALWAYS, branch(Cond::RecyclesInodes, L::DsXfs, L::DsElse), "if (inode->i_sb->s_op->destroy_inode)";
+    DsXfs = DestroyInode, 2, ALWAYS, goto(L::DsEnd), "inode->i_sb->s_op->destroy_inode(inode);  /* xfs_fs_destroy_inode(): the inode stays in XFS's cache, reclaimable */";
+    DsElse = DestroyInode, 1, ALWAYS, text(), "else";
     DsCallRcu = DestroyInode, 2, ALWAYS, step(A::CallRcu), "call_rcu(&inode->i_rcu, i_callback);";
     DsEnd = DestroyInode, 0, ALWAYS, ret(Ret::Value), "}";
 
-    // XFS-style recycling: the evicted inode's memory becomes another file's inode without a grace period.
-    RcHead = RecycleInode, 0, ALWAYS, text(), "xfs_iget(): recycle a reclaimable inode for another file (memory stays an inode: SLAB_TYPESAFE_BY_RCU)";
-    RcInit = RecycleInode, 1, ALWAYS, step(A::RecycleInode), "inode_init_always(mp->m_super, VFS_I(ip));";
-    RcFaultLock = RecycleInode, 1, ALWAYS, step(A::XaLockIrq), "xa_lock_irq(&mapping->i_pages);";
+    // XFS: an unlinked file's last iput() evicts its inode, which stays in XFS's cache; a new file then reuses it.
+    XrHead = XfsReuse, 0, ALWAYS, text(), "/* unlink(2), then the last iput(); later creat(2) of another file reuses the inode */";
+    XrEvict = XfsReuse, 1, ALWAYS, call(F::Evict), "evict(inode);";
+    XrReuse = XfsReuse, 1, ALWAYS, call(F::RecycleInode), "ip = xfs_iget(mp, tp, ino, XFS_IGET_CREATE, 0);  /* → xfs_iget_cache_hit() */";
+    XrEnd = XfsReuse, 0, ALWAYS, ret(Ret::Value), "}";
+    // XFS recycles an XFS_IRECLAIMABLE inode's memory for the new file without waiting for a grace period (before 2022).
+    RcHead = RecycleInode, 0, ALWAYS, text(), "static int xfs_iget_cache_hit(struct xfs_perag *pag, struct xfs_inode *ip, xfs_ino_t ino, int flags, int lock_flags)";
+    RcInit = RecycleInode, 1, ALWAYS, step(A::RecycleInode), "error = xfs_reinit_inode(mp, inode);  /* → inode_init_always() */";
+    RcFaultLock = RecycleInode, 1, ALWAYS, step(A::XaLockIrq), "xa_lock_irq(&mapping->i_pages);  /* the new file's first fault */";
     RcFaultInsert = RecycleInode, 1, ALWAYS, step(A::RecycleFault), "dax_insert_mapping_entry(mapping, vmf, entry, pfn, 0);";
     RcFaultUnlock = RecycleInode, 1, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(&mapping->i_pages);";
     RcEnd = RecycleInode, 0, ALWAYS, ret(Ret::Value), "}";
@@ -687,10 +778,10 @@ lines! {
     RuInvoke = RcuCore, 1, ALWAYS, step(A::InvokeCallbacks), "rcu_do_batch(): invoke i_callback(), which frees the inode;";
 
     // Unbinding the device.
-    UbHead = Unbind, 0, ALWAYS, text(), "static void devm_memremap_pages_release(void *data)";
-    UbKill = Unbind, 1, ALWAYS, step(A::KillPgmap), "percpu_ref_kill(pgmap->ref);";
+    UbHead = Unbind, 0, ALWAYS, text(), "void memunmap_pages(struct dev_pagemap *pgmap)  /* later kernels' order; see the thread's note */";
+    UbKill = Unbind, 1, ALWAYS, step(A::KillPgmap), "percpu_ref_kill(&pgmap->ref);";
     UbWait = Unbind, 1, ALWAYS, step(A::WaitPgmapDrained), "wait_for_completion(&pgmap->done);";
-    UbRemove = Unbind, 1, ALWAYS, step(A::RemovePgmap), "arch_remove_memory(align_start, align_size, pgmap->altmap_valid ? &pgmap->altmap : NULL);";
+    UbRemove = Unbind, 1, ALWAYS, step(A::RemovePgmap), "arch_remove_memory(range->start, range_len(range), pgmap_altmap(pgmap), pgmap);";
     UbEnd = Unbind, 0, ALWAYS, ret(Ret::Value), "}";
 }
 
@@ -867,10 +958,13 @@ fn visit(func: Func, wait_fn: Option<Func>, code: Code, out: &mut Vec<Func>) {
         .filter(|l| l.func == func && l.line.present_in(code))
     {
         match info.flow {
-            Flow::Call {
-                func: f,
-                wait_fn: w,
-            } => visit(f.resolve(code), w.or(wait_fn), code, out),
+            Flow::Call { func: f, arg } => {
+                let w = match arg {
+                    Arg::WaitFn(w) => Some(w),
+                    _ => wait_fn,
+                };
+                visit(f.resolve(code), w, code, out)
+            }
             Flow::TailCall(f) => visit(f.resolve(code), wait_fn, code, out),
             Flow::CallWaitFn => {
                 if let Some(w) = wait_fn {

@@ -36,6 +36,13 @@ pub enum Status {
         /// The inode memory.
         addr: Addr,
     },
+    /// Asleep in `down_read()`/`down_write()` until the MMAPLOCK is handed over.
+    WaitingForMmaplock {
+        /// The inode memory.
+        addr: Addr,
+        /// Bit per thread holding it.
+        holders: u16,
+    },
     /// `wait_for_completion(&pgmap->done)` while references remain.
     WaitingForPins {
         /// References outstanding.
@@ -289,17 +296,20 @@ impl Model {
             tid,
             line,
             sink,
+            warning: None,
         };
-        let mut violation = crate::interp::step(&mut cx, line).err();
+        let result = crate::interp::step(&mut cx, line);
+        let warning = cx.warning.take();
+        let mut violation = result.err();
         let mut runnable = 0;
         if violation.is_none() {
             runnable = match before {
                 Some(b) => self.runnable_after(w, tid, b),
                 None => self.runnable_mask(w),
             };
-            violation = crate::interp::check_stuck(self, w, runnable);
+            violation = crate::interp::check_stuck(self, w, runnable).or(warning);
         }
-        if violation.is_some() {
+        if violation.as_ref().is_some_and(Violation::halts) {
             w.halted = true;
             runnable = 0;
         }
@@ -322,6 +332,7 @@ impl Model {
                 tid,
                 line: Line::MfHead,
                 sink: &mut Quiet,
+                warning: None,
             };
             crate::interp::start(&mut cx)?;
         }

@@ -15,7 +15,7 @@
 
 use crate::footprint::{ALL_SLOTS, Footprint, Scope, addr_bit, bucket_bit, page_bit, slot_bit};
 use crate::ids::Tid;
-use crate::listing::{Action, Flow, Func, LINES, Layout, Line};
+use crate::listing::{Action, Arg, Flow, Func, LINES, Layout, Line};
 use crate::model::{Model, Status};
 use crate::program::Program;
 use crate::world::{MAX_PAGES, World};
@@ -96,7 +96,8 @@ impl Por {
         let mut wait_fns: Vec<Func> = Vec::new();
         for l in LINES {
             if let Flow::Call {
-                wait_fn: Some(f), ..
+                arg: Arg::WaitFn(f),
+                ..
             } = l.flow
                 && !wait_fns.contains(&f)
             {
@@ -335,11 +336,13 @@ impl Por {
             threads: self.all_threads,
         };
         let mut f = s.action(action);
-        if let Action::WakeUp { .. } = action
-            && !w
-                .waiters
-                .iter()
-                .any(|q| buckets & bucket_bit(q.bucket) != 0)
+        if matches!(
+            action,
+            Action::WakeUp { .. } | Action::WakeUpAsCalled | Action::WakeNext
+        ) && !w
+            .waiters
+            .iter()
+            .any(|q| buckets & bucket_bit(q.bucket) != 0)
         {
             // Nobody waits in the bucket: the wake-up only looks.
             f.r |= f.w;
@@ -547,6 +550,10 @@ impl Por {
                     })),
                     Status::WaitingForPins { .. } => any(others(&|i| w.threads[i].locals.pinned)),
                     Status::WaitingForReaders { readers, .. } => any(readers & !(1 << j)),
+                    // Only a holder's release hands the MMAPLOCK over.
+                    Status::WaitingForMmaplock { holders, .. } => {
+                        holders & !(1 << j) == 0 || any(holders & !(1 << j))
+                    }
                     Status::Idle => stuck(others(&|i| {
                         Some(i) != self.daemon && futures[i].writes_rcu_core()
                     })),
@@ -615,6 +622,8 @@ impl Por {
                 }
             }
             Status::WaitingForReaders { readers, .. } => one(readers & !(1 << k)),
+            // Every holder must release before the queue moves; any one of them will do.
+            Status::WaitingForMmaplock { holders, .. } => one(holders & !(1 << k)),
             Status::Idle => all(&|j| Some(j) != self.daemon && futures[j].writes_rcu_core()),
         }
     }
@@ -677,10 +686,15 @@ fn future_scope(
     // The index the thread starts with, and every value it may load.
     let mut indices: Vec<u16> = vec![model.initial.threads[i].locals.index];
     match program {
+        // Its index comes from its page (`index = page->index`).
         Program::MemoryFailure { pfn } => {
             indices.extend_from_slice(&page_indices[pfn.0 as usize % MAX_PAGES]);
         }
-        _ => indices.extend_from_slice(program.indices()),
+        Program::Fault { index, .. } | Program::Writeback { index, .. } => indices.push(*index),
+        Program::Truncate { indices: list, .. }
+        | Program::Evict { indices: list, .. }
+        | Program::Recycle { indices: list, .. } => indices.extend_from_slice(list),
+        Program::Rcu | Program::Unbind => {}
     }
     let mut slots = 0;
     let mut buckets = 0;

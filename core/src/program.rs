@@ -53,6 +53,15 @@ pub enum Program {
         /// The new file's first fault: its block.
         new_pfn: Pfn,
     },
+    /// fsync(2) writing back one entry: `dax_writeback_one()`.
+    Writeback {
+        /// The file's mapping.
+        mapping: Addr,
+        /// The entry's index.
+        index: u16,
+        /// The block the entry mapped when writeback tagged it.
+        pfn: Pfn,
+    },
     /// The RCU grace-period machinery.
     Rcu,
     /// Unbinding the device: kill the `dev_pagemap`, wait for its pins, remove the memory.
@@ -64,11 +73,43 @@ impl Program {
     pub fn entry(&self) -> Func {
         match self {
             Program::MemoryFailure { .. } => Func::MemoryFailure,
-            Program::Fault { .. } => Func::DaxIomapPteFault,
-            Program::Truncate { .. } => Func::TruncateRange,
-            Program::Evict { .. } | Program::Recycle { .. } => Func::Evict,
+            Program::Fault { .. } => Func::XfsFilemapFault,
+            Program::Truncate { .. } => Func::XfsSetattr,
+            Program::Evict { .. } => Func::Evict,
+            Program::Recycle { .. } => Func::XfsReuse,
+            Program::Writeback { .. } => Func::DaxWritebackOne,
             Program::Rcu => Func::RcuCore,
             Program::Unbind => Func::Unbind,
+        }
+    }
+
+    /// Which kernel path this is and who calls it, in a sentence.
+    pub fn path(&self) -> &'static str {
+        match self {
+            Program::MemoryFailure { .. } => {
+                "memory_failure(): a machine check reported a poisoned pmem page (mce → memory_failure → memory_failure_dev_pagemap); it holds no MMAPLOCK, only the entry lock it takes."
+            }
+            Program::Fault { .. } => {
+                "A page fault on the file's mmap() on XFS: __xfs_filemap_fault() holds the MMAPLOCK shared around dax_iomap_fault()."
+            }
+            Program::Truncate { .. } => {
+                "truncate(2) on XFS: xfs_vn_setattr() holds the MMAPLOCK exclusive, so no fault is inside while the entries are deleted."
+            }
+            Program::Evict { .. } => {
+                "The last iput() of an unlinked file: evict() → truncate_inode_pages_final() → clear_inode() → destroy_inode(), which frees the inode with call_rcu()."
+            }
+            Program::Recycle { .. } => {
+                "XFS: the unlinked file's inode is evicted but stays in XFS's inode cache; creating another file reuses its memory (xfs_iget_cache_hit → xfs_reinit_inode), without an RCU grace period (before 2022)."
+            }
+            Program::Writeback { .. } => {
+                "fsync(2) on XFS: xfs_dax_writepages() → dax_writeback_mapping_range() → dax_writeback_one() for a TOWRITE-tagged entry; writeback holds no MMAPLOCK."
+            }
+            Program::Rcu => {
+                "RCU's grace-period kthread and callback processing, as preemptible RCU (CONFIG_PREEMPT_RCU) behaves."
+            }
+            Program::Unbind => {
+                "Unbinding the device-dax device: the dev_pagemap teardown in later kernels' order (memunmap_pages() waits for every reference before removing the memory); in v4.19, devm_memremap_pages_release() removed the memory first and the device-dax driver waited for the references only afterwards (dax_pmem_percpu_exit())."
+            }
         }
     }
 
@@ -89,7 +130,8 @@ impl Program {
             Program::Fault { mapping, .. }
             | Program::Truncate { mapping, .. }
             | Program::Evict { mapping, .. }
-            | Program::Recycle { mapping, .. } => Some(*mapping),
+            | Program::Recycle { mapping, .. }
+            | Program::Writeback { mapping, .. } => Some(*mapping),
             _ => None,
         }
     }
@@ -97,7 +139,9 @@ impl Program {
     /// The page the program works on: memory failure's poisoned page, a fault's block.
     pub fn pfn(&self) -> Pfn {
         match self {
-            Program::MemoryFailure { pfn } | Program::Fault { pfn, .. } => *pfn,
+            Program::MemoryFailure { pfn }
+            | Program::Fault { pfn, .. }
+            | Program::Writeback { pfn, .. } => *pfn,
             _ => Pfn(0),
         }
     }

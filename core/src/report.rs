@@ -74,6 +74,8 @@ pub struct RunReport {
     pub variant: &'static str,
     /// The truncate wake mode in force (`one` or `all`).
     pub truncate_wake: &'static str,
+    /// The upstream commits in force.
+    pub commits: Vec<&'static str>,
     /// The schedule as text.
     pub schedule: String,
     /// An error applying the schedule, if one stopped it.
@@ -98,6 +100,7 @@ impl RunReport {
             scenario: m.scenario(),
             variant: m.variant().name(),
             truncate_wake: m.truncate_wake().name(),
+            commits: m.code().fixes().map(|f| f.commit()).collect(),
             schedule: s.schedule_text(),
             error: None,
             steps: s
@@ -131,6 +134,8 @@ pub struct StoryReport {
     pub variant: &'static str,
     /// The truncate wake mode it needs, if not the variant's.
     pub wake: Option<&'static str>,
+    /// Fixes added to the variant's (`--fixes` text), if any.
+    pub fixes: &'static str,
     /// The schedule.
     pub schedule: &'static str,
     /// The violation kind it ends in, or null.
@@ -148,6 +153,8 @@ pub struct ScenarioReport {
     pub summary: &'static str,
     /// Its threads' names, in order.
     pub threads: Vec<String>,
+    /// Each thread's kernel path and caller.
+    pub paths: Vec<ThreadPathReport>,
     /// Its stories.
     pub stories: Vec<StoryReport>,
 }
@@ -159,6 +166,44 @@ pub struct VariantReport {
     pub name: &'static str,
     /// What it is.
     pub summary: &'static str,
+    /// The release it is, or "never shipped: a teaching ablation".
+    pub release: &'static str,
+    /// Whether it ever shipped.
+    pub shipped: bool,
+    /// The upstream commits it carries on top of the seed.
+    pub commits: Vec<&'static str>,
+    /// The teaching ablations applied, if any.
+    pub ablations: Vec<&'static str>,
+}
+
+/// An upstream commit as listed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FixReport {
+    /// The commit id (12 hex digits).
+    pub commit: &'static str,
+    /// Its subject.
+    pub subject: &'static str,
+    /// Its author.
+    pub author: &'static str,
+    /// The release it first shipped in.
+    pub release: &'static str,
+    /// Whether linux-4.19.y has it.
+    pub in_4_19_y: &'static str,
+    /// What it changes in the listing.
+    pub change: &'static str,
+    /// The scenario that shows why.
+    pub scenario: &'static str,
+    /// Its page on git.kernel.org.
+    pub link: String,
+}
+
+/// A thread of a scenario as listed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ThreadPathReport {
+    /// Its name.
+    pub thread: String,
+    /// The kernel path it runs and who calls it.
+    pub path: &'static str,
 }
 
 /// Everything `daxlab list` lists.
@@ -166,8 +211,10 @@ pub struct VariantReport {
 pub struct ListReport {
     /// The built-in scenarios.
     pub scenarios: Vec<ScenarioReport>,
-    /// The variants.
+    /// The variants: the presets (real releases), then the teaching ablations.
     pub variants: Vec<VariantReport>,
+    /// The upstream commits a variant or `--fixes` can carry.
+    pub fixes: Vec<FixReport>,
     /// The violation kinds.
     pub violation_kinds: Vec<&'static str>,
 }
@@ -180,26 +227,33 @@ impl ListReport {
         ListReport {
             scenarios: crate::scenario::SCENARIOS
                 .iter()
-                .map(|s| ScenarioReport {
-                    name: s.name,
-                    title: s.title,
-                    summary: s.summary,
-                    threads: s
-                        .model(Options::new(Variant::Seed))
-                        .threads()
-                        .iter()
-                        .map(|t| t.name.clone())
-                        .collect(),
-                    stories: s
-                        .stories
-                        .iter()
-                        .map(|st| StoryReport {
-                            variant: st.variant.name(),
-                            wake: st.wake.map(|w| w.name()),
-                            schedule: st.schedule,
-                            expect: st.expect.map(|e| e.kind),
-                        })
-                        .collect(),
+                .map(|s| {
+                    let m = s.model(Options::new(Variant::Seed));
+                    ScenarioReport {
+                        name: s.name,
+                        title: s.title,
+                        summary: s.summary,
+                        threads: m.threads().iter().map(|t| t.name.clone()).collect(),
+                        paths: m
+                            .threads()
+                            .iter()
+                            .map(|t| ThreadPathReport {
+                                thread: t.name.clone(),
+                                path: t.program.path(),
+                            })
+                            .collect(),
+                        stories: s
+                            .stories
+                            .iter()
+                            .map(|st| StoryReport {
+                                variant: st.variant.name(),
+                                wake: st.wake.map(|w| w.name()),
+                                fixes: st.fixes,
+                                schedule: st.schedule,
+                                expect: st.expect.map(|e| e.kind),
+                            })
+                            .collect(),
+                    }
                 })
                 .collect(),
             variants: Variant::ALL
@@ -207,6 +261,26 @@ impl ListReport {
                 .map(|v| VariantReport {
                     name: v.name(),
                     summary: v.summary(),
+                    release: v.release(),
+                    shipped: v.shipped(),
+                    commits: v.code().fixes().map(|f| f.commit()).collect(),
+                    ablations: v.code().ablations().map(|a| a.name()).collect(),
+                })
+                .collect(),
+            fixes: crate::code::Fix::ALL
+                .iter()
+                .map(|f| {
+                    let i = f.info();
+                    FixReport {
+                        commit: i.commit,
+                        subject: i.subject,
+                        author: i.author,
+                        release: i.release,
+                        in_4_19_y: i.in_4_19_y,
+                        change: i.change,
+                        scenario: i.scenario,
+                        link: i.link(),
+                    }
                 })
                 .collect(),
             violation_kinds: ViolationKind::ALL.iter().map(|k| k.name()).collect(),
@@ -276,6 +350,8 @@ pub struct ExploreReport {
     pub variant: &'static str,
     /// The truncate wake mode in force.
     pub truncate_wake: &'static str,
+    /// The upstream commits in force.
+    pub commits: Vec<&'static str>,
     /// How many threads the scenario has.
     pub threads: usize,
     /// The violation kind searched for, or null for any.
@@ -326,6 +402,7 @@ impl ExploreReport {
             scenario: model.scenario(),
             variant: model.variant().name(),
             truncate_wake: model.truncate_wake().name(),
+            commits: model.code().fixes().map(|f| f.commit()).collect(),
             threads: model.threads().len(),
             target: config.target,
             reduction: r.reduction,

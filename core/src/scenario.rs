@@ -9,7 +9,7 @@ use crate::variant::{Variant, WakeMode};
 use crate::violation::ViolationKind;
 use crate::world::{
     Entry, InodeKind, InodeMem, Life, MAX_ENTRIES, MAX_INODES, MAX_PAGES, MAX_THREADS, Page, Pgmap,
-    Rcu, Thread, World,
+    Rcu, Thread, World, entry_flags,
 };
 use alloc::string::{String, ToString};
 use alloc::vec;
@@ -26,6 +26,8 @@ pub struct Story {
     pub variant: Variant,
     /// The truncate wake mode it needs, when not the variant's.
     pub wake: Option<WakeMode>,
+    /// Fixes added to (or, with `-`, taken from) the variant's, as `--fixes` text.
+    pub fixes: &'static str,
     /// The schedule.
     pub schedule: &'static str,
     /// The violation it ends in (none: every thread finishes).
@@ -47,6 +49,7 @@ const fn story(variant: Variant, schedule: &'static str, expect: Option<Expect>)
     Story {
         variant,
         wake: None,
+        fixes: "",
         schedule,
         expect,
     }
@@ -84,61 +87,61 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "self-deadlock",
         title: "Bug 0: spinning on your own lock",
-        summary: "A fault holds the entry lock; memory failure sleeps on it and is woken. The seed returns -EAGAIN with the i_pages lock still held and `continue`s into xa_lock_irq() on the same lock: a spinlock recursion with interrupts off.",
+        summary: "A fault holds the entry lock; memory failure sleeps on it and is woken. The seed returns -EAGAIN with the i_pages lock still held and `continue`s into xa_lock_irq() on the same lock: with interrupts off it spins forever (f52afc93cd01 fixed it).",
         stories: &[
             story(
                 Variant::Seed,
-                "fault*4,mf*14,fault*5,mf*9",
+                "fault*5,mf*14,fault*5,mf*9",
                 ends(ViolationKind::Deadlock, "mf", Line::DlXaLock),
             ),
-            story(Variant::V419, "fault*4,mf*14,fault*5,mf*29", None),
-            story(Variant::Fixed, "fault*4,mf*14,fault*5,mf*27", None),
+            story(Variant::V419, "fault*5,mf*14,fault*6,mf*29", None),
+            story(Variant::Fixed, "fault*5,mf*14,fault*6,mf*27", None),
         ],
         build: || Setup::one_file(&["mf", "fault"]),
     },
     Scenario {
         name: "null-mapping",
         title: "Bug a: page->mapping is NULL",
-        summary: "Memory failure sleeps on a locked entry while the file is valid; truncate deletes the entry and sets page->mapping to NULL; memory failure wakes, loops, reads NULL, and dax_mapping(NULL) dereferences it.",
+        summary: "Memory failure sleeps on an entry a fault holds; once the fault is done, truncate deletes the entry and sets page->mapping to NULL; memory failure wakes, loops, reads NULL, and dax_mapping(NULL) dereferences it (c93db7bb6ef3 fixed it).",
         stories: &[
             story(
                 Variant::V419,
-                "fault*4,mf*14,fault*5,trunc*6,mf*7",
+                "fault*5,mf*14,fault*6,trunc*8,mf*7",
                 ends(ViolationKind::NullDeref, "mf", Line::DlDaxMapping),
             ),
             story(
                 Variant::Seed,
-                "trunc*6,mf*4",
+                "trunc*8,mf*4",
                 ends(ViolationKind::NullDeref, "mf", Line::DlDaxMapping),
             ),
-            story(Variant::Fixed, "fault*4,mf*14,fault*5,trunc*6,mf*7", None),
-            story(Variant::Fixed, "trunc*6,mf*6,fault*13", None),
+            story(Variant::Fixed, "fault*5,mf*14,fault*6,trunc*8,mf*7", None),
+            story(Variant::Fixed, "trunc*8,mf*6,fault*15", None),
         ],
         build: || Setup::one_file(&["mf", "fault", "trunc"]),
     },
     Scenario {
         name: "freed-inode",
         title: "Bug b: the inode is freed while memory failure sleeps",
-        summary: "Memory failure sleeps outside RCU; the fault finishes, the file is evicted, and the inode is freed after a grace period that did not wait for it. Memory failure wakes and takes the i_pages lock inside freed memory.",
+        summary: "Memory failure sleeps outside RCU; the fault finishes, the file is evicted, and the inode is freed after a grace period that did not wait for it. Memory failure wakes and takes the i_pages lock inside freed memory (55e56f06ed71 fixed it).",
         stories: &[
             story(
                 Variant::V419,
-                "fault*4,mf*14,fault*5,evict*10,rcu*3,mf*4",
+                "fault*5,mf*14,fault*6,evict*10,rcu*3,mf*4",
                 ends(ViolationKind::UseAfterFree, "mf", Line::GuLock),
             ),
             story(
                 Variant::Seed,
-                "fault*4,mf*14,fault*5,evict*10,rcu*3,mf*4",
+                "fault*5,mf*14,fault*6,evict*10,rcu*3,mf*4",
                 ends(ViolationKind::UseAfterFree, "mf", Line::GuLock),
             ),
             story(
                 Variant::NoRcu,
-                "fault*9,mf*3,evict*10,rcu*3,mf",
+                "fault*11,mf*3,evict*10,rcu*3,mf",
                 ends(ViolationKind::UseAfterFree, "mf", Line::DlHost),
             ),
             story(
                 Variant::Fixed,
-                "fault*4,mf*14,fault*5,evict*10,rcu*3,mf*7",
+                "fault*5,mf*14,fault*6,evict*10,rcu*3,mf*7",
                 None,
             ),
         ],
@@ -147,59 +150,66 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "lost-wakeup",
         title: "Bug d: an exclusive waiter that gives up",
-        summary: "A fault holds the entry; truncate, memory failure and a second fault queue on it in that order. Truncate deletes the entry and wakes one waiter: memory failure. If memory failure waited exclusively, it sees NULL, gives up, and passes the wake-up on to nobody: the second fault sleeps forever.",
+        summary: "fsync's writeback holds the entry lock; truncate and two memory failures on the same page (two machine checks) queue on it in that order — none holds the MMAPLOCK a fault would, so truncate may wait here. Truncate deletes the entry and wakes one waiter: the first memory failure. If it waited exclusively and finds page->mapping NULL, it gives up and passes the wake-up to nobody: the second sleeps forever. In v4.19 the NULL dereference comes first; with c93db7bb6ef3 alone the lost wake-up shows.",
         stories: &[
+            Story {
+                fixes: "c93db7bb6ef3",
+                ..story(
+                    Variant::V419,
+                    "wb*7,trunc*5,mf*13,mf2*12,wb*5,trunc*9,mf*9,mf2*2",
+                    ends(ViolationKind::LostWakeup, "mf2", Line::ErSchedule),
+                )
+            },
+            story(
+                Variant::V419,
+                "wb*7,trunc*5,mf*13,mf2*12,wb*5,trunc*9,mf*7",
+                ends(ViolationKind::NullDeref, "mf", Line::DlDaxMapping),
+            ),
             story(
                 Variant::ExclusiveWait,
-                "fault*4,trunc*5,mf*14,fault2*5,fault*5,trunc*8,mf*7",
-                ends(ViolationKind::LostWakeup, "fault2", Line::GuSchedule),
+                "wb*7,trunc*5,mf*13,mf2*13,wb*5,trunc*9,mf*7,mf2",
+                ends(ViolationKind::LostWakeup, "mf2", Line::WeSchedule),
+            ),
+            story(
+                Variant::V419y,
+                "wb*7,trunc*5,mf*13,mf2*13,wb*5,trunc*9,mf*7,mf2*7",
+                None,
             ),
             story(
                 Variant::Fixed,
-                "fault*4,trunc*5,mf*14,fault2*5,fault*5,trunc*8,mf*7,fault2*15",
+                "wb*7,trunc*5,mf*13,mf2*13,wb*5,trunc*9,mf*7,mf2*7",
                 None,
             ),
-            Story {
-                wake: Some(WakeMode::One),
-                ..story(
-                    Variant::Fixed,
-                    "fault*4,trunc*5,mf*14,fault2*5,fault*5,trunc*8,mf*7,fault2*15",
-                    None,
-                )
-            },
         ],
-        build: || Setup::one_file(&["fault", "trunc", "mf", "fault2"]),
+        build: || Setup::one_file(&["wb", "trunc", "mf", "mf2"]),
     },
     Scenario {
         name: "truncate-wakeup",
-        title: "Bug e: truncate wakes one, and the one gives up",
-        summary: "Three truncates wait on a locked entry. The fault's unlock wakes the first; it deletes the entry and wakes one more; that one finds no entry and wakes nobody. The third sleeps forever. Waking all waiters after deleting an entry fixes it.",
+        title: "Bug e: invalidation wakes one, and the one finds nothing",
+        summary: "fsync's writeback holds the entry lock; truncate and two more writebacks queue on it. Unlocking wakes truncate, which deletes the entry and wakes one more waiter; that writeback finds no entry and wakes nobody, and the last sleeps forever. This wake-one dates from ac401cc78242 (v4.7); 237388320def (v5.13) wakes every waiter, and 4.19.y never got it.",
         stories: &[
             story(
+                Variant::V419y,
+                "wb*7,trunc*5,wb2*4,wb3*4,wb*5,trunc*9,wb2*6,wb3",
+                ends(ViolationKind::LostWakeup, "wb3", Line::GuSchedule),
+            ),
+            story(
                 Variant::V419,
-                "fault*4,trunc*5,trunc2*5,trunc3*5,fault*5,trunc*8,trunc2*6",
-                ends(ViolationKind::LostWakeup, "trunc3", Line::EwSchedule),
+                "wb*7,trunc*5,wb2*4,wb3*4,wb*5,trunc*9,wb2*6,wb3",
+                ends(ViolationKind::LostWakeup, "wb3", Line::EwSchedule),
             ),
             story(
                 Variant::Fixed,
-                "fault*4,trunc*5,trunc2*5,trunc3*5,fault*5,trunc*8,trunc2*6,trunc3*6",
+                "wb*7,trunc*5,wb2*4,wb3*4,wb*5,trunc*9,wb2*6,wb3*6",
                 None,
             ),
-            Story {
-                wake: Some(WakeMode::One),
-                ..story(
-                    Variant::Fixed,
-                    "fault*4,trunc*5,trunc2*5,trunc3*5,fault*5,trunc*8,trunc2*6",
-                    ends(ViolationKind::LostWakeup, "trunc3", Line::GuSchedule),
-                )
-            },
         ],
-        build: || Setup::one_file(&["fault", "trunc", "trunc2", "trunc3"]),
+        build: || Setup::one_file(&["wb", "trunc", "wb2", "wb3"]),
     },
     Scenario {
         name: "inode-reuse",
         title: "Why re-check: the inode's memory becomes another file",
-        summary: "Memory failure reads page->mapping; the page is truncated, the inode evicted and its memory recycled for another file whose first page sits at the same index. Without the re-check under the lock, memory failure locks the other file's entry.",
+        summary: "Memory failure reads page->mapping; the file is unlinked and evicted, and XFS reuses the inode's memory for another file whose first page sits at the same index, without an RCU grace period. Without the re-check under the lock, memory failure locks the other file's entry.",
         stories: &[
             story(
                 Variant::NoRecheck,
@@ -213,7 +223,7 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "device-dax",
         title: "Device-dax: the character-device shortcut",
-        summary: "For a device-dax character device, dax_lock_mapping_entry() returns true at once: the dev_pagemap reference memory failure holds already keeps the inode alive, and unbinding the device waits for that reference.",
+        summary: "For a device-dax character device, dax_lock_mapping_entry() returns true at once, holding no entry lock: the dev_pagemap reference memory failure holds keeps the device and its inode alive, and the teardown waits for that reference.",
         stories: &[
             story(Variant::Fixed, "mf*6,unbind,mf*9,unbind*2", None),
             story(Variant::Seed, "unbind,mf,unbind*2", None),
@@ -223,10 +233,10 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "hash-collision",
         title: "Keyed wake-ups in a shared bucket",
-        summary: "Two entries of one file hash to the same wait-table bucket. Memory failure waits for one, truncate for the other. Unlocking the second wakes truncate and passes over memory failure, whose key does not match, without using up the wake-one budget.",
+        summary: "Two entries of one file hash to the same wait-table bucket. Memory failure waits for one, fsync's writeback for the other. Unlocking the second wakes the writeback and passes over memory failure, whose key does not match, without using up the wake-one budget.",
         stories: &[story(
             Variant::Fixed,
-            "fault*4,fault2*4,mf*14,trunc*5,fault2*5,trunc*8,fault*5,mf*27",
+            "fault*5,fault2*5,mf*14,wb*5,fault2*5,wb*14,fault*6,mf*27,fault2",
             None,
         )],
         build: Setup::hash_collision,
@@ -236,6 +246,22 @@ pub static SCENARIOS: &[Scenario] = &[
 /// The built-in scenario called `name`.
 pub fn scenario(name: &str) -> Option<&'static Scenario> {
     SCENARIOS.iter().find(|s| s.name == name)
+}
+
+impl Story {
+    /// The options this story is told under.
+    pub fn options(&self) -> Options {
+        Options {
+            variant: self.variant,
+            code: Some(
+                self.variant
+                    .code()
+                    .with_fixes(self.fixes)
+                    .unwrap_or(self.variant.code()),
+            ),
+            truncate_wake: self.wake,
+        }
+    }
 }
 
 impl Scenario {
@@ -331,6 +357,7 @@ impl Setup {
             life: Life::Live,
             users: 0,
             xa_lock: None,
+            mmaplock: Default::default(),
             entries: ArrayVec::new(),
         };
         for (pfn, &index) in indices.iter().enumerate() {
@@ -360,7 +387,7 @@ impl Setup {
         let file = Addr(0);
         for &name in names {
             let program = match name {
-                "mf" => Program::MemoryFailure { pfn: Pfn(0) },
+                "mf" | "mf2" => Program::MemoryFailure { pfn: Pfn(0) },
                 "fault" | "fault2" => Program::Fault {
                     mapping: file,
                     index: 0,
@@ -370,6 +397,15 @@ impl Setup {
                     mapping: file,
                     indices: vec![0],
                 },
+                "wb" | "wb2" | "wb3" => {
+                    // fsync tagged the dirty entry for writeback.
+                    s.world.inodes[0].entries[0].flags |= entry_flags::TOWRITE;
+                    Program::Writeback {
+                        mapping: file,
+                        index: 0,
+                        pfn: Pfn(0),
+                    }
+                }
                 "evict" => Program::Evict {
                     mapping: file,
                     indices: vec![0],
@@ -425,11 +461,13 @@ impl Setup {
             },
         );
         s.thread("mf", Program::MemoryFailure { pfn: Pfn(0) });
+        s.world.inodes[0].entries[1].flags |= entry_flags::TOWRITE;
         s.thread(
-            "trunc",
-            Program::Truncate {
+            "wb",
+            Program::Writeback {
                 mapping: file,
-                indices: vec![other],
+                index: other,
+                pfn: Pfn(1),
             },
         );
         s
@@ -439,9 +477,13 @@ impl Setup {
         // The thread is put on its first step line when the model is built.
         let mut t = Thread::new(program.entry().head());
         t.locals.mapping = program.mapping();
-        if let Program::Fault { mapping, index, .. } = &program {
-            t.locals.index = *index;
-            self.world.inodes[mapping.0 as usize].users += 1;
+        match &program {
+            Program::Fault { mapping, index, .. } => {
+                t.locals.index = *index;
+                self.world.inodes[mapping.0 as usize].users += 1;
+            }
+            Program::Writeback { index, .. } => t.locals.index = *index,
+            _ => {}
         }
         self.world.threads.push(t);
         self.threads.push(ThreadSpec {

@@ -23,6 +23,8 @@ pub enum ViolationKind {
     SleepInAtomic,
     /// A thread finished while still holding a lock or an RCU read-side section.
     LockLeak,
+    /// `rcu_read_unlock()` without a matching `rcu_read_lock()`.
+    BadUnlockBalance,
     /// The model itself went wrong (a line it cannot run, a full table): a bug of daxlab,
     /// never of the kernel code. Tests assert it never happens.
     ModelError,
@@ -30,7 +32,7 @@ pub enum ViolationKind {
 
 impl ViolationKind {
     /// Every kind, in a fixed order.
-    pub const ALL: [ViolationKind; 8] = [
+    pub const ALL: [ViolationKind; 9] = [
         ViolationKind::UseAfterFree,
         ViolationKind::NullDeref,
         ViolationKind::WrongEntryLocked,
@@ -38,6 +40,7 @@ impl ViolationKind {
         ViolationKind::Deadlock,
         ViolationKind::SleepInAtomic,
         ViolationKind::LockLeak,
+        ViolationKind::BadUnlockBalance,
         ViolationKind::ModelError,
     ];
 
@@ -51,6 +54,7 @@ impl ViolationKind {
             ViolationKind::Deadlock => "deadlock",
             ViolationKind::SleepInAtomic => "sleep-in-atomic",
             ViolationKind::LockLeak => "lock-leak",
+            ViolationKind::BadUnlockBalance => "bad-unlock-balance",
             ViolationKind::ModelError => "model-error",
         }
     }
@@ -89,6 +93,8 @@ pub enum Access {
     Lookup,
     /// `page->mapping->i_mmap` in `collect_procs()` or `unmap_mapping_range()`.
     Rmap,
+    /// The inode's MMAPLOCK.
+    Mmaplock,
 }
 
 /// Why a stuck thread cannot go on.
@@ -118,6 +124,13 @@ pub enum Stuck {
     LastReference,
     /// Waiting for `dev_pagemap` references.
     Pins,
+    /// Asleep in `down_read()`/`down_write()` on an MMAPLOCK.
+    Mmaplock {
+        /// The inode.
+        ino: u8,
+        /// Bit per thread holding it.
+        holders: u16,
+    },
     /// Blocked some other way.
     Other,
 }
@@ -175,6 +188,13 @@ pub enum Detail {
     },
     /// Finished inside an RCU read-side section.
     LeakedRcu,
+    /// Finished holding an MMAPLOCK.
+    LeakedMmaplock {
+        /// The inode.
+        ino: u8,
+    },
+    /// `rcu_read_unlock()` outside any read-side section.
+    RcuUnderflow,
     /// Finished holding an entry lock.
     LeakedEntryLock {
         /// The inode.
@@ -203,6 +223,15 @@ pub enum ModelFault {
     TableFull,
     /// A call to a function that does not exist under this code.
     MissingFunction,
+}
+
+impl Violation {
+    /// Whether the violation stops the run. Sleeping inside an RCU read-side section is a
+    /// kernel WARNING and the task goes on sleeping: the run continues, so the student sees the
+    /// grace period it holds up. Every other violation stops the run.
+    pub fn halts(&self) -> bool {
+        !matches!(self.detail, Detail::SleepInRcu)
+    }
 }
 
 /// One violation: what, who, where, and the facts of it.

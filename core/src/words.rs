@@ -65,11 +65,13 @@ fn fact(m: &Model, tid: Tid, line: Line, f: &Fact) -> Option<String> {
         Fact::PgmapDrained => format!("{who}: every dev_pagemap reference has been put."),
         Fact::PgmapRemoved => format!("{who} removes the device memory and its struct pages."),
         Fact::HwPoison { pfn } => format!("{who} marks the page of {pfn} HWPoison."),
-        Fact::CollectProcs { ino } => format!(
-            "{who} finds the processes mapping the page through page->mapping (inode #{ino}): safe only because it holds the entry lock."
+        Fact::CollectProcs { ino, entry_locked } => format!(
+            "{who} finds the processes mapping the page through page->mapping (inode #{ino}): {}",
+            alive_because(*entry_locked)
         ),
-        Fact::Unmap { ino } => format!(
-            "{who} unmaps the page from them through page->mapping (inode #{ino}): safe only because it holds the entry lock."
+        Fact::Unmap { ino, entry_locked } => format!(
+            "{who} unmaps the page from them through page->mapping (inode #{ino}): {}",
+            alive_because(*entry_locked)
         ),
         Fact::KillProcs => format!("{who} sends SIGBUS to the processes that mapped the page."),
         Fact::ReadMapping { value } => {
@@ -233,15 +235,24 @@ fn fact(m: &Model, tid: Tid, line: Line, f: &Fact) -> Option<String> {
             let mut s = format!(
                 "{who} wakes {} in bucket {bucket} for (inode #{ino}, index {index}): ",
                 if *all {
-                    "all waiters"
+                    "every waiter"
                 } else {
-                    "one exclusive waiter"
+                    "the waiters up to and including one exclusive waiter"
                 }
             );
             if woken.is_empty() {
                 s.push_str("nobody matching is queued");
             } else {
-                let names: Vec<&str> = woken.iter().map(|(t, _)| m.name(*t)).collect();
+                let names: Vec<String> = woken
+                    .iter()
+                    .map(|(t, excl)| {
+                        format!(
+                            "{} ({})",
+                            m.name(*t),
+                            if *excl { "exclusive" } else { "non-exclusive" }
+                        )
+                    })
+                    .collect();
                 s.push_str(&format!("it wakes {}", names.join(", ")));
             }
             for (t, pino, pindex) in passed {
@@ -253,14 +264,79 @@ fn fact(m: &Model, tid: Tid, line: Line, f: &Fact) -> Option<String> {
             s.push('.');
             s
         }
-        Fact::WakeNoEntry => {
-            format!("{who} found no entry, so put_unlocked_mapping_entry() wakes nobody.")
-        }
-        Fact::RcuLock { .. } => format!(
-            "{who} enters an RCU read-side critical section: freed inodes must wait for it."
+        Fact::WakeNoEntry { stranded } => format!(
+            "{who} found no entry, so put_unlocked_mapping_entry() wakes nobody.{}",
+            left_asleep(m, stranded)
         ),
-        Fact::RcuUnlock { .. } => format!(
-            "{who} leaves its RCU read-side section: pointers read inside it are no longer protected."
+        Fact::GaveUp { stranded } => format!(
+            "{who} gives up: dax_lock_mapping_entry() returns false and wakes nobody.{}",
+            left_asleep(m, stranded)
+        ),
+        Fact::RcuLock { nesting } => format!(
+            "{who} enters an RCU read-side critical section{}: a grace period that starts while it is inside must wait for it to leave.",
+            if *nesting > 1 { " (nested)" } else { "" }
+        ),
+        Fact::RcuUnlock { nesting } => {
+            if *nesting > 0 {
+                format!(
+                    "{who} leaves a nested RCU read-side section; it is still inside the outer one."
+                )
+            } else {
+                format!(
+                    "{who} leaves its RCU read-side section: a grace period no longer waits for it, and a pointer it read inside may now be freed under it."
+                )
+            }
+        }
+        Fact::MmaplockTaken {
+            ino,
+            write,
+            after_sleep,
+        } => format!(
+            "{who} {} inode #{ino}'s MMAPLOCK {}.",
+            if *after_sleep {
+                "wakes up holding"
+            } else {
+                "takes"
+            },
+            if *write {
+                "exclusive: no fault can run on the file until it lets go"
+            } else {
+                "shared: truncate cannot run while it holds it"
+            }
+        ),
+        Fact::MmaplockQueued {
+            ino,
+            write,
+            holders,
+        } => format!(
+            "{who} must wait for inode #{ino}'s MMAPLOCK ({}), held by {}: it queues and sleeps in {}.",
+            if *write { "exclusive" } else { "shared" },
+            names(m, *holders).join(", "),
+            if *write {
+                "down_write()"
+            } else {
+                "down_read()"
+            }
+        ),
+        Fact::MmaplockReleased {
+            ino,
+            write,
+            granted,
+        } => {
+            let mut s = format!(
+                "{who} releases inode #{ino}'s MMAPLOCK ({}).",
+                if *write { "exclusive" } else { "shared" }
+            );
+            if *granted != 0 {
+                s.push_str(&format!(
+                    " It is handed to {}, who can now run.",
+                    names(m, *granted).join(", ")
+                ));
+            }
+            s
+        }
+        Fact::ClearToWrite { ino, index } => format!(
+            "{who} clears the TOWRITE tag of (inode #{ino}, index {index}): no other fsync will write it back."
         ),
         Fact::Iput { ino } => format!(
             "{who}: the last reference to inode #{ino} is gone; evict() begins (I_FREEING)."
@@ -309,6 +385,26 @@ fn fact(m: &Model, tid: Tid, line: Line, f: &Fact) -> Option<String> {
     })
 }
 
+fn alive_because(entry_locked: bool) -> &'static str {
+    if entry_locked {
+        "safe because it holds the entry lock, which keeps truncate and eviction away from the inode."
+    } else {
+        "a device-dax character device holds no entry lock; its dev_pagemap reference keeps the device, and so its inode, alive."
+    }
+}
+
+/// Who is left asleep with nobody holding the entry they wait for.
+fn left_asleep(m: &Model, stranded: &[(Tid, u8, u8, u16)]) -> String {
+    let mut s = String::new();
+    for (t, bucket, ino, index) in stranded {
+        s.push_str(&format!(
+            " {} is still queued in bucket {bucket} waiting for (inode #{ino}, index {index}), and no task holds that entry's lock to wake it.",
+            m.name(*t)
+        ));
+    }
+    s
+}
+
 /// Words for a thread's status, as a student reads them.
 pub fn status(m: &Model, w: &World, tid: Tid) -> String {
     let ino = |a: Addr| w.inode(a).ino;
@@ -343,6 +439,11 @@ pub fn status(m: &Model, w: &World, tid: Tid) -> String {
             "waiting for the last reference to inode #{}: a fault holds the file open",
             ino(addr)
         ),
+        Status::WaitingForMmaplock { addr, holders } => format!(
+            "asleep waiting for inode #{}'s MMAPLOCK, held by {}",
+            ino(addr),
+            names(m, holders).join(", ")
+        ),
         Status::WaitingForPins { pins } => {
             format!("waiting for {pins} dev_pagemap reference(s) to be put")
         }
@@ -372,6 +473,7 @@ fn access(a: Access, func: &'static str) -> (&'static str, &'static str) {
             "__radix_tree_lookup",
         ),
         Access::Rmap => ("page->mapping->i_mmap", func),
+        Access::Mmaplock => ("xfs_ilock(ip, XFS_MMAPLOCK_*)", "down_read"),
     }
 }
 
@@ -392,7 +494,12 @@ pub fn object(m: &Model, v: &Violation) -> String {
         Detail::WrongEntry { ino, index, .. } | Detail::LeakedEntryLock { ino, index } => {
             format!("entry (inode #{ino}, index {index})")
         }
-        Detail::SleepInRcu | Detail::LeakedRcu => String::from("RCU read-side critical section"),
+        Detail::SleepInRcu | Detail::LeakedRcu | Detail::RcuUnderflow => {
+            String::from("RCU read-side critical section")
+        }
+        Detail::LeakedMmaplock { ino } | Detail::Stuck(Stuck::Mmaplock { ino, .. }) => {
+            format!("inode #{ino}'s MMAPLOCK")
+        }
         Detail::Stuck(Stuck::Asleep { bucket, .. }) => format!("bucket {bucket}"),
         Detail::Stuck(Stuck::Dequeued) => String::from("wait table"),
         Detail::Stuck(_) => String::from("the run"),
@@ -428,7 +535,7 @@ pub fn message(m: &Model, v: &Violation) -> String {
             pfn,
             page_owner,
         } => format!(
-            "{who} locks the entry at (inode #{ino}, index {index}), which maps {}, but its page {pfn} now belongs to {}: it will poison and unmap the wrong file's page and later unlock someone else's entry.",
+            "{who} locks the entry at (inode #{ino}, index {index}), which maps {}, but its page {pfn} now belongs to {}. It holds another file's entry lock: that file's faults at index {index} block until it lets go, and its collect_procs()/unmap_mapping_range() and later dax_unlock_mapping_entry() go through page->mapping again — NULL (an oops) or a different file (unlocking an entry it never locked).",
             match entry_pfn {
                 None => String::from("nothing yet"),
                 Some(p) => format!("pfn {}", p.0),
@@ -442,7 +549,17 @@ pub fn message(m: &Model, v: &Violation) -> String {
             "{who} calls schedule() while holding inode #{ino}'s i_pages spinlock with interrupts off."
         ),
         Detail::SleepInRcu => format!(
-            "{who} calls schedule() inside an RCU read-side critical section: with classic RCU no grace period can end while it sleeps, so every deferred free stalls."
+            "{who} calls schedule() inside an RCU read-side critical section, which the RCU API forbids (\"explicit blocking is illegal\", rcupdate.h). Under preemptible RCU, which this model follows, the kernel warns, the sleep goes on, and every grace period that starts now waits for {who}: the inode's free stalls until it wakes. (Under classic RCU the sleep would count as a quiescent state instead, and the inode could be freed under it.) The run continues."
+        ),
+        Detail::RcuUnderflow => format!(
+            "{who} calls rcu_read_unlock() outside any RCU read-side section: an unbalanced unlock."
+        ),
+        Detail::LeakedMmaplock { ino } => format!(
+            "{who} returns still holding inode #{ino}'s MMAPLOCK: every later fault or truncate of the file sleeps forever."
+        ),
+        Detail::Stuck(Stuck::Mmaplock { ino, holders }) => format!(
+            "{who} sleeps forever waiting for inode #{ino}'s MMAPLOCK, held by {}, which can never release it.",
+            names(m, holders).join(", ")
         ),
         Detail::LeakedSpinlock { ino } => {
             format!("{who} returns still holding inode #{ino}'s i_pages lock, with interrupts off.")
@@ -511,21 +628,34 @@ pub fn report(m: &Model, v: &Violation) -> String {
             access: a, addr, ..
         } => {
             let kasan = access(a, f).1;
+            let what = match a {
+                Access::XaLock | Access::XaUnlock => "Write of size 4",
+                _ => "Read of size 8",
+            };
             format!(
-                "BUG: KASAN: use-after-free in {kasan}\nRead of size 8 at addr {addr} by task {who}\nCall Trace:\n {kasan}\n {f}\n memory_failure\nFreed by task rcu:\n kmem_cache_free\n i_callback\n rcu_do_batch"
+                "==================================================================\nBUG: KASAN: use-after-free in {kasan}\n{what} at addr {addr} by task {who}/1234\nCall Trace:\n {kasan}\n {f}\n memory_failure\nFreed by task 0:\n kmem_cache_free\n i_callback\n rcu_do_batch"
             )
         }
-        Detail::SelfDeadlock { addr, .. } => format!(
-            "BUG: spinlock recursion on CPU#0, {who}\n lock: {addr}, .magic: dead4ead, .owner: {who}, .owner_cpu: 0\nCall Trace:\n do_raw_spin_lock\n _raw_spin_lock_irq\n {f}"
+        Detail::SelfDeadlock { .. } => format!(
+            "============================================\nWARNING: possible recursive locking detected\n--------------------------------------------\n{who}/1234 is trying to acquire lock:\n (&(&mapping->i_pages)->xa_lock){{....}}, at: {f}\n\nbut task is already holding lock:\n (&(&mapping->i_pages)->xa_lock){{....}}, at: {f}\n\nother info that might help us debug this:\n Possible unsafe locking scenario:\n\n       CPU0\n       ----\n  lock(&(&mapping->i_pages)->xa_lock);\n  lock(&(&mapping->i_pages)->xa_lock);\n\n *** DEADLOCK ***\n\n May be due to missing lock nesting notation\n...\nNMI watchdog: Watchdog detected hard LOCKUP on cpu 0\nRIP: 0010:native_queued_spin_lock_slowpath\nCall Trace:\n _raw_spin_lock_irq\n {f}\n memory_failure"
         ),
-        Detail::WrongEntry { .. } => String::from(
-            "No immediate splat: the kernel silently locks the wrong entry. Later, unlock_mapping_entry() of the real owner hits WARN_ON_ONCE(!slot_locked(mapping, slot)) in fs/dax.c.",
+        Detail::WrongEntry { ino, index, .. } => format!(
+            "No splat when the wrong entry is locked: the kernel cannot tell.\nThen the other file's faults at index {index} sleep in get_unlocked_mapping_entry() until {who} lets go,\nand dax_unlock_mapping_entry() re-reads page->mapping:\n  NULL           -> BUG: unable to handle kernel NULL pointer dereference at 0000000000000000\n                    RIP: 0010:dax_unlock_mapping_entry\n  another file   -> unlock_mapping_entry() on an entry {who} never locked:\n                    WARNING: CPU: 0 PID: 1234 at fs/dax.c unlock_mapping_entry  (WARN_ON_ONCE(!entry || !slot_locked(mapping, slot)))\n  inode #{ino} still -> it unlocks the other file's entry, which that file's owner believes it holds."
         ),
         Detail::SleepHoldingSpinlock { .. } => format!(
             "BUG: scheduling while atomic: {who}/0x00000002\nCall Trace:\n __schedule_bug\n __schedule\n schedule\n {f}"
         ),
         Detail::SleepInRcu => format!(
-            "WARNING: suspicious RCU usage\nkernel/rcu/tree_plugin.h: Voluntary context switch within RCU read-side critical section!\nother info that might help us debug this:\n1 lock held by {who}:\n #0: (rcu_read_lock){{....}}, at: dax_lock_mapping_entry"
+            "WARNING: CPU: 0 PID: 1234 at kernel/rcu/tree_plugin.h rcu_preempt_note_context_switch\n(WARN_ON_ONCE(!preempt && t->rcu_read_lock_nesting > 0))\nCall Trace:\n __schedule\n schedule\n {f}\n dax_lock_mapping_entry\n...\nThen, if {who} sleeps long: INFO: rcu_preempt detected stalls on CPUs/tasks: Tasks blocked on level-0 rcu_node: P1234 ({who})"
+        ),
+        Detail::RcuUnderflow => format!(
+            "=====================================\nWARNING: bad unlock balance detected!\n-------------------------------------\n{who}/1234 is trying to release lock (rcu_read_lock) at:\n {f}\nbut there are no more locks to release!"
+        ),
+        Detail::LeakedMmaplock { .. } => format!(
+            "WARNING: lock held when returning to user space!\n{who}/1234 is leaving the kernel with locks still held!\n1 lock held by {who}/1234:\n #0: (&xfs_nondir_ilock_class){{....}}, at: xfs_ilock"
+        ),
+        Detail::Stuck(Stuck::Mmaplock { .. }) => format!(
+            "INFO: task {who}:1234 blocked for more than 120 seconds.\n\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.\n{who}  D    0  1234\nCall Trace:\n __schedule\n schedule\n rwsem_down_write_failed\n call_rwsem_down_write_failed\n down_write\n xfs_ilock\n {f}"
         ),
         Detail::LeakedSpinlock { .. } => format!(
             "WARNING: lock held when returning to user space!\n{who} is leaving the kernel with locks still held!\n1 lock held by {who}:\n #0: (&mapping->i_pages){{....}}"
@@ -537,12 +667,12 @@ pub fn report(m: &Model, v: &Violation) -> String {
             "INFO: task blocked for more than 120 seconds (the entry lock is never released).",
         ),
         Detail::Stuck(Stuck::Spinning { .. }) => format!(
-            "watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [{who}]\nRIP: 0010:native_queued_spin_lock_slowpath\nCall Trace:\n _raw_spin_lock_irq\n {f}"
+            "NMI watchdog: Watchdog detected hard LOCKUP on cpu 0\nRIP: 0010:native_queued_spin_lock_slowpath\nCall Trace:\n _raw_spin_lock_irq\n {f}\n(it spins with interrupts off, so the NMI watchdog, not the soft-lockup detector, reports it)"
         ),
         Detail::Stuck(Stuck::Asleep { .. } | Stuck::Dequeued) => format!(
-            "INFO: task {who} blocked for more than 120 seconds.\n\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.\n{who}  D    0  TASK_UNINTERRUPTIBLE\nCall Trace:\n __schedule\n schedule\n {f}"
+            "INFO: task {who}:1234 blocked for more than 120 seconds.\n\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.\n{who}  D    0  1234\nCall Trace:\n __schedule\n schedule\n {f}"
         ),
-        Detail::Stuck(_) => format!("INFO: task {who} blocked for more than 120 seconds."),
+        Detail::Stuck(_) => format!("INFO: task {who}:1234 blocked for more than 120 seconds."),
         Detail::Model(fault) => format!("[daxlab internal bug] {}", model_fault(fault)),
     }
 }

@@ -75,6 +75,8 @@ pub mod entry_flags {
     pub const ZERO_PAGE: u8 = 4;
     /// A placeholder used only for locking, with no pfn yet.
     pub const EMPTY: u8 = 8;
+    /// `PAGECACHE_TAG_TOWRITE`: fsync will write this entry back.
+    pub const TOWRITE: u8 = 16;
 }
 
 /// One DAX entry in an inode's `i_pages`.
@@ -121,6 +123,31 @@ impl Entry {
     }
 }
 
+/// A read-write semaphore: the filesystem's MMAPLOCK (XFS `i_mmaplock`, ext4 `i_mmap_sem`).
+/// Faults hold it shared, truncate exclusive; a task that cannot have it sleeps in the queue,
+/// and releases hand it to the sleepers in arrival order (a writer alone, or the readers at the
+/// front).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct RwSem {
+    /// Bit per thread holding it shared.
+    pub readers: u16,
+    /// The thread holding it exclusive.
+    pub writer: Option<Tid>,
+    /// The sleepers in arrival order: the thread and whether it wants it exclusive.
+    pub queue: ArrayVec<[(Tid, bool); MAX_THREADS]>,
+}
+
+impl RwSem {
+    /// Whether `tid` holds it (shared or exclusive).
+    pub fn held_by(&self, tid: Tid) -> bool {
+        self.readers & (1 << tid.0) != 0 || self.writer == Some(tid)
+    }
+    /// Whether `tid` sleeps in its queue.
+    pub fn queued(&self, tid: Tid) -> bool {
+        self.queue.iter().any(|(t, _)| *t == tid)
+    }
+}
+
 /// A piece of inode memory and, while it is an inode, the inode with its `address_space`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct InodeMem {
@@ -138,6 +165,8 @@ pub struct InodeMem {
     pub users: u8,
     /// The holder of the `i_pages` spinlock (`xa_lock`), if any.
     pub xa_lock: Option<Tid>,
+    /// The filesystem's MMAPLOCK of this inode.
+    pub mmaplock: RwSem,
     /// The `i_pages` radix tree: DAX entries, sorted by index.
     pub entries: ArrayVec<[Entry; MAX_ENTRIES]>,
 }
@@ -419,7 +448,7 @@ impl World {
     /// 128-bit inputs (after the lists' lengths), fed to `hasher`.
     /// Equal worlds give equal fingerprints; different worlds give different input streams, so
     /// they collide only as 64-bit hashes do.
-    pub(crate) fn fingerprint<B: core::hash::BuildHasher>(&self, hasher: &B) -> u64 {
+    pub fn fingerprint<B: core::hash::BuildHasher>(&self, hasher: &B) -> u64 {
         use core::hash::Hasher;
         // Destructured without `..`: a new field does not compile until it is hashed.
         let World {
@@ -482,6 +511,7 @@ impl World {
                 life,
                 users,
                 xa_lock,
+                mmaplock,
                 entries,
             } = i;
             let (life, gp) = match *life {
@@ -505,6 +535,19 @@ impl World {
                     | opt(xa_lock.map(|t| t.0)) << 40
                     | (entries.len() as u64) << 48) as u128,
             );
+            let RwSem {
+                readers,
+                writer,
+                queue,
+            } = mmaplock;
+            let mut q: u64 = queue.len() as u64;
+            for (k, (t, w)) in queue.iter().enumerate().take(7) {
+                q |= ((t.0 as u64) << 1 | *w as u64) << (8 + 8 * k);
+            }
+            h.write_u128(pair(*readers as u64 | (opt(writer.map(|t| t.0))) << 16, q));
+            for (t, w) in queue.iter().skip(7) {
+                h.write_u128((t.0 as u64 | (*w as u64) << 8) as u128);
+            }
             for e in entries {
                 h.write_u128(entry_word(e) as u128);
             }

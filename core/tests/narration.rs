@@ -2,23 +2,20 @@
 //! kernel report, as `words.rs` says them. A change of wording shows up as a diff of
 //! `narration.txt`; rewrite it on purpose with `DAXLAB_BLESS=1 cargo test --test narration`.
 
-use daxlab_core::{Options, Outcome, SCENARIOS, Session, words};
+use daxlab_core::{Outcome, SCENARIOS, Session, words};
 
 fn snapshot() -> String {
     let mut out = String::new();
     for s in SCENARIOS {
         for story in s.stories {
-            let m = s.model(Options {
-                variant: story.variant,
-                code: None,
-                truncate_wake: story.wake,
-            });
+            let m = s.model(story.options());
             let mut session = Session::new(m.clone());
             session.run_text(story.schedule).expect("stories replay");
             out.push_str(&format!(
-                "## {} under {} (truncate wakes {}): {}\n",
+                "## {} under {} {} (truncate wakes {}): {}\n",
                 s.name,
                 story.variant,
+                story.fixes,
                 m.truncate_wake().name(),
                 story.schedule
             ));

@@ -8,11 +8,7 @@ use daxlab_core::{Options, Outcome, SCENARIOS, Session, Variant, scenario, words
 
 fn replay(name: &str, story: &Story) -> Session {
     let s = scenario(name).expect("scenario exists");
-    let mut session = Session::new(s.model(Options {
-        variant: story.variant,
-        truncate_wake: story.wake,
-        code: None,
-    }));
+    let mut session = Session::new(s.model(story.options()));
     session
         .run_text(story.schedule)
         .unwrap_or_else(|e| panic!("{name} under {}: {e}", story.variant));
@@ -52,7 +48,7 @@ fn rcu_keeps_the_inode_alive_while_memory_failure_reads_it() {
     // Same interleaving as the no-rcu story: with RCU the grace period waits for mf.
     let s = scenario("freed-inode").unwrap();
     let mut session = Session::new(s.model(Options::new(Variant::Fixed)));
-    session.run_text("fault*9,mf*4,evict*10,rcu").unwrap();
+    session.run_text("fault*11,mf*4,evict*10,rcu").unwrap();
     let rcu = session.model().tid("rcu").unwrap();
     assert!(
         session.step(rcu).is_err(),
@@ -88,18 +84,18 @@ fn a_keyed_wake_passes_over_a_colliding_waiter() {
     let s = scenario("hash-collision").unwrap();
     let mut session = Session::new(s.model(Options::new(Variant::Fixed)));
     session
-        .run_text("fault*4,fault2*4,mf*14,trunc*5,fault2*5")
+        .run_text("fault*5,fault2*5,mf*14,wb*5,fault2*5")
         .unwrap();
     let w = session.world();
     let mf = session.model().tid("mf").unwrap();
-    let trunc = session.model().tid("trunc").unwrap();
+    let wb = session.model().tid("wb").unwrap();
     assert!(
         w.queued(mf).is_some(),
         "mf still queued: the wake for another key passed it by"
     );
     assert!(
-        w.queued(trunc).is_none() && w.thread(trunc).running,
-        "trunc was woken"
+        w.queued(wb).is_none() && w.thread(wb).running,
+        "the writeback was woken"
     );
     let said = words::narration(session.model(), session.last_event().unwrap());
     assert!(said.contains("passes over mf"), "{said}");
@@ -109,7 +105,7 @@ fn a_keyed_wake_passes_over_a_colliding_waiter() {
 fn a_violation_stops_the_run() {
     let s = scenario("self-deadlock").unwrap();
     let mut session = Session::new(s.model(Options::new(Variant::Seed)));
-    session.run_text("fault*4,mf*14,fault*5,mf*9").unwrap();
+    session.run_text("fault*5,mf*14,fault*5,mf*9").unwrap();
     assert!(session.model().runnable(session.world()).is_empty());
     let err = session.run_text("mf").unwrap_err().to_string();
     assert!(err.contains("stopped at a violation"), "{err}");

@@ -29,6 +29,29 @@ pub static LESSON_SOURCES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The history page's markdown (`tutorials/history.md`) with its table of commits filled in
+/// from the same facts the CLI lists (`daxlab_core::code::FixInfo`), so the two cannot drift.
+pub fn history_markdown() -> String {
+    let rows: Vec<String> = daxlab_core::Fix::ALL
+        .iter()
+        .map(|f| {
+            let i = f.info();
+            format!(
+                "| [{}]({}) | {} | {} | {} | {} | {} | `{}` |",
+                i.commit,
+                i.link(),
+                i.subject.replace('|', "\\|"),
+                i.author,
+                i.release,
+                i.in_4_19_y,
+                i.change.replace('|', "\\|"),
+                i.scenario
+            )
+        })
+        .collect();
+    include_str!("../../tutorials/history.md").replace("<!-- FIXES -->", &rows.join("\n"))
+}
+
 /// One step of a lesson.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LessonStep {
@@ -172,6 +195,8 @@ pub struct Challenge {
     pub variant: Variant,
     /// The truncate wake mode, when not the variant's default.
     pub truncate: Option<WakeMode>,
+    /// Upstream commits added to the variant's (`fixes=` text).
+    pub fixes: &'static str,
     /// The violation that counts as success.
     pub kind: ViolationKind,
 }
@@ -184,6 +209,7 @@ pub static CHALLENGES: &[Challenge] = &[
         scenario: "self-deadlock",
         variant: Variant::Seed,
         truncate: None,
+        fixes: "",
         kind: ViolationKind::Deadlock,
     },
     Challenge {
@@ -192,6 +218,7 @@ pub static CHALLENGES: &[Challenge] = &[
         scenario: "null-mapping",
         variant: Variant::Seed,
         truncate: None,
+        fixes: "",
         kind: ViolationKind::NullDeref,
     },
     Challenge {
@@ -200,22 +227,25 @@ pub static CHALLENGES: &[Challenge] = &[
         scenario: "freed-inode",
         variant: Variant::V419,
         truncate: None,
+        fixes: "",
         kind: ViolationKind::UseAfterFree,
     },
     Challenge {
         name: "lost-wakeup",
-        goal: "Leave a thread asleep forever: an exclusive waiter gives up without passing the wake-up on (bug d).",
+        goal: "Under v4.19 plus the NULL check (c93db7bb6ef3), leave a memory failure asleep forever: an exclusive waiter gives up without passing the wake-up on (bug d).",
         scenario: "lost-wakeup",
-        variant: Variant::ExclusiveWait,
+        variant: Variant::V419,
         truncate: None,
+        fixes: "c93db7bb6ef3",
         kind: ViolationKind::LostWakeup,
     },
     Challenge {
         name: "truncate-wakeup",
-        goal: "Leave a truncate asleep forever while truncate wakes only one waiter (bug e).",
+        goal: "Under the last 4.19 stable, leave a writeback asleep forever: invalidation wakes only one waiter (bug e, from v4.7).",
         scenario: "truncate-wakeup",
-        variant: Variant::V419,
-        truncate: Some(WakeMode::One),
+        variant: Variant::V419y,
+        truncate: None,
+        fixes: "",
         kind: ViolationKind::LostWakeup,
     },
     Challenge {
@@ -224,6 +254,7 @@ pub static CHALLENGES: &[Challenge] = &[
         scenario: "inode-reuse",
         variant: Variant::NoRecheck,
         truncate: None,
+        fixes: "",
         kind: ViolationKind::WrongEntryLocked,
     },
 ];
@@ -258,6 +289,28 @@ mod tests {
         assert!(!h.contains("<script"));
         assert!(h.contains("href=\"?scenario=a&amp;lesson=l\""), "{h}");
         assert!(h.contains("href=\"https://x.org\""));
+    }
+
+    #[test]
+    fn the_history_page_lists_every_commit_and_its_links_are_app_links_with_expectations() {
+        let md = history_markdown();
+        for f in daxlab_core::Fix::ALL {
+            assert!(
+                md.contains(&format!("[{}](https://git.kernel.org", f.commit())),
+                "{f:?}"
+            );
+        }
+        assert!(!md.contains("<!-- FIXES -->"));
+        let app: Vec<_> = links(&md)
+            .into_iter()
+            .filter(|(u, _)| u.starts_with('?'))
+            .collect();
+        assert!(app.len() >= 5);
+        for (url, title) in app {
+            assert!(title.starts_with("expect: "), "{url}");
+            let st = crate::state::AppState::from_query(&url);
+            assert!(st.errors.is_empty(), "{url}: {:?}", st.errors);
+        }
     }
 
     #[test]

@@ -53,6 +53,8 @@ pub enum Action {
     SetVariant(String),
     /// Change the truncate path's wake mode, keeping the schedule as far as it applies.
     SetTruncate(String),
+    /// Add or take away one upstream commit (by id), keeping the schedule as far as it applies.
+    ToggleFix(String),
     /// Replace the history with this schedule text.
     ApplySchedule(String),
     /// Edit the schedule box.
@@ -180,24 +182,25 @@ pub struct AppState {
     variant_given: bool,
 }
 
-fn story_variant(name: &str) -> Variant {
+/// The options of a scenario's first story: what a bare `?scenario=` link shows.
+fn story_options(name: &str) -> Options {
     scenario(name)
         .and_then(|s| s.stories.first())
-        .map_or(Variant::Seed, |s| s.variant)
+        .map_or(Options::new(Variant::Seed), |s| s.options())
 }
 
-fn model_for(
-    name: &str,
-    variant: Variant,
-    truncate: Option<WakeMode>,
-    scale: Option<Scale>,
-) -> Model {
-    let s = scenario(name).unwrap_or(&daxlab_core::SCENARIOS[0]);
-    let options = Options {
+/// The options a variant, a wake mode and `fixes` text (already validated) describe.
+fn options(variant: Variant, truncate: Option<WakeMode>, fixes: Option<&str>) -> Options {
+    Options {
         variant,
-        code: None,
+        code: fixes.and_then(|f| variant.code().with_fixes(f).ok()),
         truncate_wake: truncate,
-    };
+    }
+}
+
+/// The model of scenario `name` under `options`, scaled when `scale` is given (freed-inode).
+fn model_for(name: &str, options: Options, scale: Option<Scale>) -> Model {
+    let s = scenario(name).unwrap_or(&daxlab_core::SCENARIOS[0]);
     scale
         .and_then(|sc| scaled(sc, options).ok())
         .unwrap_or_else(|| s.model(options))
@@ -218,8 +221,7 @@ fn scale_of(p: &Params) -> Result<Option<Scale>, String> {
         threads: p.threads.unwrap_or(1),
         pages: p.pages.unwrap_or(1),
     };
-    let options = Options::new(Variant::Fixed);
-    scaled(sc, options)
+    scaled(sc, Options::new(Variant::Fixed))
         .map(|_| Some(sc))
         .map_err(|e| format!("URL parameters threads=/pages=: {e}. Showing it unscaled."))
 }
@@ -259,6 +261,7 @@ impl AppState {
             p.scenario = c.scenario;
             p.variant = Some(c.variant);
             p.truncate = c.truncate;
+            p.fixes = (!c.fixes.is_empty()).then(|| c.fixes.to_string());
             if !has_state {
                 p.schedule = Some(String::new());
                 p.seed = None;
@@ -269,15 +272,23 @@ impl AppState {
         st
     }
 
-    /// The state validated parameters describe.
+    /// The state validated parameters describe. Without a variant, `fixes` apply to the seed;
+    /// with neither, the scenario's first story chooses.
     pub fn from_params(p: &Params) -> AppState {
-        let variant = p.variant.unwrap_or_else(|| story_variant(p.scenario));
+        let opts = match (p.variant, &p.fixes) {
+            (Some(v), f) => options(v, p.truncate, f.as_deref()),
+            (None, Some(f)) => options(Variant::Seed, p.truncate, Some(f)),
+            (None, None) => Options {
+                truncate_wake: p.truncate,
+                ..story_options(p.scenario)
+            },
+        };
         let (scale, scale_error) = match scale_of(p) {
             Ok(s) => (s, None),
             Err(e) => (None, Some(e)),
         };
         let mut st = AppState {
-            session: Session::new(model_for(p.scenario, variant, p.truncate, scale)),
+            session: Session::new(model_for(p.scenario, opts, scale)),
             errors: scale_error.into_iter().collect(),
             notice: None,
             playing: p.autoplay,
@@ -294,7 +305,7 @@ impl AppState {
                 .and_then(lessons::lesson)
                 .map(|l| (l, p.lesson_step.unwrap_or(0))),
             challenge: None,
-            variant_given: p.variant.is_some(),
+            variant_given: p.variant.is_some() || p.fixes.is_some(),
         };
         let explicit = p.schedule.is_some() || p.seed.is_some();
         if let Some(text) = &p.schedule {
@@ -355,7 +366,12 @@ impl AppState {
         let story = scenario(model.scenario()).and_then(|s| {
             s.stories
                 .iter()
-                .find(|st| st.variant == model.variant() && st.wake.is_none_or(|w| w == wake))
+                .find(|st| st.options().code() == model.code())
+                .or_else(|| {
+                    s.stories.iter().find(|st| {
+                        st.variant == model.variant() && st.wake.is_none_or(|w| w == wake)
+                    })
+                })
                 .or(s.stories.first())
         });
         if let Some(story) = story {
@@ -398,11 +414,12 @@ impl AppState {
     pub fn params(&self) -> Params {
         let m = self.model();
         let len = self.session.len();
+        let (truncate, fixes) = daxlab_core::link::code_params(m);
         Params {
             scenario: scenario(m.scenario()).map_or(params::DEFAULT_SCENARIO, |s| s.name),
             variant: Some(m.variant()),
-            truncate: (m.truncate_wake() != m.variant().default_truncate_wake())
-                .then_some(m.truncate_wake()),
+            truncate,
+            fixes,
             schedule: Some(self.full_schedule()),
             step: (self.session.cursor() != len).then_some(self.session.cursor()),
             seed: self.seed,
@@ -424,7 +441,8 @@ impl AppState {
 
     /// Rebuild the model (another variant or wake mode) and replay the history by thread name as
     /// far as it applies.
-    fn rebuild(&mut self, variant: Variant, truncate: Option<WakeMode>) {
+    fn rebuild(&mut self, opts: Options) {
+        let variant = opts.variant;
         let old = &self.session;
         let names: Vec<String> = old
             .all_events()
@@ -434,7 +452,7 @@ impl AppState {
         let cursor = old.cursor();
         let scenario = old.model().scenario();
         let scale = old.model().scale();
-        let mut session = Session::new(model_for(scenario, variant, truncate, scale));
+        let mut session = Session::new(model_for(scenario, opts, scale));
         let mut applied = 0;
         for name in &names {
             let Some(t) = session.model().tid(name) else {
@@ -519,12 +537,16 @@ impl AppState {
             Action::SetScenario(name) => match scenario(&name) {
                 Some(s) => {
                     self.challenge = None;
-                    let variant = if self.variant_given {
-                        self.model().variant()
+                    let opts = if self.variant_given {
+                        Options {
+                            variant: self.model().variant(),
+                            code: Some(self.model().code()),
+                            truncate_wake: None,
+                        }
                     } else {
-                        story_variant(s.name)
+                        story_options(s.name)
                     };
-                    self.session = Session::new(model_for(s.name, variant, None, None));
+                    self.session = Session::new(model_for(s.name, opts, None));
                     self.seed = None;
                     self.notice = None;
                     self.playing = false;
@@ -542,7 +564,7 @@ impl AppState {
                     self.variant_given = true;
                     self.playing = false;
                     self.search = None;
-                    self.rebuild(v, None);
+                    self.rebuild(Options::new(v));
                 }
                 Err(()) => self.errors.push(format!(
                     "There is no variant {name:?}; accepted: {}.",
@@ -554,11 +576,38 @@ impl AppState {
                     self.challenge = None;
                     self.playing = false;
                     self.search = None;
-                    let v = self.model().variant();
-                    self.rebuild(v, Some(m));
+                    let opts = Options {
+                        variant: self.model().variant(),
+                        code: Some(self.model().code()),
+                        truncate_wake: Some(m),
+                    };
+                    self.rebuild(opts);
                 }
                 Err(()) => self.errors.push(format!(
                     "There is no truncate wake mode {name:?}; accepted: one, all."
+                )),
+            },
+            Action::ToggleFix(commit) => match daxlab_core::Fix::from_commit(&commit) {
+                Some(fix) => {
+                    self.challenge = None;
+                    self.variant_given = true;
+                    self.playing = false;
+                    self.search = None;
+                    let code = self.model().code();
+                    let code = if code.has(fix) {
+                        code.without(fix)
+                    } else {
+                        code.with(fix)
+                    };
+                    self.rebuild(Options {
+                        variant: self.model().variant(),
+                        code: Some(code),
+                        truncate_wake: None,
+                    });
+                }
+                None => self.errors.push(format!(
+                    "There is no upstream commit {commit:?} in this model; accepted: {}.",
+                    daxlab_core::Fix::ALL.map(|f| f.commit()).join(", ")
                 )),
             },
             Action::ApplySchedule(text) => {
@@ -829,7 +878,7 @@ mod tests {
         assert!(st.errors.is_empty());
         assert_eq!(st.model().variant(), Variant::Seed);
         assert_eq!(st.session.cursor(), 0);
-        assert_eq!(st.session.len(), 32);
+        assert_eq!(st.session.len(), 33);
     }
 
     #[test]
@@ -867,15 +916,35 @@ mod tests {
     #[test]
     fn variant_change_keeps_the_schedule_where_it_applies() {
         let mut st = AppState::from_query(
-            "?scenario=self-deadlock&variant=seed&schedule=fault*4,mf*14,fault*5,mf*9",
+            "?scenario=self-deadlock&variant=seed&schedule=fault*5,mf*14,fault*5,mf*9",
         );
         assert_eq!(violation(&st), Some(ViolationKind::Deadlock));
         st.apply(Action::SetVariant("v4.19".into()));
         assert_eq!(st.model().variant(), Variant::V419);
-        assert_eq!(st.session.len(), 32);
+        assert_eq!(st.session.len(), 33);
         assert_eq!(violation(&st), None);
         st.apply(Action::SetVariant("bogus".into()));
         assert!(st.errors[0].contains("bogus"));
+    }
+
+    #[test]
+    fn fix_toggles_rebuild_the_code_and_the_url_carries_them() {
+        let mut st = AppState::from_query("?scenario=lost-wakeup&variant=v4.19");
+        st.apply(Action::ToggleFix("c93db7bb6ef3".into()));
+        assert!(st.model().code().has(daxlab_core::Fix::NullMappingCheck));
+        assert!(st.query().contains("fixes=c93db7bb6ef3"), "{}", st.query());
+        let again = AppState::from_query(&st.query());
+        assert_eq!(again.model().code(), st.model().code());
+        st.apply(Action::ToggleFix("c93db7bb6ef3".into()));
+        assert_eq!(st.model().code(), Variant::V419.code());
+        st.apply(Action::ToggleFix("nope".into()));
+        assert!(st.errors[0].contains("\"nope\"") && st.errors[0].contains("237388320def"));
+        // Fixes alone start from the seed.
+        let only = AppState::from_query("?scenario=null-mapping&fixes=c93db7bb6ef3");
+        assert_eq!(only.model().variant(), Variant::Seed);
+        assert!(only.model().code().has(daxlab_core::Fix::NullMappingCheck));
+        let bad = AppState::from_query("?scenario=null-mapping&fixes=abc");
+        assert!(bad.errors[0].contains("fixes=\"abc\""), "{:?}", bad.errors);
     }
 
     #[test]

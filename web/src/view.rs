@@ -213,6 +213,7 @@ fn header() -> Html {
                     <><a href={format!("?lesson={}", l.name)} title={l.title.as_str()}>{ i + 1 }</a>{ " " }</>
                 }) }
                 { "· " }<a href="lessons/index.html">{ "all lessons and challenges" }</a>
+                { " · " }<a href="lessons/history.html">{ "kernel history" }</a>
                 { " · " }<a href="static/course-notes.html">{ "course-notes demo" }</a>
             </nav>
         </header>
@@ -286,7 +287,9 @@ fn controls(st: &AppState, send: &Send, share: &Callback<MouseEvent>, share_url:
                 <label>{ "Variant " }
                     <select id="variant" onchange={on_variant} aria-label="Variant">
                         { for Variant::ALL.iter().map(|v| html! {
-                            <option value={v.name()} selected={*v == m.variant()} title={v.summary()}>{ v.name() }</option>
+                            <option value={v.name()} selected={*v == m.variant()} title={v.summary()}>
+                                { if v.shipped() { v.name().to_string() } else { format!("{} (never shipped)", v.name()) } }
+                            </option>
                         }) }
                     </select>
                 </label>
@@ -297,6 +300,13 @@ fn controls(st: &AppState, send: &Send, share: &Callback<MouseEvent>, share_url:
                         }) }
                     </select>
                 </label>
+                <span class="release" id="release">{ match daxlab_core::link::code_params(m).1 {
+                    Some(f) => format!("{} with fixes {f}", m.variant().release()),
+                    None => m.variant().release().to_string(),
+                } }</span>
+            </div>
+            <div class="row">
+                { fixes(st, send) }
                 if st.embed {
                     <a class="full-view" href={full_view} target="_blank" rel="noopener">{ "Open full view ↗" }</a>
                 }
@@ -422,7 +432,8 @@ fn threads(st: &AppState, send: &Send) -> Html {
                         data-thread={spec.name.clone()} aria-label={format!("thread {}", spec.name)}>
                         <header>
                             <h3>{ format!("{} ", i + 1) }<span class="name">{ &spec.name }</span></h3>
-                            <p class="program">{ program_words(&spec.program) }</p>
+                            <p class="program" title={spec.program.path()}>{ program_words(&spec.program) }</p>
+                            <p class="path">{ spec.program.path() }</p>
                             <p class="status">{ &said }</p>
                             if t.rcu_nesting > 0 {
                                 <p class="badge rcu-badge">{ format!("in rcu_read_lock() ×{}", t.rcu_nesting) }</p>
@@ -513,6 +524,32 @@ fn listing_line(line: Line, mark: Mark, current: bool, code: Code) -> Html {
     }
 }
 
+/// A checkbox per upstream commit: which fixes are in the code on screen.
+fn fixes(st: &AppState, send: &Send) -> Html {
+    let code = st.model().code();
+    html! {
+        <fieldset id="fixes" class="fixes">
+            <legend>{ "Upstream fixes in force " }<a href="lessons/history.html">{ "(history)" }</a></legend>
+            { for daxlab_core::Fix::ALL.iter().map(|f| {
+                let info = f.info();
+                let commit = info.commit.to_string();
+                let toggle = send.reform(move |_| Action::ToggleFix(commit.clone()));
+                html! {
+                    <label class="fix" title={format!("{} — {} ({})", info.subject, info.author, info.release)}>
+                        <input type="checkbox" id={format!("fix-{}", info.commit)} checked={code.has(*f)} onchange={toggle} />
+                        <code>{ info.commit }</code>
+                        <a class="commit-link" href={info.link()} target="_blank" rel="noopener" title={format!("{} on git.kernel.org", info.commit)}>{ "↗" }</a>
+                    </label>
+                }
+            }) }
+            if code.ablations().next().is_some() {
+                <span class="ablation">{ format!("+ teaching ablation (never shipped): {}",
+                    code.ablations().map(|a| a.name()).collect::<Vec<_>>().join(", ")) }</span>
+            }
+        </fieldset>
+    }
+}
+
 fn program_words(p: &Program) -> String {
     match p {
         Program::MemoryFailure { pfn } => format!("memory_failure(pfn {})", pfn.0),
@@ -520,6 +557,7 @@ fn program_words(p: &Program) -> String {
         Program::Truncate { indices, .. } => format!("truncate indices {indices:?}"),
         Program::Evict { .. } => "last iput(): evict → destroy_inode".into(),
         Program::Recycle { .. } => "evict, then reuse the inode memory".into(),
+        Program::Writeback { index, .. } => format!("fsync writeback of index {index}"),
         Program::Rcu => "RCU grace-period kthread".into(),
         Program::Unbind => "unbind the device".into(),
     }
@@ -577,6 +615,7 @@ fn objects(st: &AppState) -> Html {
                                 mem.previous_ino.map(|p| format!(" · memory reused (was inode #{p})")).unwrap_or_default()) }</p>
                             if freed { <p class="badge freed-badge">{ "✖ freed memory: any access is a use-after-free" }</p> }
                             <p>{ "xa_lock: " }{ match mem.xa_lock { Some(t) => format!("held by {}", m.name(t)), None => "free".into() } }</p>
+                            <p class="mmaplock">{ "MMAPLOCK: " }{ mmaplock_words(m, &mem.mmaplock) }</p>
                             <table class="entries">
                                 <caption>{ "i_pages" }</caption>
                                 <thead><tr><th>{ "index" }</th><th>{ "entry" }</th><th>{ "lock" }</th></tr></thead>
@@ -628,6 +667,36 @@ fn objects(st: &AppState) -> Html {
     }
 }
 
+fn mmaplock_words(m: &daxlab_core::Model, l: &daxlab_core::world::RwSem) -> String {
+    let holders = if let Some(w) = l.writer {
+        format!("held exclusive by {}", m.name(w))
+    } else if l.readers != 0 {
+        let names: Vec<&str> = (0..m.threads().len())
+            .filter(|i| l.readers & (1 << i) != 0)
+            .map(|i| m.name(Tid(i as u8)))
+            .collect();
+        format!("held shared by {}", names.join(", "))
+    } else {
+        "free".into()
+    };
+    if l.queue.is_empty() {
+        holders
+    } else {
+        let q: Vec<String> = l
+            .queue
+            .iter()
+            .map(|(t, w)| {
+                format!(
+                    "{} ({})",
+                    m.name(*t),
+                    if *w { "exclusive" } else { "shared" }
+                )
+            })
+            .collect();
+        format!("{holders}; sleeping in down_*(): {}", q.join(", "))
+    }
+}
+
 fn entry_words(e: &daxlab_core::world::Entry) -> String {
     let mut s = if e.is_empty() {
         "EMPTY".to_string()
@@ -639,6 +708,9 @@ fn entry_words(e: &daxlab_core::world::Entry) -> String {
     }
     if e.flags & entry_flags::ZERO_PAGE != 0 {
         s.push_str(" ZERO_PAGE");
+    }
+    if e.flags & entry_flags::TOWRITE != 0 {
+        s.push_str(" TOWRITE");
     }
     s
 }
@@ -673,6 +745,7 @@ fn rcu_timeline(st: &AppState) -> Html {
     html! {
         <section class="rcu" aria-label="RCU timeline">
             <h3>{ "RCU grace periods" }</h3>
+            <p class="rcu-model">{ "The model follows preemptible RCU (CONFIG_PREEMPT_RCU), the API contract: a read-side section may be preempted but must not sleep, and a grace period waits only for the sections open when it began." }</p>
             <p class="readers">{ "In a read-side section now: " }{ if readers_now.is_empty() { "nobody".to_string() } else { readers_now.join(", ") } }</p>
             if !sections.is_empty() {
                 <ul class="sections" aria-label="Read-side sections">

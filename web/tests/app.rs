@@ -61,14 +61,14 @@ async fn every_scenario_draws_one_column_per_thread() {
 
 #[wasm_bindgen_test]
 async fn a_replayed_counterexample_shows_the_violation_and_back_hides_it() {
-    let root = render("?scenario=null-mapping&variant=seed&schedule=trunc*6,mf*4").await;
+    let root = render("?scenario=null-mapping&variant=seed&schedule=trunc*8,mf*4").await;
     let panel = text(&root, "#violation");
     assert!(panel.contains("null-deref"), "{panel}");
     assert!(panel.contains("mf"), "{panel}");
     click(&root, "#back");
     settle().await;
     assert!(root.query_selector("#violation").unwrap().is_none());
-    assert_eq!(text(&root, "#step-count"), "step 9 / 10");
+    assert_eq!(text(&root, "#step-count"), "step 11 / 12");
     root.remove();
 }
 

@@ -124,6 +124,18 @@ pub(crate) fn delete<S: Sink>(cx: &mut Cx<S>) -> Result<(), Violation> {
     Ok(())
 }
 
+/// `radix_tree_tag_clear(pages, index, PAGECACHE_TAG_TOWRITE)`.
+pub(crate) fn clear_towrite<S: Sink>(cx: &mut Cx<S>) -> Result<(), Violation> {
+    let a = cx.mapping().ok_or_else(|| cx.missing_local())?;
+    let index = cx.locals().index;
+    if let Some(e) = cx.w.inodes[a.0 as usize].lookup_mut(index) {
+        e.flags &= !entry_flags::TOWRITE;
+    }
+    let ino = cx.ino(a);
+    cx.fact(Fact::ClearToWrite { ino, index });
+    Ok(())
+}
+
 /// An entry lock `tid` still holds, as (inode number, index).
 pub(crate) fn held_by(w: &World, tid: Tid) -> Option<(u8, u16)> {
     w.inodes.iter().find_map(|mem| {

@@ -7,5 +7,6 @@ pub(crate) mod inode;
 pub(crate) mod page;
 pub(crate) mod pgmap;
 pub(crate) mod rcu;
+pub(crate) mod rwsem;
 pub(crate) mod wait;
 pub(crate) mod xa;

@@ -94,10 +94,11 @@ pub(crate) fn rmap<S: Sink>(cx: &mut Cx<S>, unmap: bool) -> Result<(), Violation
     let p = cx.w.page(cx.program().pfn()).mapping;
     let a = crate::prim::inode::deref(cx, p, Access::Rmap)?;
     let ino = cx.ino(a);
+    let entry_locked = crate::prim::entries::held_by(cx.w, cx.tid).is_some();
     cx.fact(if unmap {
-        Fact::Unmap { ino }
+        Fact::Unmap { ino, entry_locked }
     } else {
-        Fact::CollectProcs { ino }
+        Fact::CollectProcs { ino, entry_locked }
     });
     Ok(())
 }

@@ -23,10 +23,13 @@ pub(crate) fn read_lock<S: Sink>(cx: &mut Cx<S>) {
 }
 
 /// `rcu_read_unlock()`: leaving the outermost section releases the grace period in progress
-/// from waiting for this task.
-pub(crate) fn read_unlock<S: Sink>(cx: &mut Cx<S>) {
+/// from waiting for this task. Unlocking outside any section is a violation.
+pub(crate) fn read_unlock<S: Sink>(cx: &mut Cx<S>) -> Result<(), Violation> {
     let t = cx.me();
-    t.rcu_nesting = t.rcu_nesting.saturating_sub(1);
+    if t.rcu_nesting == 0 {
+        return Err(cx.violation(ViolationKind::BadUnlockBalance, Detail::RcuUnderflow));
+    }
+    t.rcu_nesting -= 1;
     let nesting = t.rcu_nesting;
     if nesting == 0 {
         let bit = 1u16 << cx.tid.0;
@@ -35,6 +38,7 @@ pub(crate) fn read_unlock<S: Sink>(cx: &mut Cx<S>) {
         }
     }
     cx.fact(Fact::RcuUnlock { nesting });
+    Ok(())
 }
 
 /// `call_rcu()`: queue freeing `addr` behind the next grace period.
@@ -51,12 +55,13 @@ pub(crate) fn call_rcu<S: Sink>(cx: &mut Cx<S>, addr: Addr) -> Result<(), Violat
     Ok(())
 }
 
-/// Sleeping inside a read-side section is a violation.
-pub(crate) fn may_sleep<S: Sink>(cx: &Cx<S>, t: &Thread) -> Result<(), Violation> {
+/// Sleeping inside a read-side section is illegal; preemptible RCU warns and then tracks the
+/// task as a blocked reader, so the sleep goes on and holds up grace periods.
+pub(crate) fn may_sleep<S: Sink>(cx: &mut Cx<S>, t: &Thread) {
     if t.rcu_nesting > 0 {
-        return Err(cx.violation(ViolationKind::SleepInAtomic, Detail::SleepInRcu));
+        let v = cx.violation(ViolationKind::SleepInAtomic, Detail::SleepInRcu);
+        cx.warn(v);
     }
-    Ok(())
 }
 
 /// What the RCU daemon does next, if anything: invoke callbacks whose grace period has ended,

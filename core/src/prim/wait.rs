@@ -87,7 +87,7 @@ pub(crate) fn schedule<S: Sink>(cx: &mut Cx<S>) -> Result<bool, Violation> {
             Detail::SleepHoldingSpinlock { ino },
         ));
     }
-    crate::prim::rcu::may_sleep(cx, &t)?;
+    crate::prim::rcu::may_sleep(cx, &t);
     if t.running {
         cx.fact(Fact::Schedule(Sched::AlreadyWoken));
         Ok(true)
@@ -118,7 +118,10 @@ pub(crate) fn finish<S: Sink>(cx: &mut Cx<S>) {
 pub(crate) fn wake<S: Sink>(cx: &mut Cx<S>, all: bool) {
     let l = cx.locals();
     let (Some(mapping), Some(entry)) = (l.mapping, l.entry) else {
-        cx.fact(Fact::WakeNoEntry);
+        if S::ON {
+            let stranded = stranded(cx.w);
+            cx.fact(Fact::WakeNoEntry { stranded });
+        }
         return;
     };
     wake_key(cx, mapping, l.index, entry, all);
@@ -162,6 +165,26 @@ fn wake_key<S: Sink>(cx: &mut Cx<S>, mapping: Addr, index: u16, entry: Entry, al
             passed,
         });
     }
+}
+
+/// Waiters asleep on an entry that no task holds locked: unless some task later locks and
+/// unlocks that entry, nothing will wake them. Who, bucket, key inode, key index.
+pub(crate) fn stranded(w: &World) -> Vec<(Tid, u8, u8, u16)> {
+    w.waiters
+        .iter()
+        .filter(|q| {
+            let mem = w.inode(q.key.mapping);
+            mem.is_freed() || mem.lookup(q.key.entry_start).is_none_or(|e| !e.locked())
+        })
+        .map(|q| {
+            (
+                q.tid,
+                q.bucket,
+                w.inode(q.key.mapping).ino,
+                q.key.entry_start,
+            )
+        })
+        .collect()
 }
 
 /// A thread asleep in `schedule()` until someone wakes it.

@@ -83,7 +83,21 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    index.push_str("</ol>\n<h2>Challenges</h2>\n<ul>\n");
+    index.push_str("</ol>\n<p><a href=\"history.html\">The history of dax_lock_mapping_entry(), commit by commit</a></p>\n<h2>Challenges</h2>\n<ul>\n");
+    let mut history = head("Kernel history");
+    history.push_str(
+        "<p><a href=\"index.html\">All lessons</a> · <a href=\"../index.html\">The app</a></p>\n",
+    );
+    history.push_str(&lessons::to_html_with(
+        &lessons::history_markdown(),
+        "../index.html",
+        "",
+    ));
+    history.push_str("</main>\n</body>\n</html>\n");
+    if let Err(e) = std::fs::write(out.join("history.html"), history) {
+        eprintln!("lesson-pages: cannot write history.html: {e}");
+        return ExitCode::FAILURE;
+    }
     for c in CHALLENGES {
         let _ = writeln!(
             index,
