@@ -34,6 +34,7 @@ pub mod scenario;
 pub mod schedule;
 pub mod scheduler;
 pub mod session;
+pub mod teach;
 pub mod variant;
 pub mod violation;
 pub mod words;

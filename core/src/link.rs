@@ -1,7 +1,7 @@
 //! The URL contract: the page's query string is its scripting interface (`?scenario=&variant=
 //! &truncate=&schedule=&step=&seed=&autoplay=&speed=&embed=&lesson=&lesson_step=&challenge=
-//! &threads=&pages=`), and the CLI prints replay links in it. `threads` and `pages` scale the
-//! freed-inode scenario as `daxlab explore --threads N --pages P` does.
+//! &threads=&pages=&teacher=`), and the CLI prints replay links in it. `threads` and `pages`
+//! scale the freed-inode scenario as `daxlab explore --threads N --pages P` does.
 //! One module, used by both, parses and formats it.
 //! Parsing never fails: every unknown name or bad value becomes a message naming it, its value
 //! and what is accepted, and the rest loads with defaults.
@@ -13,7 +13,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 /// Every parameter the page understands, in the order the URL writes them.
-pub const NAMES: [&str; 15] = [
+pub const NAMES: [&str; 16] = [
     "scenario",
     "variant",
     "fixes",
@@ -29,6 +29,7 @@ pub const NAMES: [&str; 15] = [
     "challenge",
     "threads",
     "pages",
+    "teacher",
 ];
 
 /// The scenario shown when the URL names none.
@@ -84,6 +85,8 @@ pub struct Params {
     pub threads: Option<u8>,
     /// A scaled freed-inode: pages of the file.
     pub pages: Option<u8>,
+    /// The teacher's page (reads a class's progress codes) instead of the visualizer.
+    pub teacher: bool,
 }
 
 impl Default for Params {
@@ -104,6 +107,7 @@ impl Default for Params {
             challenge: None,
             threads: None,
             pages: None,
+            teacher: false,
         }
     }
 }
@@ -227,6 +231,10 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
                     "a whole number from 1 (scales the freed-inode scenario)",
                 ),
             },
+            "teacher" => match flag(value) {
+                Some(b) => p.teacher = b,
+                None => bad(&mut errors, "teacher", value, "1 or 0"),
+            },
             other => errors.push(format!(
                 "Unknown URL parameter {other:?} (value {value:?}) is ignored; accepted parameters: {}.",
                 NAMES.join(", ")
@@ -281,6 +289,9 @@ pub fn format(p: &Params) -> String {
     }
     if let Some(n) = p.pages {
         s.append_pair("pages", &n.to_string());
+    }
+    if p.teacher {
+        s.append_pair("teacher", "1");
     }
     format!("?{}", s.finish())
 }
@@ -371,6 +382,7 @@ mod tests {
             challenge: Some("deadlock"),
             threads: Some(3),
             pages: Some(2),
+            teacher: true,
         };
         let (q, e) = parse(&format(&p));
         assert!(e.is_empty());

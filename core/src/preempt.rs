@@ -83,12 +83,26 @@ pub fn fewest_preemptions(
     max_bound: u32,
     max_states: u64,
 ) -> Bounded {
+    fewest_preemptions_after(model, start, None, target, max_bound, max_states)
+}
+
+/// As [`fewest_preemptions`], from a world that `last` stepped into: running another thread
+/// first preempts `last` if it can still run (a challenge's hint, mid-game).
+pub fn fewest_preemptions_after(
+    model: &Model,
+    start: &World,
+    last: Option<Tid>,
+    target: Option<ViolationKind>,
+    max_bound: u32,
+    max_states: u64,
+) -> Bounded {
+    let last = last.map_or(NO_THREAD, |t| t.0);
     let hasher = foldhash::fast::FixedState::with_seed(0x5eed_da72);
     let mut total = 0;
     let mut complete = true;
     for bound in 0..=max_bound {
         let (found, states, done, pruned) =
-            bounded(model, start, target, bound, max_states, &hasher);
+            bounded(model, start, last, target, bound, max_states, &hasher);
         total += states;
         complete = done;
         if let Some((violation, schedule, preemptions)) = found {
@@ -133,6 +147,7 @@ type Found = (Violation, Vec<Tid>, u32);
 fn bounded(
     model: &Model,
     start: &World,
+    last: u8,
     target: Option<ViolationKind>,
     bound: u32,
     max_states: u64,
@@ -148,10 +163,10 @@ fn bounded(
         HashMap::with_hasher(foldhash::fast::FixedState::with_seed(1));
     let mut parent: Vec<u32> = alloc::vec![u32::MAX];
     let mut via: Vec<u8> = alloc::vec![NO_THREAD];
-    best.insert(key(start, NO_THREAD), 0);
+    best.insert(key(start, last), 0);
     let mut level = alloc::vec![Node {
         world: start.clone(),
-        last: NO_THREAD,
+        last,
         used: 0,
         id: 0,
     }];

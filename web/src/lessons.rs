@@ -2,11 +2,15 @@
 //! introduction, then one `## ` section per step; a step's state is its first link whose target
 //! starts with `?`, and a link title `"expect: KIND"` says what that state shows.
 
-use daxlab_core::{Variant, ViolationKind, WakeMode};
-use pulldown_cmark::{Event, Parser, Tag};
+use daxlab_core::teach::predict::Ask;
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
 /// Every lesson's name and source, in course order.
 pub static LESSON_SOURCES: &[(&str, &str)] = &[
+    (
+        "what-is-dax",
+        include_str!("../../tutorials/what-is-dax.md"),
+    ),
     (
         "locking-a-page",
         include_str!("../../tutorials/locking-a-page.md"),
@@ -18,6 +22,14 @@ pub static LESSON_SOURCES: &[(&str, &str)] = &[
     (
         "why-recheck",
         include_str!("../../tutorials/why-recheck.md"),
+    ),
+    (
+        "entry-lock-pins-inode",
+        include_str!("../../tutorials/entry-lock-pins-inode.md"),
+    ),
+    (
+        "clear-inode-cycling",
+        include_str!("../../tutorials/clear-inode-cycling.md"),
     ),
     (
         "exclusive-waits",
@@ -64,6 +76,44 @@ pub struct LessonStep {
     pub html: String,
     /// The app query (starting with `?`) of the state this step loads.
     pub state: Option<String>,
+    /// The step's graded predictions (```` ```predict ```` blocks), in order: each the question
+    /// or why its block cannot be read. Their answers come from the model at the step's state.
+    pub predictions: Vec<Prediction>,
+}
+
+/// One ```` ```predict ```` block of a lesson step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prediction {
+    /// Its number within the lesson (0-based, over every step): progress is kept by it.
+    pub index: usize,
+    /// The question, or why the block cannot be read.
+    pub ask: Result<Ask, String>,
+}
+
+/// The ```` ```predict ```` blocks of a markdown text, and the text without them.
+pub fn split_predictions(markdown: &str) -> (Vec<String>, String) {
+    let mut blocks = Vec::new();
+    let mut rest = String::new();
+    let mut current: Option<String> = None;
+    for line in markdown.lines() {
+        match &mut current {
+            None if line.trim_start().starts_with("```predict") => current = Some(String::new()),
+            None => {
+                rest.push_str(line);
+                rest.push('\n');
+            }
+            Some(_) if line.trim_start().starts_with("```") => {
+                blocks.extend(current.take());
+            }
+            Some(block) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+        }
+    }
+    // An unclosed block still counts (and its text is not shown as prose).
+    blocks.extend(current);
+    (blocks, rest)
 }
 
 /// A parsed lesson.
@@ -127,6 +177,7 @@ fn parse(name: &'static str, src: &str) -> Lesson {
                 markdown: String::new(),
                 html: String::new(),
                 state: None,
+                predictions: Vec::new(),
             });
         } else {
             let target = match steps.last_mut() {
@@ -137,12 +188,24 @@ fn parse(name: &'static str, src: &str) -> Lesson {
             target.push('\n');
         }
     }
+    let mut index = 0;
     for (k, s) in steps.iter_mut().enumerate() {
         s.state = links(&s.markdown)
             .into_iter()
             .map(|(url, _)| url)
             .find(|u| u.starts_with('?'));
-        s.html = to_html(&s.markdown, &format!("&lesson={name}&lesson_step={k}"));
+        let (blocks, prose) = split_predictions(&s.markdown);
+        s.predictions = blocks
+            .iter()
+            .map(|b| {
+                index += 1;
+                Prediction {
+                    index: index - 1,
+                    ask: Ask::parse(b),
+                }
+            })
+            .collect();
+        s.html = to_html(&prose, &format!("&lesson={name}&lesson_step={k}"));
     }
     let intro_html = to_html(&intro, &format!("&lesson={name}&lesson_step=0"));
     Lesson {
@@ -162,8 +225,21 @@ pub fn to_html(markdown: &str, suffix: &str) -> String {
 
 /// As [`to_html`], with `prefix` (the app's page, like `../index.html`) put before app links.
 pub fn to_html_with(markdown: &str, prefix: &str, suffix: &str) -> String {
-    let events = Parser::new(markdown).filter_map(|e| match e {
+    let mut in_predict = false;
+    let events = Parser::new(markdown).filter_map(move |e| match e {
         Event::Html(_) | Event::InlineHtml(_) => None,
+        // Predictions are asked by the app, not printed.
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info)))
+            if info.as_ref() == "predict" =>
+        {
+            in_predict = true;
+            None
+        }
+        Event::End(TagEnd::CodeBlock) if in_predict => {
+            in_predict = false;
+            None
+        }
+        _ if in_predict => None,
         Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -182,87 +258,8 @@ pub fn to_html_with(markdown: &str, prefix: &str, suffix: &str) -> String {
     out
 }
 
-/// A challenge: you are the scheduler.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Challenge {
-    /// Stable name (`?challenge=NAME`).
-    pub name: &'static str,
-    /// The goal, as the student reads it.
-    pub goal: &'static str,
-    /// The scenario.
-    pub scenario: &'static str,
-    /// The variant.
-    pub variant: Variant,
-    /// The truncate wake mode, when not the variant's default.
-    pub truncate: Option<WakeMode>,
-    /// Upstream commits added to the variant's (`fixes=` text).
-    pub fixes: &'static str,
-    /// The violation that counts as success.
-    pub kind: ViolationKind,
-}
-
-/// Every challenge, one per bug.
-pub static CHALLENGES: &[Challenge] = &[
-    Challenge {
-        name: "deadlock",
-        goal: "Make mf spin forever on an i_pages lock it holds itself (bug 0).",
-        scenario: "self-deadlock",
-        variant: Variant::Seed,
-        truncate: None,
-        fixes: "",
-        kind: ViolationKind::Deadlock,
-    },
-    Challenge {
-        name: "null-deref",
-        goal: "Make mf dereference a NULL page->mapping (bug a).",
-        scenario: "null-mapping",
-        variant: Variant::Seed,
-        truncate: None,
-        fixes: "",
-        kind: ViolationKind::NullDeref,
-    },
-    Challenge {
-        name: "use-after-free",
-        goal: "Make mf touch the inode after it is freed (bug b).",
-        scenario: "freed-inode",
-        variant: Variant::V419,
-        truncate: None,
-        fixes: "",
-        kind: ViolationKind::UseAfterFree,
-    },
-    Challenge {
-        name: "lost-wakeup",
-        goal: "Under v4.19 plus the NULL check (c93db7bb6ef3), leave a memory failure asleep forever: an exclusive waiter gives up without passing the wake-up on (bug d).",
-        scenario: "lost-wakeup",
-        variant: Variant::V419,
-        truncate: None,
-        fixes: "c93db7bb6ef3",
-        kind: ViolationKind::LostWakeup,
-    },
-    Challenge {
-        name: "truncate-wakeup",
-        goal: "Under the last 4.19 stable, leave a writeback asleep forever: invalidation wakes only one waiter (bug e, from v4.7).",
-        scenario: "truncate-wakeup",
-        variant: Variant::V419y,
-        truncate: None,
-        fixes: "",
-        kind: ViolationKind::LostWakeup,
-    },
-    Challenge {
-        name: "wrong-entry",
-        goal: "Without the re-check, make mf lock an entry of a different file.",
-        scenario: "inode-reuse",
-        variant: Variant::NoRecheck,
-        truncate: None,
-        fixes: "",
-        kind: ViolationKind::WrongEntryLocked,
-    },
-];
-
-/// The challenge called `name`.
-pub fn challenge(name: &str) -> Option<&'static Challenge> {
-    CHALLENGES.iter().find(|c| c.name == name)
-}
+/// Every challenge, in level order (defined in the core, where their pars are checked).
+pub use daxlab_core::teach::challenge::{CHALLENGES, Challenge, challenge};
 
 #[cfg(test)]
 mod tests {
@@ -313,10 +310,99 @@ mod tests {
         }
     }
 
-    #[test]
-    fn every_challenge_names_a_scenario() {
-        for c in CHALLENGES {
-            assert!(daxlab_core::scenario(c.scenario).is_some(), "{}", c.name);
+    /// Every schedule a lesson's text holds: each app link's `schedule=` and each code span or
+    /// block that reads as a schedule.
+    fn schedules_in(markdown: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut in_code = false;
+        for e in Parser::new(markdown) {
+            match e {
+                Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with('?') => {
+                    let (p, _) = crate::params::parse(&dest_url);
+                    out.extend(p.schedule);
+                }
+                Event::Code(t) => out.push(t.to_string()),
+                Event::Start(Tag::CodeBlock(_)) => in_code = true,
+                Event::End(TagEnd::CodeBlock) => in_code = false,
+                Event::Text(t) if in_code => out.extend(t.lines().map(str::to_string)),
+                _ => {}
+            }
         }
+        out
+    }
+
+    /// Whether `text`, replayed under challenge `c`, reaches its goal at any step.
+    fn solves(c: &Challenge, text: &str) -> bool {
+        let model = c.model();
+        let Ok(steps) = daxlab_core::schedule::parse(text, &model) else {
+            return false;
+        };
+        let mut w = model.initial();
+        for t in steps {
+            match model.step_quiet(&mut w, t) {
+                Ok(e) => {
+                    if let Some(v) = e.violation {
+                        return v.kind == c.kind;
+                    }
+                }
+                Err(_) => return false,
+            }
+        }
+        false
+    }
+
+    /// No lesson gives a challenge away: no schedule in any lesson's text or links, replayed
+    /// under a challenge's scenario and code, reaches that challenge's goal.
+    #[test]
+    fn no_lesson_text_holds_a_challenge_solution() {
+        let mut checked = 0;
+        let mut found = Vec::new();
+        for (name, src) in LESSON_SOURCES {
+            for sched in schedules_in(src) {
+                for c in CHALLENGES {
+                    checked += 1;
+                    if solves(c, &sched) {
+                        found.push(format!("{name}: {sched:?} solves challenge {}", c.name));
+                    }
+                }
+            }
+        }
+        assert!(found.is_empty(), "{found:#?}");
+        assert!(checked > 100, "only {checked} checks");
+        // The check can fail: a known solution is caught.
+        let c = challenge("null-deref").unwrap();
+        assert!(solves(c, "trunc*6,mf*4"));
+        assert!(
+            schedules_in("[x](?scenario=null-mapping&schedule=trunc*6,mf*4) `a,b`")
+                .contains(&"trunc*6,mf*4".to_string())
+        );
+    }
+
+    #[test]
+    fn predict_blocks_are_taken_out_of_the_prose_and_numbered_across_steps() {
+        let (blocks, rest) =
+            split_predictions("a\n```predict\nkind: can-free\n```\nb\n```rust\nx\n```\n");
+        assert_eq!(blocks, ["kind: can-free\n"]);
+        assert_eq!(rest, "a\nb\n```rust\nx\n```\n");
+        let h = to_html("x\n\n```predict\nkind: can-free\n```\n", "");
+        assert!(!h.contains("can-free"), "{h}");
+        let l = parse(
+            "t",
+            "# T\n## one\n[s](?scenario=freed-inode)\n```predict\nkind: can-free\n```\n## two\n[s](?scenario=freed-inode)\n```predict\nkind: bogus\n```\n```predict\nkind: gp-waits\n```\n",
+        );
+        assert!(!l.steps[0].html.contains("predict"), "{}", l.steps[0].html);
+        let idx: Vec<_> = l
+            .steps
+            .iter()
+            .flat_map(|s| s.predictions.iter().map(|p| p.index))
+            .collect();
+        assert_eq!(idx, [0, 1, 2]);
+        assert!(
+            l.steps[1].predictions[0]
+                .ask
+                .as_ref()
+                .unwrap_err()
+                .contains("bogus")
+        );
     }
 }

@@ -16,6 +16,8 @@ pub mod params;
 pub mod search;
 mod search_view;
 pub mod state;
+pub mod teach;
+mod teach_view;
 mod view;
 
 /// Install the panic hook and mount the app on `#app` (or the body).
@@ -116,6 +118,8 @@ fn spawn_worker(
 /// The application component.
 pub struct App {
     st: AppState,
+    // The progress text last written to localStorage.
+    saved: String,
     play: Option<(Interval, f64)>,
     search: Option<Timeout>,
     /// The worker running the search, if one does.
@@ -203,8 +207,11 @@ impl Component for App {
                 link.send_message(Msg::Key(e.clone()));
             }
         });
+        let progress = load_progress();
+        let saved = progress.to_storage();
         App {
-            st: AppState::from_query(&query),
+            st: AppState::from_query_with(&query, progress),
+            saved,
             play: None,
             search: None,
             worker: None,
@@ -279,6 +286,7 @@ impl Component for App {
         }
         self.sync_timers(ctx);
         self.sync_url(false);
+        self.save_progress();
         true
     }
 
@@ -341,7 +349,37 @@ fn scroll_current_lines_into_view() {
     }
 }
 
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// The student's progress from `localStorage` (none when storage is unavailable or empty;
+/// lines it cannot read are reported on the console and skipped).
+fn load_progress() -> daxlab_core::teach::progress::Progress {
+    let text = storage()
+        .and_then(|s| s.get_item(teach::STORAGE_KEY).ok().flatten())
+        .unwrap_or_default();
+    let (p, bad) = daxlab_core::teach::progress::Progress::from_storage(&text);
+    for line in bad {
+        gloo::console::warn!(format!(
+            "daxlab: skipped a progress line it cannot read: {line:?}"
+        ));
+    }
+    p
+}
+
 impl App {
+    /// Write the progress to `localStorage` when it changed.
+    fn save_progress(&mut self) {
+        let text = self.st.progress.to_storage();
+        if text != self.saved {
+            if let Some(s) = storage() {
+                let _ = s.set_item(teach::STORAGE_KEY, &text);
+            }
+            self.saved = text;
+        }
+    }
+
     /// The page's address without its query, or nothing when a test gave the query.
     fn base(&self) -> String {
         if self.reads_url {

@@ -2,13 +2,14 @@
 //! tested natively. The component in `lib.rs` owns one `AppState`, forwards events to
 //! [`AppState::apply`] and draws what it holds.
 
-use crate::lessons::{self, Challenge, Lesson};
+use crate::lessons::{self, Lesson};
 use crate::params::{self, Params};
-use crate::search::{Progress, Verdict};
+use crate::search::{Progress as SearchProgress, Verdict};
+use crate::teach::{ChallengeRun, PosedAt, PredictionRun, TeachAction};
 use daxlab_core::explore::{Config, Reduction, Search, Serial};
 use daxlab_core::random::{RandomRunner, Strategy};
 use daxlab_core::scenario::{Scale, scaled};
-use daxlab_core::scheduler::ShortestPath;
+use daxlab_core::teach::progress::Progress;
 use daxlab_core::{Model, Options, Outcome, Session, Tid, Variant, WakeMode, scenario, schedule};
 
 /// States the explorer expands per slice when it runs on the page's thread (no worker): small
@@ -79,7 +80,7 @@ pub enum Action {
     /// The search worker failed: the page expands the search itself, in slices.
     SearchInPage,
     /// The worker's progress.
-    SearchProgress(Progress),
+    SearchProgress(SearchProgress),
     /// The worker's verdict.
     SearchDone(Verdict),
     /// Show or hide the keyboard help.
@@ -88,8 +89,10 @@ pub enum Action {
     ToggleEmbedDialog,
     /// Go to this step of the lesson and load its state.
     LessonGo(usize),
-    /// The next step of a shortest schedule to the challenge's goal, from the state on screen.
+    /// The challenge's next graded hint (the same as `Teach(TeachAction::Hint)`).
     Hint,
+    /// Predictions, challenges, progress and the teacher's page.
+    Teach(TeachAction),
     /// Close overlays and messages.
     Escape,
     /// Dismiss the messages.
@@ -102,7 +105,7 @@ pub struct SearchRun {
     explorer: Option<Search>,
     started_ms: Option<f64>,
     /// How far it has come.
-    pub progress: Progress,
+    pub progress: SearchProgress,
     /// The bound on states.
     pub max_states: u64,
 }
@@ -117,35 +120,10 @@ impl SearchRun {
         SearchRun {
             explorer: Some(Search::new(model.clone(), config)),
             started_ms: None,
-            progress: Progress::default(),
+            progress: SearchProgress::default(),
             max_states: SEARCH_MAX_STATES,
         }
     }
-}
-
-/// A challenge being played.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ChallengeRun {
-    /// The challenge.
-    pub challenge: &'static Challenge,
-    /// Length of a shortest schedule reaching the goal, from the explorer.
-    pub shortest: Option<usize>,
-    /// The number of steps the student took, once the goal is reached.
-    pub solved: Option<usize>,
-    /// The last hint: the thread to run next and how many steps remain on a shortest path.
-    pub hint: Option<(String, usize)>,
-}
-
-fn shortest_to(
-    model: &Model,
-    world: &daxlab_core::World,
-    kind: daxlab_core::ViolationKind,
-) -> Option<Vec<Tid>> {
-    ShortestPath {
-        target: kind,
-        max_states: SEARCH_MAX_STATES,
-    }
-    .path(model, world)
 }
 
 /// The whole view state.
@@ -178,6 +156,18 @@ pub struct AppState {
     pub lesson: Option<(&'static Lesson, usize)>,
     /// The challenge being played.
     pub challenge: Option<ChallengeRun>,
+    /// The lesson step's graded predictions, posed at its state.
+    pub predictions: Vec<PredictionRun>,
+    /// Where they were posed.
+    pub posed_at: PosedAt,
+    /// The student's progress (the page keeps it in `localStorage`).
+    pub progress: Progress,
+    /// The progress dialog (the export code) is open.
+    pub progress_dialog: bool,
+    /// The teacher's page instead of the visualizer.
+    pub teacher: bool,
+    /// The codes pasted into the teacher's page.
+    pub teacher_text: String,
     /// Whether the variant was given (by URL or picker) or is the scenario's default.
     variant_given: bool,
 }
@@ -229,6 +219,11 @@ fn scale_of(p: &Params) -> Result<Option<Scale>, String> {
 impl AppState {
     /// The state a URL query describes, with a message for every problem in it.
     pub fn from_query(query: &str) -> AppState {
+        AppState::from_query_with(query, Progress::default())
+    }
+
+    /// As [`AppState::from_query`], for a student with `progress` (which unlocks levels).
+    pub fn from_query_with(query: &str, progress: Progress) -> AppState {
         let (mut p, mut errors) = params::parse(query);
         // A URL that names a scenario carries the whole view (a reload, a shared link); a bare
         // `?lesson=` or `?challenge=` starts from the lesson step's or the challenge's state.
@@ -260,14 +255,14 @@ impl AppState {
         if let Some(c) = p.challenge.and_then(lessons::challenge) {
             p.scenario = c.scenario;
             p.variant = Some(c.variant);
-            p.truncate = c.truncate;
+            p.truncate = None;
             p.fixes = (!c.fixes.is_empty()).then(|| c.fixes.to_string());
             if !has_state {
                 p.schedule = Some(String::new());
                 p.seed = None;
             }
         }
-        let mut st = AppState::from_params(&p);
+        let mut st = AppState::from_params_with(&p, progress);
         st.errors.splice(0..0, errors);
         st
     }
@@ -275,6 +270,11 @@ impl AppState {
     /// The state validated parameters describe. Without a variant, `fixes` apply to the seed;
     /// with neither, the scenario's first story chooses.
     pub fn from_params(p: &Params) -> AppState {
+        AppState::from_params_with(p, Progress::default())
+    }
+
+    /// As [`AppState::from_params`], for a student with `progress`.
+    pub fn from_params_with(p: &Params, progress: Progress) -> AppState {
         let opts = match (p.variant, &p.fixes) {
             (Some(v), f) => options(v, p.truncate, f.as_deref()),
             (None, Some(f)) => options(Variant::Seed, p.truncate, Some(f)),
@@ -305,6 +305,12 @@ impl AppState {
                 .and_then(lessons::lesson)
                 .map(|l| (l, p.lesson_step.unwrap_or(0))),
             challenge: None,
+            predictions: Vec::new(),
+            posed_at: PosedAt::default(),
+            progress,
+            progress_dialog: false,
+            teacher: p.teacher,
+            teacher_text: String::new(),
             variant_given: p.variant.is_some() || p.fixes.is_some(),
         };
         let explicit = p.schedule.is_some() || p.seed.is_some();
@@ -333,31 +339,10 @@ impl AppState {
         }
         st.schedule_text = st.full_schedule();
         if let Some(c) = p.challenge.and_then(lessons::challenge) {
-            let model = st.model().clone();
-            let shortest = shortest_to(&model, &model.initial(), c.kind).map(|s| s.len());
-            st.challenge = Some(ChallengeRun {
-                challenge: c,
-                shortest,
-                solved: None,
-                hint: None,
-            });
-            st.check_challenge();
+            st.start_challenge(c);
         }
+        st.pose_predictions();
         st
-    }
-
-    /// Record success when the state on screen ends in the challenge's goal.
-    fn check_challenge(&mut self) {
-        let outcome = self.session.outcome();
-        let Some(run) = &mut self.challenge else {
-            return;
-        };
-        if let Outcome::Violation(v) = outcome
-            && v.kind == run.challenge.kind
-            && run.solved.is_none()
-        {
-            run.solved = Some(self.session.cursor());
-        }
     }
 
     fn load_story(&mut self) {
@@ -431,6 +416,7 @@ impl AppState {
             challenge: self.challenge.as_ref().map(|c| c.challenge.name),
             threads: m.scale().map(|s| s.threads),
             pages: m.scale().map(|s| s.pages),
+            teacher: self.teacher,
         }
     }
 
@@ -478,6 +464,10 @@ impl AppState {
         match action {
             Action::Step(tid) => {
                 self.playing = false;
+                if let Some(refused) = self.over_budget(tid) {
+                    self.errors.push(refused);
+                    return;
+                }
                 if let Err(e) = self.session.step(tid) {
                     self.errors.push(e.to_string());
                 }
@@ -722,31 +712,22 @@ impl AppState {
                     l.name
                 );
                 let (embed, speed) = (self.embed, self.speed);
-                *self = AppState::from_query(&query);
+                let progress = std::mem::take(&mut self.progress);
+                *self = AppState::from_query_with(&query, progress);
                 self.embed = embed;
                 self.speed = speed;
                 return;
             }
             Action::Hint => {
-                let Some(run) = &self.challenge else {
-                    return;
-                };
-                let kind = run.challenge.kind;
-                let path = shortest_to(self.model(), self.session.world(), kind);
-                let hint = path.and_then(|p| {
-                    p.first()
-                        .map(|t| (self.model().name(*t).to_string(), p.len()))
-                });
-                if hint.is_none() {
-                    self.notice = Some(format!(
-                        "No schedule from this state reaches {}: step back and try another thread.",
-                        kind.name()
-                    ));
-                }
-                if let Some(run) = &mut self.challenge {
-                    run.hint = hint;
-                }
+                self.teach(TeachAction::Hint);
                 return;
+            }
+            Action::Teach(a) => {
+                let steps = matches!(a, TeachAction::ShowWhy(_));
+                self.teach(a);
+                if !steps {
+                    return;
+                }
             }
             Action::Escape => {
                 self.help = false;
@@ -761,10 +742,7 @@ impl AppState {
             }
         }
         self.schedule_text = self.full_schedule();
-        if let Some(run) = &mut self.challenge {
-            run.hint = None;
-        }
-        self.check_challenge();
+        self.after_challenge_action();
     }
 
     fn search_tick(&mut self, now_ms: f64) {
@@ -777,7 +755,7 @@ impl AppState {
         let started = *search.started_ms.get_or_insert(now_ms);
         let Some(result) = explorer.run(SEARCH_SLICE, &Serial).cloned() else {
             let secs = ((now_ms - started) / 1000.0).max(1e-3);
-            search.progress = Progress {
+            search.progress = SearchProgress {
                 states: explorer.states(),
                 depth: explorer.depth(),
                 states_per_second: explorer.states() as f64 / secs,
@@ -986,7 +964,7 @@ mod tests {
         assert!(st.searching_in_page());
         st.apply(Action::SearchInWorker);
         assert!(st.searching() && !st.searching_in_page());
-        let p = Progress {
+        let p = SearchProgress {
             states: 1234,
             depth: 7,
             states_per_second: 5e5,
@@ -1031,31 +1009,12 @@ mod tests {
         assert_eq!(st.session.cursor(), 6);
         st.apply(Action::LessonGo(3));
         assert_eq!(st.lesson.as_ref().unwrap().1, 3);
-        assert_eq!(violation(&st), Some(ViolationKind::WrongEntryLocked));
+        // Step 4 stops with mf holding the reused inode's lock, just before the re-check.
+        assert_eq!(st.session.cursor(), 20);
+        assert_eq!(violation(&st), None);
         assert!(st.query().contains("lesson=why-recheck") && st.query().contains("lesson_step=3"));
         let bad = AppState::from_query("?lesson=why-recheck&lesson_step=99");
         assert!(bad.errors[0].contains("lesson_step=99"));
-    }
-
-    #[test]
-    fn following_hints_solves_a_challenge_in_the_shortest_number_of_steps() {
-        for c in lessons::CHALLENGES {
-            let mut st = AppState::from_query(&format!("?challenge={}", c.name));
-            assert!(st.session.is_empty());
-            let shortest = st.challenge.as_ref().unwrap().shortest.expect("solvable");
-            for _ in 0..shortest {
-                st.apply(Action::Hint);
-                let (name, _) = st.challenge.as_ref().unwrap().hint.clone().expect("a hint");
-                let tid = st.model().tid(&name).unwrap();
-                st.apply(Action::Step(tid));
-            }
-            assert_eq!(
-                st.challenge.as_ref().unwrap().solved,
-                Some(shortest),
-                "{}",
-                c.name
-            );
-        }
     }
 
     /// Every app link in every lesson loads without a problem and shows the state its title

@@ -26,7 +26,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("f", "find a bug (search every interleaving)"),
     ("s", "copy a link to this exact view"),
     ("e", "embed: iframe code for course notes"),
-    ("h", "challenge hint: the next step of a shortest schedule"),
+    ("h", "challenge: the next graded hint (each costs points)"),
     ("[ / ]", "previous / next lesson step"),
     (
         "c / v / w",
@@ -77,7 +77,7 @@ pub fn page(st: &AppState, send: &Send, share: &Callback<MouseEvent>, base: &str
     let main = html! {
         <div class="main">
             { messages(st, send) }
-            { challenge_panel(st, send) }
+            { crate::teach_view::challenge_panel(st, send) }
             { controls(st, send, share, &share_url) }
             { narration(st) }
             if let Outcome::Violation(v) = &outcome {
@@ -93,9 +93,12 @@ pub fn page(st: &AppState, send: &Send, share: &Callback<MouseEvent>, base: &str
             { rcu_timeline(st) }
         </div>
     };
+    if st.teacher {
+        return crate::teach_view::teacher_page(st, send);
+    }
     html! {
         <div class={classes!("daxlab", embed.then_some("embed"), st.lesson.is_some().then_some("with-lesson"))}>
-            if !embed { { header() } }
+            if !embed { { header(st, send) } }
             if st.lesson.is_some() && !embed {
                 <div class="lesson-layout">
                     { lesson_pane(st, send) }
@@ -106,6 +109,7 @@ pub fn page(st: &AppState, send: &Send, share: &Callback<MouseEvent>, base: &str
             }
             if st.help { { help(send) } }
             if st.embed_dialog { { embed_dialog(st, send, base) } }
+            { crate::teach_view::progress_dialog(st, send) }
         </div>
     }
 }
@@ -131,42 +135,12 @@ fn lesson_pane(st: &AppState, send: &Send) -> Html {
             <h2 id="lesson-step-title">{ &step.title }</h2>
             // Our own markdown, rendered once with raw HTML dropped (lessons::to_html).
             <div class="lesson-body">{ Html::from_html_unchecked(AttrValue::Static(&step.html)) }</div>
+            { crate::teach_view::predictions(st, send) }
             <div class="row">
                 <button id="lesson-prev" onclick={prev} disabled={k == 0} title="Previous lesson step ([)">{ "◀ Previous" }</button>
                 <button id="lesson-next" onclick={next} disabled={k + 1 >= n} title="Next lesson step (])">{ "Next ▶" }</button>
             </div>
         </aside>
-    }
-}
-
-fn challenge_panel(st: &AppState, send: &Send) -> Html {
-    let Some(run) = &st.challenge else {
-        return html! {};
-    };
-    let c = run.challenge;
-    let hint = send.reform(|_| Action::Hint);
-    let steps = st.session.cursor();
-    html! {
-        <section id="challenge" class="challenge" aria-label="Challenge">
-            <h2>{ format!("Challenge: {}", c.name) }</h2>
-            <p class="goal">{ c.goal }</p>
-            <p>{ format!("{} under {}. You are the scheduler: pick the threads. Steps so far: {steps}. Shortest known: {}.",
-                c.scenario, c.variant, run.shortest.map_or("none found".to_string(), |n| n.to_string())) }</p>
-            if let Some(n) = run.solved {
-                <p id="challenge-solved" class="solved" role="status">{ format!("★ Goal reached in {n} steps{}",
-                    match run.shortest {
-                        Some(m) if m == n => " — as short as the explorer's best!".to_string(),
-                        Some(m) => format!(" (the shortest known takes {m})."),
-                        None => ".".to_string(),
-                    }) }</p>
-            } else {
-                <button id="hint" onclick={hint} title="The next step of a shortest schedule from here (h)"
-                    data-thread={run.hint.as_ref().map(|(t, _)| t.clone())}>{ "Hint" }</button>
-                if let Some((t, left)) = &run.hint {
-                    <span class="hint-text">{ format!(" Run {t} next ({left} step(s) to go on a shortest path).") }</span>
-                }
-            }
-        </section>
     }
 }
 
@@ -196,7 +170,7 @@ fn embed_dialog(st: &AppState, send: &Send, base: &str) -> Html {
     }
 }
 
-fn header() -> Html {
+fn header(st: &AppState, send: &Send) -> Html {
     html! {
         <header class="top">
             <h1>{ "daxlab" }</h1>
@@ -212,9 +186,12 @@ fn header() -> Html {
                 { for crate::lessons::lessons().iter().enumerate().map(|(i, l)| html! {
                     <><a href={format!("?lesson={}", l.name)} title={l.title.as_str()}>{ i + 1 }</a>{ " " }</>
                 }) }
-                { "· " }<a href="lessons/index.html">{ "all lessons and challenges" }</a>
+                { "· " }<a id="challenges-link" href={format!("?challenge={}", crate::lessons::CHALLENGES[st.progress.unlocked(&crate::teach::level_names())].name)}>{ "challenges" }</a>
+                { " · " }<a href="lessons/index.html">{ "all lessons and challenges" }</a>
+                { " · " }<a href="lessons/lab.html">{ "50-minute lab" }</a>
                 { " · " }<a href="lessons/history.html">{ "kernel history" }</a>
                 { " · " }<a href="static/course-notes.html">{ "course-notes demo" }</a>
+                { " · " }{ crate::teach_view::progress_button(st, send) }
             </nav>
         </header>
     }

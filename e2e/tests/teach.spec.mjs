@@ -1,0 +1,165 @@
+// Teaching in the browser: challenges are played against a preemption budget, a step over the
+// budget is refused, hints cost points, levels unlock in order and stay unlocked after a
+// reload (localStorage), every level can be won (or, unbreakable, proven) in order, and the
+// exported progress code reads back on the teacher's page.
+import { test, expect } from '@playwright/test';
+import { readFileSync, readdirSync } from 'node:fs';
+
+// The first lesson step that asks a prediction: [lesson, step index].
+function firstPrediction() {
+  const lessons = readdirSync('../tutorials').filter((f) => f.endsWith('.md') && !['README.md', 'history.md', 'lab.md'].includes(f));
+  for (const f of lessons.sort()) {
+    const steps = readFileSync(`../tutorials/${f}`, 'utf8').split(/^## /m).slice(1);
+    const k = steps.findIndex((s) => s.includes('```predict'));
+    if (k >= 0) return [f.slice(0, -3), k];
+  }
+  throw new Error('no lesson asks a prediction');
+}
+
+const LEVELS = ['null-deref', 'deadlock', 'wrong-entry', 'unbreakable-recheck', 'use-after-free', 'lost-wakeup', 'truncate-wakeup', 'unbreakable-fixed'];
+
+async function step(page, thread) {
+  await page.click(`.thread[data-thread="${thread}"] .step`);
+}
+
+// Expand "a*3,b,c*2" into single steps.
+function expand(schedule) {
+  return schedule.split(',').flatMap((item) => {
+    const [name, n] = item.split('*');
+    return Array(Number(n ?? 1)).fill(name);
+  });
+}
+
+test('level 1 is won within its budget, a step over the budget is refused, and level 2 unlocks and survives a reload', async ({ page }) => {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/?challenge=deadlock');
+  await expect(page.locator('#challenge-locked')).toContainText('Win level 1 first');
+  await page.goto('/?challenge=null-deref');
+  await expect(page.locator('#budget')).toContainText('Preemptions used: 0 of 1 (par 0)');
+  // One preemption: trunc, then mf while trunc could still run.
+  await step(page, 'trunc');
+  await step(page, 'mf');
+  await expect(page.locator('#budget')).toContainText('Preemptions used: 1 of 1');
+  // A second one is refused, with a message naming the budget.
+  await step(page, 'trunc');
+  await expect(page.locator('.errors')).toContainText('Out of budget');
+  await expect(page.locator('#step-count')).toHaveText('step 2 / 2');
+  // Start over and win with no preemption at all: truncate first, to its end.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('r');
+  await expect(page.locator('#budget')).toContainText('Preemptions used: 0 of 1');
+  while (await page.locator('.thread[data-thread="trunc"] .step').isEnabled()) await step(page, 'trunc');
+  while (!(await page.locator('#challenge-solved').isVisible())) await step(page, 'mf');
+  await expect(page.locator('#challenge-solved')).toContainText('★ Goal reached with 0 preemption(s) (par 0)');
+  await expect(page.locator('#challenge-solved')).toContainText('10 of 10 points');
+  await expect(page.locator('#debrief')).toContainText('c93db7bb6ef3');
+  await expect(page.locator('#debrief a[href*="c93db7bb6ef3"]')).toHaveCount(1);
+  await expect(page.locator('#debrief .report')).toContainText('NULL pointer dereference');
+  await page.screenshot({ path: '../test-results/screens/challenge-won.png', fullPage: true });
+  await page.click('#next-level');
+  await expect(page.locator('#challenge h2')).toHaveText(/^Level 2 of 8/);
+  await expect(page.locator('#challenge-locked')).toHaveCount(0);
+  await page.reload();
+  await expect(page.locator('#levels li.won')).toHaveCount(1);
+  await expect(page.locator('#challenge-locked')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test('hints are graded and cost points; every level is won or proven in order', async ({ page }) => {
+  test.setTimeout(240_000);
+  for (const [i, name] of LEVELS.entries()) {
+    await page.goto(`/?challenge=${name}`);
+    await expect(page.locator('#challenge h2')).toHaveText(new RegExp(`^Level ${i + 1} of 8`));
+    if (name.startsWith('unbreakable')) {
+      await expect(page.locator('#prove')).toBeDisabled();
+      await page.locator('.thread .step:not([disabled])').first().click();
+      await page.click('#prove');
+      await expect(page.locator('#challenge-solved')).toContainText('Proven: the explorer searched all');
+      if (name === 'unbreakable-fixed') await page.screenshot({ path: '../test-results/screens/challenge-proven.png', fullPage: true });
+      continue;
+    }
+    // Take the four hints in order; the last is the whole solution from here.
+    await expect(page.locator('#hint')).toContainText('the idea (−1 point)');
+    await page.click('#hint');
+    await expect(page.locator('#hints li')).toHaveCount(1);
+    await expect(page.locator('#hint')).toContainText('what must happen first (−2 points)');
+    await page.click('#hint');
+    await expect(page.locator('#hint')).toContainText('which thread next (−3 points)');
+    await page.click('#hint');
+    const thread = await page.locator('#hint').getAttribute('data-thread');
+    expect(thread).toBeTruthy();
+    await expect(page.locator('#hints li.hint-3')).toContainText(`Run ${thread} next.`);
+    await page.click('#hint');
+    const solution = (await page.locator('#hints li.hint-4').textContent()).match(/From here: ([^ ]+) \(/)[1];
+    expect(expand(solution)[0]).toBe(thread);
+    for (const t of expand(solution)) await step(page, t);
+    await expect(page.locator('#challenge-solved')).toContainText('★ Goal reached');
+    // All four hints cost 12 points: nothing left of 10.
+    await expect(page.locator('#challenge-solved')).toContainText('0 of 10 points');
+    await expect(page.locator('#violation')).toBeVisible();
+    if (name === 'use-after-free') await page.screenshot({ path: '../test-results/screens/challenge-hints.png', fullPage: true });
+  }
+  await expect(page.locator('#levels li.won')).toHaveCount(LEVELS.length);
+});
+
+test('the exported progress code reads back on the teacher page, bad lines named', async ({ page }) => {
+  await page.goto('/?challenge=null-deref');
+  while (await page.locator('.thread[data-thread="trunc"] .step').isEnabled()) await step(page, 'trunc');
+  while (!(await page.locator('#challenge-solved').isVisible())) await step(page, 'mf');
+  await page.click('#progress-button');
+  const code = await page.locator('#progress-code').inputValue();
+  expect(code).toMatch(/^DX1-[0-9A-Z-]+$/);
+  await page.screenshot({ path: '../test-results/screens/progress-dialog.png' });
+  await page.goto('/?teacher=1');
+  await page.fill('#teacher-codes', `Ana: ${code}\nBen: DX1-0000\n`);
+  const row = page.locator('#teacher-table tbody tr');
+  await expect(row).toHaveCount(1);
+  await expect(row.locator('th')).toHaveText('Ana');
+  await expect(row.locator('td').first()).toHaveText('★ 10');
+  await expect(page.locator('#teacher .errors')).toContainText('Line 2');
+  await page.screenshot({ path: '../test-results/screens/teacher.png', fullPage: true });
+});
+
+test('a prediction is answered wrong and right: graded from the model, the first answer kept, Show me steps', async ({ page, browser }) => {
+  const [lesson, k] = firstPrediction();
+  const url = `/?lesson=${lesson}&lesson_step=${k}`;
+  await page.goto(url);
+  const p = page.locator('#prediction-0');
+  await expect(p).toBeVisible();
+  await expect(p.locator('[role=radiogroup] input[type=radio]').first()).toBeVisible();
+  await expect(page.locator('#prediction-0-check')).toBeDisabled();
+  // Keyboard: focus the first choice and select it with Space.
+  await p.locator('input[type=radio]').first().focus();
+  await page.keyboard.press('Space');
+  await page.click('#prediction-0-check');
+  const verdict = page.locator('#prediction-0-verdict');
+  await expect(verdict).toBeVisible();
+  const firstRight = (await verdict.textContent()).startsWith('✓');
+  const answer = (await p.locator('label.right').textContent()).trim();
+  await expect(p.locator('input[type=radio]').first()).toBeDisabled();
+  await page.screenshot({ path: '../test-results/screens/prediction.png', fullPage: true });
+  // Answer the other way in a fresh page: the revealed answer if the first was wrong, any other
+  // choice if it was right.
+  const other = await browser.newPage();
+  await other.goto(url);
+  const q = other.locator('#prediction-0');
+  await expect(q.locator('input[type=radio]').first()).toBeVisible();
+  const labels = q.locator('label');
+  const n = await labels.count();
+  for (let i = 0; i < n; i++) {
+    const text = (await labels.nth(i).textContent()).trim();
+    if ((text === answer) !== firstRight) { await labels.nth(i).click(); break; }
+  }
+  await other.click('#prediction-0-check');
+  await expect(other.locator('#prediction-0-verdict')).toHaveText(firstRight ? /^✗ Not quite: the answer is/ : /^✓ Right\./);
+  const before = await other.locator('#step-count').textContent();
+  const show = other.locator('#prediction-0-show');
+  if (await show.count()) {
+    await show.click();
+    await expect(other.locator('#step-count')).not.toHaveText(before);
+  }
+  // The first page's progress holds exactly one answer.
+  await page.click('#progress-button');
+  await expect(page.locator('#progress-dialog')).toContainText(`Predictions: ${firstRight ? 1 : 0} right of 1 answered`);
+});

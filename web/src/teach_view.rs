@@ -1,0 +1,335 @@
+//! Drawing the teaching parts: a lesson step's predictions (radio groups, so keyboards and
+//! screen readers work), the challenge panel (budget, par, graded hints, win and debrief, or an
+//! unbreakable level's proof), the levels, the progress dialog and the teacher's page.
+
+use crate::lessons::CHALLENGES;
+use crate::state::{Action, AppState};
+use crate::teach::{self, ClassRow, PredictionRun, TeachAction};
+use crate::view::Send;
+use daxlab_core::teach::challenge::{Hint, WIN_POINTS};
+use daxlab_core::teach::predict::Show;
+use yew::prelude::*;
+
+fn act(send: &Send, a: TeachAction) -> Callback<MouseEvent> {
+    send.reform(move |_| Action::Teach(a.clone()))
+}
+
+/// The lesson step's predictions.
+pub fn predictions(st: &AppState, send: &Send) -> Html {
+    html! {
+        { for st.predictions.iter().enumerate().map(|(k, p)| prediction(st, send, k, p)) }
+    }
+}
+
+fn prediction(st: &AppState, send: &Send, k: usize, p: &PredictionRun) -> Html {
+    let id = format!("prediction-{k}");
+    let q = match &p.question {
+        Ok(q) => q,
+        Err(e) => {
+            return html! {
+                <p id={id} class="prediction prediction-error" role="alert">
+                    { format!("This prediction cannot be asked here: {e}.") }
+                </p>
+            };
+        }
+    };
+    let first = st
+        .lesson
+        .and_then(|(l, _)| st.progress.answered(l.name, p.index));
+    let checked = p.checked;
+    let check = act(send, TeachAction::Check(k));
+    let show = act(send, TeachAction::ShowWhy(k));
+    let prompt_id = format!("{id}-prompt");
+    html! {
+        <section id={id.clone()} class="prediction" aria-labelledby={prompt_id.clone()}>
+            <p class="predict-label">{ "Predict" }</p>
+            <p id={prompt_id.clone()} class="prompt">{ &q.prompt }</p>
+            <div role="radiogroup" aria-labelledby={prompt_id} class="choices">
+                { for q.choices.iter().enumerate().map(|(i, c)| {
+                    let choose = send.reform(move |_| Action::Teach(TeachAction::Choose { k, choice: i }));
+                    let class = classes!(
+                        "choice",
+                        (checked.is_some() && i == q.answer).then_some("right"),
+                        (checked == Some(i) && i != q.answer).then_some("wrong"),
+                    );
+                    html! {
+                        <label class={class}>
+                            <input type="radio" name={format!("{id}-choice")} value={i.to_string()}
+                                checked={p.chosen == Some(i)} disabled={checked.is_some()} onchange={choose} />
+                            { " " }{ c }
+                        </label>
+                    }
+                }) }
+            </div>
+            if checked.is_none() {
+                <button id={format!("{id}-check")} onclick={check} disabled={p.chosen.is_none()}>{ "Check my answer" }</button>
+            }
+            if let Some(c) = checked {
+                <p id={format!("{id}-verdict")} class={classes!("verdict", if c == q.answer { "right" } else { "wrong" })} role="status">
+                    { if c == q.answer { "✓ Right.".to_string() } else { format!("✗ Not quite: the answer is “{}”.", q.choices[q.answer]) } }
+                    if let Some(f) = first {
+                        { if f == (c == q.answer) { "" } else if f { " (Your first answer, which counts, was right.)" } else { " (Your first answer, which counts, was wrong.)" } }
+                    }
+                </p>
+                <p class="why">{ &q.why }</p>
+                if q.show != Show::Nothing {
+                    <button id={format!("{id}-show")} onclick={show}>
+                        { match &q.show { Show::Step(_) => "Show me: take that step", _ => "Show me: load the explorer's schedule" } }
+                    </button>
+                }
+            }
+        </section>
+    }
+}
+
+/// The challenge panel.
+pub fn challenge_panel(st: &AppState, send: &Send) -> Html {
+    let Some(run) = &st.challenge else {
+        return html! {};
+    };
+    let c = run.challenge;
+    let n = CHALLENGES.len();
+    let levels = levels(st);
+    if let Some(first) = run.locked_by {
+        return html! {
+            <section id="challenge" class="challenge locked" aria-label="Challenge">
+                <h2>{ format!("Level {} of {n}: {} — locked", c.level(), c.title) }</h2>
+                { levels }
+                <p id="challenge-locked" role="status">
+                    { format!("Levels unlock in order. Win level {} first: ", first.level()) }
+                    <a href={format!("?challenge={}", first.name)}>{ first.title }</a>{ "." }
+                </p>
+            </section>
+        };
+    }
+    let hint = act(send, TeachAction::Hint);
+    let prove = act(send, TeachAction::Prove);
+    let next = CHALLENGES.get(c.level());
+    let model = st.model();
+    let last = st.session.steps().last().copied();
+    let runnable_last = last.filter(|&l| model.is_runnable(st.session.world(), l));
+    html! {
+        <section id="challenge" class="challenge" aria-label="Challenge">
+            <h2>{ format!("Level {} of {n}: {}", c.level(), c.title) }</h2>
+            { levels }
+            <p class="goal">{ c.goal }</p>
+            if c.unbreakable() {
+                <p>{ format!("{} under {}. No budget: try any schedule you like, then press Prove it.", c.scenario, c.variant) }</p>
+            } else {
+                <p id="budget" class={classes!("budget", (run.used >= c.budget).then_some("spent"))}>
+                    { format!("{} under {}. You are the scheduler. Preemptions used: {} of {} (par {}).",
+                        c.scenario, c.variant, run.used, c.budget, c.par.unwrap_or(0)) }
+                </p>
+                <p class="preempt-note">
+                    { match runnable_last {
+                        Some(l) => format!("Running any thread but {} now is a preemption: {} can still run.", model.name(l), model.name(l)),
+                        None => "Switching threads now is free: the last thread cannot run.".to_string(),
+                    } }
+                </p>
+            }
+            if let Some(w) = &run.won {
+                <div id="challenge-solved" class="solved" role="status">
+                    <p>{ format!("★ Goal reached with {} preemption(s) (par {}) in {} steps: {} of {WIN_POINTS} points.",
+                        w.preemptions, c.par.unwrap_or(0), w.steps, w.points) }</p>
+                </div>
+                <section id="debrief" class="debrief" aria-label="Debrief">
+                    <h3>{ "Debrief" }</h3>
+                    <p>{ code_spans(&w.debrief.fixed_by) }
+                        if let Some(link) = &w.debrief.link {
+                            { " " }<a href={link.clone()} target="_blank" rel="noopener">{ "The commit ↗" }</a>
+                        }
+                    </p>
+                    <p>{ code_spans(w.debrief.story) }</p>
+                    <p>{ "What the kernel would print:" }</p>
+                    <pre class="report">{ &w.debrief.report }</pre>
+                    if let Some(nx) = next {
+                        <a id="next-level" class="next-level" href={format!("?challenge={}", nx.name)}>{ format!("Next: level {} ▶", nx.level()) }</a>
+                    }
+                </section>
+            }
+            if let Some(p) = &run.proof {
+                <div id="challenge-solved" class={classes!(if run.done() { "solved" } else { "broken" })} role="status">
+                    { match (&p.broken, p.complete) {
+                        (Some(s), _) => format!("The explorer broke it after all: {s}."),
+                        (None, true) => format!("Proven: the explorer searched all {} reachable states; no schedule reaches {}. Level done.", p.states, c.kind.name()),
+                        (None, false) => format!("The search stopped at {} states before it was complete: nothing is proven.", p.states),
+                    } }
+                </div>
+                if run.done() && let Some(nx) = next {
+                    <a id="next-level" class="next-level" href={format!("?challenge={}", nx.name)}>{ format!("Next: level {} ▶", nx.level()) }</a>
+                }
+            }
+            if run.won.is_none() {
+                <div class="hints">
+                    if let Some(h) = run.next_hint() {
+                        <button id="hint" onclick={hint} data-thread={run.hint_thread.clone()}
+                            title="The next hint; each costs points (h)">
+                            { format!("Hint: {} (−{} point{})", h.label(), h.cost(), if h.cost() == 1 { "" } else { "s" }) }
+                        </button>
+                    } else {
+                        <button id="hint" disabled=true data-thread={run.hint_thread.clone()}>{ "No hints left" }</button>
+                    }
+                    if c.unbreakable() && run.proof.is_none() {
+                        { " " }
+                        <button id="prove" onclick={prove} disabled={st.session.is_empty()}
+                            title="Search every schedule of this level">{ "Prove it" }</button>
+                        if st.session.is_empty() { <span class="muted">{ " (try a few steps first)" }</span> }
+                    }
+                    if !run.hints.is_empty() {
+                        <ol id="hints" class="hint-list">
+                            { for run.hints.iter().map(|(h, text)| html! {
+                                <li class={format!("hint-{}", h.level())}><strong>{ format!("{}: ", h.label()) }</strong>{ text }</li>
+                            }) }
+                        </ol>
+                    }
+                </div>
+            }
+        </section>
+    }
+}
+
+/// Text with `backtick` spans shown as code.
+fn code_spans(text: &str) -> Html {
+    html! {
+        { for text.split('`').enumerate().map(|(i, part)| if i % 2 == 1 {
+            html! { <code>{ part.to_string() }</code> }
+        } else {
+            html! { { part.to_string() } }
+        }) }
+    }
+}
+
+fn levels(st: &AppState) -> Html {
+    let names = teach::level_names();
+    let open = st.progress.unlocked(&names);
+    let current = st.challenge.as_ref().map(|r| r.challenge.name);
+    html! {
+        <nav id="levels" class="levels" aria-label="Levels">
+            <ol>
+                { for CHALLENGES.iter().enumerate().map(|(i, c)| {
+                    let won = st.progress.won(c.name);
+                    let mark = if won { "★" } else if i <= open { "○" } else { "×" };
+                    let label = format!("{mark} {}", i + 1);
+                    let title = format!("Level {}: {}{}", i + 1, c.title, if i > open { " (locked)" } else { "" });
+                    html! {
+                        <li class={classes!(won.then_some("won"), (i > open).then_some("locked"), (Some(c.name) == current).then_some("current"))}>
+                            if i <= open {
+                                <a href={format!("?challenge={}", c.name)} title={title}
+                                    aria-current={(Some(c.name) == current).then_some("page")}>{ label }</a>
+                            } else {
+                                <span title={title} aria-disabled="true">{ label }</span>
+                            }
+                        </li>
+                    }
+                }) }
+            </ol>
+        </nav>
+    }
+}
+
+/// The header's progress button and, when open, the dialog with the export code.
+pub fn progress_button(st: &AppState, send: &Send) -> Html {
+    let toggle = act(send, TeachAction::ToggleProgress);
+    let wins = CHALLENGES
+        .iter()
+        .filter(|c| st.progress.won(c.name))
+        .count();
+    html! {
+        <button id="progress-button" class="link-button" onclick={toggle} aria-expanded={st.progress_dialog.to_string()}>
+            { format!("your progress ({wins}/{} levels)", CHALLENGES.len()) }
+        </button>
+    }
+}
+
+/// The progress dialog.
+pub fn progress_dialog(st: &AppState, send: &Send) -> Html {
+    if !st.progress_dialog {
+        return html! {};
+    }
+    let close = act(send, TeachAction::ToggleProgress);
+    let reset = act(send, TeachAction::ResetProgress);
+    let code = teach::progress_code(&st.progress);
+    let (answered, right) = st.progress.prediction_totals();
+    let points: u32 = st
+        .progress
+        .challenges
+        .values()
+        .map(|r| r.points as u32)
+        .sum();
+    html! {
+        <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="progress-title">
+            <div class="dialog" id="progress-dialog">
+                <h2 id="progress-title">{ "Your progress" }</h2>
+                <p>{ format!("Levels won: {} of {} ({points} points). Predictions: {right} right of {answered} answered. Exercises solved: {}.",
+                    CHALLENGES.iter().filter(|c| st.progress.won(c.name)).count(), CHALLENGES.len(), st.progress.exercises.len()) }</p>
+                <label for="progress-code">{ "Your code — give it to your teacher:" }</label>
+                <input id="progress-code" readonly=true value={code} size="40" />
+                <p class="muted">{ "Kept in this browser only. The code records your progress; it is not a proof." }</p>
+                <div class="row">
+                    <button onclick={close}>{ "Close" }</button>
+                    <button id="progress-reset" onclick={reset}>{ "Forget my progress" }</button>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+/// The teacher's page (`?teacher=1`): paste a class's codes, read a table.
+pub fn teacher_page(st: &AppState, send: &Send) -> Html {
+    let rows = teach::class_rows(&st.teacher_text);
+    let oninput = send.reform(|e: InputEvent| {
+        let v = e
+            .target_dyn_into::<web_sys::HtmlTextAreaElement>()
+            .map(|t| t.value())
+            .unwrap_or_default();
+        Action::Teach(TeachAction::TeacherCodes(v))
+    });
+    let ok: Vec<&ClassRow> = rows.iter().filter(|r| r.summary.is_ok()).collect();
+    html! {
+        <main id="teacher" class="teacher">
+            <h1>{ "daxlab — the class's progress" }</h1>
+            <p>{ "Paste the codes your students exported (one per line; “Name: code” keeps the name). Nothing leaves this page." }</p>
+            <label for="teacher-codes">{ "Codes" }</label>
+            <textarea id="teacher-codes" rows="8" cols="70" value={st.teacher_text.clone()} {oninput}
+                placeholder="Ana: DX1-....." />
+            if rows.iter().any(|r| r.summary.is_err()) {
+                <ul class="errors" role="alert">
+                    { for rows.iter().filter_map(|r| r.summary.as_ref().err().map(|e| html! {
+                        <li class="error">{ format!("Line {}: {e}", r.line) }</li>
+                    })) }
+                </ul>
+            }
+            <table id="teacher-table">
+                <caption>{ format!("{} student code(s) read", ok.len()) }</caption>
+                <thead><tr>
+                    <th scope="col">{ "Student" }</th>
+                    { for CHALLENGES.iter().map(|c| html! { <th scope="col" title={c.title}>{ format!("L{}", c.level()) }</th> }) }
+                    <th scope="col">{ "Points" }</th>
+                    <th scope="col">{ "Predictions right" }</th>
+                    <th scope="col">{ "Exercises" }</th>
+                </tr></thead>
+                <tbody>
+                    { for ok.iter().map(|r| {
+                        let s = r.summary.as_ref().ok();
+                        html! {
+                            <tr>
+                                <th scope="row">{ if r.name.is_empty() { format!("line {}", r.line) } else { r.name.clone() } }</th>
+                                { for s.iter().flat_map(|s| s.challenges.iter()).map(|(_, won, pts, hints)| html! {
+                                    <td class={classes!(won.then_some("won"))}>
+                                        { if *won { format!("★ {pts}") } else if *hints > 0 { format!("– (hint {hints})") } else { "–".into() } }
+                                    </td>
+                                }) }
+                                <td>{ s.map_or(0, |s| s.points()) }</td>
+                                <td>{ s.map_or(String::new(), |s| format!("{} / {}", s.right, s.answered)) }</td>
+                                <td>{ s.map_or(String::new(), |s| s.exercises.len().to_string()) }</td>
+                            </tr>
+                        }
+                    }) }
+                </tbody>
+            </table>
+            <p class="muted">{ format!("★ n: level won with n points of {WIN_POINTS} (hints cost {} points in all). A code is a record, not a proof.",
+                Hint::ALL.iter().map(|h| h.cost()).sum::<u32>()) }</p>
+            <p><a href="?">{ "Back to the visualizer" }</a>{ " · " }<a href="lessons/lab.html">{ "the 50-minute lab" }</a></p>
+        </main>
+    }
+}
