@@ -56,8 +56,6 @@ pub struct How {
 
 /// States expanded between two looks at the clock (and progress updates).
 const SLICE: usize = 1 << 16;
-/// Bound of the fewest-preemption search: preemptions, and states per bound.
-const MAX_PREEMPTIONS: u32 = 12;
 
 /// A search to its end on `jobs` threads, with a progress line on stderr once it has run for a
 /// second (only on a terminal, never with `--json`).
@@ -109,13 +107,7 @@ pub fn explore_cmd(model: &Model, config: explore::Config, how: &How, base_url: 
     });
     let fewest = how.preemptions.then(|| {
         let target = config.target.or(r.found.as_ref().map(|f| f.violation.kind));
-        preempt::fewest_preemptions(
-            model,
-            &model.initial(),
-            target,
-            MAX_PREEMPTIONS,
-            config.max_states,
-        )
+        preempt::fewest(model, target, config.max_states)
     });
     let mut report = ExploreReport::new(model, &config, &r, millis, base_url);
     if let Some(f) = full.as_ref().filter(|f| f.complete) {

@@ -267,3 +267,38 @@ fn explore_reports_its_reduction_and_the_fewest_preemptions() {
         "{err}"
     );
 }
+
+/// A challenge's par is what `daxlab explore --kind KIND --preemptions` prints for the
+/// challenge's scenario, variant and fixes.
+#[test]
+fn each_challenge_par_is_what_explore_preemptions_prints() {
+    use daxlab_core::teach::challenge::CHALLENGES;
+    for c in CHALLENGES.iter().filter(|c| !c.unbreakable()) {
+        let fixes = format!("--fixes={}", c.fixes);
+        let mut args = vec![
+            "explore",
+            "--scenario",
+            c.scenario,
+            "--variant",
+            c.variant.name(),
+            "--kind",
+            c.kind.name(),
+            "--preemptions",
+            "--json",
+        ];
+        if !c.fixes.is_empty() {
+            args.push(&fixes);
+        }
+        let (code, out, err) = daxlab(&args);
+        assert_eq!(code, 0, "{}: {err}", c.name);
+        let r = json(&out);
+        let f = &r["fewest_preemptions"];
+        assert_eq!(f["kind"], c.kind.name(), "{}: {out}", c.name);
+        assert_eq!(
+            f["preemptions"].as_u64(),
+            c.par.map(u64::from),
+            "{}: {out}",
+            c.name
+        );
+    }
+}
