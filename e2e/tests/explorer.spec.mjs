@@ -3,6 +3,8 @@
 import { test, expect } from '@playwright/test';
 
 const shot = (page, name) => page.screenshot({ path: `../test-results/screens/${name}.png`, fullPage: true });
+// What a student sees without scrolling, at the configured 1280×800.
+const view = (page, name) => page.screenshot({ path: `../test-results/screens/${name}-1280x800.png` });
 
 test('a scaled search runs in a worker while the page keeps stepping, and stops on f', async ({ page }) => {
   const workers = [];
@@ -19,6 +21,7 @@ test('a scaled search runs in a worker while the page keeps stepping, and stops 
   await expect(page.locator('#step-count')).toHaveText('step 5 / 5');
   await expect(page.locator('#search-progress')).toBeVisible();
   await shot(page, 'explorer-progress');
+  await view(page, 'explorer-progress');
   await page.locator('h1').click();
   await page.keyboard.press('f');
   await expect(page.locator('.notice')).toContainText('Search cancelled');
@@ -31,6 +34,7 @@ test('a scaled search in the worker loads a counterexample that replays', async 
   await page.click('#find');
   await expect(page.locator('#violation')).toBeVisible({ timeout: 30_000 });
   await expect(page.locator('.notice')).toContainText(/Found \S+ after searching \d+ states .*por\+symmetry/);
+  await view(page, 'explorer-result');
   // The loaded run is in the URL, scale included, and reopens to the same violation.
   const url = await page.locator('#share-url').inputValue();
   expect(url).toContain('threads=2');
