@@ -2,8 +2,8 @@
 //! rendered as a text node (Yew escapes it), never as markup.
 
 use crate::state::{Action, AppState};
+use daxlab_core::Status;
 use daxlab_core::listing::{Mark, listing};
-use daxlab_core::model::Status;
 use daxlab_core::world::{Life, entry_flags};
 use daxlab_core::{Addr, Code, Line, Outcome, Program, SCENARIOS, Tid, Variant, World, words};
 use yew::prelude::*;
