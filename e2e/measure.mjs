@@ -118,6 +118,35 @@ try {
   });
   stats(`run a thread's step (after ${actions} step actions)`, fresh);
 
+  // Stepping while the explorer searches in its worker: each search is restarted when it ends,
+  // so every timed step overlaps a running search.
+  const duringSearch = async (url, n) => {
+    await page.goto(url);
+    await page.waitForSelector('.thread');
+    return page.evaluate(async (n) => {
+      const times = [];
+      let searches = 0;
+      while (times.length < n) {
+        if (!document.querySelector('#search-progress')) {
+          if (document.querySelector('#find').textContent.includes('Find')) {
+            document.querySelector('#find').click();
+            searches++;
+          }
+          await new Promise((r) => setTimeout(r, 5));
+          continue;
+        }
+        const b = [...document.querySelectorAll('.thread .step')].find((x) => !x.disabled);
+        if (!b) { document.querySelector('#reset').click(); await new Promise((r) => setTimeout(r, 1)); continue; }
+        times.push(await window.__timeClick(b));
+      }
+      return { times, searches };
+    }, n);
+  };
+  const built = await duringSearch(`${base}?scenario=lost-wakeup&variant=fixed`, 200);
+  stats(`step + re-render during searches of lost-wakeup (${built.searches} searches in the worker)`, built.times);
+  const big = await duringSearch(`${base}?scenario=freed-inode&variant=fixed&threads=3&pages=3`, 200);
+  stats(`step + re-render during a search of freed-inode 3x3 (${big.searches} search in the worker)`, big.times);
+
   const wasm = JSON.parse(await page.evaluate(() => window.wasmBindings.bench_explore('lost-wakeup', 'fixed', 5)));
   let native = 0;
   for (let i = 0; i < 5; i++) {

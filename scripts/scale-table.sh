@@ -1,28 +1,54 @@
 #!/usr/bin/env bash
 # Prints how the explorer's cost grows on the scaled freed-inode scenario (N memory-failure
-# threads and N faults over P pages), as a markdown table: distinct states, transitions, time,
-# states/s, bytes/state as the explorer counts them and the process's peak RSS.
-# Usage: [JOBS=N] scripts/scale-table.sh [VARIANT] [MAX_STATES]   (defaults: 1 job, fixed, 40000000)
+# threads and N faults over P pages) under each reduction, as a markdown table: distinct states,
+# transitions, seconds, states/s, peak RSS (from /usr/bin/time -v) and the ratios to `none`
+# (states and seconds). Sizes: (1,1) (2,2) (2,3) (3,3), then the larger ones in EXTRA.
+# Usage: [JOBS=N] [EXTRA="3 2;4 4"] [TIMEOUT=900] scripts/scale-table.sh [VARIANT] [MAX_STATES]
+#   (defaults: 1 job, fixed, 150000000 states: a bound that keeps a search under 8 GiB)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 variant=${1:-fixed}
-max=${2:-40000000}
+max=${2:-150000000}
+extra=${EXTRA:-"3 2;4 4"}
+limit=${TIMEOUT:-900}
+export PATH="$HOME/.cargo/bin:$PATH"
 cargo build --release -q -p daxlab-cli
-echo "| N threads | P pages | complete | states | transitions | seconds | states/s | bytes/state | peak RSS MiB |"
-echo "|---|---|---|---|---|---|---|---|---|"
-for np in "1 1" "1 2" "2 1" "2 2" "2 3" "3 1" "3 2" "3 3"; do
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+echo "| N | P | reduction | complete | states | transitions | seconds | states/s | peak RSS MiB | states vs none | time vs none |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
+IFS=';' read -r -a more <<<"$extra"
+for np in "1 1" "2 2" "2 3" "3 3" "${more[@]}"; do
   set -- $np
-  out=$(/usr/bin/time -f "%M" -o /tmp/daxlab-rss.$$ timeout 900 \
-    target/release/daxlab explore --scenario freed-inode --variant "$variant" --jobs "${JOBS:-1}" \
-    --threads "$1" --pages "$2" --max-states "$max" --json) || true
-  rss=$(( $(tail -1 /tmp/daxlab-rss.$$) / 1024 ))
-  echo "$out" | python3 -c '
-import json, sys
-n, p, rss = sys.argv[1:4]
-r = json.load(sys.stdin)
-row = [n, p, r["complete"], r["states"], r["transitions"], "%.2f" % (r["millis"] / 1000),
-       "%.0f" % r["states_per_second"], "%.0f" % r["bytes_per_state"], rss]
+  for r in none por por+symmetry; do
+    rc=0
+    /usr/bin/time -v -o "$tmp/time" timeout "$limit" \
+      target/release/daxlab explore --scenario freed-inode --variant "$variant" --jobs "${JOBS:-1}" \
+      --threads "$1" --pages "$2" --max-states "$max" --reduction "$r" --json >"$tmp/$r.json" || rc=$?
+    rss=$(awk -F': ' '/Maximum resident set size/ {print int($2 / 1024)}' "$tmp/time")
+    python3 - "$1" "$2" "$r" "$rss" "$rc" "$tmp" "$limit" <<'PY'
+import json, sys, os
+n, p, r, rss, rc, tmp, limit = sys.argv[1:8]
+def load(name):
+    try:
+        with open(os.path.join(tmp, name + ".json")) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+d = load(r)
+if d is None:
+    why = f"timed out after {limit} s" if rc == "124" else f"exit {rc}"
+    print(f"| {n} | {p} | {r} | no: {why} | | | | | {rss} | | |")
+    sys.exit(0)
+none = load("none")
+ratio = lambda a, b: f"{a / b:.3f}" if b else "–"
+full = none if none and none.get("complete") else None
+states_vs = ratio(d["states"], full["states"]) if full else "–"
+time_vs = ratio(d["millis"], full["millis"]) if full else "–"
+done = "yes" if d["complete"] else "no: " + str(d.get("bound"))
+row = [n, p, r, done, f'{d["states"]:,}', f'{d["transitions"]:,}', f'{d["millis"] / 1000:.2f}',
+       f'{d["states_per_second"]:,.0f}', rss, states_vs, time_vs]
 print("| " + " | ".join(str(x) for x in row) + " |")
-' "$1" "$2" "$rss"
+PY
+  done
 done
-rm -f /tmp/daxlab-rss.$$

@@ -56,12 +56,26 @@ enum Command {
         /// Look only for this violation kind (others are skipped).
         #[arg(long, value_parser = kind_parser())]
         kind: Option<ViolationKind>,
-        /// Stop after this many distinct states.
-        #[arg(long, default_value_t = explore::DEFAULT_MAX_STATES)]
-        max_states: u64,
+        /// Stop after this many distinct states (default 20000000; when given, the progress
+        /// line shows the time left to reach it).
+        #[arg(long)]
+        max_states: Option<u64>,
         /// Stop at this depth.
         #[arg(long, default_value_t = explore::DEFAULT_MAX_DEPTH)]
         max_depth: u32,
+        /// What the search may skip as equivalent: none (every interleaving, shortest
+        /// counterexample), por (partial-order reduction) or por+symmetry (and interchangeable
+        /// threads merged). Verdicts are the same; only `none` promises the shortest schedule.
+        #[arg(long, default_value = "por+symmetry", value_parser = reduction_parser())]
+        reduction: explore::Reduction,
+        /// Also find a counterexample with the fewest preemptions (switches away from a thread
+        /// that could still run), by iterative preemption bounding.
+        #[arg(long)]
+        preemptions: bool,
+        /// With a reduction, also run the unreduced search to report how many states it needs
+        /// (`states_full`).
+        #[arg(long)]
+        states_full: bool,
         /// Threads expanding each BFS level (1: the serial search). The result is the same
         /// for any value; more threads pay off on scenarios of millions of states, at about
         /// twice the memory.
@@ -120,6 +134,10 @@ fn variant_parser() -> impl TypedValueParser<Value = Variant> {
 
 fn kind_parser() -> impl TypedValueParser<Value = ViolationKind> {
     core_parser(ViolationKind::ALL.map(|k| k.name()))
+}
+
+fn reduction_parser() -> impl TypedValueParser<Value = explore::Reduction> {
+    core_parser(explore::Reduction::ALL.map(|r| r.name()))
 }
 
 fn wake_parser() -> impl TypedValueParser<Value = WakeMode> {
@@ -240,18 +258,28 @@ fn main() -> ExitCode {
             kind,
             max_states,
             max_depth,
+            reduction,
+            preemptions,
+            states_full,
             jobs,
             base_url,
             json,
         } => {
-            let jobs = usize::from(jobs);
             let config = explore::Config {
-                max_states,
+                max_states: max_states.unwrap_or(explore::DEFAULT_MAX_STATES),
                 max_depth,
                 target: kind,
+                reduction,
+            };
+            let how = search::How {
+                jobs: usize::from(jobs),
+                eta: max_states.is_some(),
+                preemptions,
+                states_full,
+                json,
             };
             match target.model() {
-                Ok(model) => search::explore_cmd(&model, config, jobs, &base_url, json),
+                Ok(model) => search::explore_cmd(&model, config, &how, &base_url),
                 Err(e) => usage_error(&e),
             }
         }

@@ -3,8 +3,11 @@
 
 use daxlab_core::explore;
 use daxlab_core::random::{RandomRunner, Strategy};
-use daxlab_core::report::{ExploreReport, FailingRun, RandomReport, ViolationReport};
-use daxlab_core::{Model, link, schedule};
+use daxlab_core::report::{
+    CounterexampleReport, ExploreReport, FailingRun, RandomReport, ViolationReport,
+};
+use daxlab_core::{Model, link, preempt, schedule};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// The visualizer URL that replays `schedule`.
 fn replay_url(base: &str, model: &Model, schedule: &str) -> String {
@@ -37,29 +40,94 @@ impl explore::Pool for Threads {
     }
 }
 
-/// Run the explorer (on `jobs` threads) and print its report.
-pub fn explore_cmd(
-    model: &Model,
-    config: explore::Config,
-    jobs: usize,
-    base_url: &str,
-    json: bool,
-) -> ExitCode {
+/// How `daxlab explore` runs and prints.
+pub struct How {
+    /// Threads expanding each BFS level.
+    pub jobs: usize,
+    /// The user set `--max-states`: the progress line shows the time left to reach it.
+    pub eta: bool,
+    /// Also find a fewest-preemption counterexample.
+    pub preemptions: bool,
+    /// Also run the unreduced search to count its states.
+    pub states_full: bool,
+    /// Print one JSON object (and no progress line).
+    pub json: bool,
+}
+
+/// States expanded between two looks at the clock (and progress updates).
+const SLICE: usize = 1 << 16;
+
+/// A search to its end on `jobs` threads, with a progress line on stderr once it has run for a
+/// second (only on a terminal, never with `--json`).
+fn search(model: &Model, config: explore::Config, how: &How, what: &str) -> explore::Exploration {
     let start = Instant::now();
-    let r = explore::explore_on(model, config, &Threads(jobs));
+    let mut s = explore::Search::new(model.clone(), config);
+    let bar = ProgressBar::with_draw_target(Some(config.max_states), ProgressDrawTarget::hidden());
+    let style = if how.eta {
+        "{msg} [{bar:20}] ETA {eta}"
+    } else {
+        "{msg}"
+    };
+    if let Ok(style) = ProgressStyle::with_template(style) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    let pool = Threads(how.jobs);
+    let result = loop {
+        if let Some(r) = s.run(SLICE, &pool) {
+            break r.clone();
+        }
+        let secs = start.elapsed().as_secs_f64();
+        if secs > 1.0 && !how.json && bar.is_hidden() {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+        bar.set_position(s.states());
+        bar.set_message(format!(
+            "{what}: {} states, depth {}, {:.0} states/s, {:.0} MiB",
+            s.states(),
+            s.depth(),
+            s.states() as f64 / secs.max(1e-9),
+            s.bytes() as f64 / (1024.0 * 1024.0)
+        ));
+    };
+    bar.finish_and_clear();
+    result
+}
+
+/// Run the explorer and print its report.
+pub fn explore_cmd(model: &Model, config: explore::Config, how: &How, base_url: &str) -> ExitCode {
+    let start = Instant::now();
+    let r = search(model, config, how, "searching");
     let millis = start.elapsed().as_secs_f64() * 1000.0;
-    if json {
-        let report = ExploreReport::new(model, &config, &r, millis, base_url);
+    let full = (how.states_full && config.reduction != explore::Reduction::None).then(|| {
+        let unreduced = explore::Config {
+            reduction: explore::Reduction::None,
+            ..config
+        };
+        search(model, unreduced, how, "unreduced search")
+    });
+    let fewest = how.preemptions.then(|| {
+        let target = config.target.or(r.found.as_ref().map(|f| f.violation.kind));
+        preempt::fewest(model, target, config.max_states)
+    });
+    let mut report = ExploreReport::new(model, &config, &r, millis, base_url);
+    if let Some(f) = full.as_ref().filter(|f| f.complete) {
+        report.states_full = Some(f.states);
+    }
+    report.fewest_preemptions = fewest
+        .as_ref()
+        .and_then(|b| b.found.as_ref())
+        .map(|f| CounterexampleReport::new(&f.violation, &f.schedule, model, base_url));
+    if how.json {
         println!("{}", serde_json::to_string(&report).unwrap_or_default());
         return ExitCode::SUCCESS;
     }
-    let rate = r.states as f64 / (millis / 1000.0).max(1e-9);
     println!(
-        "scenario {} under {} (truncate wakes {}), {} threads",
+        "scenario {} under {} (truncate wakes {}), {} threads, reduction {}",
         model.scenario(),
         model.variant(),
         model.truncate_wake().name(),
-        model.threads().len()
+        model.threads().len(),
+        r.reduction
     );
     println!(
         "{}: {} distinct states, {} transitions, depth {}, {:.1} ms, {:.0} states/s, {:.1} bytes/state",
@@ -68,9 +136,17 @@ pub fn explore_cmd(
         r.transitions,
         r.depth,
         millis,
-        rate,
+        report.states_per_second,
         r.bytes_per_state()
     );
+    if let Some(n) = report.states_full
+        && r.reduction != explore::Reduction::None
+    {
+        println!(
+            "the unreduced search needs {n} states ({:.1}x more)",
+            n as f64 / r.states.max(1) as f64
+        );
+    }
     if let Some(b) = r.bound {
         println!("{}", b.explain(&config));
     }
@@ -80,37 +156,67 @@ pub fn explore_cmd(
             r.other_violations
         );
     }
-    match &r.found {
-        Some(f) => {
-            let v = ViolationReport::new(&f.violation, model);
-            let text = schedule::format(&f.schedule, model);
+    match &report.violation {
+        Some(v) => {
             println!(
                 "\nVIOLATION {} by {} at {}: {}",
                 v.kind, v.thread, v.function, v.line
             );
             println!("{}", v.message);
-            println!("schedule ({} steps): {text}", f.schedule.len());
-            let (_, fixes) = link::code_params(model);
-            let scenario = match model.scenario_text() {
-                [] => format!("--scenario {}", model.scenario()),
-                text => text
-                    .iter()
-                    .map(|(k, v)| format!("--{k} '{v}'"))
-                    .collect::<Vec<_>>()
-                    .join(" "),
+            let shortest = if r.reduction == explore::Reduction::None {
+                "shortest schedule"
+            } else {
+                "schedule"
             };
-            println!(
-                "replay:   daxlab run {scenario} --variant {}{} --truncate-wake {} --schedule '{text}'",
-                model.variant(),
-                fixes.map(|f| format!(" --fixes {f}")).unwrap_or_default(),
-                model.truncate_wake().name()
-            );
-            println!("open:     {}", replay_url(base_url, model, &text));
+            print_schedule(model, shortest, v);
         }
         None if r.complete => println!("no violation in the whole bounded state space"),
         None => println!("no violation found before the bound"),
     }
+    if let Some(b) = &fewest {
+        match &report.fewest_preemptions {
+            Some(v) => {
+                println!(
+                    "\nfewest preemptions ({} states over bounds 0 to {}):",
+                    b.states, b.bound
+                );
+                print_schedule(model, "schedule", v);
+            }
+            None if b.complete => println!(
+                "\nno counterexample with at most {} preemptions ({} states)",
+                b.bound, b.states
+            ),
+            None => println!(
+                "\nthe fewest-preemption search stopped at --max-states with bound {}",
+                b.bound
+            ),
+        }
+    }
     ExitCode::SUCCESS
+}
+
+fn print_schedule(model: &Model, what: &str, v: &CounterexampleReport) {
+    println!(
+        "{what} ({} steps, {} preemptions): {}",
+        v.steps, v.preemptions, v.schedule
+    );
+    let (_, fixes) = link::code_params(model);
+    let scenario = match model.scenario_text() {
+        [] => format!("--scenario {}", model.scenario()),
+        text => text
+            .iter()
+            .map(|(k, v)| format!("--{k} '{v}'"))
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
+    println!(
+        "replay:   daxlab run {scenario} --variant {}{} --truncate-wake {} --schedule '{}'",
+        model.variant(),
+        fixes.map(|f| format!(" --fixes {f}")).unwrap_or_default(),
+        model.truncate_wake().name(),
+        v.schedule
+    );
+    println!("open:     {}", v.url);
 }
 
 /// Seeded random runs; print each failing run's schedule and link.

@@ -395,3 +395,105 @@ fn bad_threads_text_names_the_item_and_what_is_accepted() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+#[test]
+fn explore_reports_its_reduction_and_the_fewest_preemptions() {
+    let args = |reduction: &'static str| {
+        [
+            "explore",
+            "--scenario",
+            "freed-inode",
+            "--threads",
+            "2",
+            "--pages",
+            "1",
+            "--variant",
+            "fixed",
+            "--reduction",
+            reduction,
+            "--states-full",
+            "--json",
+        ]
+    };
+    let (code, out, err) = daxlab(&args("por+symmetry"));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.is_empty(), "no progress line without a terminal: {err}");
+    let r = json(&out);
+    assert_eq!(r["reduction"], "por+symmetry");
+    assert_eq!(r["complete"], true);
+    let (states, full) = (
+        r["states"].as_u64().unwrap(),
+        r["states_full"].as_u64().unwrap(),
+    );
+    assert!(states < full, "{states} vs {full}");
+    assert!(r["bytes_per_state"].as_f64().unwrap() > 0.0);
+    let (_, out, _) = daxlab(&args("none"));
+    let none = json(&out);
+    assert_eq!(none["states"].as_u64(), Some(full));
+    assert_eq!(none["states_full"].as_u64(), Some(full));
+
+    // The default is por+symmetry; --preemptions adds a fewest-preemption counterexample.
+    let (code, out, _) = daxlab(&[
+        "explore",
+        "--scenario",
+        "lost-wakeup",
+        "--variant",
+        "exclusive-wait",
+        "--preemptions",
+        "--json",
+    ]);
+    assert_eq!(code, 0);
+    let r = json(&out);
+    assert_eq!(r["reduction"], "por+symmetry");
+    let (v, f) = (&r["violation"], &r["fewest_preemptions"]);
+    assert_eq!(v["kind"], "lost-wakeup");
+    assert_eq!(f["kind"], "lost-wakeup");
+    assert!(f["preemptions"].as_u64().unwrap() <= v["preemptions"].as_u64().unwrap());
+    let (code, _, err) = daxlab(&[
+        "explore",
+        "--scenario",
+        "lost-wakeup",
+        "--reduction",
+        "dpor",
+    ]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("dpor") && err.contains("por+symmetry"),
+        "{err}"
+    );
+}
+
+/// A challenge's par is what `daxlab explore --kind KIND --preemptions` prints for the
+/// challenge's scenario, variant and fixes.
+#[test]
+fn each_challenge_par_is_what_explore_preemptions_prints() {
+    use daxlab_core::teach::challenge::CHALLENGES;
+    for c in CHALLENGES.iter().filter(|c| !c.unbreakable()) {
+        let fixes = format!("--fixes={}", c.fixes);
+        let mut args = vec![
+            "explore",
+            "--scenario",
+            c.scenario,
+            "--variant",
+            c.variant.name(),
+            "--kind",
+            c.kind.name(),
+            "--preemptions",
+            "--json",
+        ];
+        if !c.fixes.is_empty() {
+            args.push(&fixes);
+        }
+        let (code, out, err) = daxlab(&args);
+        assert_eq!(code, 0, "{}: {err}", c.name);
+        let r = json(&out);
+        let f = &r["fewest_preemptions"];
+        assert_eq!(f["kind"], c.kind.name(), "{}: {out}", c.name);
+        assert_eq!(
+            f["preemptions"].as_u64(),
+            c.par.map(u64::from),
+            "{}: {out}",
+            c.name
+        );
+    }
+}

@@ -11,12 +11,15 @@
 //! thread that led to it (13 bytes or so a state); only the current and next BFS levels hold
 //! whole worlds. Time is measured by the caller.
 
+use crate::canon::Canon;
 use crate::ids::Tid;
 use crate::model::Model;
+use crate::por::Por;
 use crate::violation::{Violation, ViolationKind};
 use crate::world::World;
 use alloc::vec::Vec;
 
+use crate::fpset::{FpSet, SHARDS, Share, Visited};
 use hashbrown::HashTable;
 
 /// Limits of one search. Hitting one ends the search as incomplete, and says which.
@@ -28,6 +31,56 @@ pub struct Config {
     pub max_depth: u32,
     /// Look only for this kind of violation; states with other violations are not expanded.
     pub target: Option<ViolationKind>,
+    /// How much of the state space to skip as equivalent.
+    pub reduction: Reduction,
+}
+
+/// What the search may skip. Every reduction keeps the verdict (whether each kind of violation
+/// is reachable), not the shortest schedule.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Reduction {
+    /// Every interleaving: the shortest counterexample, every state.
+    #[default]
+    None,
+    /// Partial-order reduction: persistent sets from step footprints, expanded fully where a
+    /// reduced step would violate or close a cycle.
+    Por,
+    /// Partial-order reduction, and interchangeable threads (same program and arguments)
+    /// merged by sorting them.
+    PorSymmetry,
+}
+
+impl Reduction {
+    /// Every reduction, weakest first.
+    pub const ALL: [Reduction; 3] = [Reduction::None, Reduction::Por, Reduction::PorSymmetry];
+
+    /// The stable name used by the CLI and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Reduction::None => "none",
+            Reduction::Por => "por",
+            Reduction::PorSymmetry => "por+symmetry",
+        }
+    }
+}
+
+impl core::fmt::Display for Reduction {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl core::str::FromStr for Reduction {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Reduction, ()> {
+        Reduction::ALL.into_iter().find(|r| r.name() == s).ok_or(())
+    }
+}
+
+impl serde::Serialize for Reduction {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
 }
 
 /// The default bound on distinct states: about 200 MB of visited set, fine on a laptop.
@@ -41,6 +94,7 @@ impl Default for Config {
             max_states: DEFAULT_MAX_STATES,
             max_depth: DEFAULT_MAX_DEPTH,
             target: None,
+            reduction: Reduction::None,
         }
     }
 }
@@ -83,6 +137,8 @@ pub struct Found {
 /// The result of a search.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Exploration {
+    /// The reduction used.
+    pub reduction: Reduction,
     /// The whole bounded state space was searched (and, when nothing was found, it is clean).
     pub complete: bool,
     /// The bound that stopped an incomplete search.
@@ -177,22 +233,86 @@ fn step_copy(
     model: &Model,
     w: &mut World,
     t: u8,
+    before: u16,
     hasher: &foldhash::fast::FixedState,
-    visited: &HashTable<u64>,
+    visited: &Visited,
+    canon: Option<&Canon>,
 ) -> Successor {
-    // Only threads of the parent's runnable mask are stepped.
-    let event = model.step_runnable(w, Tid(t));
+    // Only threads of the parent's runnable mask (`before`) are stepped.
+    let event = model.step_runnable(w, Tid(t), before);
     if let Some(v) = event.violation {
         return Successor::Violation(v);
     }
+    let mut runnable = event.runnable;
+    if let Some(c) = canon {
+        let perm = c.apply(w);
+        runnable = permute_mask(runnable, &perm);
+    }
     let fp = w.fingerprint(hasher);
-    if visited.find(fp, |&x| x == fp).is_some() {
+    if visited.contains(fp) {
         return Successor::Known;
     }
-    Successor::New {
-        fp,
-        runnable: event.runnable,
+    Successor::New { fp, runnable }
+}
+
+/// A runnable mask after renaming threads (`perm[old] = new`).
+fn permute_mask(mask: u16, perm: &crate::canon::Perm) -> u16 {
+    let mut out = 0;
+    let mut m = mask;
+    while m != 0 {
+        let t = m.trailing_zeros() as usize;
+        m &= m - 1;
+        out |= 1 << perm[t];
     }
+    out
+}
+
+/// The reduced searches' machinery: persistent sets and canonical forms.
+struct Reducer {
+    por: Por,
+    canon: Canon,
+}
+
+/// The threads to expand in `w`: a persistent set, unless one of its steps violates or leads
+/// to a state visited at this depth or before (then every runnable thread).
+fn reduce_mask(
+    model: &Model,
+    red: &Reducer,
+    hasher: &foldhash::fast::FixedState,
+    visited: &Visited,
+    level: &HashTable<u64>,
+    w: &World,
+    runnable: u16,
+) -> u16 {
+    let ample = red.por.ample(model, w, runnable);
+    if ample == runnable {
+        return runnable;
+    }
+    let mut m = ample;
+    while m != 0 {
+        let t = m.trailing_zeros() as u8;
+        m &= m - 1;
+        let mut n = w.clone();
+        match step_copy(
+            model,
+            &mut n,
+            t,
+            runnable,
+            hasher,
+            visited,
+            Some(&red.canon),
+        ) {
+            Successor::Violation(_) => return runnable,
+            Successor::Known => {
+                let fp = n.fingerprint(hasher);
+                if level.find(fp, |&x| x == fp).is_none() {
+                    return runnable;
+                }
+            }
+            Successor::New { .. } => {}
+        }
+    }
+    ample
 }
 
 /// The schedule from the initial world to `node`, following parent links.
@@ -225,7 +345,14 @@ pub struct Search {
     model: Model,
     config: Config,
     hasher: foldhash::fast::FixedState,
-    visited: HashTable<u64>,
+    visited: Visited,
+    /// Persistent sets and canonical forms, for a reduced search.
+    red: Option<Reducer>,
+    /// A reduced search: the fingerprints of the level being built (the cycle proviso tells
+    /// them from states of this depth or less).
+    level_fps: HashTable<u64>,
+    /// The world the search started from, as given (found schedules replay from it).
+    start: World,
     // Invariant: parent.len() == via.len() == states; state 0 is the initial world.
     parent: Vec<u32>,
     via: Vec<u8>,
@@ -256,10 +383,22 @@ impl Search {
     /// screen); found schedules start from it.
     pub fn from_world(model: Model, initial: World, config: Config) -> Search {
         let hasher = fingerprint_hasher();
+        let start = initial.clone();
+        let red = match config.reduction {
+            Reduction::None => None,
+            r => Some(Reducer {
+                por: Por::new(&model),
+                canon: Canon::new(&model, r == Reduction::PorSymmetry),
+            }),
+        };
+        let mut initial = initial;
+        if let Some(r) = &red {
+            r.canon.apply(&mut initial);
+        }
         let fp = initial.fingerprint(&hasher);
         let runnable = model.runnable_mask(&initial);
-        let mut visited = HashTable::new();
-        visited.insert_unique(fp, fp, |&x| x);
+        let mut visited = Visited::new();
+        visited.insert(fp);
         let root = Node {
             world: initial,
             id: 0,
@@ -272,6 +411,9 @@ impl Search {
             config,
             hasher,
             visited,
+            red,
+            level_fps: HashTable::new(),
+            start,
             parent: alloc::vec![u32::MAX],
             via: alloc::vec![0],
             level: alloc::vec![alloc::vec![root]],
@@ -301,6 +443,27 @@ impl Search {
     /// The depth of the level being expanded.
     pub fn depth(&self) -> u32 {
         self.depth
+    }
+
+    /// Transitions taken so far.
+    pub fn transitions(&self) -> u64 {
+        self.transitions
+    }
+
+    /// Bytes the search holds now: the visited set, parent links and BFS levels.
+    pub fn bytes(&self) -> usize {
+        let levels: usize = self
+            .level
+            .iter()
+            .chain(self.next.iter())
+            .chain(self.spare.iter())
+            .map(|c| c.capacity() * core::mem::size_of::<Node>())
+            .sum();
+        self.visited.bytes()
+            + self.level_fps.allocation_size()
+            + self.parent.capacity() * 4
+            + self.via.capacity()
+            + levels
     }
 
     /// Expand up to `budget` states on `pool`; returns the result once the search has ended.
@@ -352,6 +515,7 @@ impl Search {
         self.spare.append(&mut old);
         self.level = core::mem::take(&mut self.next);
         self.next.push(self.spare.pop().unwrap_or_default());
+        self.level_fps.clear();
         self.at = (0, 0);
         self.depth += 1;
         self.peak_frontier = self.peak_frontier.max(width);
@@ -414,6 +578,7 @@ impl Search {
             let n = &self.level[c][i];
             (n.id, n.runnable)
         };
+        let full = mask;
         if id == DROPPED {
             return true;
         }
@@ -425,6 +590,19 @@ impl Search {
             self.result = Some(self.report(false, Some(Bound::MaxDepth), None));
             return false;
         }
+        if let Some(red) = &self.red {
+            let w = &self.level[c][i].world;
+            mask = reduce_mask(
+                &self.model,
+                red,
+                &self.hasher,
+                &self.visited,
+                &self.level_fps,
+                w,
+                mask,
+            );
+        }
+        let canon = self.red.as_ref().map(|r| &r.canon);
         let next = self.next.last_mut().expect("the next level has a chunk");
         while mask != 0 {
             let t = mask.trailing_zeros() as u8;
@@ -440,7 +618,15 @@ impl Search {
                 runnable: 0,
             });
             let node = next.last_mut().expect("just pushed");
-            let successor = step_copy(&self.model, &mut node.world, t, &self.hasher, &self.visited);
+            let successor = step_copy(
+                &self.model,
+                &mut node.world,
+                t,
+                full,
+                &self.hasher,
+                &self.visited,
+                canon,
+            );
             match successor {
                 Successor::New { fp, runnable } => {
                     if self.parent.len() as u64 >= self.config.max_states {
@@ -451,7 +637,10 @@ impl Search {
                     node.fp = fp;
                     node.runnable = runnable;
                     node.id = self.parent.len() as u32;
-                    self.visited.insert_unique(fp, fp, |&x| x);
+                    self.visited.insert(fp);
+                    if canon.is_some() {
+                        self.level_fps.insert_unique(fp, fp, |&x| x);
+                    }
                     self.parent.push(id);
                     self.via.push(t);
                 }
@@ -463,14 +652,8 @@ impl Search {
                     if self.config.target.is_none_or(|k| k == v.kind) {
                         let mut schedule = path(&self.parent, &self.via, id);
                         schedule.push(Tid(t));
-                        self.result = Some(self.report(
-                            false,
-                            None,
-                            Some(Found {
-                                violation: v,
-                                schedule,
-                            }),
-                        ));
+                        let found = self.realize(v, schedule);
+                        self.result = Some(self.report(false, None, Some(found)));
                         return false;
                     }
                     self.other_violations += 1;
@@ -511,17 +694,29 @@ impl Search {
         if !cut.is_empty() {
             items.push((cut, self.spare.pop().unwrap_or_default()));
         }
-        let (model, hasher, visited, config) =
-            (&self.model, &self.hasher, &self.visited, self.config);
-        let at_bound = self.depth >= config.max_depth;
-        let work = |(cut, buffer): (Vec<&[Node]>, Vec<Node>)| -> ChunkOut {
-            expand_chunk(model, hasher, visited, config, at_bound, cut, buffer)
+        let shared = Shared {
+            model: &self.model,
+            hasher: &self.hasher,
+            visited: &self.visited,
+            level_fps: &self.level_fps,
+            red: self.red.as_ref(),
+            config: self.config,
         };
-        let outs = pool.map(items, &work);
-        for mut out in outs {
-            if self.result.is_some() {
+        let at_bound = self.depth >= shared.config.max_depth;
+        let work = |(cut, buffer): (Vec<&[Node]>, Vec<Node>)| -> ChunkOut {
+            expand_chunk(&shared, at_bound, cut, buffer)
+        };
+        let mut outs = pool.map(items, &work);
+        // Chunks after the first that ended the search do not count.
+        let last = outs
+            .iter()
+            .position(|o| o.found.is_some() || o.depth_bound)
+            .unwrap_or(outs.len().saturating_sub(1));
+        let fresh = self.dedup(&outs[..(last + 1).min(outs.len())], width, pool);
+        let mut at = 0;
+        for (k, out) in outs.iter_mut().enumerate() {
+            if self.result.is_some() || k > last {
                 out.next.clear();
-                self.spare.push(out.next);
                 continue;
             }
             self.transitions += out.transitions;
@@ -529,8 +724,9 @@ impl Search {
             self.completed_runs += out.completed_runs;
             let mut ending: Option<(Option<Bound>, Option<Found>)> = None;
             for node in out.next.iter_mut() {
-                let fp = node.fp;
-                if self.visited.find(fp, |&x| x == fp).is_some() {
+                let new = fresh[at / 64] & (1 << (at % 64)) != 0;
+                at += 1;
+                if !new {
                     node.id = DROPPED;
                     continue;
                 }
@@ -539,7 +735,9 @@ impl Search {
                     node.id = DROPPED;
                     continue;
                 }
-                self.visited.insert_unique(fp, fp, |&x| x);
+                if self.red.is_some() {
+                    self.level_fps.insert_unique(node.fp, node.fp, |&x| x);
+                }
                 self.parent.push(node.id);
                 self.via.push(node.via);
                 node.id = self.parent.len() as u32 - 1;
@@ -548,25 +746,101 @@ impl Search {
                 ending = Some((Some(Bound::MaxDepth), None));
             }
             if ending.is_none()
-                && let Some((node, t, violation)) = out.found
+                && let Some((node, t, violation)) = out.found.take()
             {
                 let mut schedule = path(&self.parent, &self.via, node);
                 schedule.push(Tid(t));
-                ending = Some((
-                    None,
-                    Some(Found {
-                        violation,
-                        schedule,
-                    }),
-                ));
+                ending = Some((None, Some(self.realize(violation, schedule))));
             }
-            self.next.push(out.next);
             if let Some((bound, found)) = ending {
                 self.note_bytes();
                 self.result = Some(self.report(false, bound, found));
             }
         }
+        // The new states join the level being built; the workers' buffers (duplicates
+        // included) go back to the spares for the next slice.
         self.note_bytes();
+        let next = self.next.last_mut().expect("the next level has a chunk");
+        for mut out in outs {
+            next.extend(out.next.drain(..).filter(|n| n.id != DROPPED));
+            self.spare.push(out.next);
+        }
+    }
+
+    /// Insert the successors of a parallel slice into the visited set, in order: a bit per
+    /// successor, set for the first occurrence of a state not visited before. Each worker
+    /// inserts the fingerprints of the shards it owns, so any width gives the same bits.
+    fn dedup<P: Pool>(&mut self, outs: &[ChunkOut], width: usize, pool: &P) -> Vec<u64> {
+        let fps: Vec<u64> = outs
+            .iter()
+            .flat_map(|o| o.next.iter().map(|n| n.fp))
+            .collect();
+        let mut fresh = alloc::vec![0u64; fps.len().div_ceil(64)];
+        let mark = |fresh: &mut Vec<u64>, i: usize| fresh[i / 64] |= 1 << (i % 64);
+        if width <= 1 {
+            for (i, &fp) in fps.iter().enumerate() {
+                if self.visited.insert(fp) {
+                    mark(&mut fresh, i);
+                }
+            }
+            return fresh;
+        }
+        let mut shares: Vec<Share> = (0..width)
+            .map(|index| Share {
+                index,
+                width,
+                shards: Vec::new(),
+            })
+            .collect();
+        for (s, set) in self.visited.take_shards().into_iter().enumerate() {
+            shares[s % width].shards.push((s, set));
+        }
+        let fps_ref = &fps;
+        let work = |mut share: Share| -> (Share, Vec<u32>) {
+            let new = share.dedup(fps_ref);
+            (share, new)
+        };
+        let mut back: Vec<Option<FpSet>> = (0..SHARDS).map(|_| None).collect();
+        for (share, new) in pool.map(shares, &work) {
+            for i in new {
+                mark(&mut fresh, i as usize);
+            }
+            for (s, set) in share.shards {
+                back[s] = Some(set);
+            }
+        }
+        self.visited
+            .put_shards(back.into_iter().map(Option::unwrap_or_default).collect());
+        fresh
+    }
+
+    /// A found violation with a schedule of real thread ids from the start: a reduced search
+    /// renames threads along its path, so the schedule is followed from the start and the
+    /// violation taken from that replay.
+    fn realize(&self, violation: Violation, schedule: Vec<Tid>) -> Found {
+        let Some(red) = &self.red else {
+            return Found {
+                violation,
+                schedule,
+            };
+        };
+        let schedule = red.canon.realize(&self.model, &self.start, &schedule);
+        let mut w = self.start.clone();
+        let mut replayed = None;
+        for &t in &schedule {
+            match self.model.step_quiet(&mut w, t) {
+                Ok(e) if e.violation.is_some() => {
+                    replayed = e.violation;
+                    break;
+                }
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        Found {
+            violation: replayed.unwrap_or(violation),
+            schedule,
+        }
     }
 
     fn report(&self, complete: bool, bound: Option<Bound>, found: Option<Found>) -> Exploration {
@@ -578,6 +852,7 @@ impl Search {
             .map(|c| c.capacity() * core::mem::size_of::<Node>())
             .sum();
         Exploration {
+            reduction: self.config.reduction,
             complete: complete && found.is_none(),
             bound,
             states: self.parent.len() as u64,
@@ -586,7 +861,8 @@ impl Search {
             other_violations: self.other_violations,
             completed_runs: self.completed_runs,
             peak_frontier: self.peak_frontier,
-            index_bytes: self.visited.allocation_size()
+            index_bytes: self.visited.bytes()
+                + self.level_fps.allocation_size()
                 + self.parent.capacity() * 4
                 + self.via.capacity(),
             frontier_bytes: self.peak_bytes.max(levels),
@@ -597,15 +873,19 @@ impl Search {
 
 /// One worker's share of a slice: expand its nodes into `buffer`, checking successors against
 /// the states visited before the slice (duplicates within the slice are dropped at the merge).
-fn expand_chunk(
-    model: &Model,
-    hasher: &foldhash::fast::FixedState,
-    visited: &HashTable<u64>,
+/// What every worker reads during a slice.
+struct Shared<'a> {
+    model: &'a Model,
+    hasher: &'a foldhash::fast::FixedState,
+    visited: &'a Visited,
+    level_fps: &'a HashTable<u64>,
+    red: Option<&'a Reducer>,
     config: Config,
-    at_bound: bool,
-    cut: Vec<&[Node]>,
-    mut buffer: Vec<Node>,
-) -> ChunkOut {
+}
+
+fn expand_chunk(sh: &Shared, at_bound: bool, cut: Vec<&[Node]>, mut buffer: Vec<Node>) -> ChunkOut {
+    let (model, hasher, visited, config) = (sh.model, sh.hasher, sh.visited, sh.config);
+    let canon = sh.red.map(|r| &r.canon);
     buffer.clear();
     let mut out = ChunkOut {
         next: buffer,
@@ -617,6 +897,7 @@ fn expand_chunk(
     };
     for node in cut.into_iter().flatten() {
         let (id, mut mask) = (node.id, node.runnable);
+        let full = mask;
         if id == DROPPED {
             continue;
         }
@@ -627,6 +908,9 @@ fn expand_chunk(
         if at_bound {
             out.depth_bound = true;
             return out;
+        }
+        if let Some(red) = sh.red {
+            mask = reduce_mask(model, red, hasher, visited, sh.level_fps, &node.world, mask);
         }
         while mask != 0 {
             let t = mask.trailing_zeros() as u8;
@@ -640,7 +924,7 @@ fn expand_chunk(
                 runnable: 0,
             });
             let slot = out.next.last_mut().expect("just pushed");
-            match step_copy(model, &mut slot.world, t, hasher, visited) {
+            match step_copy(model, &mut slot.world, t, full, hasher, visited, canon) {
                 Successor::New { fp, runnable } => {
                     slot.fp = fp;
                     slot.runnable = runnable;

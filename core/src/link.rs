@@ -157,6 +157,7 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
     let mut errors = Vec::new();
     // The scenario text's four parameters, read together once all are known.
     let mut text: [Option<String>; 4] = Default::default();
+    let mut scenario_given = false;
     let bad = |errors: &mut Vec<String>, name: &str, value: &str, accepted: &str| {
         errors.push(format!(
             "URL parameter {name}={value:?} is not understood; accepted: {accepted}. Using the default."
@@ -166,7 +167,10 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
         let value = value.trim();
         match name.as_ref() {
             "scenario" => match scenario(value) {
-                Some(s) => p.scenario = s.name,
+                Some(s) => {
+                    p.scenario = s.name;
+                    scenario_given = true;
+                }
                 None => bad(&mut errors, "scenario", value, &accepted_scenarios()),
             },
             "threads" => text[0] = Some(value.to_string()),
@@ -259,7 +263,19 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
             init: text[3].as_deref(),
         };
         match Spec::parse_over(p.scenario, given, text[0].is_some()) {
-            Ok(spec) => p.spec = Some(spec),
+            Ok(spec) => {
+                let t = text[0].as_deref().unwrap_or_default();
+                let bare = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+                if bare && scenario_given && p.scenario != "freed-inode" {
+                    errors.push(format!(
+                        "URL parameter threads={t:?} is a number: it scales the freed-inode \
+                         scenario, not {:?} (give a list of paths, e.g. threads=mf:0,fault:0, \
+                         for a race of your own). Showing the scaled freed-inode.",
+                        p.scenario
+                    ));
+                }
+                p.spec = Some(spec)
+            }
             Err(e) => errors.push(format!(
                 "URL parameter {e}. Showing the scenario {} instead.",
                 p.scenario

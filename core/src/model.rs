@@ -1,68 +1,25 @@
-//! The model: a scenario's threads and code, the initial [`World`], and the one step function.
+//! The model: a scenario's threads and code and the initial [`World`] — data only. What a
+//! model does (its threads' status and the one step function) is in `steps.rs`.
 
 use crate::body_order::{BodyOrder, OrderError};
 use crate::code::Code;
-use crate::facts::{Event, Quiet, Sink};
-use crate::ids::{Addr, Tid};
+use crate::ids::Tid;
 use crate::listing::{Func, Line};
 use crate::program::ThreadSpec;
 use crate::variant::{Variant, WakeMode};
-use crate::violation::Violation;
-use crate::world::{ThreadResult, WaitKey, World};
+use crate::world::World;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-/// Why a thread cannot run now, or that it can.
+pub use crate::status::Status;
+
+/// Sizes of a scaled scenario (see [`crate::scenario::scaled`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
-    /// It can take a step.
-    Runnable,
-    /// Spinning in `xa_lock_irq()` on a lock another thread holds.
-    Spinning {
-        /// The inode memory whose lock it wants.
-        addr: Addr,
-        /// The holder.
-        owner: Tid,
-    },
-    /// Asleep in `schedule()` until woken.
-    Asleep {
-        /// Its wait queue, if still queued.
-        bucket: Option<u8>,
-        /// What it waits for.
-        key: Option<WaitKey>,
-        /// Whether it waits exclusively.
-        exclusive: bool,
-    },
-    /// `iput()` cannot drop the last reference while a user holds the file open.
-    WaitingForLastReference {
-        /// The inode memory.
-        addr: Addr,
-    },
-    /// Asleep in `down_read()`/`down_write()` until the MMAPLOCK is handed over.
-    WaitingForMmaplock {
-        /// The inode memory.
-        addr: Addr,
-        /// Bit per thread holding it.
-        holders: u16,
-    },
-    /// `wait_for_completion(&pgmap->done)` while references remain.
-    WaitingForPins {
-        /// References outstanding.
-        pins: u8,
-    },
-    /// The RCU machinery waits for readers to leave their read-side sections.
-    WaitingForReaders {
-        /// The grace period.
-        gp: u8,
-        /// Bit per thread.
-        readers: u16,
-    },
-    /// The RCU machinery has nothing to do.
-    Idle,
-    /// The thread has finished.
-    Done(ThreadResult),
-    /// A violation stopped the run.
-    Halted,
+pub struct Scale {
+    /// Memory-failure threads, and as many faults.
+    pub threads: u8,
+    /// Pages (each a file offset of the one file).
+    pub pages: u8,
 }
 
 /// An attempt to step a thread that cannot run.
@@ -194,142 +151,11 @@ impl Model {
         line.present_in(self.code)
     }
 
-    /// The bucket and key `dax_entry_waitqueue()` computes for an entry at `index`.
-    pub fn waitqueue(&self, mapping: Addr, index: u16, pmd: bool) -> (u8, WaitKey) {
-        crate::prim::wait::waitqueue(self.bucket_bits, mapping, index, pmd)
-    }
-
-    /// The line thread `tid` executes next (for the RCU daemon: the action it would take).
-    pub fn current_line(&self, w: &World, tid: Tid) -> Line {
-        let program = &self.threads[tid.0 as usize].program;
-        if program.is_daemon() {
-            return crate::prim::rcu::next_line(w).unwrap_or(program.idle_line());
-        }
-        w.thread(tid).pc
-    }
-
-    /// Whether `tid` can run, and if not, why.
-    pub fn status(&self, w: &World, tid: Tid) -> Status {
-        crate::interp::status(self, w, tid)
-    }
-
-    /// Whether `tid` can take a step now.
-    pub fn is_runnable(&self, w: &World, tid: Tid) -> bool {
-        self.status(w, tid) == Status::Runnable
-    }
-
-    /// The threads that can take a step now, in thread order.
-    pub fn runnable(&self, w: &World) -> Vec<Tid> {
-        (0..self.threads.len() as u8)
-            .map(Tid)
-            .filter(|&t| self.is_runnable(w, t))
-            .collect()
-    }
-
-    /// Bit per thread that can run now. Cheaper than [`Model::runnable`] in hot loops.
-    pub fn runnable_mask(&self, w: &World) -> u16 {
-        let mut m = 0;
-        for i in 0..self.threads.len() {
-            if self.is_runnable(w, Tid(i as u8)) {
-                m |= 1 << i;
-            }
-        }
-        m
-    }
-
     /// Whether every thread but the RCU daemon has finished.
     pub fn finished(&self, w: &World) -> bool {
         self.threads
             .iter()
             .zip(w.threads.iter())
             .all(|(spec, t)| spec.program.is_daemon() || t.result.is_some())
-    }
-
-    /// Step thread `tid` once, recording what it did. Errors if it cannot run.
-    pub fn step(&self, w: &mut World, tid: Tid) -> Result<Event, NotRunnable> {
-        let mut facts = Vec::new();
-        let mut event = self.step_with(w, tid, &mut facts)?;
-        event.facts = facts;
-        Ok(event)
-    }
-
-    /// Step thread `tid` once without recording facts (for the explorer). Errors if it cannot
-    /// run.
-    pub fn step_quiet(&self, w: &mut World, tid: Tid) -> Result<Event, NotRunnable> {
-        self.step_with(w, tid, &mut Quiet)
-    }
-
-    /// Step `tid`, which the caller knows to be runnable in `w` (it has the runnable mask the
-    /// step into `w` returned): the explorer's fast path, without recording facts.
-    pub(crate) fn step_runnable(&self, w: &mut World, tid: Tid) -> Event {
-        debug_assert!(self.is_runnable(w, tid));
-        self.step_unchecked(w, tid, &mut Quiet)
-    }
-
-    fn step_with<S: Sink>(
-        &self,
-        w: &mut World,
-        tid: Tid,
-        sink: &mut S,
-    ) -> Result<Event, NotRunnable> {
-        if tid.0 as usize >= self.threads.len() {
-            return Err(NotRunnable {
-                tid,
-                status: Status::Halted,
-            });
-        }
-        let status = self.status(w, tid);
-        if status != Status::Runnable {
-            return Err(NotRunnable { tid, status });
-        }
-        Ok(self.step_unchecked(w, tid, sink))
-    }
-
-    fn step_unchecked<S: Sink>(&self, w: &mut World, tid: Tid, sink: &mut S) -> Event {
-        let line = self.current_line(w, tid);
-        let mut cx = crate::interp::Cx {
-            m: self,
-            w,
-            tid,
-            line,
-            sink,
-            warning: None,
-        };
-        let result = crate::interp::step(&mut cx, line);
-        let warning = cx.warning.take();
-        let mut violation = result.err();
-        let mut runnable = 0;
-        if violation.is_none() {
-            runnable = self.runnable_mask(w);
-            violation = crate::interp::check_stuck(self, w, runnable).or(warning);
-        }
-        if violation.as_ref().is_some_and(Violation::halts) {
-            w.halted = true;
-            runnable = 0;
-        }
-        Event {
-            tid,
-            line,
-            facts: Vec::new(),
-            violation,
-            runnable,
-        }
-    }
-
-    /// Put every thread of `world` on its first step line (scenario construction).
-    pub(crate) fn start_threads(&self, world: &mut World) -> Result<(), Violation> {
-        for i in 0..self.threads.len() {
-            let tid = Tid(i as u8);
-            let mut cx = crate::interp::Cx {
-                m: self,
-                w: world,
-                tid,
-                line: Line::MfHead,
-                sink: &mut Quiet,
-                warning: None,
-            };
-            crate::interp::start(&mut cx)?;
-        }
-        Ok(())
     }
 }

@@ -73,6 +73,16 @@ struct Node {
 
 const NO_THREAD: u8 = u8::MAX;
 
+/// The highest preemption bound `daxlab explore --preemptions` (and a challenge's par) tries.
+pub const MAX_BOUND: u32 = 12;
+
+/// What `daxlab explore --preemptions` runs: the fewest-preemption counterexample of `target`
+/// from `model`'s start, bounds 0 to [`MAX_BOUND`], each visiting at most `max_states` states.
+/// Challenges take their par from the same call, so a par is what the CLI prints.
+pub fn fewest(model: &Model, target: Option<ViolationKind>, max_states: u64) -> Bounded {
+    fewest_preemptions(model, &model.initial(), target, MAX_BOUND, max_states)
+}
+
 /// Search `model` from `start` for a violation of `target` (any kind when `None`) with the
 /// fewest preemptions, raising the bound from 0 up to `max_bound`; each bound's search visits
 /// at most `max_states` states.

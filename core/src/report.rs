@@ -314,6 +314,8 @@ pub struct CounterexampleReport {
     pub schedule: String,
     /// Its length in steps.
     pub steps: usize,
+    /// Its preemptions: switches away from a thread that could still run.
+    pub preemptions: u32,
     /// The visualizer link that replays it.
     pub url: String,
 }
@@ -336,6 +338,7 @@ impl CounterexampleReport {
             message: r.message,
             url: alloc::format!("{base_url}{}", crate::link::replay_query(model, &text)),
             steps: schedule.len(),
+            preemptions: crate::preempt::count(model, &model.initial(), schedule).unwrap_or(0),
             schedule: text,
         }
     }
@@ -356,12 +359,17 @@ pub struct ExploreReport {
     pub threads: usize,
     /// The violation kind searched for, or null for any.
     pub target: Option<ViolationKind>,
+    /// The reduction used: `none`, `por` or `por+symmetry`.
+    pub reduction: crate::explore::Reduction,
     /// Whether the whole bounded state space was searched.
     pub complete: bool,
     /// The bound that stopped an incomplete search.
     pub bound: Option<crate::explore::Bound>,
     /// Distinct states.
     pub states: u64,
+    /// The distinct states the unreduced search needs, when known (the unreduced search was
+    /// run, or this is it); null otherwise.
+    pub states_full: Option<u64>,
     /// Transitions.
     pub transitions: u64,
     /// Depth reached.
@@ -374,8 +382,12 @@ pub struct ExploreReport {
     pub bytes_per_state: f64,
     /// Transitions that ended in violations of other kinds (not expanded).
     pub other_violations: u64,
-    /// The violation found, or null.
+    /// The violation found, or null. With a reduction it need not be a shortest one.
     pub violation: Option<CounterexampleReport>,
+    /// With `--preemptions`: a counterexample of the same kind with the fewest preemptions
+    /// (null when not asked for or none was found).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fewest_preemptions: Option<CounterexampleReport>,
 }
 
 impl ExploreReport {
@@ -396,9 +408,12 @@ impl ExploreReport {
             commits: model.code().fixes().map(|f| f.commit()).collect(),
             threads: model.threads().len(),
             target: config.target,
+            reduction: r.reduction,
             complete: r.complete,
             bound: r.bound,
             states: r.states,
+            states_full: (r.reduction == crate::explore::Reduction::None && r.complete)
+                .then_some(r.states),
             transitions: r.transitions,
             depth: r.depth,
             millis: round(millis, 1000.0),
@@ -409,6 +424,7 @@ impl ExploreReport {
                 .found
                 .as_ref()
                 .map(|f| CounterexampleReport::new(&f.violation, &f.schedule, model, base_url)),
+            fewest_preemptions: None,
         }
     }
 }

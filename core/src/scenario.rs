@@ -75,14 +75,7 @@ pub struct Scenario {
     build: fn() -> Setup,
 }
 
-/// Sizes of a scaled scenario (see [`scaled`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Scale {
-    /// Memory-failure threads, and as many faults.
-    pub threads: u8,
-    /// Pages (each a file offset of the one file).
-    pub pages: u8,
-}
+pub use crate::model::Scale;
 
 /// Every built-in scenario.
 pub static SCENARIOS: &[Scenario] = &[

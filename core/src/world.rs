@@ -434,10 +434,13 @@ fn pair(a: u64, b: u64) -> u128 {
 }
 
 fn entry_word(e: &Entry) -> u64 {
-    e.index as u64
-        | (e.pfn.0 as u64) << 16
-        | (e.flags as u64) << 24
-        | opt(e.locker.map(|t| t.0)) << 32
+    let Entry {
+        index,
+        pfn,
+        flags,
+        locker,
+    } = *e;
+    index as u64 | (pfn.0 as u64) << 16 | (flags as u64) << 24 | opt(locker.map(|t| t.0)) << 32
 }
 
 impl World {
@@ -447,101 +450,181 @@ impl World {
     /// they collide only as 64-bit hashes do.
     pub fn fingerprint<B: core::hash::BuildHasher>(&self, hasher: &B) -> u64 {
         use core::hash::Hasher;
+        // Destructured without `..`: a new field does not compile until it is hashed.
+        let World {
+            pgmap,
+            pages,
+            inodes,
+            waiters,
+            rcu,
+            threads,
+            next_ino,
+            halted,
+        } = self;
+        let Pgmap {
+            pins,
+            killed,
+            removed,
+        } = *pgmap;
+        let Rcu {
+            completed,
+            current,
+            callbacks,
+        } = rcu;
         let mut h = hasher.build_hasher();
-        let p = &self.pgmap;
-        let gp = self.rcu.current;
-        let rcu = self.rcu.completed as u64
-            | (gp.is_some() as u64) << 8
-            | (gp.map_or(0, |g| g.number) as u64) << 16
-            | (gp.map_or(0, |g| g.waiting_for) as u64) << 24;
-        let header = p.pins as u64
-            | (p.killed as u64) << 8
-            | (p.removed as u64) << 9
-            | (self.halted as u64) << 10
-            | (self.next_ino as u64) << 16
-            | (self.pages.len() as u64) << 24
-            | (self.inodes.len() as u64) << 32
-            | (self.waiters.len() as u64) << 40
-            | (self.rcu.callbacks.len() as u64) << 48
-            | (self.threads.len() as u64) << 56;
+        let (has_gp, number, waiting_for) = match current {
+            None => (0, 0, 0),
+            Some(GracePeriod {
+                number,
+                waiting_for,
+            }) => (1, *number, *waiting_for),
+        };
+        let rcu =
+            *completed as u64 | has_gp << 8 | (number as u64) << 16 | (waiting_for as u64) << 24;
+        let header = pins as u64
+            | (killed as u64) << 8
+            | (removed as u64) << 9
+            | (*halted as u64) << 10
+            | (*next_ino as u64) << 16
+            | (pages.len() as u64) << 24
+            | (inodes.len() as u64) << 32
+            | (waiters.len() as u64) << 40
+            | (callbacks.len() as u64) << 48
+            | (threads.len() as u64) << 56;
         h.write_u128(pair(header, rcu));
-        for pg in &self.pages {
+        for pg in pages {
+            let Page {
+                mapping,
+                index,
+                hwpoison,
+            } = *pg;
             h.write_u128(
-                (opt(pg.mapping.map(|a| a.0)) | (pg.index as u64) << 8 | (pg.hwpoison as u64) << 24)
-                    as u128,
+                (opt(mapping.map(|a| a.0)) | (index as u64) << 8 | (hwpoison as u64) << 24) as u128,
             );
         }
-        for i in &self.inodes {
-            let (life, gp) = match i.life {
+        for i in inodes {
+            let InodeMem {
+                ino,
+                previous_ino,
+                kind,
+                dax,
+                life,
+                users,
+                xa_lock,
+                mmaplock,
+                entries,
+            } = i;
+            let (life, gp) = match *life {
                 Life::Live => (0, 0),
                 Life::Freeing => (1, 0),
                 Life::RcuPending => (2, 0),
                 Life::Freed { after_gp } => (3, after_gp),
             };
+            let kind = match kind {
+                InodeKind::Regular => 0,
+                InodeKind::CharDevice => 1,
+            };
             h.write_u128(
-                (i.ino as u64
-                    | opt(i.previous_ino) << 8
-                    | (i.kind as u64) << 16
-                    | (i.dax as u64) << 17
+                (*ino as u64
+                    | opt(*previous_ino) << 8
+                    | kind << 16
+                    | (*dax as u64) << 17
                     | (life as u64) << 18
                     | (gp as u64) << 24
-                    | (i.users as u64) << 32
-                    | opt(i.xa_lock.map(|t| t.0)) << 40
-                    | (i.entries.len() as u64) << 48) as u128,
+                    | (*users as u64) << 32
+                    | opt(xa_lock.map(|t| t.0)) << 40
+                    | (entries.len() as u64) << 48) as u128,
             );
-            let m = &i.mmaplock;
-            let mut q: u64 = m.queue.len() as u64;
-            for (k, (t, w)) in m.queue.iter().enumerate().take(7) {
+            let RwSem {
+                readers,
+                writer,
+                queue,
+            } = mmaplock;
+            let mut q: u64 = queue.len() as u64;
+            for (k, (t, w)) in queue.iter().enumerate().take(7) {
                 q |= ((t.0 as u64) << 1 | *w as u64) << (8 + 8 * k);
             }
-            h.write_u128(pair(
-                m.readers as u64 | (opt(m.writer.map(|t| t.0))) << 16,
-                q,
-            ));
-            for (t, w) in m.queue.iter().skip(7) {
+            h.write_u128(pair(*readers as u64 | (opt(writer.map(|t| t.0))) << 16, q));
+            for (t, w) in queue.iter().skip(7) {
                 h.write_u128((t.0 as u64 | (*w as u64) << 8) as u128);
             }
-            for e in &i.entries {
+            for e in entries {
                 h.write_u128(entry_word(e) as u128);
             }
         }
-        for q in &self.waiters {
+        for q in waiters {
+            let Waiter {
+                tid,
+                bucket,
+                key,
+                exclusive,
+            } = *q;
+            let WaitKey {
+                mapping,
+                entry_start,
+            } = key;
             h.write_u128(
-                (q.tid.0 as u64
-                    | (q.bucket as u64) << 8
-                    | (q.key.mapping.0 as u64) << 16
-                    | (q.key.entry_start as u64) << 24
-                    | (q.exclusive as u64) << 40) as u128,
+                (tid.0 as u64
+                    | (bucket as u64) << 8
+                    | (mapping.0 as u64) << 16
+                    | (entry_start as u64) << 24
+                    | (exclusive as u64) << 40) as u128,
             );
         }
-        for c in &self.rcu.callbacks {
-            h.write_u128((c.addr.0 as u64 | (c.gp as u64) << 8) as u128);
+        for c in callbacks {
+            let RcuCallback { addr, gp } = *c;
+            h.write_u128((addr.0 as u64 | (gp as u64) << 8) as u128);
         }
-        for t in &self.threads {
-            let l = &t.locals;
-            let flags = l.entry.is_some() as u64
-                | (l.did_lock as u64) << 1
-                | (l.pinned as u64) << 2
-                | (l.revalidate as u64) << 3
-                | (t.running as u64) << 4
-                | (t.sleeping as u64) << 5;
-            let w0 = t.pc as u64
-                | opt(l.mapping.map(|a| a.0)) << 8
-                | (l.index as u64) << 16
+        for t in threads {
+            let Thread {
+                pc,
+                frames,
+                locals,
+                running,
+                sleeping,
+                rcu_nesting,
+                spinlocks,
+                result,
+            } = t;
+            let Frames { calls: f, depth: _ } = frames;
+            let Locals {
+                mapping,
+                index,
+                entry,
+                did_lock,
+                wait,
+                iter,
+                pinned,
+                revalidate,
+            } = locals;
+            let result = match result {
+                None => 0u64,
+                Some(ThreadResult::Recovered) => 1,
+                Some(ThreadResult::Failed) => 2,
+                Some(ThreadResult::NoDevice) => 3,
+                Some(ThreadResult::Done) => 4,
+            };
+            let flags = entry.is_some() as u64
+                | (*did_lock as u64) << 1
+                | (*pinned as u64) << 2
+                | (*revalidate as u64) << 3
+                | (*running as u64) << 4
+                | (*sleeping as u64) << 5;
+            let w0 = *pc as u64
+                | opt(mapping.map(|a| a.0)) << 8
+                | (*index as u64) << 16
                 | flags << 32
-                | (l.iter as u64) << 40
-                | (t.rcu_nesting as u64) << 48
-                | (t.result.map_or(0, |r| r as u8 + 1) as u64) << 56;
-            let (wb, wm, ws) = l
-                .wait
-                .map_or((0, 0, 0), |(b, k)| (b + 1, k.mapping.0, k.entry_start));
-            let w1 = l.entry.as_ref().map_or(0, entry_word)
+                | (*iter as u64) << 40
+                | (*rcu_nesting as u64) << 48
+                | result << 56;
+            let (wb, wm, ws) = wait.map_or((0, 0, 0), |(b, k)| (b + 1, k.mapping.0, k.entry_start));
+            let w1 = entry.as_ref().map_or(0, entry_word)
                 | (wb as u64) << 40
                 | (wm as u64) << 48
-                | opt(t.spinlocks[0].map(|a| a.0)) << 56;
-            let f = t.frames.calls;
+                | opt(spinlocks[0].map(|a| a.0)) << 56;
+            // The call lines beyond the depth are zero (Frames' invariant), so they stand for it.
             let w2 = ws as u64
-                | opt(t.spinlocks[1].map(|a| a.0)) << 16
+                | opt(spinlocks[1].map(|a| a.0)) << 16
                 | (f[0] as u64) << 24
                 | (f[1] as u64) << 32
                 | (f[2] as u64) << 40

@@ -5,12 +5,19 @@
 //! to alter behaviour rewrites it (`DAXLAB_BLESS=1 cargo test --test baseline`) and says why in
 //! its commit.
 
-use daxlab_core::explore::{Config, explore};
+use daxlab_core::explore::{Config, Reduction, explore};
 use daxlab_core::scenario::{Scale, scaled};
 use daxlab_core::{Model, Options, SCENARIOS, Variant, WakeMode, schedule};
 
 fn row(label: &str, model: &Model) -> String {
-    let r = explore(model, Config::default());
+    // Pinned: the baseline is the complete, unreduced search (shortest schedules, every state).
+    let r = explore(
+        model,
+        Config {
+            reduction: Reduction::None,
+            ..Config::default()
+        },
+    );
     let verdict = match &r.found {
         Some(f) => format!(
             "{} {} {}",

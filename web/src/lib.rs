@@ -16,6 +16,8 @@ pub mod lessons;
 pub mod notes_api;
 mod panic;
 pub mod params;
+pub mod search;
+mod search_view;
 pub mod stage;
 pub mod state;
 pub mod teach;
@@ -62,6 +64,66 @@ pub enum Msg {
     Resized,
     /// A message from the course notes embedding the view (see `notes_api`).
     Host(notes_api::HostMessage),
+    /// The search worker could not start, failed or panicked: search on the page instead.
+    WorkerFailed(String),
+}
+
+/// The search worker of the search in progress, with its handlers.
+struct WorkerRun {
+    worker: web_sys::Worker,
+    _on_message: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _on_error: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl Drop for WorkerRun {
+    fn drop(&mut self) {
+        // Cancelling (or a finished search) ends the worker at once, wherever it is.
+        self.worker.terminate();
+    }
+}
+
+/// The worker script trunk emits for `bin/daxlab-worker.rs` (next to index.html).
+const WORKER_URL: &str = "./daxlab-worker_loader.js";
+
+/// Start a worker for `request`; it answers through `link`.
+fn spawn_worker(
+    link: &html::Scope<App>,
+    request: String,
+) -> Result<WorkerRun, wasm_bindgen::JsValue> {
+    use search::Reply;
+    use wasm_bindgen::closure::Closure;
+    let worker = web_sys::Worker::new(WORKER_URL)?;
+    let to = worker.clone();
+    let l = link.clone();
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            let msg = e.data().as_string().unwrap_or_default();
+            match Reply::decode(&msg) {
+                Some(Reply::Ready) => {
+                    let _ = to.post_message(&wasm_bindgen::JsValue::from_str(&request));
+                }
+                Some(Reply::Progress(p)) => l.send_message(Msg::Act(Action::SearchProgress(p))),
+                Some(Reply::Done(v)) => l.send_message(Msg::Act(Action::SearchDone(v))),
+                Some(Reply::Error(e)) => l.send_message(Msg::WorkerFailed(e)),
+                None => {}
+            }
+        });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    let l = link.clone();
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+        e.prevent_default();
+        let what = e
+            .dyn_ref::<web_sys::ErrorEvent>()
+            .map(|e| e.message())
+            .unwrap_or_else(|| "it could not start".into());
+        l.send_message(Msg::WorkerFailed(what));
+    });
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    Ok(WorkerRun {
+        worker,
+        _on_message: on_message,
+        _on_error: on_error,
+    })
 }
 
 /// The application component.
@@ -74,6 +136,10 @@ pub struct App {
     saved: String,
     play: Option<(Interval, f64)>,
     search: Option<Timeout>,
+    /// The worker running the search, if one does.
+    worker: Option<WorkerRun>,
+    /// A worker failed once: search on the page from now on.
+    no_worker: bool,
     _keys: Option<EventListener>,
     reads_url: bool,
     // The address bar is updated at most every URL_EVERY_MS while stepping fast: browsers
@@ -199,6 +265,8 @@ impl Component for App {
             saved,
             play: None,
             search: None,
+            worker: None,
+            no_worker: false,
             _keys: Some(keys),
             reads_url,
             url_pending: Default::default(),
@@ -211,6 +279,16 @@ impl Component for App {
         match msg {
             Msg::Act(a) => self.st.apply(a),
             Msg::Host(m) => self.host_message(m),
+            Msg::WorkerFailed(why) => {
+                self.worker = None;
+                self.no_worker = true;
+                if self.st.searching() {
+                    gloo::console::warn!(format!(
+                        "daxlab: the search worker failed ({why}); searching on the page instead"
+                    ));
+                    self.st.apply(Action::SearchInPage);
+                }
+            }
             Msg::Focus(id) => {
                 if let Some(el) = gloo::utils::document()
                     .get_element_by_id(id)
@@ -465,12 +543,30 @@ impl App {
             .as_ref()
             .is_some_and(exercise::ExerciseRun::busy)
         {
+            // An exercise's own search runs in slices on the page's timer.
             let link = ctx.link().clone();
             self.search = Some(Timeout::new(0, move || {
                 let tick = exercise::ExerciseAction::Tick { now_ms: now_ms() };
                 link.send_message(Msg::Act(Action::Exercise(tick)));
             }));
-        } else if self.st.searching() {
+            return;
+        }
+        if !self.st.searching() {
+            self.search = None;
+            self.worker = None;
+            return;
+        }
+        if self.st.searching_in_page() && self.worker.is_none() && !self.no_worker {
+            let request = search::request(self.st.model());
+            match spawn_worker(ctx.link(), request) {
+                Ok(w) => {
+                    self.worker = Some(w);
+                    self.st.apply(Action::SearchInWorker);
+                }
+                Err(_) => self.no_worker = true,
+            }
+        }
+        if self.st.searching_in_page() {
             let link = ctx.link().clone();
             self.search = Some(Timeout::new(0, move || {
                 link.send_message(Msg::Act(Action::SearchTick { now_ms: now_ms() }));

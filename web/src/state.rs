@@ -6,18 +6,19 @@ use crate::exercise::{ExerciseAction, ExerciseRun, Visualizer};
 use crate::figures::{CompareRun, Shared, TimelineCache, TimelineUi};
 use crate::lessons::{self, Lesson};
 use crate::params::{self, Params};
+use crate::search::{Progress as SearchProgress, Verdict};
 use crate::teach::{ChallengeRun, PosedAt, PredictionRun, TeachAction};
-use daxlab_core::explore::{Config, Search, Serial};
+use daxlab_core::explore::{Config, Reduction, Search, Serial};
 use daxlab_core::random::{RandomRunner, Strategy};
 use daxlab_core::scenario::text::Spec;
 use daxlab_core::teach::progress::Progress;
 use daxlab_core::timeline::Timeline;
 use daxlab_core::{Model, Options, Outcome, Session, Tid, Variant, WakeMode, scenario, schedule};
 
-/// States the explorer expands per slice in the browser: small enough to keep a frame.
+/// States the explorer expands per slice when it runs on the page's thread (no worker): small
+/// enough to keep a frame.
 pub const SEARCH_SLICE: usize = 4_000;
-/// The browser search stops here (the built-in scenarios need under 40 000).
-pub const SEARCH_MAX_STATES: u64 = 2_000_000;
+pub use crate::search::SEARCH_MAX_STATES;
 /// Priority change points of the "random run" (PCT) strategy.
 pub const PCT_DEPTH: u8 = 3;
 
@@ -77,6 +78,14 @@ pub enum Action {
     },
     /// Stop the explorer.
     CancelSearch,
+    /// The search worker took the search over: the page stops expanding it itself.
+    SearchInWorker,
+    /// The search worker failed: the page expands the search itself, in slices.
+    SearchInPage,
+    /// The worker's progress.
+    SearchProgress(SearchProgress),
+    /// The worker's verdict.
+    SearchDone(Verdict),
     /// Show or hide the keyboard help.
     ToggleHelp,
     /// Show or hide the embed dialog (iframe code for course notes).
@@ -115,8 +124,29 @@ pub enum Action {
 
 /// A search in progress.
 pub struct SearchRun {
-    explorer: Search,
+    /// The explorer, while the search runs on the page's thread (none while a worker runs it).
+    explorer: Option<Search>,
     started_ms: Option<f64>,
+    /// How far it has come.
+    pub progress: SearchProgress,
+    /// The bound on states.
+    pub max_states: u64,
+}
+
+impl SearchRun {
+    fn in_page(model: &Model) -> SearchRun {
+        let config = Config {
+            max_states: SEARCH_MAX_STATES,
+            reduction: crate::search::reduction_for(model),
+            ..Config::default()
+        };
+        SearchRun {
+            explorer: Some(Search::new(model.clone(), config)),
+            started_ms: None,
+            progress: SearchProgress::default(),
+            max_states: SEARCH_MAX_STATES,
+        }
+    }
 }
 
 /// The whole view state.
@@ -666,16 +696,44 @@ impl AppState {
                 self.random_run(seed);
             }
             Action::FindBug => {
+                if self.searching() {
+                    // `f` again stops the search, as the button does.
+                    self.apply(Action::CancelSearch);
+                    return;
+                }
                 self.playing = false;
-                let config = Config {
-                    max_states: SEARCH_MAX_STATES,
-                    ..Config::default()
-                };
-                self.search = Some(SearchRun {
-                    explorer: Search::new(self.model().clone(), config),
-                    started_ms: None,
-                });
+                self.search = Some(SearchRun::in_page(self.model()));
                 self.notice = Some("Searching every interleaving…".into());
+                return;
+            }
+            Action::SearchInWorker => {
+                if let Some(run) = &mut self.search {
+                    run.explorer = None;
+                }
+                return;
+            }
+            Action::SearchInPage => {
+                if let Some(run) = &mut self.search
+                    && run.explorer.is_none()
+                {
+                    *run = SearchRun::in_page(self.session.model());
+                }
+                return;
+            }
+            Action::SearchProgress(p) => {
+                if let Some(run) = &mut self.search {
+                    run.progress = p;
+                    self.notice = Some(format!(
+                        "Searching every interleaving… {} states so far.",
+                        p.states
+                    ));
+                }
+                return;
+            }
+            Action::SearchDone(outcome) => {
+                if self.search.take().is_some() {
+                    self.finish_search(outcome);
+                }
                 return;
             }
             Action::SearchTick { now_ms } => {
@@ -826,44 +884,87 @@ impl AppState {
         let Some(search) = &mut self.search else {
             return;
         };
+        let Some(explorer) = &mut search.explorer else {
+            return;
+        };
         let started = *search.started_ms.get_or_insert(now_ms);
-        let Some(result) = search.explorer.run(SEARCH_SLICE, &Serial).cloned() else {
+        let Some(result) = explorer.run(SEARCH_SLICE, &Serial).cloned() else {
+            let secs = ((now_ms - started) / 1000.0).max(1e-3);
+            search.progress = SearchProgress {
+                states: explorer.states(),
+                depth: explorer.depth(),
+                states_per_second: explorer.states() as f64 / secs,
+            };
             self.notice = Some(format!(
                 "Searching every interleaving… {} states so far.",
-                search.explorer.states()
+                explorer.states()
             ));
             return;
         };
         self.search = None;
-        let millis = (now_ms - started).max(0.0);
+        let model = self.model().clone();
+        self.finish_search(Verdict {
+            states: result.states,
+            complete: result.complete,
+            millis: (now_ms - started).max(0.0),
+            reduction: result.reduction,
+            found: result.found.map(|f| {
+                (
+                    f.violation.kind.name().to_string(),
+                    schedule::format(&f.schedule, &model),
+                )
+            }),
+        });
+    }
+
+    /// Show a search's verdict: load its counterexample, or say the space is clean.
+    fn finish_search(&mut self, o: Verdict) {
         let variant = self.model().variant();
-        match result.found {
-            Some(found) => {
+        let millis = o.millis;
+        match o.found {
+            Some((kind, text)) => {
                 self.session.reset();
-                let _ = self.session.run(&found.schedule);
+                if let Err(e) = self.session.run_text(&text) {
+                    self.errors.push(format!(
+                        "The search's schedule {text:?} did not replay: {e}"
+                    ));
+                }
                 self.seed = None;
+                let what = if o.reduction == Reduction::None {
+                    "a shortest schedule".to_string()
+                } else {
+                    format!("a schedule (reduced search, {})", o.reduction)
+                };
                 self.notice = Some(format!(
-                    "Found {} after searching {} states ({:.0} ms): a shortest schedule of {} steps, loaded. Step back to see how it happens.",
-                    found.violation.kind.name(),
-                    result.states,
-                    millis,
-                    found.schedule.len()
+                    "Found {kind} after searching {} states ({millis:.0} ms): {what} of {} steps, loaded. Step back to see how it happens.",
+                    o.states,
+                    self.session.len()
                 ));
             }
-            None if result.complete => {
+            None if o.complete => {
+                let reduced = if o.reduction == Reduction::None {
+                    String::new()
+                } else {
+                    format!(" (reduced search, {})", o.reduction)
+                };
                 self.notice = Some(format!(
-                    "No violation: all {} reachable states of this scenario under {variant} were searched ({:.0} ms).",
-                    result.states, millis
+                    "No violation: all {} reachable states of this scenario under {variant} were searched{reduced} ({millis:.0} ms).",
+                    o.states
                 ));
             }
             None => {
                 self.notice = Some(format!(
                     "No violation in the first {} states; the search stopped at its bound.",
-                    result.states
+                    o.states
                 ));
             }
         }
         self.schedule_text = self.full_schedule();
+    }
+
+    /// Whether the page itself must expand the search (no worker runs it).
+    pub fn searching_in_page(&self) -> bool {
+        self.search.as_ref().is_some_and(|s| s.explorer.is_some())
     }
 
     /// Whether the explorer is running.
@@ -1023,6 +1124,59 @@ mod tests {
             clean.apply(Action::SearchTick { now_ms: 0.0 });
         }
         assert!(clean.notice.as_deref().unwrap().starts_with("No violation"));
+    }
+
+    #[test]
+    fn a_scaled_freed_inode_link_loads_its_threads_and_other_scenarios_refuse_a_scale() {
+        let st = AppState::from_query("?scenario=freed-inode&variant=fixed&threads=3&pages=2");
+        assert!(st.errors.is_empty(), "{:?}", st.errors);
+        assert_eq!(st.model().threads().len(), 8);
+        assert!(st.query().contains("threads=3") && st.query().contains("pages=2"));
+        let bad = AppState::from_query("?scenario=lost-wakeup&threads=2");
+        // A bare number scales freed-inode (as the CLI's --threads N); the page says so.
+        assert!(
+            bad.errors[0].contains("threads=\"2\"") && bad.errors[0].contains("freed-inode"),
+            "{:?}",
+            bad.errors
+        );
+        assert_eq!(bad.model().scenario(), "freed-inode");
+        let big = AppState::from_query("?scenario=freed-inode&threads=9");
+        assert!(big.errors[0].contains("threads"), "{:?}", big.errors);
+    }
+
+    #[test]
+    fn a_worker_search_shows_progress_and_loads_its_verdict() {
+        let mut st = AppState::from_query("?scenario=freed-inode&variant=v4.19&threads=2&pages=1");
+        st.apply(Action::FindBug);
+        assert!(st.searching_in_page());
+        st.apply(Action::SearchInWorker);
+        assert!(st.searching() && !st.searching_in_page());
+        let p = SearchProgress {
+            states: 1234,
+            depth: 7,
+            states_per_second: 5e5,
+        };
+        st.apply(Action::SearchProgress(p));
+        assert_eq!(st.search.as_ref().unwrap().progress, p);
+        // What the worker would answer, computed here.
+        let mut replies = Vec::new();
+        crate::search::serve(
+            &crate::search::request(st.model()),
+            &|| 0.0,
+            1e9,
+            &mut |r| replies.push(r),
+        );
+        let Some(crate::search::Reply::Done(v)) = replies.pop() else {
+            panic!("no verdict")
+        };
+        st.apply(Action::SearchDone(v));
+        assert!(!st.searching());
+        assert!(violation(&st).is_some());
+        assert!(st.notice.as_deref().unwrap().contains("por+symmetry"));
+        // `f` while searching stops the search.
+        st.apply(Action::FindBug);
+        st.apply(Action::FindBug);
+        assert!(!st.searching());
     }
 
     #[test]

@@ -3,8 +3,8 @@
 
 use crate::stage::{self, Export};
 use crate::state::{Action, AppState};
+use daxlab_core::Status;
 use daxlab_core::listing::{Func, Mark, listing};
-use daxlab_core::model::Status;
 use daxlab_core::{Code, Line, Outcome, Program, SCENARIOS, Tid, Variant, words};
 use daxlab_draw::graph::inode_label;
 use yew::prelude::*;
@@ -358,6 +358,7 @@ fn controls(
                     { button("Random run", "n", Action::RandomRun, false, "random") }
                     if st.searching() {
                         { button("Stop search", "f", Action::CancelSearch, false, "find") }
+                        { crate::search_view::progress(st) }
                     } else {
                         { button("Find a bug", "f", Action::FindBug, false, "find") }
                     }

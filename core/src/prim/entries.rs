@@ -5,8 +5,8 @@
 //! Memory failure's `lock_slot()` checks what the re-check under the lock exists to ensure: the
 //! entry it locks maps its page. A thread that finishes holding an entry lock leaks it.
 
+use crate::cx::Cx;
 use crate::facts::{Fact, Sink};
-use crate::interp::Cx;
 use crate::violation::{Access, Detail, Violation, ViolationKind};
 use crate::world::{Entry, Thread, World, entry_flags};
 use crate::{Pfn, Tid};

@@ -3,13 +3,13 @@
 //! `call_rcu()`), freed by the RCU callback, or recycled for another file. Touching freed memory
 //! is a use-after-free; dereferencing NULL is an oops.
 
+use crate::cx::Cx;
 use crate::facts::{Fact, Sink};
 use crate::ids::{Addr, Tid};
-use crate::interp::Cx;
-use crate::model::Status;
 use crate::program::Program;
+use crate::status::Status;
 use crate::violation::{Access, Detail, Violation, ViolationKind};
-use crate::world::{Entry, Life, World};
+use crate::world::{Entry, Life, RcuCallback, World};
 
 /// Dereference a mapping pointer for `access`: NULL and freed memory are violations.
 pub(crate) fn deref<S: Sink>(
@@ -71,13 +71,14 @@ pub(crate) fn destroy<S: Sink>(cx: &mut Cx<S>) -> Result<(), Violation> {
     Ok(())
 }
 
-/// `i_callback()`: the memory is freed; whatever points at it dangles.
-pub(crate) fn free(w: &mut World, a: Addr, gp: u8) -> u8 {
-    let mem = &mut w.inodes[a.0 as usize];
-    mem.life = Life::Freed { after_gp: gp };
+/// `i_callback()`, run by `rcu_do_batch()`: the memory is freed; whatever points at it dangles.
+pub(crate) fn i_callback<S: Sink>(cx: &mut Cx<S>, cb: RcuCallback) {
+    let mem = &mut cx.w.inodes[cb.addr.0 as usize];
+    mem.life = Life::Freed { after_gp: cb.gp };
     mem.entries.clear();
     mem.xa_lock = None;
-    mem.ino
+    let ino = mem.ino;
+    cx.fact(Fact::Freed { ino, gp: cb.gp });
 }
 
 /// XFS-style recycling: the evicted inode's memory becomes another file's inode at once.

@@ -3,8 +3,8 @@
 //! `dax_lock_mapping_entry()` makes on what it read, `dax_associate_entry()` /
 //! `dax_disassociate_entry()`, and the poison handling that follows a successful lock.
 
+use crate::cx::Cx;
 use crate::facts::{Fact, Sink};
-use crate::interp::Cx;
 use crate::violation::{Access, Violation};
 use crate::world::{InodeKind, PMD_NR};
 

@@ -1,9 +1,9 @@
 //! The pmem device's `dev_pagemap`: `get_dev_pagemap()` / `put_dev_pagemap()` references, and
 //! the teardown that kills the reference count, waits for it to drain and removes the memory.
 
+use crate::cx::Cx;
 use crate::facts::{Fact, Sink};
-use crate::interp::Cx;
-use crate::model::Status;
+use crate::status::Status;
 use crate::world::World;
 
 /// `get_dev_pagemap(pfn)`: false (NULL) once the device is going away.

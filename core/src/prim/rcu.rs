@@ -6,11 +6,11 @@
 //! The model follows the API contract (and preemptible RCU): a read-side section must not
 //! sleep, and a grace period waits only for the sections that were open when it began.
 
+use crate::cx::Cx;
 use crate::facts::{Fact, Sink};
 use crate::ids::{Addr, Tid};
-use crate::interp::Cx;
 use crate::listing::Line;
-use crate::model::Status;
+use crate::status::Status;
 use crate::violation::{Detail, Violation, ViolationKind};
 use crate::world::{GracePeriod, RcuCallback, Thread, World};
 
@@ -122,19 +122,16 @@ pub(crate) fn gp_end<S: Sink>(cx: &mut Cx<S>) {
     }
 }
 
-/// `rcu_do_batch()`: one callback of an ended grace period frees its inode.
-pub(crate) fn invoke<S: Sink>(cx: &mut Cx<S>) {
+/// `rcu_do_batch()`: takes one callback of an ended grace period off the list, for the caller
+/// to invoke (the inode's `i_callback()` belongs to the inode's module).
+pub(crate) fn invoke<S: Sink>(cx: &mut Cx<S>) -> Option<RcuCallback> {
     let done = cx.w.rcu.completed;
-    if let Some(pos) =
+    let pos =
         cx.w.rcu
             .callbacks
             .iter()
-            .position(|c| c.gp != 0 && c.gp <= done)
-    {
-        let cb = cx.w.rcu.callbacks.remove(pos);
-        let ino = crate::prim::inode::free(cx.w, cb.addr, cb.gp);
-        cx.fact(Fact::Freed { ino, gp: cb.gp });
-    }
+            .position(|c| c.gp != 0 && c.gp <= done)?;
+    Some(cx.w.rcu.callbacks.remove(pos))
 }
 
 /// Whether `tid` is still inside a read-side section.

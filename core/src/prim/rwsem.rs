@@ -7,10 +7,10 @@
 //! at the front. The woken task returns from `down_*()` holding it. (4.19's rwsem lets a writer
 //! steal the lock from a woken writer; the model hands it over in order.)
 
+use crate::cx::Cx;
 use crate::facts::{Fact, Sink};
 use crate::ids::{Addr, Tid};
-use crate::interp::Cx;
-use crate::model::Status;
+use crate::status::Status;
 use crate::violation::{Access, Violation};
 use crate::world::{RwSem, World};
 

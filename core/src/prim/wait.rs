@@ -7,10 +7,10 @@
 //! the first matching exclusive one (wake-one), or wakes all; a waiter whose key does not match
 //! is passed over without using up the budget. The table is never freed.
 
+use crate::cx::Cx;
 use crate::facts::{Fact, Sched, Sink};
 use crate::ids::{Addr, Tid};
-use crate::interp::Cx;
-use crate::model::Status;
+use crate::status::Status;
 use crate::violation::{Detail, Violation, ViolationKind};
 use crate::world::{Entry, MAX_THREADS, PMD_NR, WaitKey, Waiter, World};
 use alloc::vec::Vec;

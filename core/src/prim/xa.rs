@@ -4,10 +4,10 @@
 //! deadlock at once (interrupts are off, nothing will ever release it). Holding one across
 //! `schedule()` or past the thread's end is a violation.
 
+use crate::cx::Cx;
 use crate::facts::{Fact, Sink};
 use crate::ids::{Addr, Tid};
-use crate::interp::Cx;
-use crate::model::Status;
+use crate::status::Status;
 use crate::violation::{Access, Detail, Violation, ViolationKind};
 use crate::world::{Thread, World};
 

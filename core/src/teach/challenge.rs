@@ -344,10 +344,11 @@ pub fn guide(c: &Challenge, model: &Model, world: &World, last: Option<Tid>, lef
     }
 }
 
-/// The fewest preemptions that reach the challenge's goal from its start, by the explorer.
+/// The fewest preemptions that reach the challenge's goal from its start: what `daxlab explore
+/// --kind KIND --preemptions` reports for the challenge's scenario, variant and fixes (the same
+/// call with the CLI's default `--max-states`).
 pub fn explorer_par(c: &Challenge) -> Option<u32> {
-    let m = c.model();
-    preempt::fewest_preemptions(&m, &m.initial(), Some(c.kind), 8, HINT_MAX_STATES)
+    preempt::fewest(&c.model(), Some(c.kind), crate::explore::DEFAULT_MAX_STATES)
         .found
         .map(|f| f.preemptions)
 }

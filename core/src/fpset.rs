@@ -1,0 +1,166 @@
+//! The explorer's visited set: 64-bit fingerprints in open-addressing tables with linear
+//! probing, one array of words each (no control bytes: a lookup usually touches one cache line,
+//! where a general hash table touches two), cut into [`SHARDS`] shards by the fingerprint's top
+//! bits so that workers can deduplicate a BFS level in parallel, each owning some shards.
+
+use alloc::vec;
+use alloc::vec::Vec;
+
+/// Shards of the visited set (a power of two).
+pub(crate) const SHARDS: usize = 64;
+const SHARD_BITS: u32 = SHARDS.trailing_zeros();
+
+/// The word that marks an empty slot; fingerprint 0 is stored as 1 (one more 2^-64 collision).
+const EMPTY: u64 = 0;
+
+fn stored(fp: u64) -> u64 {
+    if fp == EMPTY { 1 } else { fp }
+}
+
+/// The shard of `fp`.
+pub(crate) fn shard_of(fp: u64) -> usize {
+    (fp >> (64 - SHARD_BITS)) as usize
+}
+
+/// One shard: a power-of-two array of fingerprints, at most 3/4 full.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FpSet {
+    slots: Vec<u64>,
+    len: usize,
+}
+
+impl FpSet {
+    fn new() -> FpSet {
+        FpSet {
+            slots: vec![EMPTY; 64],
+            len: 0,
+        }
+    }
+
+    fn home(&self, fp: u64) -> usize {
+        if self.slots.is_empty() {
+            return 0;
+        }
+        // Bits below the shard's own: the shard bits are the same for every key here.
+        let mask = self.slots.len() - 1;
+        (fp.rotate_left(SHARD_BITS) as usize) & mask
+    }
+
+    fn contains(&self, fp: u64) -> bool {
+        if self.slots.is_empty() {
+            return false;
+        }
+        let fp = stored(fp);
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(fp);
+        loop {
+            match self.slots[i] {
+                EMPTY => return false,
+                x if x == fp => return true,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    /// Insert; false when it was there already.
+    fn insert(&mut self, fp: u64) -> bool {
+        if (self.len + 1) * 4 > self.slots.len() * 3 {
+            self.grow();
+        }
+        let fp = stored(fp);
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(fp);
+        loop {
+            match self.slots[i] {
+                EMPTY => {
+                    self.slots[i] = fp;
+                    self.len += 1;
+                    return true;
+                }
+                x if x == fp => return false,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        let old = core::mem::replace(&mut self.slots, vec![EMPTY; 0]);
+        self.slots = vec![EMPTY; (old.len() * 2).max(64)];
+        let mask = self.slots.len() - 1;
+        for fp in old.into_iter().filter(|&x| x != EMPTY) {
+            let mut i = self.home(fp);
+            while self.slots[i] != EMPTY {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = fp;
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        self.slots.capacity() * 8
+    }
+}
+
+/// The visited set: [`SHARDS`] shards.
+#[derive(Clone, Debug)]
+pub(crate) struct Visited {
+    shards: Vec<FpSet>,
+}
+
+impl Visited {
+    pub(crate) fn new() -> Visited {
+        Visited {
+            shards: (0..SHARDS).map(|_| FpSet::new()).collect(),
+        }
+    }
+    pub(crate) fn contains(&self, fp: u64) -> bool {
+        self.shards[shard_of(fp)].contains(fp)
+    }
+    /// Insert; false when it was there already.
+    pub(crate) fn insert(&mut self, fp: u64) -> bool {
+        self.shards[shard_of(fp)].insert(fp)
+    }
+    pub(crate) fn bytes(&self) -> usize {
+        self.shards.iter().map(FpSet::bytes).sum()
+    }
+    /// Hand the shards out (for workers that each own some).
+    pub(crate) fn take_shards(&mut self) -> Vec<FpSet> {
+        core::mem::take(&mut self.shards)
+    }
+    /// Take the shards back, in their order.
+    pub(crate) fn put_shards(&mut self, shards: Vec<FpSet>) {
+        self.shards = shards;
+    }
+}
+
+/// A worker's share of a parallel deduplication: the shards it owns (`index % width`).
+pub(crate) struct Share {
+    /// Which worker.
+    pub index: usize,
+    /// How many workers.
+    pub width: usize,
+    /// Its shards, with their numbers.
+    pub shards: Vec<(usize, FpSet)>,
+}
+
+impl Share {
+    /// Go through `fps` in order and insert those of this worker's shards; the positions of
+    /// the fingerprints that were new (first occurrences), in order.
+    pub(crate) fn dedup(&mut self, fps: &[u64]) -> Vec<u32> {
+        let mut slot = [usize::MAX; SHARDS];
+        for (k, (s, _)) in self.shards.iter().enumerate() {
+            slot[*s] = k;
+        }
+        let mut new = Vec::new();
+        for (i, &fp) in fps.iter().enumerate() {
+            let s = shard_of(fp);
+            if s % self.width != self.index {
+                continue;
+            }
+            if self.shards[slot[s]].1.insert(fp) {
+                new.push(i as u32);
+            }
+        }
+        new
+    }
+}

@@ -1,0 +1,786 @@
+//! Partial-order reduction: in each state, a persistent set of threads to expand instead of all
+//! runnable ones, computed from footprints (`footprint.rs`).
+//!
+//! A set `S` of threads is persistent in a world when no sequence of steps by threads outside
+//! `S` can touch what `S`'s next steps touch, nor wake a thread of `S` that cannot run. It is
+//! built by closure from one runnable thread:
+//! - a runnable thread in `S` brings in every thread whose *future* (every step it may still
+//!   take, from its line and return stack to its end) conflicts with its next step;
+//! - a thread in `S` that cannot run brings in what must happen before it can: the lock's owner,
+//!   the wakers of its wait bucket, one of the users it waits for, the callers of `call_rcu()`.
+//!
+//! The smallest such set (over every seed) is expanded. The explorer (`explore.rs`) adds the
+//! conditions that keep verdicts: a state whose reduced successors include a violation, or a
+//! state already visited at this depth or before (the BFS cycle proviso), is expanded fully.
+
+use crate::footprint::{ALL_SLOTS, Footprint, Scope, addr_bit, bucket_bit, page_bit, slot_bit};
+use crate::ids::Tid;
+use crate::listing::{Action, Arg, Flow, Func, LINES, Layout, Line};
+use crate::model::{Model, Status};
+use crate::program::Program;
+use crate::world::{MAX_PAGES, World};
+use alloc::vec;
+use alloc::vec::Vec;
+
+const N: usize = 256;
+
+/// Where control may go from a line: lines of the same function, a call and where it returns
+/// to, a tail call, a return.
+#[derive(Default)]
+struct Succ {
+    within: [Option<Line>; 2],
+    calls: Vec<Func>,
+    after: Option<Line>,
+    tail: Option<Func>,
+    returns: bool,
+}
+
+fn succ(layout: &Layout, code: crate::Code, wait_fns: &[Func], line: Line) -> Succ {
+    let mut s = Succ::default();
+    match line.info().flow {
+        Flow::Next => s.within[0] = layout.next(line),
+        Flow::Goto(t) => s.within[0] = layout.here(t),
+        Flow::Branch {
+            then, otherwise, ..
+        } => {
+            s.within = [layout.here(then), layout.here(otherwise)];
+        }
+        Flow::Call { func, .. } => {
+            s.calls.push(func.resolve(code));
+            s.after = layout.next(line);
+        }
+        Flow::CallWaitFn => {
+            s.calls.extend_from_slice(wait_fns);
+            s.after = layout.next(line);
+        }
+        Flow::TailCall(func) => s.tail = Some(func.resolve(code)),
+        Flow::Return(_) => s.returns = true,
+    }
+    s
+}
+
+/// Per-thread tables: from each line, every step it may still take in its function (callees
+/// included) and whether it may return.
+struct Tables {
+    scope: Scope,
+    fut: Vec<Footprint>,
+    returns: Vec<bool>,
+    /// The same, up to the next `xa_lock_irq()` (excluded): what the thread may do while a
+    /// lock it needs is held by someone else.
+    pre: Vec<Footprint>,
+    pre_returns: Vec<bool>,
+    finish: Footprint,
+}
+
+/// The reduction's view of one model.
+pub(crate) struct Por {
+    layout: Layout,
+    threads: Vec<Tables>,
+    daemon: Option<usize>,
+    /// Per line: after its step, control lines alone may return from its function.
+    ret_after: Vec<bool>,
+    /// Per line: from it, control lines alone may return from its function.
+    ret_at: Vec<bool>,
+    inodes: u8,
+    all_threads: u16,
+}
+
+fn head(layout: &Layout, f: Func) -> Option<Line> {
+    layout.here(f.head())
+}
+
+impl Por {
+    pub(crate) fn new(model: &Model) -> Por {
+        let code = model.code();
+        let layout = model.layout.clone();
+        let mut wait_fns: Vec<Func> = Vec::new();
+        for l in LINES {
+            if let Flow::Call {
+                arg: Arg::WaitFn(f),
+                ..
+            } = l.flow
+                && !wait_fns.contains(&f)
+            {
+                wait_fns.push(f);
+            }
+        }
+        let succs: Vec<Succ> = LINES
+            .iter()
+            .map(|l| succ(&layout, code, &wait_fns, l.line))
+            .collect();
+        // Control lines alone (no step) from a line to its function's return: least fixpoint.
+        let mut ret_after = vec![false; N];
+        let mut ret_at = vec![false; N];
+        loop {
+            let mut changed = false;
+            for (i, s) in succs.iter().enumerate() {
+                let at = |x: Option<Line>, r: &Vec<bool>| x.is_some_and(|l| r[l as usize]);
+                let callee = |f: Func, r: &Vec<bool>| at(head(&layout, f), r);
+                let v = s.returns
+                    || s.within.iter().any(|&x| at(x, &ret_at))
+                    || (!s.calls.is_empty()
+                        && s.calls.iter().any(|&f| callee(f, &ret_at))
+                        && at(s.after, &ret_at))
+                    || s.tail.is_some_and(|f| callee(f, &ret_at));
+                let step = LINES[i].action.is_some();
+                if v != ret_after[i] || (!step && v) != ret_at[i] {
+                    ret_after[i] = v;
+                    ret_at[i] = !step && v;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let inodes = ((1u16 << model.initial.inodes.len()) - 1) as u8;
+        let all_threads = ((1u32 << model.threads().len()) - 1) as u16;
+        let page_indices = page_indices(model);
+        let mut threads = Vec::new();
+        let mut daemon = None;
+        for (i, spec) in model.threads().iter().enumerate() {
+            if spec.program.is_daemon() {
+                daemon = Some(i);
+            }
+            let scope = future_scope(model, i, &page_indices, inodes, all_threads);
+            let (fut, returns) = tables(&layout, &succs, &scope, false);
+            let (pre, pre_returns) = tables(&layout, &succs, &scope, true);
+            threads.push(Tables {
+                finish: scope.finish(),
+                scope,
+                fut,
+                returns,
+                pre,
+                pre_returns,
+            });
+        }
+        Por {
+            layout,
+            threads,
+            daemon,
+            ret_after,
+            ret_at,
+            inodes,
+            all_threads,
+        }
+    }
+
+    /// Everything thread `j` may still touch in `w`, to its end.
+    fn future(&self, w: &World, j: usize) -> Footprint {
+        self.future_in(w, j, false)
+    }
+
+    /// Everything thread `j` may touch before it next takes an `i_pages` lock.
+    fn future_before_lock(&self, w: &World, j: usize) -> Footprint {
+        self.future_in(w, j, true)
+    }
+
+    fn future_in(&self, w: &World, j: usize, pre: bool) -> Footprint {
+        let t = &w.threads[j];
+        if t.result.is_some() {
+            return Footprint::default();
+        }
+        let tab = &self.threads[j];
+        let (fut, ret) = if pre {
+            (&tab.pre, &tab.pre_returns)
+        } else {
+            (&tab.fut, &tab.returns)
+        };
+        let mut f = fut[t.pc as usize];
+        let mut returns = ret[t.pc as usize];
+        let calls: Vec<Line> = t.frames.calls().collect();
+        for call in calls.iter().rev() {
+            if !returns {
+                break;
+            }
+            match self.layout.next(*call) {
+                Some(after) => {
+                    f = f.union(fut[after as usize]);
+                    returns = ret[after as usize];
+                }
+                None => returns = false,
+            }
+        }
+        if returns {
+            f = f.union(tab.finish);
+        }
+        f
+    }
+
+    /// The RCU machinery's future: nothing while no callback is queued and nobody will queue
+    /// one.
+    fn daemon_future(&self, w: &World, futures: &[Footprint], d: usize) -> Footprint {
+        let rcu = &w.rcu;
+        let busy = !rcu.callbacks.is_empty()
+            || rcu.current.is_some()
+            || futures
+                .iter()
+                .enumerate()
+                .any(|(j, f)| j != d && f.writes_rcu_core());
+        if !busy {
+            return Footprint::default();
+        }
+        let s = &self.threads[d].scope;
+        s.action(Action::GpStart)
+            .union(s.action(Action::GpEnd))
+            .union(s.action(Action::InvokeCallbacks))
+            .union(s.daemon_status())
+    }
+
+    /// The RCU machinery's future while the threads `readers`, inside read-side sections,
+    /// stand still: a grace period that waits for one of them never ends, so only callbacks
+    /// already due, or due at the end of a grace period that waits for none of them, can free
+    /// memory.
+    fn daemon_future_while(&self, w: &World, full: Footprint, d: usize, readers: u16) -> Footprint {
+        if readers == 0 || full == Footprint::default() {
+            return full;
+        }
+        let rcu = &w.rcu;
+        let mut freeable = 0u8;
+        for c in &rcu.callbacks {
+            let due = c.gp != 0 && c.gp <= rcu.completed;
+            let soon = rcu
+                .current
+                .is_some_and(|g| c.gp == g.number && g.waiting_for & readers == 0);
+            if due || soon {
+                freeable |= 1 << c.addr.0;
+            }
+        }
+        let s = Scope {
+            callbacks: freeable,
+            ..self.threads[d].scope
+        };
+        let mut f = s
+            .action(Action::GpStart)
+            .union(s.action(Action::GpEnd))
+            .union(s.daemon_status());
+        if freeable != 0 {
+            f = f.union(s.action(Action::InvokeCallbacks));
+        }
+        f
+    }
+
+    /// The exact footprint of thread `k`'s next step in `w` (it can run), or what its blocking
+    /// rule reads (it cannot).
+    fn now(&self, model: &Model, w: &World, k: usize, runnable: bool) -> Footprint {
+        let tid = Tid(k as u8);
+        let spec = &model.threads()[k];
+        let t = &w.threads[k];
+        if Some(k) == self.daemon {
+            let s = self.threads[k].scope;
+            let status = s.daemon_status();
+            if !runnable {
+                return status;
+            }
+            let ready = w
+                .rcu
+                .callbacks
+                .iter()
+                .find(|c| c.gp != 0 && c.gp <= w.rcu.completed)
+                .map_or(self.inodes, |c| 1 << c.addr.0);
+            let s = Scope {
+                callbacks: ready,
+                ..s
+            };
+            let line = model.current_line(w, tid);
+            return line
+                .info()
+                .action
+                .map_or(status, |a| s.action(a).union(status));
+        }
+        let Some(action) = t.pc.info().action else {
+            // Not on a step line: the model is broken; conflict with everything.
+            return everything();
+        };
+        let l = &t.locals;
+        let pfn = spec.program.pfn();
+        let mut buckets = 0u16;
+        let mut slots = slot_bit(l.index);
+        if let Some(a) = l.mapping {
+            let mem = w.inode(a);
+            if mem.entries.iter().any(|e| e.is_pmd()) {
+                slots = ALL_SLOTS;
+            }
+            let pmd = l.entry.is_some_and(|e| e.is_pmd());
+            buckets |= bucket_bit(model.waitqueue(a, l.index, pmd).0);
+        }
+        if let Some((b, _)) = l.wait {
+            buckets |= bucket_bit(b);
+        }
+        if let Some(q) = w.queued(tid) {
+            buckets |= bucket_bit(q.bucket);
+        }
+        let entry_pages = match l.entry {
+            Some(e) if e.is_pmd() => u8::MAX,
+            Some(e) if !e.is_empty() => page_bit(e.pfn),
+            _ => 0,
+        };
+        let page_maps = if (pfn.0 as usize) < w.pages.len() {
+            addr_bit(w.page(pfn).mapping)
+        } else {
+            0
+        };
+        let fut = self.threads[k].scope;
+        let s = Scope {
+            me: tid,
+            pages: page_bit(pfn),
+            maps: addr_bit(l.mapping),
+            page_maps,
+            slots,
+            buckets,
+            entry_pages,
+            iput: fut.iput,
+            holds: fut.holds,
+            callbacks: self.inodes,
+            new_page: fut.new_page,
+            threads: self.all_threads,
+        };
+        let mut f = s.action(action);
+        if matches!(
+            action,
+            Action::WakeUp { .. } | Action::WakeUpAsCalled | Action::WakeNext
+        ) && !w
+            .waiters
+            .iter()
+            .any(|q| buckets & bucket_bit(q.bucket) != 0)
+        {
+            // Nobody waits in the bucket: the wake-up only looks.
+            f.r |= f.w;
+            f.w = 0;
+        }
+        if runnable && self.may_finish(t) {
+            // Letting go of the file; the leak check reads the entry locks this thread holds,
+            // which only it can take, so there is something to read only if it holds one now.
+            let holding = crate::prim::entries::held_by(w, tid).is_some();
+            let fin = self.threads[k].finish;
+            f = f.union(Footprint {
+                r: if holding { fin.r } else { 0 },
+                ..fin
+            });
+        }
+        f
+    }
+
+    /// Whether the step a thread is about to take may end it (control lines alone lead out of
+    /// every function it is in).
+    fn may_finish(&self, t: &crate::world::Thread) -> bool {
+        if !self.ret_after[t.pc as usize] {
+            return false;
+        }
+        let calls: Vec<Line> = t.frames.calls().collect();
+        calls.iter().rev().all(|c| {
+            self.layout
+                .next(*c)
+                .is_some_and(|after| self.ret_at[after as usize])
+        })
+    }
+
+    /// The runnable threads of a persistent set of `w` (a subset of `runnable`, never empty
+    /// when `runnable` is not).
+    pub(crate) fn ample(&self, model: &Model, w: &World, runnable: u16) -> u16 {
+        if runnable.count_ones() <= 1 {
+            return runnable;
+        }
+        let n = model.threads().len();
+        let mut futures: Vec<Footprint> = (0..n).map(|j| self.future(w, j)).collect();
+        if let Some(d) = self.daemon {
+            futures[d] = self.daemon_future(w, &futures, d);
+        }
+        let pres: Vec<Footprint> = (0..n)
+            .map(|j| {
+                if Some(j) == self.daemon {
+                    futures[j]
+                } else {
+                    self.future_before_lock(w, j)
+                }
+            })
+            .collect();
+        let statuses: Vec<Status> = (0..n).map(|k| model.status(w, Tid(k as u8))).collect();
+        let nows: Vec<Footprint> = (0..n)
+            .map(|k| self.now(model, w, k, runnable & (1 << k) != 0))
+            .collect();
+        let mut best = runnable;
+        let mut seeds = runnable;
+        while seeds != 0 {
+            let seed = seeds.trailing_zeros() as usize;
+            seeds &= seeds - 1;
+            let set = self.closure(
+                model,
+                w,
+                seed,
+                runnable,
+                Views {
+                    futures: &futures,
+                    pres: &pres,
+                    nows: &nows,
+                    statuses: &statuses,
+                },
+            );
+            let ample = set & runnable;
+            if ample.count_ones() < best.count_ones() {
+                best = ample;
+                if best.count_ones() == 1 {
+                    break;
+                }
+            }
+        }
+        best
+    }
+
+    fn closure(&self, model: &Model, w: &World, seed: usize, runnable: u16, v: Views) -> u16 {
+        let Views {
+            futures,
+            pres,
+            nows,
+            statuses,
+        } = v;
+        let n = futures.len();
+        let mut set: u16 = 1 << seed;
+        let mut work: Vec<usize> = vec![seed];
+        let live = |j: usize| w.threads[j].result.is_none();
+        while let Some(k) = work.pop() {
+            let mut add: u16 = 0;
+            if runnable & (1 << k) != 0 {
+                let frozen = self.frozen(model, w, set, runnable, futures, statuses);
+                let held = self.held_locks(w, set | frozen, futures);
+                let readers = (0..n)
+                    .filter(|&r| set & (1 << r) != 0 && w.threads[r].rcu_nesting > 0)
+                    .fold(0u16, |m, r| m | 1 << r);
+                for (j, fut) in futures.iter().enumerate() {
+                    if (set | frozen) & (1 << j) == 0 {
+                        let while_readers;
+                        let fut = if Some(j) == self.daemon {
+                            while_readers = self.daemon_future_while(w, *fut, j, readers);
+                            &while_readers
+                        } else {
+                            fut
+                        };
+                        // A thread whose every lock is held by the set stops at its next
+                        // xa_lock_irq() while the set stands still.
+                        let maps = self.threads[j].scope.maps;
+                        let fut = if maps != 0 && maps & !held == 0 {
+                            &pres[j]
+                        } else {
+                            fut
+                        };
+                        if nows[k].conflicts(fut) {
+                            add |= 1 << j;
+                        }
+                    }
+                }
+            } else {
+                add = self.enablers(model, w, k, set, futures, &statuses[k]);
+            }
+            add &= !set;
+            for j in 0..n {
+                if add & (1 << j) != 0 && (live(j) || Some(j) == self.daemon) {
+                    set |= 1 << j;
+                    work.push(j);
+                }
+            }
+        }
+        set
+    }
+
+    /// The inode memory whose `i_pages` lock a thread of `still` holds, and which nothing
+    /// outside `still` can release (only the holder unlocks; freeing the memory clears it).
+    fn held_locks(&self, w: &World, still: u16, futures: &[Footprint]) -> u8 {
+        let mut held = 0u8;
+        for (a, mem) in w.inodes.iter().enumerate() {
+            let Some(owner) = mem.xa_lock else { continue };
+            if still & (1 << owner.0) == 0 {
+                continue;
+            }
+            let freer = self.daemon.is_some_and(|d| {
+                still & (1 << d) == 0 && futures[d].writes_lock(crate::Addr(a as u8))
+            });
+            if !freer {
+                held |= 1 << a;
+            }
+        }
+        held
+    }
+
+    /// Threads outside `set` that cannot run and cannot be woken while only threads outside
+    /// `set` step (every way to wake them needs a step of `set`): their futures cannot happen
+    /// before a step of `set`, so they need not join it.
+    fn frozen(
+        &self,
+        model: &Model,
+        w: &World,
+        set: u16,
+        runnable: u16,
+        futures: &[Footprint],
+        statuses: &[Status],
+    ) -> u16 {
+        let n = futures.len();
+        let mut frozen: u16 = 0;
+        loop {
+            let held = set | frozen;
+            let mut more = frozen;
+            for (j, status) in statuses.iter().enumerate() {
+                if held & (1 << j) != 0 || runnable & (1 << j) != 0 {
+                    continue;
+                }
+                let stuck = |m: u16| m & !held == 0;
+                let any = |m: u16| m & held != 0;
+                let others = |p: &dyn Fn(usize) -> bool| -> u16 {
+                    (0..n)
+                        .filter(|&i| i != j && p(i))
+                        .fold(0, |m, i| m | 1 << i)
+                };
+                let f = match *status {
+                    Status::Done(_) | Status::Halted => true,
+                    Status::Runnable => false,
+                    Status::Spinning { addr, owner } => {
+                        let holders = others(&|i| w.threads[i].spinlocks.contains(&Some(addr)));
+                        let freer = self
+                            .daemon
+                            .filter(|&d| futures[d].writes_lock(addr))
+                            .map_or(0, |d| 1 << d);
+                        stuck((1 << owner.0) | holders | freer)
+                    }
+                    Status::Asleep { bucket, .. } => match bucket {
+                        Some(b) => stuck(others(&|i| futures[i].writes_bucket(b))),
+                        None => true,
+                    },
+                    Status::WaitingForLastReference { addr } => any(others(&|i| {
+                        w.threads[i].result.is_none()
+                            && model.threads()[i].program.holds_file() == Some(addr)
+                    })),
+                    Status::WaitingForPins { .. } => any(others(&|i| w.threads[i].locals.pinned)),
+                    Status::WaitingForReaders { readers, .. } => any(readers & !(1 << j)),
+                    // Only a holder's release hands the MMAPLOCK over.
+                    Status::WaitingForMmaplock { holders, .. } => {
+                        holders & !(1 << j) == 0 || any(holders & !(1 << j))
+                    }
+                    Status::Idle => stuck(others(&|i| {
+                        Some(i) != self.daemon && futures[i].writes_rcu_core()
+                    })),
+                };
+                if f {
+                    more |= 1 << j;
+                }
+            }
+            if more == frozen {
+                return frozen;
+            }
+            frozen = more;
+        }
+    }
+
+    /// Threads one of which must step before thread `k`, which cannot run, can (a necessary
+    /// enabling set), given the set built so far.
+    fn enablers(
+        &self,
+        model: &Model,
+        w: &World,
+        k: usize,
+        set: u16,
+        futures: &[Footprint],
+        status: &Status,
+    ) -> u16 {
+        let n = futures.len();
+        let all = |p: &dyn Fn(usize) -> bool| -> u16 {
+            (0..n)
+                .filter(|&j| j != k && p(j))
+                .fold(0, |m, j| m | 1 << j)
+        };
+        // One of `candidates` suffices; none is needed if one is in the set already.
+        let one = |candidates: u16| -> u16 {
+            if candidates & set != 0 || candidates == 0 {
+                0
+            } else {
+                1 << candidates.trailing_zeros()
+            }
+        };
+        match *status {
+            Status::Runnable | Status::Done(_) | Status::Halted => 0,
+            Status::Spinning { addr, owner } => {
+                let holders = all(&|j| w.threads[j].spinlocks.contains(&Some(addr)));
+                let freer = self
+                    .daemon
+                    .filter(|&d| futures[d].writes_lock(addr))
+                    .map_or(0, |d| 1 << d);
+                (1 << owner.0) | holders | freer
+            }
+            Status::Asleep { bucket, .. } => match bucket {
+                Some(b) => all(&|j| futures[j].writes_bucket(b)),
+                // Off every queue and not woken: nothing will ever wake it.
+                None => 0,
+            },
+            Status::WaitingForLastReference { addr } => one(all(&|j| {
+                w.threads[j].result.is_none()
+                    && model.threads()[j].program.holds_file() == Some(addr)
+            })),
+            Status::WaitingForPins { .. } => {
+                let pinned = all(&|j| w.threads[j].locals.pinned);
+                if pinned != 0 {
+                    one(pinned)
+                } else {
+                    all(&|j| futures[j].updates_pins())
+                }
+            }
+            Status::WaitingForReaders { readers, .. } => one(readers & !(1 << k)),
+            // Every holder must release before the queue moves; any one of them will do.
+            Status::WaitingForMmaplock { holders, .. } => one(holders & !(1 << k)),
+            Status::Idle => all(&|j| Some(j) != self.daemon && futures[j].writes_rcu_core()),
+        }
+    }
+}
+
+/// What the closure reads about every thread.
+#[derive(Clone, Copy)]
+struct Views<'a> {
+    futures: &'a [Footprint],
+    pres: &'a [Footprint],
+    nows: &'a [Footprint],
+    statuses: &'a [Status],
+}
+
+fn everything() -> Footprint {
+    Footprint {
+        r: u128::MAX,
+        w: u128::MAX,
+        a: 0,
+    }
+}
+
+/// Per pfn: every value `page->index` may take (index classes), from the world and the
+/// programs that associate pages.
+fn page_indices(model: &Model) -> Vec<Vec<u16>> {
+    let w = &model.initial;
+    (0..MAX_PAGES)
+        .map(|p| {
+            let mut v = vec![0];
+            if let Some(pg) = w.pages.get(p) {
+                v.push(pg.index);
+            }
+            for spec in model.threads() {
+                match spec.program {
+                    Program::Fault { index, pfn, .. } if pfn.0 as usize == p => v.push(index),
+                    Program::Recycle {
+                        new_index, new_pfn, ..
+                    } if new_pfn.0 as usize == p => v.push(new_index),
+                    _ => {}
+                }
+            }
+            v
+        })
+        .collect()
+}
+
+/// The objects thread `i` may name over its whole run.
+fn future_scope(
+    model: &Model,
+    i: usize,
+    page_indices: &[Vec<u16>],
+    inodes: u8,
+    threads: u16,
+) -> Scope {
+    let program = &model.threads()[i].program;
+    let maps = match program.mapping() {
+        Some(a) => addr_bit(Some(a)),
+        None => inodes,
+    };
+    // The index the thread starts with, and every value it may load.
+    let mut indices: Vec<u16> = vec![model.initial.threads[i].locals.index];
+    match program {
+        // Its index comes from its page (`index = page->index`).
+        Program::MemoryFailure { pfn } => {
+            indices.extend_from_slice(&page_indices[pfn.0 as usize % MAX_PAGES]);
+        }
+        Program::Fault { index, .. } | Program::Writeback { index, .. } => indices.push(*index),
+        Program::Truncate { indices: list, .. }
+        | Program::Evict { indices: list, .. }
+        | Program::Recycle { indices: list, .. } => indices.extend_from_slice(list),
+        Program::Rcu | Program::Unbind => {}
+    }
+    let mut slots = 0;
+    let mut buckets = 0;
+    for &index in &indices {
+        slots |= slot_bit(index);
+        for a in 0..8u8 {
+            if maps & (1 << a) != 0 {
+                for pmd in [false, true] {
+                    buckets |= bucket_bit(model.waitqueue(crate::Addr(a), index, pmd).0);
+                }
+            }
+        }
+    }
+    let new_page = match program {
+        Program::Recycle { new_pfn, .. } => page_bit(*new_pfn),
+        _ => 0,
+    };
+    Scope {
+        me: Tid(i as u8),
+        pages: page_bit(program.pfn()),
+        maps,
+        page_maps: inodes,
+        slots,
+        buckets,
+        entry_pages: u8::MAX,
+        iput: addr_bit(program.mapping()),
+        holds: addr_bit(program.holds_file()),
+        callbacks: inodes,
+        new_page,
+        threads,
+    }
+}
+
+/// From each line: the union of the footprints of every step reachable before its function
+/// returns (callees included), and whether it may return. Least fixpoint over the listing.
+fn tables(
+    layout: &Layout,
+    succs: &[Succ],
+    scope: &Scope,
+    stop_at_lock: bool,
+) -> (Vec<Footprint>, Vec<bool>) {
+    let own: Vec<Footprint> = LINES
+        .iter()
+        .map(|l| l.action.map_or(Footprint::default(), |a| scope.action(a)))
+        .collect();
+    let stops = |i: usize| stop_at_lock && LINES[i].action == Some(Action::XaLockIrq);
+    let mut fut = vec![Footprint::default(); N];
+    let mut ret = vec![false; N];
+    loop {
+        let mut changed = false;
+        for (i, s) in succs.iter().enumerate() {
+            if stops(i) {
+                continue;
+            }
+            let mut f = own[i];
+            let mut r = s.returns;
+            for x in s.within.iter().flatten() {
+                f = f.union(fut[*x as usize]);
+                r |= ret[*x as usize];
+            }
+            let mut callee_returns = false;
+            for &c in &s.calls {
+                if let Some(h) = head(layout, c) {
+                    f = f.union(fut[h as usize]);
+                    callee_returns |= ret[h as usize];
+                }
+            }
+            if callee_returns && let Some(a) = s.after {
+                f = f.union(fut[a as usize]);
+                r |= ret[a as usize];
+            }
+            if let Some(t) = s.tail
+                && let Some(h) = head(layout, t)
+            {
+                f = f.union(fut[h as usize]);
+                r |= ret[h as usize];
+            }
+            if f != fut[i] || r != ret[i] {
+                fut[i] = f;
+                ret[i] = r;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    (fut, ret)
+}

@@ -1,0 +1,44 @@
+// The explorer in the browser: it runs in a Web Worker, shows its progress, can be cancelled,
+// and the page keeps stepping while it searches.
+import { test, expect } from '@playwright/test';
+
+const shot = (page, name) => page.screenshot({ path: `../test-results/screens/${name}.png`, fullPage: true });
+// What a student sees without scrolling, at the configured 1280×800.
+const view = (page, name) => page.screenshot({ path: `../test-results/screens/${name}-1280x800.png` });
+
+test('a scaled search runs in a worker while the page keeps stepping, and stops on f', async ({ page }) => {
+  const workers = [];
+  page.on('worker', (w) => workers.push(w.url()));
+  await page.goto('/?scenario=freed-inode&variant=fixed&threads=3&pages=2');
+  await expect(page.locator('.thread')).toHaveCount(8);
+  await page.click('#find');
+  await expect(page.locator('#search-progress')).toContainText(/states, depth \d+, [\d\u202f]+ states\/s/);
+  expect(workers.some((u) => u.includes('daxlab-worker'))).toBe(true);
+  // Stepping goes on while the worker searches.
+  for (let i = 0; i < 5; i++) {
+    await page.locator('.thread .step:not([disabled])').first().click();
+  }
+  await expect(page.locator('#step-count')).toHaveText('step 5 / 5');
+  await expect(page.locator('#search-progress')).toBeVisible();
+  await shot(page, 'explorer-progress');
+  await view(page, 'explorer-progress');
+  await page.locator('h1').click();
+  await page.keyboard.press('f');
+  await expect(page.locator('.notice')).toContainText('Search cancelled');
+  await expect(page.locator('#search-progress')).toHaveCount(0);
+  await expect(page.locator('#find')).toHaveText('Find a bug');
+});
+
+test('a scaled search in the worker loads a counterexample that replays', async ({ page }) => {
+  await page.goto('/?scenario=freed-inode&variant=v4.19&threads=2&pages=2');
+  await page.click('#find');
+  await expect(page.locator('#violation')).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator('.notice')).toContainText(/Found \S+ after searching \d+ states .*por\+symmetry/);
+  await view(page, 'explorer-result');
+  // The loaded run is in the URL, scale included, and reopens to the same violation.
+  const url = await page.locator('#share-url').inputValue();
+  expect(url).toContain('threads=2');
+  const kind = (await page.locator('#violation h2').innerText()).split(':')[0];
+  await page.goto(url);
+  await expect(page.locator('#violation h2')).toContainText(kind);
+});
