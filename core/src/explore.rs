@@ -273,8 +273,9 @@ struct Reducer {
     canon: Canon,
 }
 
-/// The threads to expand in `w`: a persistent set, unless one of its steps violates or leads
-/// to a state visited at this depth or before (then every runnable thread).
+/// The threads to expand in `w`: a persistent set none of whose steps violates or leads to a
+/// state visited at this depth or before (the BFS cycle proviso); the smallest first, then the
+/// others; every runnable thread when none qualifies.
 fn reduce_mask(
     model: &Model,
     red: &Reducer,
@@ -284,35 +285,55 @@ fn reduce_mask(
     w: &World,
     runnable: u16,
 ) -> u16 {
-    let ample = red.por.ample(model, w, runnable);
-    if ample == runnable {
+    // Whether expanding only `set` keeps every verdict: no step of it violates or closes a
+    // cycle; None when one violates (then every thread is expanded).
+    let keeps = |set: u16| -> Option<bool> {
+        let mut m = set;
+        while m != 0 {
+            let t = m.trailing_zeros() as u8;
+            m &= m - 1;
+            let mut n = w.clone();
+            match step_copy(
+                model,
+                &mut n,
+                t,
+                runnable,
+                hasher,
+                visited,
+                Some(&red.canon),
+            ) {
+                Successor::Violation(_) => return None,
+                Successor::Known => {
+                    let fp = n.fingerprint(hasher);
+                    if level.find(fp, |&x| x == fp).is_none() {
+                        return Some(false);
+                    }
+                }
+                Successor::New { .. } => {}
+            }
+        }
+        Some(true)
+    };
+    let first = red.por.ample(model, w, runnable);
+    if first == runnable {
         return runnable;
     }
-    let mut m = ample;
-    while m != 0 {
-        let t = m.trailing_zeros() as u8;
-        m &= m - 1;
-        let mut n = w.clone();
-        match step_copy(
-            model,
-            &mut n,
-            t,
-            runnable,
-            hasher,
-            visited,
-            Some(&red.canon),
-        ) {
-            Successor::Violation(_) => return runnable,
-            Successor::Known => {
-                let fp = n.fingerprint(hasher);
-                if level.find(fp, |&x| x == fp).is_none() {
-                    return runnable;
-                }
-            }
-            Successor::New { .. } => {}
+    match keeps(first) {
+        None => return runnable,
+        Some(true) => return first,
+        Some(false) => {}
+    }
+    for set in red.por.persistent_sets(model, w, runnable, true) {
+        if set == first {
+            continue;
+        }
+        match keeps(set) {
+            None => return runnable,
+            Some(true) => return set,
+            Some(false) => {}
         }
     }
-    ample
+    runnable
 }
 
 /// The schedule from the initial world to `node`, following parent links.

@@ -55,7 +55,11 @@ const RCU_CORE: u32 = RCUR + MAX_THREADS as u32;
 const NEXT_INO: u32 = RCU_CORE + 1;
 /// The MMAPLOCK (holders and sleepers), per inode memory.
 const MMAPLOCK: u32 = NEXT_INO + 1;
-const _: () = assert!(MMAPLOCK + (MAX_INODES as u32) <= 128);
+/// Per wait-bucket class: that a task may join its queue. Only `prepare_to_wait()` writes it;
+/// a wake-up of a bucket nobody waits on reads it (and nothing else), so it commutes with other
+/// wake-ups and `finish_wait()`s, which can only take waiters off a queue.
+const ENQ: u32 = MMAPLOCK + MAX_INODES as u32;
+const _: () = assert!(ENQ + BUCKETS <= 128);
 
 const fn bit(b: u32) -> Objs {
     1 << b
@@ -92,6 +96,23 @@ impl Footprint {
             r: self.r | o.r,
             w: self.w | o.w,
             a: self.a | o.a,
+        }
+    }
+    /// The same objects, every update made a write: for a step whose updates do not commute
+    /// in this world (a reader's `down_read()` while a writer holds or waits).
+    pub(crate) fn exclusive(self) -> Footprint {
+        Footprint {
+            r: self.r,
+            w: self.w | self.a,
+            a: 0,
+        }
+    }
+    /// A wake-up of buckets nobody waits on: it only reads that nobody joins their queues.
+    pub(crate) fn idle_wake(self) -> Footprint {
+        Footprint {
+            r: self.r | ((self.w >> BUCKET) & ((1 << BUCKETS) - 1)) << ENQ,
+            w: self.w & !spread(u32::MAX, BUCKET, BUCKETS),
+            a: self.a,
         }
     }
     /// The wait buckets it writes (wakes, queues).
@@ -176,6 +197,9 @@ impl Scope {
     fn buckets(&self) -> Objs {
         spread(self.buckets as u32, BUCKET, BUCKETS)
     }
+    fn enq(&self) -> Objs {
+        spread(self.buckets as u32, ENQ, BUCKETS)
+    }
     fn rcu_me(&self) -> Objs {
         bit(RCUR + self.me.0 as u32)
     }
@@ -226,17 +250,24 @@ impl Scope {
             Action::InsertLockedEmpty => f.w |= self.entries(m, ALL_SLOTS),
             Action::Associate => f.w |= self.page(self.pages),
             Action::Disassociate => f.w |= self.page(self.entry_pages),
-            Action::PrepareToWait { .. }
-            | Action::FinishWait
+            Action::PrepareToWait { .. } => f.w |= self.buckets() | self.enq(),
+            Action::FinishWait
             | Action::WakeUp { .. }
             | Action::WakeUpAsCalled
             | Action::WakeNext => {
                 f.w |= self.buckets();
             }
             Action::ClearToWrite => f.w |= self.entries(m, self.slots),
-            // Taking, queueing for, releasing and handing over the semaphore; the blocking rule
-            // reads it too.
-            Action::DownRead | Action::DownWrite | Action::UpRead | Action::UpWrite => {
+            // Shared: while no writer holds the semaphore or sleeps for it, taking and releasing
+            // it only set and clear the reader's own bit, so readers commute (an update). A
+            // writer's steps conflict with them; once one holds or waits, `por.rs` makes the
+            // readers' steps writes ([`Footprint::exclusive`]).
+            Action::DownRead | Action::UpRead => {
+                f.r |= self.inode(m);
+                f.a |= self.mmaplock(m);
+            }
+            // Taking, queueing for, releasing and handing over the semaphore exclusively.
+            Action::DownWrite | Action::UpWrite => {
                 f.r |= self.inode(m);
                 f.w |= self.mmaplock(m);
             }

@@ -18,7 +18,7 @@ use crate::ids::Tid;
 use crate::listing::{Action, Arg, Flow, Func, LINES, Layout, Line};
 use crate::model::{Model, Status};
 use crate::program::Program;
-use crate::world::{MAX_PAGES, World};
+use crate::world::{MAX_PAGES, MAX_THREADS, World};
 use alloc::vec;
 use alloc::vec::Vec;
 
@@ -69,7 +69,28 @@ struct Tables {
     /// lock it needs is held by someone else.
     pre: Vec<Footprint>,
     pre_returns: Vec<bool>,
+    /// Only its wake-ups (`__wake_up()`), to its end: which wait buckets it may still wake.
+    wakes: Vec<Footprint>,
+    wakes_returns: Vec<bool>,
     finish: Footprint,
+}
+
+/// Which of a thread's future steps a table covers.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum View {
+    /// Every step to its end.
+    All,
+    /// Every step before its next `xa_lock_irq()`.
+    BeforeLock,
+    /// Its wake-ups to its end.
+    Wakes,
+}
+
+fn is_wake(a: Action) -> bool {
+    matches!(
+        a,
+        Action::WakeUp { .. } | Action::WakeUpAsCalled | Action::WakeNext
+    )
 }
 
 /// The reduction's view of one model.
@@ -143,8 +164,9 @@ impl Por {
                 daemon = Some(i);
             }
             let scope = future_scope(model, i, &page_indices, inodes, all_threads);
-            let (fut, returns) = tables(&layout, &succs, &scope, false);
-            let (pre, pre_returns) = tables(&layout, &succs, &scope, true);
+            let (fut, returns) = tables(&layout, &succs, &scope, View::All);
+            let (pre, pre_returns) = tables(&layout, &succs, &scope, View::BeforeLock);
+            let (wakes, wakes_returns) = tables(&layout, &succs, &scope, View::Wakes);
             threads.push(Tables {
                 finish: scope.finish(),
                 scope,
@@ -152,6 +174,8 @@ impl Por {
                 returns,
                 pre,
                 pre_returns,
+                wakes,
+                wakes_returns,
             });
         }
         Por {
@@ -167,33 +191,32 @@ impl Por {
 
     /// Everything thread `j` may still touch in `w`, to its end.
     fn future(&self, w: &World, j: usize) -> Footprint {
-        self.future_in(w, j, false)
+        self.future_in(w, j, View::All)
     }
 
     /// Everything thread `j` may touch before it next takes an `i_pages` lock.
     fn future_before_lock(&self, w: &World, j: usize) -> Footprint {
-        self.future_in(w, j, true)
+        self.future_in(w, j, View::BeforeLock)
     }
 
-    fn future_in(&self, w: &World, j: usize, pre: bool) -> Footprint {
+    fn future_in(&self, w: &World, j: usize, view: View) -> Footprint {
         let t = &w.threads[j];
         if t.result.is_some() {
             return Footprint::default();
         }
         let tab = &self.threads[j];
-        let (fut, ret) = if pre {
-            (&tab.pre, &tab.pre_returns)
-        } else {
-            (&tab.fut, &tab.returns)
+        let (fut, ret) = match view {
+            View::All => (&tab.fut, &tab.returns),
+            View::BeforeLock => (&tab.pre, &tab.pre_returns),
+            View::Wakes => (&tab.wakes, &tab.wakes_returns),
         };
         let mut f = fut[t.pc as usize];
         let mut returns = ret[t.pc as usize];
-        let calls: Vec<Line> = t.frames.calls().collect();
-        for call in calls.iter().rev() {
+        for call in t.frames.calls().rev() {
             if !returns {
                 break;
             }
-            match self.layout.next(*call) {
+            match self.layout.next(call) {
                 Some(after) => {
                     f = f.union(fut[after as usize]);
                     returns = ret[after as usize];
@@ -336,6 +359,15 @@ impl Por {
             threads: self.all_threads,
         };
         let mut f = s.action(action);
+        if matches!(action, Action::DownRead | Action::UpRead)
+            && l.mapping.is_some_and(|a| {
+                let m = &w.inode(a).mmaplock;
+                m.writer.is_some() || !m.queue.is_empty()
+            })
+        {
+            // A writer holds or waits: queueing and handing over depend on the order.
+            f = f.exclusive();
+        }
         if matches!(
             action,
             Action::WakeUp { .. } | Action::WakeUpAsCalled | Action::WakeNext
@@ -344,9 +376,9 @@ impl Por {
             .iter()
             .any(|q| buckets & bucket_bit(q.bucket) != 0)
         {
-            // Nobody waits in the bucket: the wake-up only looks.
-            f.r |= f.w;
-            f.w = 0;
+            // Nobody waits in the bucket: the wake-up only looks, and only a task joining the
+            // queue could change what it does.
+            f = f.idle_wake();
         }
         if runnable && self.may_finish(t) {
             // Letting go of the file; the leak check reads the entry locks this thread holds,
@@ -367,10 +399,9 @@ impl Por {
         if !self.ret_after[t.pc as usize] {
             return false;
         }
-        let calls: Vec<Line> = t.frames.calls().collect();
-        calls.iter().rev().all(|c| {
+        t.frames.calls().rev().all(|c| {
             self.layout
-                .next(*c)
+                .next(c)
                 .is_some_and(|after| self.ret_at[after as usize])
         })
     }
@@ -378,8 +409,23 @@ impl Por {
     /// The runnable threads of a persistent set of `w` (a subset of `runnable`, never empty
     /// when `runnable` is not).
     pub(crate) fn ample(&self, model: &Model, w: &World, runnable: u16) -> u16 {
+        self.persistent_sets(model, w, runnable, false)
+            .first()
+            .copied()
+            .unwrap_or(runnable)
+    }
+
+    /// Persistent sets of `w` smaller than `runnable`, smallest first: the first found
+    /// (`every` false: the smallest, stopping at a single thread), or one per seed thread.
+    pub(crate) fn persistent_sets(
+        &self,
+        model: &Model,
+        w: &World,
+        runnable: u16,
+        every: bool,
+    ) -> Vec<u16> {
         if runnable.count_ones() <= 1 {
-            return runnable;
+            return vec![runnable];
         }
         let n = model.threads().len();
         let mut futures: Vec<Footprint> = (0..n).map(|j| self.future(w, j)).collect();
@@ -395,11 +441,24 @@ impl Por {
                 }
             })
             .collect();
+        // Which buckets each thread may still wake (the daemon never wakes a bucket; its
+        // future stands in, to be safe).
+        let wakers: Vec<Footprint> = (0..n)
+            .map(|j| {
+                if Some(j) == self.daemon {
+                    futures[j]
+                } else {
+                    self.future_in(w, j, View::Wakes)
+                }
+            })
+            .collect();
         let statuses: Vec<Status> = (0..n).map(|k| model.status(w, Tid(k as u8))).collect();
         let nows: Vec<Footprint> = (0..n)
             .map(|k| self.now(model, w, k, runnable & (1 << k) != 0))
             .collect();
+        let blockers = self.blockers(model, w, runnable, &futures, &wakers, &statuses);
         let mut best = runnable;
+        let mut found: Vec<u16> = Vec::new();
         let mut seeds = runnable;
         while seeds != 0 {
             let seed = seeds.trailing_zeros() as usize;
@@ -411,41 +470,62 @@ impl Por {
                 runnable,
                 Views {
                     futures: &futures,
+                    wakers: &wakers,
+                    blockers: &blockers,
                     pres: &pres,
                     nows: &nows,
                     statuses: &statuses,
                 },
             );
             let ample = set & runnable;
-            if ample.count_ones() < best.count_ones() {
+            if every {
+                if ample != runnable && !found.contains(&ample) {
+                    found.push(ample);
+                }
+            } else if ample.count_ones() < best.count_ones() {
                 best = ample;
                 if best.count_ones() == 1 {
                     break;
                 }
             }
         }
-        best
+        if every {
+            found.sort_by_key(|m| m.count_ones());
+            found
+        } else {
+            vec![best]
+        }
     }
 
     fn closure(&self, model: &Model, w: &World, seed: usize, runnable: u16, v: Views) -> u16 {
         let Views {
             futures,
+            blockers,
             pres,
             nows,
-            statuses,
+            ..
         } = v;
         let n = futures.len();
         let mut set: u16 = 1 << seed;
         let mut work: Vec<usize> = vec![seed];
         let live = |j: usize| w.threads[j].result.is_none();
+        // What stands still with the set, recomputed only when the set has grown.
+        let mut still: Option<(u16, u16, u16, u8, u16)> = None;
         while let Some(k) = work.pop() {
             let mut add: u16 = 0;
             if runnable & (1 << k) != 0 {
-                let frozen = self.frozen(model, w, set, runnable, futures, statuses);
-                let held = self.held_locks(w, set | frozen, futures);
-                let readers = (0..n)
-                    .filter(|&r| set & (1 << r) != 0 && w.threads[r].rcu_nesting > 0)
-                    .fold(0u16, |m, r| m | 1 << r);
+                let (frozen, sleepers, held, readers) = match still {
+                    Some((at, f, sl, h, r)) if at == set => (f, sl, h, r),
+                    _ => {
+                        let (frozen, sleepers) = Por::frozen(set, runnable, blockers);
+                        let held = self.held_locks(w, set | frozen | sleepers, futures);
+                        let readers = (0..n)
+                            .filter(|&r| set & (1 << r) != 0 && w.threads[r].rcu_nesting > 0)
+                            .fold(0u16, |m, r| m | 1 << r);
+                        still = Some((set, frozen, sleepers, held, readers));
+                        (frozen, sleepers, held, readers)
+                    }
+                };
                 for (j, fut) in futures.iter().enumerate() {
                     if (set | frozen) & (1 << j) == 0 {
                         let while_readers;
@@ -458,7 +538,10 @@ impl Por {
                         // A thread whose every lock is held by the set stops at its next
                         // xa_lock_irq() while the set stands still.
                         let maps = self.threads[j].scope.maps;
-                        let fut = if maps != 0 && maps & !held == 0 {
+                        let fut = if sleepers & (1 << j) != 0 {
+                            // Its `schedule()`, then asleep until the set wakes it.
+                            &nows[j]
+                        } else if maps != 0 && maps & !held == 0 {
                             &pres[j]
                         } else {
                             fut
@@ -469,7 +552,7 @@ impl Por {
                     }
                 }
             } else {
-                add = self.enablers(model, w, k, set, futures, &statuses[k]);
+                add = self.enablers(model, w, k, set, &v);
             }
             add &= !set;
             for j in 0..n {
@@ -501,85 +584,121 @@ impl Por {
         held
     }
 
-    /// Threads outside `set` that cannot run and cannot be woken while only threads outside
-    /// `set` step (every way to wake them needs a step of `set`): their futures cannot happen
-    /// before a step of `set`, so they need not join it.
-    fn frozen(
+    /// For each thread that cannot run, or is about to go to sleep in `schedule()` (queued,
+    /// not woken: a *sleeper*), which other threads could unblock it: the world's part of
+    /// [`Por::frozen`], computed once per world.
+    fn blockers(
         &self,
         model: &Model,
         w: &World,
-        set: u16,
         runnable: u16,
         futures: &[Footprint],
+        wakers: &[Footprint],
         statuses: &[Status],
-    ) -> u16 {
+    ) -> Blockers {
         let n = futures.len();
-        let mut frozen: u16 = 0;
-        loop {
-            let held = set | frozen;
-            let mut more = frozen;
-            for (j, status) in statuses.iter().enumerate() {
-                if held & (1 << j) != 0 || runnable & (1 << j) != 0 {
-                    continue;
+        let mut b = Blockers {
+            by: [Block::Never; MAX_THREADS],
+            sleepers: 0,
+        };
+        for (j, status) in statuses.iter().enumerate() {
+            let others = |p: &dyn Fn(usize) -> bool| -> u16 {
+                (0..n)
+                    .filter(|&i| i != j && p(i))
+                    .fold(0, |m, i| m | 1 << i)
+            };
+            let wakers_of = |bucket: u8| Block::AllOf(others(&|i| wakers[i].writes_bucket(bucket)));
+            let t = &w.threads[j];
+            b.by[j] = if runnable & (1 << j) != 0 {
+                let queued = w.queued(Tid(j as u8));
+                match queued {
+                    // Only a wake-up lets a sleeper return from `schedule()`.
+                    Some(q) if !t.running && t.pc.info().action == Some(Action::Schedule) => {
+                        b.sleepers |= 1 << j;
+                        wakers_of(q.bucket)
+                    }
+                    _ => Block::Never,
                 }
-                let stuck = |m: u16| m & !held == 0;
-                let any = |m: u16| m & held != 0;
-                let others = |p: &dyn Fn(usize) -> bool| -> u16 {
-                    (0..n)
-                        .filter(|&i| i != j && p(i))
-                        .fold(0, |m, i| m | 1 << i)
-                };
-                let f = match *status {
-                    Status::Done(_) | Status::Halted => true,
-                    Status::Runnable => false,
+            } else {
+                match *status {
+                    Status::Done(_) | Status::Halted => Block::AllOf(0),
+                    Status::Runnable => Block::Never,
                     Status::Spinning { addr, owner } => {
                         let holders = others(&|i| w.threads[i].spinlocks.contains(&Some(addr)));
                         let freer = self
                             .daemon
                             .filter(|&d| futures[d].writes_lock(addr))
                             .map_or(0, |d| 1 << d);
-                        stuck((1 << owner.0) | holders | freer)
+                        Block::AllOf((1 << owner.0) | holders | freer)
                     }
-                    Status::Asleep { bucket, .. } => match bucket {
-                        Some(b) => stuck(others(&|i| futures[i].writes_bucket(b))),
-                        None => true,
-                    },
-                    Status::WaitingForLastReference { addr } => any(others(&|i| {
+                    // Only a wake-up makes a sleeper runnable.
+                    Status::Asleep { bucket, .. } => bucket.map_or(Block::AllOf(0), wakers_of),
+                    Status::WaitingForLastReference { addr } => Block::AnyOf(others(&|i| {
                         w.threads[i].result.is_none()
                             && model.threads()[i].program.holds_file() == Some(addr)
                     })),
-                    Status::WaitingForPins { .. } => any(others(&|i| w.threads[i].locals.pinned)),
-                    Status::WaitingForReaders { readers, .. } => any(readers & !(1 << j)),
+                    Status::WaitingForPins { .. } => {
+                        Block::AnyOf(others(&|i| w.threads[i].locals.pinned))
+                    }
+                    Status::WaitingForReaders { readers, .. } => Block::AnyOf(readers & !(1 << j)),
                     // Only a holder's release hands the MMAPLOCK over.
                     Status::WaitingForMmaplock { holders, .. } => {
-                        holders & !(1 << j) == 0 || any(holders & !(1 << j))
+                        let h = holders & !(1 << j);
+                        if h == 0 {
+                            Block::AllOf(0)
+                        } else {
+                            Block::AnyOf(h)
+                        }
                     }
-                    Status::Idle => stuck(others(&|i| {
+                    Status::Idle => Block::AllOf(others(&|i| {
                         Some(i) != self.daemon && futures[i].writes_rcu_core()
                     })),
+                }
+            };
+        }
+        b
+    }
+
+    /// Threads outside `set` that stand still while `set` does: the greatest set of threads
+    /// each of which cannot run, or is a sleeper, and which only a step of `set` or of another
+    /// of them could unblock. (The first step that unblocked one would need an earlier one, so
+    /// none comes.) Returns the threads that cannot run and the sleepers: a sleeper still takes
+    /// its `schedule()`, which touches only its own task state and its bucket, then sleeps.
+    fn frozen(set: u16, runnable: u16, b: &Blockers) -> (u16, u16) {
+        let mut candidates: u16 = 0;
+        for (j, by) in b.by.iter().enumerate() {
+            if set & (1 << j) == 0 && *by != Block::Never {
+                candidates |= 1 << j;
+            }
+        }
+        loop {
+            let held = set | candidates;
+            let mut drop: u16 = 0;
+            let mut m = candidates;
+            while m != 0 {
+                let j = m.trailing_zeros() as usize;
+                m &= m - 1;
+                let stays = match b.by[j] {
+                    Block::Never => false,
+                    Block::AllOf(who) => who & !held == 0,
+                    Block::AnyOf(who) => who & held != 0,
                 };
-                if f {
-                    more |= 1 << j;
+                if !stays {
+                    drop |= 1 << j;
                 }
             }
-            if more == frozen {
-                return frozen;
+            if drop == 0 {
+                let sleepers = candidates & b.sleepers;
+                return ((candidates & !sleepers) & !runnable, sleepers);
             }
-            frozen = more;
+            candidates &= !drop;
         }
     }
 
     /// Threads one of which must step before thread `k`, which cannot run, can (a necessary
     /// enabling set), given the set built so far.
-    fn enablers(
-        &self,
-        model: &Model,
-        w: &World,
-        k: usize,
-        set: u16,
-        futures: &[Footprint],
-        status: &Status,
-    ) -> u16 {
+    fn enablers(&self, model: &Model, w: &World, k: usize, set: u16, v: &Views) -> u16 {
+        let (futures, wakers, status) = (v.futures, v.wakers, &v.statuses[k]);
         let n = futures.len();
         let all = |p: &dyn Fn(usize) -> bool| -> u16 {
             (0..n)
@@ -605,7 +724,7 @@ impl Por {
                 (1 << owner.0) | holders | freer
             }
             Status::Asleep { bucket, .. } => match bucket {
-                Some(b) => all(&|j| futures[j].writes_bucket(b)),
+                Some(b) => all(&|j| wakers[j].writes_bucket(b)),
                 // Off every queue and not woken: nothing will ever wake it.
                 None => 0,
             },
@@ -629,10 +748,31 @@ impl Por {
     }
 }
 
+/// Which threads could unblock a thread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Block {
+    /// It can run (and is no sleeper): it never stands still.
+    Never,
+    /// It stays blocked while every one of these stands still.
+    AllOf(u16),
+    /// It stays blocked while any one of these stands still.
+    AnyOf(u16),
+}
+
+/// [`Block`] per thread, and the sleepers.
+struct Blockers {
+    by: [Block; MAX_THREADS],
+    sleepers: u16,
+}
+
 /// What the closure reads about every thread.
 #[derive(Clone, Copy)]
 struct Views<'a> {
     futures: &'a [Footprint],
+    /// Who could unblock each thread that cannot run, and the sleepers.
+    blockers: &'a Blockers,
+    /// Only the wake-ups of each thread's future.
+    wakers: &'a [Footprint],
     pres: &'a [Footprint],
     nows: &'a [Footprint],
     statuses: &'a [Status],
@@ -734,13 +874,16 @@ fn tables(
     layout: &Layout,
     succs: &[Succ],
     scope: &Scope,
-    stop_at_lock: bool,
+    view: View,
 ) -> (Vec<Footprint>, Vec<bool>) {
     let own: Vec<Footprint> = LINES
         .iter()
-        .map(|l| l.action.map_or(Footprint::default(), |a| scope.action(a)))
+        .map(|l| match l.action {
+            Some(a) if view != View::Wakes || is_wake(a) => scope.action(a),
+            _ => Footprint::default(),
+        })
         .collect();
-    let stops = |i: usize| stop_at_lock && LINES[i].action == Some(Action::XaLockIrq);
+    let stops = |i: usize| view == View::BeforeLock && LINES[i].action == Some(Action::XaLockIrq);
     let mut fut = vec![Footprint::default(); N];
     let mut ret = vec![false; N];
     loop {

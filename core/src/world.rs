@@ -251,7 +251,7 @@ pub struct Frames {
 
 impl Frames {
     /// The call lines, outermost first.
-    pub fn calls(&self) -> impl Iterator<Item = Line> + '_ {
+    pub fn calls(&self) -> impl DoubleEndedIterator<Item = Line> + '_ {
         self.calls[..self.depth as usize]
             .iter()
             .filter_map(|&b| Line::from_index(b))
