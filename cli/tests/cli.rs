@@ -315,7 +315,15 @@ fn a_race_written_as_threads_text_is_explored_and_its_counterexample_replays() {
 #[test]
 fn a_bare_number_of_threads_keeps_the_scaled_meaning() {
     let explore = |extra: &[&str]| {
-        let mut args = vec!["explore", "--variant", "fixed", "--json"];
+        // Unreduced, so the counts are the baseline's full state space.
+        let mut args = vec![
+            "explore",
+            "--variant",
+            "fixed",
+            "--reduction",
+            "none",
+            "--json",
+        ];
         args.extend_from_slice(extra);
         let (code, out, err) = daxlab(&args);
         assert_eq!(code, 0, "{args:?}: {err}");
