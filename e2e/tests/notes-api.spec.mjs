@@ -59,7 +59,7 @@ test('the example course notes drive the embedded view and hear every change', a
   await expect.poll(async () => page.locator('#view').evaluate((f) => parseInt(f.style.height, 10) || 0))
     .toBeGreaterThan(480);
   // At its content's height the view hides nothing.
-  for (const sel of ['.daxlab', '.panes']) {
+  for (const sel of ['.daxlab', '.stage']) {
     await expect.poll(async () => view.locator(sel).evaluate((e) => e.scrollHeight - e.clientHeight))
       .toBeLessThanOrEqual(1);
   }

@@ -298,8 +298,8 @@ mod browser {
             if self.wants_height {
                 let document = gloo::utils::document();
                 // In embed mode the app fills the frame (100vh, overflow hidden) and its panes
-                // scroll: the content's height is the page's plus what those hide.
-                let hidden: i32 = [".daxlab", ".panes"]
+                // scroll (or a squeezed grid row clips): the content's height is the page's plus what those hide.
+                let hidden: i32 = [".daxlab", ".stage", ".threads"]
                     .iter()
                     .filter_map(|sel| document.query_selector(sel).ok().flatten())
                     .map(|e| (e.scroll_height() - e.client_height()).max(0))

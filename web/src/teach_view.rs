@@ -3,9 +3,9 @@
 //! unbreakable level's proof), the levels, the progress dialog and the teacher's page.
 
 use crate::lessons::CHALLENGES;
+use crate::stage::Send;
 use crate::state::{Action, AppState};
 use crate::teach::{self, ClassRow, PredictionRun, TeachAction};
-use crate::view::Send;
 use daxlab_core::teach::challenge::{Hint, WIN_POINTS};
 use daxlab_core::teach::predict::Show;
 use yew::prelude::*;

@@ -11,6 +11,10 @@ use yew::prelude::*;
 
 pub use crate::stage::Send;
 
+/// Up to this many threads (every built-in scenario) the plain view fits one screen; a larger
+/// scenario written as text stacks and scrolls, so that no thread card is squeezed shut.
+const ONE_SCREEN_THREADS: usize = 4;
+
 /// The keyboard shortcuts, shown in the help overlay (key, what it does).
 pub const SHORTCUTS: &[(&str, &str)] = &[
     (
@@ -110,7 +114,7 @@ pub fn page(
         <div class={classes!("daxlab", embed.then_some("embed"), st.lesson.is_some().then_some("with-lesson"),
             st.compare.is_some().then_some("comparing"), st.challenge.is_some().then_some("with-challenge"),
             st.exercise.is_some().then_some("with-exercise"),
-            (!embed && st.lesson.is_none() && st.compare.is_none() && st.challenge.is_none() && st.exercise.is_none()).then_some("one-screen"))}>
+            (!embed && st.lesson.is_none() && st.compare.is_none() && st.challenge.is_none() && st.model().threads().len() <= ONE_SCREEN_THREADS && st.exercise.is_none()).then_some("one-screen"))}>
             <style>{ daxlab_draw::STYLE }</style>
             if !embed { { header(st, send) } }
             if st.lesson.is_some() && !embed {
