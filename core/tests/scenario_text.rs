@@ -7,7 +7,7 @@
 //! `PROPTEST_CASES` sets the number of cases (the fuzz run in `scripts/fuzz-grammar.sh` raises
 //! it for a bounded time).
 
-use daxlab_core::explore::{Config, explore};
+use daxlab_core::explore::{Config, Reduction, explore};
 use daxlab_core::random::{RandomRunner, Strategy as RunStrategy};
 use daxlab_core::scenario::text::{PRESETS, Spec, SpecText};
 use daxlab_core::scenario::{Scale, scaled};
@@ -16,7 +16,13 @@ use proptest::prelude::*;
 
 /// The complete search without reduction, as one comparable line.
 fn search_row(model: &Model) -> String {
-    let r = explore(model, Config::default());
+    let r = explore(
+        model,
+        Config {
+            reduction: Reduction::None,
+            ..Config::default()
+        },
+    );
     let verdict = match &r.found {
         Some(f) => format!(
             "{} {} {}",
