@@ -337,7 +337,7 @@ fn reduce_mask(
 }
 
 /// The schedule from the initial world to `node`, following parent links.
-fn path(parent: &[u32], via: &[u8], mut node: u32) -> Vec<Tid> {
+pub(crate) fn path(parent: &[u32], via: &[u8], mut node: u32) -> Vec<Tid> {
     let mut out = Vec::new();
     while node != 0 {
         out.push(Tid(via[node as usize]));

@@ -200,7 +200,7 @@ fn bounded(
                 };
                 if let Some(v) = event.violation {
                     if target.is_none_or(|k| k == v.kind) {
-                        let mut schedule = path(&parent, &via, node.id);
+                        let mut schedule = crate::explore::path(&parent, &via, node.id);
                         schedule.push(Tid(t));
                         return (Some((v, schedule, used)), parent.len() as u64, true, pruned);
                     }
@@ -227,14 +227,4 @@ fn bounded(
         level = next;
     }
     (None, parent.len() as u64, true, pruned)
-}
-
-fn path(parent: &[u32], via: &[u8], mut node: u32) -> Vec<Tid> {
-    let mut out = Vec::new();
-    while node != 0 {
-        out.push(Tid(via[node as usize]));
-        node = parent[node as usize];
-    }
-    out.reverse();
-    out
 }
