@@ -1,4 +1,4 @@
-// axe-core over the four views a student or teacher meets: the main view, a lesson, a
+// axe-core over the views a student or teacher meets: the main view, a lesson, a
 // challenge and the embed view (light and dark). No serious or critical violation is allowed;
 // every violation found is printed with its nodes so a failure says what to fix.
 import { test, expect } from '@playwright/test';
@@ -20,8 +20,13 @@ for (const scheme of ['light', 'dark']) {
       await page.goto(url);
       await expect(page.locator('.thread').first()).toBeVisible();
       await expect(page.locator('#timeline')).toBeVisible();
-      // The table view is part of the page when opened: check it too on the main view.
-      if (name === 'main view') await page.click('#tables-button');
+      // The table view and the scenario builder are part of the page when opened: check them
+      // too on the main view.
+      if (name === 'main view') {
+        await page.click('#tables-button');
+        await page.click('#builder-toggle');
+        await expect(page.locator('#builder')).toBeVisible();
+      }
       const result = await new AxeBuilder({ page }).analyze();
       const bad = result.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
       const report = bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n  ')}`).join('\n');

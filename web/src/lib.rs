@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 pub mod bench;
+pub mod builder;
 mod download;
 pub mod exercise;
 pub mod figures;
@@ -184,6 +185,7 @@ fn key_action(key: &str) -> Option<Msg> {
         "?" => act(Action::ToggleHelp),
         "e" => act(Action::ToggleEmbedDialog),
         "h" => act(Action::Hint),
+        "b" => act(Action::ToggleBuilder),
         "c" => Some(Msg::Focus("scenario")),
         "v" => Some(Msg::Focus("variant")),
         "w" => Some(Msg::Focus("truncate")),

@@ -53,6 +53,10 @@ pub enum Action {
     Slower,
     /// Load another scenario (with its story).
     SetScenario(String),
+    /// Load a scenario from the builder, keeping the variant and the fixes on screen.
+    Build(Spec),
+    /// Show or hide the scenario builder.
+    ToggleBuilder,
     /// Change the variant, keeping the schedule as far as it still applies.
     SetVariant(String),
     /// Change the truncate path's wake mode, keeping the schedule as far as it applies.
@@ -205,6 +209,8 @@ pub struct AppState {
     pub tables: bool,
     /// Bit per thread showing its whole listing instead of its current function.
     pub whole: u16,
+    /// The scenario builder is open.
+    pub builder: bool,
 }
 
 /// The options of a scenario's first story: what a bare `?scenario=` link shows.
@@ -332,6 +338,7 @@ impl AppState {
             compare: None,
             tables: false,
             whole: 0,
+            builder: false,
         };
         let explicit = p.schedule.is_some() || p.seed.is_some();
         if let Some(text) = &p.schedule {
@@ -603,6 +610,27 @@ impl AppState {
                     params::accepted_scenarios()
                 )),
             },
+            Action::Build(spec) => {
+                self.challenge = None;
+                let m = self.model();
+                let opts = Options {
+                    variant: m.variant(),
+                    code: Some(m.code()),
+                    truncate_wake: None,
+                };
+                self.variant_given = true;
+                self.session = Session::new(spec.model(opts));
+                self.whole = 0;
+                self.seed = None;
+                self.notice = None;
+                self.playing = false;
+                self.search = None;
+                self.load_story();
+            }
+            Action::ToggleBuilder => {
+                self.builder = !self.builder;
+                return;
+            }
             Action::SetVariant(name) => match name.parse::<Variant>() {
                 Ok(v) => {
                     self.challenge = None;
@@ -1018,6 +1046,38 @@ mod tests {
         let again = AppState::from_query(&st.query());
         assert!(again.errors.is_empty(), "{:?}", again.errors);
         assert_eq!(violation(&again), violation(&st));
+    }
+
+    #[test]
+    fn a_built_scenario_keeps_the_fixes_lands_in_the_url_and_reloads_the_same() {
+        use crate::builder::{Draft, Edit};
+        use daxlab_core::scenario::text::Path;
+        let mut st =
+            AppState::from_query("?scenario=self-deadlock&variant=fixed&fixes=-c93db7bb6ef3");
+        let code = st.model().code();
+        st.apply(Action::ToggleBuilder);
+        assert!(st.builder);
+        let mut d = Draft::of(&Spec::preset("self-deadlock").unwrap());
+        d.edit(Edit::Add(Path::Fault));
+        d.edit(Edit::Name(2, "writer".into()));
+        st.apply(Action::Build(d.spec().unwrap()));
+        assert!(st.builder, "the builder stays open");
+        assert_eq!(st.model().scenario(), "custom");
+        assert_eq!(st.model().variant(), Variant::Fixed);
+        assert_eq!(st.model().code(), code);
+        assert_eq!(st.session.len(), 0);
+        let q = st.query();
+        assert!(
+            q.starts_with("?threads=mf%2Cfault%2Cfault%3Dwriter&pages=2%3A0"),
+            "{q}"
+        );
+        let again = AppState::from_query(&q);
+        assert!(again.errors.is_empty(), "{:?}", again.errors);
+        assert_eq!(again.model().code(), code);
+        assert_eq!(
+            daxlab_core::scenario::thread_names(again.model()),
+            ["mf", "fault", "writer"]
+        );
     }
 
     #[test]

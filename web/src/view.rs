@@ -42,6 +42,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("o / O", "export the object graph as SVG / PNG"),
     ("j / R", "export the run as JSON / the kernel-style report"),
     ("e", "embed: iframe code for course notes"),
+    (
+        "b",
+        "build a scenario: threads, pages, the wait table, the initial state",
+    ),
     ("h", "challenge: the next graded hint (each costs points)"),
     ("[ / ]", "previous / next lesson step"),
     (
@@ -83,6 +87,7 @@ pub fn page(
             { messages(st, send) }
             { crate::teach_view::challenge_panel(st, send) }
             { controls(st, send, share, export, &share_url) }
+            if st.builder { { builder_panel(st, send) } }
             <div class="status-row">
                 { narration(st) }
                 if let Outcome::Violation(v) = &outcome {
@@ -114,7 +119,7 @@ pub fn page(
         <div class={classes!("daxlab", embed.then_some("embed"), st.lesson.is_some().then_some("with-lesson"),
             st.compare.is_some().then_some("comparing"), st.challenge.is_some().then_some("with-challenge"),
             st.exercise.is_some().then_some("with-exercise"),
-            (!embed && st.lesson.is_none() && st.compare.is_none() && st.challenge.is_none() && st.model().threads().len() <= ONE_SCREEN_THREADS && st.exercise.is_none()).then_some("one-screen"))}>
+            (!embed && st.lesson.is_none() && st.compare.is_none() && st.challenge.is_none() && st.model().threads().len() <= ONE_SCREEN_THREADS && st.exercise.is_none() && !st.builder).then_some("one-screen"))}>
             <style>{ daxlab_draw::STYLE }</style>
             if !embed { { header(st, send) } }
             if st.lesson.is_some() && !embed {
@@ -129,6 +134,22 @@ pub fn page(
             if st.embed_dialog { { embed_dialog(st, send, base) } }
             { crate::teach_view::progress_dialog(st, send) }
         </div>
+    }
+}
+
+/// The scenario builder, showing the scenario on screen.
+fn builder_panel(st: &AppState, send: &Send) -> Html {
+    use daxlab_core::scenario::text::Spec;
+    let m = st.model();
+    let spec = daxlab_core::link::spec_of(m)
+        .or_else(|| Spec::preset(m.scenario()))
+        .or_else(|| Spec::preset(daxlab_core::link::DEFAULT_SCENARIO));
+    match spec {
+        Some(spec) => html! {
+            <crate::builder::Builder {spec} on_build={send.reform(Action::Build)}
+                on_close={send.reform(|_| Action::ToggleBuilder)} />
+        },
+        None => Html::default(),
     }
 }
 
@@ -290,6 +311,9 @@ fn controls(
                         }) }
                     </select>
                 </label>
+                <button id="builder-toggle" onclick={send.reform(|_| Action::ToggleBuilder)}
+                    aria-expanded={st.builder.to_string()} aria-controls="builder" aria-keyshortcuts="b"
+                    title="Build a scenario of your own: threads, pages, wait table (b)">{ "Build…" }</button>
                 <label>{ "Variant " }
                     <select id="variant" onchange={on_variant} aria-label="Variant">
                         { for Variant::ALL.iter().map(|v| html! {

@@ -417,6 +417,21 @@ impl Spec {
         1 << self.bucket_bits
     }
 
+    /// Each page's file index, or `None` for a page not mapped, from page 0.
+    pub fn pages(&self) -> &[Option<u16>] {
+        &self.pages
+    }
+
+    /// Whether the file is a device-dax character device (`init=devdax`).
+    pub fn devdax(&self) -> bool {
+        self.devdax
+    }
+
+    /// Whether the inode's memory held another inode before (`init=reused`).
+    pub fn reused(&self) -> bool {
+        self.reused
+    }
+
     /// The `threads=` text.
     pub fn threads_text(&self) -> String {
         match &self.threads {
