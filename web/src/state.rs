@@ -2,6 +2,8 @@
 //! tested natively. The component in `lib.rs` owns one `AppState`, forwards events to
 //! [`AppState::apply`] and draws what it holds.
 
+mod teach;
+
 use crate::exercise::{ExerciseAction, ExerciseRun, Visualizer};
 use crate::figures::{CompareRun, Shared, TimelineCache, TimelineUi};
 use crate::lessons::{self, Lesson};
