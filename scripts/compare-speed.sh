@@ -3,6 +3,7 @@
 #   scripts/compare-speed.sh BASE [THREADS PAGES VARIANT ROUNDS]
 # Builds BASE's CLI in a temporary worktree, then runs both binaries ROUNDS times each,
 # interleaved, and prints states/s for each run, the medians and the ratio (this / BASE).
+# Both search unreduced (`--reduction none`, where the CLI has the flag): raw engine speed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 base=${1:?usage: scripts/compare-speed.sh BASE-COMMIT [THREADS PAGES VARIANT ROUNDS]}
@@ -16,14 +17,23 @@ echo "building $base and this checkout (release)..." >&2
 cargo build --release -q -p daxlab-cli
 old="$work/target-base/release/daxlab"
 new="target/release/daxlab"
+# Raw engine speed: no reduction. Commits from before `--reduction` (c48e010) had none.
+# (grep without -q reads all the help: an early exit could SIGPIPE daxlab and, under
+# pipefail, fail the test.)
+reduction() {
+  if "$1" explore --help | grep -- --reduction >/dev/null; then echo --reduction none; fi
+}
+old_flags=$(reduction "$old"); new_flags=$(reduction "$new")
 rate() {
-  "$1" explore --scenario freed-inode --variant "$variant" --threads "$threads" --pages "$pages" --json |
+  # $2 is the binary's reduction flags, unquoted on purpose: empty or two words.
+  # shellcheck disable=SC2086
+  "$1" explore --scenario freed-inode --variant "$variant" --threads "$threads" --pages "$pages" $2 --json |
     python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["states"], d["states_per_second"])'
 }
 olds=(); news=()
 for i in $(seq "$rounds"); do
-  read -r s1 r1 < <(rate "$old"); olds+=("$r1")
-  read -r s2 r2 < <(rate "$new"); news+=("$r2")
+  read -r s1 r1 < <(rate "$old" "$old_flags"); olds+=("$r1")
+  read -r s2 r2 < <(rate "$new" "$new_flags"); news+=("$r2")
   [ "$s1" = "$s2" ] || { echo "state counts differ: $s1 vs $s2" >&2; exit 1; }
   printf 'round %s: %s states; base %s states/s, this %s states/s\n' "$i" "$s1" "$r1" "$r2"
 done

@@ -82,8 +82,8 @@ fn search(model: &Model, config: explore::Config, how: &How, what: &str) -> expl
         }
         bar.set_position(s.states());
         bar.set_message(format!(
-            "{what}: {} states, depth {}, {:.0} states/s, {:.0} MiB",
-            s.states(),
+            "{what}: {}, depth {}, {:.0} states/s, {:.0} MiB",
+            count(s.states(), "state"),
             s.depth(),
             s.states() as f64 / secs.max(1e-9),
             s.bytes() as f64 / (1024.0 * 1024.0)
@@ -122,18 +122,18 @@ pub fn explore_cmd(model: &Model, config: explore::Config, how: &How, base_url: 
         return ExitCode::SUCCESS;
     }
     println!(
-        "scenario {} under {} (truncate wakes {}), {} threads, reduction {}",
+        "scenario {} under {} (truncate wakes {}), {}, reduction {}",
         model.scenario(),
         model.variant(),
         model.truncate_wake().name(),
-        model.threads().len(),
+        count(model.threads().len() as u64, "thread"),
         r.reduction
     );
     println!(
-        "{}: {} distinct states, {} transitions, depth {}, {:.1} ms, {:.0} states/s, {:.1} bytes/state",
+        "{}: {}, {}, depth {}, {:.1} ms, {:.0} states/s, {:.1} bytes/state",
         if r.complete { "complete" } else { "incomplete" },
-        r.states,
-        r.transitions,
+        count(r.states, "distinct state"),
+        count(r.transitions, "transition"),
         r.depth,
         millis,
         report.states_per_second,
@@ -143,7 +143,8 @@ pub fn explore_cmd(model: &Model, config: explore::Config, how: &How, base_url: 
         && r.reduction != explore::Reduction::None
     {
         println!(
-            "the unreduced search needs {n} states ({:.1}x more)",
+            "the unreduced search needs {} ({:.1}x more)",
+            count(n, "state"),
             n as f64 / r.states.max(1) as f64
         );
     }
@@ -152,8 +153,8 @@ pub fn explore_cmd(model: &Model, config: explore::Config, how: &How, base_url: 
     }
     if r.other_violations > 0 {
         println!(
-            "{} transitions ended in other violation kinds (skipped)",
-            r.other_violations
+            "{} ended in other violation kinds (skipped)",
+            count(r.other_violations, "transition")
         );
     }
     match &report.violation {
@@ -177,14 +178,16 @@ pub fn explore_cmd(model: &Model, config: explore::Config, how: &How, base_url: 
         match &report.fewest_preemptions {
             Some(v) => {
                 println!(
-                    "\nfewest preemptions ({} states over bounds 0 to {}):",
-                    b.states, b.bound
+                    "\nfewest preemptions ({} over {}):",
+                    count(b.states, "state"),
+                    bounds(b.bound)
                 );
                 print_schedule(model, "schedule", v);
             }
             None if b.complete => println!(
-                "\nno counterexample with at most {} preemptions ({} states)",
-                b.bound, b.states
+                "\nno counterexample with at most {} ({})",
+                count(b.bound.into(), "preemption"),
+                count(b.states, "state")
             ),
             None => println!(
                 "\nthe fewest-preemption search stopped at --max-states with bound {}",
@@ -195,10 +198,30 @@ pub fn explore_cmd(model: &Model, config: explore::Config, how: &How, base_url: 
     ExitCode::SUCCESS
 }
 
+/// `n` and `noun`, plural unless `n` is 1: "1 preemption", "2 preemptions".
+pub(crate) fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// The preemption bounds a search tried: "bound 0", "bounds 0 to 3".
+fn bounds(last: u32) -> String {
+    if last == 0 {
+        "bound 0".into()
+    } else {
+        format!("bounds 0 to {last}")
+    }
+}
+
 fn print_schedule(model: &Model, what: &str, v: &CounterexampleReport) {
     println!(
-        "{what} ({} steps, {} preemptions): {}",
-        v.steps, v.preemptions, v.schedule
+        "{what} ({}, {}): {}",
+        count(v.steps as u64, "step"),
+        count(v.preemptions.into(), "preemption"),
+        v.schedule
     );
     let (_, fixes) = link::code_params(model);
     let scenario = match model.scenario_text() {
@@ -270,7 +293,8 @@ pub fn random_cmd(
         return ExitCode::SUCCESS;
     }
     println!(
-        "{runs} runs of {} under {} with seed {seed} ({strategy_name}): {} failing",
+        "{} of {} under {} with seed {seed} ({strategy_name}): {} failing",
+        count(runs.into(), "run"),
         model.scenario(),
         model.variant(),
         failing.len()

@@ -505,3 +505,66 @@ fn each_challenge_par_is_what_explore_preemptions_prints() {
         );
     }
 }
+
+/// Counts in the text reports agree with their nouns: "1 preemption", "6 preemptions".
+#[test]
+fn text_reports_put_a_count_of_one_in_the_singular() {
+    let runs = [
+        &[
+            "explore",
+            "--scenario",
+            "self-deadlock",
+            "--variant",
+            "seed",
+            "--preemptions",
+        ][..],
+        &[
+            "random",
+            "--scenario",
+            "null-mapping",
+            "--variant",
+            "seed",
+            "--runs",
+            "1",
+        ],
+        &[
+            "explore",
+            "--threads",
+            "mf",
+            "--pages",
+            "1",
+            "--max-states",
+            "1",
+        ],
+    ];
+    let outs: Vec<String> = runs
+        .iter()
+        .map(|args| {
+            let (code, out, err) = daxlab(args);
+            assert_eq!(code, 0, "{args:?}: {err}");
+            out
+        })
+        .collect();
+    assert!(outs[0].contains(" 1 preemption):"), "{}", outs[0]);
+    assert!(outs[0].contains(" 6 preemptions):"), "{}", outs[0]);
+    assert!(outs[1].starts_with("1 run of null-mapping"), "{}", outs[1]);
+    assert!(
+        outs[2].contains(", 1 thread, ")
+            && outs[2].contains(": 1 distinct state, ")
+            && outs[2].contains("stopped after 1 distinct state (--max-states)"),
+        "{}",
+        outs[2]
+    );
+    for out in &outs {
+        for wrong in [
+            "1 preemptions",
+            "1 steps",
+            "1 states",
+            "1 runs",
+            "1 threads",
+        ] {
+            assert!(!out.contains(&format!(" {wrong}")), "{wrong}: {out}");
+            assert!(!out.starts_with(wrong), "{wrong}: {out}");
+        }
+    }
+}

@@ -114,8 +114,9 @@ impl Bound {
     pub fn explain(self, config: &Config) -> alloc::string::String {
         match self {
             Bound::MaxStates => alloc::format!(
-                "stopped after {} distinct states (--max-states); the scenario is larger: raise the bound or shrink --threads/--pages",
-                config.max_states
+                "stopped after {} distinct state{} (--max-states); the scenario is larger: raise the bound or shrink --threads/--pages",
+                config.max_states,
+                if config.max_states == 1 { "" } else { "s" }
             ),
             Bound::MaxDepth => alloc::format!(
                 "stopped at depth {} (--max-depth) with states still to expand; a run may loop",

@@ -6,6 +6,7 @@ use crate::facts::{Event, Fact, Ptr, Sched};
 use crate::ids::{Addr, Tid};
 use crate::listing::Line;
 use crate::model::{Model, Status};
+use crate::program::Program;
 use crate::violation::{Access, Detail, ModelFault, Stuck, Violation};
 use crate::world::World;
 use alloc::format;
@@ -403,6 +404,68 @@ fn left_asleep(m: &Model, stranded: &[(Tid, u8, u8, u16)]) -> String {
         ));
     }
     s
+}
+
+/// What a run of `m` is about, before its first step: a built-in scenario's summary, or for a
+/// scenario written as text (which has no story, even when it scales a built-in) its threads and
+/// what each runs, read from the model.
+pub fn opening(m: &Model) -> String {
+    let text = m.scenario_text();
+    if text.is_empty()
+        && let Some(s) = crate::scenario::scenario(m.scenario())
+    {
+        return String::from(s.summary);
+    }
+    let params: Vec<String> = text.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let threads: Vec<String> = m
+        .threads()
+        .iter()
+        .map(|t| format!("{} ({})", t.name, program(&t.program)))
+        .collect();
+    let n = threads.len();
+    // Only a scaled scenario keeps a built-in's name with its text.
+    let scaled = crate::scenario::scenario(m.scenario())
+        .map(|s| format!(", the {} race scaled up", s.name))
+        .unwrap_or_default();
+    format!(
+        "A scenario written as text ({}{scaled}), with no story of its own: {n} thread{} — {}.",
+        params.join(" "),
+        if n == 1 { "" } else { "s" },
+        threads.join(", ")
+    )
+}
+
+/// What a thread's program does, in a few words.
+fn program(p: &Program) -> String {
+    let list = |v: &[u16]| {
+        v.iter()
+            .map(|i| format!("{i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match p {
+        Program::MemoryFailure { pfn } => format!("memory_failure() on {pfn}"),
+        Program::Fault { index, .. } => format!("a fault at file index {index}"),
+        Program::Truncate { indices, .. } if indices.is_empty() => {
+            String::from("truncate, with no index to remove")
+        }
+        Program::Truncate { indices, .. } => {
+            format!(
+                "truncate of file index{} {}",
+                if indices.len() == 1 { "" } else { "es" },
+                list(indices)
+            )
+        }
+        Program::Evict { .. } => String::from("the file's last iput(), evicting it"),
+        Program::Recycle {
+            new_index, new_pfn, ..
+        } => format!(
+            "eviction, then the inode's memory reused for a new file faulting index {new_index} on {new_pfn}"
+        ),
+        Program::Writeback { index, .. } => format!("fsync's writeback of file index {index}"),
+        Program::Rcu => String::from("RCU's grace periods"),
+        Program::Unbind => String::from("the device teardown"),
+    }
 }
 
 /// Words for a thread's status, as a student reads them.

@@ -2,6 +2,8 @@
 //! tested natively. The component in `lib.rs` owns one `AppState`, forwards events to
 //! [`AppState::apply`] and draws what it holds.
 
+mod teach;
+
 use crate::exercise::{ExerciseAction, ExerciseRun, Visualizer};
 use crate::figures::{CompareRun, Shared, TimelineCache, TimelineUi};
 use crate::lessons::{self, Lesson};
@@ -13,7 +15,9 @@ use daxlab_core::random::{RandomRunner, Strategy};
 use daxlab_core::scenario::text::Spec;
 use daxlab_core::teach::progress::Progress;
 use daxlab_core::timeline::Timeline;
-use daxlab_core::{Model, Options, Outcome, Session, Tid, Variant, WakeMode, scenario, schedule};
+use daxlab_core::{
+    Model, Options, Outcome, Session, Tid, Variant, WakeMode, scenario, schedule, words,
+};
 
 /// States the explorer expands per slice when it runs on the page's thread (no worker): small
 /// enough to keep a frame.
@@ -438,6 +442,23 @@ impl AppState {
             "Random run with seed {seed}: {} steps, {end}. Press Home to watch it from the start.",
             self.session.len()
         ));
+    }
+
+    /// The narration line: the step under the cursor, or at step 0 what the scenario is.
+    pub fn narration(&self) -> String {
+        let m = self.model();
+        match self.session.last_event() {
+            Some(e) => format!(
+                "Step {}: {} — {}",
+                self.session.cursor(),
+                m.name(e.tid),
+                words::narration(m, e)
+            ),
+            None => format!(
+                "{} Pick a thread to run its next step, or press Play.",
+                words::opening(m)
+            ),
+        }
     }
 
     /// The model on screen.
@@ -1090,6 +1111,45 @@ mod tests {
             st.errors
         );
         assert_eq!(st.model().scenario(), params::DEFAULT_SCENARIO);
+    }
+
+    #[test]
+    fn a_scenario_written_as_text_opens_with_its_own_threads_not_a_built_in_story() {
+        let freed = scenario("freed-inode").unwrap().summary;
+        let scaled = AppState::from_query("?threads=3&pages=3&variant=fixed");
+        assert!(scaled.errors.is_empty(), "{:?}", scaled.errors);
+        assert_eq!(scaled.session.len(), 0);
+        let text = scaled.narration();
+        assert!(!text.contains(freed), "{text}");
+        assert!(
+            text.contains("(threads=3 pages=3, the freed-inode race scaled up)")
+                && text.contains("8 threads")
+                && text.contains("mf3 (memory_failure() on pfn 2)")
+                && text.contains("fault1 (a fault at file index 0)")
+                && text.contains("rcu (RCU's grace periods)"),
+            "{text}"
+        );
+        let custom = AppState::from_query("?threads=mf:1,fault:0=writer,trunc&variant=fixed");
+        assert!(custom.errors.is_empty(), "{:?}", custom.errors);
+        let text = custom.narration();
+        assert!(
+            text.starts_with("A scenario written as text (threads=mf:1,fault:0=writer,trunc")
+                && text
+                    .contains("mf (memory_failure() on pfn 1), writer (a fault at file index 0)"),
+            "{text}"
+        );
+        // A built-in scenario, by name or by its preset text, still opens with its summary.
+        for q in [
+            "?scenario=freed-inode",
+            "?threads=mf,fault,evict,rcu&pages=2:0",
+        ] {
+            let st = AppState::from_query(q);
+            assert!(st.narration().starts_with(freed), "{q}: {}", st.narration());
+        }
+        for s in daxlab_core::SCENARIOS {
+            let st = AppState::from_query(&format!("?scenario={}", s.name));
+            assert!(st.narration().starts_with(s.summary), "{}", s.name);
+        }
     }
 
     #[test]

@@ -422,21 +422,7 @@ fn input_value(e: &InputEvent) -> String {
 }
 
 fn narration(st: &AppState) -> Html {
-    let text = match st.session.last_event() {
-        Some(e) => format!(
-            "Step {}: {} — {}",
-            st.session.cursor(),
-            st.model().name(e.tid),
-            daxlab_core::words::narration(st.model(), e)
-        ),
-        None => {
-            let s = daxlab_core::scenario(st.model().scenario());
-            format!(
-                "{} Pick a thread to run its next step, or press Play.",
-                s.map_or("", |s| s.summary)
-            )
-        }
-    };
+    let text = st.narration();
     // Focusable: a long narration scrolls inside its box.
     html! { <p id="narration" class="narration" aria-live="polite" tabindex="0">{ text }</p> }
 }

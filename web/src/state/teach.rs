@@ -1,0 +1,462 @@
+//! The teaching actions on the page's state: pose a lesson step's predictions, play a challenge
+//! (its preemptions, budget, hints, win or proof) and keep the progress record. The teaching
+//! types are `crate::teach`'s; these methods live with `AppState` so that `teach` does not
+//! import `state`.
+
+use super::AppState;
+use crate::lessons::{self, Challenge};
+use crate::teach::{ChallengeRun, PosedAt, PredictionRun, Proof, TeachAction, Win, level_names};
+use daxlab_core::explore::{Config, Search, Serial};
+use daxlab_core::teach::challenge::{self, Guide, Hint};
+use daxlab_core::teach::predict::{self, Show};
+use daxlab_core::teach::progress::Progress;
+use daxlab_core::{Outcome, Tid};
+
+impl AppState {
+    /// Pose the lesson step's predictions at the state on screen.
+    pub(crate) fn pose_predictions(&mut self) {
+        self.predictions.clear();
+        let Some((lesson, k)) = self.lesson else {
+            return;
+        };
+        let Some(step) = lesson.steps.get(k) else {
+            return;
+        };
+        let model = self.session.model();
+        let world = self.session.world();
+        self.predictions = step
+            .predictions
+            .iter()
+            .map(|p| PredictionRun {
+                index: p.index,
+                question: p
+                    .ask
+                    .clone()
+                    .and_then(|ask| predict::pose(&ask, model, world)),
+                chosen: None,
+                checked: None,
+            })
+            .collect();
+        self.posed_at = PosedAt {
+            steps: self.session.steps(),
+            cursor: self.session.cursor(),
+        };
+    }
+
+    /// Start playing challenge `c`, locked unless the level before it is done.
+    pub(crate) fn start_challenge(&mut self, c: &'static Challenge) {
+        let names = level_names();
+        let level = c.level().saturating_sub(1);
+        let locked_by = (level > self.progress.unlocked(&names))
+            .then(|| lessons::CHALLENGES.get(self.progress.unlocked(&names)))
+            .flatten();
+        self.challenge = Some(ChallengeRun {
+            challenge: c,
+            locked_by,
+            used: 0,
+            hints: Vec::new(),
+            hint_thread: None,
+            won: None,
+            proof: None,
+        });
+        self.after_challenge_action();
+    }
+
+    /// After any action: count the preemptions on screen and record a win.
+    pub(crate) fn after_challenge_action(&mut self) {
+        let Some(run) = &self.challenge else {
+            return;
+        };
+        let c = run.challenge;
+        let model = self.session.model();
+        let used = challenge::preemptions(model, &self.session.steps()).unwrap_or(0);
+        let outcome = self.session.outcome();
+        let win = match (&outcome, run.won.is_none(), run.locked_by, c.unbreakable()) {
+            (Outcome::Violation(v), true, None, false) if v.kind == c.kind && used <= c.budget => {
+                Some(Win {
+                    preemptions: used,
+                    points: c.points(used, run.hints.len() as u8),
+                    steps: self.session.cursor(),
+                    debrief: challenge::debrief(c, model, v),
+                })
+            }
+            _ => None,
+        };
+        if let Some(w) = &win {
+            self.progress.win(
+                c.name,
+                w.points as u8,
+                w.preemptions.min(255) as u8,
+                run.hints.len() as u8,
+            );
+        }
+        let Some(run) = &mut self.challenge else {
+            return;
+        };
+        run.used = used;
+        if win.is_some() {
+            run.won = win;
+        }
+    }
+
+    /// Whether stepping `tid` now would overrun the challenge's budget: the message saying so.
+    pub(crate) fn over_budget(&self, tid: Tid) -> Option<String> {
+        let run = self.challenge.as_ref()?;
+        let c = run.challenge;
+        if c.unbreakable() || run.won.is_some() || run.locked_by.is_some() {
+            return None;
+        }
+        let model = self.session.model();
+        let last = self.session.steps().last().copied();
+        let preempts = challenge::preempts(model, self.session.world(), last, tid);
+        (preempts && run.used + 1 > c.budget).then(|| {
+            let last = last.map_or("", |l| model.name(l));
+            format!(
+                "Out of budget: switching to {} while {last} can still run would be preemption {} of the {} allowed. Run {last} on, or step back (←) and spend your preemptions elsewhere.",
+                model.name(tid),
+                run.used + 1,
+                c.budget
+            )
+        })
+    }
+
+    /// Apply a teaching action.
+    pub(crate) fn teach(&mut self, a: TeachAction) {
+        match a {
+            TeachAction::Choose { k, choice } => {
+                if let Some(p) = self.predictions.get_mut(k)
+                    && p.checked.is_none()
+                {
+                    p.chosen = Some(choice);
+                }
+            }
+            TeachAction::Check(k) => {
+                let Some((lesson, _)) = self.lesson else {
+                    return;
+                };
+                let Some(p) = self.predictions.get_mut(k) else {
+                    return;
+                };
+                let (Some(choice), Ok(q)) = (p.chosen, &p.question) else {
+                    return;
+                };
+                if p.checked.is_none() {
+                    p.checked = Some(choice);
+                    let right = q.grade(choice);
+                    self.progress.answer(lesson.name, p.index, right);
+                }
+            }
+            TeachAction::ShowWhy(k) => self.show_why(k),
+            TeachAction::Hint => self.take_hint(),
+            TeachAction::Prove => self.prove(),
+            TeachAction::ToggleProgress => self.progress_dialog = !self.progress_dialog,
+            TeachAction::ResetProgress => {
+                self.progress = Progress::default();
+                self.notice =
+                    Some("Progress reset: every level but the first is locked again.".into());
+                if let Some(c) = self.challenge.as_ref().map(|r| r.challenge) {
+                    self.start_challenge(c);
+                }
+            }
+            TeachAction::TeacherCodes(text) => self.teacher_text = text,
+        }
+    }
+
+    fn show_why(&mut self, k: usize) {
+        let Some(p) = self.predictions.get(k) else {
+            return;
+        };
+        let Ok(q) = &p.question else {
+            return;
+        };
+        match q.show.clone() {
+            Show::Step(tid) => {
+                // Back to the state the question was asked at, then the step.
+                let at = self.posed_at.clone();
+                if self.session.steps().get(..at.cursor) != at.steps.get(..at.cursor) {
+                    self.session.reset();
+                    let _ = self.session.run(&at.steps);
+                }
+                self.session.seek(at.cursor);
+                if let Err(e) = self.session.step(tid) {
+                    self.errors.push(e.to_string());
+                }
+                self.schedule_text = self.full_schedule();
+            }
+            Show::Replay(query) => {
+                let Some((lesson, step)) = self.lesson else {
+                    return;
+                };
+                let keep = (
+                    std::mem::take(&mut self.predictions),
+                    std::mem::take(&mut self.posed_at),
+                    std::mem::take(&mut self.progress),
+                    self.embed,
+                    self.speed,
+                );
+                *self = AppState::from_query(&format!(
+                    "{query}&lesson={}&lesson_step={step}",
+                    lesson.name
+                ));
+                (
+                    self.predictions,
+                    self.posed_at,
+                    self.progress,
+                    self.embed,
+                    self.speed,
+                ) = keep;
+                self.notice = Some(
+                    "The explorer's schedule is loaded: step back (←) to watch it happen.".into(),
+                );
+            }
+            Show::Nothing => {}
+        }
+    }
+
+    fn take_hint(&mut self) {
+        let Some(run) = &self.challenge else {
+            return;
+        };
+        if run.won.is_some() || run.locked_by.is_some() {
+            return;
+        }
+        let Some(hint) = run.next_hint() else {
+            return;
+        };
+        let c = run.challenge;
+        let model = self.session.model();
+        let last = self.session.steps().last().copied();
+        let left = c.budget.saturating_sub(run.used);
+        let mut thread = None;
+        let text = match hint {
+            Hint::Concept => c.concept.to_string(),
+            Hint::Precondition => c.precondition.to_string(),
+            Hint::Thread | Hint::Solution if c.unbreakable() => {
+                "No schedule wins this level: the explorer's proof is the answer. Press Prove it."
+                    .into()
+            }
+            Hint::Thread | Hint::Solution => {
+                match challenge::guide(c, model, self.session.world(), last, left) {
+                    Guide::Path(path) => {
+                        let first = model.name(path[0]).to_string();
+                        thread = Some(first.clone());
+                        if hint == Hint::Thread {
+                            format!("Run {first} next.")
+                        } else {
+                            format!(
+                                "From here: {} ({} steps).",
+                                daxlab_core::schedule::format(&path, model),
+                                path.len()
+                            )
+                        }
+                    }
+                    Guide::NoWay { .. } => format!(
+                        "From this state no schedule reaches {} within the {left} preemption(s) you have left: step back (←) and try another order.",
+                        c.kind.name()
+                    ),
+                    Guide::TooBig => {
+                        "The explorer could not decide from here within its bound.".into()
+                    }
+                }
+            }
+        };
+        self.progress.hint(c.name, hint.level());
+        if let Some(run) = &mut self.challenge {
+            run.hints.push((hint, text));
+            run.hint_thread = thread;
+        }
+    }
+
+    fn prove(&mut self) {
+        let Some(run) = &self.challenge else {
+            return;
+        };
+        let c = run.challenge;
+        if !c.unbreakable() || run.locked_by.is_some() || self.session.is_empty() {
+            return;
+        }
+        let config = Config {
+            target: Some(c.kind),
+            ..Config::default()
+        };
+        let r = Search::new(c.model(), config).finish(&Serial);
+        let broken = r
+            .found
+            .map(|f| daxlab_core::schedule::format(&f.schedule, self.session.model()));
+        let proof = Proof {
+            states: r.states,
+            complete: r.complete,
+            broken,
+        };
+        if proof.complete && proof.broken.is_none() {
+            self.progress.win(c.name, challenge::WIN_POINTS as u8, 0, 0);
+        }
+        if let Some(run) = &mut self.challenge {
+            run.proof = Some(proof);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::Action;
+
+    fn with_progress(query: &str, p: &Progress) -> AppState {
+        AppState::from_query_with(query, p.clone())
+    }
+
+    /// A lesson step with one prediction of each simple kind: graded right and wrong from the
+    /// model's answer, the first answer recorded, and Show me steps the model.
+    #[test]
+    fn a_prediction_is_graded_from_the_model_and_recorded_once() {
+        let mut st = AppState::from_query("?lesson=why-recheck");
+        // Pose one by hand at this state (lessons may not carry one at step 0).
+        let ask = daxlab_core::teach::predict::Ask::MappingAfter {
+            thread: "mf".into(),
+            pfn: None,
+        };
+        let q = predict::pose(&ask, st.model(), st.session.world()).unwrap();
+        st.predictions = vec![PredictionRun {
+            index: 3,
+            question: Ok(q.clone()),
+            chosen: None,
+            checked: None,
+        }];
+        let wrong = (q.answer + 1) % q.choices.len();
+        st.apply(Action::Teach(TeachAction::Check(0)));
+        assert_eq!(st.predictions[0].checked, None, "nothing chosen yet");
+        st.apply(Action::Teach(TeachAction::Choose {
+            k: 0,
+            choice: wrong,
+        }));
+        st.apply(Action::Teach(TeachAction::Check(0)));
+        assert_eq!(st.predictions[0].checked, Some(wrong));
+        assert_eq!(st.progress.answered("why-recheck", 3), Some(false));
+        // A later choice is refused once checked; the record keeps the first answer.
+        st.apply(Action::Teach(TeachAction::Choose {
+            k: 0,
+            choice: q.answer,
+        }));
+        assert_eq!(st.predictions[0].chosen, Some(wrong));
+        let before = st.session.cursor();
+        st.apply(Action::Teach(TeachAction::ShowWhy(0)));
+        assert_eq!(st.session.cursor(), before + 1);
+    }
+
+    /// Every lesson asks at least two predictions, and every one can be asked at its step's
+    /// state: the model has an answer for it.
+    #[test]
+    fn every_lesson_prediction_is_posed_from_the_model_at_its_step() {
+        for l in lessons::lessons() {
+            let mut asked = 0;
+            for (k, step) in l.steps.iter().enumerate() {
+                let st = AppState::from_query(&format!("?lesson={}&lesson_step={k}", l.name));
+                assert_eq!(st.predictions.len(), step.predictions.len());
+                for p in &st.predictions {
+                    let q = p.question.as_ref().unwrap_or_else(|e| {
+                        panic!(
+                            "{} step {k} ({}): prediction {}: {e}",
+                            l.name, step.title, p.index
+                        )
+                    });
+                    assert!(q.answer < q.choices.len());
+                    asked += 1;
+                }
+            }
+            assert!(asked >= 2, "{} asks {asked} predictions", l.name);
+        }
+    }
+
+    #[test]
+    fn levels_unlock_in_order_and_a_locked_level_says_which_to_win_first() {
+        let p = Progress::default();
+        let st = with_progress("?challenge=deadlock", &p);
+        let run = st.challenge.as_ref().unwrap();
+        assert_eq!(run.locked_by.map(|c| c.name), Some("null-deref"));
+        let st = with_progress("?challenge=null-deref", &p);
+        assert!(st.challenge.as_ref().unwrap().locked_by.is_none());
+    }
+
+    /// Win level 1 within its budget through the same actions the page sends, with one hint
+    /// costing a point; level 2 is unlocked after.
+    #[test]
+    fn a_win_within_budget_scores_par_minus_hints_and_unlocks_the_next_level() {
+        let mut st = AppState::from_query("?challenge=null-deref");
+        st.apply(Action::Teach(TeachAction::Hint));
+        let m = st.model().clone();
+        let (trunc, mf) = (m.tid("trunc").unwrap(), m.tid("mf").unwrap());
+        // Truncate runs to its end, then memory failure: no preemption at all.
+        while m.is_runnable(st.session.world(), trunc) {
+            st.apply(Action::Step(trunc));
+        }
+        while st.session.outcome() == Outcome::Running {
+            st.apply(Action::Step(mf));
+        }
+        let run = st.challenge.as_ref().unwrap();
+        let win = run.won.as_ref().expect("won");
+        assert_eq!(win.preemptions, 0);
+        assert_eq!(win.points, challenge::WIN_POINTS - Hint::Concept.cost());
+        assert!(win.debrief.fixed_by.contains("c93db7bb6ef3"));
+        assert!(win.debrief.report.contains("NULL pointer"));
+        assert!(st.progress.won("null-deref"));
+        let next = with_progress("?challenge=deadlock", &st.progress);
+        assert!(next.challenge.as_ref().unwrap().locked_by.is_none());
+    }
+
+    #[test]
+    fn a_step_over_the_budget_is_refused_with_a_message() {
+        let mut st = AppState::from_query("?challenge=null-deref");
+        let m = st.model().clone();
+        let (trunc, mf) = (m.tid("trunc").unwrap(), m.tid("mf").unwrap());
+        st.apply(Action::Step(trunc));
+        st.apply(Action::Step(mf)); // preemption 1 of 1
+        assert_eq!(st.challenge.as_ref().unwrap().used, 1);
+        let len = st.session.len();
+        st.apply(Action::Step(trunc)); // would be preemption 2
+        assert_eq!(st.session.len(), len);
+        assert!(
+            st.errors.last().unwrap().contains("Out of budget"),
+            "{:?}",
+            st.errors
+        );
+    }
+
+    #[test]
+    fn hints_are_graded_and_the_thread_hint_comes_from_the_explorer() {
+        let mut st = AppState::from_query("?challenge=null-deref");
+        for h in Hint::ALL {
+            st.apply(Action::Teach(TeachAction::Hint));
+            assert_eq!(st.challenge.as_ref().unwrap().hints.last().unwrap().0, h);
+        }
+        st.apply(Action::Teach(TeachAction::Hint));
+        let run = st.challenge.as_ref().unwrap();
+        assert_eq!(run.hints.len(), 4, "no fifth hint");
+        // The thread hint named a thread that starts a par schedule.
+        let thread = run.hint_thread.clone().unwrap();
+        assert!(["mf", "trunc"].contains(&thread.as_str()));
+        assert!(
+            run.hints[3].1.starts_with("From here: "),
+            "{}",
+            run.hints[3].1
+        );
+    }
+
+    #[test]
+    fn an_unbreakable_level_is_done_once_tried_and_proven() {
+        let mut p = Progress::default();
+        for c in lessons::CHALLENGES.iter().take(3) {
+            p.win(c.name, 10, 0, 0);
+        }
+        let mut st = with_progress("?challenge=unbreakable-recheck", &p);
+        st.apply(Action::Teach(TeachAction::Prove));
+        assert!(st.challenge.as_ref().unwrap().proof.is_none(), "try first");
+        st.apply(Action::StepColumn(0));
+        st.apply(Action::Teach(TeachAction::Prove));
+        let run = st.challenge.as_ref().unwrap();
+        let proof = run.proof.as_ref().unwrap();
+        assert!(proof.complete && proof.broken.is_none() && proof.states > 100);
+        assert!(run.done());
+        assert!(st.progress.won("unbreakable-recheck"));
+    }
+}
