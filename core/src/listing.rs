@@ -48,7 +48,8 @@ pub enum Func {
     XfsSetattr,
     /// `truncate_inode_pages_range()`, the loop over a file's DAX entries.
     TruncateRange,
-    /// `dax_delete_mapping_entry()` → `__dax_invalidate_mapping_entry()`.
+    /// `dax_delete_mapping_entry()` → `__dax_invalidate_mapping_entry()`, with the `trunc` its
+    /// caller passes.
     InvalidateMappingEntry,
     /// `put_unlocked_mapping_entry()`.
     PutUnlockedMappingEntry,
@@ -283,6 +284,12 @@ pub enum Cond {
     EntryOtherPfn,
     /// The looked-up entry is not tagged TOWRITE (another fsync wrote it back already).
     EntryNotToWrite,
+    /// `!trunc && (DIRTY || TOWRITE)`: the caller of `__dax_invalidate_mapping_entry()` passed
+    /// `trunc` false and the looked-up entry is tagged TOWRITE. `PAGECACHE_TAG_DIRTY` is not
+    /// modelled: the model's faults never tag an entry DIRTY, an entry fsync tagged TOWRITE
+    /// stands for a dirty one, and `dax_writeback_one()` clears DIRTY before it unlocks the
+    /// entry, so an unlocked entry the model holds is dirty exactly when it is tagged TOWRITE.
+    KeepDirty,
 }
 
 /// What a `return` gives the caller.
@@ -358,6 +365,9 @@ pub enum Arg {
     WakeAll,
     /// `WAKE_NEXT` for `put_unlocked_mapping_entry()`.
     WakeNext,
+    /// `trunc` for `__dax_invalidate_mapping_entry()`: true from truncate, false from
+    /// invalidation.
+    Trunc(bool),
 }
 
 /// Static facts about one line.
@@ -692,14 +702,19 @@ lines! {
     // Truncate: every DAX entry of the range goes through dax_delete_mapping_entry().
     TpHead = TruncateRange, 0, ALWAYS, text(), "void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend)";
     TpFor = TruncateRange, 1, ALWAYS, set(Effect::LoadIndex, Flow::Branch { cond: Cond::MoreIndices, then: L::TpDelete, otherwise: L::TpEnd }), "for (each index of [lstart, lend] with a DAX entry) {";
-    TpDelete = TruncateRange, 2, ALWAYS, call(F::InvalidateMappingEntry), "dax_delete_mapping_entry(mapping, index);";
+    TpDelete = TruncateRange, 2, ALWAYS, call_arg(F::InvalidateMappingEntry, Arg::Trunc(true)), "dax_delete_mapping_entry(mapping, index);  /* → __dax_invalidate_mapping_entry(mapping, index, true) */";
     TpNext = TruncateRange, 1, ALWAYS, set(Effect::NextIter, Flow::Goto(L::TpFor)), "}";
     TpEnd = TruncateRange, 0, ALWAYS, ret(Ret::Value), "}";
+
+    // __dax_invalidate_mapping_entry(): truncate's and invalidation's shared body; `trunc` says whose.
     TrHead = InvalidateMappingEntry, 0, ALWAYS, text(), "static int __dax_invalidate_mapping_entry(struct address_space *mapping, pgoff_t index, bool trunc)";
     TrLock = InvalidateMappingEntry, 1, ALWAYS, step(A::XaLockIrq), "xa_lock_irq(pages);";
     TrGet = InvalidateMappingEntry, 1, ALWAYS, call(F::GetUnlockedWrapper), "entry = get_unlocked_mapping_entry(mapping, index, NULL);";
-    TrTest = InvalidateMappingEntry, 1, ALWAYS, branch(Cond::EntryNull, L::TrGoto, L::TrDisassociate), "if (!entry || WARN_ON_ONCE(!radix_tree_exceptional_entry(entry)))";
+    TrTest = InvalidateMappingEntry, 1, ALWAYS, branch(Cond::EntryNull, L::TrGoto, L::TrIfDirty), "if (!entry || WARN_ON_ONCE(!radix_tree_exceptional_entry(entry)))";
     TrGoto = InvalidateMappingEntry, 2, ALWAYS, goto(L::TrOut), "goto out;";
+    // Invalidation leaves a dirty entry alone; PAGECACHE_TAG_DIRTY is not modelled (see Cond::KeepDirty).
+    TrIfDirty = InvalidateMappingEntry, 1, ALWAYS, branch(Cond::KeepDirty, L::TrDirtyGoto, L::TrDisassociate), "if (!trunc && (radix_tree_tag_get(pages, index, PAGECACHE_TAG_DIRTY) || radix_tree_tag_get(pages, index, PAGECACHE_TAG_TOWRITE)))";
+    TrDirtyGoto = InvalidateMappingEntry, 2, ALWAYS, goto(L::TrOut), "goto out;";
     TrDisassociate = InvalidateMappingEntry, 1, ALWAYS, step(A::Disassociate), "dax_disassociate_entry(entry, mapping, trunc);";
     TrDelete = InvalidateMappingEntry, 1, ALWAYS, step(A::DeleteEntry), "radix_tree_delete(pages, index);";
     TrOut = InvalidateMappingEntry, 0, ALWAYS, text(), "out:";
