@@ -48,8 +48,14 @@ pub enum Func {
     XfsSetattr,
     /// `truncate_inode_pages_range()`, the loop over a file's DAX entries.
     TruncateRange,
-    /// `dax_delete_mapping_entry()` → `__dax_invalidate_mapping_entry()`, with the `trunc` its
-    /// caller passes.
+    /// `invalidate_inode_pages2_range()`, the loop over a range's DAX entries that invalidation
+    /// (not truncate) runs.
+    InvalidateInodePages2Range,
+    /// `dax_invalidate_mapping_entry_sync()`: `__dax_invalidate_mapping_entry()` with `trunc`
+    /// false.
+    DaxInvalidateMappingEntrySync,
+    /// `__dax_invalidate_mapping_entry()`, shared by truncate (`dax_delete_mapping_entry()`,
+    /// `trunc` true) and invalidation (`dax_invalidate_mapping_entry_sync()`, `trunc` false).
     InvalidateMappingEntry,
     /// `put_unlocked_mapping_entry()`.
     PutUnlockedMappingEntry,
@@ -102,6 +108,8 @@ impl Func {
             Func::PutLockedMappingEntry => "put_locked_mapping_entry",
             Func::XfsSetattr => "xfs_vn_setattr",
             Func::TruncateRange => "truncate_inode_pages_range",
+            Func::InvalidateInodePages2Range => "invalidate_inode_pages2_range",
+            Func::DaxInvalidateMappingEntrySync => "dax_invalidate_mapping_entry_sync",
             Func::InvalidateMappingEntry => "__dax_invalidate_mapping_entry",
             Func::PutUnlockedMappingEntry => "put_unlocked_mapping_entry",
             Func::DaxWritebackOne => "dax_writeback_one",
@@ -706,6 +714,16 @@ lines! {
     TpNext = TruncateRange, 1, ALWAYS, set(Effect::NextIter, Flow::Goto(L::TpFor)), "}";
     TpEnd = TruncateRange, 0, ALWAYS, ret(Ret::Value), "}";
 
+    // Invalidation (a DAX write(2) over newly allocated blocks in 4.19; virtiofs later): every DAX entry of the range goes through dax_invalidate_mapping_entry_sync(); no MMAPLOCK is held.
+    IiHead = InvalidateInodePages2Range, 0, ALWAYS, text(), "int invalidate_inode_pages2_range(struct address_space *mapping, pgoff_t start, pgoff_t end)";
+    IiFor = InvalidateInodePages2Range, 1, ALWAYS, set(Effect::LoadIndex, Flow::Branch { cond: Cond::MoreIndices, then: L::IiInvalidate, otherwise: L::IiEnd }), "for (each index of [start, end] with a DAX entry) {";
+    IiInvalidate = InvalidateInodePages2Range, 2, ALWAYS, call(F::DaxInvalidateMappingEntrySync), "invalidate_exceptional_entry2(mapping, index, page);  /* → dax_invalidate_mapping_entry_sync(); 0 (entry kept) makes the range -EBUSY */";
+    IiNext = InvalidateInodePages2Range, 1, ALWAYS, set(Effect::NextIter, Flow::Goto(L::IiFor)), "}";
+    IiEnd = InvalidateInodePages2Range, 0, ALWAYS, ret(Ret::Value), "}";
+    IsHead = DaxInvalidateMappingEntrySync, 0, ALWAYS, text(), "int dax_invalidate_mapping_entry_sync(struct address_space *mapping, pgoff_t index)";
+    IsCall = DaxInvalidateMappingEntrySync, 1, ALWAYS, call_arg(F::InvalidateMappingEntry, Arg::Trunc(false)), "return __dax_invalidate_mapping_entry(mapping, index, false);";
+    IsEnd = DaxInvalidateMappingEntrySync, 0, ALWAYS, ret(Ret::Value), "}";
+
     // __dax_invalidate_mapping_entry(): truncate's and invalidation's shared body; `trunc` says whose.
     TrHead = InvalidateMappingEntry, 0, ALWAYS, text(), "static int __dax_invalidate_mapping_entry(struct address_space *mapping, pgoff_t index, bool trunc)";
     TrLock = InvalidateMappingEntry, 1, ALWAYS, step(A::XaLockIrq), "xa_lock_irq(pages);";
@@ -1024,6 +1042,37 @@ mod tests {
                 assert_eq!(func.head().func(), func, "{:?}", info.line);
             }
         }
+    }
+
+    #[test]
+    fn every_call_into_dax_invalidate_mapping_entry_says_whether_it_truncates() {
+        let calls: Vec<(Line, Arg)> = LINES
+            .iter()
+            .filter_map(|l| match l.flow {
+                Flow::Call {
+                    func: Func::InvalidateMappingEntry,
+                    arg,
+                } => Some((l.line, arg)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            calls,
+            [
+                (Line::TpDelete, Arg::Trunc(true)),
+                (Line::IsCall, Arg::Trunc(false))
+            ]
+        );
+        // Truncate and invalidation share the body; only the argument differs.
+        let trunc = reachable(Func::XfsSetattr, Code::SEED);
+        let inval = reachable(Func::InvalidateInodePages2Range, Code::SEED);
+        assert!(trunc.contains(&Func::InvalidateMappingEntry));
+        assert!(inval.contains(&Func::DaxInvalidateMappingEntrySync));
+        assert!(inval.contains(&Func::InvalidateMappingEntry));
+        assert!(
+            !inval.contains(&Func::TruncateRange)
+                && !trunc.contains(&Func::InvalidateInodePages2Range)
+        );
     }
 
     #[test]
