@@ -287,6 +287,12 @@ fn holds<S: Sink>(cx: &Cx<S>, cond: Cond, walk: &Walk) -> bool {
         Cond::EntryNotToWrite => l
             .entry
             .is_none_or(|e| e.flags & crate::world::entry_flags::TOWRITE == 0),
+        // `trunc` is the argument the call into `__dax_invalidate_mapping_entry()` passed.
+        Cond::KeepDirty => {
+            cx.call_arg() == Arg::Trunc(false)
+                && l.entry
+                    .is_some_and(|e| e.flags & crate::world::entry_flags::TOWRITE != 0)
+        }
     }
 }
 

@@ -48,7 +48,14 @@ pub enum Func {
     XfsSetattr,
     /// `truncate_inode_pages_range()`, the loop over a file's DAX entries.
     TruncateRange,
-    /// `dax_delete_mapping_entry()` → `__dax_invalidate_mapping_entry()`.
+    /// `invalidate_inode_pages2_range()`, the loop over a range's DAX entries that invalidation
+    /// (not truncate) runs.
+    InvalidateInodePages2Range,
+    /// `dax_invalidate_mapping_entry_sync()`: `__dax_invalidate_mapping_entry()` with `trunc`
+    /// false.
+    DaxInvalidateMappingEntrySync,
+    /// `__dax_invalidate_mapping_entry()`, shared by truncate (`dax_delete_mapping_entry()`,
+    /// `trunc` true) and invalidation (`dax_invalidate_mapping_entry_sync()`, `trunc` false).
     InvalidateMappingEntry,
     /// `put_unlocked_mapping_entry()`.
     PutUnlockedMappingEntry,
@@ -101,6 +108,8 @@ impl Func {
             Func::PutLockedMappingEntry => "put_locked_mapping_entry",
             Func::XfsSetattr => "xfs_vn_setattr",
             Func::TruncateRange => "truncate_inode_pages_range",
+            Func::InvalidateInodePages2Range => "invalidate_inode_pages2_range",
+            Func::DaxInvalidateMappingEntrySync => "dax_invalidate_mapping_entry_sync",
             Func::InvalidateMappingEntry => "__dax_invalidate_mapping_entry",
             Func::PutUnlockedMappingEntry => "put_unlocked_mapping_entry",
             Func::DaxWritebackOne => "dax_writeback_one",
@@ -283,6 +292,12 @@ pub enum Cond {
     EntryOtherPfn,
     /// The looked-up entry is not tagged TOWRITE (another fsync wrote it back already).
     EntryNotToWrite,
+    /// `!trunc && (DIRTY || TOWRITE)`: the caller of `__dax_invalidate_mapping_entry()` passed
+    /// `trunc` false and the looked-up entry is tagged TOWRITE. `PAGECACHE_TAG_DIRTY` is not
+    /// modelled: the model's faults never tag an entry DIRTY, an entry fsync tagged TOWRITE
+    /// stands for a dirty one, and `dax_writeback_one()` clears DIRTY before it unlocks the
+    /// entry, so an unlocked entry the model holds is dirty exactly when it is tagged TOWRITE.
+    KeepDirty,
 }
 
 /// What a `return` gives the caller.
@@ -358,6 +373,9 @@ pub enum Arg {
     WakeAll,
     /// `WAKE_NEXT` for `put_unlocked_mapping_entry()`.
     WakeNext,
+    /// `trunc` for `__dax_invalidate_mapping_entry()`: true from truncate, false from
+    /// invalidation.
+    Trunc(bool),
 }
 
 /// Static facts about one line.
@@ -692,14 +710,29 @@ lines! {
     // Truncate: every DAX entry of the range goes through dax_delete_mapping_entry().
     TpHead = TruncateRange, 0, ALWAYS, text(), "void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend)";
     TpFor = TruncateRange, 1, ALWAYS, set(Effect::LoadIndex, Flow::Branch { cond: Cond::MoreIndices, then: L::TpDelete, otherwise: L::TpEnd }), "for (each index of [lstart, lend] with a DAX entry) {";
-    TpDelete = TruncateRange, 2, ALWAYS, call(F::InvalidateMappingEntry), "dax_delete_mapping_entry(mapping, index);";
+    TpDelete = TruncateRange, 2, ALWAYS, call_arg(F::InvalidateMappingEntry, Arg::Trunc(true)), "dax_delete_mapping_entry(mapping, index);  /* → __dax_invalidate_mapping_entry(mapping, index, true) */";
     TpNext = TruncateRange, 1, ALWAYS, set(Effect::NextIter, Flow::Goto(L::TpFor)), "}";
     TpEnd = TruncateRange, 0, ALWAYS, ret(Ret::Value), "}";
+
+    // Invalidation (a DAX write(2) over newly allocated blocks in 4.19; virtiofs later): every DAX entry of the range goes through dax_invalidate_mapping_entry_sync(); no MMAPLOCK is held.
+    IiHead = InvalidateInodePages2Range, 0, ALWAYS, text(), "int invalidate_inode_pages2_range(struct address_space *mapping, pgoff_t start, pgoff_t end)";
+    IiFor = InvalidateInodePages2Range, 1, ALWAYS, set(Effect::LoadIndex, Flow::Branch { cond: Cond::MoreIndices, then: L::IiInvalidate, otherwise: L::IiEnd }), "for (each index of [start, end] with a DAX entry) {";
+    IiInvalidate = InvalidateInodePages2Range, 2, ALWAYS, call(F::DaxInvalidateMappingEntrySync), "invalidate_exceptional_entry2(mapping, index, page);  /* → dax_invalidate_mapping_entry_sync(); 0 (entry kept) makes the range -EBUSY */";
+    IiNext = InvalidateInodePages2Range, 1, ALWAYS, set(Effect::NextIter, Flow::Goto(L::IiFor)), "}";
+    IiEnd = InvalidateInodePages2Range, 0, ALWAYS, ret(Ret::Value), "}";
+    IsHead = DaxInvalidateMappingEntrySync, 0, ALWAYS, text(), "int dax_invalidate_mapping_entry_sync(struct address_space *mapping, pgoff_t index)";
+    IsCall = DaxInvalidateMappingEntrySync, 1, ALWAYS, call_arg(F::InvalidateMappingEntry, Arg::Trunc(false)), "return __dax_invalidate_mapping_entry(mapping, index, false);";
+    IsEnd = DaxInvalidateMappingEntrySync, 0, ALWAYS, ret(Ret::Value), "}";
+
+    // __dax_invalidate_mapping_entry(): truncate's and invalidation's shared body; `trunc` says whose.
     TrHead = InvalidateMappingEntry, 0, ALWAYS, text(), "static int __dax_invalidate_mapping_entry(struct address_space *mapping, pgoff_t index, bool trunc)";
     TrLock = InvalidateMappingEntry, 1, ALWAYS, step(A::XaLockIrq), "xa_lock_irq(pages);";
     TrGet = InvalidateMappingEntry, 1, ALWAYS, call(F::GetUnlockedWrapper), "entry = get_unlocked_mapping_entry(mapping, index, NULL);";
-    TrTest = InvalidateMappingEntry, 1, ALWAYS, branch(Cond::EntryNull, L::TrGoto, L::TrDisassociate), "if (!entry || WARN_ON_ONCE(!radix_tree_exceptional_entry(entry)))";
+    TrTest = InvalidateMappingEntry, 1, ALWAYS, branch(Cond::EntryNull, L::TrGoto, L::TrIfDirty), "if (!entry || WARN_ON_ONCE(!radix_tree_exceptional_entry(entry)))";
     TrGoto = InvalidateMappingEntry, 2, ALWAYS, goto(L::TrOut), "goto out;";
+    // Invalidation leaves a dirty entry alone; PAGECACHE_TAG_DIRTY is not modelled (see Cond::KeepDirty).
+    TrIfDirty = InvalidateMappingEntry, 1, ALWAYS, branch(Cond::KeepDirty, L::TrDirtyGoto, L::TrDisassociate), "if (!trunc && (radix_tree_tag_get(pages, index, PAGECACHE_TAG_DIRTY) || radix_tree_tag_get(pages, index, PAGECACHE_TAG_TOWRITE)))";
+    TrDirtyGoto = InvalidateMappingEntry, 2, ALWAYS, goto(L::TrOut), "goto out;";
     TrDisassociate = InvalidateMappingEntry, 1, ALWAYS, step(A::Disassociate), "dax_disassociate_entry(entry, mapping, trunc);";
     TrDelete = InvalidateMappingEntry, 1, ALWAYS, step(A::DeleteEntry), "radix_tree_delete(pages, index);";
     TrOut = InvalidateMappingEntry, 0, ALWAYS, text(), "out:";
@@ -1009,6 +1042,37 @@ mod tests {
                 assert_eq!(func.head().func(), func, "{:?}", info.line);
             }
         }
+    }
+
+    #[test]
+    fn every_call_into_dax_invalidate_mapping_entry_says_whether_it_truncates() {
+        let calls: Vec<(Line, Arg)> = LINES
+            .iter()
+            .filter_map(|l| match l.flow {
+                Flow::Call {
+                    func: Func::InvalidateMappingEntry,
+                    arg,
+                } => Some((l.line, arg)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            calls,
+            [
+                (Line::TpDelete, Arg::Trunc(true)),
+                (Line::IsCall, Arg::Trunc(false))
+            ]
+        );
+        // Truncate and invalidation share the body; only the argument differs.
+        let trunc = reachable(Func::XfsSetattr, Code::SEED);
+        let inval = reachable(Func::InvalidateInodePages2Range, Code::SEED);
+        assert!(trunc.contains(&Func::InvalidateMappingEntry));
+        assert!(inval.contains(&Func::DaxInvalidateMappingEntrySync));
+        assert!(inval.contains(&Func::InvalidateMappingEntry));
+        assert!(
+            !inval.contains(&Func::TruncateRange)
+                && !trunc.contains(&Func::InvalidateInodePages2Range)
+        );
     }
 
     #[test]

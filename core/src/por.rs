@@ -832,6 +832,7 @@ fn future_scope(
         }
         Program::Fault { index, .. } | Program::Writeback { index, .. } => indices.push(*index),
         Program::Truncate { indices: list, .. }
+        | Program::Invalidate { indices: list, .. }
         | Program::Evict { indices: list, .. }
         | Program::Recycle { indices: list, .. } => indices.extend_from_slice(list),
         Program::Rcu | Program::Unbind => {}

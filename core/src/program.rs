@@ -33,6 +33,14 @@ pub enum Program {
         /// The indices to invalidate, in order.
         indices: Vec<u16>,
     },
+    /// `invalidate_inode_pages2_range()` over the given indices: each DAX entry through
+    /// `dax_invalidate_mapping_entry_sync()`, which leaves a dirty entry in place.
+    Invalidate {
+        /// The file's mapping.
+        mapping: Addr,
+        /// The indices to invalidate, in order.
+        indices: Vec<u16>,
+    },
     /// The last `iput()`: `evict()` truncates the given indices, `clear_inode()`,
     /// `destroy_inode()` → `call_rcu()`.
     Evict {
@@ -75,6 +83,7 @@ impl Program {
             Program::MemoryFailure { .. } => Func::MemoryFailure,
             Program::Fault { .. } => Func::XfsFilemapFault,
             Program::Truncate { .. } => Func::XfsSetattr,
+            Program::Invalidate { .. } => Func::InvalidateInodePages2Range,
             Program::Evict { .. } => Func::Evict,
             Program::Recycle { .. } => Func::XfsReuse,
             Program::Writeback { .. } => Func::DaxWritebackOne,
@@ -94,6 +103,9 @@ impl Program {
             }
             Program::Truncate { .. } => {
                 "truncate(2) on XFS: xfs_vn_setattr() holds the MMAPLOCK exclusive, so no fault is inside while the entries are deleted."
+            }
+            Program::Invalidate { .. } => {
+                "Page-cache invalidation of a DAX file: invalidate_inode_pages2_range() → invalidate_exceptional_entry2() → dax_invalidate_mapping_entry_sync(); in v4.19 DAX's own write(2) calls it over newly allocated blocks (dax_iomap_actor(), IOMAP_F_NEW), and later virtiofs over live entries, where bug e was reported. It holds no MMAPLOCK, so it can wait on a fault's entry lock; unlike truncate (trunc == false) it leaves an entry tagged dirty or TOWRITE in place."
             }
             Program::Evict { .. } => {
                 "The last iput() of an unlinked file: evict() → truncate_inode_pages_final() → clear_inode() → destroy_inode(), which frees the inode with call_rcu()."
@@ -129,6 +141,7 @@ impl Program {
         match self {
             Program::Fault { mapping, .. }
             | Program::Truncate { mapping, .. }
+            | Program::Invalidate { mapping, .. }
             | Program::Evict { mapping, .. }
             | Program::Recycle { mapping, .. }
             | Program::Writeback { mapping, .. } => Some(*mapping),
@@ -146,10 +159,11 @@ impl Program {
         }
     }
 
-    /// The indices a truncate loop walks.
+    /// The indices a truncate or invalidation loop walks.
     pub fn indices(&self) -> &[u16] {
         match self {
             Program::Truncate { indices, .. }
+            | Program::Invalidate { indices, .. }
             | Program::Evict { indices, .. }
             | Program::Recycle { indices, .. } => indices,
             _ => &[],

@@ -378,6 +378,9 @@ fn fact(m: &Model, tid: Tid, line: Line, f: &Fact) -> Option<String> {
                 )
             }
         }
+        Fact::Passed(Line::TrDirtyGoto) => format!(
+            "{who} does not truncate (trunc is false) and the entry is tagged TOWRITE, so it leaves the entry in i_pages: __dax_invalidate_mapping_entry() returns 0."
+        ),
         Fact::Passed(Line::FtMap) => {
             format!("{who} installs the page table entry while holding the entry lock.")
         }

@@ -1,10 +1,12 @@
 //! Reductions keep verdicts: for every scenario × variant × truncate wake mode (and scaled
-//! `freed-inode` sizes, symmetric ones included; and every other code a story, a lesson or a
-//! challenge opens), and for every violation kind as the target, a search with `por` and with
+//! `freed-inode` sizes, symmetric ones included; every other code a story, a lesson or a
+//! challenge opens; and text scenarios with invalidators), and for every violation kind as the
+//! target, a search with `por` and with
 //! `por+symmetry` finds a violation exactly when the full search does, and its counterexample
 //! replays through a `Session` to the violation it reports.
 
 use daxlab_core::explore::{Config, Exploration, Reduction, explore};
+use daxlab_core::scenario::text::{Spec, SpecText};
 use daxlab_core::scenario::{Scale, scaled};
 use daxlab_core::{
     Code, Model, Options, Outcome, SCENARIOS, Session, Variant, ViolationKind, WakeMode,
@@ -228,6 +230,31 @@ fn scaled_scenarios_keep_their_verdicts_under_every_reduction() {
                 &model,
                 &format!("freed-inode/{threads}x{pages} {v}"),
                 &targets,
+            );
+        }
+    }
+}
+
+#[test]
+fn invalidation_scenarios_keep_their_verdicts_under_every_reduction() {
+    // `inval` holds no MMAPLOCK and branches on the `trunc` its caller passed: three
+    // interchangeable invalidators behind a fault's or writeback's entry lock (bug e's shape),
+    // and one beside memory failure and a fault.
+    for threads in [
+        "fault,inval,inval,inval",
+        "wb,inval:0,inval:0,inval:0",
+        "mf,fault,inval",
+    ] {
+        let spec = Spec::parse(SpecText {
+            threads,
+            ..SpecText::default()
+        })
+        .expect(threads);
+        for v in Variant::ALL {
+            compare(
+                &spec.model(Options::new(v)),
+                &format!("{threads} {v}"),
+                &every_target(),
             );
         }
     }

@@ -617,6 +617,7 @@ fn program_words(p: &Program) -> String {
         Program::MemoryFailure { pfn } => format!("memory_failure(pfn {})", pfn.0),
         Program::Fault { index, pfn, .. } => format!("DAX fault at index {index} (pfn {})", pfn.0),
         Program::Truncate { indices, .. } => format!("truncate indices {indices:?}"),
+        Program::Invalidate { indices, .. } => format!("invalidate indices {indices:?}"),
         Program::Evict { .. } => "last iput(): evict → destroy_inode".into(),
         Program::Recycle { .. } => "evict, then reuse the inode memory".into(),
         Program::Writeback { index, .. } => format!("fsync writeback of index {index}"),

@@ -6,10 +6,13 @@
 //! - `threads=` — comma-separated kernel paths, each `PATH[:ARG][=NAME]`:
 //!   `mf[:PFN]` memory failure on a page (default 0); `fault[:INDEX[@PFN]]` a fault on a file
 //!   index (default 0), installing the free page PFN when the index is not mapped;
-//!   `trunc[:INDEX]` truncate of one index (default: every mapped index); `inval[:INDEX]` the
-//!   same truncate path, named for the invalidation it performs (`dax_delete_mapping_entry()` →
-//!   `__dax_invalidate_mapping_entry()`: the model's only invalidation); `wb[:INDEX]` fsync's
-//!   writeback of a mapped index (default 0), which tags it TOWRITE; `evict` the last `iput()`;
+//!   `trunc[:INDEX]` truncate of one index (default: every mapped index), under the MMAPLOCK,
+//!   through `dax_delete_mapping_entry()` (`__dax_invalidate_mapping_entry(..., true)`);
+//!   `inval[:INDEX]` page-cache invalidation of one index (default: every mapped index),
+//!   `invalidate_inode_pages2_range()` → `dax_invalidate_mapping_entry_sync()`
+//!   (`__dax_invalidate_mapping_entry(..., false)`): no MMAPLOCK, and an entry tagged TOWRITE is
+//!   left in place; `wb[:INDEX]` fsync's writeback of a mapped index (default 0), which tags it
+//!   TOWRITE; `evict` the last `iput()`;
 //!   `reuse[:INDEX[@PFN]]` eviction, then XFS reusing the memory for a new file whose first
 //!   fault is at INDEX (default 0) on PFN (default: the first free page); `unbind` the device
 //!   teardown; `rcu` the grace-period machinery. A thread's name defaults to its path, numbered
@@ -63,7 +66,8 @@ pub enum Path {
     Fault,
     /// `trunc`: truncate.
     Trunc,
-    /// `inval`: truncate's invalidation of one index, by that name.
+    /// `inval`: page-cache invalidation (`invalidate_inode_pages2_range()`), which keeps dirty
+    /// entries.
     Inval,
     /// `wb`: fsync's writeback of one entry.
     Wb,
@@ -664,7 +668,11 @@ impl Spec {
                     index,
                     pfn: Pfn(t.pfn.or(self.pfn_at(index)).unwrap_or(0)),
                 },
-                Path::Trunc | Path::Inval => Program::Truncate {
+                Path::Trunc => Program::Truncate {
+                    mapping: file,
+                    indices: t.arg.map_or_else(|| all.clone(), |i| alloc::vec![i]),
+                },
+                Path::Inval => Program::Invalidate {
                     mapping: file,
                     indices: t.arg.map_or_else(|| all.clone(), |i| alloc::vec![i]),
                 },
@@ -788,6 +796,121 @@ mod tests {
         assert_eq!(parse("mf", Some("3:0,1,2")).unwrap().pages_text(), "3");
         assert_eq!(parse("mf", Some("3:-,-")).unwrap().pages_text(), "3:-");
         assert_eq!(parse("2", Some("3")).unwrap().threads_text(), "2");
+    }
+
+    /// The model of `threads` over `pages=2:0` under `variant`.
+    fn model_of(threads: &str, variant: crate::Variant) -> Model {
+        parse(threads, None).unwrap().model(Options::new(variant))
+    }
+
+    /// Step thread `name` alone until it finishes; no step may violate anything.
+    fn run_alone(m: &Model, w: &mut crate::World, name: &str) {
+        let tid = m.tid(name).unwrap();
+        while w.thread(tid).result.is_none() {
+            let e = m.step(w, tid).expect("runnable");
+            assert_eq!(e.violation, None, "{name} at {:?}", e.line);
+        }
+    }
+
+    #[test]
+    fn inval_keeps_an_entry_writeback_tagged_towrite_and_trunc_deletes_it() {
+        use crate::world::entry_flags::TOWRITE;
+        for v in crate::Variant::ALL {
+            // Before `wb` runs, fsync has tagged the entry TOWRITE.
+            let m = model_of("wb,inval", v);
+            let mut w = m.initial();
+            let tagged = |w: &crate::World| w.inode(Addr(0)).lookup(0).map(|e| e.flags & TOWRITE);
+            assert_eq!(tagged(&w), Some(TOWRITE), "{v}");
+            run_alone(&m, &mut w, "inval");
+            // __dax_invalidate_mapping_entry(..., false) returned 0: the entry stays, still
+            // mapped by its page.
+            assert_eq!(tagged(&w), Some(TOWRITE), "{v}");
+            assert_eq!(w.page(Pfn(0)).mapping, Some(Addr(0)), "{v}");
+            // The same state under truncate: `trunc` is true, so the tag does not matter.
+            let m = model_of("wb,trunc", v);
+            let mut w = m.initial();
+            assert_eq!(tagged(&w), Some(TOWRITE), "{v}");
+            run_alone(&m, &mut w, "trunc");
+            assert_eq!(tagged(&w), None, "{v}");
+            assert_eq!(w.page(Pfn(0)).mapping, None, "{v}");
+        }
+    }
+
+    #[test]
+    fn inval_deletes_an_untagged_entry_as_truncate_does() {
+        for v in crate::Variant::ALL {
+            let m = model_of("inval", v);
+            assert!(matches!(
+                m.threads()[0].program,
+                Program::Invalidate { ref indices, .. } if indices == &[0]
+            ));
+            let mut w = m.initial();
+            assert!(w.inode(Addr(0)).lookup(0).is_some(), "{v}");
+            run_alone(&m, &mut w, "inval");
+            assert!(w.inode(Addr(0)).lookup(0).is_none(), "{v}");
+            assert_eq!(w.page(Pfn(0)).mapping, None, "{v}");
+            // And after writeback has cleaned the entry, invalidation deletes it too.
+            let m = model_of("wb,inval", v);
+            let mut w = m.initial();
+            run_alone(&m, &mut w, "wb");
+            run_alone(&m, &mut w, "inval");
+            assert!(w.inode(Addr(0)).lookup(0).is_none(), "{v}");
+        }
+    }
+
+    #[test]
+    fn three_invalidators_behind_an_entry_lock_lose_a_wakeup_until_237388320def() {
+        use crate::explore::{Config, explore};
+        // The shape of 237388320def's report (parallel invalidate_inode_pages2() on virtiofs):
+        // invalidation holds no MMAPLOCK, so all three can wait on one entry lock at once.
+        for threads in ["mf,inval,inval,inval", "fault,inval,inval,inval"] {
+            let s = parse(threads, None).unwrap();
+            assert_eq!(
+                s.names(),
+                [
+                    &threads[..threads.find(',').unwrap()],
+                    "inval",
+                    "inval2",
+                    "inval3"
+                ]
+            );
+            let r = explore(
+                &s.model(Options::new(crate::Variant::V419y)),
+                Config::default(),
+            );
+            let found = r.found.expect(threads);
+            assert_eq!(
+                found.violation.kind,
+                crate::ViolationKind::LostWakeup,
+                "{threads}"
+            );
+            let r = explore(
+                &s.model(Options::new(crate::Variant::Fixed)),
+                Config::default(),
+            );
+            assert!(r.complete && r.found.is_none(), "{threads}: {:?}", r.found);
+        }
+    }
+
+    #[test]
+    fn inval_text_round_trips_and_stays_apart_from_trunc() {
+        let s = parse("inval, inval:0 = b,trunc:0,inval", None).unwrap();
+        assert_eq!(s.threads_text(), "inval,inval:0=b,trunc:0,inval");
+        assert_eq!(s.names(), ["inval", "b", "trunc", "inval3"]);
+        let again = parse(&s.threads_text(), Some(&s.pages_text())).unwrap();
+        assert_eq!(again, s);
+        let m = s.model(Options::new(crate::Variant::Fixed));
+        let kinds: Vec<_> = m.threads().iter().map(|t| t.program.entry()).collect();
+        use crate::listing::Func;
+        assert_eq!(
+            kinds,
+            [
+                Func::InvalidateInodePages2Range,
+                Func::InvalidateInodePages2Range,
+                Func::XfsSetattr,
+                Func::InvalidateInodePages2Range
+            ]
+        );
     }
 
     #[test]
