@@ -459,6 +459,13 @@ fn program(p: &Program) -> String {
                 list(indices)
             )
         }
+        Program::Invalidate { indices, .. } => {
+            format!(
+                "invalidate_inode_pages2_range() of file index{} {}",
+                if indices.len() == 1 { "" } else { "es" },
+                list(indices)
+            )
+        }
         Program::Evict { .. } => String::from("the file's last iput(), evicting it"),
         Program::Recycle {
             new_index, new_pfn, ..
