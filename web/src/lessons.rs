@@ -1,51 +1,41 @@
-//! Lessons (markdown in `tutorials/`, compiled in) and challenges. A lesson is `# Title`, an
+//! Lessons (markdown in `tutorials/`, rendered to HTML by `build.rs` and compiled in) and
+//! challenges. A lesson is `# Title`, an
 //! introduction, then one `## ` section per step; a step's state is its first link whose target
 //! starts with `?`, and a link title `"expect: KIND"` says what that state shows.
 
-use daxlab_core::teach::predict::Ask;
-use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+#[cfg(not(target_arch = "wasm32"))]
+pub mod markdown;
 
-/// Every lesson's name and source, in course order.
-pub static LESSON_SOURCES: &[(&str, &str)] = &[
-    (
-        "what-is-dax",
-        include_str!("../../tutorials/what-is-dax.md"),
-    ),
-    (
-        "locking-a-page",
-        include_str!("../../tutorials/locking-a-page.md"),
-    ),
-    (
-        "rcu-keeps-the-inode-alive",
-        include_str!("../../tutorials/rcu-keeps-the-inode-alive.md"),
-    ),
-    (
-        "why-recheck",
-        include_str!("../../tutorials/why-recheck.md"),
-    ),
-    (
-        "entry-lock-pins-inode",
-        include_str!("../../tutorials/entry-lock-pins-inode.md"),
-    ),
-    (
-        "clear-inode-cycling",
-        include_str!("../../tutorials/clear-inode-cycling.md"),
-    ),
-    (
-        "exclusive-waits",
-        include_str!("../../tutorials/exclusive-waits.md"),
-    ),
-    (
-        "shipped-bugs",
-        include_str!("../../tutorials/shipped-bugs.md"),
-    ),
-];
+use daxlab_core::teach::predict::Ask;
+#[cfg(not(target_arch = "wasm32"))]
+pub use markdown::{links, split_predictions, to_html_with};
+
+/// A lesson as `build.rs` rendered it.
+pub(crate) struct Rendered {
+    name: &'static str,
+    title: &'static str,
+    intro_html: &'static str,
+    steps: &'static [RenderedStep],
+}
+
+/// A lesson step as `build.rs` rendered it.
+pub(crate) struct RenderedStep {
+    title: &'static str,
+    html: &'static str,
+    state: Option<&'static str>,
+    predict: &'static [&'static str],
+}
+
+// RENDERED (every lesson) and, natively, LESSON_SOURCES (their markdown), in course order.
+include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
 
 /// The 50-minute lab for teachers (`tutorials/lab.md`), printed as `lessons/lab.html`.
+#[cfg(not(target_arch = "wasm32"))]
 pub static LAB: &str = include_str!("../../tutorials/lab.md");
 
 /// The history page's markdown (`tutorials/history.md`) with its table of commits filled in
 /// from the same facts the CLI lists (`daxlab_core::code::FixInfo`), so the two cannot drift.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn history_markdown() -> String {
     let rows: Vec<String> = daxlab_core::Fix::ALL
         .iter()
@@ -71,12 +61,10 @@ pub fn history_markdown() -> String {
 #[derive(Clone, Debug, PartialEq)]
 pub struct LessonStep {
     /// The `## ` heading, as plain text (markdown backticks removed).
-    pub title: String,
-    /// The section's markdown, heading excluded.
-    pub markdown: String,
-    /// The section rendered for the app, its app links kept inside the lesson (see
-    /// [`to_html`]); rendered once, when the lessons are parsed.
-    pub html: String,
+    pub title: &'static str,
+    /// The section rendered for the app, its app links kept inside the lesson (rendered when
+    /// the crate was built, see `markdown::to_html_with`).
+    pub html: &'static str,
     /// The app query (starting with `?`) of the state this step loads.
     pub state: Option<String>,
     /// The step's graded predictions (```` ```predict ```` blocks), in order: each the question
@@ -93,75 +81,63 @@ pub struct Prediction {
     pub ask: Result<Ask, String>,
 }
 
-/// The ```` ```predict ```` blocks of a markdown text, and the text without them.
-pub fn split_predictions(markdown: &str) -> (Vec<String>, String) {
-    let mut blocks = Vec::new();
-    let mut rest = String::new();
-    let mut current: Option<String> = None;
-    for line in markdown.lines() {
-        match &mut current {
-            None if line.trim_start().starts_with("```predict") => current = Some(String::new()),
-            None => {
-                rest.push_str(line);
-                rest.push('\n');
-            }
-            Some(_) if line.trim_start().starts_with("```") => {
-                blocks.extend(current.take());
-            }
-            Some(block) => {
-                block.push_str(line);
-                block.push('\n');
-            }
-        }
-    }
-    // An unclosed block still counts (and its text is not shown as prose).
-    blocks.extend(current);
-    (blocks, rest)
-}
-
-/// A parsed lesson.
+/// A lesson.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lesson {
     /// Its stable name (`?lesson=NAME`).
     pub name: &'static str,
     /// The `# ` heading, as plain text (markdown backticks removed).
-    pub title: String,
-    /// Markdown before the first step.
-    pub intro: String,
-    /// The introduction rendered for the app.
-    pub intro_html: String,
+    pub title: &'static str,
+    /// The introduction (markdown before the first step) rendered for the app.
+    pub intro_html: &'static str,
     /// The steps.
     pub steps: Vec<LessonStep>,
 }
 
 /// The names of every lesson.
 pub fn lesson_names() -> Vec<&'static str> {
-    LESSON_SOURCES.iter().map(|(n, _)| *n).collect()
+    RENDERED.iter().map(|l| l.name).collect()
 }
 
-/// Every lesson, parsed and rendered once on first use.
+/// Every lesson, its predictions read once on first use.
 pub fn lessons() -> &'static [Lesson] {
     static LESSONS: std::sync::OnceLock<Vec<Lesson>> = std::sync::OnceLock::new();
-    LESSONS.get_or_init(|| {
-        LESSON_SOURCES
-            .iter()
-            .map(|(name, src)| parse(name, src))
-            .collect()
-    })
+    LESSONS.get_or_init(|| RENDERED.iter().map(lesson_of).collect())
 }
 
-/// Every lesson's name and title (its `# ` line, backticks removed), without parsing the
-/// markdown: the header lists them on every page, and parsing waits until a lesson is shown.
-pub fn titles() -> impl Iterator<Item = (&'static str, String)> {
-    LESSON_SOURCES.iter().map(|(name, src)| {
-        let title = src
-            .lines()
-            .find_map(|l| l.strip_prefix("# "))
-            .unwrap_or(name)
-            .trim()
-            .replace('`', "");
-        (*name, title)
-    })
+fn lesson_of(r: &'static Rendered) -> Lesson {
+    let mut index = 0;
+    Lesson {
+        name: r.name,
+        title: r.title,
+        intro_html: r.intro_html,
+        steps: r
+            .steps
+            .iter()
+            .map(|s| LessonStep {
+                title: s.title,
+                html: s.html,
+                state: s.state.map(str::to_string),
+                predictions: s
+                    .predict
+                    .iter()
+                    .map(|b| {
+                        index += 1;
+                        Prediction {
+                            index: index - 1,
+                            ask: Ask::parse(b),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// Every lesson's name and title (its `# ` line, backticks removed): the header lists them on
+/// every page.
+pub fn titles() -> impl Iterator<Item = (&'static str, &'static str)> {
+    RENDERED.iter().map(|l| (l.name, l.title))
 }
 
 /// The lesson called `name`.
@@ -169,121 +145,18 @@ pub fn lesson(name: &str) -> Option<&'static Lesson> {
     lessons().iter().find(|l| l.name == name)
 }
 
-/// Our markdown: CommonMark with tables (the history page's commits, the lab's schedule).
-fn parser(markdown: &str) -> Parser<'_> {
-    Parser::new_ext(markdown, Options::ENABLE_TABLES)
-}
-
-/// Every link of a markdown text: (target, title).
-pub fn links(markdown: &str) -> Vec<(String, String)> {
-    parser(markdown)
-        .filter_map(|e| match e {
-            Event::Start(Tag::Link {
-                dest_url, title, ..
-            }) => Some((dest_url.to_string(), title.to_string())),
-            _ => None,
-        })
-        .collect()
-}
-
-fn parse(name: &'static str, src: &str) -> Lesson {
-    let mut title = String::new();
-    let mut intro = String::new();
-    let mut steps: Vec<LessonStep> = Vec::new();
-    for line in src.lines() {
-        if let Some(t) = line.strip_prefix("# ") {
-            title = t.trim().replace('`', "");
-        } else if let Some(t) = line.strip_prefix("## ") {
-            steps.push(LessonStep {
-                title: t.trim().replace('`', ""),
-                markdown: String::new(),
-                html: String::new(),
-                state: None,
-                predictions: Vec::new(),
-            });
-        } else {
-            let target = match steps.last_mut() {
-                Some(s) => &mut s.markdown,
-                None => &mut intro,
-            };
-            target.push_str(line);
-            target.push('\n');
-        }
-    }
-    let mut index = 0;
-    for (k, s) in steps.iter_mut().enumerate() {
-        s.state = links(&s.markdown)
-            .into_iter()
-            .map(|(url, _)| url)
-            .find(|u| u.starts_with('?'));
-        let (blocks, prose) = split_predictions(&s.markdown);
-        s.predictions = blocks
-            .iter()
-            .map(|b| {
-                index += 1;
-                Prediction {
-                    index: index - 1,
-                    ask: Ask::parse(b),
-                }
-            })
-            .collect();
-        s.html = to_html(&prose, &format!("&lesson={name}&lesson_step={k}"));
-    }
-    let intro_html = to_html(&intro, &format!("&lesson={name}&lesson_step=0"));
-    Lesson {
-        name,
-        title,
-        intro,
-        intro_html,
-        steps,
-    }
-}
-
-/// Render our own markdown to HTML. Raw HTML in the source is dropped, and app links (targets
-/// starting with `?`) get `suffix` appended so they stay in the lesson.
+/// Render our own markdown to HTML for the app: raw HTML dropped, app links (targets starting
+/// with `?`) get `suffix` appended so they stay in the lesson.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn to_html(markdown: &str, suffix: &str) -> String {
     to_html_with(markdown, "", suffix)
-}
-
-/// As [`to_html`], with `prefix` (the app's page, like `../index.html`) put before app links.
-pub fn to_html_with(markdown: &str, prefix: &str, suffix: &str) -> String {
-    let mut in_predict = false;
-    let events = parser(markdown).filter_map(move |e| match e {
-        Event::Html(_) | Event::InlineHtml(_) => None,
-        // Predictions are asked by the app, not printed.
-        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info)))
-            if info.as_ref() == "predict" =>
-        {
-            in_predict = true;
-            None
-        }
-        Event::End(TagEnd::CodeBlock) if in_predict => {
-            in_predict = false;
-            None
-        }
-        _ if in_predict => None,
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) if dest_url.starts_with('?') => Some(Event::Start(Tag::Link {
-            link_type,
-            dest_url: format!("{prefix}{dest_url}{suffix}").into(),
-            title,
-            id,
-        })),
-        other => Some(other),
-    });
-    let mut out = String::new();
-    pulldown_cmark::html::push_html(&mut out, events);
-    out
 }
 
 /// Every challenge, in level order (defined in the core, where their pars are checked).
 pub use daxlab_core::teach::challenge::{CHALLENGES, Challenge, challenge};
 
-#[cfg(test)]
+// The markdown side is native only (the page carries rendered lessons).
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 
@@ -300,12 +173,24 @@ mod tests {
     }
 
     #[test]
-    fn the_header_titles_are_the_parsed_titles() {
+    fn the_lessons_built_in_are_the_markdown_rendered_now() {
+        // build.rs renders with the same module; this catches a stale or partial rendering.
+        assert_eq!(LESSON_SOURCES.len(), RENDERED.len());
+        for ((name, src), r) in LESSON_SOURCES.iter().zip(RENDERED) {
+            let now = markdown::parse_lesson(name, src);
+            assert_eq!(*name, r.name);
+            assert_eq!(now.title, r.title, "{name}");
+            assert_eq!(now.intro_html, r.intro_html, "{name}");
+            assert_eq!(now.steps.len(), r.steps.len(), "{name}");
+            for (a, b) in now.steps.iter().zip(r.steps) {
+                assert_eq!(a.title, b.title, "{name}");
+                assert_eq!(a.html, b.html, "{name}: {}", a.title);
+                assert_eq!(a.state.as_deref(), b.state, "{name}: {}", a.title);
+                assert_eq!(a.predict, b.predict, "{name}: {}", a.title);
+            }
+        }
         let quick: Vec<_> = titles().collect();
-        let parsed: Vec<_> = lessons()
-            .iter()
-            .map(|l| (l.name, l.title.clone()))
-            .collect();
+        let parsed: Vec<_> = lessons().iter().map(|l| (l.name, l.title)).collect();
         assert_eq!(quick, parsed);
     }
 
@@ -356,7 +241,8 @@ mod tests {
     fn schedules_in(markdown: &str) -> Vec<String> {
         let mut out = Vec::new();
         let mut in_code = false;
-        for e in parser(markdown) {
+        use pulldown_cmark::{Event, Tag, TagEnd};
+        for e in markdown::parser(markdown) {
             match e {
                 Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with('?') => {
                     let (p, _) = crate::params::parse(&dest_url);
@@ -417,6 +303,28 @@ mod tests {
             schedules_in("[x](?scenario=null-mapping&schedule=trunc*6,mf*4) `a,b`")
                 .contains(&"trunc*6,mf*4".to_string())
         );
+    }
+
+    /// A lesson from markdown, the way build.rs renders and the page reads it.
+    fn parse(name: &'static str, src: &str) -> Lesson {
+        let t = markdown::parse_lesson(name, src);
+        let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+        let steps: Vec<RenderedStep> = t
+            .steps
+            .into_iter()
+            .map(|s| RenderedStep {
+                title: leak(s.title),
+                html: leak(s.html),
+                state: s.state.map(leak),
+                predict: Box::leak(s.predict.into_iter().map(leak).collect()),
+            })
+            .collect();
+        lesson_of(Box::leak(Box::new(Rendered {
+            name,
+            title: leak(t.title),
+            intro_html: leak(t.intro_html),
+            steps: Box::leak(steps.into_boxed_slice()),
+        })))
     }
 
     #[test]

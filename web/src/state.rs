@@ -1328,6 +1328,7 @@ mod tests {
     /// promises (`"expect: KIND"`, `completed` or `running`): the same check the end-to-end test
     /// makes in the browser, natively.
     #[test]
+    #[cfg(not(target_arch = "wasm32"))]
     fn every_lesson_link_reaches_the_state_its_title_promises() {
         let mut checked = 0;
         for (name, src) in lessons::LESSON_SOURCES {
@@ -1354,6 +1355,7 @@ mod tests {
 
     /// Every app link of the lab page loads without a problem and shows what its title says.
     #[test]
+    #[cfg(not(target_arch = "wasm32"))]
     fn every_lab_link_loads_the_state_its_title_promises() {
         let links: Vec<_> = lessons::links(lessons::LAB)
             .into_iter()

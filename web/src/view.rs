@@ -169,11 +169,11 @@ fn lesson_pane(st: &AppState, send: &Send) -> Html {
             <p class="lesson-title">{ &lesson.title }</p>
             <p id="lesson-progress" class="count">{ format!("step {} of {n}", k + 1) }</p>
             if k == 0 {
-                <div class="lesson-intro">{ Html::from_html_unchecked(AttrValue::Static(&lesson.intro_html)) }</div>
+                <div class="lesson-intro">{ Html::from_html_unchecked(AttrValue::Static(lesson.intro_html)) }</div>
             }
             <h2 id="lesson-step-title">{ &step.title }</h2>
-            // Our own markdown, rendered once with raw HTML dropped (lessons::to_html).
-            <div class="lesson-body">{ Html::from_html_unchecked(AttrValue::Static(&step.html)) }</div>
+            // Our own markdown, rendered by web/build.rs with raw HTML dropped (lessons::markdown).
+            <div class="lesson-body">{ Html::from_html_unchecked(AttrValue::Static(step.html)) }</div>
             { crate::teach_view::predictions(st, send) }
             <div class="row">
                 <button id="lesson-prev" onclick={prev} disabled={k == 0} title="Previous lesson step ([)">{ "◀ Previous" }</button>
