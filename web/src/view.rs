@@ -311,7 +311,7 @@ fn controls(
                         }) }
                     </select>
                 </label>
-                <button id="builder-toggle" onclick={send.reform(|_| Action::ToggleBuilder)}
+                <button id="builder-toggle" class="small" onclick={send.reform(|_| Action::ToggleBuilder)}
                     aria-expanded={st.builder.to_string()} aria-controls="builder" aria-keyshortcuts="b"
                     title="Build a scenario of your own: threads, pages, wait table (b)">{ "Build…" }</button>
                 <label>{ "Variant " }
