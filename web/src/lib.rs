@@ -148,6 +148,8 @@ pub struct App {
     url_pending: std::rc::Rc<std::cell::RefCell<Option<String>>>,
     url_timer: Option<Timeout>,
     notes: notes_api::Notes,
+    /// The first view was built (for the `daxlab-view` mark).
+    viewed: std::cell::Cell<bool>,
 }
 
 const URL_EVERY_MS: u32 = 150;
@@ -250,6 +252,7 @@ impl Component for App {
         let progress = load_progress();
         let saved = progress.to_storage();
         let mut st = AppState::from_query_with(&query, progress);
+        mark("daxlab-state");
         // Until the page measures it, the timeline is as wide as the window allows.
         if let Some(w) = gloo::utils::window()
             .inner_width()
@@ -274,6 +277,7 @@ impl Component for App {
             url_pending: Default::default(),
             url_timer: None,
             notes,
+            viewed: std::cell::Cell::new(false),
         }
     }
 
@@ -361,7 +365,11 @@ impl Component for App {
     fn view(&self, ctx: &Context<Self>) -> Html {
         let share = ctx.link().callback(|_| Msg::Share);
         let export = ctx.link().callback(Msg::Export);
-        view::page(&self.st, &self.send, &share, &export, &self.base())
+        let html = view::page(&self.st, &self.send, &share, &export, &self.base());
+        if !self.viewed.replace(true) {
+            mark("daxlab-view");
+        }
+        html
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
@@ -430,8 +438,9 @@ fn timeline_width_guess(window: f64, embed: bool) -> f64 {
     }
 }
 
-/// `performance.mark(name)`: `scripts/measure.sh` reads `daxlab-start` (the wasm starts) and
-/// `daxlab-first-render` (the first view is in the DOM).
+/// `performance.mark(name)`: `scripts/measure.sh` reads `daxlab-start` (the wasm starts),
+/// `daxlab-state` (the state the URL describes is built), `daxlab-view` (the first view's
+/// virtual DOM is built) and `daxlab-first-render` (the first view is in the DOM).
 fn mark(name: &str) {
     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
         let _ = p.mark(name);
