@@ -44,7 +44,9 @@ try {
     return page.evaluate(() => {
       const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
       const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN;
-      return { first: at('daxlab-first-render'), start: at('daxlab-start'), fcp };
+      return { first: at('daxlab-first-render'), start: at('daxlab-start'), fcp,
+        state: at('daxlab-state') - at('daxlab-start'), view: at('daxlab-view') - at('daxlab-state'),
+        dom: at('daxlab-first-render') - at('daxlab-view') };
     });
   };
   const app = [], empty = [];
@@ -56,6 +58,7 @@ try {
   const [a, b] = [median(app, 'first'), median(empty, 'first')];
   console.log(`first render (navigation start to first render, median of 7 loads): daxlab ${a.toFixed(0)} ms, blank Yew app built the same way ${b.toFixed(0)} ms; ratio ${(a / b).toFixed(2)} (target <= 1.5)`);
   console.log(`  of which loading (to the wasm's start): daxlab ${median(app, 'start').toFixed(0)} ms, blank ${median(empty, 'start').toFixed(0)} ms`);
+  console.log(`  of which in daxlab's wasm: the state from the URL ${median(app, 'state').toFixed(1)} ms, the first view ${median(app, 'view').toFixed(1)} ms, into the DOM (with the child components) ${median(app, 'dom').toFixed(1)} ms`);
   console.log(`  first contentful paint (after style and layout): daxlab ${median(app, 'fcp').toFixed(0)} ms, blank ${median(empty, 'fcp').toFixed(0)} ms; ratio ${(median(app, 'fcp') / median(empty, 'fcp')).toFixed(2)}`);
 
   // Times one action: from the click until Yew has patched the step counter (seen by a
