@@ -1392,4 +1392,105 @@ mod tests {
         assert_eq!(ticks, 10);
         assert_eq!(st.session.cursor(), 10);
     }
+
+    /// The lessons' links and schedules checked against the app (here, not in `lessons.rs`,
+    /// so that the lessons do not import the state).
+    #[cfg(not(target_arch = "wasm32"))]
+    mod lesson_links {
+        use super::AppState;
+        use crate::lessons::{
+            CHALLENGES, Challenge, LESSON_SOURCES, challenge, history_markdown, links, markdown,
+        };
+
+        #[test]
+        fn the_history_page_lists_every_commit_and_its_links_are_app_links_with_expectations() {
+            let md = history_markdown();
+            for f in daxlab_core::Fix::ALL {
+                assert!(
+                    md.contains(&format!("[{}](https://git.kernel.org", f.commit())),
+                    "{f:?}"
+                );
+            }
+            assert!(!md.contains("<!-- FIXES -->"));
+            let app: Vec<_> = links(&md)
+                .into_iter()
+                .filter(|(u, _)| u.starts_with('?'))
+                .collect();
+            assert!(app.len() >= 5);
+            for (url, title) in app {
+                assert!(title.starts_with("expect: "), "{url}");
+                let st = AppState::from_query(&url);
+                assert!(st.errors.is_empty(), "{url}: {:?}", st.errors);
+            }
+        }
+
+        /// Every schedule a lesson's text holds: each app link's `schedule=` and each code span or
+        /// block that reads as a schedule.
+        fn schedules_in(markdown: &str) -> Vec<String> {
+            let mut out = Vec::new();
+            let mut in_code = false;
+            use pulldown_cmark::{Event, Tag, TagEnd};
+            for e in markdown::parser(markdown) {
+                match e {
+                    Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with('?') => {
+                        let (p, _) = crate::params::parse(&dest_url);
+                        out.extend(p.schedule);
+                    }
+                    Event::Code(t) => out.push(t.to_string()),
+                    Event::Start(Tag::CodeBlock(_)) => in_code = true,
+                    Event::End(TagEnd::CodeBlock) => in_code = false,
+                    Event::Text(t) if in_code => out.extend(t.lines().map(str::to_string)),
+                    _ => {}
+                }
+            }
+            out
+        }
+
+        /// Whether `text`, replayed under challenge `c`, reaches its goal at any step.
+        fn solves(c: &Challenge, text: &str) -> bool {
+            let model = c.model();
+            let Ok(steps) = daxlab_core::schedule::parse(text, &model) else {
+                return false;
+            };
+            let mut w = model.initial();
+            for t in steps {
+                match model.step_quiet(&mut w, t) {
+                    Ok(e) => {
+                        if let Some(v) = e.violation {
+                            return v.kind == c.kind;
+                        }
+                    }
+                    Err(_) => return false,
+                }
+            }
+            false
+        }
+
+        /// No lesson gives a challenge away: no schedule in any lesson's text or links, replayed
+        /// under a challenge's scenario and code, reaches that challenge's goal.
+        #[test]
+        fn no_lesson_text_holds_a_challenge_solution() {
+            let mut checked = 0;
+            let mut found = Vec::new();
+            for (name, src) in LESSON_SOURCES {
+                for sched in schedules_in(src) {
+                    for c in CHALLENGES {
+                        checked += 1;
+                        if solves(c, &sched) {
+                            found.push(format!("{name}: {sched:?} solves challenge {}", c.name));
+                        }
+                    }
+                }
+            }
+            assert!(found.is_empty(), "{found:#?}");
+            assert!(checked > 100, "only {checked} checks");
+            // The check can fail: a known solution is caught.
+            let c = challenge("null-deref").unwrap();
+            assert!(solves(c, "trunc*6,mf*4"));
+            assert!(
+                schedules_in("[x](?scenario=null-mapping&schedule=trunc*6,mf*4) `a,b`")
+                    .contains(&"trunc*6,mf*4".to_string())
+            );
+        }
+    }
 }
