@@ -244,9 +244,10 @@ impl AppState {
                             format!("Run {first} next.")
                         } else {
                             format!(
-                                "From here: {} ({} steps).",
+                                "From here: {} ({} step{}).",
                                 daxlab_core::schedule::format(&path, model),
-                                path.len()
+                                path.len(),
+                                if path.len() == 1 { "" } else { "s" }
                             )
                         }
                     }
