@@ -108,17 +108,8 @@ pub fn node(el: &El) -> Html {
     tag.into()
 }
 
-/// A figure's contents, as markup the browser parses in one go (inside the `<svg>` Yew draws
-/// with its attributes and handlers). Hundreds of elements made one Yew node at a time cost a
-/// call from wasm per element, attribute and text, and were most of the first render; the
-/// markup is `daxlab-draw`'s own (`El::write`, every text and attribute value escaped), the
-/// same as the exported SVG files.
 fn body(d: &Drawing) -> Html {
-    let mut out = String::new();
-    for el in &d.body {
-        el.write(&mut out);
-    }
-    Html::from_html_unchecked(AttrValue::from(out))
+    d.body.iter().map(node).collect::<Html>()
 }
 
 /// The thread names of a model.
