@@ -5,7 +5,9 @@
 //! so lands in the URL like any other), one that does not shows the grammar's own message and
 //! leaves the view as it was.
 
-use daxlab_core::scenario::text::{MAX_NAME_LEN, MAX_SPEC_PAGES, Path, Spec, SpecError, SpecText};
+use daxlab_core::scenario::text::{
+    MAX_NAME_LEN, MAX_SPEC_PAGES, Path, Spec, SpecError, SpecText, init_text, thread_names,
+};
 use daxlab_core::world::MAX_THREADS;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -61,22 +63,6 @@ fn path_title(path: Path) -> &'static str {
         Path::Unbind => "the device teardown",
         Path::Rcu => "the RCU grace-period machinery",
     }
-}
-
-/// The names the grammar gives threads without one: the path, numbered from the second.
-fn default_names(rows: &[Row]) -> Vec<String> {
-    let mut seen = [0u8; Path::ALL.len()];
-    rows.iter()
-        .map(|r| {
-            let k = Path::ALL.iter().position(|p| *p == r.path).unwrap_or(0);
-            seen[k] = seen[k].saturating_add(1);
-            match (r.name.trim(), seen[k]) {
-                ("", 1) => r.path.word().to_string(),
-                ("", n) => format!("{}{n}", r.path.word()),
-                (name, _) => name.to_string(),
-            }
-        })
-        .collect()
 }
 
 /// Wait-table sizes the model accepts.
@@ -147,11 +133,15 @@ impl Draft {
 
     /// The `init=` text, if any flag is set.
     pub fn init_text(&self) -> Option<String> {
-        let flags: Vec<&str> = [(self.devdax, "devdax"), (self.reused, "reused")]
-            .into_iter()
-            .filter_map(|(on, f)| on.then_some(f))
-            .collect();
-        (!flags.is_empty()).then(|| flags.join(","))
+        init_text(self.devdax, self.reused)
+    }
+
+    /// Each thread's name as the grammar would give it (an empty name is the default).
+    pub fn names(&self) -> Vec<String> {
+        thread_names(self.rows.iter().map(|r| {
+            let name = r.name.trim();
+            (r.path, (!name.is_empty()).then_some(name))
+        }))
     }
 
     /// The scenario the draft describes, or the grammar's message naming what is wrong.
@@ -327,12 +317,9 @@ pub fn builder(p: &BuilderProps) -> Html {
         })
     };
     let result = draft.spec();
-    // Each thread's name, for the placeholder: the scenario's, or while the draft does not
-    // parse, the default the grammar would give (`fault`, `fault2`…).
-    let names = result
-        .as_ref()
-        .map(Spec::names)
-        .unwrap_or_else(|_| default_names(&draft.rows));
+    // Each thread's name, for the placeholder, as the grammar gives it (also while the draft
+    // does not parse).
+    let names = draft.names();
     let full = draft.rows.len() >= MAX_THREADS;
     let text = format!(
         "threads={}&pages={}&buckets={}{}",
@@ -504,6 +491,7 @@ mod tests {
         let spec = d.spec().unwrap();
         assert_eq!(spec.buckets(), 16);
         assert_eq!(spec.names(), ["mf", "writer", "inval"]);
+        assert_eq!(d.names(), spec.names());
         // A page without its index still parses (the index defaults to 0).
         d.edit(Edit::Add(Path::Fault));
         d.edit(Edit::Pfn(3, "1".into()));
@@ -520,7 +508,7 @@ mod tests {
         let e = d.spec().unwrap_err();
         assert_eq!((e.param, e.item), ("threads", Some(1)));
         assert!(e.to_string().contains("\"mf:7\""), "{e}");
-        assert_eq!(default_names(&d.rows), ["mf", "fault"]);
+        assert_eq!(d.names(), ["mf", "fault"]);
         d.edit(Edit::Arg(0, "0".into()));
         d.edit(Edit::Name(1, "mf".into()));
         let e = d.spec().unwrap_err().to_string();

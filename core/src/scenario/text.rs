@@ -262,6 +262,33 @@ pub static PRESETS: &[Preset] = &[
     preset("hash-collision", "fault,fault:8,mf,wb:8", "2:0,8"),
 ];
 
+/// The `init=` text of the two initial-state flags, or `None` when neither is set.
+pub fn init_text(devdax: bool, reused: bool) -> Option<String> {
+    let flags: Vec<&str> = [(devdax, "devdax"), (reused, "reused")]
+        .into_iter()
+        .filter_map(|(on, f)| on.then_some(f))
+        .collect();
+    (!flags.is_empty()).then(|| flags.join(","))
+}
+
+/// Each thread's name: the one written, or its path numbered from the second of a kind
+/// (`fault`, `fault2`).
+pub fn thread_names<'a>(threads: impl IntoIterator<Item = (Path, Option<&'a str>)>) -> Vec<String> {
+    let mut seen = [0u8; Path::ALL.len()];
+    threads
+        .into_iter()
+        .map(|(path, name)| {
+            let k = Path::ALL.iter().position(|p| *p == path).unwrap_or(0);
+            seen[k] = seen[k].saturating_add(1);
+            match name {
+                Some(n) => n.to_string(),
+                None if seen[k] == 1 => path.word().to_string(),
+                None => format!("{}{}", path.word(), seen[k]),
+            }
+        })
+        .collect()
+}
+
 /// The preset called `name`.
 pub fn preset_named(name: &str) -> Option<&'static Preset> {
     PRESETS.iter().find(|p| p.name == name)
@@ -488,11 +515,7 @@ impl Spec {
 
     /// The `init=` text, or `None` when no flag is set.
     pub fn init_text(&self) -> Option<String> {
-        let flags: Vec<&str> = [(self.devdax, "devdax"), (self.reused, "reused")]
-            .into_iter()
-            .filter_map(|(on, f)| on.then_some(f))
-            .collect();
-        (!flags.is_empty()).then(|| flags.join(","))
+        init_text(self.devdax, self.reused)
     }
 
     /// The parameters that reproduce this scenario, in URL order; defaults left out.
@@ -542,19 +565,11 @@ impl Spec {
 
     /// Each thread's name, in order.
     pub fn names(&self) -> Vec<String> {
-        let list = self.thread_list();
-        let mut seen = [0u8; Path::ALL.len()];
-        list.iter()
-            .map(|t| {
-                let k = Path::ALL.iter().position(|p| *p == t.path).unwrap_or(0);
-                seen[k] += 1;
-                match &t.name {
-                    Some(n) => n.clone(),
-                    None if seen[k] == 1 => t.path.word().to_string(),
-                    None => format!("{}{}", t.path.word(), seen[k]),
-                }
-            })
-            .collect()
+        thread_names(
+            self.thread_list()
+                .iter()
+                .map(|t| (t.path, t.name.as_deref())),
+        )
     }
 
     fn check_names(&self) -> Result<(), SpecError> {
