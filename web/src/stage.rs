@@ -13,7 +13,7 @@ use daxlab_draw::timeline::{self as tl, View};
 use daxlab_draw::{Drawing, El};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
-use yew::virtual_dom::{VNode, VTag, VText};
+use yew::virtual_dom::{AttrValue, AttributeOrProperty, Attributes, VNode, VTag, VText};
 
 /// Callback type every control uses.
 pub type Send = Callback<Action>;
@@ -96,9 +96,15 @@ impl Export {
 /// An element of a layout as a Yew node.
 pub fn node(el: &El) -> Html {
     let mut tag = VTag::new(el.tag);
-    for (k, v) in &el.attrs {
-        tag.add_attribute(k, v.clone());
-    }
+    // Yew diffs `Dynamic` attributes by position when the key slices are the same pointer, and
+    // keeps `add_attribute`'s ones in a hashed map: so each distinct key list is interned once.
+    let keys = interned_keys(&el.attrs);
+    let values: Box<[Option<AttributeOrProperty>]> = el
+        .attrs
+        .iter()
+        .map(|(_, v)| Some(AttributeOrProperty::Attribute(AttrValue::from(v.clone()))))
+        .collect();
+    tag.set_attributes(Attributes::Dynamic { keys, values });
     if let Some(t) = &el.text {
         tag.add_child(VNode::VText(VText::new(t.clone())));
     }
@@ -108,8 +114,51 @@ pub fn node(el: &El) -> Html {
     tag.into()
 }
 
-fn body(d: &Drawing) -> Html {
-    d.body.iter().map(node).collect::<Html>()
+/// One `&'static` slice per distinct list of attribute names the layouts use (a few dozen;
+/// they live as long as the page).
+fn interned_keys(attrs: &[(&'static str, String)]) -> &'static [&'static str] {
+    thread_local! {
+        static KEYS: std::cell::RefCell<Vec<&'static [&'static str]>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    KEYS.with(|k| {
+        let mut k = k.borrow_mut();
+        let same = |s: &&'static [&'static str]| {
+            s.len() == attrs.len() && s.iter().zip(attrs).all(|(a, (b, _))| a == b)
+        };
+        if let Some(s) = k.iter().find(|s| same(s)) {
+            return *s;
+        }
+        let s: &'static [&'static str] =
+            Box::leak(attrs.iter().map(|(k, _)| *k).collect::<Box<[_]>>());
+        k.push(s);
+        s
+    })
+}
+
+#[derive(Properties)]
+struct PartProps {
+    el: std::rc::Rc<El>,
+}
+
+impl PartialEq for PartProps {
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.el, &other.el) || self.el == other.el
+    }
+}
+
+/// One top-level group of a figure (a lane, the axis, the legend, the defs...): Yew skips it
+/// when it is the same as in the last render, so a step redraws only the groups it changed.
+#[function_component(Part)]
+fn part(p: &PartProps) -> Html {
+    node(&p.el)
+}
+
+fn body(d: Drawing) -> Html {
+    d.body
+        .into_iter()
+        .map(|el| html! { <Part el={std::rc::Rc::new(el)} /> })
+        .collect::<Html>()
 }
 
 /// The thread names of a model.
@@ -126,7 +175,7 @@ pub fn graph_figure(s: &Session, id: &str, prefix: &str) -> Html {
             aria-labelledby={format!("{id}-title {id}-desc")}>
             <title id={format!("{id}-title")}>{ &d.title }</title>
             <desc id={format!("{id}-desc")}>{ &d.desc }</desc>
-            { body(&d) }
+            { body(d) }
         </svg>
     }
 }
@@ -202,7 +251,7 @@ pub fn timeline_figure(s: &Session, t: &Timeline, v: &View, id: &str, send: &Sen
             aria-valuetext={valuetext} data-first={v.first.to_string()} data-cols={v.cols.to_string()}
             data-px={daxlab_draw::num(v.px)} data-steps={steps.to_string()}
             {onclick} {onmousemove} {onmouseleave}>
-            { body(&d) }
+            { body(d) }
         </svg>
     }
 }
