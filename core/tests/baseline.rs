@@ -5,32 +5,17 @@
 //! to alter behaviour rewrites it (`DAXLAB_BLESS=1 cargo test --test baseline`) and says why in
 //! its commit.
 
-use daxlab_core::explore::{Config, Reduction, explore};
+mod common;
+
 use daxlab_core::scenario::{Scale, scaled};
-use daxlab_core::{Model, Options, SCENARIOS, Variant, WakeMode, schedule};
+use daxlab_core::{Model, Options, SCENARIOS, Variant, WakeMode};
 
 fn row(label: &str, model: &Model) -> String {
     // Pinned: the baseline is the complete, unreduced search (shortest schedules, every state).
-    let r = explore(
-        model,
-        Config {
-            reduction: Reduction::None,
-            ..Config::default()
-        },
-    );
-    let verdict = match &r.found {
-        Some(f) => format!(
-            "{} {} {}",
-            f.violation.kind,
-            f.schedule.len(),
-            schedule::format(&f.schedule, model)
-        ),
-        None if r.complete => "clean".to_string(),
-        None => format!("incomplete {:?}", r.bound),
-    };
+    let r = common::unreduced(model);
     format!(
-        "{label}\tstates={}\ttransitions={}\tdepth={}\t{verdict}",
-        r.states, r.transitions, r.depth
+        "{label}\tstates={}\ttransitions={}\tdepth={}\t{}",
+        r.states, r.transitions, r.depth, r.verdict
     )
 }
 

@@ -7,35 +7,21 @@
 //! `PROPTEST_CASES` sets the number of cases (the fuzz run in `scripts/fuzz-grammar.sh` raises
 //! it for a bounded time).
 
-use daxlab_core::explore::{Config, Reduction, explore};
+mod common;
+
+use daxlab_core::explore::{Config, explore};
 use daxlab_core::random::{RandomRunner, Strategy as RunStrategy};
 use daxlab_core::scenario::text::{PRESETS, Spec, SpecText};
 use daxlab_core::scenario::{Scale, scaled};
-use daxlab_core::{Model, Options, SCENARIOS, Variant, ViolationKind, WakeMode, schedule};
+use daxlab_core::{Model, Options, SCENARIOS, Variant, ViolationKind, WakeMode};
 use proptest::prelude::*;
 
 /// The complete search without reduction, as one comparable line.
 fn search_row(model: &Model) -> String {
-    let r = explore(
-        model,
-        Config {
-            reduction: Reduction::None,
-            ..Config::default()
-        },
-    );
-    let verdict = match &r.found {
-        Some(f) => format!(
-            "{} {} {}",
-            f.violation.kind,
-            f.schedule.len(),
-            schedule::format(&f.schedule, model)
-        ),
-        None if r.complete => "clean".to_string(),
-        None => format!("incomplete {:?}", r.bound),
-    };
+    let r = common::unreduced(model);
     format!(
-        "states={} transitions={} depth={} {verdict}",
-        r.states, r.transitions, r.depth
+        "states={} transitions={} depth={} {}",
+        r.states, r.transitions, r.depth, r.verdict
     )
 }
 
