@@ -357,21 +357,34 @@ fn panel(run: &ExerciseRun, solved_before: bool, send: &Send) -> Html {
 
 /// `code` with the fix `commit` added or taken away, shown in the visualizer on the exercise's
 /// scenario; `None` (with a message naming the accepted commits) for an unknown commit.
-fn toggle_fix(e: &Exercise, st: &mut Visualizer, code: Code, commit: &str) -> Option<Code> {
+/// Toggles the fix `commit` in `code` and loads the exercise's world under the result; false
+/// (and a message naming what is accepted) when there is no such commit.
+fn toggle_fix(e: &Exercise, st: &mut Visualizer, code: &mut Code, commit: &str) -> bool {
     let Some(fix) = Fix::from_commit(commit) else {
         st.errors.push(format!(
             "There is no upstream commit {commit:?} in this model; accepted: {}.",
             Fix::ALL.map(|f| f.commit()).join(", ")
         ));
-        return None;
+        return false;
     };
-    let code = if code.has(fix) {
+    *code = if code.has(fix) {
         code.without(fix)
     } else {
         code.with(fix)
     };
-    st.load(Session::new(e.setup.model_with(code)));
-    Some(code)
+    st.load(Session::new(e.setup.model_with(*code)));
+    true
+}
+
+/// The line shown while a check searches in slices.
+fn searching(what: &str, states: u64, millis: f64) -> Outcome {
+    Outcome::Verdict(
+        Verdict {
+            right: false,
+            says: format!("{what} {states} states so far ({millis:.0} ms)."),
+        },
+        false,
+    )
 }
 
 /// A checkbox per upstream fix, ticked when `code` has it.

@@ -1,10 +1,12 @@
 //! Capstone: fix checkboxes over the scaled `freed-inode`, and "Prove": an exhaustive search
 //! in slices; a violation loads into the visualizer (`teach::exercise::capstone`).
 
-use super::{ExerciseAction, Outcome, SLICE, Send, Visualizer, fix_boxes, show, toggle_fix};
+use super::{
+    ExerciseAction, Outcome, SLICE, Send, Visualizer, fix_boxes, searching, show, toggle_fix,
+};
 use daxlab_core::explore::{Search, Serial};
 use daxlab_core::teach::exercise::capstone::{Proof, config, toggles};
-use daxlab_core::teach::exercise::{Exercise, Verdict};
+use daxlab_core::teach::exercise::Exercise;
 use daxlab_core::{Code, Session};
 use yew::prelude::*;
 
@@ -38,10 +40,9 @@ impl Capstone {
     ) -> Outcome {
         match a {
             ExerciseAction::ToggleFix(commit) => {
-                let Some(code) = toggle_fix(e, st, self.code, commit) else {
+                if !toggle_fix(e, st, &mut self.code, commit) {
                     return Outcome::Nothing;
-                };
-                self.code = code;
+                }
                 self.search = None;
                 Outcome::Stale
             }
@@ -58,16 +59,7 @@ impl Capstone {
             return Outcome::Nothing;
         };
         let Some(result) = search.run(SLICE, &Serial).cloned() else {
-            return Outcome::Verdict(
-                Verdict {
-                    right: false,
-                    says: format!(
-                        "Searching every interleaving… {} states so far ({millis:.0} ms).",
-                        search.states()
-                    ),
-                },
-                false,
-            );
+            return searching("Searching every interleaving…", search.states(), millis);
         };
         let model = search.model().clone();
         self.search = None;

@@ -2,7 +2,9 @@
 //! (`teach::exercise::predict::Survey`) run in slices, then each kind gets its verdict and,
 //! when reached, a replay link.
 
-use super::{ExerciseAction, Outcome, SLICE, Send, Visualizer, act, fix_boxes, mark, toggle_fix};
+use super::{
+    ExerciseAction, Outcome, SLICE, Send, Visualizer, act, fix_boxes, mark, searching, toggle_fix,
+};
 use daxlab_core::teach::exercise::predict::{KindResult, Survey, check};
 use daxlab_core::teach::exercise::{Exercise, Task, Verdict};
 use daxlab_core::{Code, ViolationKind};
@@ -64,10 +66,9 @@ impl Predict {
     ) -> Outcome {
         match a {
             ExerciseAction::ToggleFix(commit) => {
-                let Some(code) = toggle_fix(e, st, self.code, commit) else {
+                if !toggle_fix(e, st, &mut self.code, commit) {
                     return Outcome::Nothing;
-                };
-                self.code = code;
+                }
                 self.survey = None;
                 Outcome::Stale
             }
@@ -94,13 +95,7 @@ impl Predict {
             return Outcome::Nothing;
         };
         if !s.run(SLICE) {
-            return Outcome::Verdict(
-                Verdict {
-                    right: false,
-                    says: format!("Searching… {} states so far ({millis:.0} ms).", s.states()),
-                },
-                false,
-            );
+            return searching("Searching…", s.states(), millis);
         }
         let code = s.code();
         let results = s.results().to_vec();
