@@ -95,6 +95,10 @@ impl Export {
 
 /// An element of a layout as a Yew node.
 pub fn node(el: &El) -> Html {
+    vtag(el).into()
+}
+
+fn vtag(el: &El) -> VTag {
     let mut tag = VTag::new(el.tag);
     // Yew diffs `Dynamic` attributes by position when the key slices are the same pointer, and
     // keeps `add_attribute`'s ones in a hashed map: so each distinct key list is interned once.
@@ -108,10 +112,18 @@ pub fn node(el: &El) -> Html {
     if let Some(t) = &el.text {
         tag.add_child(VNode::VText(VText::new(t.clone())));
     }
-    for c in &el.children {
-        tag.add_child(node(c));
+    // Yew matches unkeyed children from the end, so a group that grows by a step (a new tick,
+    // a lane's new state) would shift every attribute of every element before it: keyed by
+    // position from the start, the elements that stay put are left alone.
+    let keyed = el.text.is_none();
+    for (i, c) in el.children.iter().enumerate() {
+        let mut child = vtag(c);
+        if keyed {
+            child.key = Some((i as u32).into());
+        }
+        tag.add_child(child.into());
     }
-    tag.into()
+    tag
 }
 
 /// One `&'static` slice per distinct list of attribute names the layouts use (a few dozen;
