@@ -401,11 +401,13 @@ fn write_url(pending: &std::cell::RefCell<Option<String>>) {
 }
 
 /// Keep each thread's current line visible inside its (scrolling) listing, without moving the
-/// page itself.
+/// page itself. Every listing is measured before any is scrolled: a scroll between two reads
+/// would make the browser lay the page out again for the next read.
 fn scroll_current_lines_into_view() {
     let Ok(lists) = gloo::utils::document().query_selector_all(".listing") else {
         return;
     };
+    let mut scrolls = Vec::new();
     for i in 0..lists.length() {
         let Some(list) = lists
             .item(i)
@@ -424,8 +426,11 @@ fn scroll_current_lines_into_view() {
         let line = current.offset_height();
         if top < view_top || top + line > view_top + height {
             // A third of the spare room above the line, so a wrapped line still fits whole.
-            list.set_scroll_top((top - (height - line).max(0) / 3).max(0));
+            scrolls.push((list, (top - (height - line).max(0) / 3).max(0)));
         }
+    }
+    for (list, top) in scrolls {
+        list.set_scroll_top(top);
     }
 }
 
