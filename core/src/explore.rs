@@ -14,7 +14,7 @@
 use crate::canon::Canon;
 use crate::ids::Tid;
 use crate::model::Model;
-use crate::por::Por;
+use crate::por::{Memo, Por};
 use crate::violation::{Violation, ViolationKind};
 use crate::world::World;
 use alloc::vec::Vec;
@@ -253,18 +253,18 @@ fn block(
     w: &mut World,
     t: u8,
     before: u16,
+    memo: &mut Memo,
 ) -> (crate::facts::Event, u8) {
     let mut event = model.step_runnable(w, Tid(t), before);
     let mut len = 1;
     let Some(red) = red else {
         return (event, len);
     };
-    let mut memo = crate::por::Memo::default();
     while event.violation.is_none()
         && len < MAX_BLOCK
         && red
             .por
-            .continues(model, w, event.runnable, t as usize, &mut memo)
+            .continues(model, w, event.runnable, t as usize, memo)
     {
         let mut trial = w.clone();
         let next = model.step_runnable(&mut trial, Tid(t), event.runnable);
@@ -287,12 +287,12 @@ fn step_copy(
     w: &mut World,
     t: u8,
     before: u16,
-    hasher: &foldhash::fast::FixedState,
-    visited: &Visited,
+    (hasher, visited): (&foldhash::fast::FixedState, &Visited),
     red: Option<&Reducer>,
+    memo: &mut Memo,
 ) -> (Successor, u8) {
     // Only threads of the parent's runnable mask (`before`) are stepped.
-    let (event, len) = block(model, red, w, t, before);
+    let (event, len) = block(model, red, w, t, before, memo);
     if let Some(v) = event.violation {
         return (Successor::Violation(v), len);
     }
@@ -337,23 +337,31 @@ type Stepped = Vec<(u8, World, Successor, u8)>;
 fn reduce_mask(
     model: &Model,
     red: &Reducer,
-    hasher: &foldhash::fast::FixedState,
-    visited: &Visited,
+    (hasher, visited): (&foldhash::fast::FixedState, &Visited),
     level: &HashTable<u64>,
     w: &World,
     runnable: u16,
+    memo: &mut Memo,
 ) -> (u16, Stepped) {
     let mut stepped: Stepped = Vec::new();
     // Whether expanding only `set` keeps every verdict: no block of it violates or closes a
     // cycle; None when one violates (then every thread is expanded).
-    let mut keeps = |set: u16| -> Option<bool> {
+    let keeps = |set: u16, stepped: &mut Stepped, memo: &mut Memo| -> Option<bool> {
         let mut m = set;
         while m != 0 {
             let t = m.trailing_zeros() as u8;
             m &= m - 1;
             if !stepped.iter().any(|e| e.0 == t) {
                 let mut n = w.clone();
-                let (s, len) = step_copy(model, &mut n, t, runnable, hasher, visited, Some(red));
+                let (s, len) = step_copy(
+                    model,
+                    &mut n,
+                    t,
+                    runnable,
+                    (hasher, visited),
+                    Some(red),
+                    memo,
+                );
                 stepped.push((t, n, s, len));
             }
             let (_, n, s, _) = stepped.iter().find(|e| e.0 == t).expect("just stepped");
@@ -370,21 +378,22 @@ fn reduce_mask(
         }
         Some(true)
     };
-    let first = red.por.ample(model, w, runnable);
+    let first = red.por.ample(model, w, runnable, memo);
     if first == runnable {
         return (runnable, stepped);
     }
     let mask = 'mask: {
-        match keeps(first) {
+        match keeps(first, &mut stepped, memo) {
             None => break 'mask runnable,
             Some(true) => break 'mask first,
             Some(false) => {}
         }
-        for set in red.por.persistent_sets(model, w, runnable, true) {
+        let sets = red.por.persistent_sets(model, w, runnable, true, memo);
+        for set in sets {
             if set == first {
                 continue;
             }
-            match keeps(set) {
+            match keeps(set, &mut stepped, memo) {
                 None => break 'mask runnable,
                 Some(true) => break 'mask set,
                 Some(false) => {}
@@ -440,6 +449,8 @@ pub struct Search {
     visited: Visited,
     /// Persistent sets and canonical forms, for a reduced search.
     red: Option<Reducer>,
+    /// Threads' futures by line and return stack, for the serial search's reductions.
+    memo: Memo,
     /// A reduced search: the fingerprints of the level being built (the cycle proviso tells
     /// them from states of this depth or less).
     level_fps: HashTable<u64>,
@@ -504,6 +515,7 @@ impl Search {
             hasher,
             visited,
             red,
+            memo: Memo::default(),
             level_fps: HashTable::new(),
             start,
             parent: alloc::vec![u32::MAX],
@@ -688,11 +700,11 @@ impl Search {
             (mask, stepped) = reduce_mask(
                 &self.model,
                 red,
-                &self.hasher,
-                &self.visited,
+                (&self.hasher, &self.visited),
                 &self.level_fps,
                 w,
                 mask,
+                &mut self.memo,
             );
         }
         let red = self.red.as_ref();
@@ -721,9 +733,9 @@ impl Search {
                     &mut node.world,
                     t,
                     full,
-                    &self.hasher,
-                    &self.visited,
+                    (&self.hasher, &self.visited),
                     red,
+                    &mut self.memo,
                 )
             });
             self.transitions += len as u64;
@@ -991,6 +1003,7 @@ struct Shared<'a> {
 fn expand_chunk(sh: &Shared, at_bound: bool, cut: Vec<&[Node]>, mut buffer: Vec<Node>) -> ChunkOut {
     let (model, hasher, visited, config) = (sh.model, sh.hasher, sh.visited, sh.config);
     buffer.clear();
+    let mut memo = Memo::default();
     let mut out = ChunkOut {
         next: buffer,
         transitions: 0,
@@ -1015,8 +1028,15 @@ fn expand_chunk(sh: &Shared, at_bound: bool, cut: Vec<&[Node]>, mut buffer: Vec<
         }
         let mut stepped = Vec::new();
         if let Some(red) = sh.red {
-            (mask, stepped) =
-                reduce_mask(model, red, hasher, visited, sh.level_fps, &node.world, mask);
+            (mask, stepped) = reduce_mask(
+                model,
+                red,
+                (hasher, visited),
+                sh.level_fps,
+                &node.world,
+                mask,
+                &mut memo,
+            );
         }
         while mask != 0 {
             let t = mask.trailing_zeros() as u8;
@@ -1035,7 +1055,15 @@ fn expand_chunk(sh: &Shared, at_bound: bool, cut: Vec<&[Node]>, mut buffer: Vec<
             });
             let slot = out.next.last_mut().expect("just pushed");
             let (successor, len) = done.unwrap_or_else(|| {
-                step_copy(model, &mut slot.world, t, full, hasher, visited, sh.red)
+                step_copy(
+                    model,
+                    &mut slot.world,
+                    t,
+                    full,
+                    (hasher, visited),
+                    sh.red,
+                    &mut memo,
+                )
             });
             out.transitions += len as u64;
             match successor {
@@ -1182,7 +1210,6 @@ mod tests {
     /// violate, or it is as long as a block may be.
     #[test]
     fn a_block_never_passes_over_a_violation() {
-        use crate::por::Memo;
         let mut blocks = 0;
         let mut long = 0;
         for s in SCENARIOS {
@@ -1201,7 +1228,14 @@ mod tests {
                         let before = model.runnable_mask(w);
                         for t in model.runnable(w) {
                             let mut b = w.clone();
-                            let (event, len) = block(&model, Some(&red), &mut b, t.0, before);
+                            let (event, len) = block(
+                                &model,
+                                Some(&red),
+                                &mut b,
+                                t.0,
+                                before,
+                                &mut Memo::default(),
+                            );
                             blocks += 1;
                             long += (len > 1) as u32;
                             let mut r = w.clone();

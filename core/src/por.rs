@@ -447,8 +447,8 @@ impl Por {
 
     /// The runnable threads of a persistent set of `w` (a subset of `runnable`, never empty
     /// when `runnable` is not).
-    pub(crate) fn ample(&self, model: &Model, w: &World, runnable: u16) -> u16 {
-        self.persistent_sets(model, w, runnable, false)
+    pub(crate) fn ample(&self, model: &Model, w: &World, runnable: u16, memo: &mut Memo) -> u16 {
+        self.persistent_sets(model, w, runnable, false, memo)
             .first()
             .copied()
             .unwrap_or(runnable)
@@ -462,11 +462,12 @@ impl Por {
         w: &World,
         runnable: u16,
         every: bool,
+        memo: &mut Memo,
     ) -> Vec<u16> {
         if runnable.count_ones() <= 1 {
             return vec![runnable];
         }
-        let owned = self.views(model, w, runnable);
+        let owned = self.views(model, w, runnable, memo);
         let views = owned.views();
         let mut best = runnable;
         let mut found: Vec<u16> = Vec::new();
@@ -496,8 +497,8 @@ impl Por {
     }
 
     /// Whether a block of thread `t` goes on from `w`, where its last step led: it can still
-    /// run and it alone is a persistent set. `memo` keeps other threads' futures between the
-    /// block's steps.
+    /// run and it alone is a persistent set. `memo` keeps threads' futures by their line and
+    /// return stack.
     pub(crate) fn continues(
         &self,
         model: &Model,
@@ -572,29 +573,32 @@ impl Por {
         memo: &mut Memo,
     ) -> (Vec<Footprint>, Vec<Footprint>, Vec<Footprint>) {
         let n = self.threads.len();
-        if memo.0.len() != n {
-            memo.0 = vec![None; n];
+        if memo.0.len() != n * MEMO_SLOTS {
+            memo.0 = vec![None; n * MEMO_SLOTS];
         }
         let mut futures = Vec::with_capacity(n);
         let mut pres = Vec::with_capacity(n);
         let mut wakers = Vec::with_capacity(n);
+        let hasher = foldhash::fast::FixedState::with_seed(0x0f07);
         for j in 0..n {
             let t = &w.threads[j];
-            let key = (t.pc, t.frames, t.result.is_some());
-            let three = match memo.0[j] {
-                Some((k, f)) if k == key && Some(j) != self.daemon => f,
-                _ => {
-                    let f = if Some(j) == self.daemon {
-                        [Footprint::default(); 3]
-                    } else {
-                        [
+            let three = if Some(j) == self.daemon {
+                [Footprint::default(); 3]
+            } else {
+                let key = (t.pc, t.frames, t.result.is_some());
+                let h = core::hash::BuildHasher::hash_one(&hasher, key) as usize;
+                let slot = j * MEMO_SLOTS + (h & (MEMO_SLOTS - 1));
+                match memo.0[slot] {
+                    Some((k, f)) if k == key => f,
+                    _ => {
+                        let f = [
                             self.future(w, j),
                             self.future_before_lock(w, j),
                             self.future_in(w, j, View::Wakes),
-                        ]
-                    };
-                    memo.0[j] = Some((key, f));
-                    f
+                        ];
+                        memo.0[slot] = Some((key, f));
+                        f
+                    }
                 }
             };
             futures.push(three[0]);
@@ -611,8 +615,8 @@ impl Por {
     }
 
     /// What the closure reads about every thread of `w`, computed once per world.
-    fn views(&self, model: &Model, w: &World, runnable: u16) -> OwnedViews {
-        let (futures, pres, wakers) = self.futures(w, &mut Memo::default());
+    fn views(&self, model: &Model, w: &World, runnable: u16, memo: &mut Memo) -> OwnedViews {
+        let (futures, pres, wakers) = self.futures(w, memo);
         self.views_with(model, w, runnable, futures, pres, wakers)
     }
 
@@ -944,6 +948,9 @@ struct Blockers {
 /// [`Por::continues`]).
 #[derive(Default)]
 pub(crate) struct Memo(Vec<Option<(MemoKey, [Footprint; 3])>>);
+
+/// Slots of [`Memo`] per thread (direct-mapped: a key evicts whatever held its slot).
+const MEMO_SLOTS: usize = 256;
 
 /// A thread's line, return stack and whether it finished.
 type MemoKey = (Line, crate::world::Frames, bool);
