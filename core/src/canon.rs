@@ -82,18 +82,22 @@ impl Canon {
         perm
     }
 
-    /// The schedule from `initial` (real thread ids) that follows `steps`, taken from
-    /// canonical worlds (ids of each canonical world along the path).
-    pub(crate) fn realize(&self, model: &Model, initial: &World, steps: &[Tid]) -> Vec<Tid> {
+    /// The schedule from `initial` (real thread ids, one a step) that follows `blocks`, taken
+    /// from canonical worlds (ids of each canonical world along the path): each block is a
+    /// thread and how many steps it took in a row, with the world put in canonical form only
+    /// after the block, as the search did.
+    pub(crate) fn realize(&self, model: &Model, initial: &World, blocks: &[(Tid, u8)]) -> Vec<Tid> {
         let mut c = initial.clone();
         // pi[real] = canonical.
         let mut pi = self.apply(&mut c);
-        let mut out = Vec::with_capacity(steps.len());
-        for &t in steps {
+        let mut out = Vec::with_capacity(blocks.len());
+        'blocks: for &(t, len) in blocks {
             let real = pi.iter().position(|&x| x == t.0).unwrap_or(t.0 as usize);
-            out.push(Tid(real as u8));
-            if model.step_quiet(&mut c, t).is_err() {
-                break;
+            for _ in 0..len {
+                out.push(Tid(real as u8));
+                if model.step_quiet(&mut c, t).is_err() {
+                    break 'blocks;
+                }
             }
             let sigma = self.apply(&mut c);
             for p in pi.iter_mut() {

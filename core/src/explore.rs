@@ -14,7 +14,7 @@
 use crate::canon::Canon;
 use crate::ids::Tid;
 use crate::model::Model;
-use crate::por::Por;
+use crate::por::{Memo, Por};
 use crate::violation::{Violation, ViolationKind};
 use crate::world::World;
 use alloc::vec::Vec;
@@ -228,32 +228,84 @@ enum Successor {
     New { fp: u64, runnable: u16 },
 }
 
-/// Step `t` in `w` (a copy of the world being expanded, already where it will be kept) and
-/// fingerprint the result against `visited`.
+/// The most steps one block of a reduced search takes (its length is kept in the 4 high bits
+/// of the state's `via`).
+const MAX_BLOCK: u8 = 16;
+const _: () = assert!(crate::world::MAX_THREADS <= 16);
+
+/// A state's `via` in a reduced search: the thread and how many steps its block took.
+fn pack(t: u8, len: u8) -> u8 {
+    debug_assert!((1..=MAX_BLOCK).contains(&len) && t < 16);
+    t | (len - 1) << 4
+}
+
+/// The thread and the block length of a reduced search's `via`.
+pub(crate) fn unpack(v: Tid) -> (Tid, u8) {
+    (Tid(v.0 & 15), (v.0 >> 4) + 1)
+}
+
+/// Step `t` in `w`; in a reduced search, go on stepping it while it alone is a persistent set
+/// of the world it reached and its next step does not violate (a block: see `por.rs`). The
+/// event of the last step and how many steps were taken.
+fn block(
+    model: &Model,
+    red: Option<&Reducer>,
+    w: &mut World,
+    t: u8,
+    before: u16,
+    memo: &mut Memo,
+) -> (crate::facts::Event, u8) {
+    let mut event = model.step_runnable(w, Tid(t), before);
+    let mut len = 1;
+    let Some(red) = red else {
+        return (event, len);
+    };
+    while event.violation.is_none()
+        && len < MAX_BLOCK
+        && red
+            .por
+            .continues(model, w, event.runnable, t as usize, memo)
+    {
+        let mut trial = w.clone();
+        let next = model.step_runnable(&mut trial, Tid(t), event.runnable);
+        if next.violation.is_some() {
+            // The block ends before it: the world is kept and expanded as a whole, so the
+            // violation is found there, at its own step.
+            break;
+        }
+        *w = trial;
+        event = next;
+        len += 1;
+    }
+    (event, len)
+}
+
+/// Step `t`'s block in `w` (a copy of the world being expanded, already where it will be kept)
+/// and fingerprint the result against `visited`; also the steps the block took.
 fn step_copy(
     model: &Model,
     w: &mut World,
     t: u8,
     before: u16,
-    hasher: &foldhash::fast::FixedState,
-    visited: &Visited,
-    canon: Option<&Canon>,
-) -> Successor {
+    (hasher, visited): (&foldhash::fast::FixedState, &Visited),
+    red: Option<&Reducer>,
+    memo: &mut Memo,
+) -> (Successor, u8) {
     // Only threads of the parent's runnable mask (`before`) are stepped.
-    let event = model.step_runnable(w, Tid(t), before);
+    let (event, len) = block(model, red, w, t, before, memo);
     if let Some(v) = event.violation {
-        return Successor::Violation(v);
+        return (Successor::Violation(v), len);
     }
     let mut runnable = event.runnable;
-    if let Some(c) = canon {
-        let perm = c.apply(w);
+    if let Some(r) = red {
+        let perm = r.canon.apply(w);
         runnable = permute_mask(runnable, &perm);
     }
     let fp = w.fingerprint(hasher);
     if visited.contains(fp) {
-        return Successor::Known;
+        return (Successor::Known, len);
     }
-    Successor::New { fp, runnable }
+    (Successor::New { fp, runnable }, len)
 }
 
 /// A runnable mask after renaming threads (`perm[old] = new`).
@@ -274,35 +326,46 @@ struct Reducer {
     canon: Canon,
 }
 
-/// The threads to expand in `w`: a persistent set none of whose steps violates or leads to a
+/// Blocks already stepped from the world being expanded, by [`reduce_mask`]: the thread, the
+/// world after its block (in canonical form), what it was then, and the block's length.
+type Stepped = Vec<(u8, World, Successor, u8)>;
+
+/// The threads to expand in `w`: a persistent set none of whose blocks violates or leads to a
 /// state visited at this depth or before (the BFS cycle proviso); the smallest first, then the
-/// others; every runnable thread when none qualifies.
+/// others; every runnable thread when none qualifies. Also the blocks it stepped to decide, so
+/// the expansion need not step them again.
 fn reduce_mask(
     model: &Model,
     red: &Reducer,
-    hasher: &foldhash::fast::FixedState,
-    visited: &Visited,
+    (hasher, visited): (&foldhash::fast::FixedState, &Visited),
     level: &HashTable<u64>,
     w: &World,
     runnable: u16,
-) -> u16 {
-    // Whether expanding only `set` keeps every verdict: no step of it violates or closes a
+    memo: &mut Memo,
+) -> (u16, Stepped) {
+    let mut stepped: Stepped = Vec::new();
+    // Whether expanding only `set` keeps every verdict: no block of it violates or closes a
     // cycle; None when one violates (then every thread is expanded).
-    let keeps = |set: u16| -> Option<bool> {
+    let keeps = |set: u16, stepped: &mut Stepped, memo: &mut Memo| -> Option<bool> {
         let mut m = set;
         while m != 0 {
             let t = m.trailing_zeros() as u8;
             m &= m - 1;
-            let mut n = w.clone();
-            match step_copy(
-                model,
-                &mut n,
-                t,
-                runnable,
-                hasher,
-                visited,
-                Some(&red.canon),
-            ) {
+            if !stepped.iter().any(|e| e.0 == t) {
+                let mut n = w.clone();
+                let (s, len) = step_copy(
+                    model,
+                    &mut n,
+                    t,
+                    runnable,
+                    (hasher, visited),
+                    Some(red),
+                    memo,
+                );
+                stepped.push((t, n, s, len));
+            }
+            let (_, n, s, _) = stepped.iter().find(|e| e.0 == t).expect("just stepped");
+            match s {
                 Successor::Violation(_) => return None,
                 Successor::Known => {
                     let fp = n.fingerprint(hasher);
@@ -315,26 +378,42 @@ fn reduce_mask(
         }
         Some(true)
     };
-    let first = red.por.ample(model, w, runnable);
+    let first = red.por.ample(model, w, runnable, memo);
     if first == runnable {
-        return runnable;
+        return (runnable, stepped);
     }
-    match keeps(first) {
-        None => return runnable,
-        Some(true) => return first,
-        Some(false) => {}
-    }
-    for set in red.por.persistent_sets(model, w, runnable, true) {
-        if set == first {
-            continue;
-        }
-        match keeps(set) {
-            None => return runnable,
-            Some(true) => return set,
+    let mask = 'mask: {
+        match keeps(first, &mut stepped, memo) {
+            None => break 'mask runnable,
+            Some(true) => break 'mask first,
             Some(false) => {}
         }
-    }
-    runnable
+        let sets = red.por.persistent_sets(model, w, runnable, true, memo);
+        for set in sets {
+            if set == first {
+                continue;
+            }
+            match keeps(set, &mut stepped, memo) {
+                None => break 'mask runnable,
+                Some(true) => break 'mask set,
+                Some(false) => {}
+            }
+        }
+        runnable
+    };
+    (mask, stepped)
+}
+
+/// The block of `t` that [`reduce_mask`] stepped, if it did: a successor new then may have been
+/// visited since, by an earlier successor of the same world.
+fn take_stepped(stepped: &mut Stepped, t: u8, visited: &Visited) -> Option<(World, Successor, u8)> {
+    let i = stepped.iter().position(|e| e.0 == t)?;
+    let (_, w, s, len) = stepped.swap_remove(i);
+    let s = match s {
+        Successor::New { fp, .. } if visited.contains(fp) => Successor::Known,
+        s => s,
+    };
+    Some((w, s, len))
 }
 
 /// The schedule from the initial world to `node`, following parent links.
@@ -370,6 +449,8 @@ pub struct Search {
     visited: Visited,
     /// Persistent sets and canonical forms, for a reduced search.
     red: Option<Reducer>,
+    /// Threads' futures by line and return stack, for the serial search's reductions.
+    memo: Memo,
     /// A reduced search: the fingerprints of the level being built (the cycle proviso tells
     /// them from states of this depth or less).
     level_fps: HashTable<u64>,
@@ -434,6 +515,7 @@ impl Search {
             hasher,
             visited,
             red,
+            memo: Memo::default(),
             level_fps: HashTable::new(),
             start,
             parent: alloc::vec![u32::MAX],
@@ -612,43 +694,51 @@ impl Search {
             self.result = Some(self.report(false, Some(Bound::MaxDepth), None));
             return false;
         }
+        let mut stepped = Vec::new();
         if let Some(red) = &self.red {
             let w = &self.level[c][i].world;
-            mask = reduce_mask(
+            (mask, stepped) = reduce_mask(
                 &self.model,
                 red,
-                &self.hasher,
-                &self.visited,
+                (&self.hasher, &self.visited),
                 &self.level_fps,
                 w,
                 mask,
+                &mut self.memo,
             );
         }
-        let canon = self.red.as_ref().map(|r| &r.canon);
+        let red = self.red.as_ref();
         let next = self.next.last_mut().expect("the next level has a chunk");
         while mask != 0 {
             let t = mask.trailing_zeros() as u8;
             mask &= mask - 1;
-            self.transitions += 1;
             // Step a copy in its place at the end of the next level; it is popped again when
             // it is not new. This saves moving a whole world per successor.
+            let done = take_stepped(&mut stepped, t, &self.visited);
+            let (world, done) = match done {
+                Some((world, s, len)) => (world, Some((s, len))),
+                None => (self.level[c][i].world.clone(), None),
+            };
             next.push(Node {
-                world: self.level[c][i].world.clone(),
+                world,
                 id: 0,
                 via: t,
                 fp: 0,
                 runnable: 0,
             });
             let node = next.last_mut().expect("just pushed");
-            let successor = step_copy(
-                &self.model,
-                &mut node.world,
-                t,
-                full,
-                &self.hasher,
-                &self.visited,
-                canon,
-            );
+            let (successor, len) = done.unwrap_or_else(|| {
+                step_copy(
+                    &self.model,
+                    &mut node.world,
+                    t,
+                    full,
+                    (&self.hasher, &self.visited),
+                    red,
+                    &mut self.memo,
+                )
+            });
+            self.transitions += len as u64;
             match successor {
                 Successor::New { fp, runnable } => {
                     if self.parent.len() as u64 >= self.config.max_states {
@@ -660,11 +750,15 @@ impl Search {
                     node.runnable = runnable;
                     node.id = self.parent.len() as u32;
                     self.visited.insert(fp);
-                    if canon.is_some() {
+                    let via = if red.is_some() {
                         self.level_fps.insert_unique(fp, fp, |&x| x);
-                    }
+                        pack(t, len)
+                    } else {
+                        t
+                    };
+                    node.via = via;
                     self.parent.push(id);
-                    self.via.push(t);
+                    self.via.push(via);
                 }
                 Successor::Known => {
                     next.pop();
@@ -846,7 +940,8 @@ impl Search {
                 schedule,
             };
         };
-        let schedule = red.canon.realize(&self.model, &self.start, &schedule);
+        let blocks: Vec<(Tid, u8)> = schedule.into_iter().map(unpack).collect();
+        let schedule = red.canon.realize(&self.model, &self.start, &blocks);
         let mut w = self.start.clone();
         let mut replayed = None;
         for &t in &schedule {
@@ -907,8 +1002,8 @@ struct Shared<'a> {
 
 fn expand_chunk(sh: &Shared, at_bound: bool, cut: Vec<&[Node]>, mut buffer: Vec<Node>) -> ChunkOut {
     let (model, hasher, visited, config) = (sh.model, sh.hasher, sh.visited, sh.config);
-    let canon = sh.red.map(|r| &r.canon);
     buffer.clear();
+    let mut memo = Memo::default();
     let mut out = ChunkOut {
         next: buffer,
         transitions: 0,
@@ -931,25 +1026,53 @@ fn expand_chunk(sh: &Shared, at_bound: bool, cut: Vec<&[Node]>, mut buffer: Vec<
             out.depth_bound = true;
             return out;
         }
+        let mut stepped = Vec::new();
         if let Some(red) = sh.red {
-            mask = reduce_mask(model, red, hasher, visited, sh.level_fps, &node.world, mask);
+            (mask, stepped) = reduce_mask(
+                model,
+                red,
+                (hasher, visited),
+                sh.level_fps,
+                &node.world,
+                mask,
+                &mut memo,
+            );
         }
         while mask != 0 {
             let t = mask.trailing_zeros() as u8;
             mask &= mask - 1;
-            out.transitions += 1;
+            let done = take_stepped(&mut stepped, t, visited);
+            let (world, done) = match done {
+                Some((world, s, len)) => (world, Some((s, len))),
+                None => (node.world.clone(), None),
+            };
             out.next.push(Node {
-                world: node.world.clone(),
+                world,
                 id,
                 via: t,
                 fp: 0,
                 runnable: 0,
             });
             let slot = out.next.last_mut().expect("just pushed");
-            match step_copy(model, &mut slot.world, t, full, hasher, visited, canon) {
+            let (successor, len) = done.unwrap_or_else(|| {
+                step_copy(
+                    model,
+                    &mut slot.world,
+                    t,
+                    full,
+                    (hasher, visited),
+                    sh.red,
+                    &mut memo,
+                )
+            });
+            out.transitions += len as u64;
+            match successor {
                 Successor::New { fp, runnable } => {
                     slot.fp = fp;
                     slot.runnable = runnable;
+                    if sh.red.is_some() {
+                        slot.via = pack(t, len);
+                    }
                 }
                 Successor::Known => {
                     out.next.pop();
@@ -1014,13 +1137,19 @@ mod tests {
         use crate::ViolationKind;
         for s in SCENARIOS {
             for v in Variant::ALL {
-                for target in [None, Some(ViolationKind::UseAfterFree)] {
+                for (target, reduction) in [
+                    (None, Reduction::None),
+                    (Some(ViolationKind::UseAfterFree), Reduction::None),
+                    (None, Reduction::PorSymmetry),
+                    (Some(ViolationKind::UseAfterFree), Reduction::Por),
+                ] {
                     let model = s.model(Options::new(v));
                     let config = Config {
                         target,
+                        reduction,
                         ..Config::default()
                     };
-                    let what = alloc::format!("{} {v} {target:?}", s.name);
+                    let what = alloc::format!("{} {v} {target:?} {reduction}", s.name);
                     same(
                         &explore(&model, config),
                         &explore_on(&model, config, &Three),
@@ -1072,6 +1201,91 @@ mod tests {
             same(&a.unwrap(), &whole, "serial slices");
             same(&b.unwrap(), &whole, "three-way slices");
         }
+    }
+
+    /// Every block a reduced search takes from any reachable world is a run of single steps
+    /// of one thread, each after the first taken where that thread alone was a persistent set
+    /// and none violating: a violation is only ever a block's one step, so no block swallows
+    /// one. A block ends for a reason: its thread cannot go on alone, its next step would
+    /// violate, or it is as long as a block may be.
+    #[test]
+    fn a_block_never_passes_over_a_violation() {
+        let mut blocks = 0;
+        let mut long = 0;
+        for s in SCENARIOS {
+            for v in Variant::ALL {
+                let model = s.model(Options::new(v));
+                let red = Reducer {
+                    por: Por::new(&model),
+                    canon: Canon::new(&model, false),
+                };
+                let mut seen: HashSet<World> = HashSet::new();
+                let mut level = vec![model.initial()];
+                seen.insert(level[0].clone());
+                while !level.is_empty() {
+                    let mut next = Vec::new();
+                    for w in &level {
+                        let before = model.runnable_mask(w);
+                        for t in model.runnable(w) {
+                            let mut b = w.clone();
+                            let (event, len) = block(
+                                &model,
+                                Some(&red),
+                                &mut b,
+                                t.0,
+                                before,
+                                &mut Memo::default(),
+                            );
+                            blocks += 1;
+                            long += (len > 1) as u32;
+                            let mut r = w.clone();
+                            for i in 0..len {
+                                let e = model.step_quiet(&mut r, t).expect("runnable");
+                                if i + 1 < len {
+                                    assert!(e.violation.is_none(), "{} {v}: {e:?}", s.name);
+                                    assert!(red.por.continues(
+                                        &model,
+                                        &r,
+                                        e.runnable,
+                                        t.0 as usize,
+                                        &mut Memo::default()
+                                    ));
+                                } else {
+                                    assert_eq!(e.violation, event.violation, "{} {v}", s.name);
+                                }
+                            }
+                            assert_eq!(r, b, "{} {v}", s.name);
+                            assert!(len == 1 || event.violation.is_none(), "{} {v}", s.name);
+                            let goes_on = event.violation.is_none()
+                                && len < MAX_BLOCK
+                                && red.por.continues(
+                                    &model,
+                                    &b,
+                                    event.runnable,
+                                    t.0 as usize,
+                                    &mut Memo::default(),
+                                );
+                            if goes_on {
+                                let mut n = b.clone();
+                                let e = model.step_quiet(&mut n, t).expect("runnable");
+                                assert!(e.violation.is_some(), "{} {v}: ended early", s.name);
+                            }
+                            // Single steps, to reach every world.
+                            let mut n = w.clone();
+                            let e = model.step_quiet(&mut n, t).expect("runnable");
+                            if e.violation.is_none() && seen.insert(n.clone()) {
+                                next.push(n);
+                            }
+                        }
+                    }
+                    level = next;
+                }
+            }
+        }
+        assert!(
+            long * 4 > blocks,
+            "{long} of {blocks} blocks longer than a step"
+        );
     }
 
     /// A plain BFS keeping whole worlds: the fingerprinted search must count the same states,

@@ -12,6 +12,45 @@
 //! The smallest such set (over every seed) is expanded. The explorer (`explore.rs`) adds the
 //! conditions that keep verdicts: a state whose reduced successors include a violation, or a
 //! state already visited at this depth or before (the BFS cycle proviso), is expanded fully.
+//!
+//! # Blocks
+//!
+//! A reduced search steps a thread in *blocks* ([`Por::continues`]): after a step of thread
+//! `t`, it takes `t`'s next step at once, without storing the world in between, as long as
+//! `{t}` alone is a persistent set of that world (the closure from `t` brings in no other
+//! thread that can run), that next step does not violate, and the block is shorter than
+//! `MAX_BLOCK` (16) steps. Only the world at the end of a block is a state. A schedule stays one
+//! step a line: a state's `via` keeps the block's length, and `Canon::realize` replays the
+//! block step by step. This is Lipton's reduction, with movers decided per world rather than per
+//! line: a step whose thread alone is persistent commutes with every step the other threads can
+//! take before it (a left and right mover there), so `xa_lock_irq()` … `xa_unlock_irq()` on
+//! entries, which the others can only touch after their own `xa_lock_irq()`, runs as one block
+//! once taken. A step under the lock that touches what the lock does not protect — writing
+//! `page->mapping` (read without the lock by `dax_lock_mapping_entry()`), a wait bucket shared
+//! across inodes, RCU state, or inode memory the RCU machinery may free — conflicts with
+//! another thread's future unless that thread stands still, and then the block ends before it.
+//! There is no commit point: a step that is no mover always ends the block (the world before
+//! it is stored and expanded by its own persistent set), so no step after it needs to be a
+//! left mover. A step that would sleep cannot be in a block either: a thread that cannot run
+//! ends its block.
+//!
+//! Why verdicts are kept. Let `d(x)` be the length of a shortest path from world `x` to a
+//! violation of the kind searched for. At a world inside a block, `{t}` is persistent: if the
+//! shortest path from `x` starts with a step of `t`, taking it makes `d` one shorter; otherwise
+//! `t`'s step commutes with every step of that path before `t`'s first (persistence, with
+//! footprints that include what each step's violation checks read), and with all of it if `t`
+//! has none, so the same path (minus `t`'s step) still runs after it and `d` does not grow.
+//! `t`'s step itself never violates inside a block (checked before it is taken). So along a
+//! block `d` never grows, and blocks are finite. Stored states are expanded as before (a
+//! persistent set, or everything), with the cycle proviso checked on where whole blocks end:
+//! the explored graph of stored states and blocks is a BFS graph, and an edge that does not
+//! go one level deeper makes its source expand fully, so every cycle of it holds a fully
+//! expanded state. Following, from the start, a block that makes `d` shorter when the expanded
+//! set has one and any block otherwise, `d` never grows and cannot stay the same forever (that
+//! would go round a cycle, which holds a fully expanded state, where the thread of the shortest
+//! path's first step is expanded); so a violation of the kind is reached. The block rule reads
+//! only the world, so the same block is taken whether the explorer is deciding the set or
+//! expanding it, on any pool.
 
 use crate::footprint::{ALL_SLOTS, Footprint, Scope, addr_bit, bucket_bit, page_bit, slot_bit};
 use crate::ids::Tid;
@@ -408,8 +447,8 @@ impl Por {
 
     /// The runnable threads of a persistent set of `w` (a subset of `runnable`, never empty
     /// when `runnable` is not).
-    pub(crate) fn ample(&self, model: &Model, w: &World, runnable: u16) -> u16 {
-        self.persistent_sets(model, w, runnable, false)
+    pub(crate) fn ample(&self, model: &Model, w: &World, runnable: u16, memo: &mut Memo) -> u16 {
+        self.persistent_sets(model, w, runnable, false, memo)
             .first()
             .copied()
             .unwrap_or(runnable)
@@ -423,60 +462,20 @@ impl Por {
         w: &World,
         runnable: u16,
         every: bool,
+        memo: &mut Memo,
     ) -> Vec<u16> {
         if runnable.count_ones() <= 1 {
             return vec![runnable];
         }
-        let n = model.threads().len();
-        let mut futures: Vec<Footprint> = (0..n).map(|j| self.future(w, j)).collect();
-        if let Some(d) = self.daemon {
-            futures[d] = self.daemon_future(w, &futures, d);
-        }
-        let pres: Vec<Footprint> = (0..n)
-            .map(|j| {
-                if Some(j) == self.daemon {
-                    futures[j]
-                } else {
-                    self.future_before_lock(w, j)
-                }
-            })
-            .collect();
-        // Which buckets each thread may still wake (the daemon never wakes a bucket; its
-        // future stands in, to be safe).
-        let wakers: Vec<Footprint> = (0..n)
-            .map(|j| {
-                if Some(j) == self.daemon {
-                    futures[j]
-                } else {
-                    self.future_in(w, j, View::Wakes)
-                }
-            })
-            .collect();
-        let statuses: Vec<Status> = (0..n).map(|k| model.status(w, Tid(k as u8))).collect();
-        let nows: Vec<Footprint> = (0..n)
-            .map(|k| self.now(model, w, k, runnable & (1 << k) != 0))
-            .collect();
-        let blockers = self.blockers(model, w, runnable, &futures, &wakers, &statuses);
+        let owned = self.views(model, w, runnable, memo);
+        let views = owned.views();
         let mut best = runnable;
         let mut found: Vec<u16> = Vec::new();
         let mut seeds = runnable;
         while seeds != 0 {
             let seed = seeds.trailing_zeros() as usize;
             seeds &= seeds - 1;
-            let set = self.closure(
-                model,
-                w,
-                seed,
-                runnable,
-                Views {
-                    futures: &futures,
-                    wakers: &wakers,
-                    blockers: &blockers,
-                    pres: &pres,
-                    nows: &nows,
-                    statuses: &statuses,
-                },
-            );
+            let set = self.closure(model, w, seed, runnable, views, 0);
             let ample = set & runnable;
             if every {
                 if ample != runnable && !found.contains(&ample) {
@@ -497,7 +496,183 @@ impl Por {
         }
     }
 
-    fn closure(&self, model: &Model, w: &World, seed: usize, runnable: u16, v: Views) -> u16 {
+    /// Whether a block of thread `t` goes on from `w`, where its last step led: it can still
+    /// run and it alone is a persistent set. `memo` keeps threads' futures by their line and
+    /// return stack.
+    pub(crate) fn continues(
+        &self,
+        model: &Model,
+        w: &World,
+        runnable: u16,
+        t: usize,
+        memo: &mut Memo,
+    ) -> bool {
+        runnable & (1 << t) != 0 && self.alone(model, w, runnable, t, memo)
+    }
+
+    /// Whether `{t}` alone is a persistent set of `w`: the closure from `t` brings in no other
+    /// thread that can run. `t` must be runnable.
+    pub(crate) fn alone(
+        &self,
+        model: &Model,
+        w: &World,
+        runnable: u16,
+        t: usize,
+        memo: &mut Memo,
+    ) -> bool {
+        if runnable == 1 << t {
+            return true;
+        }
+        // The closure's first round from a runnable seed adds the threads whose future (or
+        // less: what is left of it while the set stands still) conflicts with the seed's step;
+        // when no whole future does, nothing is added and the closure is `{t}`.
+        let (futures, pres, wakers) = self.futures(w, memo);
+        let now = self.now(model, w, t, true);
+        if futures
+            .iter()
+            .enumerate()
+            .all(|(j, f)| j == t || !now.conflicts(f))
+        {
+            return true;
+        }
+        // A thread that can run and is no sleeper never stands still with the set: if its
+        // future conflicts with the step even when cut at its next xa_lock_irq() (the least
+        // the closure takes for it), the closure brings it in.
+        let readers = if w.threads[t].rcu_nesting > 0 {
+            1 << t
+        } else {
+            0
+        };
+        let brought = (0..futures.len()).any(|j| {
+            if j == t || runnable & (1 << j) == 0 {
+                return false;
+            }
+            if Some(j) == self.daemon {
+                return now.conflicts(&self.daemon_future_while(w, futures[j], j, readers));
+            }
+            let th = &w.threads[j];
+            let sleeper = !th.running
+                && th.pc.info().action == Some(Action::Schedule)
+                && w.queued(Tid(j as u8)).is_some();
+            !sleeper && now.conflicts(&pres[j])
+        });
+        if brought {
+            return false;
+        }
+        let owned = self.views_with(model, w, runnable, futures, pres, wakers);
+        let others = runnable & !(1 << t);
+        self.closure(model, w, t, runnable, owned.views(), others) & others == 0
+    }
+
+    /// Every thread's future: whole, before its next `xa_lock_irq()`, and its wake-ups (the
+    /// RCU machinery's whole future stands in for the last two). A thread's are remembered in
+    /// `memo` with its line and return stack, the only things they depend on.
+    fn futures(
+        &self,
+        w: &World,
+        memo: &mut Memo,
+    ) -> (Vec<Footprint>, Vec<Footprint>, Vec<Footprint>) {
+        let n = self.threads.len();
+        if memo.0.len() != n * MEMO_SLOTS {
+            memo.0 = vec![None; n * MEMO_SLOTS];
+        }
+        let mut futures = Vec::with_capacity(n);
+        let mut pres = Vec::with_capacity(n);
+        let mut wakers = Vec::with_capacity(n);
+        let hasher = foldhash::fast::FixedState::with_seed(0x0f07);
+        for j in 0..n {
+            let t = &w.threads[j];
+            let three = if Some(j) == self.daemon {
+                [Footprint::default(); 3]
+            } else {
+                let key = (t.pc, t.frames, t.result.is_some());
+                let h = core::hash::BuildHasher::hash_one(&hasher, key) as usize;
+                let slot = j * MEMO_SLOTS + (h & (MEMO_SLOTS - 1));
+                match memo.0[slot] {
+                    Some((k, f)) if k == key => f,
+                    _ => {
+                        let f = [
+                            self.future(w, j),
+                            self.future_before_lock(w, j),
+                            self.future_in(w, j, View::Wakes),
+                        ];
+                        memo.0[slot] = Some((key, f));
+                        f
+                    }
+                }
+            };
+            futures.push(three[0]);
+            pres.push(three[1]);
+            wakers.push(three[2]);
+        }
+        if let Some(d) = self.daemon {
+            let f = self.daemon_future(w, &futures, d);
+            futures[d] = f;
+            pres[d] = f;
+            wakers[d] = f;
+        }
+        (futures, pres, wakers)
+    }
+
+    /// What the closure reads about every thread of `w`, computed once per world.
+    fn views(&self, model: &Model, w: &World, runnable: u16, memo: &mut Memo) -> OwnedViews {
+        let (futures, pres, wakers) = self.futures(w, memo);
+        self.views_with(model, w, runnable, futures, pres, wakers)
+    }
+
+    /// [`Por::views`], given every thread's futures.
+    fn views_with(
+        &self,
+        model: &Model,
+        w: &World,
+        runnable: u16,
+        futures: Vec<Footprint>,
+        pres: Vec<Footprint>,
+        wakers: Vec<Footprint>,
+    ) -> OwnedViews {
+        let n = model.threads().len();
+        let statuses: Vec<Status> = (0..n).map(|k| model.status(w, Tid(k as u8))).collect();
+        // Each thread's next step, computed when the closure first asks.
+        let nows: Vec<core::cell::Cell<Option<Footprint>>> =
+            (0..n).map(|_| core::cell::Cell::new(None)).collect();
+        let blockers = self.blockers(model, w, runnable, &futures, &wakers, &statuses);
+        OwnedViews {
+            futures,
+            blockers,
+            wakers,
+            pres,
+            nows,
+            statuses,
+        }
+    }
+
+    /// Thread `k`'s [`Por::now`], computed once per world.
+    fn now_of(
+        &self,
+        model: &Model,
+        w: &World,
+        runnable: u16,
+        nows: &[core::cell::Cell<Option<Footprint>>],
+        k: usize,
+    ) -> Footprint {
+        if let Some(f) = nows[k].get() {
+            return f;
+        }
+        let f = self.now(model, w, k, runnable & (1 << k) != 0);
+        nows[k].set(Some(f));
+        f
+    }
+
+    /// The closure from `seed`; it stops early once it holds a thread of `stop`.
+    fn closure(
+        &self,
+        model: &Model,
+        w: &World,
+        seed: usize,
+        runnable: u16,
+        v: Views,
+        stop: u16,
+    ) -> u16 {
         let Views {
             futures,
             blockers,
@@ -526,6 +701,7 @@ impl Por {
                         (frozen, sleepers, held, readers)
                     }
                 };
+                let now_k = self.now_of(model, w, runnable, nows, k);
                 for (j, fut) in futures.iter().enumerate() {
                     if (set | frozen) & (1 << j) == 0 {
                         let while_readers;
@@ -540,13 +716,13 @@ impl Por {
                         let maps = self.threads[j].scope.maps;
                         let fut = if sleepers & (1 << j) != 0 {
                             // Its `schedule()`, then asleep until the set wakes it.
-                            &nows[j]
+                            &self.now_of(model, w, runnable, nows, j)
                         } else if maps != 0 && maps & !held == 0 {
                             &pres[j]
                         } else {
                             fut
                         };
-                        if nows[k].conflicts(fut) {
+                        if now_k.conflicts(fut) {
                             add |= 1 << j;
                         }
                     }
@@ -560,6 +736,9 @@ impl Por {
                     set |= 1 << j;
                     work.push(j);
                 }
+            }
+            if set & stop != 0 {
+                break;
             }
         }
         set
@@ -765,6 +944,40 @@ struct Blockers {
     sleepers: u16,
 }
 
+/// Threads' futures by their line, return stack and whether they finished (see
+/// [`Por::continues`]).
+#[derive(Default)]
+pub(crate) struct Memo(Vec<Option<(MemoKey, [Footprint; 3])>>);
+
+/// Slots of [`Memo`] per thread (direct-mapped: a key evicts whatever held its slot).
+const MEMO_SLOTS: usize = 256;
+
+/// A thread's line, return stack and whether it finished.
+type MemoKey = (Line, crate::world::Frames, bool);
+
+/// [`Views`], owned.
+struct OwnedViews {
+    futures: Vec<Footprint>,
+    blockers: Blockers,
+    wakers: Vec<Footprint>,
+    pres: Vec<Footprint>,
+    nows: Vec<core::cell::Cell<Option<Footprint>>>,
+    statuses: Vec<Status>,
+}
+
+impl OwnedViews {
+    fn views(&self) -> Views<'_> {
+        Views {
+            futures: &self.futures,
+            blockers: &self.blockers,
+            wakers: &self.wakers,
+            pres: &self.pres,
+            nows: &self.nows,
+            statuses: &self.statuses,
+        }
+    }
+}
+
 /// What the closure reads about every thread.
 #[derive(Clone, Copy)]
 struct Views<'a> {
@@ -774,7 +987,8 @@ struct Views<'a> {
     /// Only the wake-ups of each thread's future.
     wakers: &'a [Footprint],
     pres: &'a [Footprint],
-    nows: &'a [Footprint],
+    /// Each thread's next step, filled in on first use ([`Por::now_of`]).
+    nows: &'a [core::cell::Cell<Option<Footprint>>],
     statuses: &'a [Status],
 }
 
@@ -927,4 +1141,78 @@ fn tables(
         }
     }
     (fut, ret)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::listing::Line;
+    use crate::scenario::{Scale, scaled};
+    use crate::{Options, Variant};
+
+    /// Scaled freed-inode with one memory failure (thread 0), one fault (1), evict (2) and
+    /// the RCU machinery (3), page 0 mapped at index 0.
+    fn model() -> Model {
+        scaled(
+            Scale {
+                threads: 1,
+                pages: 1,
+            },
+            Options::new(Variant::Fixed),
+        )
+        .expect("fits")
+    }
+
+    /// Step `t` until it is about to run `line`.
+    fn run_to(model: &Model, w: &mut World, t: u8, line: Line) {
+        for _ in 0..40 {
+            if w.threads[t as usize].pc == line {
+                return;
+            }
+            let e = model.step_quiet(w, Tid(t)).expect("runnable");
+            assert!(e.violation.is_none(), "{e:?}");
+        }
+        panic!("thread {t} never reached {line:?}");
+    }
+
+    #[test]
+    fn a_step_under_the_lock_on_entries_only_goes_on_alone() {
+        let m = model();
+        let por = Por::new(&m);
+        let mut w = m.initial();
+        // The fault holds the file's i_pages lock and looks its index up: entries only, which
+        // nobody touches without that lock. The memory failure has not started.
+        run_to(&m, &mut w, 1, Line::GuLookup);
+        assert_eq!(w.inode(crate::Addr(0)).xa_lock, Some(Tid(1)));
+        let runnable = m.runnable_mask(&w);
+        assert!(runnable & 1 != 0, "the memory failure can run");
+        assert!(por.continues(&m, &w, runnable, 1, &mut Memo::default()));
+    }
+
+    #[test]
+    fn a_step_under_the_lock_on_page_mapping_is_no_mover() {
+        let m = model();
+        let por = Por::new(&m);
+        let mut w = m.initial();
+        // The fault runs to its end; evict's truncate, inside its section, is about to clear
+        // page->mapping. The lock does not protect it: memory failure reads it without the
+        // lock (`READ_ONCE(page->mapping)`) and has yet to.
+        while w.threads[1].result.is_none() {
+            m.step_quiet(&mut w, Tid(1)).expect("runnable");
+        }
+        run_to(&m, &mut w, 2, Line::TrDisassociate);
+        assert_eq!(w.inode(crate::Addr(0)).xa_lock, Some(Tid(2)));
+        let runnable = m.runnable_mask(&w);
+        assert!(runnable & 1 != 0);
+        assert!(!por.continues(&m, &w, runnable, 2, &mut Memo::default()));
+        // Once the memory failure is past every read of page->mapping before its own
+        // xa_lock_irq() (it spins there now), the same step goes on alone.
+        run_to(&m, &mut w, 0, Line::DlXaLock);
+        let runnable = m.runnable_mask(&w);
+        assert!(
+            runnable & 1 == 0,
+            "the memory failure spins on evict's lock"
+        );
+        assert!(por.continues(&m, &w, runnable, 2, &mut Memo::default()));
+    }
 }

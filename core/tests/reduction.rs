@@ -236,6 +236,28 @@ fn scaled_scenarios_keep_their_verdicts_under_every_reduction() {
 }
 
 #[test]
+fn larger_scaled_scenarios_keep_their_verdicts_with_blocks() {
+    // Blocks (a thread stepping on, unstored, while it alone is persistent) grow with the
+    // scenario: three pages, and the bug's presets beside the fixed code.
+    let targets = [None, Some(ViolationKind::UseAfterFree)];
+    for (threads, pages) in [(2, 3), (1, 3)] {
+        for v in [
+            Variant::Fixed,
+            Variant::V419,
+            Variant::NoRcu,
+            Variant::NoRecheck,
+        ] {
+            let model = scaled(Scale { threads, pages }, Options::new(v)).expect("fits");
+            compare(
+                &model,
+                &format!("freed-inode/{threads}x{pages} {v}"),
+                &targets,
+            );
+        }
+    }
+}
+
+#[test]
 fn invalidation_scenarios_keep_their_verdicts_under_every_reduction() {
     // `inval` holds no MMAPLOCK and branches on the `trunc` its caller passed: three
     // interchangeable invalidators behind a fault's or writeback's entry lock (bug e's shape),
