@@ -5,8 +5,8 @@ use super::{
     ExerciseAction, Outcome, SLICE, Send, Visualizer, fix_boxes, searching, show, toggle_fix,
 };
 use daxlab_core::explore::{Search, Serial};
-use daxlab_core::teach::exercise::capstone::{Proof, config, toggles};
 use daxlab_core::teach::exercise::Exercise;
+use daxlab_core::teach::exercise::capstone::{Proof, config, toggles};
 use daxlab_core::{Code, Session};
 use yew::prelude::*;
 
