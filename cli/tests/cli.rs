@@ -546,7 +546,8 @@ fn text_reports_put_a_count_of_one_in_the_singular() {
         })
         .collect();
     assert!(outs[0].contains(" 1 preemption):"), "{}", outs[0]);
-    assert!(outs[0].contains(" 6 preemptions):"), "{}", outs[0]);
+    // The reduced search's schedule has several (how many depends on the reduction).
+    assert!(outs[0].contains(" preemptions):"), "{}", outs[0]);
     assert!(outs[1].starts_with("1 run of null-mapping"), "{}", outs[1]);
     assert!(
         outs[2].contains(", 1 thread, ")
