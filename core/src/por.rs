@@ -63,6 +63,15 @@ use alloc::vec::Vec;
 
 const N: usize = 256;
 
+/// Whether thread `j` is about to go to sleep in `schedule()` (not running, at that line): with
+/// its task queued and not woken, it is a *sleeper*, which only a wake-up lets return. One
+/// definition for the closure ([`Por::blockers`]) and a block's shortcut ([`Por::continues`]),
+/// which must agree.
+fn at_schedule(w: &World, j: usize) -> bool {
+    let t = &w.threads[j];
+    !t.running && t.pc.info().action == Some(Action::Schedule)
+}
+
 /// Where control may go from a line: lines of the same function, a call and where it returns
 /// to, a tail call, a return.
 #[derive(Default)]
@@ -497,8 +506,8 @@ impl Por {
     }
 
     /// Whether a block of thread `t` goes on from `w`, where its last step led: it can still
-    /// run and it alone is a persistent set. `memo` keeps threads' futures by their line and
-    /// return stack.
+    /// run and `{t}` alone is a persistent set (the closure from `t` brings in no other thread
+    /// that can run). `memo` keeps threads' futures by their line and return stack.
     pub(crate) fn continues(
         &self,
         model: &Model,
@@ -507,19 +516,9 @@ impl Por {
         t: usize,
         memo: &mut Memo,
     ) -> bool {
-        runnable & (1 << t) != 0 && self.alone(model, w, runnable, t, memo)
-    }
-
-    /// Whether `{t}` alone is a persistent set of `w`: the closure from `t` brings in no other
-    /// thread that can run. `t` must be runnable.
-    pub(crate) fn alone(
-        &self,
-        model: &Model,
-        w: &World,
-        runnable: u16,
-        t: usize,
-        memo: &mut Memo,
-    ) -> bool {
+        if runnable & (1 << t) == 0 {
+            return false;
+        }
         if runnable == 1 << t {
             return true;
         }
@@ -550,10 +549,7 @@ impl Por {
             if Some(j) == self.daemon {
                 return now.conflicts(&self.daemon_future_while(w, futures[j], j, readers));
             }
-            let th = &w.threads[j];
-            let sleeper = !th.running
-                && th.pc.info().action == Some(Action::Schedule)
-                && w.queued(Tid(j as u8)).is_some();
+            let sleeper = at_schedule(w, j) && w.queued(Tid(j as u8)).is_some();
             !sleeper && now.conflicts(&pres[j])
         });
         if brought {
@@ -787,12 +783,11 @@ impl Por {
                     .fold(0, |m, i| m | 1 << i)
             };
             let wakers_of = |bucket: u8| Block::AllOf(others(&|i| wakers[i].writes_bucket(bucket)));
-            let t = &w.threads[j];
             b.by[j] = if runnable & (1 << j) != 0 {
                 let queued = w.queued(Tid(j as u8));
                 match queued {
                     // Only a wake-up lets a sleeper return from `schedule()`.
-                    Some(q) if !t.running && t.pc.info().action == Some(Action::Schedule) => {
+                    Some(q) if at_schedule(w, j) => {
                         b.sleepers |= 1 << j;
                         wakers_of(q.bucket)
                     }
