@@ -355,8 +355,6 @@ fn panel(run: &ExerciseRun, solved_before: bool, send: &Send) -> Html {
     }
 }
 
-/// `code` with the fix `commit` added or taken away, shown in the visualizer on the exercise's
-/// scenario; `None` (with a message naming the accepted commits) for an unknown commit.
 /// Toggles the fix `commit` in `code` and loads the exercise's world under the result; false
 /// (and a message naming what is accepted) when there is no such commit.
 fn toggle_fix(e: &Exercise, st: &mut Visualizer, code: &mut Code, commit: &str) -> bool {

@@ -94,10 +94,6 @@ impl Export {
 }
 
 /// An element of a layout as a Yew node.
-pub fn node(el: &El) -> Html {
-    vtag(el).into()
-}
-
 fn vtag(el: &El) -> VTag {
     let mut tag = VTag::new(el.tag);
     // Yew diffs `Dynamic` attributes by position when the key slices are the same pointer, and
@@ -148,22 +144,17 @@ fn interned_keys(attrs: &[(&'static str, String)]) -> &'static [&'static str] {
     })
 }
 
-#[derive(Properties)]
+/// Equal when the elements are (a new `Rc` every render: compared by content).
+#[derive(Properties, PartialEq)]
 struct PartProps {
     el: std::rc::Rc<El>,
-}
-
-impl PartialEq for PartProps {
-    fn eq(&self, other: &Self) -> bool {
-        std::rc::Rc::ptr_eq(&self.el, &other.el) || self.el == other.el
-    }
 }
 
 /// One top-level group of a figure (a lane, the axis, the legend, the defs...): Yew skips it
 /// when it is the same as in the last render, so a step redraws only the groups it changed.
 #[function_component(Part)]
 fn part(p: &PartProps) -> Html {
-    node(&p.el)
+    vtag(&p.el).into()
 }
 
 fn body(d: Drawing) -> Html {
