@@ -331,7 +331,8 @@ struct Reducer {
 type Stepped = Vec<(u8, World, Successor, u8)>;
 
 /// The threads to expand in `w`: a persistent set none of whose blocks violates or leads to a
-/// state visited at this depth or before (the BFS cycle proviso); the smallest first, then the
+/// state visited at this depth or before by a thread that may come back to where it is (the
+/// BFS cycle proviso, `por.rs`); the smallest first, then the
 /// others; every runnable thread when none qualifies. Also the blocks it stepped to decide, so
 /// the expansion need not step them again.
 fn reduce_mask(
@@ -367,12 +368,15 @@ fn reduce_mask(
             let (_, n, s, _) = stepped.iter().find(|e| e.0 == t).expect("just stepped");
             match s {
                 Successor::Violation(_) => return None,
-                Successor::Known => {
+                // An edge to a state of this depth or before can close a cycle only if the
+                // block's thread could come back to where it is.
+                Successor::Known if red.por.may_come_back(w, t as usize) => {
                     let fp = n.fingerprint(hasher);
                     if level.find(fp, |&x| x == fp).is_none() {
                         return Some(false);
                     }
                 }
+                Successor::Known => {}
                 Successor::New { .. } => {}
             }
         }

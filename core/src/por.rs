@@ -44,8 +44,15 @@
 //! block `d` never grows, and blocks are finite. Stored states are expanded as before (a
 //! persistent set, or everything), with the cycle proviso checked on where whole blocks end:
 //! the explored graph of stored states and blocks is a BFS graph, and an edge that does not
-//! go one level deeper makes its source expand fully, so every cycle of it holds a fully
-//! expanded state. Following, from the start, a block that makes `d` shorter when the expanded
+//! go one level deeper makes its source expand fully unless it lies on no cycle, so every
+//! cycle of it holds a fully expanded state. An edge lies on no cycle when its thread cannot
+//! come back to its line and return stack ([`Por::may_come_back`]: neither lies on a loop of
+//! the control flow). Take each program's graph of (line, return stack) with every branch
+//! both ways, and rank its strongly connected components in topological order: a thread's
+//! step never lowers its rank, and raises it when it leaves a place it cannot come back to.
+//! The sum of all threads' ranks is the same in a world and in that world with symmetric
+//! threads (same program, same arguments) exchanged, so no path that takes such a step
+//! returns to its world, even up to symmetry. Following, from the start, a block that makes `d` shorter when the expanded
 //! set has one and any block otherwise, `d` never grows and cannot stay the same forever (that
 //! would go round a cycle, which holds a fully expanded state, where the thread of the shortest
 //! path's first step is expanded); so a violation of the kind is reached. The block rule reads
@@ -152,10 +159,58 @@ pub(crate) struct Por {
     ret_at: Vec<bool>,
     inodes: u8,
     all_threads: u16,
+    /// Per line: control can come back to it at the same call depth (it lies on a loop of its
+    /// function, counting a call as one edge to the line after it, or it can stay put).
+    looping: Vec<bool>,
 }
 
 fn head(layout: &Layout, f: Func) -> Option<Line> {
     layout.here(f.head())
+}
+
+/// Per line: whether control can come back to it without leaving its call depth. The graph:
+/// a line's successors within its function, a call to the line after it (the callee runs
+/// and returns), a tail call to the callee's first line (it runs at the same depth), and a
+/// step that can stay on its line (a `schedule()` that sleeps, a `down_read()` that waits) to
+/// itself. A loop of a thread's (line, return stack) projects onto a loop of this graph
+/// through its line or one of its calls, at the shallowest depth the loop reaches.
+fn looping(layout: &Layout, succs: &[Succ]) -> Vec<bool> {
+    let edges = |i: usize| -> Vec<usize> {
+        let s = &succs[i];
+        let mut out: Vec<usize> = s.within.iter().flatten().map(|&l| l as usize).collect();
+        if !s.calls.is_empty()
+            && let Some(a) = s.after
+        {
+            out.push(a as usize);
+        }
+        if let Some(h) = s.tail.and_then(|f| head(layout, f)) {
+            out.push(h as usize);
+        }
+        if matches!(
+            LINES[i].action,
+            Some(Action::Schedule | Action::DownRead | Action::DownWrite)
+        ) {
+            out.push(i);
+        }
+        out
+    };
+    let graph: Vec<Vec<usize>> = (0..succs.len()).map(edges).collect();
+    (0..succs.len())
+        .map(|i| {
+            // Is `i` reachable from its own successors?
+            let mut seen = vec![false; succs.len()];
+            let mut work: Vec<usize> = graph[i].clone();
+            while let Some(j) = work.pop() {
+                if j == i {
+                    return true;
+                }
+                if !core::mem::replace(&mut seen[j], true) {
+                    work.extend_from_slice(&graph[j]);
+                }
+            }
+            false
+        })
+        .collect()
 }
 
 impl Por {
@@ -202,6 +257,7 @@ impl Por {
                 break;
             }
         }
+        let looping = looping(&layout, &succs);
         let inodes = ((1u16 << model.initial.inodes.len()) - 1) as u8;
         let all_threads = ((1u32 << model.threads().len()) - 1) as u16;
         let page_indices = page_indices(model);
@@ -234,7 +290,20 @@ impl Por {
             ret_at,
             inodes,
             all_threads,
+            looping,
         }
+    }
+
+    /// Whether thread `t` of `w` could ever be back at its line with its return stack: false
+    /// when neither its line nor any call it is inside lies on a loop. Then no sequence of
+    /// steps that includes one of `t`'s leads from `w` back to `w`, nor to `w` with symmetric
+    /// threads exchanged (see the cycle proviso in the module's doc comment).
+    pub(crate) fn may_come_back(&self, w: &World, t: usize) -> bool {
+        if Some(t) == self.daemon {
+            return true;
+        }
+        let th = &w.threads[t];
+        self.looping[th.pc as usize] || th.frames.calls().any(|c| self.looping[c as usize])
     }
 
     /// Everything thread `j` may still touch in `w`, to its end.
@@ -1209,5 +1278,153 @@ mod tests {
             "the memory failure spins on evict's lock"
         );
         assert!(por.continues(&m, &w, runnable, 2, &mut Memo::default()));
+    }
+
+    /// The strongly connected components of a graph given as successor lists (Tarjan's
+    /// algorithm, without recursion): each node's component number.
+    fn components(succ: &[Vec<u32>]) -> Vec<u32> {
+        const NONE: u32 = u32::MAX;
+        let n = succ.len();
+        let (mut index, mut low, mut comp) = (vec![NONE; n], vec![0u32; n], vec![NONE; n]);
+        let (mut stack, mut on) = (Vec::new(), vec![false; n]);
+        let (mut next, mut comps) = (0u32, 0u32);
+        for root in 0..n {
+            if index[root] != NONE {
+                continue;
+            }
+            let mut calls: Vec<(usize, usize)> = vec![(root, 0)];
+            while let Some(&mut (v, ref mut i)) = calls.last_mut() {
+                if *i == 0 {
+                    index[v] = next;
+                    low[v] = next;
+                    next += 1;
+                    stack.push(v);
+                    on[v] = true;
+                }
+                if let Some(&u) = succ[v].get(*i) {
+                    *i += 1;
+                    let u = u as usize;
+                    if index[u] == NONE {
+                        calls.push((u, 0));
+                    } else if on[u] {
+                        low[v] = low[v].min(index[u]);
+                    }
+                    continue;
+                }
+                calls.pop();
+                if let Some(&(p, _)) = calls.last() {
+                    low[p] = low[p].min(low[v]);
+                }
+                if low[v] == index[v] {
+                    loop {
+                        let x = stack.pop().expect("on the stack");
+                        on[x] = false;
+                        comp[x] = comps;
+                        if x == v {
+                            break;
+                        }
+                    }
+                    comps += 1;
+                }
+            }
+        }
+        comp
+    }
+
+    /// The cycle proviso may skip an edge whose thread cannot come back to where it was
+    /// (`may_come_back` false). Over the whole state graph of every built-in scenario and
+    /// variant, and of scaled freed-inode (1,1) and (2,2) under three variants, each thread's
+    /// steps form a graph of its (line, return stack): every one of these on a loop of that
+    /// graph (a step that stays put, or a strongly connected component of more than one) must
+    /// be one the thread may come back to.
+    #[test]
+    fn every_thread_may_come_back_where_its_steps_loop() {
+        use std::collections::HashMap;
+        type Config = (Line, crate::world::Frames);
+        let mut models: Vec<(alloc::string::String, Model)> = Vec::new();
+        for sc in crate::scenario::SCENARIOS {
+            for v in Variant::ALL {
+                models.push((alloc::format!("{} {v}", sc.name), sc.model(Options::new(v))));
+            }
+        }
+        for (threads, pages) in [(1, 1), (2, 2)] {
+            for v in [Variant::Fixed, Variant::V419, Variant::Seed] {
+                let m = scaled(Scale { threads, pages }, Options::new(v)).expect("fits");
+                models.push((alloc::format!("scaled ({threads},{pages}) {v}"), m));
+            }
+        }
+        let (mut looping, mut straight) = (0u64, 0u64);
+        for (name, m) in &models {
+            let por = Por::new(m);
+            let n = m.threads().len();
+            // Per thread: its configurations and the steps between them.
+            let mut ids: Vec<HashMap<Config, u32>> = vec![HashMap::new(); n];
+            let mut succ: Vec<Vec<Vec<u32>>> = vec![Vec::new(); n];
+            let mut selfloop: Vec<Vec<bool>> = vec![Vec::new(); n];
+            let mut comes_back: Vec<Vec<bool>> = vec![Vec::new(); n];
+            let mut id = |j: usize, w: &World, ids: &mut Vec<HashMap<Config, u32>>| -> u32 {
+                let th = &w.threads[j];
+                let len = ids[j].len() as u32;
+                *ids[j].entry((th.pc, th.frames)).or_insert_with(|| {
+                    succ[j].push(Vec::new());
+                    selfloop[j].push(false);
+                    comes_back[j].push(por.may_come_back(w, j));
+                    len
+                })
+            };
+            let mut seen: std::collections::HashSet<World> = std::collections::HashSet::new();
+            let mut work = vec![m.initial()];
+            seen.insert(work[0].clone());
+            let mut edges: Vec<(usize, u32, u32)> = Vec::new();
+            while let Some(w) = work.pop() {
+                for t in m.runnable(&w) {
+                    let j = t.0 as usize;
+                    let mut next = w.clone();
+                    let e = m.step_quiet(&mut next, t).expect("runnable");
+                    if next.threads[j].result.is_some() {
+                        continue;
+                    }
+                    edges.push((j, id(j, &w, &mut ids), id(j, &next, &mut ids)));
+                    if e.violation.is_none() && seen.insert(next.clone()) {
+                        work.push(next);
+                    }
+                }
+                assert!(seen.len() < 2_000_000, "{name}: too many worlds");
+            }
+            let mut graphs: Vec<Vec<Vec<u32>>> = vec![Vec::new(); n];
+            for j in 0..n {
+                graphs[j] = vec![Vec::new(); ids[j].len()];
+            }
+            for &(j, a, b) in &edges {
+                if a == b {
+                    selfloop[j][a as usize] = true;
+                } else {
+                    graphs[j][a as usize].push(b);
+                }
+            }
+            for j in 0..n {
+                let comp = components(&graphs[j]);
+                let mut size = vec![0u32; comp.len()];
+                for &c in &comp {
+                    size[c as usize] += 1;
+                }
+                for (c, &k) in comp.iter().enumerate() {
+                    if selfloop[j][c] || size[k as usize] > 1 {
+                        looping += 1;
+                        assert!(
+                            comes_back[j][c],
+                            "{name}: thread {j} loops where it may not"
+                        );
+                    } else {
+                        straight += u64::from(!comes_back[j][c]);
+                    }
+                }
+            }
+        }
+        // Both sides are exercised: configurations on loops, and ones the rule lets go.
+        assert!(
+            looping > 0 && straight > 0,
+            "{looping} looping, {straight} straight"
+        );
     }
 }
