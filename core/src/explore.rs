@@ -266,14 +266,14 @@ fn block(
             .por
             .continues(model, w, event.runnable, t as usize, memo)
     {
-        let mut trial = w.clone();
-        let next = model.step_runnable(&mut trial, Tid(t), event.runnable);
+        let before = w.clone();
+        let next = model.step_runnable(w, Tid(t), event.runnable);
         if next.violation.is_some() {
             // The block ends before it: the world is kept and expanded as a whole, so the
             // violation is found there, at its own step.
+            *w = before;
             break;
         }
-        *w = trial;
         event = next;
         len += 1;
     }
@@ -344,7 +344,7 @@ fn reduce_mask(
     runnable: u16,
     memo: &mut Memo,
 ) -> (u16, Stepped) {
-    let mut stepped: Stepped = Vec::new();
+    let mut stepped: Stepped = Vec::with_capacity(runnable.count_ones() as usize);
     // Whether expanding only `set` keeps every verdict: no block of it violates or closes a
     // cycle; None when one violates (then every thread is expanded).
     let keeps = |set: u16, stepped: &mut Stepped, memo: &mut Memo| -> Option<bool> {

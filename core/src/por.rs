@@ -545,8 +545,9 @@ impl Por {
         if runnable.count_ones() <= 1 {
             return vec![runnable];
         }
-        let owned = self.views(model, w, runnable, memo);
-        let views = owned.views();
+        let fs = self.futures(w, memo);
+        let world = self.views_with(model, w, runnable, fs);
+        let views = world.views(fs);
         let mut best = runnable;
         let mut found: Vec<u16> = Vec::new();
         let mut seeds = runnable;
@@ -594,7 +595,8 @@ impl Por {
         // The closure's first round from a runnable seed adds the threads whose future (or
         // less: what is left of it while the set stands still) conflicts with the seed's step;
         // when no whole future does, nothing is added and the closure is `{t}`.
-        let (futures, pres, wakers) = self.futures(w, memo);
+        let fs = self.futures(w, memo);
+        let (futures, pres) = (&fs.all[..fs.n], &fs.pres[..fs.n]);
         let now = self.now(model, w, t, true);
         if futures
             .iter()
@@ -624,89 +626,99 @@ impl Por {
         if brought {
             return false;
         }
-        let owned = self.views_with(model, w, runnable, futures, pres, wakers);
+        let world = self.views_with(model, w, runnable, fs);
         let others = runnable & !(1 << t);
-        self.closure(model, w, t, runnable, owned.views(), others) & others == 0
+        self.closure(model, w, t, runnable, world.views(fs), others) & others == 0
     }
 
     /// Every thread's future: whole, before its next `xa_lock_irq()`, and its wake-ups (the
     /// RCU machinery's whole future stands in for the last two). A thread's are remembered in
     /// `memo` with its line and return stack, the only things they depend on.
-    fn futures(
-        &self,
-        w: &World,
-        memo: &mut Memo,
-    ) -> (Vec<Footprint>, Vec<Footprint>, Vec<Footprint>) {
+    fn futures<'m>(&self, w: &World, memo: &'m mut Memo) -> &'m Futures {
         let n = self.threads.len();
-        if memo.0.len() != n * MEMO_SLOTS {
-            memo.0 = vec![None; n * MEMO_SLOTS];
+        if memo.slots.len() != n * MEMO_SLOTS {
+            *memo = Memo {
+                slots: vec![None; n * MEMO_SLOTS],
+                last: [0; MAX_THREADS],
+                keys: [None; MAX_THREADS],
+                fs: Futures {
+                    n,
+                    all: [Footprint::default(); MAX_THREADS],
+                    pres: [Footprint::default(); MAX_THREADS],
+                    wakers: [Footprint::default(); MAX_THREADS],
+                },
+            };
         }
-        let mut futures = Vec::with_capacity(n);
-        let mut pres = Vec::with_capacity(n);
-        let mut wakers = Vec::with_capacity(n);
         let hasher = foldhash::fast::FixedState::with_seed(0x0f07);
         for j in 0..n {
+            if Some(j) == self.daemon {
+                continue;
+            }
             let t = &w.threads[j];
-            let three = if Some(j) == self.daemon {
-                [Footprint::default(); 3]
-            } else {
-                let key = (t.pc, t.frames, t.result.is_some());
-                let h = core::hash::BuildHasher::hash_one(&hasher, key) as usize;
-                let slot = j * MEMO_SLOTS + (h & (MEMO_SLOTS - 1));
-                match memo.0[slot] {
-                    Some((k, f)) if k == key => f,
-                    _ => {
-                        let f = [
-                            self.future(w, j),
-                            self.future_before_lock(w, j),
-                            self.future_in(w, j, View::Wakes),
-                        ];
-                        memo.0[slot] = Some((key, f));
-                        f
+            let key = (t.pc, t.frames, t.result.is_some());
+            // Most often the thread has not moved since the last world asked about.
+            if memo.keys[j] == Some(key) {
+                continue;
+            }
+            let three = match memo.slots[memo.last[j] as usize] {
+                Some((k, f)) if k == key => f,
+                _ => {
+                    let h = core::hash::BuildHasher::hash_one(&hasher, key) as usize;
+                    let slot = j * MEMO_SLOTS + (h & (MEMO_SLOTS - 1));
+                    memo.last[j] = slot as u16;
+                    match memo.slots[slot] {
+                        Some((k, f)) if k == key => f,
+                        _ => {
+                            let f = [
+                                self.future(w, j),
+                                self.future_before_lock(w, j),
+                                self.future_in(w, j, View::Wakes),
+                            ];
+                            memo.slots[slot] = Some((key, f));
+                            f
+                        }
                     }
                 }
             };
-            futures.push(three[0]);
-            pres.push(three[1]);
-            wakers.push(three[2]);
+            memo.keys[j] = Some(key);
+            let fs = &mut memo.fs;
+            fs.all[j] = three[0];
+            fs.pres[j] = three[1];
+            fs.wakers[j] = three[2];
         }
+        let fs = &mut memo.fs;
         if let Some(d) = self.daemon {
-            let f = self.daemon_future(w, &futures, d);
-            futures[d] = f;
-            pres[d] = f;
-            wakers[d] = f;
+            let f = self.daemon_future(w, &fs.all[..n], d);
+            fs.all[d] = f;
+            fs.pres[d] = f;
+            fs.wakers[d] = f;
         }
-        (futures, pres, wakers)
+        fs
     }
 
-    /// What the closure reads about every thread of `w`, computed once per world.
-    fn views(&self, model: &Model, w: &World, runnable: u16, memo: &mut Memo) -> OwnedViews {
-        let (futures, pres, wakers) = self.futures(w, memo);
-        self.views_with(model, w, runnable, futures, pres, wakers)
-    }
-
-    /// [`Por::views`], given every thread's futures.
-    fn views_with(
-        &self,
-        model: &Model,
-        w: &World,
-        runnable: u16,
-        futures: Vec<Footprint>,
-        pres: Vec<Footprint>,
-        wakers: Vec<Footprint>,
-    ) -> OwnedViews {
-        let n = model.threads().len();
-        let statuses: Vec<Status> = (0..n).map(|k| model.status(w, Tid(k as u8))).collect();
-        // Each thread's next step, computed when the closure first asks.
-        let nows: Vec<core::cell::Cell<Option<Footprint>>> =
-            (0..n).map(|_| core::cell::Cell::new(None)).collect();
-        let blockers = self.blockers(model, w, runnable, &futures, &wakers, &statuses);
-        OwnedViews {
-            futures,
+    /// What the closure reads about every thread of `w` besides their futures `fs`, computed
+    /// once per world.
+    fn views_with(&self, model: &Model, w: &World, runnable: u16, fs: &Futures) -> WorldViews {
+        let n = fs.n;
+        // Only the statuses of threads that cannot run are read.
+        let mut statuses = [Status::Runnable; MAX_THREADS];
+        for (k, s) in statuses.iter_mut().enumerate().take(n) {
+            if runnable & (1 << k) == 0 {
+                *s = model.status(w, Tid(k as u8));
+            }
+        }
+        let blockers = self.blockers(
+            model,
+            w,
+            runnable,
+            &fs.all[..n],
+            &fs.wakers[..n],
+            &statuses[..n],
+        );
+        WorldViews {
             blockers,
-            wakers,
-            pres,
-            nows,
+            // Each thread's next step, computed when the closure first asks.
+            nows: core::array::from_fn(|_| core::cell::Cell::new(None)),
             statuses,
         }
     }
@@ -747,60 +759,74 @@ impl Por {
         } = v;
         let n = futures.len();
         let mut set: u16 = 1 << seed;
-        let mut work: Vec<usize> = vec![seed];
-        let live = |j: usize| w.threads[j].result.is_none();
-        // What stands still with the set, recomputed only when the set has grown.
-        let mut still: Option<(u16, u16, u16, u8, u16)> = None;
-        while let Some(k) = work.pop() {
+        // A stack of threads to visit; each joins the set, and the stack, once.
+        let mut work = [0usize; MAX_THREADS];
+        work[0] = seed;
+        let mut top = 1;
+        let everyone: u16 = if n == 16 { u16::MAX } else { (1 << n) - 1 };
+        let (mut nesting, mut joinable) = (0u16, 0u16);
+        for (j, t) in w.threads.iter().enumerate().take(n) {
+            nesting |= u16::from(t.rcu_nesting > 0) << j;
+            joinable |= u16::from(t.result.is_none() || Some(j) == self.daemon) << j;
+        }
+        // What stands still with the set (the threads that cannot run), recomputed only
+        // when the set has grown, and what each other thread may do meanwhile.
+        let mut still: Option<(u16, u16)> = None;
+        let mut eff = [Footprint::default(); MAX_THREADS];
+        while top > 0 {
+            top -= 1;
+            let k = work[top];
             let mut add: u16 = 0;
             if runnable & (1 << k) != 0 {
-                let (frozen, sleepers, held, readers) = match still {
-                    Some((at, f, sl, h, r)) if at == set => (f, sl, h, r),
+                let frozen = match still {
+                    Some((at, f)) if at == set => f,
                     _ => {
                         let (frozen, sleepers) = Por::frozen(set, runnable, blockers);
                         let held = self.held_locks(w, set | frozen | sleepers, futures);
-                        let readers = (0..n)
-                            .filter(|&r| set & (1 << r) != 0 && w.threads[r].rcu_nesting > 0)
-                            .fold(0u16, |m, r| m | 1 << r);
-                        still = Some((set, frozen, sleepers, held, readers));
-                        (frozen, sleepers, held, readers)
+                        let readers = set & nesting;
+                        // What each thread outside the set may still do while it stands still.
+                        let mut m = !(set | frozen) & everyone;
+                        while m != 0 {
+                            let j = m.trailing_zeros() as usize;
+                            m &= m - 1;
+                            // A thread whose every lock is held by the set stops at its next
+                            // xa_lock_irq() while the set stands still.
+                            let maps = self.threads[j].scope.maps;
+                            eff[j] = if sleepers & (1 << j) != 0 {
+                                // Its `schedule()`, then asleep until the set wakes it.
+                                self.now_of(model, w, runnable, nows, j)
+                            } else if maps != 0 && maps & !held == 0 {
+                                pres[j]
+                            } else if Some(j) == self.daemon {
+                                self.daemon_future_while(w, futures[j], j, readers)
+                            } else {
+                                futures[j]
+                            };
+                        }
+                        still = Some((set, frozen));
+                        frozen
                     }
                 };
                 let now_k = self.now_of(model, w, runnable, nows, k);
-                for (j, fut) in futures.iter().enumerate() {
-                    if (set | frozen) & (1 << j) == 0 {
-                        let while_readers;
-                        let fut = if Some(j) == self.daemon {
-                            while_readers = self.daemon_future_while(w, *fut, j, readers);
-                            &while_readers
-                        } else {
-                            fut
-                        };
-                        // A thread whose every lock is held by the set stops at its next
-                        // xa_lock_irq() while the set stands still.
-                        let maps = self.threads[j].scope.maps;
-                        let fut = if sleepers & (1 << j) != 0 {
-                            // Its `schedule()`, then asleep until the set wakes it.
-                            &self.now_of(model, w, runnable, nows, j)
-                        } else if maps != 0 && maps & !held == 0 {
-                            &pres[j]
-                        } else {
-                            fut
-                        };
-                        if now_k.conflicts(fut) {
-                            add |= 1 << j;
-                        }
+                let mut m = !(set | frozen) & everyone;
+                while m != 0 {
+                    let j = m.trailing_zeros() as usize;
+                    m &= m - 1;
+                    if now_k.conflicts(&eff[j]) {
+                        add |= 1 << j;
                     }
                 }
             } else {
                 add = self.enablers(model, w, k, set, &v);
             }
-            add &= !set;
-            for j in 0..n {
-                if add & (1 << j) != 0 && (live(j) || Some(j) == self.daemon) {
-                    set |= 1 << j;
-                    work.push(j);
-                }
+            // Only live threads (and the RCU machinery) join, in increasing order.
+            let mut m = add & !set & joinable;
+            set |= m;
+            while m != 0 {
+                let j = m.trailing_zeros() as usize;
+                m &= m - 1;
+                work[top] = j;
+                top += 1;
             }
             if set & stop != 0 {
                 break;
@@ -844,6 +870,7 @@ impl Por {
         let mut b = Blockers {
             by: [Block::Never; MAX_THREADS],
             sleepers: 0,
+            blocked: 0,
         };
         for (j, status) in statuses.iter().enumerate() {
             let others = |p: &dyn Fn(usize) -> bool| -> u16 {
@@ -898,6 +925,9 @@ impl Por {
                     })),
                 }
             };
+            if b.by[j] != Block::Never {
+                b.blocked |= 1 << j;
+            }
         }
         b
     }
@@ -908,12 +938,7 @@ impl Por {
     /// none comes.) Returns the threads that cannot run and the sleepers: a sleeper still takes
     /// its `schedule()`, which touches only its own task state and its bucket, then sleeps.
     fn frozen(set: u16, runnable: u16, b: &Blockers) -> (u16, u16) {
-        let mut candidates: u16 = 0;
-        for (j, by) in b.by.iter().enumerate() {
-            if set & (1 << j) == 0 && *by != Block::Never {
-                candidates |= 1 << j;
-            }
-        }
+        let mut candidates: u16 = b.blocked & !set;
         loop {
             let held = set | candidates;
             let mut drop: u16 = 0;
@@ -1006,12 +1031,30 @@ enum Block {
 struct Blockers {
     by: [Block; MAX_THREADS],
     sleepers: u16,
+    /// The threads whose [`Block`] is not `Never`.
+    blocked: u16,
 }
 
 /// Threads' futures by their line, return stack and whether they finished (see
 /// [`Por::continues`]).
 #[derive(Default)]
-pub(crate) struct Memo(Vec<Option<(MemoKey, [Footprint; 3])>>);
+pub(crate) struct Memo {
+    slots: Vec<Option<(MemoKey, [Footprint; 3])>>,
+    /// Per thread, the slot it last used.
+    last: [u16; MAX_THREADS],
+    /// The futures of the world last asked about, and each thread's key there.
+    keys: [Option<MemoKey>; MAX_THREADS],
+    fs: Futures,
+}
+
+/// Every thread's futures (see [`Por::futures`]); the first `n` are the model's threads.
+#[derive(Clone, Copy, Default)]
+struct Futures {
+    n: usize,
+    all: [Footprint; MAX_THREADS],
+    pres: [Footprint; MAX_THREADS],
+    wakers: [Footprint; MAX_THREADS],
+}
 
 /// Slots of [`Memo`] per thread (direct-mapped: a key evicts whatever held its slot).
 const MEMO_SLOTS: usize = 256;
@@ -1019,25 +1062,23 @@ const MEMO_SLOTS: usize = 256;
 /// A thread's line, return stack and whether it finished.
 type MemoKey = (Line, crate::world::Frames, bool);
 
-/// [`Views`], owned.
-struct OwnedViews {
-    futures: Vec<Footprint>,
+/// The part of [`Views`] that is not the threads' futures.
+struct WorldViews {
     blockers: Blockers,
-    wakers: Vec<Footprint>,
-    pres: Vec<Footprint>,
-    nows: Vec<core::cell::Cell<Option<Footprint>>>,
-    statuses: Vec<Status>,
+    nows: [core::cell::Cell<Option<Footprint>>; MAX_THREADS],
+    statuses: [Status; MAX_THREADS],
 }
 
-impl OwnedViews {
-    fn views(&self) -> Views<'_> {
+impl WorldViews {
+    fn views<'a>(&'a self, fs: &'a Futures) -> Views<'a> {
+        let n = fs.n;
         Views {
-            futures: &self.futures,
+            futures: &fs.all[..n],
             blockers: &self.blockers,
-            wakers: &self.wakers,
-            pres: &self.pres,
-            nows: &self.nows,
-            statuses: &self.statuses,
+            wakers: &fs.wakers[..n],
+            pres: &fs.pres[..n],
+            nows: &self.nows[..n],
+            statuses: &self.statuses[..n],
         }
     }
 }
