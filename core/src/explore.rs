@@ -432,6 +432,9 @@ pub(crate) fn path(parent: &[u32], via: &[u8], mut node: u32) -> Vec<Tid> {
 }
 
 /// What expanding one chunk of nodes produced.
+/// One worker's share of a slice: runs of nodes, a buffer for their successors, its memo.
+type Chunk<'a> = (Vec<&'a [Node]>, Vec<Node>, Memo);
+
 struct ChunkOut {
     /// Successors not visited before the slice began (their `id` holds the parent).
     next: Vec<Node>,
@@ -443,6 +446,8 @@ struct ChunkOut {
     found: Option<(u32, u8, Violation)>,
     /// A node at the depth bound still had successors (the chunk stops there).
     depth_bound: bool,
+    /// The worker's memo, for the next slice.
+    memo: Memo,
 }
 
 /// A breadth-first search in progress.
@@ -470,6 +475,9 @@ pub struct Search {
     next: Vec<Vec<Node>>,
     /// Emptied chunks, reused.
     spare: Vec<Vec<Node>>,
+    /// The parallel workers' memos, kept from slice to slice (a fresh one recomputes every
+    /// thread's futures).
+    memos: Vec<Memo>,
     depth: u32,
     transitions: u64,
     other_violations: u64,
@@ -528,6 +536,7 @@ impl Search {
             at: (0, 0),
             next: alloc::vec![Vec::new()],
             spare: Vec::new(),
+            memos: Vec::new(),
             depth: 0,
             transitions: 0,
             other_violations: 0,
@@ -792,7 +801,7 @@ impl Search {
         pool: &P,
     ) {
         let per = total.div_ceil(width).max(1);
-        let mut items: Vec<(Vec<&[Node]>, Vec<Node>)> = Vec::new();
+        let mut items: Vec<Chunk> = Vec::new();
         let mut cut: Vec<&[Node]> = Vec::new();
         let mut room = per;
         for &(c, from, to) in runs {
@@ -806,13 +815,18 @@ impl Search {
                     items.push((
                         core::mem::take(&mut cut),
                         self.spare.pop().unwrap_or_default(),
+                        self.memos.pop().unwrap_or_default(),
                     ));
                     room = per;
                 }
             }
         }
         if !cut.is_empty() {
-            items.push((cut, self.spare.pop().unwrap_or_default()));
+            items.push((
+                cut,
+                self.spare.pop().unwrap_or_default(),
+                self.memos.pop().unwrap_or_default(),
+            ));
         }
         let shared = Shared {
             model: &self.model,
@@ -823,8 +837,8 @@ impl Search {
             config: self.config,
         };
         let at_bound = self.depth >= shared.config.max_depth;
-        let work = |(cut, buffer): (Vec<&[Node]>, Vec<Node>)| -> ChunkOut {
-            expand_chunk(&shared, at_bound, cut, buffer)
+        let work = |(cut, buffer, memo): Chunk| -> ChunkOut {
+            expand_chunk(&shared, at_bound, cut, buffer, memo)
         };
         let mut outs = pool.map(items, &work);
         // Chunks after the first that ended the search do not count.
@@ -884,6 +898,7 @@ impl Search {
         for mut out in outs {
             next.extend(out.next.drain(..).filter(|n| n.id != DROPPED));
             self.spare.push(out.next);
+            self.memos.push(out.memo);
         }
     }
 
@@ -1004,10 +1019,15 @@ struct Shared<'a> {
     config: Config,
 }
 
-fn expand_chunk(sh: &Shared, at_bound: bool, cut: Vec<&[Node]>, mut buffer: Vec<Node>) -> ChunkOut {
+fn expand_chunk(
+    sh: &Shared,
+    at_bound: bool,
+    cut: Vec<&[Node]>,
+    mut buffer: Vec<Node>,
+    memo: Memo,
+) -> ChunkOut {
     let (model, hasher, visited, config) = (sh.model, sh.hasher, sh.visited, sh.config);
     buffer.clear();
-    let mut memo = Memo::default();
     let mut out = ChunkOut {
         next: buffer,
         transitions: 0,
@@ -1015,6 +1035,7 @@ fn expand_chunk(sh: &Shared, at_bound: bool, cut: Vec<&[Node]>, mut buffer: Vec<
         completed_runs: 0,
         found: None,
         depth_bound: false,
+        memo,
     };
     for node in cut.into_iter().flatten() {
         let (id, mut mask) = (node.id, node.runnable);
@@ -1039,7 +1060,7 @@ fn expand_chunk(sh: &Shared, at_bound: bool, cut: Vec<&[Node]>, mut buffer: Vec<
                 sh.level_fps,
                 &node.world,
                 mask,
-                &mut memo,
+                &mut out.memo,
             );
         }
         while mask != 0 {
@@ -1066,7 +1087,7 @@ fn expand_chunk(sh: &Shared, at_bound: bool, cut: Vec<&[Node]>, mut buffer: Vec<
                     full,
                     (hasher, visited),
                     sh.red,
-                    &mut memo,
+                    &mut out.memo,
                 )
             });
             out.transitions += len as u64;
