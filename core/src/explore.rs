@@ -431,10 +431,10 @@ pub(crate) fn path(parent: &[u32], via: &[u8], mut node: u32) -> Vec<Tid> {
     out
 }
 
-/// What expanding one chunk of nodes produced.
 /// One worker's share of a slice: runs of nodes, a buffer for their successors, its memo.
 type Chunk<'a> = (Vec<&'a [Node]>, Vec<Node>, Memo);
 
+/// What expanding one chunk of nodes produced.
 struct ChunkOut {
     /// Successors not visited before the slice began (their `id` holds the parent).
     next: Vec<Node>,
