@@ -784,7 +784,7 @@ impl Por {
                         let (frozen, sleepers) = Por::frozen(set, runnable, blockers);
                         let held = self.held_locks(w, set | frozen | sleepers, futures);
                         let readers = set & nesting;
-                        // What each thread outside the set may still do while it stands still.
+                        // What each thread outside the set may do while the set stands still.
                         let mut m = !(set | frozen) & everyone;
                         while m != 0 {
                             let j = m.trailing_zeros() as usize;
