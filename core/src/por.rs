@@ -639,14 +639,11 @@ impl Por {
         if memo.slots.len() != n * MEMO_SLOTS {
             *memo = Memo {
                 slots: vec![None; n * MEMO_SLOTS],
-                last: [0; MAX_THREADS],
-                keys: [None; MAX_THREADS],
                 fs: Futures {
                     n,
-                    all: [Footprint::default(); MAX_THREADS],
-                    pres: [Footprint::default(); MAX_THREADS],
-                    wakers: [Footprint::default(); MAX_THREADS],
+                    ..Futures::default()
                 },
+                ..Memo::default()
             };
         }
         let hasher = foldhash::fast::FixedState::with_seed(0x0f07);
@@ -660,24 +657,18 @@ impl Por {
             if memo.keys[j] == Some(key) {
                 continue;
             }
-            let three = match memo.slots[memo.last[j] as usize] {
+            let h = core::hash::BuildHasher::hash_one(&hasher, key) as usize;
+            let slot = j * MEMO_SLOTS + (h & (MEMO_SLOTS - 1));
+            let three = match memo.slots[slot] {
                 Some((k, f)) if k == key => f,
                 _ => {
-                    let h = core::hash::BuildHasher::hash_one(&hasher, key) as usize;
-                    let slot = j * MEMO_SLOTS + (h & (MEMO_SLOTS - 1));
-                    memo.last[j] = slot as u16;
-                    match memo.slots[slot] {
-                        Some((k, f)) if k == key => f,
-                        _ => {
-                            let f = [
-                                self.future(w, j),
-                                self.future_before_lock(w, j),
-                                self.future_in(w, j, View::Wakes),
-                            ];
-                            memo.slots[slot] = Some((key, f));
-                            f
-                        }
-                    }
+                    let f = [
+                        self.future(w, j),
+                        self.future_before_lock(w, j),
+                        self.future_in(w, j, View::Wakes),
+                    ];
+                    memo.slots[slot] = Some((key, f));
+                    f
                 }
             };
             memo.keys[j] = Some(key);
@@ -715,11 +706,18 @@ impl Por {
             &fs.wakers[..n],
             &statuses[..n],
         );
+        let (mut nesting, mut joinable) = (0u16, 0u16);
+        for (j, t) in w.threads.iter().enumerate().take(n) {
+            nesting |= u16::from(t.rcu_nesting > 0) << j;
+            joinable |= u16::from(t.result.is_none() || Some(j) == self.daemon) << j;
+        }
         WorldViews {
             blockers,
             // Each thread's next step, computed when the closure first asks.
             nows: core::array::from_fn(|_| core::cell::Cell::new(None)),
             statuses,
+            nesting,
+            joinable,
         }
     }
 
@@ -755,6 +753,8 @@ impl Por {
             blockers,
             pres,
             nows,
+            nesting,
+            joinable,
             ..
         } = v;
         let n = futures.len();
@@ -764,11 +764,6 @@ impl Por {
         work[0] = seed;
         let mut top = 1;
         let everyone: u16 = if n == 16 { u16::MAX } else { (1 << n) - 1 };
-        let (mut nesting, mut joinable) = (0u16, 0u16);
-        for (j, t) in w.threads.iter().enumerate().take(n) {
-            nesting |= u16::from(t.rcu_nesting > 0) << j;
-            joinable |= u16::from(t.result.is_none() || Some(j) == self.daemon) << j;
-        }
         // What stands still with the set (the threads that cannot run), recomputed only
         // when the set has grown, and what each other thread may do meanwhile.
         let mut still: Option<(u16, u16)> = None;
@@ -1040,8 +1035,6 @@ struct Blockers {
 #[derive(Default)]
 pub(crate) struct Memo {
     slots: Vec<Option<(MemoKey, [Footprint; 3])>>,
-    /// Per thread, the slot it last used.
-    last: [u16; MAX_THREADS],
     /// The futures of the world last asked about, and each thread's key there.
     keys: [Option<MemoKey>; MAX_THREADS],
     fs: Futures,
@@ -1067,6 +1060,8 @@ struct WorldViews {
     blockers: Blockers,
     nows: [core::cell::Cell<Option<Footprint>>; MAX_THREADS],
     statuses: [Status; MAX_THREADS],
+    nesting: u16,
+    joinable: u16,
 }
 
 impl WorldViews {
@@ -1079,6 +1074,8 @@ impl WorldViews {
             pres: &fs.pres[..n],
             nows: &self.nows[..n],
             statuses: &self.statuses[..n],
+            nesting: self.nesting,
+            joinable: self.joinable,
         }
     }
 }
@@ -1095,6 +1092,10 @@ struct Views<'a> {
     /// Each thread's next step, filled in on first use ([`Por::now_of`]).
     nows: &'a [core::cell::Cell<Option<Footprint>>],
     statuses: &'a [Status],
+    /// The threads inside an RCU read-side section.
+    nesting: u16,
+    /// The threads that may join a set: live ones, and the RCU machinery.
+    joinable: u16,
 }
 
 fn everything() -> Footprint {
