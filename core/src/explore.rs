@@ -222,8 +222,8 @@ struct Node {
 enum Successor {
     /// The step ended in a violation.
     Violation(Violation),
-    /// The world after the step was visited already.
-    Known,
+    /// The world after the step was visited already: its fingerprint.
+    Known { fp: u64 },
     /// A world not visited before: its fingerprint and runnable mask.
     New { fp: u64, runnable: u16 },
 }
@@ -303,7 +303,7 @@ fn step_copy(
     }
     let fp = w.fingerprint(hasher);
     if visited.contains(fp) {
-        return (Successor::Known, len);
+        return (Successor::Known { fp }, len);
     }
     (Successor::New { fp, runnable }, len)
 }
@@ -365,19 +365,17 @@ fn reduce_mask(
                 );
                 stepped.push((t, n, s, len));
             }
-            let (_, n, s, _) = stepped.iter().find(|e| e.0 == t).expect("just stepped");
-            match s {
+            let (_, _, s, _) = stepped.iter().find(|e| e.0 == t).expect("just stepped");
+            match *s {
                 Successor::Violation(_) => return None,
                 // An edge to a state of this depth or before can close a cycle only if the
                 // block's thread could come back to where it is.
-                Successor::Known if red.por.may_come_back(w, t as usize) => {
-                    let fp = n.fingerprint(hasher);
+                Successor::Known { fp } if red.por.may_come_back(w, t as usize) => {
                     if level.find(fp, |&x| x == fp).is_none() {
                         return Some(false);
                     }
                 }
-                Successor::Known => {}
-                Successor::New { .. } => {}
+                Successor::Known { .. } | Successor::New { .. } => {}
             }
         }
         Some(true)
@@ -408,16 +406,24 @@ fn reduce_mask(
     (mask, stepped)
 }
 
-/// The block of `t` that [`reduce_mask`] stepped, if it did: a successor new then may have been
-/// visited since, by an earlier successor of the same world.
-fn take_stepped(stepped: &mut Stepped, t: u8, visited: &Visited) -> Option<(World, Successor, u8)> {
-    let i = stepped.iter().position(|e| e.0 == t)?;
+/// The world to step `t` from in `from`'s expansion, and what its block gave if
+/// [`reduce_mask`] stepped it already (a successor new then may have been visited since, by an
+/// earlier successor of the same world); otherwise a copy of `from`, to step.
+fn take_stepped(
+    stepped: &mut Stepped,
+    t: u8,
+    visited: &Visited,
+    from: &World,
+) -> (World, Option<(Successor, u8)>) {
+    let Some(i) = stepped.iter().position(|e| e.0 == t) else {
+        return (from.clone(), None);
+    };
     let (_, w, s, len) = stepped.swap_remove(i);
     let s = match s {
-        Successor::New { fp, .. } if visited.contains(fp) => Successor::Known,
+        Successor::New { fp, .. } if visited.contains(fp) => Successor::Known { fp },
         s => s,
     };
-    Some((w, s, len))
+    (w, Some((s, len)))
 }
 
 /// The schedule from the initial world to `node`, following parent links.
@@ -727,11 +733,8 @@ impl Search {
             mask &= mask - 1;
             // Step a copy in its place at the end of the next level; it is popped again when
             // it is not new. This saves moving a whole world per successor.
-            let done = take_stepped(&mut stepped, t, &self.visited);
-            let (world, done) = match done {
-                Some((world, s, len)) => (world, Some((s, len))),
-                None => (self.level[c][i].world.clone(), None),
-            };
+            let (world, done) =
+                take_stepped(&mut stepped, t, &self.visited, &self.level[c][i].world);
             next.push(Node {
                 world,
                 id: 0,
@@ -773,7 +776,7 @@ impl Search {
                     self.parent.push(id);
                     self.via.push(via);
                 }
-                Successor::Known => {
+                Successor::Known { .. } => {
                     next.pop();
                 }
                 Successor::Violation(v) => {
@@ -1066,11 +1069,7 @@ fn expand_chunk(
         while mask != 0 {
             let t = mask.trailing_zeros() as u8;
             mask &= mask - 1;
-            let done = take_stepped(&mut stepped, t, visited);
-            let (world, done) = match done {
-                Some((world, s, len)) => (world, Some((s, len))),
-                None => (node.world.clone(), None),
-            };
+            let (world, done) = take_stepped(&mut stepped, t, visited, &node.world);
             out.next.push(Node {
                 world,
                 id,
@@ -1099,7 +1098,7 @@ fn expand_chunk(
                         slot.via = pack(t, len);
                     }
                 }
-                Successor::Known => {
+                Successor::Known { .. } => {
                     out.next.pop();
                 }
                 Successor::Violation(v) => {
