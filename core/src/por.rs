@@ -26,9 +26,10 @@
 //! take before it (a left and right mover there), so `xa_lock_irq()` … `xa_unlock_irq()` on
 //! entries, which the others can only touch after their own `xa_lock_irq()`, runs as one block
 //! once taken. A step under the lock that touches what the lock does not protect — writing
-//! `page->mapping` (read without the lock by `dax_lock_mapping_entry()`, added in c2a7d2a11552), a wait bucket shared
-//! across inodes, RCU state, or inode memory the RCU machinery may free — conflicts with
-//! another thread's future unless that thread stands still, and then the block ends before it.
+//! `page->mapping` (read without the lock by `dax_lock_mapping_entry()`, added in
+//! c2a7d2a11552), a wait bucket shared across inodes, RCU state, or inode memory the RCU
+//! machinery may free — conflicts with another thread's future unless that thread stands
+//! still, and then the block ends before it.
 //! There is no commit point: a step that is no mover always ends the block (the world before
 //! it is stored and expanded by its own persistent set), so no step after it needs to be a
 //! left mover. A step that would sleep cannot be in a block either: a thread that cannot run
