@@ -163,6 +163,10 @@ pub(crate) struct Por {
     /// Per line: control can come back to it at the same call depth (it lies on a loop of its
     /// function, counting a call as one edge to the line after it, or it can stay put).
     looping: Vec<bool>,
+    /// The RCU machinery's grace periods and status (its whole future but callbacks), and its
+    /// whole future while busy; empty without one.
+    daemon_gp: Footprint,
+    daemon_busy: Footprint,
 }
 
 fn head(layout: &Layout, f: Func) -> Option<Line> {
@@ -283,10 +287,20 @@ impl Por {
                 wakes_returns,
             });
         }
+        let (daemon_gp, daemon_busy) = daemon.map_or_else(Default::default, |d| {
+            let s = &threads[d].scope;
+            let gp = s
+                .action(Action::GpStart)
+                .union(s.action(Action::GpEnd))
+                .union(s.daemon_status());
+            (gp, gp.union(s.action(Action::InvokeCallbacks)))
+        });
         Por {
             layout,
             threads,
             daemon,
+            daemon_gp,
+            daemon_busy,
             ret_after,
             ret_at,
             inodes,
@@ -361,11 +375,8 @@ impl Por {
         if !busy {
             return Footprint::default();
         }
-        let s = &self.threads[d].scope;
-        s.action(Action::GpStart)
-            .union(s.action(Action::GpEnd))
-            .union(s.action(Action::InvokeCallbacks))
-            .union(s.daemon_status())
+        debug_assert_eq!(Some(d), self.daemon);
+        self.daemon_busy
     }
 
     /// The RCU machinery's future while the threads `readers`, inside read-side sections,
@@ -387,15 +398,12 @@ impl Por {
                 freeable |= 1 << c.addr.0;
             }
         }
-        let s = Scope {
-            callbacks: freeable,
-            ..self.threads[d].scope
-        };
-        let mut f = s
-            .action(Action::GpStart)
-            .union(s.action(Action::GpEnd))
-            .union(s.daemon_status());
+        let mut f = self.daemon_gp;
         if freeable != 0 {
+            let s = Scope {
+                callbacks: freeable,
+                ..self.threads[d].scope
+            };
             f = f.union(s.action(Action::InvokeCallbacks));
         }
         f
@@ -555,7 +563,9 @@ impl Por {
         while seeds != 0 {
             let seed = seeds.trailing_zeros() as usize;
             seeds &= seeds - 1;
-            let set = self.closure(model, w, seed, runnable, views, 0);
+            // A set is kept only when it is smaller than the best so far (or, for `every`,
+            // than `runnable`): a closure that has grown that large is cut short.
+            let set = self.closure(model, w, seed, runnable, views, best.count_ones());
             let ample = set & runnable;
             if every {
                 if ample != runnable && !found.contains(&ample) {
@@ -606,30 +616,51 @@ impl Por {
         {
             return true;
         }
-        // A thread that can run and is no sleeper never stands still with the set: if its
-        // future conflicts with the step even when cut at its next xa_lock_irq() (the least
-        // the closure takes for it), the closure brings it in.
+        // A thread that can run and is no sleeper never stands still with the set. The closure
+        // cuts its future at its next xa_lock_irq() only when every `i_pages` lock it may take
+        // is held by a thread that stands still, which it is not; so if what is left then
+        // conflicts with the step (its whole future when one of its locks is free or held by
+        // itself), the closure brings it in.
+        let n = futures.len();
+        let mut locked = [0u8; MAX_THREADS];
+        for (a, mem) in w.inodes.iter().enumerate() {
+            let Some(owner) = mem.xa_lock else { continue };
+            for (j, l) in locked.iter_mut().enumerate().take(n) {
+                if j != owner.0 as usize {
+                    *l |= 1 << a;
+                }
+            }
+        }
         let readers = if w.threads[t].rcu_nesting > 0 {
             1 << t
         } else {
             0
         };
-        let brought = (0..futures.len()).any(|j| {
+        let brought = (0..n).any(|j| {
             if j == t || runnable & (1 << j) == 0 {
                 return false;
             }
             if Some(j) == self.daemon {
                 return now.conflicts(&self.daemon_future_while(w, futures[j], j, readers));
             }
-            let sleeper = at_schedule(w, j) && w.queued(Tid(j as u8)).is_some();
-            !sleeper && now.conflicts(&pres[j])
+            if at_schedule(w, j) && w.queued(Tid(j as u8)).is_some() {
+                return false;
+            }
+            let maps = self.threads[j].scope.maps;
+            let left = if maps != 0 && maps & !locked[j] == 0 {
+                &pres[j]
+            } else {
+                &futures[j]
+            };
+            now.conflicts(left)
         });
         if brought {
             return false;
         }
         let world = self.views_with(model, w, runnable, fs);
+        world.nows[t].set(Some(now));
         let others = runnable & !(1 << t);
-        self.closure(model, w, t, runnable, world.views(fs), others) & others == 0
+        self.closure(model, w, t, runnable, world.views(fs), 2) & others == 0
     }
 
     /// Every thread's future: whole, before its next `xa_lock_irq()`, and its wake-ups (the
@@ -653,7 +684,7 @@ impl Por {
                 continue;
             }
             let t = &w.threads[j];
-            let key = (t.pc, t.frames, t.result.is_some());
+            let key = memo_key(t);
             // Most often the thread has not moved since the last world asked about.
             if memo.keys[j] == Some(key) {
                 continue;
@@ -739,7 +770,8 @@ impl Por {
         f
     }
 
-    /// The closure from `seed`; it stops early once it holds a thread of `stop`.
+    /// The closure from `seed`; it stops early once it holds `limit` threads that can run (it
+    /// only grows, so a caller that wants fewer learns all it needs then).
     fn closure(
         &self,
         model: &Model,
@@ -747,7 +779,7 @@ impl Por {
         seed: usize,
         runnable: u16,
         v: Views,
-        stop: u16,
+        limit: u32,
     ) -> u16 {
         let Views {
             futures,
@@ -824,7 +856,7 @@ impl Por {
                 work[top] = j;
                 top += 1;
             }
-            if set & stop != 0 {
+            if (set & runnable).count_ones() >= limit {
                 break;
             }
         }
@@ -876,14 +908,14 @@ impl Por {
             };
             let wakers_of = |bucket: u8| Block::AllOf(others(&|i| wakers[i].writes_bucket(bucket)));
             b.by[j] = if runnable & (1 << j) != 0 {
-                let queued = w.queued(Tid(j as u8));
-                match queued {
-                    // Only a wake-up lets a sleeper return from `schedule()`.
-                    Some(q) if at_schedule(w, j) => {
-                        b.sleepers |= 1 << j;
-                        wakers_of(q.bucket)
-                    }
-                    _ => Block::Never,
+                // Only a wake-up lets a sleeper return from `schedule()`.
+                if at_schedule(w, j)
+                    && let Some(q) = w.queued(Tid(j as u8))
+                {
+                    b.sleepers |= 1 << j;
+                    wakers_of(q.bucket)
+                } else {
+                    Block::Never
                 }
             } else {
                 match *status {
@@ -1053,8 +1085,13 @@ struct Futures {
 /// Slots of [`Memo`] per thread (direct-mapped: a key evicts whatever held its slot).
 const MEMO_SLOTS: usize = 256;
 
-/// A thread's line, return stack and whether it finished.
-type MemoKey = (Line, crate::world::Frames, bool);
+/// A thread's line, return stack and whether it finished, packed in one number.
+type MemoKey = u64;
+
+fn memo_key(t: &crate::world::Thread) -> MemoKey {
+    // The depth is at most 6: bit 60 is free.
+    t.frames.packed() | (t.pc as u64) << 48 | u64::from(t.result.is_some()) << 60
+}
 
 /// The part of [`Views`] that is not the threads' futures.
 struct WorldViews {

@@ -282,7 +282,16 @@ impl Frames {
     pub fn depth(&self) -> usize {
         self.depth as usize
     }
+    /// The stack as one number: the call lines in the low bytes, the depth in the top one
+    /// (bits 48 to 55 are zero).
+    pub(crate) fn packed(&self) -> u64 {
+        let mut b = [0u8; 8];
+        b[..MAX_FRAMES].copy_from_slice(&self.calls);
+        b[7] = self.depth;
+        u64::from_le_bytes(b)
+    }
 }
+const _: () = assert!(MAX_FRAMES <= 6);
 
 /// The local variables of a thread's program.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
