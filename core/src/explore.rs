@@ -244,13 +244,14 @@ pub(crate) fn unpack(v: Tid) -> (Tid, u8) {
     (Tid(v.0 & 15), (v.0 >> 4) + 1)
 }
 
-/// Step `t` in `w`; in a reduced search, go on stepping it while it alone is a persistent set
-/// of the world it reached and its next step does not violate (a block: see `por.rs`). The
-/// event of the last step and how many steps were taken.
+/// Step `t` in `w`, a copy of `from`; in a reduced search, go on stepping it while it alone is
+/// a persistent set of the world it reached and its next step does not violate (a block: see
+/// `por.rs`). The event of the last step and how many steps were taken.
 fn block(
     model: &Model,
     red: Option<&Reducer>,
     w: &mut World,
+    from: &World,
     t: u8,
     before: u16,
     memo: &mut Memo,
@@ -266,12 +267,17 @@ fn block(
             .por
             .continues(model, w, event.runnable, t as usize, memo)
     {
-        let before = w.clone();
         let next = model.step_runnable(w, Tid(t), event.runnable);
         if next.violation.is_some() {
             // The block ends before it: the world is kept and expanded as a whole, so the
-            // violation is found there, at its own step.
-            *w = before;
+            // violation is found there, at its own step. The world before the step is rebuilt
+            // by taking the block's steps again from `from` (steps are deterministic): a
+            // violation is rare, a copy of the world before every step is not.
+            *w = from.clone();
+            event = model.step_runnable(w, Tid(t), before);
+            for _ in 1..len {
+                event = model.step_runnable(w, Tid(t), event.runnable);
+            }
             break;
         }
         event = next;
@@ -280,11 +286,13 @@ fn block(
     (event, len)
 }
 
-/// Step `t`'s block in `w` (a copy of the world being expanded, already where it will be kept)
-/// and fingerprint the result against `visited`; also the steps the block took.
+/// Step `t`'s block in `w` (a copy of `from`, the world being expanded, already where it will
+/// be kept) and fingerprint the result against `visited`; also the steps the block took.
+#[allow(clippy::too_many_arguments)]
 fn step_copy(
     model: &Model,
     w: &mut World,
+    from: &World,
     t: u8,
     before: u16,
     (hasher, visited): (&foldhash::fast::FixedState, &Visited),
@@ -292,7 +300,7 @@ fn step_copy(
     memo: &mut Memo,
 ) -> (Successor, u8) {
     // Only threads of the parent's runnable mask (`before`) are stepped.
-    let (event, len) = block(model, red, w, t, before, memo);
+    let (event, len) = block(model, red, w, from, t, before, memo);
     if let Some(v) = event.violation {
         return (Successor::Violation(v), len);
     }
@@ -357,6 +365,7 @@ fn reduce_mask(
                 let (s, len) = step_copy(
                     model,
                     &mut n,
+                    w,
                     t,
                     runnable,
                     (hasher, visited),
@@ -747,6 +756,7 @@ impl Search {
                 step_copy(
                     &self.model,
                     &mut node.world,
+                    &self.level[c][i].world,
                     t,
                     full,
                     (&self.hasher, &self.visited),
@@ -1082,6 +1092,7 @@ fn expand_chunk(
                 step_copy(
                     model,
                     &mut slot.world,
+                    &node.world,
                     t,
                     full,
                     (hasher, visited),
@@ -1256,6 +1267,7 @@ mod tests {
                                 &model,
                                 Some(&red),
                                 &mut b,
+                                w,
                                 t.0,
                                 before,
                                 &mut Memo::default(),
