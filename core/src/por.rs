@@ -901,12 +901,8 @@ impl Por {
             blocked: 0,
         };
         for (j, status) in statuses.iter().enumerate() {
-            let others = |p: &dyn Fn(usize) -> bool| -> u16 {
-                (0..n)
-                    .filter(|&i| i != j && p(i))
-                    .fold(0, |m, i| m | 1 << i)
-            };
-            let wakers_of = |bucket: u8| Block::AllOf(others(&|i| wakers[i].writes_bucket(bucket)));
+            let wakers_of =
+                |bucket: u8| Block::AllOf(others(n, j, |i| wakers[i].writes_bucket(bucket)));
             b.by[j] = if runnable & (1 << j) != 0 {
                 // Only a wake-up lets a sleeper return from `schedule()`.
                 if at_schedule(w, j)
@@ -922,7 +918,8 @@ impl Por {
                     Status::Done(_) | Status::Halted => Block::AllOf(0),
                     Status::Runnable => Block::Never,
                     Status::Spinning { addr, owner } => {
-                        let holders = others(&|i| w.threads[i].spinlocks.contains(&Some(addr)));
+                        let holders =
+                            others(n, j, |i| w.threads[i].spinlocks.contains(&Some(addr)));
                         let freer = self
                             .daemon
                             .filter(|&d| futures[d].writes_lock(addr))
@@ -931,12 +928,12 @@ impl Por {
                     }
                     // Only a wake-up makes a sleeper runnable.
                     Status::Asleep { bucket, .. } => bucket.map_or(Block::AllOf(0), wakers_of),
-                    Status::WaitingForLastReference { addr } => Block::AnyOf(others(&|i| {
+                    Status::WaitingForLastReference { addr } => Block::AnyOf(others(n, j, |i| {
                         w.threads[i].result.is_none()
                             && model.threads()[i].program.holds_file() == Some(addr)
                     })),
                     Status::WaitingForPins { .. } => {
-                        Block::AnyOf(others(&|i| w.threads[i].locals.pinned))
+                        Block::AnyOf(others(n, j, |i| w.threads[i].locals.pinned))
                     }
                     Status::WaitingForReaders { readers, .. } => Block::AnyOf(readers & !(1 << j)),
                     // Only a holder's release hands the MMAPLOCK over.
@@ -948,7 +945,7 @@ impl Por {
                             Block::AnyOf(h)
                         }
                     }
-                    Status::Idle => Block::AllOf(others(&|i| {
+                    Status::Idle => Block::AllOf(others(n, j, |i| {
                         Some(i) != self.daemon && futures[i].writes_rcu_core()
                     })),
                 }
@@ -996,11 +993,6 @@ impl Por {
     fn enablers(&self, model: &Model, w: &World, k: usize, set: u16, v: &Views) -> u16 {
         let (futures, wakers, status) = (v.futures, v.wakers, &v.statuses[k]);
         let n = futures.len();
-        let all = |p: &dyn Fn(usize) -> bool| -> u16 {
-            (0..n)
-                .filter(|&j| j != k && p(j))
-                .fold(0, |m, j| m | 1 << j)
-        };
         // One of `candidates` suffices; none is needed if one is in the set already.
         let one = |candidates: u16| -> u16 {
             if candidates & set != 0 || candidates == 0 {
@@ -1012,7 +1004,7 @@ impl Por {
         match *status {
             Status::Runnable | Status::Done(_) | Status::Halted => 0,
             Status::Spinning { addr, owner } => {
-                let holders = all(&|j| w.threads[j].spinlocks.contains(&Some(addr)));
+                let holders = others(n, k, |j| w.threads[j].spinlocks.contains(&Some(addr)));
                 let freer = self
                     .daemon
                     .filter(|&d| futures[d].writes_lock(addr))
@@ -1020,28 +1012,37 @@ impl Por {
                 (1 << owner.0) | holders | freer
             }
             Status::Asleep { bucket, .. } => match bucket {
-                Some(b) => all(&|j| wakers[j].writes_bucket(b)),
+                Some(b) => others(n, k, |j| wakers[j].writes_bucket(b)),
                 // Off every queue and not woken: nothing will ever wake it.
                 None => 0,
             },
-            Status::WaitingForLastReference { addr } => one(all(&|j| {
+            Status::WaitingForLastReference { addr } => one(others(n, k, |j| {
                 w.threads[j].result.is_none()
                     && model.threads()[j].program.holds_file() == Some(addr)
             })),
             Status::WaitingForPins { .. } => {
-                let pinned = all(&|j| w.threads[j].locals.pinned);
+                let pinned = others(n, k, |j| w.threads[j].locals.pinned);
                 if pinned != 0 {
                     one(pinned)
                 } else {
-                    all(&|j| futures[j].updates_pins())
+                    others(n, k, |j| futures[j].updates_pins())
                 }
             }
             Status::WaitingForReaders { readers, .. } => one(readers & !(1 << k)),
             // Every holder must release before the queue moves; any one of them will do.
             Status::WaitingForMmaplock { holders, .. } => one(holders & !(1 << k)),
-            Status::Idle => all(&|j| Some(j) != self.daemon && futures[j].writes_rcu_core()),
+            Status::Idle => others(n, k, |j| {
+                Some(j) != self.daemon && futures[j].writes_rcu_core()
+            }),
         }
     }
+}
+
+/// The threads below `n`, other than `but`, for which `p` holds.
+fn others(n: usize, but: usize, p: impl Fn(usize) -> bool) -> u16 {
+    (0..n)
+        .filter(|&i| i != but && p(i))
+        .fold(0, |m, i| m | 1 << i)
 }
 
 /// Which threads could unblock a thread.
