@@ -619,8 +619,8 @@ impl Por {
         // A thread that can run and is no sleeper never stands still with the set. The closure
         // cuts its future at its next xa_lock_irq() only when every `i_pages` lock it may take
         // is held by a thread that stands still, which it is not; so if what is left then
-        // conflicts with the step (its whole future when one of its locks is free or held by
-        // itself), the closure brings it in.
+        // conflicts with the step (its whole future when it may take no lock, or one of its
+        // locks is free or held by itself), the closure brings it in.
         let n = futures.len();
         let mut locked = [0u8; MAX_THREADS];
         for (a, mem) in w.inodes.iter().enumerate() {
