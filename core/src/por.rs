@@ -71,13 +71,16 @@ use alloc::vec::Vec;
 
 const N: usize = 256;
 
-/// Whether thread `j` is about to go to sleep in `schedule()` (not running, at that line): with
-/// its task queued and not woken, it is a *sleeper*, which only a wake-up lets return. One
-/// definition for the closure ([`Por::blockers`]) and a block's shortcut ([`Por::continues`]),
-/// which must agree.
-fn at_schedule(w: &World, j: usize) -> bool {
+/// If thread `j` is a *sleeper*, its place in the wait table: it is about to go to sleep in
+/// `schedule()` (not running, at that line) with its task queued and not woken, so only a
+/// wake-up lets it return. One definition for the closure ([`Por::blockers`]) and a block's
+/// shortcut ([`Por::continues`]), which must agree.
+fn sleeper(w: &World, j: usize) -> Option<&crate::world::Waiter> {
     let t = &w.threads[j];
-    !t.running && t.pc.info().action == Some(Action::Schedule)
+    if t.running || t.pc.info().action != Some(Action::Schedule) {
+        return None;
+    }
+    w.queued(Tid(j as u8))
 }
 
 /// Where control may go from a line: lines of the same function, a call and where it returns
@@ -643,7 +646,7 @@ impl Por {
             if Some(j) == self.daemon {
                 return now.conflicts(&self.daemon_future_while(w, futures[j], j, readers));
             }
-            if at_schedule(w, j) && w.queued(Tid(j as u8)).is_some() {
+            if sleeper(w, j).is_some() {
                 return false;
             }
             let maps = self.threads[j].scope.maps;
@@ -905,9 +908,7 @@ impl Por {
                 |bucket: u8| Block::AllOf(others(n, j, |i| wakers[i].writes_bucket(bucket)));
             b.by[j] = if runnable & (1 << j) != 0 {
                 // Only a wake-up lets a sleeper return from `schedule()`.
-                if at_schedule(w, j)
-                    && let Some(q) = w.queued(Tid(j as u8))
-                {
+                if let Some(q) = sleeper(w, j) {
                     b.sleepers |= 1 << j;
                     wakers_of(q.bucket)
                 } else {
