@@ -6,6 +6,8 @@
 //   - step + re-render: p50/p95/max of one step (click to DOM patched and laid out), with the
 //     timeline and the object graph on screen, on the largest scenario: fresh, after 10 000
 //     step actions, and when stepping back
+//   - step + re-render while the explorer searches in its worker, and the frame time
+//     (requestAnimationFrame intervals) while scrolling or stepping, idle and during a search
 //   - the explorer compiled to wasm vs native (best of 5 complete searches)
 import { chromium } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -153,6 +155,43 @@ try {
   stats(`step + re-render during searches of lost-wakeup (${built.searches} searches in the worker)`, built.times);
   const big = await duringSearch(`${base}?scenario=freed-inode&variant=fixed&threads=3&pages=3`, 200);
   stats(`step + re-render during a search of freed-inode 3x3 (${big.searches} search in the worker)`, big.times);
+
+  // Frame time: requestAnimationFrame intervals over 3 s (vsync is 16.7 ms, so p95 16.7 means
+  // no frame dropped), idle and during a search, while the page scrolls or while it steps
+  // every other frame (30 steps a second, a held arrow key's rate).
+  const frames = async (url, search, mode) => {
+    await page.goto(url);
+    await page.waitForSelector('.thread');
+    return page.evaluate(async ([search, mode]) => {
+      if (search) {
+        document.querySelector('#find').click();
+        while (!document.querySelector('#search-progress')) await new Promise((r) => setTimeout(r, 5));
+      }
+      const d = [];
+      let last = performance.now();
+      const end = last + 3000;
+      await new Promise((done) => {
+        const frame = (t) => {
+          d.push(t - last);
+          last = t;
+          if (mode === 'scroll') {
+            window.scrollTo(0, (d.length * 7) % 400);
+          } else if (d.length % 2 === 0) {
+            const b = [...document.querySelectorAll('.thread .step')].find((x) => !x.disabled);
+            (b ?? document.querySelector('#reset')).click();
+          }
+          if (t < end && (!search || document.querySelector('#search-progress'))) requestAnimationFrame(frame); else done();
+        };
+        requestAnimationFrame(frame);
+      });
+      return d.slice(1);
+    }, [search, mode]);
+  };
+  const scaled = `${base}?scenario=freed-inode&variant=fixed&threads=3&pages=3`;
+  for (const mode of ['scroll', 'step']) {
+    stats(`frame time, ${mode === 'scroll' ? 'scrolling' : 'stepping every other frame'}, freed-inode 3x3, no search`, await frames(scaled, false, mode));
+    stats(`frame time, ${mode === 'scroll' ? 'scrolling' : 'stepping every other frame'}, during a search of freed-inode 3x3`, await frames(scaled, true, mode));
+  }
 
   const wasm = JSON.parse(await page.evaluate(() => window.wasmBindings.bench_explore('lost-wakeup', 'fixed', 5)));
   let native = 0;

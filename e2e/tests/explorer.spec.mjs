@@ -42,3 +42,39 @@ test('a scaled search in the worker loads a counterexample that replays', async 
   await page.goto(url);
   await expect(page.locator('#violation h2')).toContainText(kind);
 });
+
+test('stepping without a break pauses the search but never stops it, and the next search reuses the worker', async ({ page }) => {
+  const workers = [];
+  page.on('worker', (w) => workers.push(w.url()));
+  await page.goto('/?scenario=freed-inode&variant=fixed&threads=3&pages=2');
+  await page.click('#find');
+  const states = async () => Number((await page.locator('#search-progress').innerText()).match(/([\d\u202f ]+) states,/)[1].replace(/\D/g, ''));
+  await expect(page.locator('#search-progress')).toContainText(/[1-9][\d\u202f ]* states, depth/);
+  const before = await states();
+  // Every step hints the worker to leave the processor to the page; after a second of hints
+  // in a row it still searches one tick, so the count goes on growing while we step.
+  const grown = await page.evaluate(async () => {
+    const end = performance.now() + 3000;
+    let steps = 0;
+    while (performance.now() < end) {
+      const b = [...document.querySelectorAll('.thread .step')].find((x) => !x.disabled);
+      if (b) { b.click(); steps++; } else document.querySelector('#reset').click();
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    return steps;
+  });
+  expect(grown).toBeGreaterThan(50);
+  expect(await states()).toBeGreaterThan(before);
+  await page.click('#find'); // cancel: the busy worker is ended
+  await expect(page.locator('.notice')).toContainText('Search cancelled');
+  // Two searches that end: the second runs in the first one's worker.
+  await page.goto('/?scenario=lost-wakeup&variant=v4.19');
+  workers.length = 0;
+  for (let i = 0; i < 2; i++) {
+    await page.click('#reset');
+    await page.click('#find');
+    await expect(page.locator('#violation')).toBeVisible({ timeout: 30_000 });
+    await expect(page.locator('.notice')).toContainText(/Found \S+ after searching \d+ states/);
+  }
+  expect(workers.filter((u) => u.includes('daxlab-worker'))).toHaveLength(1);
+});

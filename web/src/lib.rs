@@ -69,46 +69,78 @@ pub enum Msg {
     WorkerFailed(String),
 }
 
-/// The search worker of the search in progress, with its handlers.
+/// The search worker, with its handlers. It outlives its search: the next search reuses it,
+/// so its wasm is compiled once (a compile competes with the page's steps for the processor).
 struct WorkerRun {
     worker: web_sys::Worker,
+    /// The worker has said `ready`.
+    ready: std::rc::Rc<std::cell::Cell<bool>>,
+    /// A search is running in it (a cancelled one ends only with the worker).
+    busy: std::rc::Rc<std::cell::Cell<bool>>,
+    /// The request to send once it is ready.
+    pending: std::rc::Rc<std::cell::RefCell<Option<String>>>,
     _on_message: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
     _on_error: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)>,
 }
 
 impl Drop for WorkerRun {
     fn drop(&mut self) {
-        // Cancelling (or a finished search) ends the worker at once, wherever it is.
+        // Cancelling a search ends the worker at once, wherever it is.
         self.worker.terminate();
+    }
+}
+
+impl WorkerRun {
+    /// Start the search `request` in this (idle) worker.
+    fn start(&self, request: String) {
+        self.busy.set(true);
+        if self.ready.get() {
+            let _ = self
+                .worker
+                .post_message(&wasm_bindgen::JsValue::from_str(&request));
+        } else {
+            *self.pending.borrow_mut() = Some(request);
+        }
     }
 }
 
 /// The worker script trunk emits for `bin/daxlab-worker.rs` (next to index.html).
 const WORKER_URL: &str = "./daxlab-worker_loader.js";
 
-/// Start a worker for `request`; it answers through `link`.
-fn spawn_worker(
-    link: &html::Scope<App>,
-    request: String,
-) -> Result<WorkerRun, wasm_bindgen::JsValue> {
+/// Start a worker; it answers through `link`.
+fn spawn_worker(link: &html::Scope<App>) -> Result<WorkerRun, wasm_bindgen::JsValue> {
     use search::Reply;
     use wasm_bindgen::closure::Closure;
     let worker = web_sys::Worker::new(WORKER_URL)?;
-    let to = worker.clone();
-    let l = link.clone();
-    let on_message =
-        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+    let ready: std::rc::Rc<std::cell::Cell<bool>> = std::rc::Rc::default();
+    let busy: std::rc::Rc<std::cell::Cell<bool>> = std::rc::Rc::default();
+    let pending: std::rc::Rc<std::cell::RefCell<Option<String>>> = std::rc::Rc::default();
+    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new({
+        let (to, l) = (worker.clone(), link.clone());
+        let (ready, busy, pending) = (
+            std::rc::Rc::clone(&ready),
+            std::rc::Rc::clone(&busy),
+            pending.clone(),
+        );
+        move |e: web_sys::MessageEvent| {
             let msg = e.data().as_string().unwrap_or_default();
             match Reply::decode(&msg) {
                 Some(Reply::Ready) => {
-                    let _ = to.post_message(&wasm_bindgen::JsValue::from_str(&request));
+                    ready.set(true);
+                    if let Some(request) = pending.borrow_mut().take() {
+                        let _ = to.post_message(&wasm_bindgen::JsValue::from_str(&request));
+                    }
                 }
                 Some(Reply::Progress(p)) => l.send_message(Msg::Act(Action::SearchProgress(p))),
-                Some(Reply::Done(v)) => l.send_message(Msg::Act(Action::SearchDone(v))),
+                Some(Reply::Done(v)) => {
+                    busy.set(false);
+                    l.send_message(Msg::Act(Action::SearchDone(v)));
+                }
                 Some(Reply::Error(e)) => l.send_message(Msg::WorkerFailed(e)),
                 None => {}
             }
-        });
+        }
+    });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     let l = link.clone();
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
@@ -122,6 +154,9 @@ fn spawn_worker(
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     Ok(WorkerRun {
         worker,
+        ready,
+        busy,
+        pending,
         _on_message: on_message,
         _on_error: on_error,
     })
@@ -283,7 +318,22 @@ impl Component for App {
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
-            Msg::Act(a) => self.st.apply(a),
+            Msg::Act(a) => {
+                if let Some(w) = self.worker.as_ref().filter(|w| w.busy.get())
+                    && !matches!(
+                        a,
+                        Action::SearchProgress(_)
+                            | Action::SearchDone(_)
+                            | Action::SearchTick { .. }
+                            | Action::SearchInWorker
+                            | Action::SearchInPage
+                    )
+                {
+                    // The student is acting: the worker leaves the processor to this render.
+                    let _ = w.worker.post_message(&search::PAUSE.into());
+                }
+                self.st.apply(a)
+            }
             Msg::Host(m) => self.host_message(m),
             Msg::WorkerFailed(why) => {
                 self.worker = None;
@@ -569,17 +619,22 @@ impl App {
         }
         if !self.st.searching() {
             self.search = None;
-            self.worker = None;
+            // A worker still searching was cancelled: end it. An idle one waits for the next.
+            if self.worker.as_ref().is_some_and(|w| w.busy.get()) {
+                self.worker = None;
+            }
             return;
         }
-        if self.st.searching_in_page() && self.worker.is_none() && !self.no_worker {
-            let request = search::request(self.st.model());
-            match spawn_worker(ctx.link(), request) {
-                Ok(w) => {
-                    self.worker = Some(w);
-                    self.st.apply(Action::SearchInWorker);
+        if self.st.searching_in_page() && !self.no_worker {
+            if self.worker.is_none() {
+                match spawn_worker(ctx.link()) {
+                    Ok(w) => self.worker = Some(w),
+                    Err(_) => self.no_worker = true,
                 }
-                Err(_) => self.no_worker = true,
+            }
+            if let Some(w) = &self.worker {
+                w.start(search::request(self.st.model()));
+                self.st.apply(Action::SearchInWorker);
             }
         }
         if self.st.searching_in_page() {

@@ -4,7 +4,8 @@
 //!
 //! page → worker: the search (scenario, variant, truncate wake, scale, reduction, bound);
 //! worker → page: `ready`, then `progress` every ~100 ms, then `done` with the verdict.
-//! Cancelling terminates the worker.
+//! page → worker, while it searches: [`PAUSE`] when the student steps (the worker searches in
+//! ticks of [`TICK_MS`] and sleeps [`PAUSE_MS`] after a hint). Cancelling terminates the worker.
 
 use daxlab_core::explore::{Config, Reduction, Search, Serial};
 use daxlab_core::link::{self, Params};
@@ -12,8 +13,6 @@ use daxlab_core::{Model, Options, scenario, schedule};
 
 /// The browser search stops here (the built-in scenarios need under 40 000 states unreduced).
 pub const SEARCH_MAX_STATES: u64 = 2_000_000;
-/// States per slice between progress messages (and, in the page, between frames).
-pub const WORKER_SLICE: usize = 20_000;
 
 /// How the search is cut down: built-in scenarios are searched whole (shortest counterexample),
 /// scenarios written as text (`threads=`, including the scaled freed-inode) with partial-order
@@ -205,42 +204,121 @@ impl Reply {
     }
 }
 
-/// Serve one request to its end (the worker's side): `post` gets a progress message every
-/// `every_ms` of `now()` and the outcome.
+/// The page's hint to the worker that the student is stepping: the worker leaves the
+/// processor to the page for [`PAUSE_MS`]. On a 2-core machine a worker searching flat out
+/// competes with the page's own render and raster threads; yielding keeps a step as quick
+/// during a search as without one. Hints during a pause lengthen it up to [`MAX_PAUSE_MS`]:
+/// a student stepping without a break still lets the search run a tick a second, and it runs
+/// at full speed again once they stop.
+pub const PAUSE: &str = "pause";
+/// How long one pause hint holds the search (a step renders in well under this).
+pub const PAUSE_MS: f64 = 100.0;
+/// The longest pause in a row, however often the hints come.
+pub const MAX_PAUSE_MS: f64 = 1000.0;
+/// How long the worker searches before it returns to its event loop, where a pause hint (or
+/// the page's `terminate`) can arrive.
+pub const TICK_MS: f64 = 12.0;
+/// States between two looks at the clock within a tick.
+const TICK_STATES: usize = 500;
+
+/// When the worker may search, from the page's pause hints (`Date.now()` milliseconds).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Pauses {
+    until: f64,
+    began: f64,
+}
+
+impl Pauses {
+    /// A pause hint arrived at `t`. Each hint lengthens the pause to `PAUSE_MS` after it, up
+    /// to `MAX_PAUSE_MS` in a row: then the pause runs out, a tick runs, and the next hint
+    /// starts a new pause.
+    pub fn hint(&mut self, t: f64) {
+        if t >= self.until {
+            self.began = t;
+        }
+        if t - self.began < MAX_PAUSE_MS {
+            self.until = t + PAUSE_MS;
+        }
+    }
+
+    /// How long the worker must still wait at `t` before it searches (0 when it may).
+    pub fn wait(&self, t: f64) -> f64 {
+        (self.until - t).max(0.0)
+    }
+}
+
+/// One request being served (the worker's side), a tick at a time.
+pub struct Serving {
+    model: Model,
+    search: Search,
+    t0: f64,
+    last: f64,
+    every_ms: f64,
+}
+
+impl Serving {
+    /// Start serving `msg`; the error reply when it is not a search request.
+    pub fn start(msg: &str, now: f64, every_ms: f64) -> Result<Serving, Reply> {
+        let (model, config) = parse_request(msg).map_err(Reply::Error)?;
+        Ok(Serving {
+            search: Search::new(model.clone(), config),
+            model,
+            t0: now,
+            last: now,
+            every_ms,
+        })
+    }
+
+    /// Search until `budget_ms` of `now()` has passed (at least one slice), posting progress
+    /// every `every_ms`. True when the search has ended and its outcome is posted.
+    pub fn tick(
+        &mut self,
+        now: &dyn Fn() -> f64,
+        budget_ms: f64,
+        post: &mut dyn FnMut(Reply),
+    ) -> bool {
+        let start = now();
+        loop {
+            if let Some(r) = self.search.run(TICK_STATES, &Serial) {
+                let r = r.clone();
+                post(Reply::Done(Verdict {
+                    states: r.states,
+                    complete: r.complete,
+                    millis: now() - self.t0,
+                    reduction: r.reduction,
+                    found: r.found.map(|f| {
+                        (
+                            f.violation.kind.name().to_string(),
+                            schedule::format(&f.schedule, &self.model),
+                        )
+                    }),
+                }));
+                return true;
+            }
+            let t = now();
+            if t - self.last >= self.every_ms {
+                self.last = t;
+                post(Reply::Progress(Progress {
+                    states: self.search.states(),
+                    depth: self.search.depth(),
+                    states_per_second: self.search.states() as f64
+                        / ((t - self.t0) / 1000.0).max(1e-9),
+                }));
+            }
+            if t - start >= budget_ms {
+                return false;
+            }
+        }
+    }
+}
+
+/// Serve one request to its end without yielding (tests, and a page without workers):
+/// `post` gets a progress message every `every_ms` of `now()` and the outcome.
 pub fn serve(msg: &str, now: &dyn Fn() -> f64, every_ms: f64, post: &mut dyn FnMut(Reply)) {
-    let (model, config) = match parse_request(msg) {
-        Ok(x) => x,
-        Err(e) => return post(Reply::Error(e)),
-    };
-    let t0 = now();
-    let mut last = t0;
-    let mut search = Search::new(model.clone(), config);
-    let result = loop {
-        if let Some(r) = search.run(WORKER_SLICE, &Serial) {
-            break r.clone();
-        }
-        let t = now();
-        if t - last >= every_ms {
-            last = t;
-            post(Reply::Progress(Progress {
-                states: search.states(),
-                depth: search.depth(),
-                states_per_second: search.states() as f64 / ((t - t0) / 1000.0).max(1e-9),
-            }));
-        }
-    };
-    post(Reply::Done(Verdict {
-        states: result.states,
-        complete: result.complete,
-        millis: now() - t0,
-        reduction: result.reduction,
-        found: result.found.map(|f| {
-            (
-                f.violation.kind.name().to_string(),
-                schedule::format(&f.schedule, &model),
-            )
-        }),
-    }));
+    match Serving::start(msg, now(), every_ms) {
+        Ok(mut s) => while !s.tick(now, f64::INFINITY, post) {},
+        Err(e) => post(e),
+    }
 }
 
 #[cfg(test)]
@@ -274,6 +352,61 @@ mod tests {
                 .iter()
                 .all(|m| matches!(Reply::decode(m), Some(Reply::Progress(_))))
         );
+    }
+
+    #[test]
+    fn ticks_end_in_the_verdict_serve_gives() {
+        let model = scenario("lost-wakeup")
+            .unwrap()
+            .model(Options::new(Variant::ExclusiveWait));
+        let req = request(&model);
+        let mut whole = Vec::new();
+        serve(&req, &|| 0.0, 1e9, &mut |r| whole.push(r));
+        // A clock that moves 1 ms per look: a 3 ms budget ends a tick after a few slices.
+        let clock = std::cell::Cell::new(0.0);
+        let now = || {
+            clock.set(clock.get() + 1.0);
+            clock.get()
+        };
+        let mut s = Serving::start(&req, 0.0, 1e9).unwrap();
+        let (mut ticks, mut replies) = (1, Vec::new());
+        while !s.tick(&now, 3.0, &mut |r| replies.push(r)) {
+            ticks += 1;
+        }
+        assert!(ticks > 1, "one tick did it all");
+        let (Some(Reply::Done(a)), Some(Reply::Done(b))) = (whole.last(), replies.last()) else {
+            panic!("no verdict")
+        };
+        assert_eq!((a.states, &a.found), (b.states, &b.found));
+    }
+
+    #[test]
+    fn pause_hints_hold_the_search_but_never_for_more_than_a_second_in_a_row() {
+        let mut p = Pauses::default();
+        assert_eq!(p.wait(0.0), 0.0);
+        p.hint(1000.0);
+        assert_eq!(p.wait(1000.0), PAUSE_MS);
+        assert_eq!(p.wait(1000.0 + PAUSE_MS), 0.0);
+        // A hint every 10 ms: the pause lengthens, then runs out MAX_PAUSE_MS after it began.
+        let mut p = Pauses::default();
+        let mut t = 0.0;
+        let mut free = None;
+        while t < 3000.0 {
+            if p.wait(t) == 0.0 && t > 0.0 {
+                free = Some(t);
+                break;
+            }
+            p.hint(t);
+            t += 10.0;
+        }
+        let free = free.expect("the search ran again");
+        assert!(
+            (MAX_PAUSE_MS..=MAX_PAUSE_MS + PAUSE_MS + 10.0).contains(&free),
+            "{free}"
+        );
+        // The next hint pauses again.
+        p.hint(free);
+        assert_eq!(p.wait(free), PAUSE_MS);
     }
 
     #[test]
