@@ -29,5 +29,5 @@ pub fn timeline_svg_of(s: &Session, t: &Timeline, divergence: Option<usize>) -> 
 
 /// The object graph at the session's cursor as an SVG file, marking what the last step changed.
 pub fn graph_svg(s: &Session) -> String {
-    graph::at_cursor(s, "og").to_svg("object-graph")
+    graph::at_cursor(s, "og", false).to_svg("object-graph")
 }

@@ -22,9 +22,14 @@ pub struct GraphView {
     pub prefix: String,
     /// The step on screen: its parity restarts the change animation.
     pub step: usize,
+    /// Lay out for a phone: the dev_pagemap under the inodes instead of a third column, long
+    /// lines wrapped, [`NARROW_W`] wide instead of 620.
+    pub narrow: bool,
 }
 
 const W: f64 = 620.0;
+/// The narrow layout's width: the two columns and the loop of the entry → pfn arrows.
+pub const NARROW_W: f64 = INODE_X + INODE_W + 34.0;
 const LEFT_X: f64 = 6.0;
 const LEFT_W: f64 = 150.0;
 const INODE_X: f64 = 204.0;
@@ -196,6 +201,23 @@ fn curve(x1: f64, y1: f64, x2: f64, y2: f64) -> String {
     )
 }
 
+/// An arrow from the right edge at (x1, y1) out to the right and back into (x2, y2), for two
+/// boxes one above the other.
+fn loop_right(x1: f64, y1: f64, x2: f64, y2: f64) -> String {
+    let out = x1.max(x2) + 26.0;
+    format!(
+        "M{} {} C{} {} {} {} {} {}",
+        num(x1),
+        num(y1),
+        num(out),
+        num(y1),
+        num(out),
+        num(y2),
+        num(x2 + 1.0),
+        num(y2)
+    )
+}
+
 /// Lay out the objects of `w` (a world of `m`), highlighting what changed since `prev`.
 pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Drawing {
     let ch = prev.map(|p| changes(p, w)).unwrap_or_default();
@@ -327,7 +349,13 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
         ly += 40.0;
     }
 
-    // Right column: the dev_pagemap around the device's pfns.
+    // Right column (narrow: under the inodes): the dev_pagemap around the device's pfns.
+    let width = if v.narrow { NARROW_W } else { W };
+    let (dev_x, dev_y, dev_w) = if v.narrow {
+        (INODE_X, mid_bottom, INODE_W)
+    } else {
+        (DEV_X, 20.0, DEV_W)
+    };
     let mut right = Vec::new();
     let pg = w.pgmap;
     let holders: Vec<&str> = (0..m.threads().len())
@@ -336,7 +364,7 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
         .map(|t| cx.name(t))
         .collect();
     let dev_h = 44.0 + w.pages.len() as f64 * 20.0;
-    let dev = rect(DEV_X, 20.0, DEV_W, dev_h)
+    let dev = rect(dev_x, dev_y, dev_w, dev_h)
         .class(if pg.removed {
             "og-box removed"
         } else {
@@ -344,10 +372,10 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
         })
         .attr("data-kind", "pgmap");
     right.push(cx.mark(dev, cx.ch.pgmap));
-    right.push(text(DEV_X + 4.0, 32.0, "dev_pagemap").class("og-title"));
+    right.push(text(dev_x + 4.0, dev_y + 12.0, "dev_pagemap").class("og-title"));
     right.push(text(
-        DEV_X + 4.0,
-        45.0,
+        dev_x + 4.0,
+        dev_y + 25.0,
         format!(
             "refs {}{}",
             pg.pins,
@@ -360,8 +388,8 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
     ));
     right.push(
         text(
-            DEV_X + 4.0,
-            57.0,
+            dev_x + 4.0,
+            dev_y + 37.0,
             if pg.removed {
                 "✖ removed"
             } else if pg.killed {
@@ -374,10 +402,10 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
     );
     let mut pfn_y = Vec::new();
     for i in 0..w.pages.len() {
-        let y = 62.0 + i as f64 * 20.0;
+        let y = dev_y + 42.0 + i as f64 * 20.0;
         pfn_y.push(y);
         right.push(
-            rect(DEV_X + 8.0, y, DEV_W - 16.0, 16.0)
+            rect(dev_x + 8.0, y, dev_w - 16.0, 16.0)
                 .class(if pg.removed {
                     "og-entry dead"
                 } else {
@@ -395,7 +423,7 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
                 .attr("data-kind", "pfn")
                 .attr("data-pfn", i.to_string()),
         );
-        right.push(text(DEV_X + 12.0, y + 12.0, format!("pfn {i} (pmem)")));
+        right.push(text(dev_x + 12.0, y + 12.0, format!("pfn {i} (pmem)")));
     }
     for (a, index, ey, pfn) in &entry_rows {
         let Some(p) = pfn else { continue };
@@ -403,7 +431,12 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
             continue;
         };
         arrows.push(cx.arrow(
-            curve(INODE_X + INODE_W - 4.0, *ey, DEV_X + 8.0, py + 8.0),
+            if v.narrow {
+                // Out to the right of both boxes and back into the pfn's row.
+                loop_right(INODE_X + INODE_W - 4.0, *ey, dev_x + dev_w - 8.0, py + 8.0)
+            } else {
+                curve(INODE_X + INODE_W - 4.0, *ey, DEV_X + 8.0, py + 8.0)
+            },
             "to-pfn",
             &[
                 ("data-from", format!("entry {}:{index}", w.inode(*a).ino)),
@@ -411,7 +444,7 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
             ],
         ));
     }
-    let top_bottom = mid_bottom.max(ly).max(20.0 + dev_h + 10.0);
+    let top_bottom = mid_bottom.max(ly).max(dev_y + dev_h + 10.0);
 
     // Bottom: the wait table, then RCU.
     let mut bottom = Vec::new();
@@ -424,7 +457,7 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
         .push(text(LEFT_X, by + 10.0, format!("wait table: {buckets} buckets")).class("og-title"));
     // A strip of every bucket: filled when someone waits in it.
     let strip_x = LEFT_X + 150.0;
-    let cell = ((W - strip_x - 8.0) / buckets as f64).min(16.0);
+    let cell = ((width - strip_x - 8.0) / buckets as f64).min(16.0);
     for b in 0..buckets {
         let x = strip_x + b as f64 * cell;
         let el = rect(x, by + 1.0, cell - 2.0, 12.0)
@@ -460,8 +493,9 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
     }
     by += 18.0;
     for &b in &busy {
-        bottom.push(bucket_row(&cx, b, by));
-        by += 20.0;
+        let (row, h) = bucket_row(&cx, b, by, width);
+        bottom.push(row);
+        by += h;
     }
     if busy.is_empty() {
         bottom.push(text(LEFT_X, by + 11.0, "no task waits").class("muted"));
@@ -488,14 +522,19 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
         .iter()
         .map(|c| format!("i_callback(@{})", short_addr(c.addr)))
         .collect();
-    let rcu_text = if cb.is_empty() {
-        rcu_line
+    // Narrow: the queued callbacks on a line of their own.
+    let lines = if cb.is_empty() {
+        vec![rcu_line]
+    } else if v.narrow {
+        vec![format!("{rcu_line};"), format!("queued: {}", cb.join(", "))]
     } else {
-        format!("{rcu_line}; queued: {}", cb.join(", "))
+        vec![format!("{rcu_line}; queued: {}", cb.join(", "))]
     };
-    let el = text(LEFT_X, by + 12.0, rcu_text).attr("data-kind", "rcu");
-    bottom.push(if cx.ch.rcu { el.class("og-title") } else { el });
-    by += 18.0;
+    for line in lines {
+        let el = text(LEFT_X, by + 12.0, line).attr("data-kind", "rcu");
+        bottom.push(if cx.ch.rcu { el.class("og-title") } else { el });
+        by += 18.0;
+    }
 
     body.push(El::new("g").class("og-left").children_from(left));
     body.push(El::new("g").class("og-inodes").children_from(boxes));
@@ -503,11 +542,11 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
     body.push(El::new("g").class("og-waits").children_from(bottom));
     body.push(El::new("g").class("og-arrows").children_from(arrows));
     let height = by + 4.0;
-    let mut all = vec![rect(0.0, 0.0, W, height).class("bg")];
+    let mut all = vec![rect(0.0, 0.0, width, height).class("bg")];
     all.push(text(INODE_X, 12.0, "inode memory (address_space)").class("og-title muted"));
     all.extend(body);
     Drawing {
-        width: W,
+        width,
         height,
         title: "Object graph".into(),
         desc: describe(m, w, &cx.ch),
@@ -700,8 +739,11 @@ fn fit(s: String, width: f64) -> String {
 
 /// One busy bucket: its waiters in queue order (head first), each with its key and whether it
 /// waits exclusively (a thicker frame and the word, not only a colour).
-fn bucket_row(cx: &Ctx, b: u8, y: f64) -> El {
+/// Waiters that would pass `limit` go on to a new line; returns the row and its height.
+fn bucket_row(cx: &Ctx, b: u8, y: f64, limit: f64) -> (El, f64) {
     let w = cx.w;
+    let top = y;
+    let mut y = y;
     let mut g = El::new("g")
         .attr("data-kind", "bucket")
         .attr("data-bucket", b.to_string());
@@ -716,6 +758,10 @@ fn bucket_row(cx: &Ctx, b: u8, y: f64) -> El {
             q.key.entry_start
         );
         let width = label.chars().count() as f64 * CHAR + 10.0;
+        if k > 0 && x + width > limit - 2.0 {
+            x = LEFT_X + 70.0;
+            y += 20.0;
+        }
         if k > 0 {
             g.push(text(x - 11.0, y + 12.0, "→").class("muted"));
         }
@@ -742,7 +788,7 @@ fn bucket_row(cx: &Ctx, b: u8, y: f64) -> El {
         g.push(text(x + 5.0, y + 12.0, label));
         x += width + 14.0;
     }
-    cx.mark(g, cx.ch.buckets.contains(&b))
+    (cx.mark(g, cx.ch.buckets.contains(&b)), y - top + 20.0)
 }
 
 /// The graph in words (its `<desc>`): what points where and what changed.
@@ -776,7 +822,7 @@ pub fn describe(m: &Model, w: &World, ch: &Changes) -> String {
 
 /// The graph of a session at its cursor, marking what the last step changed: the figure the
 /// page shows and the export writes.
-pub fn at_cursor(s: &daxlab_core::Session, prefix: &str) -> Drawing {
+pub fn at_cursor(s: &daxlab_core::Session, prefix: &str, narrow: bool) -> Drawing {
     let prev = s.cursor().checked_sub(1).map(|c| s.world_at(c));
     layout(
         s.model(),
@@ -785,6 +831,7 @@ pub fn at_cursor(s: &daxlab_core::Session, prefix: &str) -> Drawing {
         &GraphView {
             prefix: prefix.into(),
             step: s.cursor(),
+            narrow,
         },
     )
 }
@@ -826,7 +873,7 @@ mod tests {
     }
 
     fn draw(s: &Session) -> Drawing {
-        at_cursor(s, "og")
+        at_cursor(s, "og", false)
     }
 
     fn of_kind<'a>(d: &'a Drawing, kind: &str) -> Vec<&'a El> {
@@ -930,19 +977,36 @@ mod tests {
                 s.run_text(st.schedule).unwrap();
                 for k in 0..=s.len() {
                     s.seek(k);
-                    let d = draw(&s);
-                    for e in d.elements() {
-                        for (key, lim) in [("x", d.width), ("y", d.height)] {
-                            if let Some(v) = e.get(key).and_then(|v| v.parse::<f64>().ok()) {
-                                assert!(
-                                    v >= 0.0 && v <= lim,
-                                    "{} step {k}: {key}={v} outside {lim}",
-                                    sc.name
-                                );
+                    // The phone's layout: narrower, and no text runs past its right edge
+                    // (start-anchored text at the monospace estimate the labels use).
+                    let n = at_cursor(&s, "og", true);
+                    assert_eq!(n.width, NARROW_W);
+                    for e in n.elements() {
+                        let (Some(x), Some(t)) = (e.get("x"), e.text.as_ref()) else {
+                            continue;
+                        };
+                        let x: f64 = x.parse().unwrap();
+                        let right = x + t.chars().count() as f64 * CHAR;
+                        assert!(
+                            e.tag != "text" || e.get("text-anchor").is_some() || right <= n.width,
+                            "{} step {k}: narrow text {t:?} at {x} ends at {right}",
+                            sc.name
+                        );
+                    }
+                    for (d, most) in [(draw(&s), 440.0), (n, 560.0)] {
+                        for e in d.elements() {
+                            for (key, lim) in [("x", d.width), ("y", d.height)] {
+                                if let Some(v) = e.get(key).and_then(|v| v.parse::<f64>().ok()) {
+                                    assert!(
+                                        v >= 0.0 && v <= lim,
+                                        "{} step {k}: {key}={v} outside {lim}",
+                                        sc.name
+                                    );
+                                }
                             }
                         }
+                        assert!(d.height < most, "{} step {k}: {}", sc.name, d.height);
                     }
-                    assert!(d.height < 440.0, "{} step {k}: {}", sc.name, d.height);
                 }
             }
         }

@@ -287,5 +287,17 @@ test('at 390 px the page stacks threads, graph and timeline without sideways scr
   expect(await y('.graph-box')).toBeLessThan(await y('.timeline-box'));
   const tl = await page.locator('#timeline').boundingBox();
   expect(tl.x + tl.width).toBeLessThanOrEqual(390);
+  // The object graph is laid out for the phone (two columns, the dev_pagemap under the
+  // inodes) and shows whole: nothing of it hides behind a sideways scroll.
+  expect(await page.locator('#object-graph').getAttribute('viewBox')).toMatch(/^0 0 474 /);
+  const og = await page.locator('#object-graph').boundingBox();
+  expect(og.x + og.width).toBeLessThanOrEqual(390);
+  const box = await page.locator('.graph-box .graph-scroll').evaluate((e) => [e.scrollWidth, e.clientWidth]);
+  expect(box[0]).toBeLessThanOrEqual(box[1]);
+  const dev = await page.locator('#object-graph [data-kind="pgmap"]').boundingBox();
+  expect(dev.x + dev.width).toBeLessThanOrEqual(og.x + og.width);
   await page.screenshot({ path: `${SCREENS}/phone-390.png`, fullPage: true });
+  // A desktop window keeps the three columns.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect(page.locator('#object-graph')).toHaveAttribute('viewBox', /^0 0 620 /);
 });

@@ -169,9 +169,19 @@ pub fn names(m: &Model) -> Vec<&str> {
     m.threads().iter().map(|t| t.name.as_str()).collect()
 }
 
-/// The object graph of a session at its cursor, as an SVG element with `id`.
-pub fn graph_figure(s: &Session, id: &str, prefix: &str) -> Html {
-    let d = graph::at_cursor(s, prefix);
+/// Below this width (the timeline's box, measured: the page's width less its margins) the
+/// object graph is laid out for a phone, in two columns instead of three.
+const NARROW_GRAPH_BELOW: f64 = 560.0;
+
+/// Whether the page is narrow enough for the phone's object graph.
+fn narrow_graph(st: &AppState) -> bool {
+    st.tl.width < NARROW_GRAPH_BELOW
+}
+
+/// The object graph of a session at its cursor, as an SVG element with `id` (`narrow`: the
+/// phone's layout).
+pub fn graph_figure(s: &Session, id: &str, prefix: &str, narrow: bool) -> Html {
+    let d = graph::at_cursor(s, prefix, narrow);
     html! {
         <svg id={id.to_string()} class="daxlab-figure graph" viewBox={d.view_box()}
             preserveAspectRatio="xMidYMin meet" role="img"
@@ -352,7 +362,7 @@ pub fn stage(st: &AppState, send: &Send, export: &Callback<Export>) -> Html {
                     <h2 id="graph-h">{ "Objects " }<small id="changed">{ changed_caption(s) }</small></h2>
                     { figure_exports(st, export, Export::GraphSvg, Export::GraphPng, "object graph") }
                 </div>
-                <div class="graph-scroll">{ graph_figure(s, "object-graph", "og") }</div>
+                <div class="graph-scroll">{ graph_figure(s, "object-graph", "og", narrow_graph(st)) }</div>
             </section>
             <section class="timeline-box" aria-labelledby="timeline-h">
                 <div class="tl-head">
@@ -374,6 +384,7 @@ pub fn stage(st: &AppState, send: &Send, export: &Callback<Export>) -> Html {
     let mut vb = va.clone();
     vb.prefix = "tlb".into();
     vb.cursor = c.session.cursor();
+    let narrow = narrow_graph(st);
     let side = |title: String,
                 run: &Session,
                 tl: &Shared<Timeline>,
@@ -398,7 +409,7 @@ pub fn stage(st: &AppState, send: &Send, export: &Callback<Export>) -> Html {
                 <h2>{ title }<small>{ format!(" · {outcome}") }</small></h2>
                 <p class="side-narration">{ narration }</p>
                 if let Some(n) = note { <p class="side-note">{ n }</p> }
-                <div class="graph-scroll">{ graph_figure(run, ids.1, ids.2) }</div>
+                <div class="graph-scroll">{ graph_figure(run, ids.1, ids.2, narrow) }</div>
                 { timeline_figure(run, tl, v, ids.0, send) }
             </section>
         }
