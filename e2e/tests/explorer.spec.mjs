@@ -13,7 +13,7 @@ test('a scaled search runs in a worker while the page keeps stepping, and stops 
   await expect(page.locator('.thread')).toHaveCount(8);
   await page.click('#find');
   await expect(page.locator('#search-progress')).toContainText(/states, depth \d+, [\d\u202f]+ states\/s/);
-  expect(workers.some((u) => u.includes('daxlab-worker'))).toBe(true);
+  await expect.poll(() => workers.some((u) => u.includes('daxlab-worker'))).toBe(true);
   // Stepping goes on while the worker searches.
   for (let i = 0; i < 5; i++) {
     await page.locator('.thread .step:not([disabled])').first().click();
@@ -55,16 +55,20 @@ test('stepping without a break pauses the search but never stops it, and the nex
   // in a row it still searches one tick, so the count goes on growing while we step.
   const grown = await page.evaluate(async () => {
     const end = performance.now() + 3000;
-    let steps = 0;
+    let steps = 0, said = 0;
     while (performance.now() < end) {
       const b = [...document.querySelectorAll('.thread .step')].find((x) => !x.disabled);
       if (b) { b.click(); steps++; } else document.querySelector('#reset').click();
       await new Promise((r) => setTimeout(r, 15));
+      if (document.querySelector('#search-progress')?.textContent.includes('paused while you step')) said++;
     }
-    return steps;
+    return { steps, said };
   });
-  expect(grown).toBeGreaterThan(50);
+  expect(grown.steps).toBeGreaterThan(50);
+  // The progress line says why the search slowed down, and stops saying it once we stop.
+  expect(grown.said).toBeGreaterThan(grown.steps / 2);
   expect(await states()).toBeGreaterThan(before);
+  await expect(page.locator('#search-progress')).not.toContainText('paused', { timeout: 5000 });
   await page.click('#find'); // cancel: the busy worker is ended
   await expect(page.locator('.notice')).toContainText('Search cancelled');
   // Two searches that end: the second runs in the first one's worker.

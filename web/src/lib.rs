@@ -331,6 +331,9 @@ impl Component for App {
                 {
                     // The student is acting: the worker leaves the processor to this render.
                     let _ = w.worker.post_message(&search::PAUSE.into());
+                    if let Some(run) = self.st.search.as_mut() {
+                        run.yielding = true;
+                    }
                 }
                 self.st.apply(a)
             }

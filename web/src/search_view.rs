@@ -11,10 +11,15 @@ pub(crate) fn progress(st: &AppState) -> Html {
     };
     let p = run.progress;
     let text = format!(
-        "{} states, depth {}, {} states/s",
+        "{} states, depth {}, {} states/s{}",
         group(p.states),
         p.depth,
-        group(p.states_per_second as u64)
+        group(p.states_per_second as u64),
+        if run.yielding {
+            " · paused while you step"
+        } else {
+            ""
+        }
     );
     html! {
         <span id="search-progress" class="search-progress" role="status" aria-live="polite">

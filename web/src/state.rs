@@ -139,6 +139,8 @@ pub struct SearchRun {
     pub progress: SearchProgress,
     /// The bound on states.
     pub max_states: u64,
+    /// The page has asked the worker to pause for the student's steps since its last progress.
+    pub yielding: bool,
 }
 
 impl SearchRun {
@@ -153,6 +155,7 @@ impl SearchRun {
             started_ms: None,
             progress: SearchProgress::default(),
             max_states: SEARCH_MAX_STATES,
+            yielding: false,
         }
     }
 }
@@ -772,6 +775,7 @@ impl AppState {
             Action::SearchProgress(p) => {
                 if let Some(run) = &mut self.search {
                     run.progress = p;
+                    run.yielding = false;
                     self.notice = Some(format!(
                         "Searching every interleaving… {} states so far.",
                         p.states
