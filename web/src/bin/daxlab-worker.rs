@@ -2,7 +2,8 @@
 //! index.html) with its own wasm, so a search never blocks the page's thread. It says `ready`,
 //! then serves the request in ticks of `TICK_MS`, returning to its event loop between ticks so
 //! that the page's `pause` hint arrives: after one it sleeps `PAUSE_MS` and leaves the
-//! processor to the page. The page cancels a search by terminating the worker.
+//! processor to the page (`search::Pauses`). After `done` it waits for the page's next request;
+//! the page cancels a search by terminating the worker.
 
 use daxlab_web::search::{PAUSE, Pauses, Reply, Serving, TICK_MS};
 use std::cell::RefCell;
