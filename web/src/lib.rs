@@ -327,6 +327,8 @@ impl Component for App {
                             | Action::SearchTick { .. }
                             | Action::SearchInWorker
                             | Action::SearchInPage
+                            // Hovering the timeline redraws only its readout line.
+                            | Action::Hover(_)
                     )
                 {
                     // The student is acting: the worker leaves the processor to this render.
