@@ -206,8 +206,8 @@ impl Reply {
 
 /// The page's hint to the worker that the student is stepping: the worker leaves the
 /// processor to the page for [`PAUSE_MS`]. On a 2-core machine a worker searching flat out
-/// competes with the page's own render and raster threads; yielding keeps a step as quick
-/// during a search as without one. Hints during a pause lengthen it up to [`MAX_PAUSE_MS`]:
+/// competes with the page's own render and raster threads; yielding brings a step during a
+/// search close to one without (see the README's figures). Hints during a pause lengthen it up to [`MAX_PAUSE_MS`]:
 /// a student stepping without a break still lets the search run a tick a second, and it runs
 /// at full speed again once they stop.
 pub const PAUSE: &str = "pause";
@@ -215,8 +215,8 @@ pub const PAUSE: &str = "pause";
 pub const PAUSE_MS: f64 = 100.0;
 /// The longest pause in a row, however often the hints come.
 pub const MAX_PAUSE_MS: f64 = 1000.0;
-/// How long the worker searches before it returns to its event loop, where a pause hint (or
-/// the page's `terminate`) can arrive.
+/// How long the worker searches before it returns to its event loop, where a pause hint can
+/// arrive.
 pub const TICK_MS: f64 = 12.0;
 /// States between two looks at the clock within a tick.
 const TICK_STATES: usize = 500;
