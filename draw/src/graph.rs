@@ -186,36 +186,30 @@ impl Ctx<'_> {
     }
 }
 
-fn curve(x1: f64, y1: f64, x2: f64, y2: f64) -> String {
-    let mx = (x1 + x2) / 2.0;
+/// A cubic from (x1, y1) to (x2, y2) leaving and arriving horizontally, both control points
+/// at `cx`.
+fn horizontal_cubic(x1: f64, y1: f64, cx: f64, x2: f64, y2: f64) -> String {
     format!(
         "M{} {} C{} {} {} {} {} {}",
         num(x1),
         num(y1),
-        num(mx),
+        num(cx),
         num(y1),
-        num(mx),
+        num(cx),
         num(y2),
-        num(x2 - 1.0),
+        num(x2),
         num(y2)
     )
+}
+
+fn curve(x1: f64, y1: f64, x2: f64, y2: f64) -> String {
+    horizontal_cubic(x1, y1, (x1 + x2) / 2.0, x2 - 1.0, y2)
 }
 
 /// An arrow from the right edge at (x1, y1) out to the right and back into (x2, y2), for two
 /// boxes one above the other.
 fn loop_right(x1: f64, y1: f64, x2: f64, y2: f64) -> String {
-    let out = x1.max(x2) + 26.0;
-    format!(
-        "M{} {} C{} {} {} {} {} {}",
-        num(x1),
-        num(y1),
-        num(out),
-        num(y1),
-        num(out),
-        num(y2),
-        num(x2 + 1.0),
-        num(y2)
-    )
+    horizontal_cubic(x1, y1, x1.max(x2) + 26.0, x2 + 1.0, y2)
 }
 
 /// Lay out the objects of `w` (a world of `m`), highlighting what changed since `prev`.
