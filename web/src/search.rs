@@ -326,19 +326,29 @@ mod tests {
     use super::*;
     use daxlab_core::Variant;
 
-    #[test]
-    fn a_request_served_replies_with_a_replayable_schedule() {
+    /// lost-wakeup under exclusive-wait (a search that finds its bug) and its request.
+    fn lost_wakeup_request() -> (Model, String) {
         let model = scenario("lost-wakeup")
             .unwrap()
             .model(Options::new(Variant::ExclusiveWait));
         let req = request(&model);
-        let mut replies = Vec::new();
+        (model, req)
+    }
+
+    /// A clock that moves `step` ms each time it is read.
+    fn ticking(step: f64) -> impl Fn() -> f64 {
         let clock = std::cell::Cell::new(0.0);
-        let now = || {
-            clock.set(clock.get() + 50.0);
+        move || {
+            clock.set(clock.get() + step);
             clock.get()
-        };
-        serve(&req, &now, 0.0, &mut |r| replies.push(r.encode()));
+        }
+    }
+
+    #[test]
+    fn a_request_served_replies_with_a_replayable_schedule() {
+        let (model, req) = lost_wakeup_request();
+        let mut replies = Vec::new();
+        serve(&req, &ticking(50.0), 0.0, &mut |r| replies.push(r.encode()));
         let last = Reply::decode(replies.last().unwrap()).unwrap();
         let Reply::Done(o) = last else {
             panic!("{last:?}")
@@ -356,18 +366,11 @@ mod tests {
 
     #[test]
     fn ticks_end_in_the_verdict_serve_gives() {
-        let model = scenario("lost-wakeup")
-            .unwrap()
-            .model(Options::new(Variant::ExclusiveWait));
-        let req = request(&model);
+        let (_, req) = lost_wakeup_request();
         let mut whole = Vec::new();
         serve(&req, &|| 0.0, 1e9, &mut |r| whole.push(r));
         // A clock that moves 1 ms per look: a 3 ms budget ends a tick after a few slices.
-        let clock = std::cell::Cell::new(0.0);
-        let now = || {
-            clock.set(clock.get() + 1.0);
-            clock.get()
-        };
+        let now = ticking(1.0);
         let mut s = Serving::start(&req, 0.0, 1e9).unwrap();
         let (mut ticks, mut replies) = (1, Vec::new());
         while !s.tick(&now, 3.0, &mut |r| replies.push(r)) {
