@@ -904,15 +904,31 @@ impl Search {
                 self.result = Some(self.report(false, bound, found));
             }
         }
-        // The new states join the level being built; the workers' buffers (duplicates
-        // included) go back to the spares for the next slice.
+        // The new states join the level being built: each worker's buffer, its duplicates
+        // dropped on the pool, becomes a chunk of it in order, so no world is moved here.
         self.note_bytes();
-        let next = self.next.last_mut().expect("the next level has a chunk");
-        for mut out in outs {
-            next.extend(out.next.drain(..).filter(|n| n.id != DROPPED));
-            self.spare.push(out.next);
+        let mut buffers = Vec::with_capacity(outs.len());
+        for out in outs {
+            buffers.push(out.next);
             self.memos.push(out.memo);
         }
+        // The chunk serial expansions would have gone on in stays only if they did.
+        if self.next.last().is_some_and(Vec::is_empty) {
+            self.spare.extend(self.next.pop());
+        }
+        let compact = |mut b: Vec<Node>| -> Vec<Node> {
+            b.retain(|n| n.id != DROPPED);
+            b
+        };
+        for b in pool.map(buffers, &compact) {
+            if b.is_empty() {
+                self.spare.push(b);
+            } else {
+                self.next.push(b);
+            }
+        }
+        // Serial expansions go on in a chunk of their own after these.
+        self.next.push(self.spare.pop().unwrap_or_default());
     }
 
     /// Insert the successors of a parallel slice into the visited set, in order: a bit per
@@ -1050,6 +1066,8 @@ fn expand_chunk(
         depth_bound: false,
         memo,
     };
+    // The states this chunk's successors reached that were not visited before the slice.
+    let mut reached = FpSet::new();
     for node in cut.into_iter().flatten() {
         let (id, mut mask) = (node.id, node.runnable);
         let full = mask;
@@ -1102,6 +1120,11 @@ fn expand_chunk(
             });
             out.transitions += len as u64;
             match successor {
+                // A state this chunk reached already is a duplicate the merge would drop (its
+                // first occurrence comes earlier in the level): drop it now.
+                Successor::New { fp, .. } if !reached.insert(fp) => {
+                    out.next.pop();
+                }
                 Successor::New { fp, runnable } => {
                     slot.fp = fp;
                     slot.runnable = runnable;

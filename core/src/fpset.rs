@@ -30,7 +30,7 @@ pub(crate) struct FpSet {
 }
 
 impl FpSet {
-    fn new() -> FpSet {
+    pub(crate) fn new() -> FpSet {
         FpSet {
             slots: vec![EMPTY; 64],
             len: 0,
@@ -63,7 +63,7 @@ impl FpSet {
     }
 
     /// Insert; false when it was there already.
-    fn insert(&mut self, fp: u64) -> bool {
+    pub(crate) fn insert(&mut self, fp: u64) -> bool {
         if (self.len + 1) * 4 > self.slots.len() * 3 {
             self.grow();
         }
