@@ -177,8 +177,10 @@ pub trait Pool {
     /// How many chunks to cut each slice into (1: the serial search).
     fn width(&self) -> usize;
     /// Slices narrower than this are expanded in one chunk (a thread each is not worth it).
+    /// A reduced (3,3) search with `--jobs 2` took a median 2.10 s with 512 against 2.19 s
+    /// with 4,096 (15 interleaved runs each), and the same with 128 as with 512.
     fn min_level(&self) -> usize {
-        4096
+        512
     }
     /// Call `f` on every item; results in the items' order.
     fn map<I: Send, O: Send>(&self, items: Vec<I>, f: &(dyn Fn(I) -> O + Sync)) -> Vec<O>;
