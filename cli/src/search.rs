@@ -16,7 +16,8 @@ fn replay_url(base: &str, model: &Model, schedule: &str) -> String {
 use std::process::ExitCode;
 use std::time::Instant;
 
-/// Expands the chunks of a BFS level on scoped threads, one per chunk.
+/// Expands the chunks of a BFS level on this many scoped threads, each taking the next chunk
+/// when it is free.
 struct Threads(usize);
 
 impl explore::Pool for Threads {
@@ -24,19 +25,31 @@ impl explore::Pool for Threads {
         self.0
     }
     fn map<I: Send, O: Send>(&self, items: Vec<I>, f: &(dyn Fn(I) -> O + Sync)) -> Vec<O> {
-        if items.len() <= 1 {
+        if items.len() <= 1 || self.0 <= 1 {
             return items.into_iter().map(f).collect();
         }
+        // `self.0` threads take the items in order as each becomes free, so a chunk that
+        // costs more than others does not hold the slice up.
+        let count = items.len();
+        let queue = std::sync::Mutex::new(items.into_iter().enumerate());
+        let done = std::sync::Mutex::new(Vec::with_capacity(count));
         std::thread::scope(|scope| {
-            let handles: Vec<_> = items
-                .into_iter()
-                .map(|item| scope.spawn(move || f(item)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        })
+            for _ in 0..self.0.min(count) {
+                scope.spawn(|| {
+                    loop {
+                        let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+                        let Some((i, item)) = next else { break };
+                        let out = f(item);
+                        done.lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push((i, out));
+                    }
+                });
+            }
+        });
+        let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
+        done.sort_by_key(|&(i, _)| i);
+        done.into_iter().map(|(_, o)| o).collect()
     }
 }
 
@@ -309,4 +322,52 @@ pub fn random_cmd(
         );
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use daxlab_core::explore::{Config, Pool, Reduction, explore_on};
+    use daxlab_core::variant::Variant;
+    use daxlab_core::{Options, SCENARIOS};
+
+    #[test]
+    fn the_threads_pool_keeps_the_items_order() {
+        let items: Vec<u32> = (0..100).collect();
+        let out = Threads(2).map(items, &|i| i * 3);
+        assert_eq!(out, (0..100).map(|i| i * 3).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn two_threads_find_what_one_finds() {
+        // Only levels of `min_level` states or more are cut into chunks.
+        let mut widest = 0;
+        for s in SCENARIOS {
+            for v in [Variant::Seed, Variant::Fixed] {
+                for reduction in [Reduction::None, Reduction::PorSymmetry] {
+                    let model = s.model(Options::new(v));
+                    let config = Config {
+                        reduction,
+                        ..Config::default()
+                    };
+                    let (a, b) = (
+                        explore_on(&model, config, &Threads(1)),
+                        explore_on(&model, config, &Threads(2)),
+                    );
+                    let what = format!("{} {v} {reduction}", s.name);
+                    assert_eq!(
+                        (a.complete, a.states, a.transitions, a.depth),
+                        (b.complete, b.states, b.transitions, b.depth),
+                        "{what}"
+                    );
+                    assert_eq!(a.found, b.found, "{what}");
+                    widest = widest.max(b.peak_frontier);
+                }
+            }
+        }
+        assert!(
+            widest >= Threads(2).min_level(),
+            "no level was cut: {widest}"
+        );
+    }
 }
