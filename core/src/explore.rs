@@ -500,6 +500,8 @@ pub struct Search {
     next: Vec<Vec<Node>>,
     /// Emptied chunks, reused.
     spare: Vec<Vec<Node>>,
+    /// The most chunks a slice has used: spares beyond one more than this are freed.
+    spares_kept: usize,
     /// The parallel workers' memos, kept from slice to slice (a fresh one recomputes every
     /// thread's futures).
     memos: Vec<Memo>,
@@ -561,6 +563,7 @@ impl Search {
             at: (0, 0),
             next: alloc::vec![Vec::new()],
             spare: Vec::new(),
+            spares_kept: 1,
             memos: Vec::new(),
             depth: 0,
             transitions: 0,
@@ -655,6 +658,7 @@ impl Search {
             chunk.clear();
         }
         self.spare.append(&mut old);
+        self.spare.truncate(self.spares_kept + 1);
         self.level = core::mem::take(&mut self.next);
         self.next.push(self.spare.pop().unwrap_or_default());
         self.level_fps.clear();
@@ -863,6 +867,7 @@ impl Search {
         let work = |(cut, buffer, memo): Chunk| -> ChunkOut {
             expand_chunk(&shared, at_bound, cut, buffer, memo)
         };
+        self.spares_kept = self.spares_kept.max(items.len());
         let mut outs = pool.map(items, &work);
         // Chunks after the first that ended the search do not count.
         let last = outs
@@ -926,17 +931,26 @@ impl Search {
         if self.next.last().is_some_and(Vec::is_empty) {
             self.spare.extend(self.next.pop());
         }
-        let compact = |mut b: Vec<Node>| -> Vec<Node> {
+        let compact = |mut b: Vec<Node>| -> (Vec<Node>, Option<Vec<Node>>) {
             b.retain(|n| n.id != DROPPED);
-            b
+            // A buffer mostly of duplicates would hold its room until the level ends: its new
+            // states move to one of their size, and it goes back to the spares.
+            if b.capacity() > 2 * b.len() {
+                let mut fit = Vec::with_capacity(b.len());
+                fit.append(&mut b);
+                return (fit, Some(b));
+            }
+            (b, None)
         };
-        for b in pool.map(buffers, &compact) {
+        for (b, spare) in pool.map(buffers, &compact) {
+            self.spare.extend(spare);
             if b.is_empty() {
                 self.spare.push(b);
             } else {
                 self.next.push(b);
             }
         }
+        self.spare.truncate(self.spares_kept + 1);
         // Serial expansions go on in a chunk of their own after these.
         self.next.push(self.spare.pop().unwrap_or_default());
     }
