@@ -4,10 +4,15 @@
 # Builds BASE's CLI in a temporary worktree, then runs both binaries ROUNDS times each,
 # interleaved, and prints states/s for each run, the medians and the ratio (this / BASE).
 # Both search unreduced (`--reduction none`, where the CLI has the flag): raw engine speed.
+# REDUCTION=por+symmetry searches reduced instead; JOBS=N runs this checkout with `--jobs N`
+# and BASE_JOBS=N the base (default: JOBS), so `JOBS=2 BASE_JOBS=1 scripts/compare-speed.sh
+# HEAD` compares two threads with one on the same code. The figures are medians of wall-clock
+# states/s; the machine's speed drifts, which interleaving evens out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 base=${1:?usage: scripts/compare-speed.sh BASE-COMMIT [THREADS PAGES VARIANT ROUNDS]}
 threads=${2:-3}; pages=${3:-3}; variant=${4:-fixed}; rounds=${5:-3}
+want=${REDUCTION:-none}; jobs=${JOBS:-1}; base_jobs=${BASE_JOBS:-$jobs}
 export PATH="$HOME/.cargo/bin:$PATH"
 work=$(mktemp -d)
 trap 'git worktree remove --force "$work/base" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
@@ -17,15 +22,20 @@ echo "building $base and this checkout (release)..." >&2
 cargo build --release -q -p daxlab-cli
 old="$work/target-base/release/daxlab"
 new="target/release/daxlab"
-# Raw engine speed: no reduction. Commits from before `--reduction` (c48e010) had none.
-# (grep without -q reads all the help: an early exit could SIGPIPE daxlab and, under
-# pipefail, fail the test.)
-reduction() {
-  if "$1" explore --help | grep -- --reduction >/dev/null; then echo --reduction none; fi
+# Commits from before `--reduction` (c48e010) had none, so they search unreduced whatever
+# REDUCTION says. (grep without -q reads all the help: an early exit could SIGPIPE daxlab and,
+# under pipefail, fail the run.)
+flags() {
+  local help out=""
+  help=$("$1" explore --help)
+  if grep -- --jobs >/dev/null <<<"$help"; then out="--jobs $2"; fi
+  if grep -- --reduction >/dev/null <<<"$help"; then out="$out --reduction $want"; fi
+  echo "$out"
 }
-old_flags=$(reduction "$old"); new_flags=$(reduction "$new")
+old_flags=$(flags "$old" "$base_jobs"); new_flags=$(flags "$new" "$jobs")
+echo "base: $old_flags; this: $new_flags" >&2
 rate() {
-  # $2 is the binary's reduction flags, unquoted on purpose: empty or two words.
+  # $2 is the binary's flags, unquoted on purpose: several words.
   # shellcheck disable=SC2086
   "$1" explore --scenario freed-inode --variant "$variant" --threads "$threads" --pages "$pages" $2 --json |
     python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["states"], d["states_per_second"])'
