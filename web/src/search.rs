@@ -7,7 +7,7 @@
 //! page → worker, while it searches: [`PAUSE`] when the student steps (the worker searches in
 //! ticks of [`TICK_MS`] and sleeps [`PAUSE_MS`] after a hint). Cancelling terminates the worker.
 
-use daxlab_core::explore::{Config, Reduction, Search, Serial};
+use daxlab_core::explore::{Config, Exploration, Reduction, Search, Serial};
 use daxlab_core::link::{self, Params};
 use daxlab_core::{Model, Options, scenario, schedule};
 
@@ -123,6 +123,35 @@ pub struct Verdict {
     pub reduction: Reduction,
     /// The violation found: its kind's name and the schedule text reaching it.
     pub found: Option<(String, String)>,
+}
+
+impl Progress {
+    /// How far `search` has come after `secs` seconds.
+    pub fn of(search: &Search, secs: f64) -> Progress {
+        Progress {
+            states: search.states(),
+            depth: search.depth(),
+            states_per_second: search.states() as f64 / secs,
+        }
+    }
+}
+
+impl Verdict {
+    /// How the search of `model` that gave `result` ended, after `millis`.
+    pub fn of(result: &Exploration, model: &Model, millis: f64) -> Verdict {
+        Verdict {
+            states: result.states,
+            complete: result.complete,
+            millis,
+            reduction: result.reduction,
+            found: result.found.as_ref().map(|f| {
+                (
+                    f.violation.kind.name().to_string(),
+                    schedule::format(&f.schedule, model),
+                )
+            }),
+        }
+    }
 }
 
 /// A message from the worker, parsed.
@@ -280,30 +309,15 @@ impl Serving {
         let start = now();
         loop {
             if let Some(r) = self.search.run(TICK_STATES, &Serial) {
-                let r = r.clone();
-                post(Reply::Done(Verdict {
-                    states: r.states,
-                    complete: r.complete,
-                    millis: now() - self.t0,
-                    reduction: r.reduction,
-                    found: r.found.map(|f| {
-                        (
-                            f.violation.kind.name().to_string(),
-                            schedule::format(&f.schedule, &self.model),
-                        )
-                    }),
-                }));
+                let verdict = Verdict::of(r, &self.model, now() - self.t0);
+                post(Reply::Done(verdict));
                 return true;
             }
             let t = now();
             if t - self.last >= self.every_ms {
                 self.last = t;
-                post(Reply::Progress(Progress {
-                    states: self.search.states(),
-                    depth: self.search.depth(),
-                    states_per_second: self.search.states() as f64
-                        / ((t - self.t0) / 1000.0).max(1e-9),
-                }));
+                let secs = ((t - self.t0) / 1000.0).max(1e-9);
+                post(Reply::Progress(Progress::of(&self.search, secs)));
             }
             if t - start >= budget_ms {
                 return false;
@@ -312,7 +326,8 @@ impl Serving {
     }
 }
 
-/// Serve one request to its end without yielding (tests, and a page without workers):
+/// Serve one request to its end without yielding, as the worker would (for tests; a page
+/// without a worker searches in `AppState`'s own ticks):
 /// `post` gets a progress message every `every_ms` of `now()` and the outcome.
 pub fn serve(msg: &str, now: &dyn Fn() -> f64, every_ms: f64, post: &mut dyn FnMut(Reply)) {
     match Serving::start(msg, now(), every_ms) {

@@ -943,11 +943,7 @@ impl AppState {
         let started = *search.started_ms.get_or_insert(now_ms);
         let Some(result) = explorer.run(SEARCH_SLICE, &Serial).cloned() else {
             let secs = ((now_ms - started) / 1000.0).max(1e-3);
-            search.progress = SearchProgress {
-                states: explorer.states(),
-                depth: explorer.depth(),
-                states_per_second: explorer.states() as f64 / secs,
-            };
+            search.progress = SearchProgress::of(explorer, secs);
             self.notice = Some(format!(
                 "Searching every interleaving… {} states so far.",
                 explorer.states()
@@ -956,18 +952,7 @@ impl AppState {
         };
         self.search = None;
         let model = self.model().clone();
-        self.finish_search(Verdict {
-            states: result.states,
-            complete: result.complete,
-            millis: (now_ms - started).max(0.0),
-            reduction: result.reduction,
-            found: result.found.map(|f| {
-                (
-                    f.violation.kind.name().to_string(),
-                    schedule::format(&f.schedule, &model),
-                )
-            }),
-        });
+        self.finish_search(Verdict::of(&result, &model, (now_ms - started).max(0.0)));
     }
 
     /// Show a search's verdict: load its counterexample, or say the space is clean.
