@@ -266,7 +266,8 @@ fn block(
     before: u16,
     memo: &mut Memo,
 ) -> (crate::facts::Event, u8) {
-    let mut event = model.step_runnable(w, Tid(t), before);
+    let mut statuses = [crate::status::Status::Runnable; crate::world::MAX_THREADS];
+    let mut event = model.step_runnable(w, Tid(t), before, &mut statuses);
     let mut len = 1;
     let Some(red) = red else {
         return (event, len);
@@ -275,18 +276,18 @@ fn block(
         && len < MAX_BLOCK
         && red
             .por
-            .continues(model, w, event.runnable, t as usize, memo)
+            .continues(model, w, event.runnable, t as usize, &statuses, memo)
     {
-        let next = model.step_runnable(w, Tid(t), event.runnable);
+        let next = model.step_runnable(w, Tid(t), event.runnable, &mut statuses);
         if next.violation.is_some() {
             // The block ends before it: the world is kept and expanded as a whole, so the
             // violation is found there, at its own step. The world before the step is rebuilt
             // by taking the block's steps again from `from` (steps are deterministic): a
             // violation is rare, a copy of the world before every step is not.
             *w = from.clone();
-            event = model.step_runnable(w, Tid(t), before);
+            event = model.step_runnable(w, Tid(t), before, &mut statuses);
             for _ in 1..len {
-                event = model.step_runnable(w, Tid(t), event.runnable);
+                event = model.step_runnable(w, Tid(t), event.runnable, &mut statuses);
             }
             break;
         }
@@ -1331,6 +1332,7 @@ mod tests {
                                         &r,
                                         e.runnable,
                                         t.0 as usize,
+                                        &model.statuses(&r),
                                         &mut Memo::default()
                                     ));
                                 } else {
@@ -1346,6 +1348,7 @@ mod tests {
                                     &b,
                                     event.runnable,
                                     t.0 as usize,
+                                    &model.statuses(&b),
                                     &mut Memo::default(),
                                 );
                             if goes_on {

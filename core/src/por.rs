@@ -65,6 +65,7 @@ use crate::ids::Tid;
 use crate::listing::{Action, Arg, Flow, Func, LINES, Layout, Line};
 use crate::model::{Model, Status};
 use crate::program::Program;
+use crate::steps::Statuses;
 use crate::world::{MAX_PAGES, MAX_THREADS, World};
 use alloc::vec;
 use alloc::vec::Vec;
@@ -558,7 +559,7 @@ impl Por {
             return vec![runnable];
         }
         let fs = self.futures(w, memo);
-        let world = self.views_with(model, w, runnable, fs);
+        let world = self.views_with(model, w, runnable, fs, None);
         let views = world.views(fs);
         let mut best = runnable;
         let mut found: Vec<u16> = Vec::new();
@@ -598,6 +599,7 @@ impl Por {
         w: &World,
         runnable: u16,
         t: usize,
+        statuses: &Statuses,
         memo: &mut Memo,
     ) -> bool {
         if runnable & (1 << t) == 0 {
@@ -660,7 +662,7 @@ impl Por {
         if brought {
             return false;
         }
-        let world = self.views_with(model, w, runnable, fs);
+        let world = self.views_with(model, w, runnable, fs, Some(statuses));
         world.nows[t].set(Some(now));
         let others = runnable & !(1 << t);
         self.closure(model, w, t, runnable, world.views(fs), 2) & others == 0
@@ -723,14 +725,25 @@ impl Por {
     }
 
     /// What the closure reads about every thread of `w` besides their futures `fs`, computed
-    /// once per world.
-    fn views_with(&self, model: &Model, w: &World, runnable: u16, fs: &Futures) -> WorldViews {
+    /// once per world. Only the statuses of threads that cannot run are read: `known` has them
+    /// when the step into `w` found them.
+    fn views_with(
+        &self,
+        model: &Model,
+        w: &World,
+        runnable: u16,
+        fs: &Futures,
+        known: Option<&Statuses>,
+    ) -> WorldViews {
         let n = fs.n;
-        // Only the statuses of threads that cannot run are read.
         let mut statuses = [Status::Runnable; MAX_THREADS];
         for (k, s) in statuses.iter_mut().enumerate().take(n) {
             if runnable & (1 << k) == 0 {
-                *s = model.status(w, Tid(k as u8));
+                *s = match known {
+                    Some(known) => known[k],
+                    None => model.status(w, Tid(k as u8)),
+                };
+                debug_assert_eq!(*s, model.status(w, Tid(k as u8)));
             }
         }
         let blockers = self.blockers(
@@ -1332,7 +1345,7 @@ mod tests {
         assert_eq!(w.inode(crate::Addr(0)).xa_lock, Some(Tid(1)));
         let runnable = m.runnable_mask(&w);
         assert!(runnable & 1 != 0, "the memory failure can run");
-        assert!(por.continues(&m, &w, runnable, 1, &mut Memo::default()));
+        assert!(por.continues(&m, &w, runnable, 1, &m.statuses(&w), &mut Memo::default()));
     }
 
     #[test]
@@ -1350,7 +1363,7 @@ mod tests {
         assert_eq!(w.inode(crate::Addr(0)).xa_lock, Some(Tid(2)));
         let runnable = m.runnable_mask(&w);
         assert!(runnable & 1 != 0);
-        assert!(!por.continues(&m, &w, runnable, 2, &mut Memo::default()));
+        assert!(!por.continues(&m, &w, runnable, 2, &m.statuses(&w), &mut Memo::default()));
         // Once the memory failure is past every read of page->mapping before its own
         // xa_lock_irq() (it spins there now), the same step goes on alone.
         run_to(&m, &mut w, 0, Line::DlXaLock);
@@ -1359,7 +1372,7 @@ mod tests {
             runnable & 1 == 0,
             "the memory failure spins on evict's lock"
         );
-        assert!(por.continues(&m, &w, runnable, 2, &mut Memo::default()));
+        assert!(por.continues(&m, &w, runnable, 2, &m.statuses(&w), &mut Memo::default()));
     }
 
     /// The strongly connected components of a graph given as successor lists (Tarjan's

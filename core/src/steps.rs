@@ -12,6 +12,9 @@ use crate::violation::Violation;
 use crate::world::{WaitKey, World};
 use alloc::vec::Vec;
 
+/// A status per thread, as [`Model::step_runnable`] leaves them.
+pub(crate) type Statuses = [Status; crate::world::MAX_THREADS];
+
 impl Model {
     /// The bucket and key `dax_entry_waitqueue()` computes for an entry at `index`.
     pub fn waitqueue(&self, mapping: Addr, index: u16, pmd: bool) -> (u8, WaitKey) {
@@ -30,6 +33,16 @@ impl Model {
     /// Whether `tid` can run, and if not, why.
     pub fn status(&self, w: &World, tid: Tid) -> Status {
         crate::interp::status(self, w, tid)
+    }
+
+    /// Every thread's status (the threads past the model's stay runnable).
+    #[cfg(test)]
+    pub(crate) fn statuses(&self, w: &World) -> Statuses {
+        let mut out = [Status::Runnable; crate::world::MAX_THREADS];
+        for (i, s) in out.iter_mut().enumerate().take(self.threads.len()) {
+            *s = self.status(w, Tid(i as u8));
+        }
+        out
     }
 
     /// Whether `tid` can take a step now.
@@ -73,16 +86,24 @@ impl Model {
     /// Step `tid`, which the caller knows to be runnable in `w` (it has the runnable mask the
     /// step into `w` returned): the explorer's fast path, without recording facts.
     /// `before` is the runnable mask of `w` before the step.
-    pub(crate) fn step_runnable(&self, w: &mut World, tid: Tid, before: u16) -> Event {
+    /// `statuses` gets the status of every thread that cannot run after the step (the others'
+    /// entries are left as they were).
+    pub(crate) fn step_runnable(
+        &self,
+        w: &mut World,
+        tid: Tid,
+        before: u16,
+        statuses: &mut Statuses,
+    ) -> Event {
         debug_assert!(self.is_runnable(w, tid));
-        self.step_unchecked(w, tid, &mut Quiet, Some(before))
+        self.step_unchecked(w, tid, &mut Quiet, Some((before, statuses)))
     }
 
     /// The runnable mask after `tid` stepped, from the mask `before` the step: only the
     /// stepping thread, threads that could not run, the RCU daemon, and threads on lines that
     /// can block (`footprint::may_block`) can have changed — another thread's step can wake a
     /// thread but never stop one that is not about to block.
-    fn runnable_after(&self, w: &World, tid: Tid, before: u16) -> u16 {
+    fn runnable_after(&self, w: &World, tid: Tid, before: u16, statuses: &mut Statuses) -> u16 {
         let mut m = before;
         for (i, spec) in self.threads.iter().enumerate() {
             let t = &w.threads[i];
@@ -91,9 +112,11 @@ impl Model {
                 || spec.program.is_daemon()
                 || t.pc.info().action.is_none_or(crate::footprint::may_block);
             if check {
-                if self.is_runnable(w, Tid(i as u8)) {
+                let status = self.status(w, Tid(i as u8));
+                if status == Status::Runnable {
                     m |= 1 << i;
                 } else {
+                    statuses[i] = status;
                     m &= !(1 << i);
                 }
             }
@@ -126,7 +149,7 @@ impl Model {
         w: &mut World,
         tid: Tid,
         sink: &mut S,
-        before: Option<u16>,
+        before: Option<(u16, &mut Statuses)>,
     ) -> Event {
         let line = self.current_line(w, tid);
         let mut cx = crate::cx::Cx {
@@ -143,7 +166,7 @@ impl Model {
         let mut runnable = 0;
         if violation.is_none() {
             runnable = match before {
-                Some(b) => self.runnable_after(w, tid, b),
+                Some((b, statuses)) => self.runnable_after(w, tid, b, statuses),
                 None => self.runnable_mask(w),
             };
             violation = crate::interp::check_stuck(self, w, runnable).or(warning);
