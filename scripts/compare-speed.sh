@@ -6,8 +6,10 @@
 # Both search unreduced (`--reduction none`, where the CLI has the flag): raw engine speed.
 # REDUCTION=por+symmetry searches reduced instead; JOBS=N runs this checkout with `--jobs N`
 # and BASE_JOBS=N the base (default: JOBS), so `JOBS=2 BASE_JOBS=1 scripts/compare-speed.sh
-# HEAD` compares two threads with one on the same code. The figures are medians of wall-clock
-# states/s; the machine's speed drifts, which interleaving evens out.
+# HEAD` compares two threads with one on the same code. PGO=1 builds this checkout with
+# profile-guided optimisation (scripts/build-cli.sh) and BASE_PGO=0|1 the base (default: PGO),
+# so `PGO=1 BASE_PGO=0 scripts/compare-speed.sh HEAD` measures what PGO gives. The figures are
+# medians of wall-clock states/s; the machine's speed drifts, which interleaving evens out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 base=${1:?usage: scripts/compare-speed.sh BASE-COMMIT [THREADS PAGES VARIANT ROUNDS]}
@@ -17,11 +19,12 @@ export PATH="$HOME/.cargo/bin:$PATH"
 work=$(mktemp -d)
 trap 'git worktree remove --force "$work/base" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 git worktree add --detach "$work/base" "$base" >/dev/null 2>&1
-echo "building $base and this checkout (release)..." >&2
-(cd "$work/base" && CARGO_TARGET_DIR="$work/target-base" cargo build --release -q -p daxlab-cli)
-cargo build --release -q -p daxlab-cli
-old="$work/target-base/release/daxlab"
-new="target/release/daxlab"
+# Plain release builds unless PGO / BASE_PGO say otherwise (scripts/build-cli.sh from this
+# checkout builds both source trees).
+pgo=${PGO:-0}; base_pgo=${BASE_PGO:-$pgo}
+echo "building $base (PGO=$base_pgo) and this checkout (PGO=$pgo)..." >&2
+old=$(PGO=$base_pgo scripts/build-cli.sh "$work/base")
+new=$(PGO=$pgo scripts/build-cli.sh)
 # Commits from before `--reduction` (c48e010) had none, so they search unreduced whatever
 # REDUCTION says. (grep without -q reads all the help: an early exit could SIGPIPE daxlab and,
 # under pipefail, fail the run.)

@@ -14,7 +14,8 @@ max=${2:-150000000}
 extra=${EXTRA:-"3 2;4 4"}
 limit=${TIMEOUT:-900}
 export PATH="$HOME/.cargo/bin:$PATH"
-cargo build --release -q -p daxlab-cli
+# The CLI as shipped: built with profile-guided optimisation (PGO=0: the plain release build).
+daxlab=$(scripts/build-cli.sh)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 echo "| N | P | reduction | complete | states | transitions | seconds | states/s | peak RSS MiB | states vs none | time vs none | load avg at start |"
@@ -26,7 +27,7 @@ for np in "1 1" "2 2" "2 3" "3 3" "${more[@]}"; do
     rc=0
     load=$(cut -d' ' -f1-3 /proc/loadavg)
     /usr/bin/time -v -o "$tmp/time" timeout "$limit" \
-      target/release/daxlab explore --scenario freed-inode --variant "$variant" --jobs "${JOBS:-1}" \
+      "$daxlab" explore --scenario freed-inode --variant "$variant" --jobs "${JOBS:-1}" \
       --threads "$1" --pages "$2" --max-states "$max" --reduction "$r" --json >"$tmp/$r.json" || rc=$?
     rss=$(awk -F': ' '/Maximum resident set size/ {print int($2 / 1024)}' "$tmp/time")
     python3 - "$1" "$2" "$r" "$rss" "$rc" "$tmp" "$limit" "$load" <<'PY'

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: formatting, clippy, native tests, the no_std build, browser component tests
-# (wasm-bindgen-test in headless Chromium), the release build, and Playwright end-to-end tests.
+# Runs every test: formatting, clippy, native tests, the profile-guided CLI build against the
+# plain one, the no_std build, browser component tests (wasm-bindgen-test in headless
+# Chromium), the release build, and Playwright end-to-end tests.
 # Installs whatever is missing first (scripts/setup.sh). Prints one closing line:
 # "all: N passed, N failed".
 set -euo pipefail
@@ -22,6 +23,9 @@ cargo clippy -p daxlab-web --target wasm32-unknown-unknown --all-targets -- -D w
 stage "native tests"
 cargo test --workspace --exclude daxlab-web 2>&1 | tee -a "$log"
 cargo test -p daxlab-web --lib 2>&1 | tee -a "$log"   # URL and state logic, natively
+
+stage "the PGO-built CLI finds what the plain build finds (scripts/check-pgo.sh)"
+scripts/check-pgo.sh
 
 stage "scenario grammar fuzz (bounded: ${FUZZ_SECONDS:-60} s)"
 scripts/fuzz-grammar.sh "${FUZZ_SECONDS:-60}"

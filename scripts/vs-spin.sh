@@ -17,7 +17,8 @@ cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-3}
 sizes=${SIZES:-"3 3;3 2"}
 export PATH="$HOME/.cargo/bin:$PATH"
-cargo build --release -q -p daxlab-cli
+# The CLI as shipped: built with profile-guided optimisation (PGO=0: the plain release build).
+daxlab=$(scripts/build-cli.sh)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -50,7 +51,7 @@ for np in "${list[@]}"; do
       wait_quiet
       load=$(cut -d' ' -f1-3 /proc/loadavg)
       out="$tmp/$1-$2-$mode-$i"
-      /usr/bin/time -v -o "$out.time" target/release/daxlab explore --scenario freed-inode \
+      /usr/bin/time -v -o "$out.time" "$daxlab" explore --scenario freed-inode \
         --variant fixed --threads "$1" --pages "$2" --max-states 400000000 "${args[@]}" --json \
         >"$out.json"
       python3 - "$1" "$2" "$i" "$mode" "$load" "$out" <<'PY'
