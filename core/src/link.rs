@@ -141,6 +141,9 @@ pub fn accepted_variants() -> String {
         .join(", ")
 }
 
+/// What a yes/no parameter accepts.
+const FLAG_ACCEPTED: &str = "1 or 0 (also true/false, yes/no)";
+
 fn flag(value: &str) -> Option<bool> {
     match value {
         "1" | "true" | "yes" | "" => Some(true),
@@ -202,7 +205,7 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
             },
             "autoplay" => match flag(value) {
                 Some(b) => p.autoplay = b,
-                None => bad(&mut errors, "autoplay", value, "1 or 0"),
+                None => bad(&mut errors, "autoplay", value, FLAG_ACCEPTED),
             },
             "speed" => match value.parse::<f64>() {
                 Ok(s) if (SPEED_RANGE.0..=SPEED_RANGE.1).contains(&s) => p.speed = s,
@@ -218,7 +221,7 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
             },
             "embed" => match flag(value) {
                 Some(b) => p.embed = b,
-                None => bad(&mut errors, "embed", value, "1 or 0"),
+                None => bad(&mut errors, "embed", value, FLAG_ACCEPTED),
             },
             "lesson" => match catalog.lessons.iter().find(|n| **n == value) {
                 Some(n) => p.lesson = Some(n),
@@ -247,7 +250,7 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
             },
             "teacher" => match flag(value) {
                 Some(b) => p.teacher = b,
-                None => bad(&mut errors, "teacher", value, "1 or 0"),
+                None => bad(&mut errors, "teacher", value, FLAG_ACCEPTED),
             },
             other => errors.push(format!(
                 "Unknown URL parameter {other:?} (value {value:?}) is ignored; accepted parameters: {}.",

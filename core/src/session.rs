@@ -128,6 +128,12 @@ impl Session {
 
     /// Step `tid` at the cursor, discarding any redo history.
     pub fn step(&mut self, tid: Tid) -> Result<&Event, ScheduleError> {
+        // The history's own next step is this thread's: steps are deterministic, so it leads
+        // where the history goes, and the rest of the history is kept (as stepping forward).
+        if self.events.get(self.cursor).is_some_and(|e| e.tid == tid) {
+            self.cursor += 1;
+            return Ok(&self.events[self.cursor - 1]);
+        }
         let mut w = self.world().clone();
         let step = self.cursor + 1;
         match self.model.step(&mut w, tid) {

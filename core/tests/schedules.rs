@@ -141,6 +141,43 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
+
+    /// Stepping at a point inside the history: the history's own next thread moves the cursor
+    /// and keeps the rest (the worlds equal a fresh replay); any other thread cuts the history
+    /// there and steps, as a fresh session would.
+    #[test]
+    fn stepping_inside_the_history_keeps_it_only_for_its_own_next_step(
+        scenario in 0usize..64, variant in 0usize..64,
+        choices in proptest::collection::vec(any::<u8>(), 1..32), at in any::<prop::sample::Index>(),
+        pick in any::<prop::sample::Index>(),
+    ) {
+        let m = model(scenario, variant, None);
+        let full = random_run(&m, &choices);
+        let steps = full.steps();
+        prop_assume!(!steps.is_empty());
+        let k = at.index(steps.len());
+        let mut s = full.clone();
+        s.seek(k);
+        let runnable = m.runnable(s.world());
+        prop_assume!(!runnable.is_empty());
+        let t = runnable[pick.index(runnable.len())];
+        s.step(t).expect("a runnable thread can step");
+        let mut fresh = Session::new(m.clone());
+        fresh.run(&steps[..k]).unwrap();
+        fresh.step(t).unwrap();
+        prop_assert_eq!(s.cursor(), k + 1);
+        prop_assert_eq!(s.world(), fresh.world());
+        let history: Vec<Tid> = s.all_events().iter().map(|e| e.tid).collect();
+        if t == steps[k] {
+            prop_assert_eq!(history, steps.clone());
+        } else {
+            prop_assert_eq!(history, fresh.steps());
+        }
+    }
+}
+
 #[test]
 fn parse_errors_say_what_is_wrong_and_what_is_accepted() {
     let m = model(0, 0, None);

@@ -125,6 +125,12 @@ pub struct CompareRun {
 }
 
 impl CompareRun {
+    /// Whether `variant` runs other code than `main` (with the fixes and truncate wake mode in
+    /// force): comparing a run with itself shows nothing.
+    pub fn differs(variant: Variant, main: &Session) -> bool {
+        model(main, variant).code() != main.model().code()
+    }
+
     /// Start comparing `main` with `variant`.
     pub fn new(variant: Variant, main: &Session) -> CompareRun {
         let mut c = CompareRun {

@@ -381,10 +381,32 @@ impl AppState {
             loaded: false,
         };
         st.exercise = crate::exercise::start(p.exercise, &mut vis);
-        st.compare = p.compare.map(|v| CompareRun::new(v, &st.session));
+        st.compare = p
+            .compare
+            .and_then(|v| st.compare_with(v, "URL parameter compare"));
         st.pose_predictions();
         st.after_action();
         st
+    }
+
+    /// The run of the same schedule under `v`, or a message (from `what`) when `v` runs the
+    /// code already on screen.
+    fn compare_with(&mut self, v: Variant, what: &str) -> Option<CompareRun> {
+        if CompareRun::differs(v, &self.session) {
+            return Some(CompareRun::new(v, &self.session));
+        }
+        self.errors.push(format!(
+            "{what} {:?} runs the same code as the view itself, so the two runs would be the same \
+             step for step; accepted: a variant whose code differs (e.g. {}). Not comparing.",
+            v.name(),
+            Variant::ALL
+                .iter()
+                .filter(|w| CompareRun::differs(**w, &self.session))
+                .map(|w| w.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        None
     }
 
     /// The timeline of the whole recorded run (computed once per history).
@@ -872,7 +894,11 @@ impl AppState {
                 match name.as_str() {
                     "" | "none" => self.compare = None,
                     _ => match name.parse::<Variant>() {
-                        Ok(v) => self.compare = Some(CompareRun::new(v, &self.session)),
+                        Ok(v) => {
+                            if let Some(c) = self.compare_with(v, "Compare with") {
+                                self.compare = Some(c);
+                            }
+                        }
                         Err(()) => self.errors.push(format!(
                             "There is no variant {name:?} to compare with; accepted: none, {}.",
                             params::accepted_variants()
@@ -1021,6 +1047,49 @@ mod tests {
             Outcome::Violation(v) => Some(v.kind),
             _ => None,
         }
+    }
+
+    #[test]
+    fn comparing_a_run_with_its_own_code_is_refused_with_what_is_accepted() {
+        let st = AppState::from_query("?scenario=lost-wakeup&variant=seed&compare=seed");
+        assert!(st.compare.is_none());
+        assert_eq!(st.errors.len(), 1, "{:?}", st.errors);
+        let e = &st.errors[0];
+        assert!(e.contains("compare \"seed\"") && e.contains("fixed"), "{e}");
+        assert!(!e.contains("e.g. seed,") && !e.contains(", seed,"), "{e}");
+        // Another variant with the same code and fixes set by hand is the same run too; a
+        // variant whose code differs is compared.
+        let mut st = AppState::from_query("?scenario=lost-wakeup&variant=seed&compare=fixed");
+        assert!(st.errors.is_empty(), "{:?}", st.errors);
+        assert_eq!(st.compare.as_ref().map(|c| c.variant), Some(Variant::Fixed));
+        st.apply(Action::SetCompare("seed".into()));
+        assert_eq!(st.compare.as_ref().map(|c| c.variant), Some(Variant::Fixed));
+        assert!(
+            st.errors
+                .iter()
+                .any(|e| e.starts_with("Compare with \"seed\"")),
+            "{:?}",
+            st.errors
+        );
+    }
+
+    #[test]
+    fn stepping_the_thread_the_story_steps_next_keeps_the_story() {
+        let mut st = AppState::from_query("?scenario=freed-inode&variant=seed");
+        let len = st.session.len();
+        assert!(len > 10 && st.session.cursor() == 0, "{len}");
+        let next = st.session.all_events()[0].tid;
+        st.apply(Action::Step(next));
+        assert_eq!((st.session.cursor(), st.session.len()), (1, len));
+        // Another thread's step leaves the story there.
+        let other = st
+            .model()
+            .runnable(st.session.world())
+            .into_iter()
+            .find(|t| *t != st.session.all_events()[1].tid)
+            .expect("another thread can run");
+        st.apply(Action::Step(other));
+        assert_eq!((st.session.cursor(), st.session.len()), (2, 2));
     }
 
     #[test]
