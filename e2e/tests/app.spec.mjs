@@ -84,6 +84,7 @@ const BAD = [
   ['seed=abc', /seed="abc"/],
   ['speed=100', /speed="100".*0\.25 to 20/],
   ['autoplay=maybe', /autoplay="maybe".*1 or 0/],
+  ['scenario=lost-wakeup&variant=seed&compare=seed', /compare "seed" runs the same code as the view itself.*accepted: a variant whose code differs/],
   ['embed=maybe', /embed="maybe"/],
   ['colour=red', /Unknown URL parameter "colour"/],
   ['scenario=null-mapping&schedule=mf*2,zz', /"zz" is not a thread of this scenario/],
@@ -206,6 +207,13 @@ test('embed mode fits an 800x500 iframe without scrollbars', async ({ page, base
     });
     expect(sizes.sh).toBeLessThanOrEqual(sizes.ch);
     expect(sizes.sw).toBeLessThanOrEqual(sizes.cw);
+    // The stage scrolls inside the frame: no thread card spills over the graph or the timeline.
+    const spills = await f.evaluate(() => {
+      const cards = [...document.querySelectorAll('.thread')].map((e) => e.getBoundingClientRect());
+      const figs = [...document.querySelectorAll('.graph-box, .timeline-box')].map((e) => e.getBoundingClientRect());
+      return cards.some((c) => figs.some((o) => c.left < o.right && o.left < c.right && c.top < o.bottom && o.top < c.bottom));
+    });
+    expect(spills, `${s}: a thread card overlaps the graph or the timeline`).toBe(false);
     await page.screenshot({ path: `../test-results/screens/embed-${s}.png` });
   }
 });

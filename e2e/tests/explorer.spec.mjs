@@ -29,6 +29,24 @@ test('a scaled search runs in a worker while the page keeps stepping, and stops 
   await expect(page.locator('#find')).toHaveText('Find a bug');
 });
 
+test('after Find a bug at 1280x800 every listing still shows two lines or more', async ({ page }) => {
+  // The search's notice and the violation box take rows above the stage; the thread cards keep
+  // a floor (the page scrolls a little instead) so no listing is squeezed to one line.
+  await page.goto('/?scenario=freed-inode&variant=seed');
+  await page.click('#find');
+  await expect(page.locator('#violation')).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator('.notice')).toContainText(/Found null-deref/);
+  const listings = page.locator('.thread .listing');
+  await expect(listings).toHaveCount(4);
+  for (const l of await listings.all()) {
+    const { h, line } = await l.evaluate((e) => ({
+      h: e.clientHeight, line: parseFloat(getComputedStyle(e.querySelector('.line')).lineHeight),
+    }));
+    expect(h, `a listing ${h}px tall, lines ${line}px`).toBeGreaterThanOrEqual(2 * line);
+  }
+  await view(page, 'find-a-bug-listings');
+});
+
 test('a scaled search in the worker loads a counterexample that replays', async ({ page }) => {
   await page.goto('/?scenario=freed-inode&variant=v4.19&threads=2&pages=2');
   await page.click('#find');

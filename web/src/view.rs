@@ -97,7 +97,10 @@ pub fn page(
                     <p class="completed" role="status">{ "✓ Every thread finished without a violation." }</p>
                 }
             </div>
-            <div class={classes!("stage", st.compare.is_some().then_some("compare"))}>
+            // Crowded: a violation box or messages take rows above the stage (see style.css).
+            <div class={classes!("stage", st.compare.is_some().then_some("compare"),
+                (matches!(outcome, Outcome::Violation(_)) || !st.errors.is_empty() || st.notice.is_some())
+                    .then_some("crowded"))}>
                 { threads(st, send) }
                 { stage::stage(st, send, export) }
             </div>
