@@ -37,8 +37,10 @@ test('level 1 is won within its budget, a step over the budget is refused, and l
   await expect(page.locator('#challenge-locked')).toContainText('Win level 1 first');
   await page.goto('/?challenge=null-deref');
   await expect(page.locator('#budget')).toContainText('Preemptions used: 0 of 1 (par 0)');
+  await expect(page.locator('.preempt-note')).toHaveText('No thread has run yet: the first step is free.');
   // One preemption: trunc, then mf while trunc could still run.
   await step(page, 'trunc');
+  await expect(page.locator('.preempt-note')).toContainText('Running any thread but trunc now is a preemption');
   await step(page, 'mf');
   await expect(page.locator('#budget')).toContainText('Preemptions used: 1 of 1');
   // A second one is refused, with a message naming the budget.
@@ -53,6 +55,7 @@ test('level 1 is won within its budget, a step over the budget is refused, and l
   while (!(await page.locator('#challenge-solved').isVisible())) await step(page, 'mf');
   await expect(page.locator('#challenge-solved')).toContainText('★ Goal reached with 0 preemption(s) (par 0)');
   await expect(page.locator('#challenge-solved')).toContainText('10 of 10 points');
+  await expect(page.locator('.preempt-note')).toHaveCount(0);
   await expect(page.locator('#debrief')).toContainText('c93db7bb6ef3');
   await expect(page.locator('#debrief a[href*="c93db7bb6ef3"]')).toHaveCount(1);
   await expect(page.locator('#debrief .report')).toContainText('NULL pointer dereference');

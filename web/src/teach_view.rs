@@ -120,12 +120,15 @@ pub fn challenge_panel(st: &AppState, send: &Send) -> Html {
                     { format!("{} under {}. You are the scheduler. Preemptions used: {} of {} (par {}).",
                         c.scenario, c.variant, run.used, c.budget, c.par.unwrap_or(0)) }
                 </p>
-                <p class="preempt-note">
-                    { match runnable_last {
-                        Some(l) => format!("Running any thread but {} now is a preemption: {} can still run.", model.name(l), model.name(l)),
-                        None => "Switching threads now is free: the last thread cannot run.".to_string(),
-                    } }
-                </p>
+                if run.won.is_none() {
+                    <p class="preempt-note">
+                        { match (last, runnable_last) {
+                            (None, _) => "No thread has run yet: the first step is free.".to_string(),
+                            (_, Some(l)) => format!("Running any thread but {} now is a preemption: {} can still run.", model.name(l), model.name(l)),
+                            (Some(_), None) => "Switching threads now is free: the last thread cannot run.".to_string(),
+                        } }
+                    </p>
+                }
             }
             if let Some(w) = &run.won {
                 <div id="challenge-solved" class="solved" role="status">
