@@ -547,6 +547,9 @@ mod tests {
             e[0].contains("pages= item 2") && e[0].contains("\"x\""),
             "{e:?}"
         );
+        // A whole value is quoted right after the parameter, as elsewhere (scenario="nope").
+        let (_, e) = parse("?threads=99");
+        assert!(e[0].starts_with("URL parameter threads=\"99\": "), "{e:?}");
     }
 
     #[test]

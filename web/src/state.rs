@@ -347,13 +347,26 @@ impl AppState {
             whole: 0,
             builder: false,
         };
-        let explicit = p.schedule.is_some() || p.seed.is_some();
+        let mut explicit = p.schedule.is_some() || p.seed.is_some();
         if let Some(text) = &p.schedule {
-            if let Err(e) = st.session.run_text(text) {
-                st.errors.push(format!(
+            match st.session.run_text(text) {
+                Ok(()) => {}
+                // Not a schedule of this scenario: nothing ran, so the view opens as it would
+                // without the parameter.
+                Err(e @ daxlab_core::session::RunError::Parse(_)) => {
+                    st.load_story();
+                    explicit = false;
+                    let instead = match st.session.len() {
+                        0 => "Showing the scenario from its start".to_string(),
+                        n => format!("Showing the scenario's own story ({n} steps) instead"),
+                    };
+                    st.errors
+                        .push(format!("URL parameter schedule={text:?}: {e}. {instead}."));
+                }
+                Err(e) => st.errors.push(format!(
                     "URL parameter schedule={text:?}: {e}. Showing the {} step(s) that ran.",
                     st.session.len()
-                ));
+                )),
             }
         } else if let Some(seed) = p.seed {
             st.random_run(seed);
@@ -1047,6 +1060,30 @@ mod tests {
             Outcome::Violation(v) => Some(v.kind),
             _ => None,
         }
+    }
+
+    #[test]
+    fn a_schedule_that_does_not_parse_leaves_the_story_and_says_so() {
+        let st = AppState::from_query("?scenario=freed-inode&variant=seed&schedule=mf*x");
+        let story = AppState::from_query("?scenario=freed-inode&variant=seed");
+        assert!(story.session.len() > 0);
+        assert_eq!(st.session.all_events(), story.session.all_events());
+        assert_eq!(st.session.cursor(), 0);
+        assert_eq!(st.errors.len(), 1, "{:?}", st.errors);
+        assert!(
+            st.errors[0].contains("repeat count \"x\""),
+            "{:?}",
+            st.errors
+        );
+        assert!(
+            st.errors[0].ends_with("own story (42 steps) instead."),
+            "{:?}",
+            st.errors
+        );
+        // A schedule that parses but stops (a thread that cannot run) keeps what ran.
+        let st = AppState::from_query("?scenario=null-mapping&variant=fixed&schedule=trunc*50");
+        assert!(st.session.len() > 0 && st.session.len() < 50);
+        assert!(st.errors[0].contains("step(s) that ran"), "{:?}", st.errors);
     }
 
     #[test]

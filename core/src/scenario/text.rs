@@ -187,22 +187,25 @@ pub struct SpecError {
 impl SpecError {
     /// The message with the parameter written as a command-line flag (`--threads item 2 …`).
     pub fn as_flag(&self) -> String {
-        let text = self.to_string();
-        format!("--{}{}", self.param, &text[self.param.len() + 1..])
+        format!("--{} {}", self.param, self.details())
+    }
+
+    /// The message after the parameter's name: the item, the value, what is wrong, what is
+    /// accepted.
+    fn details(&self) -> String {
+        let item = self.item.map(|i| format!("item {i} ")).unwrap_or_default();
+        format!(
+            "{item}{:?}: {}; accepted: {}",
+            self.value, self.problem, self.accepted
+        )
     }
 }
 
 impl fmt::Display for SpecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}=", self.param)?;
-        if let Some(i) = self.item {
-            write!(f, " item {i}")?;
-        }
-        write!(
-            f,
-            " {:?}: {}; accepted: {}",
-            self.value, self.problem, self.accepted
-        )
+        // `threads="99": …` for the whole value, `threads= item 2 "x": …` for one item of it.
+        let gap = if self.item.is_some() { " " } else { "" };
+        write!(f, "{}={gap}{}", self.param, self.details())
     }
 }
 
