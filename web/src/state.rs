@@ -1066,7 +1066,7 @@ mod tests {
     fn a_schedule_that_does_not_parse_leaves_the_story_and_says_so() {
         let st = AppState::from_query("?scenario=freed-inode&variant=seed&schedule=mf*x");
         let story = AppState::from_query("?scenario=freed-inode&variant=seed");
-        assert!(story.session.len() > 0);
+        assert!(!story.session.is_empty());
         assert_eq!(st.session.all_events(), story.session.all_events());
         assert_eq!(st.session.cursor(), 0);
         assert_eq!(st.errors.len(), 1, "{:?}", st.errors);
@@ -1082,7 +1082,7 @@ mod tests {
         );
         // A schedule that parses but stops (a thread that cannot run) keeps what ran.
         let st = AppState::from_query("?scenario=null-mapping&variant=fixed&schedule=trunc*50");
-        assert!(st.session.len() > 0 && st.session.len() < 50);
+        assert!(!st.session.is_empty() && st.session.len() < 50);
         assert!(st.errors[0].contains("step(s) that ran"), "{:?}", st.errors);
     }
 
