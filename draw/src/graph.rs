@@ -312,7 +312,8 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
             .attr("data-pfn", i.to_string());
         left.push(cx.mark(b, cx.ch.pages.contains(&pfn)));
         left.push(
-            text(LEFT_X + 4.0, ly + 12.0, format!("struct page · pfn {i}")).class("og-title"),
+            // Short enough that the HWP badge at the box's right end covers none of it.
+            text(LEFT_X + 4.0, ly + 12.0, format!("struct page pfn {i}")).class("og-title"),
         );
         if page.hwpoison {
             left.push(rect(LEFT_X + LEFT_W - 26.0, ly + 3.0, 22.0, 11.0).class("og-poison"));
@@ -321,8 +322,10 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
                     .attr("style", "fill:#fff;font-size:9px"),
             );
         }
+        // The pointer leaves from a dot at the box's right edge, as a thread's does, so its
+        // arrow crosses none of the row's text; NULL draws no arrow and keeps its order.
         let mapping = match page.mapping {
-            Some(_) => format!("mapping ● index {}", page.index),
+            Some(_) => format!("index {} · mapping", page.index),
             None => format!("mapping=NULL index {}", page.index),
         };
         left.push(text(LEFT_X + 4.0, ly + 27.0, mapping));
@@ -330,8 +333,16 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
             && let Some(&iy) = inode_y.get(a.0 as usize)
         {
             let stale = w.inode(a).is_freed();
+            let (x1, y1) = (LEFT_X + LEFT_W - 6.0, ly + 23.5);
+            left.push(
+                El::new("circle")
+                    .at("cx", x1)
+                    .at("cy", y1)
+                    .at("r", 2.5)
+                    .attr("style", "fill:var(--f-gp)"),
+            );
             arrows.push(cx.arrow(
-                curve(LEFT_X + 60.0, ly + 23.5, INODE_X, iy + 16.0),
+                curve(x1, y1, INODE_X, iy + 16.0),
                 if stale { "dangling" } else { "page" },
                 &[
                     ("data-from", format!("page {i}")),

@@ -67,6 +67,27 @@ test('at 1280x800 threads, graph, timeline and narration fit one screen for ever
       const b = await p.boundingBox();
       expect(b.x >= graph.x - 1 && b.x + b.width <= graph.x + graph.width + 1, where).toBe(true);
     }
+    // A pointer leaves its page or thread box from the box's right end: the arrow crosses none
+    // of the box's text (it once struck through "index 0").
+    const crossed = await page.locator('#object-graph').evaluate((svg) => {
+      const out = [];
+      for (const p of svg.querySelectorAll('[data-kind="pointer"]')) {
+        const from = p.getAttribute('data-from') ?? '';
+        const sel = from.startsWith('page ') ? `[data-kind="page"][data-pfn="${from.slice(5)}"]`
+          : from.startsWith('thread ') ? `[data-kind="thread"][data-thread="${from.slice(7)}"]` : null;
+        const box = sel && svg.querySelector(sel);
+        if (!box) continue;
+        const start = p.getPointAtLength(0);
+        const b = box.getBBox();
+        for (const t of svg.querySelectorAll('text')) {
+          const r = t.getBBox();
+          const inside = r.x >= b.x - 0.5 && r.x + r.width <= b.x + b.width + 0.5 && r.y >= b.y - 0.5 && r.y + r.height <= b.y + b.height + 0.5;
+          if (inside && start.y >= r.y && start.y <= r.y + r.height && start.x < r.x + r.width) out.push(`${from}: "${t.textContent}"`);
+        }
+      }
+      return out;
+    });
+    expect(crossed, `${where}: a pointer starts inside its box's text`).toEqual([]);
     for (const l of await page.locator('.listing').all()) {
       const b = await l.boundingBox();
       const overlap = b.x < graph.x + graph.width && graph.x < b.x + b.width && b.y < graph.y + graph.height && graph.y < b.y + b.height;
