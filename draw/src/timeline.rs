@@ -23,6 +23,8 @@ const BAND: f64 = 12.0;
 const LOCK_ROW: f64 = 4.0;
 const RCU_LANE: f64 = 30.0;
 const LEGEND_ROW: f64 = 16.0;
+/// The narrowest the figure is drawn, whatever the run's length.
+const MIN_WIDTH: f64 = 560.0;
 
 /// Column widths the zoom steps through, in pixels.
 pub const ZOOM_STEPS: [f64; 7] = [2.0, 4.0, 8.0, 12.0, 18.0, 26.0, 36.0];
@@ -242,7 +244,9 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
         lock_kinds: kinds,
         threads: t.threads,
     };
-    let width = GUTTER + v.cols as f64 * v.px + RIGHT;
+    // A short run's columns are few: the figure keeps a floor, so its legend stays a row or
+    // two instead of a column (the lanes go on into the empty part, as the run will).
+    let width = (GUTTER + v.cols as f64 * v.px + RIGHT).max(MIN_WIDTH);
     let plot_bottom = lanes.bottom();
     let (legend, legend_h) = legend(v, &lanes, width, plot_bottom);
     let height = plot_bottom + legend_h + 2.0;
@@ -1039,6 +1043,31 @@ mod tests {
             });
         }
         out
+    }
+
+    #[test]
+    fn a_short_run_keeps_its_legend_in_rows() {
+        // One step: two columns at the widest fit. The figure keeps a floor, so the legend
+        // wraps as for a long run instead of standing as a column.
+        let sc = scenario("freed-inode").unwrap();
+        let st = sc
+            .stories
+            .iter()
+            .find(|s| s.variant == Variant::Seed)
+            .unwrap();
+        let mut s = Session::new(sc.model(st.options()));
+        s.run_text("fault").unwrap();
+        let t = Timeline::of(&s);
+        let short = layout(&t, &names(&s), &View::fit(t.steps, 1200.0, Zoom::Fit, 1, 1));
+        let (s, t) = story("freed-inode", Variant::Seed);
+        let full = layout(&t, &names(&s), &View::fit(t.steps, 1200.0, Zoom::Fit, 1, 1));
+        assert!(short.width >= MIN_WIDTH, "{}", short.width);
+        assert!(
+            short.height <= full.height + 2.0 * LEGEND_ROW,
+            "{} against {}",
+            short.height,
+            full.height
+        );
     }
 
     #[test]
