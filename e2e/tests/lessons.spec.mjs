@@ -92,11 +92,15 @@ test('the embed dialog gives iframe code and a plain link for the current view',
 test('standalone lesson pages and the course-notes demo load their embedded views', async ({ page }) => {
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // Nothing they load is missing.
+  page.on('response', (r) => { if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`); });
   await page.goto('/lessons/index.html');
   await expect(page.locator('main li a[href$=".html"]')).toHaveCount(LESSONS.length);
   await expect(page.locator('a.challenge')).toHaveCount(CHALLENGES.length);
   for (const l of LESSONS) {
     await page.goto(`/lessons/${l}.html`);
+    // An icon of its own: without one the browser asks the server for /favicon.ico (a 404).
+    await expect(page.locator('link[rel="icon"]'), l).toHaveAttribute('href', '../static/favicon.svg');
     const frames = page.locator('iframe');
     const n = await frames.count();
     expect(n, l).toBeGreaterThan(2);
@@ -108,6 +112,7 @@ test('standalone lesson pages and the course-notes demo load their embedded view
     }
   }
   await page.goto('/static/course-notes.html');
+  await expect(page.locator('link[rel="icon"]')).toHaveAttribute('href', 'favicon.svg');
   await expect(page.locator('iframe')).toHaveCount(3);
   for (let i = 0; i < 3; i++) {
     await page.locator('iframe').nth(i).scrollIntoViewIfNeeded();

@@ -30,7 +30,7 @@ mod pages {
 
     fn head(title: &str) -> String {
         format!(
-            "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n<title>{} — daxlab</title>\n<link rel=\"stylesheet\" href=\"../static/lesson-page.css\" />\n</head>\n<body>\n<main>\n",
+            "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n<title>{} — daxlab</title>\n<link rel=\"stylesheet\" href=\"../static/lesson-page.css\" />\n<link rel=\"icon\" href=\"../static/favicon.svg\" />\n</head>\n<body>\n<main>\n",
             escape(title)
         )
     }
