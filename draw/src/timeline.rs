@@ -23,7 +23,7 @@ const BAND: f64 = 12.0;
 const LOCK_ROW: f64 = 4.0;
 const RCU_LANE: f64 = 30.0;
 const LEGEND_ROW: f64 = 16.0;
-/// The narrowest the figure is drawn, whatever the run's length.
+/// The narrowest the figure is drawn when there is room for it ([`View::min_width`]).
 const MIN_WIDTH: f64 = 560.0;
 
 /// Column widths the zoom steps through, in pixels.
@@ -84,6 +84,9 @@ pub struct View {
     pub divergence: Option<usize>,
     /// Prefix of the figure's ids (patterns and markers).
     pub prefix: String,
+    /// The narrowest the figure is drawn, whatever the run's length: a short run's legend
+    /// then wraps into rows, not a column.
+    pub min_width: f64,
 }
 
 impl View {
@@ -99,6 +102,7 @@ impl View {
             hover: None,
             divergence: None,
             prefix: prefix.into(),
+            min_width: MIN_WIDTH,
         }
     }
 
@@ -134,6 +138,8 @@ impl View {
             hover: None,
             divergence: None,
             prefix: "tl".into(),
+            // Never wider than the room given: a phone's figure is not scaled down.
+            min_width: MIN_WIDTH.min(width),
         }
     }
 
@@ -246,7 +252,7 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
     };
     // A short run's columns are few: the figure keeps a floor, so its legend stays a row or
     // two instead of a column (the lanes go on into the empty part, as the run will).
-    let width = (GUTTER + v.cols as f64 * v.px + RIGHT).max(MIN_WIDTH);
+    let width = (GUTTER + v.cols as f64 * v.px + RIGHT).max(v.min_width);
     let plot_bottom = lanes.bottom();
     let (legend, legend_h) = legend(v, &lanes, width, plot_bottom);
     let height = plot_bottom + legend_h + 2.0;
@@ -1058,16 +1064,25 @@ mod tests {
         let mut s = Session::new(sc.model(st.options()));
         s.run_text("fault").unwrap();
         let t = Timeline::of(&s);
-        let short = layout(&t, &names(&s), &View::fit(t.steps, 1200.0, Zoom::Fit, 1, 1));
-        let (s, t) = story("freed-inode", Variant::Seed);
-        let full = layout(&t, &names(&s), &View::fit(t.steps, 1200.0, Zoom::Fit, 1, 1));
-        assert!(short.width >= MIN_WIDTH, "{}", short.width);
+        let short = |room: f64| layout(&t, &names(&s), &View::fit(t.steps, room, Zoom::Fit, 1, 1));
+        let (fs, ft) = story("freed-inode", Variant::Seed);
+        let full = layout(
+            &ft,
+            &names(&fs),
+            &View::fit(ft.steps, 1200.0, Zoom::Fit, 1, 1),
+        );
+        let wide = short(1200.0);
+        assert!(wide.width >= MIN_WIDTH, "{}", wide.width);
         assert!(
-            short.height <= full.height + 2.0 * LEGEND_ROW,
+            wide.height <= full.height + 2.0 * LEGEND_ROW,
             "{} against {}",
-            short.height,
+            wide.height,
             full.height
         );
+        // In less room (a phone) the floor is the room itself: the page does not scale the
+        // figure, and its text, down to fit.
+        let phone = short(360.0);
+        assert!(phone.width <= 360.0, "{}", phone.width);
     }
 
     #[test]
