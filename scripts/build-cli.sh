@@ -47,7 +47,7 @@ reductions=none
 if has --reduction; then reductions="none por por+symmetry"; fi
 for r in $reductions; do
   flag=()
-  if [ "$r" != none ] || has --reduction; then flag=(--reduction "$r"); fi
+  if has --reduction; then flag=(--reduction "$r"); fi
   for s in self-deadlock null-mapping freed-inode lost-wakeup truncate-wakeup inode-reuse \
     device-dax hash-collision; do
     train --scenario "$s" --variant seed "${flag[@]}"

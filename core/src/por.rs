@@ -740,10 +740,12 @@ impl Por {
         for (k, s) in statuses.iter_mut().enumerate().take(n) {
             if runnable & (1 << k) == 0 {
                 *s = match known {
-                    Some(known) => known[k],
+                    Some(known) => {
+                        debug_assert_eq!(known[k], model.status(w, Tid(k as u8)));
+                        known[k]
+                    }
                     None => model.status(w, Tid(k as u8)),
                 };
-                debug_assert_eq!(*s, model.status(w, Tid(k as u8)));
             }
         }
         let blockers = self.blockers(

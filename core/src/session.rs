@@ -126,7 +126,8 @@ impl Session {
             .collect()
     }
 
-    /// Step `tid` at the cursor, discarding any redo history.
+    /// Step `tid` at the cursor. When the history's next step is `tid`'s, the cursor moves
+    /// along it and the rest is kept; otherwise the redo history is discarded.
     pub fn step(&mut self, tid: Tid) -> Result<&Event, ScheduleError> {
         // The history's own next step is this thread's: steps are deterministic, so it leads
         // where the history goes, and the rest of the history is kept (as stepping forward).

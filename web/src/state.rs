@@ -402,6 +402,11 @@ impl AppState {
         st
     }
 
+    /// Whether the messages row shows anything (errors or a notice).
+    pub fn has_messages(&self) -> bool {
+        !self.errors.is_empty() || self.notice.is_some()
+    }
+
     /// The run of the same schedule under `v`, or a message (from `what`) when `v` runs the
     /// code already on screen.
     fn compare_with(&mut self, v: Variant, what: &str) -> Option<CompareRun> {

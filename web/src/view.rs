@@ -99,7 +99,7 @@ pub fn page(
             </div>
             // Crowded: a violation box or messages take rows above the stage (see style.css).
             <div class={classes!("stage", st.compare.is_some().then_some("compare"),
-                (matches!(outcome, Outcome::Violation(_)) || !st.errors.is_empty() || st.notice.is_some())
+                (matches!(outcome, Outcome::Violation(_)) || st.has_messages())
                     .then_some("crowded"))}>
                 { threads(st, send) }
                 { stage::stage(st, send, export) }
@@ -240,7 +240,7 @@ fn header(st: &AppState, send: &Send) -> Html {
 }
 
 fn messages(st: &AppState, send: &Send) -> Html {
-    if st.errors.is_empty() && st.notice.is_none() {
+    if !st.has_messages() {
         return html! {};
     }
     let dismiss = send.reform(|_| Action::DismissMessages);
