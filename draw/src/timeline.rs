@@ -280,18 +280,51 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
     ));
     let mut body = vec![patterns(p), group("frame", frame)];
 
-    // The violation's label sits in the axis row: no tick label under it.
+    // The cursor and the vertical marks: labels keep clear of them.
+    let cursor_x = GUTTER + (v.cursor as f64 + 1.0 - v.first as f64) * v.px;
+    let plot_right = GUTTER + v.cols as f64 * v.px;
+    let cursor_shown = cursor_x >= GUTTER - 0.5 && cursor_x <= plot_right + 0.5;
+    let head = cursor_shown.then_some((cursor_x - 6.0, cursor_x + 6.0));
+    let mut cuts: Vec<f64> = t
+        .violations
+        .iter()
+        .filter_map(|vm| v.centre(vm.step))
+        .collect();
+    cuts.extend(cursor_shown.then_some(cursor_x));
+    cuts.extend(v.divergence.and_then(|k| v.span(k, k)).map(|(x, _)| x));
+    // The violation's label and the divergence's sit in the axis row, clear of the cursor's
+    // head and of each other, with no tick label under them.
+    let mut taken: Vec<(f64, f64)> = head.into_iter().collect();
     let violation_label = t.violations.last().copied().and_then(|vm| {
         let cx = v.centre(vm.step)?;
-        let w = (vm.kind.name().len() + 2) as f64 * CHAR + 8.0;
-        Some(if cx + w > width {
-            (cx - w, cx)
-        } else {
-            (cx, cx + w)
-        })
+        let label = format!("{} {}", if vm.halts { "✖" } else { "⚠" }, vm.kind.name());
+        let mut at = vec![(cx + 4.0, false), (cx - 4.0, true)];
+        if let Some((a, b)) = head {
+            at.extend([(b + 1.0, false), (a - 1.0, true)]);
+        }
+        let (x, end, span) = place(&at, label_width(&label), width, &taken)?;
+        taken.push(span);
+        Some((label, x, end))
     });
+    let divergence_label = v.divergence.and_then(|k| {
+        let (x, _) = v.span(k, k)?;
+        let label = format!("≠ diverges at step {k}");
+        let (x, end, span) = place(
+            &[(x + 3.0, false), (x - 3.0, true)],
+            label_width(&label),
+            width,
+            &taken,
+        )?;
+        taken.push(span);
+        Some((label, x, end))
+    });
+    let skip: Vec<(f64, f64)> = taken
+        .iter()
+        .skip(usize::from(head.is_some()))
+        .copied()
+        .collect();
     let mut ticks = Vec::new();
-    axis(&mut ticks, t, v, plot_bottom, violation_label);
+    axis(&mut ticks, t, v, plot_bottom, &skip);
     body.push(group("axis", ticks));
     let mut hover = Vec::new();
     if let Some((x, w)) = v.hover.and_then(|h| v.span(h, h)) {
@@ -300,11 +333,11 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
     body.push(group("hover", hover));
     for i in 0..t.threads {
         let mut l = Vec::new();
-        lane(&mut l, t, names, v, &lanes, Tid(i as u8));
+        lane(&mut l, t, names, v, &lanes, Tid(i as u8), &cuts);
         body.push(group("lane", l));
     }
     let mut r = Vec::new();
-    rcu_lane(&mut r, t, names, v, &lanes);
+    rcu_lane(&mut r, t, names, v, &lanes, &cuts);
     body.push(group("rcu-lane", r));
     let mut w = Vec::new();
     wakes(&mut w, t, names, v, &lanes);
@@ -313,8 +346,6 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
     let marks = &mut body_marks;
 
     // The future (steps after the cursor) is faded; the cursor is a line with a handle.
-    let cursor_x = GUTTER + (v.cursor as f64 + 1.0 - v.first as f64) * v.px;
-    let plot_right = GUTTER + v.cols as f64 * v.px;
     if cursor_x < plot_right {
         let x0 = cursor_x.max(GUTTER);
         marks.push(rect(x0, AXIS, plot_right - x0, plot_bottom - AXIS).class("tl-future"));
@@ -328,16 +359,13 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
                 .attr("data-step", k.to_string()),
             "divergence",
         ));
-        let anchor = if x > width - 90.0 { "end" } else { "start" };
-        marks.push(
-            text(
-                x + if anchor == "end" { -3.0 } else { 3.0 },
-                plot_bottom - 3.0,
-                format!("≠ diverges at step {k}"),
-            )
-            .class("tl-diverge-label")
-            .attr("text-anchor", anchor),
-        );
+        if let Some((label, x, end)) = &divergence_label {
+            marks.push(
+                text(*x, 12.0, label.clone())
+                    .class("tl-diverge-label lbl")
+                    .attr("text-anchor", if *end { "end" } else { "start" }),
+            );
+        }
     }
     let last = t.violations.len().saturating_sub(1);
     for (i, vm) in t.violations.iter().enumerate() {
@@ -369,19 +397,15 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
             // Only the last one is labelled in the axis row; the others say it on hover.
             continue;
         }
-        let label = format!("{} {}", if vm.halts { "✖" } else { "⚠" }, vm.kind.name());
-        let anchor = if cx + label.len() as f64 * CHAR > width {
-            "end"
-        } else {
-            "start"
-        };
-        marks.push(
-            text(cx + if anchor == "end" { -4.0 } else { 4.0 }, 12.0, label)
-                .class("tl-bad-text lbl")
-                .attr("text-anchor", anchor),
-        );
+        if let Some((label, x, end)) = &violation_label {
+            marks.push(
+                text(*x, 12.0, label.clone())
+                    .class("tl-bad-text lbl")
+                    .attr("text-anchor", if *end { "end" } else { "start" }),
+            );
+        }
     }
-    if cursor_x >= GUTTER - 0.5 && cursor_x <= plot_right + 0.5 {
+    if cursor_shown {
         marks.push(data(
             line(cursor_x, AXIS - 2.0, cursor_x, plot_bottom)
                 .class("tl-cursor")
@@ -390,9 +414,9 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
         ));
         marks.push(
             path(format!(
-                "M{} {} l5 -6 h-10 z",
+                "M{} {} l5 -5 h-10 z",
                 num(cursor_x),
-                num(AXIS - 1.0)
+                num(AXIS + 0.5)
             ))
             .class("tl-cursor-head"),
         );
@@ -416,7 +440,50 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
     }
 }
 
-fn axis(body: &mut Vec<El>, t: &Timeline, v: &View, bottom: f64, skip: Option<(f64, f64)>) {
+/// The first of the places `at` (x, and whether the label ends there) where a label `w` wide
+/// fits in the figure's `width` without covering a span in `taken`: x, the end flag, the span.
+fn place(
+    at: &[(f64, bool)],
+    w: f64,
+    width: f64,
+    taken: &[(f64, f64)],
+) -> Option<(f64, bool, (f64, f64))> {
+    at.iter().find_map(|&(x, end)| {
+        let (x0, x1) = if end { (x - w, x) } else { (x, x + w) };
+        (x0 >= 2.0 && x1 <= width - 2.0 && taken.iter().all(|&(a, b)| x1 <= a || x0 >= b))
+            .then_some((x, end, (x0, x1)))
+    })
+}
+
+/// The width of a 10 px label: 0.6 em a character in the monospace font, a whole em for a
+/// symbol (it comes from a fallback font).
+fn label_width(s: &str) -> f64 {
+    s.chars()
+        .map(|c| if c.is_ascii() { 6.0 } else { 10.0 })
+        .sum()
+}
+
+/// Where a label `need` wide starts inside the span `x..x + w`, which the vertical marks at
+/// `cuts` divide: in the first part with room for it, or nowhere.
+fn room(x: f64, w: f64, need: f64, cuts: &[f64]) -> Option<f64> {
+    let mut inner: Vec<f64> = cuts
+        .iter()
+        .copied()
+        .filter(|&c| c > x + 0.5 && c < x + w - 0.5)
+        .collect();
+    inner.sort_by(f64::total_cmp);
+    let mut start = x;
+    for c in inner.into_iter().chain([x + w]) {
+        if c - start >= need {
+            return Some(start);
+        }
+        // A mark is a line 2 px wide: the next part starts clear of it.
+        start = c + 1.5;
+    }
+    None
+}
+
+fn axis(body: &mut Vec<El>, t: &Timeline, v: &View, bottom: f64, skip: &[(f64, f64)]) {
     let tick = [
         1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000,
     ]
@@ -445,7 +512,8 @@ fn axis(body: &mut Vec<El>, t: &Timeline, v: &View, bottom: f64, skip: Option<(f
             );
         }
         let half = label.len() as f64 * CHAR / 2.0;
-        if skip.is_some_and(|(a, b)| cx + half > a - 2.0 && cx - half < b + 2.0) {
+        let clear = |x0: f64, x1: f64| skip.iter().all(|&(a, b)| x1 <= a - 2.0 || x0 >= b + 2.0);
+        if !clear(cx - half, cx + half) {
             continue;
         }
         body.push(
@@ -457,7 +525,15 @@ fn axis(body: &mut Vec<El>, t: &Timeline, v: &View, bottom: f64, skip: Option<(f
     }
 }
 
-fn lane(body: &mut Vec<El>, t: &Timeline, names: Names, v: &View, lanes: &Lanes, tid: Tid) {
+fn lane(
+    body: &mut Vec<El>,
+    t: &Timeline,
+    names: Names,
+    v: &View,
+    lanes: &Lanes,
+    tid: Tid,
+    cuts: &[f64],
+) {
     let name = names.get(tid.0 as usize).copied().unwrap_or("?");
     let p = &v.prefix;
     let (band, mid) = (lanes.band(tid), lanes.mid(tid));
@@ -491,14 +567,18 @@ fn lane(body: &mut Vec<El>, t: &Timeline, names: Names, v: &View, lanes: &Lanes,
                 .attr("data-end", s.end.to_string()),
             "state",
         ));
+        // The label goes where it clears the cursor and the violation, or is left to the
+        // table view and the narration.
         let label = labels::state_short(s.state);
-        if !label.is_empty() && w >= label.chars().count() as f64 * CHAR + 6.0 {
-            let tx = if matches!(s.state, LaneState::Finished(_)) {
-                x + 5.0
-            } else {
-                x + 3.0
-            };
-            body.push(text(tx, band + BAND - 2.5, label).class("lbl"));
+        let pad = if matches!(s.state, LaneState::Finished(_)) {
+            5.0
+        } else {
+            3.0
+        };
+        if !label.is_empty()
+            && let Some(at) = room(x, w, label_width(&label) + pad + 3.0, cuts)
+        {
+            body.push(text(at + pad, band + BAND - 2.5, label).class("lbl"));
         }
     }
     for (x, w) in dense.out {
@@ -568,9 +648,27 @@ fn lane(body: &mut Vec<El>, t: &Timeline, names: Names, v: &View, lanes: &Lanes,
     }
 }
 
-fn rcu_lane(body: &mut Vec<El>, t: &Timeline, names: Names, v: &View, lanes: &Lanes) {
+fn rcu_lane(body: &mut Vec<El>, t: &Timeline, names: Names, v: &View, lanes: &Lanes, cuts: &[f64]) {
     let top = lanes.rcu_top();
     let p = &v.prefix;
+    // What a free's label must not cover: the call_rcu() circles, the frees' triangles and the
+    // vertical marks, as spans of x in the row they share.
+    let mut taken: Vec<(f64, f64)> = t
+        .call_rcu
+        .iter()
+        .filter_map(|&(step, _)| v.centre(step))
+        .map(|cx| (cx - 4.5, cx + 4.5))
+        .collect();
+    for gp in &t.rcu.grace_periods {
+        taken.extend(
+            gp.freed
+                .iter()
+                .filter_map(|&(step, _)| v.centre(step))
+                .map(|cx| (cx - 5.5, cx + 5.5)),
+        );
+    }
+    taken.extend(cuts.iter().map(|&c| (c - 1.5, c + 1.5)));
+    let (left, right) = (GUTTER, v.x(v.last() + 1));
     for gp in &t.rcu.grace_periods {
         let end = gp.end.unwrap_or(t.steps + 1);
         let Some((x, w)) = v.span(gp.start, end) else {
@@ -603,9 +701,9 @@ fn rcu_lane(body: &mut Vec<El>, t: &Timeline, names: Names, v: &View, lanes: &La
         let long = format!("GP {} waits for {waited}", gp.number);
         let short = format!("GP {}", gp.number);
         for label in [long, short] {
-            if w >= label.chars().count() as f64 * CHAR + 6.0 {
+            if let Some(at) = room(x, w.max(1.0), label_width(&label) + 6.0, cuts) {
                 body.push(
-                    text(x + 3.0, top + 13.0, label)
+                    text(at + 3.0, top + 13.0, label)
                         .attr("style", "font-size:10px;font-weight:700"),
                 );
                 break;
@@ -625,19 +723,27 @@ fn rcu_lane(body: &mut Vec<El>, t: &Timeline, names: Names, v: &View, lanes: &La
                     ))),
                 "free",
             ));
+            // Right of its triangle, else left of it, else only in the triangle's title.
             let label = format!("✝ free #{ino}");
-            let room = v.x(v.last() + 1) - cx;
-            let (tx, anchor) = if room > label.len() as f64 * CHAR {
-                (cx + 7.0, "start")
-            } else {
-                (cx - 7.0, "end")
+            let lw = label_width(&label);
+            let free = |x0: f64, x1: f64| {
+                x0 >= left && x1 <= right && taken.iter().all(|&(a, b)| x1 <= a || x0 >= b)
             };
-            body.push(
-                text(tx, top + 27.0, label)
-                    .class("tl-bad-text")
-                    .attr("text-anchor", anchor)
-                    .attr("style", "font-size:10px"),
-            );
+            let at = if free(cx + 6.0, cx + 7.0 + lw) {
+                Some((cx + 7.0, "start"))
+            } else if free(cx - 7.0 - lw, cx - 6.0) {
+                Some((cx - 7.0, "end"))
+            } else {
+                None
+            };
+            if let Some((tx, anchor)) = at {
+                body.push(
+                    text(tx, top + 27.0, label)
+                        .class("tl-bad-text")
+                        .attr("text-anchor", anchor)
+                        .attr("style", "font-size:10px"),
+                );
+            }
         }
     }
     for &(step, ino) in &t.call_rcu {
@@ -1129,5 +1235,155 @@ mod tests {
         assert!(d.height < 500.0, "{}", d.height);
         let svg = d.to_svg("timeline");
         assert!(svg.starts_with("<?xml") && svg.contains("id=\"timeline\""));
+    }
+
+    /// A drawn element's box, as the tests estimate it: (x0, y0, x1, y1).
+    type Box4 = (f64, f64, f64, f64);
+
+    /// The box of a label: monospace advance 0.6 em for ASCII, a whole em for symbols (they
+    /// come from a fallback font), from the ascender to the descender.
+    fn text_box(e: &El) -> Box4 {
+        let small = e
+            .get("class")
+            .is_some_and(|c| c.split(' ').any(|c| c == "lbl"))
+            || e.get("style").is_some_and(|s| s.contains("font-size:10px"));
+        let fs = if small { 10.0 } else { 11.0 };
+        let s = e.text.as_deref().unwrap_or("");
+        let w: f64 = s
+            .chars()
+            .map(|c| if c.is_ascii() { 0.6 } else { 1.0 })
+            .sum::<f64>()
+            * fs;
+        let x: f64 = e.get("x").unwrap().parse().unwrap();
+        let y: f64 = e.get("y").unwrap().parse().unwrap();
+        let x0 = match e.get("text-anchor") {
+            Some("end") => x - w,
+            Some("middle") => x - w / 2.0,
+            _ => x,
+        };
+        // Digits and most letters end on the baseline; g, j, p, q, y and commas go below it.
+        let below = if s.contains(['g', 'j', 'p', 'q', 'y', ',']) {
+            0.22
+        } else {
+            0.02
+        };
+        (x0, y - 0.78 * fs, x0 + w, y + below * fs)
+    }
+
+    fn path_start(e: &El) -> (f64, f64) {
+        let d = e.get("d").unwrap();
+        let mut it = d[1..]
+            .split([' ', 'l', 'L', 'M', 'm', 'h', 'z'])
+            .filter(|s| !s.is_empty());
+        (
+            it.next().unwrap().parse().unwrap(),
+            it.next().unwrap().parse().unwrap(),
+        )
+    }
+
+    /// The marks a label must leave visible: the frees and call_rcu()s, the cursor, the
+    /// violation and the divergence, with a name for the failure message.
+    fn marks(d: &Drawing) -> Vec<(String, Box4)> {
+        let mut out = Vec::new();
+        for e in d.elements() {
+            let class = e.get("class").unwrap_or("");
+            let kind = e.get("data-kind").unwrap_or("");
+            let f = |k: &str| e.get(k).unwrap().parse::<f64>().unwrap();
+            let b = match (e.tag, kind, class) {
+                ("path", "free", _) => {
+                    let (x, y) = path_start(e);
+                    (x - 5.0, y - 8.0, x + 5.0, y)
+                }
+                ("path", _, "tl-cursor-head") => {
+                    let (x, y) = path_start(e);
+                    (x - 5.0, y - 5.0, x + 5.0, y)
+                }
+                ("path", "", "tl-violation") => {
+                    let (x, y) = path_start(e);
+                    (x, y, x + 8.0, y + 8.0)
+                }
+                ("circle", "call-rcu", _) => {
+                    (f("cx") - 3.5, f("cy") - 3.5, f("cx") + 3.5, f("cy") + 3.5)
+                }
+                ("line", "cursor" | "violation" | "divergence", _) => {
+                    (f("x1") - 1.0, f("y1"), f("x1") + 1.0, f("y2"))
+                }
+                _ => continue,
+            };
+            out.push((format!("{} {kind}{class}", e.tag), b));
+        }
+        out
+    }
+
+    fn overlap(a: Box4, b: Box4) -> bool {
+        a.0 < b.2 - 0.5 && b.0 < a.2 - 0.5 && a.1 < b.3 - 0.5 && b.1 < a.3 - 0.5
+    }
+
+    /// Every label that covers another label or a mark, in words.
+    fn collisions(d: &Drawing) -> Vec<String> {
+        let texts: Vec<(&str, Box4)> = d
+            .elements()
+            .into_iter()
+            .filter(|e| e.tag == "text")
+            .map(|e| (e.text.as_deref().unwrap_or(""), text_box(e)))
+            .collect();
+        let marks = marks(d);
+        let mut out = Vec::new();
+        for (i, (a, ab)) in texts.iter().enumerate() {
+            for (b, bb) in &texts[i + 1..] {
+                if overlap(*ab, *bb) {
+                    out.push(format!("{a:?} on {b:?}"));
+                }
+            }
+            for (m, mb) in &marks {
+                if overlap(*ab, *mb) {
+                    out.push(format!("{a:?} on {m}"));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn no_label_covers_another_or_a_mark() {
+        let mut bad = Vec::new();
+        for sc in daxlab_core::SCENARIOS {
+            for st in sc.stories {
+                let mut s = Session::new(sc.model(st.options()));
+                s.run_text(st.schedule).unwrap();
+                let t = Timeline::of(&s);
+                let names = names(&s);
+                let mut views = vec![("whole".to_string(), View::whole(t.steps, t.steps, "tl"))];
+                for width in [1180.0, 900.0, 600.0, 360.0] {
+                    let mut first = 1;
+                    for cursor in 0..=t.steps {
+                        let v = View::fit(t.steps, width, Zoom::Fit, cursor, first);
+                        first = v.first;
+                        views.push((format!("fit {width} at {cursor}"), v));
+                    }
+                    let v = View::fit(t.steps, width, Zoom::Px(26.0), t.steps, 1);
+                    views.push((format!("26 px {width}"), v));
+                    // Compared with another run that parts from this one at step k.
+                    for k in (1..=t.steps).step_by(3) {
+                        let mut v = View::fit(t.steps, width, Zoom::Fit, t.steps, 1);
+                        v.divergence = Some(k);
+                        views.push((format!("fit {width} diverging at {k}"), v));
+                    }
+                }
+                for (what, v) in views {
+                    let d = layout(&t, &names, &v);
+                    for c in collisions(&d) {
+                        bad.push(format!("{} {:?} {what}: {c}", sc.name, st.variant));
+                    }
+                }
+            }
+        }
+        bad.dedup_by(|a, b| a.split(':').nth(1) == b.split(':').nth(1));
+        assert!(
+            bad.is_empty(),
+            "{} collisions:\n{}",
+            bad.len(),
+            bad.join("\n")
+        );
     }
 }
