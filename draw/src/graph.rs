@@ -579,6 +579,10 @@ fn inode_box(
         .attr("data-addr", a.0.to_string())
         .attr("data-ino", mem.ino.to_string())
         .attr("data-life", life_class(mem.life));
+    if freed {
+        // Its text is haloed: the hatching of dead memory does not run through the letters.
+        g = g.class("og-inode-freed");
+    }
     let mut frame = rect(INODE_X, y, INODE_W, h)
         .class(format!("og-inode {}", life_class(mem.life)))
         .attr("rx", "4");

@@ -290,15 +290,16 @@ pub const STYLE: &str = r#"
 .tl-future{fill:var(--f-future)}
 .tl-hover{fill:var(--f-hover)}
 .tl-diverge{stroke:var(--f-diverge);stroke-width:2;stroke-dasharray:5 3}
-.tl-diverge-label{fill:var(--f-diverge);font-weight:700}
-.tl-bad-text{fill:var(--f-bad);font-weight:700}
+.daxlab-figure .tl-diverge-label{fill:var(--f-diverge);font-weight:700}
+.daxlab-figure .tl-bad-text{fill:var(--f-bad);font-weight:700}
 .og-box{fill:var(--f-box);stroke:var(--f-muted);stroke-width:1}
 .og-title{font-weight:700}
 .og-inode{stroke:var(--f-fg);stroke-width:1.5;transition:fill .4s,stroke .4s}
 .og-inode.freeing{stroke-dasharray:6 3}
 .og-inode.rcu-pending{stroke-dasharray:2 2}
 .og-inode.freed{stroke:var(--f-bad);stroke-dasharray:2 3}
-.og-dead-text{fill:var(--f-muted);text-decoration:line-through}
+.daxlab-figure .og-dead-text{fill:var(--f-muted);font-style:italic}
+.og-inode-freed text{paint-order:stroke;stroke:var(--f-box);stroke-width:3px;stroke-linejoin:round}
 .og-entry{stroke:var(--f-muted);stroke-width:.8}
 .og-entry.locked{stroke:var(--f-entry);stroke-width:1.2}
 .og-lockbit{fill:var(--f-box);stroke:var(--f-fg)}
