@@ -50,6 +50,9 @@ test('at 1280x800 threads, graph, timeline and narration fit one screen for ever
       expect(inside(await page.locator(sel).boundingBox(), 1280, 800), `${where}: ${sel}`).toBe(true);
     }
     await expect(page.locator('.thread')).toHaveCount(s.threads);
+    // Every card's title shows whole: name and arguments, no ellipsis.
+    const cut = await page.locator('.thread h3').evaluateAll((hs) => hs.filter((h) => h.scrollWidth > h.clientWidth + 0.5).map((h) => h.textContent));
+    expect(cut, `${where}: cut titles`).toEqual([]);
     for (const t of await page.locator('.thread').all()) {
       expect(inside(await t.locator('header').boundingBox(), 1280, 800), where).toBe(true);
       const current = t.locator('.listing .current');
@@ -224,6 +227,21 @@ test('compare=VARIANT steps the same schedule under both and marks the first div
   await expect(a.locator('[data-kind="cursor"]')).toHaveAttribute('data-step', '1');
   await expect(b.locator('[data-kind="cursor"]')).toHaveAttribute('data-step', '1');
   await expect(page).toHaveURL(/compare=fixed/);
+  // The picker offers only variants whose code differs from the view's, and each is accepted.
+  const offered = await page.locator('#compare option').evaluateAll((os) => os.map((o) => o.value));
+  expect(offered).not.toContain('v4.19');
+  for (const v of offered.filter((v) => v !== 'none')) {
+    await page.selectOption('#compare', v);
+    await expect(page.locator('#timeline-compare'), `compare with ${v}`).toBeVisible();
+    await expect(page.locator('.errors'), `compare with ${v}`).toHaveCount(0);
+  }
+  // v4.19 with the three fixes 4.19.y adds runs v4.19.y's code: v4.19.y is not offered, plain
+  // v4.19 is.
+  await page.goto('/?scenario=lost-wakeup&variant=v4.19&fixes=c93db7bb6ef3,55e56f06ed71,d8a706414af4');
+  await expect(page.locator('#compare option[value="fixed"]')).toHaveCount(1);
+  await expect(page.locator('#compare option[value="v4.19"]')).toHaveCount(1);
+  await expect(page.locator('#compare option[value="v4.19.y"]')).toHaveCount(0);
+  await page.goto(`/?scenario=freed-inode&variant=v4.19&schedule=${encodeURIComponent(STORY)}&compare=fixed`);
   // The picker turns it off; a bad value is named.
   await page.selectOption('#compare', 'none');
   await expect(b).toHaveCount(0);
@@ -321,4 +339,26 @@ test('at 390 px the page stacks threads, graph and timeline without sideways scr
   // A desktop window keeps the three columns.
   await page.setViewportSize({ width: 1280, height: 800 });
   await expect(page.locator('#object-graph')).toHaveAttribute('viewBox', /^0 0 620 /);
+});
+
+test('the object graph is never blown up: its 11 px text stays 9–14 px in every view', async ({ page }) => {
+  // A challenge, a lesson and a narrow window give the graph the whole width: it used to
+  // scale to fill it (25 px text in a challenge at 1280x800).
+  const views = [
+    ['main', `/${FREED}`, 1280, 800],
+    ['challenge', '/?challenge=use-after-free', 1280, 800],
+    ['lesson', '/?lesson=rcu-keeps-the-inode-alive', 1280, 800],
+    ['stacked', `/${FREED}`, 900, 1000],
+    ['wide', `/${FREED}`, 1920, 1080],
+  ];
+  for (const [what, url, w, h] of views) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.goto(url);
+    await expect(page.locator('#object-graph')).toBeVisible();
+    const scale = await page.locator('#object-graph').evaluate((svg) => svg.getScreenCTM().a);
+    const px = 11 * scale;
+    expect(px, `${what}: graph text ${px.toFixed(1)} px`).toBeLessThanOrEqual(14.01);
+    expect(px, `${what}: graph text ${px.toFixed(1)} px`).toBeGreaterThanOrEqual(9);
+    await page.screenshot({ path: `${SCREENS}/graph-scale-${what}.png` });
+  }
 });

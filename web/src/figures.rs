@@ -127,8 +127,10 @@ pub struct CompareRun {
 impl CompareRun {
     /// Whether `variant` runs other code than `main` (with the fixes and truncate wake mode in
     /// force): comparing a run with itself shows nothing.
+    /// (What [`model`] would build runs `Options::new(variant).code()`; asked without building
+    /// it, so the picker can ask for every variant at every render.)
     pub fn differs(variant: Variant, main: &Session) -> bool {
-        model(main, variant).code() != main.model().code()
+        Options::new(variant).code() != main.model().code()
     }
 
     /// Start comparing `main` with `variant`.
@@ -211,6 +213,28 @@ mod tests {
         let b = cache.of(&s);
         assert!(a != b);
         assert_eq!(b.steps, 4);
+    }
+
+    #[test]
+    fn differs_says_what_building_the_compared_run_would() {
+        // Every scenario under every variant, and under each story's fixes and wake mode.
+        for sc in daxlab_core::SCENARIOS {
+            let mut mains: Vec<Options> = Variant::ALL.iter().map(|v| Options::new(*v)).collect();
+            mains.extend(sc.stories.iter().map(|st| st.options()));
+            for o in mains {
+                let main = Session::new(sc.model(o));
+                for v in Variant::ALL {
+                    let built = CompareRun::new(v, &main);
+                    assert_eq!(
+                        CompareRun::differs(v, &main),
+                        built.session.model().code() != main.model().code(),
+                        "{} {:?} against {v:?}",
+                        sc.name,
+                        o
+                    );
+                }
+            }
+        }
     }
 
     #[test]

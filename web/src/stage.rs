@@ -178,13 +178,21 @@ fn narrow_graph(st: &AppState) -> bool {
     st.tl.width < NARROW_GRAPH_BELOW
 }
 
+/// The most the object graph is scaled up: its 11 px text at most 14 px, however much room
+/// the panel has (a challenge's full-width graph drew it at 25 px).
+const GRAPH_MAX_SCALE: f64 = 1.25;
+
 /// The object graph of a session at its cursor, as an SVG element with `id` (`narrow`: the
 /// phone's layout).
 pub fn graph_figure(s: &Session, id: &str, prefix: &str, narrow: bool) -> Html {
     let d = graph::at_cursor(s, prefix, narrow);
+    let cap = format!(
+        "max-width:{}px",
+        daxlab_draw::num(d.width * GRAPH_MAX_SCALE)
+    );
     html! {
         <svg id={id.to_string()} class="daxlab-figure graph" viewBox={d.view_box()}
-            preserveAspectRatio="xMidYMin meet" role="img"
+            preserveAspectRatio="xMidYMin meet" role="img" style={cap}
             aria-labelledby={format!("{id}-title {id}-desc")}>
             <title id={format!("{id}-title")}>{ &d.title }</title>
             <desc id={format!("{id}-desc")}>{ &d.desc }</desc>

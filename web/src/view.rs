@@ -337,7 +337,9 @@ fn controls(
                     <label>{ "Compare with " }
                         <select id="compare" onchange={on_compare} aria-label="Compare with another variant" title="Run the same schedule under another variant, side by side (p)">
                             <option value="none" selected={comparing.is_none()}>{ "none" }</option>
-                            { for Variant::ALL.iter().filter(|v| **v != m.variant()).map(|v| html! {
+                            // Only variants whose code differs from the view's: the same code
+                            // would give the same run, step for step (`compare` refuses it).
+                            { for Variant::ALL.iter().filter(|v| comparing == Some(**v) || crate::figures::CompareRun::differs(**v, &st.session)).map(|v| html! {
                                 <option value={v.name()} selected={comparing == Some(*v)}>{ v.name() }</option>
                             }) }
                         </select>
@@ -472,11 +474,12 @@ fn threads(st: &AppState, send: &Send) -> Html {
                         <header>
                             <div class="thread-top">
                                 <h3 title={format!("{} — {}", program_words(&spec.program), spec.program.path())}>{ format!("{} ", i + 1) }<span class="name">{ &spec.name }</span>
-                                    <span class="program">{ format!(" {}", program_words(&spec.program)) }</span></h3>
+                                    <span class="program">{ program_args(&spec.program) }</span></h3>
                                 if !st.embed {
                                     <button class="whole small" onclick={toggle} aria-pressed={whole.to_string()}
+                                        aria-label="whole listing"
                                         title={if whole { "Show only the current function (l: every thread)" } else { "Show the whole listing (l: every thread)" }}>
-                                        { "whole listing" }
+                                        { "whole" }
                                     </button>
                                 }
                                 <button class="step" onclick={step} disabled={!runnable}
@@ -612,6 +615,22 @@ fn fixes(st: &AppState, send: &Send) -> Html {
                     code.ablations().map(|a| a.name()).collect::<Vec<_>>().join(", ")) }</span>
             }
         </fieldset>
+    }
+}
+
+/// A thread's arguments, after its name in the card's title: the line below says what the
+/// path is (and the title's tooltip has both), so four cards fit 1280 px uncut.
+fn program_args(p: &Program) -> String {
+    let list = |v: &[u16]| v.iter().map(u16::to_string).collect::<Vec<_>>().join(",");
+    match p {
+        Program::MemoryFailure { pfn } => format!(" pfn {}", pfn.0),
+        Program::Fault { index, pfn, .. } => format!(" index {index}, pfn {}", pfn.0),
+        Program::Truncate { indices, .. } | Program::Invalidate { indices, .. } => {
+            format!(" indices {}", list(indices))
+        }
+        Program::Writeback { index, .. } => format!(" index {index}"),
+        Program::Recycle { new_pfn, .. } => format!(" new file → pfn {}", new_pfn.0),
+        Program::Evict { .. } | Program::Rcu | Program::Unbind => String::new(),
     }
 }
 
