@@ -104,8 +104,9 @@ impl WorkerRun {
     }
 }
 
-/// The worker script trunk emits for `bin/daxlab-worker.rs` (next to index.html).
-const WORKER_URL: &str = "./daxlab-worker_loader.js";
+/// The worker's start script (`web/daxlab-worker-loader.js`, copied next to index.html), which loads
+/// what trunk emits for `bin/daxlab-worker.rs`.
+const WORKER_URL: &str = "./daxlab-worker-loader.js";
 
 /// Start a worker; it answers through `link`.
 fn spawn_worker(link: &html::Scope<App>) -> Result<WorkerRun, wasm_bindgen::JsValue> {
