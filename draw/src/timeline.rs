@@ -23,7 +23,8 @@ const BAND: f64 = 12.0;
 const LOCK_ROW: f64 = 4.0;
 const RCU_LANE: f64 = 30.0;
 const LEGEND_ROW: f64 = 16.0;
-/// The narrowest the figure is drawn when there is room for it ([`View::min_width`]).
+/// The narrowest the whole run is drawn ([`View::whole`]: the CLI and the exports); the page
+/// draws the width it has.
 const MIN_WIDTH: f64 = 560.0;
 
 /// Column widths the zoom steps through, in pixels.
@@ -138,8 +139,10 @@ impl View {
             hover: None,
             divergence: None,
             prefix: "tl".into(),
-            // Never wider than the room given: a phone's figure is not scaled down.
-            min_width: MIN_WIDTH.min(width),
+            // The room given, whole: the lanes go on to the right edge, where a finished
+            // thread's label and the legend have room (never wider: a phone's figure is not
+            // scaled down).
+            min_width: width,
         }
     }
 
@@ -208,6 +211,8 @@ struct Lanes {
     lane_h: f64,
     lock_kinds: Vec<&'static str>,
     threads: usize,
+    /// Where labels end: a finished thread's label may run on past the last column.
+    right: f64,
 }
 
 impl Lanes {
@@ -245,14 +250,15 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
         _ => 3,
     });
     let rows = kinds.len().max(1) as f64;
+    // A short run's columns are few: the figure keeps a floor, so its legend stays a row or
+    // two instead of a column (the lanes go on into the empty part, as the run will).
+    let width = (GUTTER + v.cols as f64 * v.px + RIGHT).max(v.min_width);
     let lanes = Lanes {
         lane_h: 2.0 + SECTION + 2.0 + BAND + 2.0 + rows * LOCK_ROW + 3.0,
         lock_kinds: kinds,
         threads: t.threads,
+        right: width - RIGHT,
     };
-    // A short run's columns are few: the figure keeps a floor, so its legend stays a row or
-    // two instead of a column (the lanes go on into the empty part, as the run will).
-    let width = (GUTTER + v.cols as f64 * v.px + RIGHT).max(v.min_width);
     let plot_bottom = lanes.bottom();
     let (legend, legend_h) = legend(v, &lanes, width, plot_bottom);
     let height = plot_bottom + legend_h + 2.0;
@@ -324,7 +330,7 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
         .copied()
         .collect();
     let mut ticks = Vec::new();
-    axis(&mut ticks, t, v, plot_bottom, &skip);
+    axis(&mut ticks, t, v, (plot_bottom, width - RIGHT), &skip);
     body.push(group("axis", ticks));
     let mut hover = Vec::new();
     if let Some((x, w)) = v.hover.and_then(|h| v.span(h, h)) {
@@ -483,7 +489,13 @@ fn room(x: f64, w: f64, need: f64, cuts: &[f64]) -> Option<f64> {
     None
 }
 
-fn axis(body: &mut Vec<El>, t: &Timeline, v: &View, bottom: f64, skip: &[(f64, f64)]) {
+fn axis(
+    body: &mut Vec<El>,
+    t: &Timeline,
+    v: &View,
+    (bottom, right): (f64, f64),
+    skip: &[(f64, f64)],
+) {
     let tick = [
         1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000,
     ]
@@ -492,10 +504,22 @@ fn axis(body: &mut Vec<El>, t: &Timeline, v: &View, bottom: f64, skip: &[(f64, f
     .unwrap_or(100_000);
     let now = t.steps + 1;
     for col in v.first..=v.last() {
+        let clear = |x0: f64, x1: f64| skip.iter().all(|&(a, b)| x1 <= a - 2.0 || x0 >= b + 2.0);
         let label = if col == now {
             if v.px * v.cols as f64 >= 60.0 && (v.px >= 26.0 || col % tick != 0) && v.px >= 24.0 {
                 "now".to_string()
             } else {
+                // A narrow column: "now" starts in it, right of the cursor's head, when the
+                // figure goes on past it.
+                let x0 = v.x(col) + 7.0;
+                let x1 = x0 + 3.0 * CHAR;
+                if x1 <= right && clear(x0, x1) {
+                    body.push(
+                        text(x0, 12.0, "now")
+                            .class("muted")
+                            .attr("data-kind", "tick"),
+                    );
+                }
                 continue;
             }
         } else if col % tick == 0 || (col == 1 && tick <= 2) {
@@ -512,7 +536,6 @@ fn axis(body: &mut Vec<El>, t: &Timeline, v: &View, bottom: f64, skip: &[(f64, f
             );
         }
         let half = label.len() as f64 * CHAR / 2.0;
-        let clear = |x0: f64, x1: f64| skip.iter().all(|&(a, b)| x1 <= a - 2.0 || x0 >= b + 2.0);
         if !clear(cx - half, cx + half) {
             continue;
         }
@@ -574,6 +597,12 @@ fn lane(
             5.0
         } else {
             3.0
+        };
+        // A thread finished for good: its state runs on to the figure's edge.
+        let w = if matches!(s.state, LaneState::Finished(_)) && s.end >= v.last() {
+            w.max(lanes.right - x)
+        } else {
+            w
         };
         if !label.is_empty()
             && let Some(at) = room(x, w, label_width(&label) + pad + 3.0, cuts)
@@ -1342,6 +1371,48 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn at_the_end_of_every_story_now_and_every_finish_are_labelled() {
+        // The page's figure fills its panel: past the last column there is room for "now"
+        // and for the label of a thread that finished late (hash-collision's fault2 and mf
+        // had none).
+        for sc in daxlab_core::SCENARIOS {
+            for st in sc.stories {
+                let mut s = Session::new(sc.model(st.options()));
+                s.run_text(st.schedule).unwrap();
+                let t = Timeline::of(&s);
+                let names = names(&s);
+                let d = layout(
+                    &t,
+                    &names,
+                    &View::fit(t.steps, 1180.0, Zoom::Fit, t.steps, 1),
+                );
+                let texts: Vec<String> = d
+                    .elements()
+                    .iter()
+                    .filter(|e| e.tag == "text")
+                    .filter_map(|e| e.text.clone())
+                    .collect();
+                let what = format!("{} {:?}", sc.name, st.variant);
+                assert!(texts.iter().any(|x| x == "now"), "{what}: {texts:?}");
+                let finished = (0..t.threads)
+                    .filter(|&i| {
+                        t.states_of(Tid(i as u8))
+                            .last()
+                            .is_some_and(|x| matches!(x.state, LaneState::Finished(_)))
+                    })
+                    .count();
+                let labels = texts.iter().filter(|x| x.starts_with('✓')).count();
+                // Room past the last column (the ladder of column widths leaves some).
+                let v = View::fit(t.steps, 1180.0, Zoom::Fit, t.steps, 1);
+                let spare = d.width - RIGHT - (GUTTER + v.cols as f64 * v.px);
+                if spare >= 60.0 {
+                    assert_eq!(labels, finished, "{what}: {spare} px spare, {texts:?}");
+                }
+            }
+        }
     }
 
     #[test]

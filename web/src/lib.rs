@@ -517,7 +517,17 @@ impl App {
         let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() else {
             return;
         };
-        let w = el.client_width() as f64 - 2.0;
+        // The content box: the figure fills it (its lanes and legend use the whole width).
+        let padding = web_sys::window()
+            .and_then(|w| w.get_computed_style(&el).ok().flatten())
+            .map_or(0.0, |st| {
+                ["padding-left", "padding-right"]
+                    .iter()
+                    .filter_map(|k| st.get_property_value(k).ok())
+                    .filter_map(|v| v.trim_end_matches("px").parse::<f64>().ok())
+                    .sum()
+            });
+        let w = (el.client_width() as f64 - padding).floor() - 1.0;
         if w > 0.0 && (w - self.st.tl.width).abs() > 1.0 {
             self.send.emit(Action::SetTimelineWidth(w));
         }
