@@ -54,7 +54,8 @@ impl Export {
             Export::Report => "report",
         }
     }
-    /// What it exports, for the accessible name and the title.
+    /// What it exports, for the accessible name and the title: it contains the label, so the
+    /// name a screen reader says holds the word a sighted user clicks (and says it once).
     pub fn what(self) -> &'static str {
         match self {
             Export::TimelineSvg => "Timeline as SVG",
@@ -330,7 +331,7 @@ pub fn export_button(st: &AppState, export: &Callback<Export>, e: Export) -> Htm
     };
     html! {
         <button id={e.id()} class="small" onclick={export.reform(move |_| e)} disabled={disabled}
-            title={title} aria-label={format!("{} {}", e.what(), e.label())} aria-keyshortcuts={e.key()}>{ e.label() }</button>
+            title={title} aria-label={e.what()} aria-keyshortcuts={e.key()}>{ e.label() }</button>
     }
 }
 
