@@ -162,11 +162,33 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
     let mut text: [Option<String>; 4] = Default::default();
     let mut scenario_given = false;
     let bad = |errors: &mut Vec<String>, name: &str, value: &str, accepted: &str| {
+        // What the page does instead, named where it is one value.
+        let instead = match name {
+            "scenario" => format!("Showing the default scenario, {DEFAULT_SCENARIO}."),
+            "variant" => "Using the default variant.".to_string(),
+            "truncate" => "Using the variant's own wake mode.".to_string(),
+            "speed" => format!("Using the default, {DEFAULT_SPEED} steps per second."),
+            "autoplay" | "embed" | "teacher" => "Using the default, no.".to_string(),
+            "compare" => "Not comparing.".to_string(),
+            "lesson" | "challenge" | "exercise" => format!("No {name} is opened."),
+            _ => "Using the default.".to_string(),
+        };
         errors.push(format!(
-            "URL parameter {name}={value:?} is not understood; accepted: {accepted}. Using the default."
+            "URL parameter {name}={value:?} is not understood; accepted: {accepted}. {instead}"
         ));
     };
+    // A parameter given twice: the last one counts, and the page says so.
+    let mut seen: Vec<(alloc::borrow::Cow<str>, alloc::borrow::Cow<str>)> = Vec::new();
     for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+        if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
+            errors.push(format!(
+                "URL parameter {name} is given more than once ({:?}, then {:?}); the last one is used.",
+                first.trim(),
+                value.trim()
+            ));
+        } else {
+            seen.push((name.clone(), value.clone()));
+        }
         let value = value.trim();
         match name.as_ref() {
             "scenario" => match scenario(value) {
@@ -474,6 +496,32 @@ mod tests {
         assert!(e.is_empty());
         assert_eq!(p.schedule.as_deref(), Some("fault*4,trunc*5"));
         assert_eq!(p.truncate, Some(WakeMode::One));
+    }
+
+    #[test]
+    fn a_repeated_parameter_is_named_and_a_bad_scenario_says_what_shows_instead() {
+        let (p, e) = parse("?scenario=freed-inode&scenario=lost-wakeup");
+        assert_eq!(p.scenario, "lost-wakeup");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].contains("scenario is given more than once")
+                && e[0].contains("\"freed-inode\", then \"lost-wakeup\"")
+                && e[0].contains("the last one is used"),
+            "{e:?}"
+        );
+        let (p, e) = parse("?scenario=bogus");
+        assert_eq!(p.scenario, DEFAULT_SCENARIO);
+        assert!(
+            e[0].contains(&format!(
+                "Showing the default scenario, {DEFAULT_SCENARIO}."
+            )),
+            "{e:?}"
+        );
+        let (_, e) = parse("?speed=99");
+        assert!(
+            e[0].ends_with("Using the default, 2 steps per second."),
+            "{e:?}"
+        );
     }
 
     #[test]
