@@ -215,6 +215,10 @@ test('embed mode fits an 800x500 iframe without scrollbars', async ({ page, base
       return cards.some((c) => figs.some((o) => c.left < o.right && o.left < c.right && c.top < o.bottom && o.top < c.bottom));
     });
     expect(spills, `${s}: a thread card overlaps the graph or the timeline`).toBe(false);
+    // The figures start in view: 150 px of each shows without scrolling (they began below
+    // the frame's last 90 px when the cards showed their whole function).
+    const tops = await f.evaluate(() => ['.graph-box', '.timeline-box'].map((q) => document.querySelector(q).getBoundingClientRect().top));
+    for (const top of tops) expect(top, `${s}: a figure starts at ${top}`).toBeLessThanOrEqual(350);
     await page.screenshot({ path: `../test-results/screens/embed-${s}.png` });
   }
 });

@@ -352,9 +352,6 @@ fn controls(
             </div>
             <div class="row">
                 { fixes(st, send) }
-                if st.embed {
-                    <a class="full-view" href={full_view} target="_blank" rel="noopener">{ "Open full view ↗" }</a>
-                }
             </div>
             <div class="row transport">
                 { button("|◀ First", "Home", Action::Home, cursor == 0, "first") }
@@ -376,6 +373,11 @@ fn controls(
                     </select>
                 </label>
                 { button("↺ Reset", "r", Action::Reset, false, "reset") }
+                // In a frame, after the transport (its own row would leave the fixes one line).
+                if st.embed {
+                    <a class="full-view" href={full_view} target="_blank" rel="noopener"
+                        title="Open this view in the full page (a new tab)">{ "Open full view ↗" }</a>
+                }
             </div>
             if !st.embed {
                 <div class="row tools">
