@@ -732,8 +732,10 @@ fn rcu_lane(body: &mut Vec<El>, t: &Timeline, names: Names, v: &View, lanes: &La
         for label in [long, short] {
             if let Some(at) = room(x, w.max(1.0), label_width(&label) + 6.0, cuts) {
                 body.push(
+                    // Haloed (lbl): the hatching of the span does not run through it.
                     text(at + 3.0, top + 13.0, label)
-                        .attr("style", "font-size:10px;font-weight:700"),
+                        .class("lbl")
+                        .attr("style", "font-weight:700"),
                 );
                 break;
             }
