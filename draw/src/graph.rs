@@ -294,7 +294,7 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
             left.push(
                 text(LEFT_X + LEFT_W - 30.0, ly + 12.5, "pin")
                     .class("muted")
-                    .attr("style", "font-size:9px"),
+                    .attr("style", "font-size:10px"),
             );
         }
         ly += 20.0;
@@ -319,7 +319,7 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
             left.push(rect(LEFT_X + LEFT_W - 26.0, ly + 3.0, 22.0, 11.0).class("og-poison"));
             left.push(
                 text(LEFT_X + LEFT_W - 24.5, ly + 12.0, "HWP")
-                    .attr("style", "fill:#fff;font-size:9px"),
+                    .attr("style", "fill:#fff;font-size:10px"),
             );
         }
         // The pointer leaves from a dot at the box's right edge, as a thread's does, so its
@@ -492,7 +492,7 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
             bottom.push(
                 text(x + (cell - 2.0) / 2.0, by + 10.5, b.to_string())
                     .attr("text-anchor", "middle")
-                    .attr("style", "font-size:9px"),
+                    .attr("style", "font-size:10px"),
             );
         }
     }
