@@ -62,6 +62,10 @@ test('at 1280x800 threads, graph, timeline and narration fit one screen for ever
         const list = await t.locator('.listing').boundingBox();
         expect(inside(box, 1280, 800), `${where}: current line`).toBe(true);
         expect(box.y >= list.y - 1 && box.y + box.height <= list.y + list.height + 1, `${where}: current line in its listing`).toBe(true);
+        // Scrolled to where a line begins: its first line shows whole, not its lower half
+        // (unless scrolled to the end, where the last line shows whole instead).
+        const aligned = await t.locator('.listing').evaluate((l) => l.scrollTop === 0 || l.scrollTop >= l.scrollHeight - l.clientHeight - 1 || [...l.children].some((li) => Math.abs(li.offsetTop - l.scrollTop) <= 1));
+        expect(aligned, `${where}: a listing's first line is cut`).toBe(true);
       }
     }
     // Pointer arrows live in the graph, which overlaps no listing: no arrow crosses code.

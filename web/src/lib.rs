@@ -481,8 +481,23 @@ fn scroll_current_lines_into_view() {
         let (view_top, height) = (list.scroll_top(), list.client_height());
         let line = current.offset_height();
         if top < view_top || top + line > view_top + height {
-            // A third of the spare room above the line, so a wrapped line still fits whole.
-            scrolls.push((list, (top - (height - line).max(0) / 3).max(0)));
+            // A third of the spare room above the line, so a wrapped line still fits whole,
+            // moved down to where a line begins: the window's first line shows whole, not its
+            // lower half.
+            let want = (top - (height - line).max(0) / 3).max(0);
+            let mut at = top;
+            let mut before = current.previous_element_sibling();
+            while let Some(e) = before {
+                let Some(t) = e.dyn_ref::<web_sys::HtmlElement>().map(|h| h.offset_top()) else {
+                    break;
+                };
+                if t < want {
+                    break;
+                }
+                at = t;
+                before = e.previous_element_sibling();
+            }
+            scrolls.push((list, at));
         }
     }
     for (list, top) in scrolls {
