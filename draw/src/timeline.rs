@@ -503,23 +503,29 @@ fn axis(
     .find(|&k| k as f64 * v.px >= 30.0)
     .unwrap_or(100_000);
     let now = t.steps + 1;
-    for col in v.first..=v.last() {
+    // "now" first: in a narrow column it starts right of the cursor's head, when the figure
+    // goes on past it, and the step numbers keep clear of it. A compared run shorter than the
+    // one on screen has no numbers past its "now".
+    let mut skip = skip.to_vec();
+    let narrow_now = !(v.px * v.cols as f64 >= 60.0 && v.px >= 24.0);
+    if narrow_now && now >= v.first && now <= v.last() {
+        let x0 = v.x(now) + 7.0;
+        let x1 = x0 + 3.0 * CHAR;
+        if x1 <= right && skip.iter().all(|&(a, b)| x1 <= a - 2.0 || x0 >= b + 2.0) {
+            body.push(
+                text(x0, 12.0, "now")
+                    .class("muted")
+                    .attr("data-kind", "tick"),
+            );
+            skip.push((x0, x1));
+        }
+    }
+    for col in v.first..=v.last().min(now) {
         let clear = |x0: f64, x1: f64| skip.iter().all(|&(a, b)| x1 <= a - 2.0 || x0 >= b + 2.0);
         let label = if col == now {
-            if v.px * v.cols as f64 >= 60.0 && (v.px >= 26.0 || col % tick != 0) && v.px >= 24.0 {
+            if !narrow_now && (v.px >= 26.0 || col % tick != 0) {
                 "now".to_string()
             } else {
-                // A narrow column: "now" starts in it, right of the cursor's head, when the
-                // figure goes on past it.
-                let x0 = v.x(col) + 7.0;
-                let x1 = x0 + 3.0 * CHAR;
-                if x1 <= right && clear(x0, x1) {
-                    body.push(
-                        text(x0, 12.0, "now")
-                            .class("muted")
-                            .attr("data-kind", "tick"),
-                    );
-                }
                 continue;
             }
         } else if col % tick == 0 || (col == 1 && tick <= 2) {
@@ -1436,6 +1442,9 @@ mod tests {
                     }
                     let v = View::fit(t.steps, width, Zoom::Px(26.0), t.steps, 1);
                     views.push((format!("26 px {width}"), v));
+                    // Drawn beside a longer run (a compared run that ended sooner).
+                    let v = View::fit(t.steps + 25, width, Zoom::Fit, t.steps, 1);
+                    views.push((format!("fit {width} beside a longer run"), v));
                     // Compared with another run that parts from this one at step k.
                     for k in (1..=t.steps).step_by(3) {
                         let mut v = View::fit(t.steps, width, Zoom::Fit, t.steps, 1);
