@@ -192,6 +192,8 @@ mod browser {
     pub struct Notes {
         _listener: Option<EventListener>,
         parent: Option<web_sys::Window>,
+        /// Whether posts can reach the parent (its origin is known, or it is this one).
+        can_post: bool,
         origin: String,
         last: Option<NotesState>,
         height: Option<i32>,
@@ -247,6 +249,14 @@ mod browser {
         pub fn new(deliver: impl Fn(HostMessage) + 'static) -> Notes {
             let parent = embedding_parent();
             let origin = origin_of_parent();
+            // Posting needs the parent's origin: when it could not be learned (a sandboxed or
+            // about:blank parent, whose origin is "null") the fallback, the view's own origin,
+            // is right only for a same-origin parent; otherwise every post would fail with a
+            // console error and deliver nothing.
+            let own = window().location().origin().unwrap_or_default();
+            let can_post = parent
+                .as_ref()
+                .is_some_and(|p| origin != own || p.location().origin().is_ok_and(|o| o == own));
             let listener = parent.as_ref().map(|parent| {
                 let parent = parent.clone();
                 let origin = origin.clone();
@@ -273,6 +283,7 @@ mod browser {
             Notes {
                 _listener: listener,
                 parent,
+                can_post,
                 origin,
                 last: None,
                 height: None,
@@ -288,7 +299,7 @@ mod browser {
 
         /// After a render: post the state if it changed, and the height if asked and changed.
         pub fn after_render(&mut self, state: NotesState) {
-            let Some(parent) = &self.parent else {
+            let Some(parent) = self.parent.as_ref().filter(|_| self.can_post) else {
                 return;
             };
             if self.last.as_ref() != Some(&state) {

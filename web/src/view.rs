@@ -254,7 +254,7 @@ fn messages(st: &AppState, send: &Send) -> Html {
             if let Some(n) = &st.notice {
                 <p class="notice" role="status">{ n }</p>
             }
-            <button class="dismiss" onclick={dismiss} title="Dismiss messages (Esc)">{ "Dismiss" }</button>
+            <button class="dismiss small" onclick={dismiss} title="Dismiss messages (Esc)">{ "Dismiss" }</button>
         </div>
     }
 }
@@ -346,7 +346,13 @@ fn controls(
                     </label>
                 }
                 <span class="release" id="release">{ match daxlab_core::link::code_params(m).1 {
-                    Some(f) => format!("{} with fixes {f}", m.variant().release()),
+                    // Short, so the pickers' row stays one line: the ticks below name them.
+                    Some(f) if !f.contains(',') => format!("{} with {f}", m.variant().release()),
+                    Some(f) => format!(
+                        "{} with {} changed fixes (ticked below)",
+                        m.variant().release(),
+                        f.split(',').count()
+                    ),
                     None => m.variant().release().to_string(),
                 } }</span>
             </div>
@@ -623,15 +629,18 @@ fn fixes(st: &AppState, send: &Send) -> Html {
 /// A thread's arguments, after its name in the card's title: the line below says what the
 /// path is (and the title's tooltip has both), so four cards fit 1280 px uncut.
 fn program_args(p: &Program) -> String {
+    // A no-break space inside each "word number" pair: a title that wraps does so between
+    // the pairs ("index 0," / "pfn 0"), never inside one.
+    const NB: char = '\u{a0}';
     let list = |v: &[u16]| v.iter().map(u16::to_string).collect::<Vec<_>>().join(",");
     match p {
-        Program::MemoryFailure { pfn } => format!(" pfn {}", pfn.0),
-        Program::Fault { index, pfn, .. } => format!(" index {index}, pfn {}", pfn.0),
+        Program::MemoryFailure { pfn } => format!(" pfn{NB}{}", pfn.0),
+        Program::Fault { index, pfn, .. } => format!(" index{NB}{index}, pfn{NB}{}", pfn.0),
         Program::Truncate { indices, .. } | Program::Invalidate { indices, .. } => {
-            format!(" indices {}", list(indices))
+            format!(" indices{NB}{}", list(indices))
         }
-        Program::Writeback { index, .. } => format!(" index {index}"),
-        Program::Recycle { new_pfn, .. } => format!(" new file → pfn {}", new_pfn.0),
+        Program::Writeback { index, .. } => format!(" index{NB}{index}"),
+        Program::Recycle { new_pfn, .. } => format!(" new file → pfn{NB}{}", new_pfn.0),
         Program::Evict { .. } | Program::Rcu | Program::Unbind => String::new(),
     }
 }
