@@ -251,8 +251,8 @@ mod browser {
             let origin = origin_of_parent();
             // Posting needs the parent's origin: when it could not be learned (a sandboxed or
             // about:blank parent, whose origin is "null") the fallback, the view's own origin,
-            // is right only for a same-origin parent; otherwise every post would fail with a
-            // console error and deliver nothing.
+            // is right only for a same-origin parent; otherwise every post would be refused,
+            // with a console warning, and deliver nothing.
             let own = window().location().origin().unwrap_or_default();
             let can_post = parent
                 .as_ref()
