@@ -28,11 +28,13 @@ const LEGEND_ROW: f64 = 16.0;
 const MIN_WIDTH: f64 = 560.0;
 
 /// Column widths the zoom steps through, in pixels.
-pub const ZOOM_STEPS: [f64; 7] = [2.0, 4.0, 8.0, 12.0, 18.0, 26.0, 36.0];
+pub const ZOOM_STEPS: [f64; 8] = [2.0, 4.0, 8.0, 12.0, 18.0, 26.0, 36.0, 48.0];
 /// The column widths [`Zoom::Fit`] chooses from, widest first: a run that grows by a step
 /// keeps its width (and every position) until it no longer fits, so the page patches little.
-pub const FIT_STEPS: [f64; 15] = [
-    30.0, 26.0, 22.0, 18.0, 15.0, 12.0, 10.0, 8.0, 6.0, 5.0, 4.0, 3.0, 2.5, 2.0, 1.5,
+/// Up to 44 px: a short run in a wide panel (a 23-step story at 1280 px) used to end two
+/// thirds of the way across at 30.
+pub const FIT_STEPS: [f64; 17] = [
+    44.0, 36.0, 30.0, 26.0, 22.0, 18.0, 15.0, 12.0, 10.0, 8.0, 6.0, 5.0, 4.0, 3.0, 2.5, 2.0, 1.5,
 ];
 
 /// How wide a column is drawn.
@@ -1148,6 +1150,20 @@ mod tests {
         assert!(
             changes <= FIT_STEPS.len(),
             "{changes} width changes in 200 steps"
+        );
+    }
+
+    #[test]
+    fn a_short_run_fills_most_of_a_wide_panel() {
+        // inode-reuse's story is 23 steps: at 30 px a column, the widest the ladder had, its
+        // lanes ended two thirds of the way across a 1280 px page.
+        let v = View::fit(23, 1180.0, Zoom::Fit, 23, 1);
+        let plot = 1180.0 - GUTTER - RIGHT;
+        let fill = v.cols as f64 * v.px / plot;
+        assert!(
+            fill >= 0.85,
+            "{fill:.2} of the panel at {} px a column",
+            v.px
         );
     }
 
