@@ -259,7 +259,8 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
         lane_h: 2.0 + SECTION + 2.0 + BAND + 2.0 + rows * LOCK_ROW + 3.0,
         lock_kinds: kinds,
         threads: t.threads,
-        right: width - RIGHT,
+        // A label may use the margin too (a finished thread's, past the cursor).
+        right: width - 2.0,
     };
     let plot_bottom = lanes.bottom();
     let (legend, legend_h) = legend(v, &lanes, width, plot_bottom);
@@ -471,9 +472,10 @@ fn label_width(s: &str) -> f64 {
         .sum()
 }
 
-/// Where a label `need` wide starts inside the span `x..x + w`, which the vertical marks at
-/// `cuts` divide: in the first part with room for it, or nowhere.
-fn room(x: f64, w: f64, need: f64, cuts: &[f64]) -> Option<f64> {
+/// Where a label starts inside the span `x..x + w`, which the vertical marks at `cuts` divide:
+/// in the first part with room for it, or nowhere. The first part needs `first` pixels, a
+/// later one (after a mark, with no padding to keep) `later`; the flag says which it is.
+fn room(x: f64, w: f64, (first, later): (f64, f64), cuts: &[f64]) -> Option<(f64, bool)> {
     let mut inner: Vec<f64> = cuts
         .iter()
         .copied()
@@ -482,8 +484,9 @@ fn room(x: f64, w: f64, need: f64, cuts: &[f64]) -> Option<f64> {
     inner.sort_by(f64::total_cmp);
     let mut start = x;
     for c in inner.into_iter().chain([x + w]) {
+        let need = if start == x { first } else { later };
         if c - start >= need {
-            return Some(start);
+            return Some((start, start == x));
         }
         // A mark is a line 2 px wide: the next part starts clear of it.
         start = c + 1.5;
@@ -612,10 +615,12 @@ fn lane(
         } else {
             w
         };
+        let lw = label_width(&label);
         if !label.is_empty()
-            && let Some(at) = room(x, w, label_width(&label) + pad + 3.0, cuts)
+            && let Some((at, first)) = room(x, w, (lw + pad + 3.0, lw + 2.0), cuts)
         {
-            body.push(text(at + pad, band + BAND - 2.5, label).class("lbl"));
+            let tx = if first { at + pad } else { at + 1.0 };
+            body.push(text(tx, band + BAND - 2.5, label).class("lbl"));
         }
     }
     for (x, w) in dense.out {
@@ -738,7 +743,8 @@ fn rcu_lane(body: &mut Vec<El>, t: &Timeline, names: Names, v: &View, lanes: &La
         let long = format!("GP {} waits for {waited}", gp.number);
         let short = format!("GP {}", gp.number);
         for label in [long, short] {
-            if let Some(at) = room(x, w.max(1.0), label_width(&label) + 6.0, cuts) {
+            let need = label_width(&label) + 6.0;
+            if let Some((at, _)) = room(x, w.max(1.0), (need, need), cuts) {
                 body.push(
                     // Haloed (lbl): the hatching of the span does not run through it.
                     text(at + 3.0, top + 13.0, label)
