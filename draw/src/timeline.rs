@@ -1160,6 +1160,29 @@ mod tests {
     }
 
     #[test]
+    fn a_late_finish_is_labelled_past_the_cursor() {
+        // lost-wakeup's mf finishes ("Failed") five steps before the end: its label goes past
+        // the cursor, where there is room only when the ladder of column widths leaves some.
+        // In the 1280 px page's 1242 px it was missing, 4 px short of a padding it did not
+        // need there; some widths still have too little room (1210-1230 px, for one).
+        let (s, t) = story("lost-wakeup", Variant::V419);
+        let names = names(&s);
+        for width in [1240.0, 1242.0, 1250.0, 1300.0, 1400.0] {
+            let d = layout(
+                &t,
+                &names,
+                &View::fit(t.steps, width, Zoom::Fit, t.steps, 1),
+            );
+            assert!(
+                d.elements()
+                    .iter()
+                    .any(|e| e.text.as_deref() == Some("✓ Failed")),
+                "no label for mf's finish at {width} px"
+            );
+        }
+    }
+
+    #[test]
     fn a_short_run_fills_most_of_a_wide_panel() {
         // inode-reuse's story is 23 steps: at 30 px a column, the widest the ladder had, its
         // lanes ended two thirds of the way across a 1280 px page.
