@@ -161,34 +161,37 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
     // The scenario text's four parameters, read together once all are known.
     let mut text: [Option<String>; 4] = Default::default();
     let mut scenario_given = false;
-    let bad = |errors: &mut Vec<String>, name: &str, value: &str, accepted: &str| {
-        // What the page does instead, named where it is one value.
-        let instead = match name {
-            "scenario" => format!("Showing the default scenario, {DEFAULT_SCENARIO}."),
-            "variant" => "Using the default variant.".to_string(),
-            "truncate" => "Using the variant's own wake mode.".to_string(),
-            "speed" => format!("Using the default, {DEFAULT_SPEED} steps per second."),
-            "autoplay" | "embed" | "teacher" => "Using the default, no.".to_string(),
-            "compare" => "Not comparing.".to_string(),
-            "lesson" | "challenge" | "exercise" => format!("No {name} is opened."),
-            _ => "Using the default.".to_string(),
-        };
-        errors.push(format!(
-            "URL parameter {name}={value:?} is not understood; accepted: {accepted}. {instead}"
-        ));
-    };
-    // A parameter given twice: the last one counts, and the page says so.
+    // A parameter given twice: the last one understood counts, and the page says so.
     let mut seen: Vec<(alloc::borrow::Cow<str>, alloc::borrow::Cow<str>)> = Vec::new();
     for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+        let repeated = seen.iter().any(|(n, _)| *n == name);
         if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
             errors.push(format!(
-                "URL parameter {name} is given more than once ({:?}, then {:?}); the last one is used.",
+                "URL parameter {name} is given more than once ({:?}, then {:?}); the last one that is understood is used.",
                 first.trim(),
                 value.trim()
             ));
         } else {
             seen.push((name.clone(), value.clone()));
         }
+        let bad = |errors: &mut Vec<String>, name: &str, value: &str, accepted: &str| {
+            // What the page does instead, named where it is one value (given before, the
+            // earlier value stays if it was understood: the repeat's message says so).
+            let instead = match name {
+                _ if repeated => String::new(),
+                "scenario" => format!("Showing the default scenario, {DEFAULT_SCENARIO}."),
+                "variant" => "Using the default variant.".to_string(),
+                "truncate" => "Using the variant's own wake mode.".to_string(),
+                "speed" => format!("Using the default, {DEFAULT_SPEED} steps per second."),
+                "autoplay" | "embed" | "teacher" => "Using the default, no.".to_string(),
+                "compare" => "Not comparing.".to_string(),
+                "lesson" | "challenge" | "exercise" => format!("No {name} is opened."),
+                _ => "Using the default.".to_string(),
+            };
+            errors.push(format!(
+                "URL parameter {name}={value:?} is not understood; accepted: {accepted}. {instead}"
+            ).trim_end().to_string());
+        };
         let value = value.trim();
         match name.as_ref() {
             "scenario" => match scenario(value) {
@@ -506,9 +509,18 @@ mod tests {
         assert!(
             e[0].contains("scenario is given more than once")
                 && e[0].contains("\"freed-inode\", then \"lost-wakeup\"")
-                && e[0].contains("the last one is used"),
+                && e[0].contains("the last one that is understood is used"),
             "{e:?}"
         );
+        // The last one given is not understood: the earlier stays, and no default is claimed.
+        let (p, e) = parse("?scenario=freed-inode&scenario=bogus");
+        assert_eq!(p.scenario, "freed-inode");
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(
+            e[0].contains("the last one that is understood is used"),
+            "{e:?}"
+        );
+        assert!(!e[1].contains("default"), "{e:?}");
         let (p, e) = parse("?scenario=bogus");
         assert_eq!(p.scenario, DEFAULT_SCENARIO);
         assert!(
