@@ -997,13 +997,32 @@ mod tests {
     use daxlab_core::timeline::{StateSpan, Wake};
     use daxlab_core::{Options, Session, Variant, scenario};
 
-    fn story(name: &str, variant: Variant) -> (Session, Timeline) {
-        let sc = scenario(name).unwrap();
-        let st = sc.stories.iter().find(|s| s.variant == variant).unwrap();
+    /// A story run to its end, and its timeline.
+    fn told(st: &daxlab_core::scenario::Story, sc: &daxlab_core::Scenario) -> (Session, Timeline) {
         let mut s = Session::new(sc.model(st.options()));
         s.run_text(st.schedule).unwrap();
         let t = Timeline::of(&s);
         (s, t)
+    }
+
+    fn story(name: &str, variant: Variant) -> (Session, Timeline) {
+        let sc = scenario(name).unwrap();
+        told(
+            sc.stories.iter().find(|s| s.variant == variant).unwrap(),
+            sc,
+        )
+    }
+
+    /// Every built-in story run to its end: "scenario Variant", the run and its timeline.
+    fn every_story() -> Vec<(String, Session, Timeline)> {
+        daxlab_core::SCENARIOS
+            .iter()
+            .flat_map(|sc| sc.stories.iter().map(move |st| (sc, st)))
+            .map(|(sc, st)| {
+                let (s, t) = told(st, sc);
+                (format!("{} {:?}", sc.name, st.variant), s, t)
+            })
+            .collect()
     }
 
     fn names(s: &Session) -> Vec<&str> {
@@ -1431,39 +1450,29 @@ mod tests {
         // The page's figure fills its panel: past the last column there is room for "now"
         // and for the label of a thread that finished late (hash-collision's fault2 and mf
         // had none).
-        for sc in daxlab_core::SCENARIOS {
-            for st in sc.stories {
-                let mut s = Session::new(sc.model(st.options()));
-                s.run_text(st.schedule).unwrap();
-                let t = Timeline::of(&s);
-                let names = names(&s);
-                let d = layout(
-                    &t,
-                    &names,
-                    &View::fit(t.steps, 1180.0, Zoom::Fit, t.steps, 1),
-                );
-                let texts: Vec<String> = d
-                    .elements()
-                    .iter()
-                    .filter(|e| e.tag == "text")
-                    .filter_map(|e| e.text.clone())
-                    .collect();
-                let what = format!("{} {:?}", sc.name, st.variant);
-                assert!(texts.iter().any(|x| x == "now"), "{what}: {texts:?}");
-                let finished = (0..t.threads)
-                    .filter(|&i| {
-                        t.states_of(Tid(i as u8))
-                            .last()
-                            .is_some_and(|x| matches!(x.state, LaneState::Finished(_)))
-                    })
-                    .count();
-                let labels = texts.iter().filter(|x| x.starts_with('✓')).count();
-                // Room past the last column (the ladder of column widths leaves some).
-                let v = View::fit(t.steps, 1180.0, Zoom::Fit, t.steps, 1);
-                let spare = d.width - RIGHT - (GUTTER + v.cols as f64 * v.px);
-                if spare >= 60.0 {
-                    assert_eq!(labels, finished, "{what}: {spare} px spare, {texts:?}");
-                }
+        for (what, s, t) in every_story() {
+            let names = names(&s);
+            let v = View::fit(t.steps, 1180.0, Zoom::Fit, t.steps, 1);
+            let d = layout(&t, &names, &v);
+            let texts: Vec<String> = d
+                .elements()
+                .iter()
+                .filter(|e| e.tag == "text")
+                .filter_map(|e| e.text.clone())
+                .collect();
+            assert!(texts.iter().any(|x| x == "now"), "{what}: {texts:?}");
+            let finished = (0..t.threads)
+                .filter(|&i| {
+                    t.states_of(Tid(i as u8))
+                        .last()
+                        .is_some_and(|x| matches!(x.state, LaneState::Finished(_)))
+                })
+                .count();
+            let labels = texts.iter().filter(|x| x.starts_with('✓')).count();
+            // Room past the last column (the ladder of column widths leaves some).
+            let spare = d.width - RIGHT - (GUTTER + v.cols as f64 * v.px);
+            if spare >= 60.0 {
+                assert_eq!(labels, finished, "{what}: {spare} px spare, {texts:?}");
             }
         }
     }
@@ -1471,37 +1480,32 @@ mod tests {
     #[test]
     fn no_label_covers_another_or_a_mark() {
         let mut bad = Vec::new();
-        for sc in daxlab_core::SCENARIOS {
-            for st in sc.stories {
-                let mut s = Session::new(sc.model(st.options()));
-                s.run_text(st.schedule).unwrap();
-                let t = Timeline::of(&s);
-                let names = names(&s);
-                let mut views = vec![("whole".to_string(), View::whole(t.steps, t.steps, "tl"))];
-                for width in [1180.0, 900.0, 600.0, 360.0] {
-                    let mut first = 1;
-                    for cursor in 0..=t.steps {
-                        let v = View::fit(t.steps, width, Zoom::Fit, cursor, first);
-                        first = v.first;
-                        views.push((format!("fit {width} at {cursor}"), v));
-                    }
-                    let v = View::fit(t.steps, width, Zoom::Px(26.0), t.steps, 1);
-                    views.push((format!("26 px {width}"), v));
-                    // Drawn beside a longer run (a compared run that ended sooner).
-                    let v = View::fit(t.steps + 25, width, Zoom::Fit, t.steps, 1);
-                    views.push((format!("fit {width} beside a longer run"), v));
-                    // Compared with another run that parts from this one at step k.
-                    for k in (1..=t.steps).step_by(3) {
-                        let mut v = View::fit(t.steps, width, Zoom::Fit, t.steps, 1);
-                        v.divergence = Some(k);
-                        views.push((format!("fit {width} diverging at {k}"), v));
-                    }
+        for (what_story, s, t) in every_story() {
+            let names = names(&s);
+            let mut views = vec![("whole".to_string(), View::whole(t.steps, t.steps, "tl"))];
+            for width in [1180.0, 900.0, 600.0, 360.0] {
+                let mut first = 1;
+                for cursor in 0..=t.steps {
+                    let v = View::fit(t.steps, width, Zoom::Fit, cursor, first);
+                    first = v.first;
+                    views.push((format!("fit {width} at {cursor}"), v));
                 }
-                for (what, v) in views {
-                    let d = layout(&t, &names, &v);
-                    for c in collisions(&d) {
-                        bad.push(format!("{} {:?} {what}: {c}", sc.name, st.variant));
-                    }
+                let v = View::fit(t.steps, width, Zoom::Px(26.0), t.steps, 1);
+                views.push((format!("26 px {width}"), v));
+                // Drawn beside a longer run (a compared run that ended sooner).
+                let v = View::fit(t.steps + 25, width, Zoom::Fit, t.steps, 1);
+                views.push((format!("fit {width} beside a longer run"), v));
+                // Compared with another run that parts from this one at step k.
+                for k in (1..=t.steps).step_by(3) {
+                    let mut v = View::fit(t.steps, width, Zoom::Fit, t.steps, 1);
+                    v.divergence = Some(k);
+                    views.push((format!("fit {width} diverging at {k}"), v));
+                }
+            }
+            for (what, v) in views {
+                let d = layout(&t, &names, &v);
+                for c in collisions(&d) {
+                    bad.push(format!("{what_story} {what}: {c}"));
                 }
             }
         }
