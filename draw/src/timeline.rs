@@ -302,35 +302,41 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
     cuts.extend(cursor_shown.then_some(cursor_x));
     cuts.extend(v.divergence.and_then(|k| v.span(k, k)).map(|(x, _)| x));
     // The violation's label and the divergence's sit in the axis row, clear of the cursor's
-    // head and of each other, with no tick label under them.
+    // head and of each other, with no tick label under them: each as its element and the span
+    // it takes.
     let mut taken: Vec<(f64, f64)> = head.into_iter().collect();
-    let violation_label = t.violations.last().copied().and_then(|vm| {
+    let mut axis_label = |label: String, at: &[(f64, bool)], class: &str| {
+        let (x, end, span) = place(at, label_width(&label), width, &taken)?;
+        taken.push(span);
+        let anchor = if end { "end" } else { "start" };
+        Some((
+            text(x, 12.0, label)
+                .class(class)
+                .attr("text-anchor", anchor),
+            span,
+        ))
+    };
+    let mut violation_label = t.violations.last().copied().and_then(|vm| {
         let cx = v.centre(vm.step)?;
         let label = format!("{} {}", if vm.halts { "✖" } else { "⚠" }, vm.kind.name());
         let mut at = vec![(cx + 4.0, false), (cx - 4.0, true)];
         if let Some((a, b)) = head {
             at.extend([(b + 1.0, false), (a - 1.0, true)]);
         }
-        let (x, end, span) = place(&at, label_width(&label), width, &taken)?;
-        taken.push(span);
-        Some((label, x, end))
+        axis_label(label, &at, "tl-bad-text lbl")
     });
-    let divergence_label = v.divergence.and_then(|k| {
+    let mut divergence_label = v.divergence.and_then(|k| {
         let (x, _) = v.span(k, k)?;
-        let label = format!("≠ diverges at step {k}");
-        let (x, end, span) = place(
+        axis_label(
+            format!("≠ diverges at step {k}"),
             &[(x + 3.0, false), (x - 3.0, true)],
-            label_width(&label),
-            width,
-            &taken,
-        )?;
-        taken.push(span);
-        Some((label, x, end))
+            "tl-diverge-label lbl",
+        )
     });
-    let skip: Vec<(f64, f64)> = taken
-        .iter()
-        .skip(usize::from(head.is_some()))
-        .copied()
+    let skip: Vec<(f64, f64)> = [&violation_label, &divergence_label]
+        .into_iter()
+        .flatten()
+        .map(|(_, span)| *span)
         .collect();
     let mut ticks = Vec::new();
     axis(&mut ticks, t, v, (plot_bottom, width - RIGHT), &skip);
@@ -368,13 +374,7 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
                 .attr("data-step", k.to_string()),
             "divergence",
         ));
-        if let Some((label, x, end)) = &divergence_label {
-            marks.push(
-                text(*x, 12.0, label.clone())
-                    .class("tl-diverge-label lbl")
-                    .attr("text-anchor", if *end { "end" } else { "start" }),
-            );
-        }
+        marks.extend(divergence_label.take().map(|(el, _)| el));
     }
     let last = t.violations.len().saturating_sub(1);
     for (i, vm) in t.violations.iter().enumerate() {
@@ -406,13 +406,7 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
             // Only the last one is labelled in the axis row; the others say it on hover.
             continue;
         }
-        if let Some((label, x, end)) = &violation_label {
-            marks.push(
-                text(*x, 12.0, label.clone())
-                    .class("tl-bad-text lbl")
-                    .attr("text-anchor", if *end { "end" } else { "start" }),
-            );
-        }
+        marks.extend(violation_label.take().map(|(el, _)| el));
     }
     if cursor_shown {
         marks.push(data(
