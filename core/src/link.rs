@@ -164,33 +164,33 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
     // A parameter given twice: the last one understood counts, and the page says so.
     let mut seen: Vec<(alloc::borrow::Cow<str>, alloc::borrow::Cow<str>)> = Vec::new();
     for (name, value) in form_urlencoded::parse(query.as_bytes()) {
-        let repeated = seen.iter().any(|(n, _)| *n == name);
-        if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
-            errors.push(format!(
-                "URL parameter {name} is given more than once ({:?}, then {:?}); the last one that is understood is used.",
-                first.trim(),
+        let first = seen.iter().find(|(n, _)| *n == name).map(|(_, v)| v.trim());
+        let repeated = first.is_some();
+        match first {
+            Some(first) => errors.push(format!(
+                "URL parameter {name} is given more than once ({first:?}, then {:?}); the last one that is understood is used.",
                 value.trim()
-            ));
-        } else {
-            seen.push((name.clone(), value.clone()));
+            )),
+            None => seen.push((name.clone(), value.clone())),
         }
         let bad = |errors: &mut Vec<String>, name: &str, value: &str, accepted: &str| {
             // What the page does instead, named where it is one value (given before, the
             // earlier value stays if it was understood: the repeat's message says so).
             let instead = match name {
                 _ if repeated => String::new(),
-                "scenario" => format!("Showing the default scenario, {DEFAULT_SCENARIO}."),
-                "variant" => "Using the default variant.".to_string(),
-                "truncate" => "Using the variant's own wake mode.".to_string(),
-                "speed" => format!("Using the default, {DEFAULT_SPEED} steps per second."),
-                "autoplay" | "embed" | "teacher" => "Using the default, no.".to_string(),
-                "compare" => "Not comparing.".to_string(),
-                "lesson" | "challenge" | "exercise" => format!("No {name} is opened."),
-                _ => "Using the default.".to_string(),
+                "scenario" => format!(" Showing the default scenario, {DEFAULT_SCENARIO}."),
+                "variant" => " Using the default variant.".to_string(),
+                "truncate" => " Using the variant's own wake mode.".to_string(),
+                "speed" => format!(" Using the default, {DEFAULT_SPEED} steps per second."),
+                "autoplay" | "embed" | "teacher" => " Using the default, no.".to_string(),
+                "compare" => " Not comparing.".to_string(),
+                "lesson" | "challenge" | "exercise" => format!(" No {name} is opened."),
+                _ => " Using the default.".to_string(),
             };
+            // (Each `instead` brings its own leading space; a repeat's is empty.)
             errors.push(format!(
-                "URL parameter {name}={value:?} is not understood; accepted: {accepted}. {instead}"
-            ).trim_end().to_string());
+                "URL parameter {name}={value:?} is not understood; accepted: {accepted}.{instead}"
+            ));
         };
         let value = value.trim();
         match name.as_ref() {
