@@ -186,6 +186,9 @@ pub struct App {
     notes: notes_api::Notes,
     /// The first view was built (for the `daxlab-view` mark).
     viewed: std::cell::Cell<bool>,
+    /// The timeline box's `clientWidth` when last measured, and the figure width it gave:
+    /// the padding is read only when that changes, not after every step's render.
+    tl_box: (i32, f64),
 }
 
 const URL_EVERY_MS: u32 = 150;
@@ -314,6 +317,7 @@ impl Component for App {
             url_timer: None,
             notes,
             viewed: std::cell::Cell::new(false),
+            tl_box: (0, 0.0),
         }
     }
 
@@ -532,17 +536,26 @@ impl App {
         let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() else {
             return;
         };
-        // The content box: the figure fills it (its lanes and legend use the whole width).
-        let padding = web_sys::window()
-            .and_then(|w| w.get_computed_style(&el).ok().flatten())
-            .map_or(0.0, |st| {
-                ["padding-left", "padding-right"]
-                    .iter()
-                    .filter_map(|k| st.get_property_value(k).ok())
-                    .filter_map(|v| v.trim_end_matches("px").parse::<f64>().ok())
-                    .sum()
-            });
-        let w = (el.client_width() as f64 - padding).floor() - 1.0;
+        let outer = el.client_width();
+        let w = if outer == self.tl_box.0 {
+            // (A new state, from a lesson or the course notes, starts from a guess: it gets
+            // the width again below.)
+            self.tl_box.1
+        } else {
+            // The content box: the figure fills it (its lanes and legend use the whole width).
+            let padding: f64 = web_sys::window()
+                .and_then(|w| w.get_computed_style(&el).ok().flatten())
+                .map_or(0.0, |st| {
+                    ["padding-left", "padding-right"]
+                        .iter()
+                        .filter_map(|k| st.get_property_value(k).ok())
+                        .filter_map(|v| v.trim_end_matches("px").parse::<f64>().ok())
+                        .sum()
+                });
+            let w = (outer as f64 - padding).floor() - 1.0;
+            self.tl_box = (outer, w);
+            w
+        };
         if w > 0.0 && (w - self.st.tl.width).abs() > 1.0 {
             self.send.emit(Action::SetTimelineWidth(w));
         }
