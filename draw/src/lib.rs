@@ -109,6 +109,14 @@ impl El {
             .find(|(k, _)| *k == key)
             .map(|(_, v)| v.as_str())
     }
+    /// Whether this element or one below it has a class in [`TRANSITIONED`].
+    pub fn transitions(&self) -> bool {
+        let here = self.get("class").is_some_and(|c| {
+            c.split_ascii_whitespace()
+                .any(|c| TRANSITIONED.contains(&c))
+        });
+        here || self.children.iter().any(El::transitions)
+    }
     /// This element and every descendant, depth first.
     pub fn walk(&self) -> Vec<&El> {
         let mut out = vec![self];
@@ -248,6 +256,11 @@ impl Drawing {
             .collect()
     }
 }
+
+/// The classes [`STYLE`] gives a CSS transition (from an element's old attributes to its new
+/// ones). For such an element to move rather than jump, the page must keep it from one step
+/// to the next and change its attributes, never make it anew: [`El::transitions`].
+pub const TRANSITIONED: [&str; 2] = ["og-inode", "og-ptr"];
 
 /// The figures' style: colours (light and dark), strokes, fonts and the change animation.
 /// The page includes it once; each exported SVG carries its own copy.
@@ -413,6 +426,39 @@ pub fn patterns(prefix: &str) -> El {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn transitioned_names_every_class_the_style_moves() {
+        // Every rule of STYLE with a transition (outside the reduced-motion rule, which turns
+        // them off) is on classes TRANSITIONED lists, and each listed class has one.
+        let mut moved = Vec::new();
+        for rule in STYLE.lines() {
+            let Some((selector, body)) = rule.split_once('{') else {
+                continue;
+            };
+            if !body.contains("transition:") || rule.starts_with("@media") {
+                continue;
+            }
+            for class in selector.split('.').skip(1) {
+                moved.push(class.trim().to_string());
+            }
+        }
+        moved.sort();
+        let mut listed: Vec<String> = TRANSITIONED.iter().map(|c| c.to_string()).collect();
+        listed.sort();
+        assert_eq!(moved, listed);
+        let ptr = El::new("g").child(path("M0 0").class("og-ptr dangling"));
+        assert!(ptr.transitions());
+        assert!(
+            !El::new("g")
+                .child(rect(0.0, 0.0, 1.0, 1.0).class("og-box"))
+                .transitions()
+        );
+        assert!(
+            !El::new("g").class("og-inodes").transitions(),
+            "a class's prefix is not it"
+        );
+    }
 
     #[test]
     fn numbers_are_short_and_text_is_escaped() {

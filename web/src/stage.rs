@@ -149,19 +149,40 @@ fn interned_keys(attrs: &[(&'static str, String)]) -> &'static [&'static str] {
 #[derive(Properties, PartialEq)]
 struct PartProps {
     el: std::rc::Rc<El>,
+    /// Put in as markup (one `innerHTML` the browser parses) rather than element by element:
+    /// for a group nothing animates, it is several times cheaper to create, and a group that
+    /// changes is made anew (see [`raw`]).
+    raw: bool,
 }
 
 /// One top-level group of a figure (a lane, the axis, the legend, the defs...): Yew skips it
 /// when it is the same as in the last render, so a step redraws only the groups it changed.
 #[function_component(Part)]
 fn part(p: &PartProps) -> Html {
-    vtag(&p.el).into()
+    if p.raw {
+        let mut markup = String::new();
+        p.el.write(&mut markup);
+        Html::from_html_unchecked(AttrValue::from(markup))
+    } else {
+        vtag(&p.el).into()
+    }
+}
+
+/// Whether a figure's group goes in as markup. Creating elements one by one from wasm costs
+/// calls per element and per attribute; markup is parsed by the browser at once. But a group
+/// made anew loses its CSS transitions, so a group with a transitioned element (the graph's
+/// inodes and pointers) is kept element by element.
+fn raw(el: &El) -> bool {
+    !el.transitions()
 }
 
 fn body(d: Drawing) -> Html {
     d.body
         .into_iter()
-        .map(|el| html! { <Part el={std::rc::Rc::new(el)} /> })
+        .map(|el| {
+            let raw = raw(&el);
+            html! { <Part el={std::rc::Rc::new(el)} {raw} /> }
+        })
         .collect::<Html>()
 }
 

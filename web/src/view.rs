@@ -565,7 +565,7 @@ pub fn ListingView(p: &ListingProps) -> Html {
             Some(f) => format!("{}: {f}()", p.name),
             None => format!("{}: whole listing", p.name),
         }}>
-            { for lines[lo..hi].iter().map(|l| listing_line(l.line, l.mark, Some(l.line) == p.current, p.code)) }
+            { Html::from_html_unchecked(AttrValue::from(listing_markup(&lines[lo..hi], p.current, p.code))) }
         </ol>
     }
 }
@@ -577,27 +577,58 @@ fn base_code(m: &daxlab_core::Model) -> Option<Code> {
         .map(|b| m.truncate_wake().apply(b.code()))
 }
 
-fn listing_line(line: Line, mark: Mark, current: bool, code: Code) -> Html {
-    let info = line.info();
-    let (sign, mark_class, label) = match mark {
-        Mark::Same => (" ", None, None),
-        Mark::Added => ("+", Some("added"), Some("changed by this variant")),
-        Mark::Removed => ("−", Some("removed"), Some("removed by this variant")),
-    };
-    let number = line.number_in(code);
-    let func_header = number == 1 || (mark == Mark::Removed && info.indent == 0);
-    html! {
-        <>
+/// A listing's lines as markup: four cards of 15–40 lines are a few hundred elements, which
+/// the browser parses at once several times faster than wasm creates them one by one (the
+/// lines have no handlers; a step that moves the current line makes its listing anew).
+fn listing_markup(
+    lines: &[daxlab_core::listing::ListingLine],
+    current: Option<Line>,
+    code: Code,
+) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for l in lines {
+        let (line, mark) = (l.line, l.mark);
+        let current = Some(line) == current;
+        let info = line.info();
+        let (sign, mark_class, label) = match mark {
+            Mark::Same => (" ", None, None),
+            Mark::Added => ("+", Some("added"), Some("changed by this variant")),
+            Mark::Removed => ("−", Some("removed"), Some("removed by this variant")),
+        };
+        let number = line.number_in(code);
+        let func_header = number == 1 || (mark == Mark::Removed && info.indent == 0);
         if func_header && info.indent == 0 && number <= 1 {
-            <li class="func" aria-hidden="true"></li>
+            out.push_str(r#"<li class="func" aria-hidden="true"></li>"#);
         }
-        <li class={classes!("line", mark_class, current.then_some("current"), (!info.is_step()).then_some("read-only"))}
-            title={label} aria-current={current.then_some("step")}>
-            <span class="marker">{ if current { "▶" } else { sign } }</span>
-            <code style={format!("padding-left: {}ch", info.indent as usize * 2)}>{ info.text }</code>
-        </li>
-        </>
+        out.push_str(r#"<li class="line"#);
+        for c in [
+            mark_class,
+            current.then_some("current"),
+            (!info.is_step()).then_some("read-only"),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            out.push(' ');
+            out.push_str(c);
+        }
+        out.push('"');
+        if let Some(label) = label {
+            let _ = write!(out, r#" title="{label}""#);
+        }
+        if current {
+            out.push_str(r#" aria-current="step""#);
+        }
+        let _ = write!(
+            out,
+            r#"><span class="marker">{}</span><code style="padding-left: {}ch">{}</code></li>"#,
+            if current { "▶" } else { sign },
+            info.indent as usize * 2,
+            daxlab_draw::escape(info.text)
+        );
     }
+    out
 }
 
 /// A checkbox per upstream commit: which fixes are in the code on screen.
