@@ -193,6 +193,34 @@ test('clicking the timeline moves the step, hovering shows that step, keys step 
   expect((await geometry()).cols).toBe(43);
 });
 
+// The page puts a group in as markup the first time and patches it element by element once
+// it changes (web/src/stage.rs, `elements`): both must give the same DOM. And the graph's
+// pointers are kept from step to step, so their CSS transition can move them.
+test('stepping gives the same timeline and listings as loading that step; pointers are kept', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const markup = async () => page.evaluate(() => ({
+    timeline: document.querySelector('#timeline').innerHTML,
+    listings: [...document.querySelectorAll('.thread ol.listing')].map((o) => o.innerHTML),
+  }));
+  const settle = async () => expect.poll(async () => page.locator('#timeline').evaluate((s) =>
+    s.viewBox.baseVal.width <= s.getBoundingClientRect().width + 1)).toBe(true);
+  await page.goto(`/${FREED}&step=0`);
+  await settle();
+  await page.mouse.move(2, 2);
+  const ptr = page.locator('#object-graph [data-kind="pointer"]').first();
+  await ptr.evaluate((e) => { e.dataset.probe = 'kept'; });
+  for (let k = 1; k <= 20; k++) await page.click('#forward');
+  await expect(page.locator('#step-count')).toHaveText('step 20 / 42');
+  expect(await ptr.evaluate((e) => e.dataset.probe)).toBe('kept');
+  const stepped = await markup();
+  await page.goto(`/${FREED}&step=20`);
+  await settle();
+  await page.mouse.move(2, 2);
+  const loaded = await markup();
+  expect(stepped.listings).toEqual(loaded.listings);
+  expect(stepped.timeline).toBe(loaded.timeline);
+});
+
 test('what the last step changed is highlighted, and not animated under reduced motion', async ({ page }) => {
   await page.goto(`/${FREED}&step=37`);
   await page.click('#forward'); // step 38: the RCU callback frees the inode

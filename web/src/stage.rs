@@ -149,9 +149,7 @@ fn interned_keys(attrs: &[(&'static str, String)]) -> &'static [&'static str] {
 #[derive(Properties, PartialEq)]
 struct PartProps {
     el: std::rc::Rc<El>,
-    /// Put in as markup (one `innerHTML` the browser parses) rather than element by element:
-    /// for a group nothing animates, it is several times cheaper to create, and a group that
-    /// changes is made anew (see [`raw`]).
+    /// Whether it may go in as markup (see [`markup_first`]).
     raw: bool,
 }
 
@@ -159,20 +157,42 @@ struct PartProps {
 /// when it is the same as in the last render, so a step redraws only the groups it changed.
 #[function_component(Part)]
 fn part(p: &PartProps) -> Html {
-    if p.raw {
-        let mut markup = String::new();
-        p.el.write(&mut markup);
-        Html::from_html_unchecked(AttrValue::from(markup))
-    } else {
-        vtag(&p.el).into()
-    }
+    let first = use_mut_ref(|| true);
+    let first = std::mem::replace(&mut *first.borrow_mut(), false);
+    elements(std::slice::from_ref(&*p.el), p.raw && first)
 }
 
-/// Whether a figure's group goes in as markup. Creating elements one by one from wasm costs
-/// calls per element and per attribute; markup is parsed by the browser at once. But a group
-/// made anew loses its CSS transitions, so a group with a transitioned element (the graph's
-/// inodes and pointers) is kept element by element.
-fn raw(el: &El) -> bool {
+/// Elements as Yew nodes: as markup (`raw`), or element by element (keyed by position).
+///
+/// Why both ([`markup_first`]): creating elements one by one from wasm costs several calls per
+/// element (Yew asks the parent's namespace twice, clones, sets each attribute, inserts),
+/// where the browser parses markup at once: the first view's ~600 elements took ~10 ms into
+/// the DOM element by element. But markup changed is made anew, where Yew's elements are
+/// patched in place: a step changes a few attributes of most of the timeline's groups, and
+/// re-parsing them took the step's p95 from 3.3 to 8.9 ms. So a group goes in as markup the
+/// first time and, once it changes, element by element.
+pub fn elements(els: &[El], raw: bool) -> Html {
+    if raw {
+        let mut markup = String::new();
+        for el in els {
+            el.write(&mut markup);
+        }
+        return Html::from_html_unchecked(AttrValue::from(markup));
+    }
+    els.iter()
+        .enumerate()
+        .map(|(i, el)| {
+            let mut t = vtag(el);
+            t.key = Some((i as u32).into());
+            VNode::from(t)
+        })
+        .collect()
+}
+
+/// Whether a figure's group may go in as markup at first (see [`elements`]): not a group
+/// with a transitioned element (the graph's inodes and pointers), whose first change must
+/// move the element on screen, not replace it.
+fn markup_first(el: &El) -> bool {
     !el.transitions()
 }
 
@@ -180,7 +200,7 @@ fn body(d: Drawing) -> Html {
     d.body
         .into_iter()
         .map(|el| {
-            let raw = raw(&el);
+            let raw = markup_first(&el);
             html! { <Part el={std::rc::Rc::new(el)} {raw} /> }
         })
         .collect::<Html>()

@@ -6,6 +6,7 @@ use crate::state::{Action, AppState};
 use daxlab_core::Status;
 use daxlab_core::listing::{Func, Mark, listing};
 use daxlab_core::{Code, Line, Outcome, Program, SCENARIOS, Tid, Variant, words};
+use daxlab_draw::El;
 use daxlab_draw::graph::inode_label;
 use yew::prelude::*;
 
@@ -542,6 +543,9 @@ pub struct ListingProps {
 /// One thread's listing.
 #[component]
 pub fn ListingView(p: &ListingProps) -> Html {
+    // Markup the first time, element by element once it changes (see `stage::elements`).
+    let first = use_mut_ref(|| true);
+    let first = std::mem::replace(&mut *first.borrow_mut(), false);
     let mut lines = listing(&p.program.funcs(p.code), p.code, p.base);
     if let Some(order) = &p.order {
         lines = order.arrange(&lines);
@@ -565,7 +569,7 @@ pub fn ListingView(p: &ListingProps) -> Html {
             Some(f) => format!("{}: {f}()", p.name),
             None => format!("{}: whole listing", p.name),
         }}>
-            { Html::from_html_unchecked(AttrValue::from(listing_markup(&lines[lo..hi], p.current, p.code))) }
+            { stage::elements(&listing_lines(&lines[lo..hi], p.current, p.code), first) }
         </ol>
     }
 }
@@ -577,16 +581,13 @@ fn base_code(m: &daxlab_core::Model) -> Option<Code> {
         .map(|b| m.truncate_wake().apply(b.code()))
 }
 
-/// A listing's lines as markup: four cards of 15–40 lines are a few hundred elements, which
-/// the browser parses at once several times faster than wasm creates them one by one (the
-/// lines have no handlers; a step that moves the current line makes its listing anew).
-fn listing_markup(
+/// A listing's lines as elements (`li`s), for [`stage::elements`].
+fn listing_lines(
     lines: &[daxlab_core::listing::ListingLine],
     current: Option<Line>,
     code: Code,
-) -> String {
-    use std::fmt::Write;
-    let mut out = String::new();
+) -> Vec<El> {
+    let mut out = Vec::with_capacity(lines.len() + 2);
     for l in lines {
         let (line, mark) = (l.line, l.mark);
         let current = Some(line) == current;
@@ -599,33 +600,39 @@ fn listing_markup(
         let number = line.number_in(code);
         let func_header = number == 1 || (mark == Mark::Removed && info.indent == 0);
         if func_header && info.indent == 0 && number <= 1 {
-            out.push_str(r#"<li class="func" aria-hidden="true"></li>"#);
+            out.push(El::new("li").class("func").attr("aria-hidden", "true"));
         }
-        out.push_str(r#"<li class="line"#);
-        for c in [
+        let class = [
+            Some("line"),
             mark_class,
             current.then_some("current"),
             (!info.is_step()).then_some("read-only"),
         ]
         .into_iter()
         .flatten()
-        {
-            out.push(' ');
-            out.push_str(c);
-        }
-        out.push('"');
+        .collect::<Vec<_>>()
+        .join(" ");
+        let mut li = El::new("li").class(class);
         if let Some(label) = label {
-            let _ = write!(out, r#" title="{label}""#);
+            li = li.attr("title", label);
         }
         if current {
-            out.push_str(r#" aria-current="step""#);
+            li = li.attr("aria-current", "step");
         }
-        let _ = write!(
-            out,
-            r#"><span class="marker">{}</span><code style="padding-left: {}ch">{}</code></li>"#,
-            if current { "▶" } else { sign },
-            info.indent as usize * 2,
-            daxlab_draw::escape(info.text)
+        out.push(
+            li.child(
+                El::new("span")
+                    .class("marker")
+                    .text(if current { "▶" } else { sign }),
+            )
+            .child(
+                El::new("code")
+                    .attr(
+                        "style",
+                        format!("padding-left: {}ch", info.indent as usize * 2),
+                    )
+                    .text(info.text),
+            ),
         );
     }
     out
