@@ -458,6 +458,12 @@ fn place(
     })
 }
 
+/// A label, then the same without its last word, and so on down to its first word.
+fn shortened(label: &str) -> impl Iterator<Item = &str> {
+    let cuts = label.match_indices(' ').map(|(i, _)| i).rev();
+    core::iter::once(label).chain(cuts.map(|i| &label[..i]))
+}
+
 /// The width of a 10 px label: 0.6 em a character in the monospace font, a whole em for a
 /// symbol (it comes from a fallback font).
 fn label_width(s: &str) -> f64 {
@@ -609,12 +615,18 @@ fn lane(
         } else {
             w
         };
-        let lw = label_width(&label);
-        if !label.is_empty()
-            && let Some((at, first)) = room(x, w, (lw + pad + 3.0, lw + 2.0), cuts)
-        {
-            let tx = if first { at + pad } else { at + 1.0 };
-            body.push(text(tx, band + BAND - 2.5, label).class("lbl"));
+        // A span too short for the whole label gets its first words, down to the symbol
+        // alone ("zZ b0 excl", "zZ b0", "zZ"): the rest is in the readout on hover and in
+        // the table view.
+        for label in shortened(&label) {
+            let lw = label_width(label);
+            if !label.is_empty()
+                && let Some((at, first)) = room(x, w, (lw + pad + 3.0, lw + 2.0), cuts)
+            {
+                let tx = if first { at + pad } else { at + 1.0 };
+                body.push(text(tx, band + BAND - 2.5, label).class("lbl"));
+                break;
+            }
         }
     }
     for (x, w) in dense.out {
@@ -1173,26 +1185,74 @@ mod tests {
     }
 
     #[test]
+    fn a_short_span_gets_the_first_words_of_its_label() {
+        let all: Vec<&str> = shortened("zZ b0 excl").collect();
+        assert_eq!(all, ["zZ b0 excl", "zZ b0", "zZ"]);
+        assert_eq!(shortened("✓ Failed").collect::<Vec<_>>(), ["✓ Failed", "✓"]);
+        assert_eq!(shortened("✖").collect::<Vec<_>>(), ["✖"]);
+        // In every story, at widths from a phone to a wide screen, every state span with a
+        // label of its own kind is labelled when the symbol alone would fit in it whole.
+        for (what, s, t) in every_story() {
+            let names = names(&s);
+            for width in [360.0, 700.0, 1242.0] {
+                let v = View::fit(t.steps, width, Zoom::Fit, t.steps, 1);
+                let d = layout(&t, &names, &v);
+                let texts: Vec<(f64, f64)> = d
+                    .elements()
+                    .iter()
+                    .filter(|e| e.tag == "text")
+                    .filter_map(|e| Some((e.get("x")?.parse().ok()?, e.get("y")?.parse().ok()?)))
+                    .collect();
+                for e in d.of_kind("state") {
+                    let (Some(x), Some(w), Some(y)) = (
+                        e.get("x").and_then(|v| v.parse::<f64>().ok()),
+                        e.get("width").and_then(|v| v.parse::<f64>().ok()),
+                        e.get("y").and_then(|v| v.parse::<f64>().ok()),
+                    ) else {
+                        continue;
+                    };
+                    let spin_or_sleep = matches!(e.get("data-state"), Some("spinning" | "asleep"));
+                    if !spin_or_sleep || w < 10.0 + 3.0 + 3.0 + 40.0 {
+                        continue;
+                    }
+                    // Spans 56 px or wider: room for the symbol even beside the cursor's or a
+                    // violation's line.
+                    assert!(
+                        texts.iter().any(|&(tx, ty)| tx >= x
+                            && tx < x + w
+                            && ty > y
+                            && ty < y + BAND + 2.0),
+                        "{what} at {width} px: the {} span at x {x}, {w} px wide, has no label",
+                        e.get("data-state").unwrap_or("")
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn a_late_finish_is_labelled_past_the_cursor() {
         // lost-wakeup's mf finishes ("Failed") five steps before the end: its label goes past
         // the cursor, where there is room only when the ladder of column widths leaves some.
         // In the 1280 px page's 1242 px it was missing, 4 px short of a padding it did not
-        // need there; some widths still have too little room (1210-1230 px, for one).
+        // need there. Where the words do not fit (1210-1230 px, for one) the tick does.
         let (s, t) = story("lost-wakeup", Variant::V419);
         let names = names(&s);
-        for width in [1240.0, 1242.0, 1250.0, 1300.0, 1400.0] {
+        let mut words = 0;
+        for width in (1150..=1400).step_by(10).map(f64::from).chain([1242.0]) {
             let d = layout(
                 &t,
                 &names,
                 &View::fit(t.steps, width, Zoom::Fit, t.steps, 1),
             );
+            let has = |l: &str| d.elements().iter().any(|e| e.text.as_deref() == Some(l));
             assert!(
-                d.elements()
-                    .iter()
-                    .any(|e| e.text.as_deref() == Some("✓ Failed")),
+                has("✓ Failed") || has("✓"),
                 "no label for mf's finish at {width} px"
             );
+            words += usize::from(has("✓ Failed"));
         }
+        assert!(words >= 10, "the words fit at {words} widths");
     }
 
     #[test]
