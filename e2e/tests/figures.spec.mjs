@@ -221,6 +221,28 @@ test('stepping gives the same timeline and listings as loading that step; pointe
   expect(stepped.timeline).toBe(loaded.timeline);
 });
 
+// The app guesses the timeline's width from the window before the page is laid out
+// (web/src/lib.rs, timeline_width_guess); when the guess is right the first view's timeline
+// is the one painted, not laid out and made again at the measured width.
+test('the first view draws the timeline once, at the width the page then measures', async ({ page }) => {
+  await page.addInitScript(() => {
+    window.tlWidths = [];
+    new MutationObserver(() => {
+      const t = document.querySelector('#timeline');
+      const w = t?.getAttribute('viewBox')?.split(' ')[2];
+      if (w && window.tlWidths.at(-1) !== w) window.tlWidths.push(w);
+    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['viewBox'] });
+  });
+  const views = [[1280, 800, ''], [1000, 700, ''], [1920, 1080, ''], [390, 800, ''], [800, 500, '&embed=1'], [600, 450, '&embed=1']];
+  for (const [w, h, extra] of views) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.goto(`/?scenario=lost-wakeup${extra}`);
+    await expect(page.locator('#timeline')).toBeVisible();
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => window.tlWidths), `${w}x${h}${extra}`).toHaveLength(1);
+  }
+});
+
 test('what the last step changed is highlighted, and not animated under reduced motion', async ({ page }) => {
   await page.goto(`/${FREED}&step=37`);
   await page.click('#forward'); // step 38: the RCU callback frees the inode

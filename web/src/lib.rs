@@ -509,12 +509,19 @@ fn scroll_current_lines_into_view() {
     }
 }
 
-/// The timeline's width before the page is laid out: the window less the page's margins.
+/// The timeline's width before the page is laid out: the window less the page's margins and
+/// the box's padding (static/style.css), so that the first view is drawn at the width the page
+/// then measures and the timeline is not laid out and made twice before the first paint. A
+/// wrong guess costs only that: the measured width wins. The e2e test "the first view draws
+/// the timeline once" checks it at common sizes.
 fn timeline_width_guess(window: f64, embed: bool) -> f64 {
     if embed {
-        window - 12.0
+        // The figures' column: 1.1 of 2 fractions of the stage.
+        (window * 0.55 - 23.0).max(100.0)
+    } else if window <= 480.0 {
+        window - 26.0
     } else {
-        window.min(1800.0) - 48.0
+        window.min(1800.0) - 42.0
     }
 }
 
