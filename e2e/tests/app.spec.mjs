@@ -191,7 +191,7 @@ test('the seeded random run is reproducible', async ({ page }) => {
   await expect(page.locator('#schedule-box')).toHaveValue(first);
 });
 
-test('embed mode fits an 800x500 iframe without scrollbars', async ({ page, baseURL }) => {
+test('embed mode fits an 800x500 iframe without scrollbars, and shows the figures in 600x450', async ({ page, baseURL }) => {
   // The frame's console too, warnings included: its parent here (about:blank) has the origin
   // "null", which the view cannot post to; it used to try on every step, and Chromium warned
   // each time.
@@ -226,6 +226,18 @@ test('embed mode fits an 800x500 iframe without scrollbars', async ({ page, base
     for (const top of tops) expect(top, `${s}: a figure starts at ${top}`).toBeLessThanOrEqual(350);
     await page.screenshot({ path: `../test-results/screens/embed-${s}.png` });
   }
+  // A course-notes column: in 600x450 the four cards keep one row, so the figures start in
+  // the frame (they began at 520 px, below it, when the cards took two rows).
+  await page.setContent(`<!doctype html><html><body style="margin:0">
+    <iframe id="f" src="${baseURL}?scenario=freed-inode&embed=1" width="600" height="450" style="border:0"></iframe>
+    </body></html>`);
+  await expect(page.frameLocator('#f').locator('.thread')).toHaveCount(4);
+  const small = page.frame({ url: /embed=1/ });
+  const rows = await small.evaluate(() => new Set([...document.querySelectorAll('.thread')].map((e) => Math.round(e.getBoundingClientRect().top))).size);
+  expect(rows, 'rows of thread cards at 600 px').toBe(1);
+  const top = await small.evaluate(() => Math.max(...['.graph-box', '.timeline-box'].map((q) => document.querySelector(q).getBoundingClientRect().top)));
+  expect(top, 'the figures start in the 450 px frame').toBeLessThanOrEqual(380);
+  await page.screenshot({ path: '../test-results/screens/embed-600x450.png' });
   expect(errors).toEqual([]);
 });
 

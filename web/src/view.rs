@@ -497,7 +497,7 @@ fn threads(st: &AppState, send: &Send) -> Html {
                                 </button>
                             </div>
                             <p class="path" title={spec.program.path()}>{ spec.program.path() }</p>
-                            <p class="status">{ &said }
+                            <p class="status" title={said.clone()}>{ &said }
                                 if t.rcu_nesting > 0 {
                                     <span class="badge rcu-badge">{ format!("in rcu_read_lock() ×{}", t.rcu_nesting) }</span>
                                 }
