@@ -274,6 +274,18 @@ test('compare=VARIANT steps the same schedule under both and marks the first div
   await expect(a.locator('[data-kind="violation"]')).toHaveCount(1);
   await expect(b.locator('[data-kind="violation"]')).toHaveCount(0);
   await page.screenshot({ path: `${SCREENS}/compare-v4.19-fixed.png`, fullPage: true });
+  // On a 1280x800 screen both timelines show whole without scrolling (the graphs follow).
+  for (const q of [`scenario=freed-inode&variant=v4.19&schedule=${encodeURIComponent(STORY)}&compare=fixed&step=42`, 'scenario=lost-wakeup&compare=fixed&step=40']) {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`/?${q}`);
+    await expect(b).toBeVisible();
+    for (const t of [a, b]) {
+      const box = await t.boundingBox();
+      expect(box.y + box.height, `${q}: a timeline ends at ${box.y + box.height}`).toBeLessThanOrEqual(800);
+    }
+  }
+  await page.goto(`/?scenario=freed-inode&variant=v4.19&schedule=${encodeURIComponent(STORY)}&compare=fixed`);
+  await expect(b).toBeVisible();
   // Stepping moves both.
   await page.locator('h1').click();
   await page.keyboard.press('Home');

@@ -459,8 +459,10 @@ pub fn stage(st: &AppState, send: &Send, export: &Callback<Export>) -> Html {
                 <h2>{ title }<small>{ format!(" · {outcome}") }</small></h2>
                 <p class="side-narration">{ narration }</p>
                 if let Some(n) = note { <p class="side-note">{ n }</p> }
-                <div class="graph-scroll">{ graph_figure(run, ids.1, ids.2, narrow) }</div>
+                // The timelines first: where the runs part is what a comparison is for, and
+                // at 1280x800 the two timelines then start on the first screen.
                 { timeline_figure(run, tl, v, ids.0, send) }
+                <div class="graph-scroll">{ graph_figure(run, ids.1, ids.2, narrow) }</div>
             </section>
         }
     };
