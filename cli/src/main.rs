@@ -322,8 +322,16 @@ fn list(json: bool) -> ExitCode {
     println!("Upstream commits (--fixes):");
     for f in &list.fixes {
         println!(
-            "  {} {} ({}; 4.19.y: {})",
-            f.commit, f.subject, f.release, f.in_4_19_y
+            "  {} {}{} ({}; 4.19.y: {})",
+            f.commit,
+            f.subject,
+            if f.subject_confirmed {
+                ""
+            } else {
+                " (subject line not confirmed here)"
+            },
+            f.release,
+            f.in_4_19_y
         );
     }
     println!("Violation kinds: {}", list.violation_kinds.join(", "));

@@ -39,8 +39,11 @@ pub enum Ablation {
 pub struct FixInfo {
     /// The commit id, 12 hex digits.
     pub commit: &'static str,
-    /// Its subject line.
+    /// Its subject line; where that could not be confirmed (`subject_confirmed` false), what
+    /// the commit does in a few words instead.
     pub subject: &'static str,
+    /// Whether `subject` is the commit's own subject line, read in the kernel's history.
+    pub subject_confirmed: bool,
     /// Its author.
     pub author: &'static str,
     /// The release it first shipped in.
@@ -54,6 +57,16 @@ pub struct FixInfo {
 }
 
 impl FixInfo {
+    /// The commit's subject for a label or a table: its subject line, or, where that could not
+    /// be confirmed, what it does, saying so.
+    pub fn title(&self) -> alloc::string::String {
+        if self.subject_confirmed {
+            self.subject.into()
+        } else {
+            alloc::format!("{} (subject line not confirmed here)", self.subject)
+        }
+    }
+
     /// The commit's page on git.kernel.org.
     pub fn link(&self) -> alloc::string::String {
         alloc::format!(
@@ -92,6 +105,7 @@ impl Fix {
             Fix::DropLockOnEagain => FixInfo {
                 commit: "f52afc93cd01",
                 subject: "dax: Fix deadlock in dax_lock_mapping_entry()",
+                subject_confirmed: true,
                 author: "Jan Kara (reported by Barret Rhoden)",
                 release: "the v4.19 cycle: written days after the report of 2018-09-24, before v4.19 shipped on 2018-10-22 (the exact -rc could not be confirmed here)",
                 in_4_19_y: "subsumed: 4.19.y's later fixes removed the -EAGAIN path it patched",
@@ -101,6 +115,7 @@ impl Fix {
             Fix::NullMappingCheck => FixInfo {
                 commit: "c93db7bb6ef3",
                 subject: "dax: Check page->mapping isn't NULL",
+                subject_confirmed: true,
                 author: "Matthew Wilcox (reported by Jan Kara)",
                 release: "v4.20-rc6 (inferred: dated 2018-11-27 with 55e56f06ed71), Cc: stable",
                 in_4_19_y: "yes",
@@ -110,6 +125,7 @@ impl Fix {
             Fix::WaitEntryUnlocked => FixInfo {
                 commit: "55e56f06ed71",
                 subject: "dax: Don't access a freed inode",
+                subject_confirmed: true,
                 author: "Matthew Wilcox",
                 release: "v4.20-rc6, Cc: stable (written against the XArray code; 4.19.y carries a radix-tree port)",
                 in_4_19_y: "yes (a radix-tree port, together with d8a706414af4's non-exclusive wait)",
@@ -118,8 +134,9 @@ impl Fix {
             },
             Fix::NonExclusiveWait => FixInfo {
                 commit: "d8a706414af4",
-                subject: "wait_entry_unlocked() waits non-exclusively (its subject and author could not be read here; the change is in 4.19.y and in mainline since v5.0)",
-                author: "not confirmed here",
+                subject: "wait_entry_unlocked() waits non-exclusively",
+                subject_confirmed: false,
+                author: "author not confirmed here",
                 release: "v5.0 at the latest (the non-exclusive wait is in mainline v5.0); the exact -rc could not be confirmed",
                 in_4_19_y: "yes",
                 change: "prepare_to_wait_exclusive() and the explicit wake of the next waiter become prepare_to_wait(): \"there is no guarantee that this path ever successfully retrieves an unlocked entry before an inode dies\".",
@@ -128,6 +145,7 @@ impl Fix {
             Fix::WakeAllOnInvalidate => FixInfo {
                 commit: "237388320def",
                 subject: "dax: Wake up all waiters after invalidating dax entry",
+                subject_confirmed: true,
                 author: "Vivek Goyal (reported by Sergio Lopez)",
                 release: "v5.13-rc2 (inferred: merged after v5.13-rc1), backported to 5.10.y; Fixes: ac401cc78242 (\"dax: New fault locking\", Jan Kara, v4.7-rc1)",
                 in_4_19_y: "no: 4.19.y's put_unlocked_mapping_entry() still wakes one waiter",

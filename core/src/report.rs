@@ -184,8 +184,10 @@ pub struct VariantReport {
 pub struct FixReport {
     /// The commit id (12 hex digits).
     pub commit: &'static str,
-    /// Its subject.
+    /// Its subject line (where not confirmed, what it does: see `subject_confirmed`).
     pub subject: &'static str,
+    /// Whether `subject` is the commit's own subject line.
+    pub subject_confirmed: bool,
     /// Its author.
     pub author: &'static str,
     /// The release it first shipped in.
@@ -277,6 +279,7 @@ impl ListReport {
                     FixReport {
                         commit: i.commit,
                         subject: i.subject,
+                        subject_confirmed: i.subject_confirmed,
                         author: i.author,
                         release: i.release,
                         in_4_19_y: i.in_4_19_y,

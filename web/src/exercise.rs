@@ -393,10 +393,10 @@ fn fix_boxes(code: Code, send: &Send, legend: &str) -> Html {
             { for Fix::ALL.iter().map(|f| {
                 let info = f.info();
                 html! {
-                    <label class="fix" title={info.subject}>
+                    <label class="fix" title={info.title()}>
                         <input type="checkbox" id={format!("exfix-{}", info.commit)} checked={code.has(*f)}
                             onchange={act::<Event>(send, ExerciseAction::ToggleFix(info.commit.to_string()))} />
-                        <code>{ info.commit }</code>{ format!(" {}", info.subject) }
+                        <code>{ info.commit }</code>{ format!(" {}", info.title()) }
                     </label>
                 }
             }) }

@@ -45,7 +45,7 @@ pub fn history_markdown() -> String {
                 "| [{}]({}) | {} | {} | {} | {} | {} | `{}` |",
                 i.commit,
                 i.link(),
-                i.subject.replace('|', "\\|"),
+                i.title().replace('|', "\\|"),
                 i.author,
                 i.release,
                 i.in_4_19_y,

@@ -649,7 +649,7 @@ fn fixes(st: &AppState, send: &Send) -> Html {
                 let commit = info.commit.to_string();
                 let toggle = send.reform(move |_| Action::ToggleFix(commit.clone()));
                 html! {
-                    <label class="fix" title={format!("{} — {} ({})", info.subject, info.author, info.release)}>
+                    <label class="fix" title={format!("{} — {} ({})", info.title(), info.author, info.release)}>
                         <input type="checkbox" id={format!("fix-{}", info.commit)} checked={code.has(*f)} onchange={toggle} />
                         <code>{ info.commit }</code>
                         <a class="commit-link" href={info.link()} target="_blank" rel="noopener" title={format!("{} on git.kernel.org", info.commit)}>{ "↗" }</a>

@@ -367,6 +367,23 @@ pub struct Debrief {
     pub story: &'static str,
 }
 
+/// "Fixed upstream by …": the commit with its subject in quotes, or, where the subject line
+/// could not be confirmed, what it does and that its subject and author are not known here
+/// (never a placeholder in quotes as if it were the subject).
+fn fixed_by(i: &crate::code::FixInfo) -> String {
+    if i.subject_confirmed {
+        format!(
+            "Fixed upstream by {} \"{}\" ({}; {}). What it changes: {}",
+            i.commit, i.subject, i.author, i.release, i.change
+        )
+    } else {
+        format!(
+            "Fixed upstream by {}, in which {} (its subject line and author could not be confirmed here; {}). What it changes: {}",
+            i.commit, i.subject, i.release, i.change
+        )
+    }
+}
+
 /// The debrief for a win that ended in `violation`.
 pub fn debrief(c: &Challenge, model: &Model, violation: &Violation) -> Debrief {
     let report = crate::words::report(model, violation);
@@ -374,10 +391,7 @@ pub fn debrief(c: &Challenge, model: &Model, violation: &Violation) -> Debrief {
         Some(fix) => {
             let i = fix.info();
             Debrief {
-                fixed_by: format!(
-                    "Fixed upstream by {} \"{}\" ({}; {}). What it changes: {}",
-                    i.commit, i.subject, i.author, i.release, i.change
-                ),
+                fixed_by: fixed_by(&i),
                 link: Some(i.link()),
                 report,
                 story: c.debrief,
@@ -410,6 +424,21 @@ mod tests {
                 assert!(c.budget >= par, "{}", c.name);
             }
             assert_eq!(c.level(), i + 1);
+        }
+    }
+
+    #[test]
+    fn a_debrief_quotes_a_subject_only_when_it_is_confirmed() {
+        for f in crate::code::Fix::ALL {
+            let i = f.info();
+            let text = fixed_by(&i);
+            assert_eq!(
+                text.contains(&format!("\"{}\"", i.subject)),
+                i.subject_confirmed,
+                "{text}"
+            );
+            assert!(!text.contains("could not be read"), "{text}");
+            assert!(!text.contains("(not confirmed here;"), "{text}");
         }
     }
 
