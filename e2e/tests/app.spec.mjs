@@ -226,6 +226,26 @@ test('embed mode fits an 800x500 iframe without scrollbars, and shows the figure
     for (const top of tops) expect(top, `${s}: a figure starts at ${top}`).toBeLessThanOrEqual(350);
     await page.screenshot({ path: `../test-results/screens/embed-${s}.png` });
   }
+  // A lesson step or a challenge in a frame: the view with one line that links to the full
+  // page (their panels do not fit a frame; the page's layout for them used to collapse the
+  // cards under the figures).
+  for (const [q, says] of [['scenario=null-mapping&variant=seed&schedule=&embed=1&challenge=null-deref', 'Challenge, level 1 of 8'],
+    ['scenario=inode-reuse&variant=fixed&schedule=mf*6%2Creuse*13%2Cmf*2&step=20&embed=1&lesson=why-recheck&lesson_step=3', 'From the lesson']]) {
+    await page.setContent(`<!doctype html><html><body style="margin:0">
+      <iframe id="f" src="${baseURL}?${q}" width="800" height="500" style="border:0"></iframe>
+      </body></html>`);
+    const frame = page.frameLocator('#f');
+    await expect(frame.locator('#embed-teaching')).toContainText(says);
+    await expect(frame.locator('#embed-teaching a')).toHaveAttribute('href', /embed=0/);
+    const f = page.frame({ url: /embed=1/ });
+    const bad = await f.evaluate(() => {
+      const boxes = [...document.querySelectorAll('.thread, .graph-box, .timeline-box')].map((e) => e.getBoundingClientRect());
+      const overlap = boxes.some((a, i) => boxes.some((b, j) => i < j && a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1));
+      const squashed = boxes.some((b) => b.height < 60);
+      return { overlap, squashed };
+    });
+    expect(bad, q).toEqual({ overlap: false, squashed: false });
+  }
   // A course-notes column: in 600x450 the four cards keep one row, so the figures start in
   // the frame (they began at 520 px, below it, when the cards took two rows).
   await page.setContent(`<!doctype html><html><body style="margin:0">

@@ -225,7 +225,9 @@ fn key_action(key: &str) -> Option<Msg> {
         "s" => Some(Msg::Share),
         "?" => act(Action::ToggleHelp),
         "e" => act(Action::ToggleEmbedDialog),
-        "h" => act(Action::Hint),
+        // A hint costs points: the key puts the focus on the button, whose label says what
+        // the next hint costs, and Enter takes it (it used to be spent at once).
+        "h" => Some(Msg::Focus("hint")),
         "b" => act(Action::ToggleBuilder),
         "c" => Some(Msg::Focus("scenario")),
         "v" => Some(Msg::Focus("variant")),

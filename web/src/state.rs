@@ -497,6 +497,11 @@ impl AppState {
                 m.name(e.tid),
                 words::narration(m, e)
             ),
+            // A challenge's scenario story tells how the bug happens, which is the challenge's
+            // answer: at its start the page says only what the student is to do.
+            None if self.challenge.is_some() => "The initial state: no thread has run yet. You \
+                are the scheduler: pick a thread to run its next step."
+                .into(),
             None => format!(
                 "{} Pick a thread to run its next step, or press Play.",
                 words::opening(m)
@@ -793,6 +798,22 @@ impl AppState {
                     self.apply(Action::CancelSearch);
                     return;
                 }
+                // The explorer would play a challenge for the student, and a win it loaded could
+                // not count: say so rather than load one that silently does not.
+                if let Some(run) = &self.challenge
+                    && run.locked_by.is_none()
+                {
+                    let c = run.challenge;
+                    self.errors.push(if c.unbreakable() {
+                        "In this challenge the search is Prove it: try a few steps, then press it.".into()
+                    } else {
+                        format!(
+                            "Find a bug is off in a challenge: the explorer's schedule would be the answer, and a goal it reached would not count. Take a hint (h) instead, or open {} outside the challenge.",
+                            c.scenario
+                        )
+                    });
+                    return;
+                }
                 self.playing = false;
                 self.search = Some(SearchRun::in_page(self.model()));
                 self.notice = Some("Searching every interleaving…".into());
@@ -1065,6 +1086,38 @@ mod tests {
             Outcome::Violation(v) => Some(v.kind),
             _ => None,
         }
+    }
+
+    #[test]
+    fn a_challenge_starts_without_its_scenario_story() {
+        // The story says how the bug happens: the challenge's answer.
+        let mut seen = 0;
+        for c in daxlab_core::teach::challenge::CHALLENGES {
+            let st = AppState::from_query(&format!("?challenge={}", c.name));
+            if st.session.cursor() != 0 || st.challenge.is_none() {
+                continue;
+            }
+            seen += 1;
+            let opening = daxlab_core::words::opening(st.model());
+            assert!(
+                !st.narration().contains(&opening),
+                "{}: {}",
+                c.name,
+                st.narration()
+            );
+            assert!(
+                st.narration().contains("You are the scheduler"),
+                "{}",
+                c.name
+            );
+        }
+        assert!(seen > 0, "no challenge starts at step 0");
+        let plain = AppState::from_query("?scenario=null-mapping&variant=seed");
+        assert!(
+            plain
+                .narration()
+                .contains(&daxlab_core::words::opening(plain.model()))
+        );
     }
 
     #[test]

@@ -79,7 +79,17 @@ pub struct ChallengeRun {
 impl ChallengeRun {
     /// The next hint to take, if any are left.
     pub fn next_hint(&self) -> Option<Hint> {
-        Hint::from_level(self.hints.len() as u8 + 1)
+        let next = Hint::from_level(self.hints.len() as u8 + 1)?;
+        // An unbreakable level has no schedule to give: its third hint (that none wins, so
+        // prove it) is its last; a fourth would say the same for 6 more points.
+        if self.challenge.unbreakable() && next == Hint::Solution {
+            return None;
+        }
+        Some(next)
+    }
+    /// The hints a win is graded with: those taken now, or more taken on an earlier visit.
+    pub fn hints_charged(&self, progress: &daxlab_core::teach::progress::Progress) -> u8 {
+        (self.hints.len() as u8).max(progress.hints(self.challenge.name))
     }
     /// Whether the level counts as done.
     pub fn done(&self) -> bool {

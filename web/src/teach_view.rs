@@ -130,6 +130,14 @@ pub fn challenge_panel(st: &AppState, send: &Send) -> Html {
                     </p>
                 }
             }
+            if let (None, false, daxlab_core::Outcome::Violation(v)) = (&run.won, c.unbreakable(), st.session.outcome())
+                && v.kind == c.kind
+                && run.used > c.budget
+            {
+                <p id="over-budget" class="broken" role="status">{ format!(
+                    "The goal is on screen, but with {} preemptions, over the budget of {}: it does not count. Step back (←) and find an order within the budget.",
+                    run.used, c.budget) }</p>
+            }
             if let Some(w) = &run.won {
                 <div id="challenge-solved" class="solved" role="status">
                     <p>{ format!("★ Goal reached with {} preemption(s) (par {}) in {} steps: {} of {WIN_POINTS} points.",
@@ -166,7 +174,7 @@ pub fn challenge_panel(st: &AppState, send: &Send) -> Html {
                 <div class="hints">
                     if let Some(h) = run.next_hint() {
                         <button id="hint" onclick={hint} data-thread={run.hint_thread.clone()}
-                            title="The next hint; each costs points (h)">
+                            title="The next hint; each costs points (h goes here, Enter takes it)">
                             { format!("Hint: {} (−{} point{})", h.label(), h.cost(), if h.cost() == 1 { "" } else { "s" }) }
                         </button>
                     } else {
@@ -177,6 +185,11 @@ pub fn challenge_panel(st: &AppState, send: &Send) -> Html {
                         <button id="prove" onclick={prove} disabled={st.session.is_empty()}
                             title="Search every schedule of this level">{ "Prove it" }</button>
                         if st.session.is_empty() { <span class="muted">{ " (try a few steps first)" }</span> }
+                    }
+                    if usize::from(run.hints_charged(&st.progress)) > run.hints.len() {
+                        <p id="earlier-hints" class="muted">{ format!(
+                            "{} hint(s) taken on an earlier visit to this level still count.",
+                            run.hints_charged(&st.progress)) }</p>
                     }
                     if !run.hints.is_empty() {
                         <ol id="hints" class="hint-list">

@@ -47,7 +47,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
         "b",
         "build a scenario: threads, pages, the wait table, the initial state",
     ),
-    ("h", "challenge: the next graded hint (each costs points)"),
+    (
+        "h",
+        "challenge: to the hint button (Enter takes the next hint; each costs points)",
+    ),
     ("[ / ]", "previous / next lesson step"),
     (
         "c / v / w / p",
@@ -83,10 +86,15 @@ pub fn page(
     let embed = st.embed;
     let outcome = st.session.outcome();
     let share_url = format!("{base}{}", st.query());
+    let full_view = share_url.replace("embed=1", "embed=0");
     let main = html! {
         <main id="main" class={classes!("main", st.compare.is_some().then_some("comparing"))}>
             { messages(st, send) }
-            { crate::teach_view::challenge_panel(st, send) }
+            if embed {
+                { embed_teaching(st, &full_view) }
+            } else {
+                { crate::teach_view::challenge_panel(st, send) }
+            }
             { controls(st, send, share, export, &share_url) }
             if st.builder { { builder_panel(st, send) } }
             <div class="status-row">
@@ -108,8 +116,10 @@ pub fn page(
             if st.tables { { stage::tables(st) } }
         </main>
     };
+    // In a frame the lesson, challenge or exercise is a line linking to the full view (its
+    // panel and the page it needs do not fit an 800x500 frame).
     let main = crate::exercise::beside(
-        st.exercise.as_ref(),
+        st.exercise.as_ref().filter(|_| !embed),
         st.exercise
             .as_ref()
             .is_some_and(|r| st.progress.exercises.contains(r.exercise.name)),
@@ -120,9 +130,9 @@ pub fn page(
         return crate::teach_view::teacher_page(st, send);
     }
     html! {
-        <div class={classes!("daxlab", embed.then_some("embed"), st.lesson.is_some().then_some("with-lesson"),
-            st.compare.is_some().then_some("comparing"), st.challenge.is_some().then_some("with-challenge"),
-            st.exercise.is_some().then_some("with-exercise"),
+        <div class={classes!("daxlab", embed.then_some("embed"), (st.lesson.is_some() && !embed).then_some("with-lesson"),
+            st.compare.is_some().then_some("comparing"), (st.challenge.is_some() && !embed).then_some("with-challenge"),
+            (st.exercise.is_some() && !embed).then_some("with-exercise"),
             (!embed && st.lesson.is_none() && st.compare.is_none() && st.challenge.is_none() && st.model().threads().len() <= ONE_SCREEN_THREADS && st.exercise.is_none() && !st.builder).then_some("one-screen"))}>
             <style>{ daxlab_draw::STYLE }</style>
             if !embed { { header(st, send) } }
@@ -138,6 +148,41 @@ pub fn page(
             if st.embed_dialog { { embed_dialog(st, send, base) } }
             { crate::teach_view::progress_dialog(st, send) }
         </div>
+    }
+}
+
+/// In a frame: the lesson step, challenge or exercise the view comes from, as one line with a
+/// link to play or read it in the full page (a new tab).
+fn embed_teaching(st: &AppState, full_view: &str) -> Html {
+    let what = if let Some(run) = &st.challenge {
+        let c = run.challenge;
+        format!(
+            "Challenge, level {} of {}: {}. ",
+            c.level(),
+            daxlab_core::teach::challenge::CHALLENGES.len(),
+            c.title
+        )
+    } else if let Some((lesson, k)) = &st.lesson {
+        format!(
+            "From the lesson \u{201c}{}\u{201d}, step {} of {}. ",
+            lesson.title,
+            k + 1,
+            lesson.steps.len()
+        )
+    } else if let Some(run) = &st.exercise {
+        format!("From the exercise \u{201c}{}\u{201d}. ", run.exercise.title)
+    } else {
+        return html! {};
+    };
+    let verb = if st.challenge.is_some() {
+        "Play it"
+    } else {
+        "Read it"
+    };
+    html! {
+        <p id="embed-teaching" class="embed-teaching">{ what }
+            <a href={full_view.to_string()} target="_blank" rel="noopener">{ format!("{verb} in the full view ↗") }</a>
+        </p>
     }
 }
 
@@ -643,7 +688,10 @@ fn fixes(st: &AppState, send: &Send) -> Html {
     let code = st.model().code();
     html! {
         <fieldset id="fixes" class="fixes">
-            <legend>{ "Upstream fixes in force " }<a href="lessons/history.html">{ "(history)" }</a></legend>
+            // In a frame, like every other link there, it opens a new tab: inside the frame
+            // there is no way back to the view.
+            <legend>{ "Upstream fixes in force " }<a href="lessons/history.html"
+                target={st.embed.then_some("_blank")} rel={st.embed.then_some("noopener")}>{ "(history)" }</a></legend>
             { for daxlab_core::Fix::ALL.iter().map(|f| {
                 let info = f.info();
                 let commit = info.commit.to_string();

@@ -44,11 +44,12 @@ const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 pub const PREFIX: &str = "DX1";
 
 impl Progress {
-    /// Record a win; keeps the best points (and then the fewest hints).
+    /// Record a win; keeps the best points, and the most hints ever taken on the level (a
+    /// replay without hints does not wipe the ones taken before: see [`Progress::hints`]).
     pub fn win(&mut self, challenge: &str, points: u8, preemptions: u8, hints: u8) {
         let r = self.challenges.entry(challenge.to_string()).or_default();
         let better = !r.won || points > r.points;
-        r.hints = if r.won { r.hints.min(hints) } else { hints };
+        r.hints = r.hints.max(hints);
         if better {
             r.points = points;
             r.preemptions = preemptions;
@@ -62,6 +63,12 @@ impl Progress {
         if !r.won {
             r.hints = r.hints.max(level);
         }
+    }
+
+    /// The most hints taken on `challenge` so far, in any visit: a win is graded with at least
+    /// these, so reloading the page or replaying a level does not undo a hint's cost.
+    pub fn hints(&self, challenge: &str) -> u8 {
+        self.challenges.get(challenge).map_or(0, |r| r.hints)
     }
 
     /// Whether `challenge` is won.
@@ -366,6 +373,18 @@ mod tests {
         p.solve("c");
         p.solve("i");
         p
+    }
+
+    #[test]
+    fn hints_taken_count_for_good() {
+        let mut p = Progress::default();
+        p.hint("null-deref", 3);
+        assert_eq!(p.hints("null-deref"), 3);
+        p.win("null-deref", 4, 0, 3);
+        // A replay without hints may raise the points, never lower the hints on record.
+        p.win("null-deref", 10, 0, 0);
+        assert_eq!(p.hints("null-deref"), 3);
+        assert_eq!(p.hints("deadlock"), 0);
     }
 
     #[test]

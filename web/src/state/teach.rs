@@ -71,11 +71,13 @@ impl AppState {
         let model = self.session.model();
         let used = challenge::preemptions(model, &self.session.steps()).unwrap_or(0);
         let outcome = self.session.outcome();
+        // Hints taken on this level before (another visit, before a reload) still count.
+        let hints = run.hints_charged(&self.progress);
         let win = match (&outcome, run.won.is_none(), run.locked_by, c.unbreakable()) {
             (Outcome::Violation(v), true, None, false) if v.kind == c.kind && used <= c.budget => {
                 Some(Win {
                     preemptions: used,
-                    points: c.points(used, run.hints.len() as u8),
+                    points: c.points(used, hints),
                     steps: self.session.cursor(),
                     debrief: challenge::debrief(c, model, v),
                 })
@@ -83,12 +85,8 @@ impl AppState {
             _ => None,
         };
         if let Some(w) = &win {
-            self.progress.win(
-                c.name,
-                w.points as u8,
-                w.preemptions.min(255) as u8,
-                run.hints.len() as u8,
-            );
+            self.progress
+                .win(c.name, w.points as u8, w.preemptions.min(255) as u8, hints);
         }
         let Some(run) = &mut self.challenge else {
             return;
@@ -403,6 +401,90 @@ mod tests {
         assert!(st.progress.won("null-deref"));
         let next = with_progress("?challenge=deadlock", &st.progress);
         assert!(next.challenge.as_ref().unwrap().locked_by.is_none());
+    }
+
+    /// Win null-deref without a preemption: truncate to its end, then memory failure.
+    fn win_null_deref(st: &mut AppState) {
+        let m = st.model().clone();
+        let (trunc, mf) = (m.tid("trunc").unwrap(), m.tid("mf").unwrap());
+        while m.is_runnable(st.session.world(), trunc) {
+            st.apply(Action::Step(trunc));
+        }
+        while st.session.outcome() == Outcome::Running {
+            st.apply(Action::Step(mf));
+        }
+    }
+
+    #[test]
+    fn hints_count_after_a_reload_and_in_a_replay() {
+        let mut st = AppState::from_query("?challenge=null-deref");
+        for _ in 0..4 {
+            st.apply(Action::Teach(TeachAction::Hint));
+        }
+        // Reload: a new page with the stored progress, no hint taken in it.
+        let mut again = with_progress("?challenge=null-deref", &st.progress);
+        assert!(again.challenge.as_ref().unwrap().hints.is_empty());
+        win_null_deref(&mut again);
+        let all = Hint::ALL.iter().map(|h| h.cost()).sum::<u32>();
+        let want = challenge::WIN_POINTS.saturating_sub(all);
+        assert_eq!(
+            again
+                .challenge
+                .as_ref()
+                .unwrap()
+                .won
+                .as_ref()
+                .unwrap()
+                .points,
+            want
+        );
+        // A replay without hints keeps them on record.
+        let mut replay = with_progress("?challenge=null-deref", &again.progress);
+        win_null_deref(&mut replay);
+        assert_eq!(
+            replay
+                .challenge
+                .as_ref()
+                .unwrap()
+                .won
+                .as_ref()
+                .unwrap()
+                .points,
+            want
+        );
+        assert_eq!(replay.progress.hints("null-deref"), 4);
+    }
+
+    #[test]
+    fn find_a_bug_does_not_play_a_challenge() {
+        let mut st = AppState::from_query("?challenge=null-deref");
+        st.apply(Action::FindBug);
+        assert!(st.search.is_none());
+        assert!(
+            st.errors.last().unwrap().contains("Find a bug is off in a challenge"),
+            "{:?}",
+            st.errors
+        );
+        // Outside a challenge it searches.
+        let mut plain = AppState::from_query("?scenario=null-mapping&variant=seed");
+        plain.apply(Action::FindBug);
+        assert!(plain.search.is_some());
+    }
+
+    #[test]
+    fn an_unbreakable_level_has_three_hints_the_last_saying_prove_it() {
+        let mut p = Progress::default();
+        for c in lessons::CHALLENGES.iter().take(3) {
+            p.win(c.name, 10, 0, 0);
+        }
+        let mut st = with_progress("?challenge=unbreakable-recheck", &p);
+        for _ in 0..5 {
+            st.apply(Action::Teach(TeachAction::Hint));
+        }
+        let run = st.challenge.as_ref().unwrap();
+        assert_eq!(run.hints.len(), 3);
+        assert!(run.hints[2].1.contains("Prove it"), "{}", run.hints[2].1);
+        assert_eq!(run.next_hint(), None);
     }
 
     #[test]
