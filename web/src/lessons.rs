@@ -161,6 +161,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_link_out_of_the_lesson_keeps_no_lesson_parameters() {
+        let html = to_html(
+            "[a state](?scenario=lost-wakeup&step=3) and [level 1](?challenge=null-deref)",
+            "&lesson=shipped-bugs&lesson_step=7",
+        );
+        assert!(html.contains("href=\"?scenario=lost-wakeup&amp;step=3&amp;lesson=shipped-bugs&amp;lesson_step=7\""), "{html}");
+        assert!(html.contains("href=\"?challenge=null-deref\""), "{html}");
+        // And in the lessons as built: no challenge link carries a lesson's parameters.
+        for l in lessons() {
+            for s in &l.steps {
+                assert!(
+                    !s.html.contains("challenge=null-deref&amp;lesson="),
+                    "{}",
+                    l.name
+                );
+            }
+        }
+    }
+
+    #[test]
     fn every_lesson_parses_and_every_step_has_a_state() {
         for name in lesson_names() {
             let l = lesson(name).unwrap();

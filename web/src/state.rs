@@ -259,6 +259,30 @@ impl AppState {
         // `?lesson=` or `?challenge=` starts from the lesson step's or the challenge's state.
         let has_state = form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
             .any(|(k, _)| k == "scenario" || k == "threads");
+        // One of a lesson, a challenge and an exercise: the first of them wins, and the others
+        // are named rather than dropped without a word.
+        let named: Vec<(&str, &str)> = [
+            ("lesson", p.lesson),
+            ("challenge", p.challenge),
+            ("exercise", p.exercise),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v?)))
+        .collect();
+        if let [(k0, v0), rest @ ..] = named.as_slice()
+            && !rest.is_empty()
+        {
+            let others: Vec<String> = rest.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            errors.push(format!(
+                "URL parameters {k0}={v0} and {} each open a page of their own; showing the {k0}. Open ?{} for the other.",
+                others.join(" and "),
+                others.join(" or ?")
+            ));
+            if *k0 == "lesson" {
+                p.challenge = None;
+            }
+            p.exercise = None;
+        }
         if let Some(l) = p.lesson.and_then(lessons::lesson) {
             let mut k = p.lesson_step.unwrap_or(0);
             if k >= l.steps.len() {
@@ -1086,6 +1110,20 @@ mod tests {
             Outcome::Violation(v) => Some(v.kind),
             _ => None,
         }
+    }
+
+    #[test]
+    fn a_lesson_and_a_challenge_in_one_url_are_named() {
+        let st = AppState::from_query("?challenge=null-deref&lesson=what-is-dax");
+        assert!(st.lesson.is_some() && st.challenge.is_none());
+        assert!(
+            st.errors.iter().any(
+                |e| e.contains("lesson=what-is-dax and challenge=null-deref")
+                    && e.contains("Open ?challenge=null-deref")
+            ),
+            "{:?}",
+            st.errors
+        );
     }
 
     #[test]

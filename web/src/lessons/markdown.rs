@@ -48,9 +48,17 @@ pub fn split_predictions(markdown: &str) -> (Vec<String>, String) {
     (blocks, rest)
 }
 
+/// Whether an app link (`?…`) opens something other than a state of the lesson it is in.
+fn leaves_lesson(url: &str) -> bool {
+    url.trim_start_matches('?').split('&').any(|kv| {
+        let key = kv.split('=').next().unwrap_or("");
+        matches!(key, "challenge" | "lesson" | "exercise" | "teacher")
+    })
+}
+
 /// Render our own markdown to HTML. Raw HTML in the source is dropped, and app links (targets
 /// starting with `?`) get `prefix` (the app's page, like `../index.html`) before them and
-/// `suffix` after, so they stay in the lesson.
+/// `suffix` after, so they stay in the lesson; a link that leaves the lesson gets no suffix.
 pub fn to_html_with(markdown: &str, prefix: &str, suffix: &str) -> String {
     let mut in_predict = false;
     let events = parser(markdown).filter_map(move |e| match e {
@@ -74,7 +82,13 @@ pub fn to_html_with(markdown: &str, prefix: &str, suffix: &str) -> String {
             id,
         }) if dest_url.starts_with('?') => Some(Event::Start(Tag::Link {
             link_type,
-            dest_url: format!("{prefix}{dest_url}{suffix}").into(),
+            // A link that leaves the lesson (to a challenge, another lesson, an exercise) gets
+            // no suffix: the lesson's own parameters would win and keep the page where it was.
+            dest_url: if leaves_lesson(&dest_url) {
+                format!("{prefix}{dest_url}").into()
+            } else {
+                format!("{prefix}{dest_url}{suffix}").into()
+            },
             title,
             id,
         })),

@@ -461,7 +461,10 @@ mod tests {
         st.apply(Action::FindBug);
         assert!(st.search.is_none());
         assert!(
-            st.errors.last().unwrap().contains("Find a bug is off in a challenge"),
+            st.errors
+                .last()
+                .unwrap()
+                .contains("Find a bug is off in a challenge"),
             "{:?}",
             st.errors
         );
