@@ -128,6 +128,21 @@ test('keyboard shortcuts drive every control', async ({ page }) => {
   await shot(page, 'help');
   await page.keyboard.press('Escape');
   await expect(page.getByRole('dialog')).toHaveCount(0);
+  // Every dialog takes the focus, keeps Tab inside (the page behind is inert), closes on
+  // Escape and gives the focus back to its button.
+  for (const [open, opener] of [['e', 'embed-button'], ['?', 'help-button'], [null, 'progress-button']]) {
+    if (open) await page.keyboard.press(open);
+    else { await page.focus(`#${opener}`); await page.keyboard.press('Enter'); }
+    await expect(page.getByRole('dialog')).toHaveCount(1);
+    expect(await page.evaluate(() => !!document.activeElement.closest('[role=dialog]')), `${opener}: focus in the dialog`).toBe(true);
+    for (let i = 0; i < 6; i++) await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => !!document.activeElement.closest('[role=dialog]')), `${opener}: Tab stays in the dialog`).toBe(true);
+    await page.keyboard.press('ArrowRight'); // not a step behind the dialog
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+    await expect(page.locator(`#${opener}`)).toBeFocused();
+  }
+  await expect(page.locator('#step-count')).toHaveText('step 0 / 2');
   await page.keyboard.press('r');
   await expect(page.locator('#step-count')).toHaveText('step 0 / 0');
   await page.keyboard.press('f');

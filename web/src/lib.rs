@@ -189,6 +189,13 @@ pub struct App {
     /// The timeline box's `clientWidth` when last measured, and the figure width it gave:
     /// the padding is read only when that changes, not after every step's render.
     tl_box: (i32, f64),
+    /// The dialog open at the last render (its opener's id), for moving the focus.
+    dialog: Option<&'static str>,
+    /// An element to focus after the next render (by id).
+    focus_after: Option<String>,
+    /// What the page said at the last render (messages, a challenge's verdict), so that a new
+    /// one is scrolled into sight: on a phone they sit far above the buttons that caused them.
+    said: (usize, Option<String>, bool),
 }
 
 const URL_EVERY_MS: u32 = 150;
@@ -206,6 +213,37 @@ fn page_url_without_query() -> String {
         loc.origin().unwrap_or_default(),
         loc.pathname().unwrap_or_default()
     )
+}
+
+/// Tab in an open dialog: from its last control to its first (Shift+Tab: the other way), so
+/// the focus never leaves it for the page behind or the browser's own controls.
+fn wrap_tab(e: &KeyboardEvent) {
+    let doc = gloo::utils::document();
+    let Ok(list) = doc.query_selector_all(
+        ".overlay .dialog button:not([disabled]), .overlay .dialog input, .overlay .dialog textarea, .overlay .dialog a[href], .overlay .dialog select",
+    ) else {
+        return;
+    };
+    let items: Vec<web_sys::HtmlElement> = (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect();
+    let (Some(first), Some(last)) = (items.first(), items.last()) else {
+        return;
+    };
+    let active = doc.active_element();
+    let at = |el: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a == el.as_ref());
+    let inside = items.iter().any(at);
+    let to = match (e.shift_key(), inside) {
+        (false, true) if at(last) => Some(first),
+        (true, true) if at(first) => Some(last),
+        (_, true) => None,
+        (false, false) => Some(first),
+        (true, false) => Some(last),
+    };
+    if let Some(el) = to {
+        e.prevent_default();
+        let _ = el.focus();
+    }
 }
 
 /// The action a key stands for, if any (see `view::SHORTCUTS`).
@@ -320,6 +358,9 @@ impl Component for App {
             notes,
             viewed: std::cell::Cell::new(false),
             tl_box: (0, 0.0),
+            dialog: None,
+            focus_after: None,
+            said: (0, None, false),
         }
     }
 
@@ -343,6 +384,11 @@ impl Component for App {
                     if let Some(run) = self.st.search.as_mut() {
                         run.yielding = true;
                     }
+                }
+                // The Check button goes away with the answer: the focus goes to the verdict
+                // (which reads it out), with Show me next in the tab order.
+                if let Action::Teach(teach::TeachAction::Check(k)) = &a {
+                    self.focus_after = Some(format!("prediction-{k}-verdict"));
                 }
                 self.st.apply(a)
             }
@@ -408,7 +454,14 @@ impl Component for App {
                         matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
                     });
                 let key = e.key();
-                if typing && key != "Escape" {
+                // Typing, or a dialog open (its buttons take Enter and Tab): only Escape.
+                let dialog = self.st.help || self.st.embed_dialog || self.st.progress_dialog;
+                if dialog && key == "Tab" {
+                    // Tab and Shift+Tab go round the dialog's controls, never out of it.
+                    wrap_tab(&e);
+                    return false;
+                }
+                if (typing || dialog) && key != "Escape" {
                     return false;
                 }
                 let Some(msg) = key_action(&key) else {
@@ -440,6 +493,16 @@ impl Component for App {
             mark("daxlab-first-render");
         }
         scroll_current_lines_into_view();
+        self.dialog_focus();
+        self.show_what_is_new(first_render);
+        if let Some(el) = self
+            .focus_after
+            .take()
+            .and_then(|id| gloo::utils::document().get_element_by_id(&id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
         self.measure_timeline();
         self.notes.after_render(notes_api::state_of(&self.st));
         if first_render {
@@ -537,6 +600,80 @@ fn mark(name: &str) {
 }
 
 impl App {
+    /// Scroll a new message, or a challenge's new verdict, into sight (no scroll when it is
+    /// in sight already, nor at the first render).
+    fn show_what_is_new(&mut self, first_render: bool) {
+        let verdict = self
+            .st
+            .challenge
+            .as_ref()
+            .is_some_and(|r| r.won.is_some() || r.proof.is_some());
+        let now = (self.st.errors.len(), self.st.notice.clone(), verdict);
+        let new_message = now.0 > self.said.0 || (now.1.is_some() && now.1 != self.said.1);
+        let new_verdict = now.2 && !self.said.2;
+        self.said = now;
+        if first_render {
+            return;
+        }
+        let target = if new_verdict {
+            "#challenge-solved"
+        } else if new_message {
+            ".messages"
+        } else {
+            return;
+        };
+        if let Ok(Some(el)) = gloo::utils::document().query_selector(target) {
+            let o = web_sys::ScrollIntoViewOptions::new();
+            o.set_block(web_sys::ScrollLogicalPosition::Nearest);
+            el.scroll_into_view_with_scroll_into_view_options(&o);
+        }
+    }
+
+    /// A dialog that opens takes the focus and makes the page behind it inert (so Tab stays in
+    /// it); one that closes gives the focus back to the button that opened it.
+    fn dialog_focus(&mut self) {
+        let open = if self.st.help {
+            Some("help-button")
+        } else if self.st.embed_dialog {
+            Some("embed-button")
+        } else if self.st.progress_dialog {
+            Some("progress-button")
+        } else {
+            None
+        };
+        if open == self.dialog {
+            return;
+        }
+        let doc = gloo::utils::document();
+        if let Ok(behind) = doc.query_selector_all(".daxlab > :not(.overlay):not(style)") {
+            for i in 0..behind.length() {
+                if let Some(el) = behind
+                    .item(i)
+                    .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+                {
+                    let _ = if open.is_some() {
+                        el.set_attribute("inert", "")
+                    } else {
+                        el.remove_attribute("inert")
+                    };
+                }
+            }
+        }
+        let target = match open {
+            Some(_) => doc
+                .query_selector(
+                    ".overlay .dialog button, .overlay .dialog input, .overlay .dialog textarea",
+                )
+                .ok()
+                .flatten(),
+            None => self.dialog.and_then(|id| doc.get_element_by_id(id)),
+        };
+        if let Some(el) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+        self.dialog = open;
+    }
+
     /// Measure the timeline's box and redraw it at that width if it changed.
     fn measure_timeline(&mut self) {
         let Ok(Some(el)) = gloo::utils::document().query_selector(".timeline-box") else {

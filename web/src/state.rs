@@ -980,6 +980,7 @@ impl AppState {
             Action::Escape => {
                 self.help = false;
                 self.embed_dialog = false;
+                self.progress_dialog = false;
                 self.errors.clear();
                 return;
             }

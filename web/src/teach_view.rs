@@ -65,7 +65,7 @@ fn prediction(st: &AppState, send: &Send, k: usize, p: &PredictionRun) -> Html {
                 <button id={format!("{id}-check")} onclick={check} disabled={p.chosen.is_none()}>{ "Check my answer" }</button>
             }
             if let Some(c) = checked {
-                <p id={format!("{id}-verdict")} class={classes!("verdict", if c == q.answer { "right" } else { "wrong" })} role="status">
+                <p id={format!("{id}-verdict")} class={classes!("verdict", if c == q.answer { "right" } else { "wrong" })} role="status" tabindex="-1">
                     { if c == q.answer { "✓ Right.".to_string() } else { format!("✗ Not quite: the answer is “{}”.", q.choices[q.answer]) } }
                     if let Some(f) = first {
                         { if f == (c == q.answer) { "" } else if f { " (Your first answer, which counts, was right.)" } else { " (Your first answer, which counts, was wrong.)" } }
