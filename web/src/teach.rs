@@ -152,13 +152,18 @@ pub struct ClassRow {
     pub name: String,
     /// The code's summary, or what is wrong with it.
     pub summary: Result<Summary, String>,
+    /// An earlier line with the very same code. A code records progress, not who made it, so
+    /// two students with the same progress have the same code; but a pasted line twice, or a
+    /// code shared, looks the same, so the teacher is told.
+    pub same_as: Option<usize>,
 }
 
 /// Read the teacher's pasted lines: one code per line, optionally `name: code` or `name code`.
 pub fn class_rows(text: &str) -> Vec<ClassRow> {
     let levels = level_names();
     let exercises = exercise_names();
-    text.lines()
+    let rows = text
+        .lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| {
@@ -171,13 +176,28 @@ pub fn class_rows(text: &str) -> Vec<ClassRow> {
                 ),
                 None => ("", l),
             };
-            ClassRow {
-                line: i + 1,
-                name: name.to_string(),
-                summary: progress::decode(code, &levels, &exercises),
-            }
+            (
+                code.trim().to_ascii_uppercase(),
+                ClassRow {
+                    line: i + 1,
+                    name: name.to_string(),
+                    summary: progress::decode(code, &levels, &exercises),
+                    same_as: None,
+                },
+            )
         })
-        .collect()
+        .collect::<Vec<_>>();
+    let mut out: Vec<ClassRow> = Vec::with_capacity(rows.len());
+    for (k, (code, mut row)) in rows.iter().cloned().enumerate() {
+        if row.summary.is_ok() {
+            row.same_as = rows[..k]
+                .iter()
+                .find(|(c, r)| *c == code && r.summary.is_ok())
+                .map(|(_, r)| r.line);
+        }
+        out.push(row);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -195,6 +215,8 @@ mod tests {
         assert_eq!(rows[0].summary.as_ref().unwrap().points(), 9);
         assert_eq!(rows[1].name, "");
         assert_eq!(rows[1].line, 3);
+        assert_eq!(rows[0].same_as, None);
+        assert_eq!(rows[1].same_as, Some(1), "line 3 repeats line 1's code");
         assert!(rows[2].summary.as_ref().unwrap_err().contains("DX1-XXXX"));
         assert!(rows[3].summary.is_err());
     }

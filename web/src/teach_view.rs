@@ -26,9 +26,17 @@ fn prediction(st: &AppState, send: &Send, k: usize, p: &PredictionRun) -> Html {
     let q = match &p.question {
         Ok(q) => q,
         Err(e) => {
+            // Most often the student followed a link in the step's text to another state: the
+            // prediction belongs to the step's own state, one click away.
+            let back = st
+                .lesson
+                .map(|(_, k)| send.reform(move |_| Action::LessonGo(k)));
             return html! {
-                <p id={id} class="prediction prediction-error" role="alert">
-                    { format!("This prediction cannot be asked here: {e}.") }
+                <p id={id} class="prediction prediction-error" role="status">
+                    { format!("This step's prediction is about the step's own state, not the one on screen ({e}). ") }
+                    if let Some(back) = back {
+                        <button class="small" onclick={back}>{ "Back to the step's state" }</button>
+                    }
                 </p>
             };
         }
@@ -316,6 +324,8 @@ pub fn teacher_page(st: &AppState, send: &Send) -> Html {
                     })) }
                 </ul>
             }
+            // On a phone the table scrolls sideways inside its box, not the page.
+            <div class="table-scroll" tabindex="0" role="region" aria-label="The class's progress">
             <table id="teacher-table">
                 <caption>{ format!("{} student code(s) read", ok.len()) }</caption>
                 <thead><tr>
@@ -333,7 +343,11 @@ pub fn teacher_page(st: &AppState, send: &Send) -> Html {
                         let s = r.summary.as_ref().ok();
                         html! {
                             <tr>
-                                <th scope="row">{ if r.name.is_empty() { format!("line {}", r.line) } else { r.name.clone() } }</th>
+                                <th scope="row">{ if r.name.is_empty() { format!("line {}", r.line) } else { r.name.clone() } }
+                                    if let Some(k) = r.same_as {
+                                        <small class="muted">{ format!(" (same code as line {k})") }</small>
+                                    }
+                                </th>
                                 { for s.iter().flat_map(|s| s.challenges.iter()).map(|(_, won, pts, hints)| html! {
                                     <td class={classes!(won.then_some("won"))}>
                                         { if *won { format!("★ {pts}") } else if *hints > 0 { format!("– (hint {hints})") } else { "–".into() } }
@@ -355,6 +369,7 @@ pub fn teacher_page(st: &AppState, send: &Send) -> Html {
                     }) }
                 </tbody>
             </table>
+            </div>
             <p class="muted">{ format!("★ n: level won with n points of {WIN_POINTS} (hints cost {} points in all). A code is a record, not a proof.",
                 Hint::ALL.iter().map(|h| h.cost()).sum::<u32>()) }</p>
             <p class="muted" id="teacher-exercises">{ "Exercises: " }

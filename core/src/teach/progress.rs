@@ -244,8 +244,19 @@ pub fn decode(code: &str, challenges: &[&str], exercises: &[&str]) -> Result<Sum
             "{text:?} is not a daxlab progress code (they start with {PREFIX}-)"
         ));
     };
+    let valid = |c: char| {
+        matches!(c, '-' | ' ' | 'o' | 'O' | 'i' | 'I' | 'l' | 'L')
+            || (c.is_ascii() && ALPHABET.contains(&(c.to_ascii_uppercase() as u8)))
+    };
     let b = unbase32(rest).ok_or_else(|| {
-        format!("{text:?} has characters a progress code never has (0-9, A-Z without I, L, O, U)")
+        if rest.chars().all(valid) {
+            // Only the last character's padding can be wrong here.
+            format!("{text:?} fails its checksum: a character was mistyped or lost")
+        } else {
+            format!(
+                "{text:?} has characters a progress code never has (0-9, A-Z without I, L, O, U)"
+            )
+        }
     })?;
     if b.len() < 3 {
         return Err(format!(
@@ -352,6 +363,11 @@ fn unbase32(text: &str) -> Option<Vec<u8>> {
             out.push((acc >> bits) as u8);
         }
     }
+    // The bits left over pad the last character with zeros: a character that sets any of them
+    // is a typo the checksum (over whole bytes) would not see.
+    if acc & ((1 << bits) - 1) != 0 {
+        return None;
+    }
     Some(out)
 }
 
@@ -434,6 +450,16 @@ mod tests {
         let e = decode(core::str::from_utf8(&typo).unwrap(), &CH, &EX).unwrap_err();
         assert!(e.contains("checksum"), "{e}");
         assert!(decode("hello", &CH, &EX).unwrap_err().contains("DX1-"));
+        // Every other last character is refused: its padding bits would have hidden the typo.
+        let (head, last) = code.split_at(code.len() - 1);
+        for c in ALPHABET.iter().map(|&c| c as char) {
+            if c.to_string() != last {
+                assert!(
+                    decode(&format!("{head}{c}"), &CH, &EX).is_err(),
+                    "{head}{c}"
+                );
+            }
+        }
         assert!(
             decode("DX1-U", &CH, &EX)
                 .unwrap_err()
