@@ -620,7 +620,10 @@ impl AppState {
             Action::Step(tid) => {
                 self.playing = false;
                 if let Some(refused) = self.over_budget(tid) {
-                    self.errors.push(refused);
+                    // Said once, however often the refused button is pressed.
+                    if self.errors.last() != Some(&refused) {
+                        self.errors.push(refused);
+                    }
                     return;
                 }
                 if let Err(e) = self.session.step(tid) {

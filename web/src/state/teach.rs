@@ -500,7 +500,15 @@ mod tests {
         assert_eq!(st.challenge.as_ref().unwrap().used, 1);
         let len = st.session.len();
         st.apply(Action::Step(trunc)); // would be preemption 2
+        st.apply(Action::Step(trunc)); // and again: said once
         assert_eq!(st.session.len(), len);
+        assert_eq!(
+            st.errors
+                .iter()
+                .filter(|e| e.contains("Out of budget"))
+                .count(),
+            1
+        );
         assert!(
             st.errors.last().unwrap().contains("Out of budget"),
             "{:?}",
