@@ -346,9 +346,20 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
         hover.push(rect(x, AXIS, w, plot_bottom - AXIS).class("tl-hover"));
     }
     body.push(group("hover", hover));
+    // A wake arrow crosses the lanes between its waker and the woken thread (and half of the
+    // waker's): their labels keep clear of it too.
+    let arrows: Vec<(f64, f64, f64)> = wake_lines(t, v, &lanes).into_iter().flatten().collect();
     for i in 0..t.threads {
+        let band = lanes.band(Tid(i as u8));
+        let mut lane_cuts = cuts.clone();
+        lane_cuts.extend(
+            arrows
+                .iter()
+                .filter(|&&(_, y1, y2)| y1.min(y2) < band + BAND && y1.max(y2) > band)
+                .map(|&(x, _, _)| x),
+        );
         let mut l = Vec::new();
-        lane(&mut l, t, names, v, &lanes, Tid(i as u8), &cuts);
+        lane(&mut l, t, names, v, &lanes, Tid(i as u8), &lane_cuts);
         body.push(group("lane", l));
     }
     let mut r = Vec::new();
@@ -815,23 +826,36 @@ fn rcu_lane(body: &mut Vec<El>, t: &Timeline, names: Names, v: &View, lanes: &La
     }
 }
 
-fn wakes(body: &mut Vec<El>, t: &Timeline, names: Names, v: &View, lanes: &Lanes) {
+/// Where each wake arrow is drawn, in `t.wakes`' order (`None` off screen): its x, and its y
+/// from the waker's lane to the edge of the woken one's band. Wake-ups at one step sit 2.5 px
+/// apart.
+fn wake_lines(t: &Timeline, v: &View, lanes: &Lanes) -> Vec<Option<(f64, f64, f64)>> {
     let mut at_step = (0usize, 0usize);
-    for w in &t.wakes {
-        let Some(cx) = v.centre(w.step) else { continue };
-        let k = if at_step.0 == w.step {
-            at_step.1 + 1
-        } else {
-            0
-        };
-        at_step = (w.step, k);
-        let x = cx + (k as f64 - 0.0) * 2.5;
-        let (y1, target) = (lanes.mid(w.waker), lanes.band(w.woken));
-        let y2 = if target > y1 {
-            target - 1.0
-        } else {
-            target + BAND + 1.0
-        };
+    t.wakes
+        .iter()
+        .map(|w| {
+            let cx = v.centre(w.step)?;
+            let k = if at_step.0 == w.step {
+                at_step.1 + 1
+            } else {
+                0
+            };
+            at_step = (w.step, k);
+            let x = cx + k as f64 * 2.5;
+            let (y1, target) = (lanes.mid(w.waker), lanes.band(w.woken));
+            let y2 = if target > y1 {
+                target - 1.0
+            } else {
+                target + BAND + 1.0
+            };
+            Some((x, y1, y2))
+        })
+        .collect()
+}
+
+fn wakes(body: &mut Vec<El>, t: &Timeline, names: Names, v: &View, lanes: &Lanes) {
+    for (w, line) in t.wakes.iter().zip(wake_lines(t, v, lanes)) {
+        let Some((x, y1, y2)) = line else { continue };
         let waker = names.get(w.waker.0 as usize).copied().unwrap_or("?");
         let woken = names.get(w.woken.0 as usize).copied().unwrap_or("?");
         let mut el = if w.passed {
@@ -1437,7 +1461,7 @@ mod tests {
     }
 
     /// The marks a label must leave visible: the frees and call_rcu()s, the cursor, the
-    /// violation and the divergence, with a name for the failure message.
+    /// violation, the divergence and the wake arrows, with a name for the failure message.
     fn marks(d: &Drawing) -> Vec<(String, Box4)> {
         let mut out = Vec::new();
         for e in d.elements() {
@@ -1462,6 +1486,15 @@ mod tests {
                 }
                 ("line", "cursor" | "violation" | "divergence", _) => {
                     (f("x1") - 1.0, f("y1"), f("x1") + 1.0, f("y2"))
+                }
+                // A wake arrow: "M x y1 L x y2" (a passed-over one adds its bar after).
+                ("path", "wake", _) => {
+                    let nums: Vec<f64> = e.get("d").unwrap()[1..]
+                        .split([' ', 'L', 'M'])
+                        .filter_map(|s| s.parse().ok())
+                        .collect();
+                    let (x, y1, y2) = (nums[0], nums[1], nums[3]);
+                    (x - 0.8, y1.min(y2), x + 0.8, y1.max(y2))
                 }
                 _ => continue,
             };

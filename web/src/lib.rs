@@ -338,7 +338,10 @@ impl Component for App {
             .ok()
             .and_then(|w| w.as_f64())
         {
-            st.apply(Action::SetTimelineWidth(timeline_width_guess(w, st.embed)));
+            st.apply(Action::SetTimelineWidth(timeline_width_guess(
+                w,
+                Layout::of(&st),
+            )));
         }
         let host = ctx.link().clone();
         let notes = notes_api::Notes::new(move |m| host.send_message(Msg::Host(m)));
@@ -574,20 +577,58 @@ fn scroll_current_lines_into_view() {
     }
 }
 
-/// The timeline's width before the page is laid out: the window less the page's margins and
-/// the box's padding (static/style.css), so that the first view is drawn at the width the page
-/// then measures and the timeline is not laid out and made twice before the first paint. A
-/// wrong guess costs only that: the measured width wins. The e2e test "the first view draws
-/// the timeline once" checks it at common sizes.
-fn timeline_width_guess(window: f64, embed: bool) -> f64 {
-    if embed {
-        // The figures' column: 1.1 of 2 fractions of the stage.
-        (window * 0.55 - 23.0).max(100.0)
-    } else if window <= 480.0 {
+/// The page's layouts, as far as the timeline's width goes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Layout {
+    Main,
+    Embed,
+    Compare,
+    Lesson,
+    Exercise,
+}
+
+impl Layout {
+    fn of(st: &AppState) -> Layout {
+        if st.embed {
+            Layout::Embed
+        } else if st.compare.is_some() {
+            Layout::Compare
+        } else if st.lesson.is_some() {
+            Layout::Lesson
+        } else if st.exercise.is_some() {
+            Layout::Exercise
+        } else {
+            Layout::Main
+        }
+    }
+}
+
+/// The timeline's width before the page is laid out: the window less the margins, paddings and
+/// side panels of static/style.css, so that the first view is drawn at the width the page then
+/// measures and the timeline is not laid out and made twice before the first paint. A wrong
+/// guess costs only that: the measured width wins. The e2e test "the first view draws the
+/// timeline once" checks every layout at common sizes, so a change of the stylesheet that
+/// makes a guess wrong is caught there.
+fn timeline_width_guess(window: f64, layout: Layout) -> f64 {
+    // The page: 0.8rem of padding a side (0.3rem at 480 px and below), at most 1800 px wide,
+    // and the box's own padding and border.
+    let page = if window <= 480.0 {
         window - 26.0
     } else {
         window.min(1800.0) - 42.0
-    }
+    };
+    let w = match layout {
+        // The figures' column: 1.1 of 2 fractions of the stage.
+        Layout::Embed => window.min(1800.0) * 0.55 - 23.0,
+        // From 1000 px two sides share the width; stacked below, inside the compare box.
+        Layout::Compare if window >= 1000.0 => page / 2.0 - 19.0,
+        Layout::Compare => page - 14.0,
+        // Beside the lesson's or the exercise's pane from 901 px.
+        Layout::Lesson if window > 900.0 => window.min(1800.0) - 438.0,
+        Layout::Exercise if window > 900.0 => window.min(1800.0) - 454.0,
+        Layout::Main | Layout::Lesson | Layout::Exercise => page,
+    };
+    w.max(100.0)
 }
 
 /// `performance.mark(name)`: `scripts/measure.sh` reads `daxlab-start` (the wasm starts),

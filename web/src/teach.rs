@@ -176,24 +176,22 @@ pub fn class_rows(text: &str) -> Vec<ClassRow> {
                 ),
                 None => ("", l),
             };
-            (
-                code.trim().to_ascii_uppercase(),
-                ClassRow {
-                    line: i + 1,
-                    name: name.to_string(),
-                    summary: progress::decode(code, &levels, &exercises),
-                    same_as: None,
-                },
-            )
+            ClassRow {
+                line: i + 1,
+                name: name.to_string(),
+                summary: progress::decode(code, &levels, &exercises),
+                same_as: None,
+            }
         })
         .collect::<Vec<_>>();
+    // The same code however it was typed (dashes, case, O for 0): the same decoded summary.
     let mut out: Vec<ClassRow> = Vec::with_capacity(rows.len());
-    for (k, (code, mut row)) in rows.iter().cloned().enumerate() {
-        if row.summary.is_ok() {
-            row.same_as = rows[..k]
+    for mut row in rows {
+        if let Ok(s) = &row.summary {
+            row.same_as = out
                 .iter()
-                .find(|(c, r)| *c == code && r.summary.is_ok())
-                .map(|(_, r)| r.line);
+                .find(|r| r.summary.as_ref() == Ok(s))
+                .map(|r| r.line);
         }
         out.push(row);
     }
@@ -217,6 +215,10 @@ mod tests {
         assert_eq!(rows[1].line, 3);
         assert_eq!(rows[0].same_as, None);
         assert_eq!(rows[1].same_as, Some(1), "line 3 repeats line 1's code");
+        // Typed without dashes, in lower case: the same code.
+        let sloppy = code.replace('-', "").to_lowercase().replace("dx1", "DX1");
+        let again = class_rows(&format!("Ana: {code}\nBo: {sloppy}"));
+        assert_eq!(again[1].same_as, Some(1));
         assert!(rows[2].summary.as_ref().unwrap_err().contains("DX1-XXXX"));
         assert!(rows[3].summary.is_err());
     }

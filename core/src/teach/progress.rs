@@ -250,8 +250,8 @@ pub fn decode(code: &str, challenges: &[&str], exercises: &[&str]) -> Result<Sum
     };
     let b = unbase32(rest).ok_or_else(|| {
         if rest.chars().all(valid) {
-            // Only the last character's padding can be wrong here.
-            format!("{text:?} fails its checksum: a character was mistyped or lost")
+            // Only the last character's padding, or a character too many, can be wrong here.
+            format!("{text:?} fails its checksum: a character was mistyped, lost or added")
         } else {
             format!(
                 "{text:?} has characters a progress code never has (0-9, A-Z without I, L, O, U)"
@@ -305,6 +305,14 @@ pub fn decode(code: &str, challenges: &[&str], exercises: &[&str]) -> Result<Sum
         .collect();
     let answered = next()?;
     let right = next()?;
+    // Nothing may follow: a character added at the end can make one more byte, and with this
+    // CRC (no final XOR) the checksum of the body and the first checksum byte is exactly the
+    // second checksum byte and a zero, so the checksum alone would not see it.
+    if it.next().is_some() {
+        return Err(format!(
+            "{text:?} is longer than a code: a character was added"
+        ));
+    }
     Ok(Summary {
         challenges: cs,
         exercises: solved,
@@ -348,8 +356,9 @@ fn base32(data: &[u8]) -> String {
 
 fn unbase32(text: &str) -> Option<Vec<u8>> {
     let mut out = Vec::new();
-    let (mut acc, mut bits) = (0u32, 0u32);
+    let (mut acc, mut bits, mut chars) = (0u32, 0u32, 0usize);
     for c in text.chars().filter(|c| !matches!(c, '-' | ' ')) {
+        chars += 1;
         let c = match c.to_ascii_uppercase() {
             'O' => '0',
             'I' | 'L' => '1',
@@ -366,6 +375,11 @@ fn unbase32(text: &str) -> Option<Vec<u8>> {
     // The bits left over pad the last character with zeros: a character that sets any of them
     // is a typo the checksum (over whole bytes) would not see.
     if acc & ((1 << bits) - 1) != 0 {
+        return None;
+    }
+    // Exactly as many characters as the bytes need: a character added at the end (which can
+    // only add zero padding) is a typo too.
+    if chars != (out.len() * 8).div_ceil(5) {
         return None;
     }
     Some(out)
@@ -450,6 +464,9 @@ mod tests {
         let e = decode(core::str::from_utf8(&typo).unwrap(), &CH, &EX).unwrap_err();
         assert!(e.contains("checksum"), "{e}");
         assert!(decode("hello", &CH, &EX).unwrap_err().contains("DX1-"));
+        // A character added at the end is refused.
+        assert!(decode(&format!("{code}0"), &CH, &EX).is_err());
+        assert!(decode(&format!("{code}-0"), &CH, &EX).is_err());
         // Every other last character is refused: its padding bits would have hidden the typo.
         let (head, last) = code.split_at(code.len() - 1);
         for c in ALPHABET.iter().map(|&c| c as char) {
