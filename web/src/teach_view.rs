@@ -52,6 +52,8 @@ fn prediction(st: &AppState, send: &Send, k: usize, p: &PredictionRun) -> Html {
         <section id={id.clone()} class="prediction" aria-labelledby={prompt_id.clone()}>
             <p class="predict-label">{ "Predict" }</p>
             <p id={prompt_id.clone()} class="prompt">{ &q.prompt }</p>
+            // On a phone the lesson comes first and the figures ~1500 px below it.
+            <p class="to-figures"><a href="#object-graph">{ "See the objects and the timeline ↓" }</a></p>
             <div role="radiogroup" aria-labelledby={prompt_id} class="choices">
                 { for q.choices.iter().enumerate().map(|(i, c)| {
                     let choose = send.reform(move |_| Action::Teach(TeachAction::Choose { k, choice: i }));
