@@ -122,3 +122,17 @@ test('standalone lesson pages and the course-notes demo load their embedded view
   await page.screenshot({ path: '../test-results/screens/course-notes.png', fullPage: true });
   expect(errors).toEqual([]);
 });
+
+test('on a phone a lesson prediction links down to the figures it asks about', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/?lesson=locking-a-page&lesson_step=0');
+  const link = page.locator('.prediction .to-figures a').first();
+  await expect(link).toBeVisible();
+  await link.click();
+  const top = await page.locator('#object-graph').evaluate((e) => e.getBoundingClientRect().top);
+  expect(top).toBeGreaterThanOrEqual(0);
+  expect(top).toBeLessThan(844 - 100);
+  // On a laptop screen the figures are in sight beside the lesson: no link.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect(link).toBeHidden();
+});
