@@ -166,3 +166,17 @@ test('a prediction is answered wrong and right: graded from the model, the first
   await page.click('#progress-button');
   await expect(page.locator('#progress-dialog')).toContainText(`Predictions: ${firstRight ? 1 : 0} right of 1 answered`);
 });
+
+test('hints taken before a reload still count, and the button says so', async ({ page }) => {
+  await page.goto('/?challenge=null-deref');
+  await page.click('#hint');
+  await page.click('#hint');
+  await expect(page.locator('#hints li')).toHaveCount(2);
+  await page.reload();
+  await expect(page.locator('#earlier-hints')).toContainText('2 hint(s) taken on an earlier visit');
+  await expect(page.locator('#hint')).toContainText('the idea (already counted)');
+  // Win without a preemption: truncate to its end, then memory failure.
+  while (await page.locator('.thread[data-thread="trunc"] .step').isEnabled()) await step(page, 'trunc');
+  while (!(await page.locator('#challenge-solved').isVisible())) await step(page, 'mf');
+  await expect(page.locator('#challenge-solved')).toContainText('7 of 10 points');
+});

@@ -185,7 +185,12 @@ pub fn challenge_panel(st: &AppState, send: &Send) -> Html {
                     if let Some(h) = run.next_hint() {
                         <button id="hint" onclick={hint} data-thread={run.hint_thread.clone()}
                             title="The next hint; each costs points (h goes here, Enter takes it)">
-                            { format!("Hint: {} (−{} point{})", h.label(), h.cost(), if h.cost() == 1 { "" } else { "s" }) }
+                            { if h.level() <= run.hints_charged(&st.progress) {
+                                // Taken on an earlier visit: it counts already, and costs no more.
+                                format!("Hint: {} (already counted)", h.label())
+                            } else {
+                                format!("Hint: {} (−{} point{})", h.label(), h.cost(), if h.cost() == 1 { "" } else { "s" })
+                            } }
                         </button>
                     } else {
                         <button id="hint" disabled=true data-thread={run.hint_thread.clone()}>{ "No hints left" }</button>
