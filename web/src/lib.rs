@@ -650,7 +650,9 @@ impl App {
             .as_ref()
             .is_some_and(|r| r.won.is_some() || r.proof.is_some());
         let now = (self.st.errors.len(), self.st.notice.clone(), verdict);
-        let new_message = now.0 > self.said.0 || (now.1.is_some() && now.1 != self.said.1);
+        // A notice that appears, not one whose text moves on (a search's progress updates it
+        // ten times a second, and the page must not pull a reader back to it each time).
+        let new_message = now.0 > self.said.0 || (now.1.is_some() && self.said.1.is_none());
         let new_verdict = now.2 && !self.said.2;
         self.said = now;
         if first_render {
