@@ -377,23 +377,26 @@ mod tests {
         assert!(st.challenge.as_ref().unwrap().locked_by.is_none());
     }
 
-    /// Win level 1 within its budget through the same actions the page sends, with one hint
-    /// costing a point; level 2 is unlocked after.
-    #[test]
-    fn a_win_within_budget_scores_par_minus_hints_and_unlocks_the_next_level() {
-        let mut st = AppState::from_query("?challenge=null-deref");
-        st.apply(Action::Teach(TeachAction::Hint));
+    /// Win null-deref without a preemption: truncate to its end, then memory failure. The win.
+    fn win_null_deref(st: &mut AppState) -> &Win {
         let m = st.model().clone();
         let (trunc, mf) = (m.tid("trunc").unwrap(), m.tid("mf").unwrap());
-        // Truncate runs to its end, then memory failure: no preemption at all.
         while m.is_runnable(st.session.world(), trunc) {
             st.apply(Action::Step(trunc));
         }
         while st.session.outcome() == Outcome::Running {
             st.apply(Action::Step(mf));
         }
-        let run = st.challenge.as_ref().unwrap();
-        let win = run.won.as_ref().expect("won");
+        st.challenge.as_ref().unwrap().won.as_ref().expect("won")
+    }
+
+    /// Win level 1 within its budget through the same actions the page sends, with one hint
+    /// costing a point; level 2 is unlocked after.
+    #[test]
+    fn a_win_within_budget_scores_par_minus_hints_and_unlocks_the_next_level() {
+        let mut st = AppState::from_query("?challenge=null-deref");
+        st.apply(Action::Teach(TeachAction::Hint));
+        let win = win_null_deref(&mut st);
         assert_eq!(win.preemptions, 0);
         assert_eq!(win.points, challenge::WIN_POINTS - Hint::Concept.cost());
         assert!(win.debrief.fixed_by.contains("c93db7bb6ef3"));
@@ -401,18 +404,6 @@ mod tests {
         assert!(st.progress.won("null-deref"));
         let next = with_progress("?challenge=deadlock", &st.progress);
         assert!(next.challenge.as_ref().unwrap().locked_by.is_none());
-    }
-
-    /// Win null-deref without a preemption: truncate to its end, then memory failure.
-    fn win_null_deref(st: &mut AppState) {
-        let m = st.model().clone();
-        let (trunc, mf) = (m.tid("trunc").unwrap(), m.tid("mf").unwrap());
-        while m.is_runnable(st.session.world(), trunc) {
-            st.apply(Action::Step(trunc));
-        }
-        while st.session.outcome() == Outcome::Running {
-            st.apply(Action::Step(mf));
-        }
     }
 
     #[test]
@@ -424,34 +415,12 @@ mod tests {
         // Reload: a new page with the stored progress, no hint taken in it.
         let mut again = with_progress("?challenge=null-deref", &st.progress);
         assert!(again.challenge.as_ref().unwrap().hints.is_empty());
-        win_null_deref(&mut again);
         let all = Hint::ALL.iter().map(|h| h.cost()).sum::<u32>();
         let want = challenge::WIN_POINTS.saturating_sub(all);
-        assert_eq!(
-            again
-                .challenge
-                .as_ref()
-                .unwrap()
-                .won
-                .as_ref()
-                .unwrap()
-                .points,
-            want
-        );
+        assert_eq!(win_null_deref(&mut again).points, want);
         // A replay without hints keeps them on record.
         let mut replay = with_progress("?challenge=null-deref", &again.progress);
-        win_null_deref(&mut replay);
-        assert_eq!(
-            replay
-                .challenge
-                .as_ref()
-                .unwrap()
-                .won
-                .as_ref()
-                .unwrap()
-                .points,
-            want
-        );
+        assert_eq!(win_null_deref(&mut replay).points, want);
         assert_eq!(replay.progress.hints("null-deref"), 4);
     }
 
