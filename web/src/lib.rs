@@ -215,22 +215,39 @@ fn page_url_without_query() -> String {
     )
 }
 
+/// The open dialog, by the id of the button that opens it.
+fn open_dialog(st: &AppState) -> Option<&'static str> {
+    if st.help {
+        Some("help-button")
+    } else if st.embed_dialog {
+        Some("embed-button")
+    } else if st.progress_dialog {
+        Some("progress-button")
+    } else {
+        None
+    }
+}
+
+/// The controls of the open dialog that take the focus, in tab order.
+fn dialog_controls() -> Vec<web_sys::HtmlElement> {
+    let Ok(list) = gloo::utils::document().query_selector_all(
+        ".overlay .dialog button:not([disabled]), .overlay .dialog input, .overlay .dialog textarea, .overlay .dialog a[href], .overlay .dialog select",
+    ) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect()
+}
+
 /// Tab in an open dialog: from its last control to its first (Shift+Tab: the other way), so
 /// the focus never leaves it for the page behind or the browser's own controls.
 fn wrap_tab(e: &KeyboardEvent) {
-    let doc = gloo::utils::document();
-    let Ok(list) = doc.query_selector_all(
-        ".overlay .dialog button:not([disabled]), .overlay .dialog input, .overlay .dialog textarea, .overlay .dialog a[href], .overlay .dialog select",
-    ) else {
-        return;
-    };
-    let items: Vec<web_sys::HtmlElement> = (0..list.length())
-        .filter_map(|i| list.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
-        .collect();
+    let items = dialog_controls();
     let (Some(first), Some(last)) = (items.first(), items.last()) else {
         return;
     };
-    let active = doc.active_element();
+    let active = gloo::utils::document().active_element();
     let at = |el: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a == el.as_ref());
     let inside = items.iter().any(at);
     let to = match (e.shift_key(), inside) {
@@ -458,7 +475,7 @@ impl Component for App {
                     });
                 let key = e.key();
                 // Typing, or a dialog open (its buttons take Enter and Tab): only Escape.
-                let dialog = self.st.help || self.st.embed_dialog || self.st.progress_dialog;
+                let dialog = open_dialog(&self.st).is_some();
                 if dialog && key == "Tab" {
                     // Tab and Shift+Tab go round the dialog's controls, never out of it.
                     wrap_tab(&e);
@@ -675,15 +692,7 @@ impl App {
     /// A dialog that opens takes the focus and makes the page behind it inert (so Tab stays in
     /// it); one that closes gives the focus back to the button that opened it.
     fn dialog_focus(&mut self) {
-        let open = if self.st.help {
-            Some("help-button")
-        } else if self.st.embed_dialog {
-            Some("embed-button")
-        } else if self.st.progress_dialog {
-            Some("progress-button")
-        } else {
-            None
-        };
+        let open = open_dialog(&self.st);
         if open == self.dialog {
             return;
         }
@@ -703,15 +712,13 @@ impl App {
             }
         }
         let target = match open {
-            Some(_) => doc
-                .query_selector(
-                    ".overlay .dialog button, .overlay .dialog input, .overlay .dialog textarea",
-                )
-                .ok()
-                .flatten(),
-            None => self.dialog.and_then(|id| doc.get_element_by_id(id)),
+            Some(_) => dialog_controls().into_iter().next(),
+            None => self
+                .dialog
+                .and_then(|id| doc.get_element_by_id(id))
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()),
         };
-        if let Some(el) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        if let Some(el) = target {
             let _ = el.focus();
         }
         self.dialog = open;

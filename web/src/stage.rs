@@ -157,9 +157,16 @@ struct PartProps {
 /// when it is the same as in the last render, so a step redraws only the groups it changed.
 #[function_component(Part)]
 fn part(p: &PartProps) -> Html {
-    let first = use_mut_ref(|| true);
-    let first = std::mem::replace(&mut *first.borrow_mut(), false);
+    let first = use_first_render();
     elements(std::slice::from_ref(&*p.el), p.raw && first)
+}
+
+/// Whether this is the component's first render: what [`elements`] is told, so markup goes in
+/// once and changes are patched element by element.
+#[hook]
+pub fn use_first_render() -> bool {
+    let first = use_mut_ref(|| true);
+    std::mem::replace(&mut *first.borrow_mut(), false)
 }
 
 /// Elements as Yew nodes: as markup (`raw`), or element by element (keyed by position).

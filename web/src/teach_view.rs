@@ -113,6 +113,8 @@ pub fn challenge_panel(st: &AppState, send: &Send) -> Html {
         };
     }
     let hint = act(send, TeachAction::Hint);
+    // Hints this visit or an earlier one: what a win is graded with.
+    let charged = run.hints_charged(&st.progress);
     let prove = act(send, TeachAction::Prove);
     let next = CHALLENGES.get(c.level());
     let model = st.model();
@@ -185,7 +187,7 @@ pub fn challenge_panel(st: &AppState, send: &Send) -> Html {
                     if let Some(h) = run.next_hint() {
                         <button id="hint" onclick={hint} data-thread={run.hint_thread.clone()}
                             title="The next hint; each costs points (h goes here, Enter takes it)">
-                            { if h.level() <= run.hints_charged(&st.progress) {
+                            { if h.level() <= charged {
                                 // Taken on an earlier visit: it counts already, and costs no more.
                                 format!("Hint: {} (already counted)", h.label())
                             } else {
@@ -201,10 +203,10 @@ pub fn challenge_panel(st: &AppState, send: &Send) -> Html {
                             title="Search every schedule of this level">{ "Prove it" }</button>
                         if st.session.is_empty() { <span class="muted">{ " (try a few steps first)" }</span> }
                     }
-                    if usize::from(run.hints_charged(&st.progress)) > run.hints.len() {
+                    if usize::from(charged) > run.hints.len() {
                         <p id="earlier-hints" class="muted">{ format!(
                             "{} hint(s) taken on an earlier visit to this level still count.",
-                            run.hints_charged(&st.progress)) }</p>
+                            charged) }</p>
                     }
                     if !run.hints.is_empty() {
                         <ol id="hints" class="hint-list">

@@ -589,8 +589,7 @@ pub struct ListingProps {
 #[component]
 pub fn ListingView(p: &ListingProps) -> Html {
     // Markup the first time, element by element once it changes (see `stage::elements`).
-    let first = use_mut_ref(|| true);
-    let first = std::mem::replace(&mut *first.borrow_mut(), false);
+    let first = stage::use_first_render();
     let mut lines = listing(&p.program.funcs(p.code), p.code, p.base);
     if let Some(order) = &p.order {
         lines = order.arrange(&lines);
