@@ -348,7 +348,8 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
     body.push(group("hover", hover));
     // A wake arrow crosses the lanes between its waker and the woken thread (and half of the
     // waker's): their labels keep clear of it too.
-    let arrows: Vec<(f64, f64, f64)> = wake_lines(t, v, &lanes).into_iter().flatten().collect();
+    let lines = wake_lines(t, v, &lanes);
+    let arrows: Vec<(f64, f64, f64)> = lines.iter().flatten().copied().collect();
     for i in 0..t.threads {
         let band = lanes.band(Tid(i as u8));
         let mut lane_cuts = cuts.clone();
@@ -366,7 +367,7 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
     rcu_lane(&mut r, t, names, v, &lanes, &cuts);
     body.push(group("rcu-lane", r));
     let mut w = Vec::new();
-    wakes(&mut w, t, names, v, &lanes);
+    wakes(&mut w, t, names, v, &lanes, &lines);
     body.push(group("wakes", w));
     let mut body_marks = Vec::new();
     let marks = &mut body_marks;
@@ -853,8 +854,16 @@ fn wake_lines(t: &Timeline, v: &View, lanes: &Lanes) -> Vec<Option<(f64, f64, f6
         .collect()
 }
 
-fn wakes(body: &mut Vec<El>, t: &Timeline, names: Names, v: &View, lanes: &Lanes) {
-    for (w, line) in t.wakes.iter().zip(wake_lines(t, v, lanes)) {
+/// The wake arrows at `lines` (from [`wake_lines`], which the lanes' labels already used).
+fn wakes(
+    body: &mut Vec<El>,
+    t: &Timeline,
+    names: Names,
+    v: &View,
+    lanes: &Lanes,
+    lines: &[Option<(f64, f64, f64)>],
+) {
+    for (w, &line) in t.wakes.iter().zip(lines) {
         let Some((x, y1, y2)) = line else { continue };
         let waker = names.get(w.waker.0 as usize).copied().unwrap_or("?");
         let woken = names.get(w.woken.0 as usize).copied().unwrap_or("?");
