@@ -270,8 +270,20 @@ test('embed mode fits an 800x500 iframe without scrollbars, and shows the figure
   const small = page.frame({ url: /embed=1/ });
   const rows = await small.evaluate(() => new Set([...document.querySelectorAll('.thread')].map((e) => Math.round(e.getBoundingClientRect().top))).size);
   expect(rows, 'rows of thread cards at 600 px').toBe(1);
-  const top = await small.evaluate(() => Math.max(...['.graph-box', '.timeline-box'].map((q) => document.querySelector(q).getBoundingClientRect().top)));
-  expect(top, 'the figures start in the 450 px frame').toBeLessThanOrEqual(380);
+  // The timeline starts in the frame; the graph follows it at the frame's width (side by side
+  // it had 250 px and 7 px text), and scrolling the stage reaches all of it.
+  const top = await small.evaluate(() => document.querySelector('.timeline-box').getBoundingClientRect().top);
+  expect(top, 'the timeline starts in the 450 px frame').toBeLessThanOrEqual(380);
+  const graph = await small.evaluate(() => {
+    const stage = document.querySelector('.stage');
+    stage.scrollTop = stage.scrollHeight;
+    const g = document.querySelector('#object-graph').getBoundingClientRect();
+    const text = document.querySelector('#object-graph text').getBoundingClientRect();
+    return { width: g.width, bottom: g.bottom, textHeight: text.height };
+  });
+  expect(graph.width, 'the graph has the frame\'s width').toBeGreaterThan(540);
+  expect(graph.textHeight, 'the graph\'s text is readable').toBeGreaterThanOrEqual(11);
+  expect(graph.bottom, 'the stage scrolls to the graph\'s end').toBeLessThanOrEqual(450);
   await page.screenshot({ path: '../test-results/screens/embed-600x450.png' });
   expect(errors).toEqual([]);
 });

@@ -233,7 +233,7 @@ test('the first view draws the timeline once, at the width the page then measure
       if (w && window.tlWidths.at(-1) !== w) window.tlWidths.push(w);
     }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['viewBox'] });
   });
-  const views = [[1280, 800, ''], [1000, 700, ''], [1920, 1080, ''], [390, 800, ''], [800, 500, '&embed=1'], [600, 450, '&embed=1'],
+  const views = [[1280, 800, ''], [1000, 700, ''], [1920, 1080, ''], [390, 800, ''], [800, 500, '&embed=1'], [600, 450, '&embed=1'], [390, 600, '&embed=1'],
     [2560, 1440, '&embed=1'], [1280, 800, '&compare=fixed'], [1000, 700, '&compare=fixed'], [390, 800, '&compare=fixed'],
     [1280, 800, '&lesson=why-recheck'], [1000, 700, '&lesson=why-recheck'], [1280, 800, '&exercise=object-graph'], [360, 700, '&challenge=null-deref']];
   for (const [w, h, extra] of views) {
