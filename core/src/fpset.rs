@@ -164,3 +164,65 @@ impl Share {
         new
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Workers' shares mark exactly the first occurrences of fingerprints not in the set
+    /// before, as one insert after another would: repeats, fingerprint 0, growing tables.
+    #[test]
+    fn shares_mark_the_first_occurrences_as_serial_inserts_do() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut fps: Vec<u64> = Vec::new();
+        for i in 0..5_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Every third a repeat of an earlier one; some zeros.
+            let fp = match i % 3 {
+                0 if i > 0 => fps[(x % i) as usize],
+                _ if i % 97 == 0 => 0,
+                _ => x,
+            };
+            fps.push(fp);
+        }
+        let before: Vec<u64> = fps.iter().step_by(11).copied().collect();
+        let mut serial = Visited::new();
+        for &fp in &before {
+            serial.insert(fp);
+        }
+        let want: Vec<u32> = (0..fps.len() as u32)
+            .filter(|&i| serial.insert(fps[i as usize]))
+            .collect();
+        for width in 1..=3 {
+            let mut v = Visited::new();
+            for &fp in &before {
+                v.insert(fp);
+            }
+            let mut got: Vec<u32> = Vec::new();
+            let mut back: Vec<Option<FpSet>> = (0..SHARDS).map(|_| None).collect();
+            let shards = v.take_shards();
+            let mut shares: Vec<Share> = (0..width)
+                .map(|index| Share {
+                    index,
+                    width,
+                    shards: Vec::new(),
+                })
+                .collect();
+            for (s, set) in shards.into_iter().enumerate() {
+                shares[s % width].shards.push((s, set));
+            }
+            for mut share in shares {
+                got.extend(share.dedup(&fps));
+                for (s, set) in share.shards {
+                    back[s] = Some(set);
+                }
+            }
+            got.sort_unstable();
+            assert_eq!(got, want, "width {width}");
+            v.put_shards(back.into_iter().map(Option::unwrap_or_default).collect());
+            assert!(fps.iter().all(|&fp| v.contains(fp)));
+        }
+    }
+}
