@@ -11,6 +11,7 @@
 # seconds, default 600) for the 1-minute load average to fall below 1.5, and says if it did not.
 # The SPIN figures are inputs quoted from the issue, not measured here; when the model's state
 # count differs from SPIN's graph the ratio compares rates over different graphs and says so.
+# scripts/vs-spin-model.sh runs SPIN itself, on a Promela model of today's graph.
 # Usage: [ROUNDS=3] [SIZES="3 3;3 2"] [WAIT_LOAD=1.5] scripts/vs-spin.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
