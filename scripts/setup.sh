@@ -44,6 +44,14 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# SPIN, for the test that holds bench/spin's Promela model to the explorer's graph.
+if ! command -v spin >/dev/null; then
+  say "installing spin (the model checker) from apt"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq spin >/dev/null
+fi
+
 if [ ! -x e2e/node_modules/.bin/playwright ] || [ ! -x e2e/node_modules/.bin/wasm-opt ] ||
    [ ! -f e2e/node_modules/@axe-core/playwright/package.json ]; then
   say "installing npm packages (Playwright, axe-core, binaryen's wasm-opt)"

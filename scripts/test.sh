@@ -27,6 +27,15 @@ cargo test -p daxlab-web --lib 2>&1 | tee -a "$log"   # URL and state logic, nat
 stage "the PGO-built CLI finds what the plain build finds (scripts/check-pgo.sh)"
 scripts/check-pgo.sh
 
+stage "SPIN explores the explorer's graph, state for state (bench/spin, small sizes)"
+spin_out=$(SIZES="1 1;2 1;1 2;2 2;2 3" LEVELS="1 1;2 2" BFS=0 COLLAPSE=0 PGO=0 scripts/vs-spin-model.sh)
+echo "$spin_out"
+if grep -qE '\| NO \(|did not finish| [1-9][0-9]* unequal' <<<"$spin_out" ||
+   [ "$(grep -c '| SPIN dfs | .* | yes |' <<<"$spin_out")" != 5 ]; then
+  echo "SPIN's graph of bench/spin/freed_inode.pml differs from daxlab's (see above)"
+  exit 1
+fi
+
 stage "scenario grammar fuzz (bounded: ${FUZZ_SECONDS:-60} s)"
 scripts/fuzz-grammar.sh "${FUZZ_SECONDS:-60}"
 

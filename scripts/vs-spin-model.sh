@@ -39,7 +39,9 @@ model=$root/bench/spin/freed_inode.pml
 
 if ! command -v spin >/dev/null; then
   echo "installing SPIN (apt-get install -y spin)" >&2
-  if [ "$(id -u)" = 0 ]; then apt-get install -y spin >&2; else sudo apt-get install -y spin >&2; fi
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq spin >&2
 fi
 [ -x "$daxlab" ] || { echo "no daxlab binary at $daxlab (build it, or set DAXLAB)" >&2; exit 1; }
 tmp=$(mktemp -d)
