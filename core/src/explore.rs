@@ -19,7 +19,7 @@ use crate::violation::{Violation, ViolationKind};
 use crate::world::World;
 use alloc::vec::Vec;
 
-use crate::fpset::{FpSet, SHARDS, Share, Visited};
+use crate::fpset::{FpSet, Share, Visited};
 use hashbrown::HashTable;
 
 /// Limits of one search. Hitting one ends the search as incomplete, and says which.
@@ -974,32 +974,20 @@ impl Search {
             }
             return fresh;
         }
-        let mut shares: Vec<Share> = (0..width)
-            .map(|index| Share {
-                index,
-                width,
-                shards: Vec::new(),
-            })
-            .collect();
-        for (s, set) in self.visited.take_shards().into_iter().enumerate() {
-            shares[s % width].shards.push((s, set));
-        }
+        let shares = self.visited.share_out(width);
         let fps_ref = &fps;
         let work = |mut share: Share| -> (Share, Vec<u32>) {
             let new = share.dedup(fps_ref);
             (share, new)
         };
-        let mut back: Vec<Option<FpSet>> = (0..SHARDS).map(|_| None).collect();
+        let mut back = Vec::with_capacity(width);
         for (share, new) in pool.map(shares, &work) {
             for i in new {
                 mark(&mut fresh, i as usize);
             }
-            for (s, set) in share.shards {
-                back[s] = Some(set);
-            }
+            back.push(share);
         }
-        self.visited
-            .put_shards(back.into_iter().map(Option::unwrap_or_default).collect());
+        self.visited.take_back(back);
         fresh
     }
 

@@ -123,13 +123,29 @@ impl Visited {
     pub(crate) fn bytes(&self) -> usize {
         self.shards.iter().map(FpSet::bytes).sum()
     }
-    /// Hand the shards out (for workers that each own some).
-    pub(crate) fn take_shards(&mut self) -> Vec<FpSet> {
-        core::mem::take(&mut self.shards)
+    /// Deal the shards out to `width` workers: shard `s` to worker `s % width`.
+    pub(crate) fn share_out(&mut self, width: usize) -> Vec<Share> {
+        let mut shares: Vec<Share> = (0..width)
+            .map(|index| Share {
+                index,
+                width,
+                shards: Vec::new(),
+            })
+            .collect();
+        for (s, set) in core::mem::take(&mut self.shards).into_iter().enumerate() {
+            shares[s % width].shards.push((s, set));
+        }
+        shares
     }
-    /// Take the shards back, in their order.
-    pub(crate) fn put_shards(&mut self, shards: Vec<FpSet>) {
-        self.shards = shards;
+    /// Take the workers' shards back, each to its place.
+    pub(crate) fn take_back(&mut self, shares: impl IntoIterator<Item = Share>) {
+        let mut back: Vec<Option<FpSet>> = (0..SHARDS).map(|_| None).collect();
+        for share in shares {
+            for (s, set) in share.shards {
+                back[s] = Some(set);
+            }
+        }
+        self.shards = back.into_iter().map(Option::unwrap_or_default).collect();
     }
 }
 
@@ -201,27 +217,13 @@ mod tests {
                 v.insert(fp);
             }
             let mut got: Vec<u32> = Vec::new();
-            let mut back: Vec<Option<FpSet>> = (0..SHARDS).map(|_| None).collect();
-            let shards = v.take_shards();
-            let mut shares: Vec<Share> = (0..width)
-                .map(|index| Share {
-                    index,
-                    width,
-                    shards: Vec::new(),
-                })
-                .collect();
-            for (s, set) in shards.into_iter().enumerate() {
-                shares[s % width].shards.push((s, set));
-            }
-            for mut share in shares {
+            let mut shares = v.share_out(width);
+            for share in &mut shares {
                 got.extend(share.dedup(&fps));
-                for (s, set) in share.shards {
-                    back[s] = Some(set);
-                }
             }
             got.sort_unstable();
             assert_eq!(got, want, "width {width}");
-            v.put_shards(back.into_iter().map(Option::unwrap_or_default).collect());
+            v.take_back(shares);
             assert!(fps.iter().all(|&fp| v.contains(fp)));
         }
     }
