@@ -60,20 +60,7 @@ build_pan() {
   echo "$dir/pan"
 }
 
-# With WAIT_LOAD=x, wait (up to WAIT_MAX seconds, default 600) for the 1-minute load average
-# to fall below x before each measured run.
-wait_quiet() {
-  [ -n "${WAIT_LOAD:-}" ] || return 0
-  local waited=0
-  while awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v t="$WAIT_LOAD" 'BEGIN { exit !(l >= t) }'; do
-    if [ "$waited" -ge "${WAIT_MAX:-600}" ]; then
-      echo "  (load still $(cut -d' ' -f1 /proc/loadavg) after ${waited} s; measuring anyway)" >&2
-      return 0
-    fi
-    sleep 10
-    waited=$((waited + 10))
-  done
-}
+source scripts/wait-quiet.sh
 
 # The hash table: 2^w slots with 2^w at least twice the states (pan's default is -w24).
 hash_w() {

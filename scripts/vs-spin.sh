@@ -23,19 +23,7 @@ daxlab=$(scripts/build-cli.sh)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-load1() { cut -d' ' -f1 /proc/loadavg; }
-wait_quiet() {
-  [ -n "${WAIT_LOAD:-}" ] || return 0
-  local waited=0
-  while awk -v l="$(load1)" -v t="$WAIT_LOAD" 'BEGIN { exit !(l >= t) }'; do
-    if [ "$waited" -ge "${WAIT_MAX:-600}" ]; then
-      echo "  (load still $(load1) after ${waited} s of waiting; measuring anyway)" >&2
-      return 0
-    fi
-    sleep 10
-    waited=$((waited + 10))
-  done
-}
+source scripts/wait-quiet.sh
 
 IFS=';' read -r -a list <<<"$sizes"
 echo "| N | P | run | mode | states | transitions | seconds | states/s | peak RSS MiB | bytes/state (RSS) | load avg at start (1, 5, 15 min) |"
