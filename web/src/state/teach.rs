@@ -305,6 +305,15 @@ mod tests {
         AppState::from_query_with(query, p.clone())
     }
 
+    /// The unbreakable level, unlocked by winning the three levels before it.
+    fn unbreakable_unlocked() -> AppState {
+        let mut p = Progress::default();
+        for c in lessons::CHALLENGES.iter().take(3) {
+            p.win(c.name, 10, 0, 0);
+        }
+        with_progress("?challenge=unbreakable-recheck", &p)
+    }
+
     /// A lesson step with one prediction of each simple kind: graded right and wrong from the
     /// model's answer, the first answer recorded, and Show me steps the model.
     #[test]
@@ -445,11 +454,7 @@ mod tests {
 
     #[test]
     fn an_unbreakable_level_has_three_hints_the_last_saying_prove_it() {
-        let mut p = Progress::default();
-        for c in lessons::CHALLENGES.iter().take(3) {
-            p.win(c.name, 10, 0, 0);
-        }
-        let mut st = with_progress("?challenge=unbreakable-recheck", &p);
+        let mut st = unbreakable_unlocked();
         for _ in 0..5 {
             st.apply(Action::Teach(TeachAction::Hint));
         }
@@ -507,11 +512,7 @@ mod tests {
 
     #[test]
     fn an_unbreakable_level_is_done_once_tried_and_proven() {
-        let mut p = Progress::default();
-        for c in lessons::CHALLENGES.iter().take(3) {
-            p.win(c.name, 10, 0, 0);
-        }
-        let mut st = with_progress("?challenge=unbreakable-recheck", &p);
+        let mut st = unbreakable_unlocked();
         st.apply(Action::Teach(TeachAction::Prove));
         assert!(st.challenge.as_ref().unwrap().proof.is_none(), "try first");
         st.apply(Action::StepColumn(0));
