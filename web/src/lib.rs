@@ -215,6 +215,21 @@ fn page_url_without_query() -> String {
     )
 }
 
+/// The HTML element with this id, if any.
+fn html_element(id: &str) -> Option<web_sys::HtmlElement> {
+    gloo::utils::document()
+        .get_element_by_id(id)?
+        .dyn_into::<web_sys::HtmlElement>()
+        .ok()
+}
+
+/// Put the keyboard focus on the element with this id, if there is one.
+fn focus_id(id: &str) {
+    if let Some(el) = html_element(id) {
+        let _ = el.focus();
+    }
+}
+
 /// The open dialog, by the id of the button that opens it.
 fn open_dialog(st: &AppState) -> Option<&'static str> {
     if st.help {
@@ -424,12 +439,7 @@ impl Component for App {
                 }
             }
             Msg::Focus(id) => {
-                if let Some(el) = gloo::utils::document()
-                    .get_element_by_id(id)
-                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-                {
-                    let _ = el.focus();
-                }
+                focus_id(id);
                 return false;
             }
             Msg::LessonStep(d) => {
@@ -515,13 +525,8 @@ impl Component for App {
         scroll_current_lines_into_view();
         self.dialog_focus();
         self.show_what_is_new(first_render);
-        if let Some(el) = self
-            .focus_after
-            .take()
-            .and_then(|id| gloo::utils::document().get_element_by_id(&id))
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = el.focus();
+        if let Some(id) = self.focus_after.take() {
+            focus_id(&id);
         }
         self.measure_timeline();
         self.notes.after_render(notes_api::state_of(&self.st));
@@ -715,10 +720,7 @@ impl App {
         }
         let target = match open {
             Some(_) => dialog_controls().into_iter().next(),
-            None => self
-                .dialog
-                .and_then(|id| doc.get_element_by_id(id))
-                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()),
+            None => self.dialog.and_then(html_element),
         };
         if let Some(el) = target {
             let _ = el.focus();
