@@ -86,6 +86,7 @@ pub fn page(
     let embed = st.embed;
     let outcome = st.session.outcome();
     let share_url = format!("{base}{}", st.query());
+    // The same view outside the frame: the embed's "Open full view" and its teaching line.
     let full_view = share_url.replace("embed=1", "embed=0");
     let main = html! {
         <main id="main" class={classes!("main", st.compare.is_some().then_some("comparing"))}>
@@ -95,7 +96,7 @@ pub fn page(
             } else {
                 { crate::teach_view::challenge_panel(st, send) }
             }
-            { controls(st, send, share, export, &share_url) }
+            { controls(st, send, share, export, &share_url, &full_view) }
             if st.builder { { builder_panel(st, send) } }
             <div class="status-row">
                 { narration(st) }
@@ -311,6 +312,7 @@ fn controls(
     share: &Callback<MouseEvent>,
     export: &Callback<Export>,
     share_url: &str,
+    full_view: &str,
 ) -> Html {
     let m = st.model();
     let len = st.session.len();
@@ -346,7 +348,6 @@ fn controls(
         speeds.push(st.speed);
         speeds.sort_by(f64::total_cmp);
     }
-    let full_view = share_url.replace("embed=1", "embed=0");
     html! {
         <div class="controls">
             <div class="row pickers">
@@ -427,7 +428,7 @@ fn controls(
                 { button("↺ Reset", "r", Action::Reset, false, "reset") }
                 // In a frame, after the transport (its own row would leave the fixes one line).
                 if st.embed {
-                    <a class="full-view" href={full_view} target="_blank" rel="noopener"
+                    <a class="full-view" href={full_view.to_string()} target="_blank" rel="noopener"
                         title="Open this view in the full page (a new tab)">{ "Open full view ↗" }</a>
                 }
             </div>
