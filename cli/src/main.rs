@@ -322,14 +322,9 @@ fn list(json: bool) -> ExitCode {
     println!("Upstream commits (--fixes):");
     for f in &list.fixes {
         println!(
-            "  {} {}{} ({}; 4.19.y: {})",
+            "  {} {} ({}; 4.19.y: {})",
             f.commit,
-            f.subject,
-            if f.subject_confirmed {
-                ""
-            } else {
-                " (subject line not confirmed here)"
-            },
+            f.title(),
             f.release,
             f.in_4_19_y
         );

@@ -56,15 +56,21 @@ pub struct FixInfo {
     pub scenario: &'static str,
 }
 
+/// A fix's subject for a label or a table: the subject line, or, where it could not be
+/// confirmed (`confirmed` false), what the commit does, saying so.
+pub fn subject_title(subject: &str, confirmed: bool) -> alloc::string::String {
+    if confirmed {
+        subject.into()
+    } else {
+        alloc::format!("{subject} (subject line not confirmed here)")
+    }
+}
+
 impl FixInfo {
     /// The commit's subject for a label or a table: its subject line, or, where that could not
     /// be confirmed, what it does, saying so.
     pub fn title(&self) -> alloc::string::String {
-        if self.subject_confirmed {
-            self.subject.into()
-        } else {
-            alloc::format!("{} (subject line not confirmed here)", self.subject)
-        }
+        subject_title(self.subject, self.subject_confirmed)
     }
 
     /// The commit's page on git.kernel.org.

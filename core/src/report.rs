@@ -202,6 +202,13 @@ pub struct FixReport {
     pub link: String,
 }
 
+impl FixReport {
+    /// Its subject for a label or a table (see [`crate::code::subject_title`]).
+    pub fn title(&self) -> String {
+        crate::code::subject_title(self.subject, self.subject_confirmed)
+    }
+}
+
 /// A thread of a scenario as listed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ThreadPathReport {
