@@ -244,10 +244,7 @@ pub fn decode(code: &str, challenges: &[&str], exercises: &[&str]) -> Result<Sum
             "{text:?} is not a daxlab progress code (they start with {PREFIX}-)"
         ));
     };
-    let valid = |c: char| {
-        matches!(c, '-' | ' ' | 'o' | 'O' | 'i' | 'I' | 'l' | 'L')
-            || (c.is_ascii() && ALPHABET.contains(&(c.to_ascii_uppercase() as u8)))
-    };
+    let valid = |c: char| matches!(c, '-' | ' ') || digit(c).is_some();
     let b = unbase32(rest).ok_or_else(|| {
         if rest.chars().all(valid) {
             // Only the last character's padding, or a character too many, can be wrong here.
@@ -354,17 +351,26 @@ fn base32(data: &[u8]) -> String {
     out
 }
 
+/// The value of one character of a code, read the way a person may have typed it (any case;
+/// O for 0, I or L for 1).
+fn digit(c: char) -> Option<u32> {
+    let c = match c.to_ascii_uppercase() {
+        'O' => '0',
+        'I' | 'L' => '1',
+        c => c,
+    };
+    ALPHABET
+        .iter()
+        .position(|&a| a as char == c)
+        .map(|v| v as u32)
+}
+
 fn unbase32(text: &str) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     let (mut acc, mut bits, mut chars) = (0u32, 0u32, 0usize);
     for c in text.chars().filter(|c| !matches!(c, '-' | ' ')) {
         chars += 1;
-        let c = match c.to_ascii_uppercase() {
-            'O' => '0',
-            'I' | 'L' => '1',
-            c => c,
-        };
-        let v = ALPHABET.iter().position(|&a| a as char == c)? as u32;
+        let v = digit(c)?;
         acc = (acc << 5 | v) & 0xffff;
         bits += 5;
         if bits >= 8 {
