@@ -22,6 +22,8 @@ use alloc::vec::Vec;
 use crate::fpset::{FpSet, Share, Visited};
 use hashbrown::HashTable;
 
+mod delayed;
+
 /// Limits of one search. Hitting one ends the search as incomplete, and says which.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Config {
@@ -513,6 +515,13 @@ pub struct Search {
     peak_frontier: usize,
     peak_bytes: usize,
     result: Option<Exploration>,
+    /// Expand an unreduced search in one pass (`expand_in_place`, `expand_parallel`), not in
+    /// `delayed`'s three: the reference the tests hold the three passes to.
+    one_pass: bool,
+    /// Pass 1's vectors, kept from slice to slice (see `delayed`).
+    scratch: Vec<delayed::Scratch>,
+    /// Pass 2's fingerprints of a slice of several chunks, kept likewise.
+    fps: Vec<u64>,
 }
 
 impl Search {
@@ -573,6 +582,9 @@ impl Search {
             peak_frontier: 1,
             peak_bytes: 0,
             result: None,
+            one_pass: false,
+            scratch: Vec::new(),
+            fps: Vec::new(),
         }
     }
 
@@ -704,7 +716,9 @@ impl Search {
         } else {
             pool.width().max(1)
         };
-        if width == 1 {
+        if self.red.is_none() && !self.one_pass {
+            self.expand_delayed(&runs, total, width, pool);
+        } else if width == 1 {
             for (c, from, to) in runs {
                 for i in from..to {
                     if !self.expand_in_place(c, i) {
@@ -1194,7 +1208,31 @@ mod tests {
         }
     }
 
+    /// The search by the one-pass expansion (`expand_in_place`, `expand_parallel`), the
+    /// reference for `delayed`'s three passes.
+    fn one_pass<P: Pool>(model: &Model, config: Config, pool: &P) -> Exploration {
+        let mut s = Search::new(model.clone(), config);
+        s.one_pass = true;
+        s.finish(pool)
+    }
+
+    /// Three chunks for slices of 50 states or more; smaller ones are expanded serially.
+    struct ThreeFrom50;
+    impl Pool for ThreeFrom50 {
+        fn width(&self) -> usize {
+            3
+        }
+        fn min_level(&self) -> usize {
+            50
+        }
+        fn map<I: Send, O: Send>(&self, items: Vec<I>, f: &(dyn Fn(I) -> O + Sync)) -> Vec<O> {
+            items.into_iter().map(f).collect()
+        }
+    }
+
     fn same(a: &Exploration, b: &Exploration, what: &str) {
+        assert_eq!(a.other_violations, b.other_violations, "{what}");
+        assert_eq!(a.completed_runs, b.completed_runs, "{what}");
         assert_eq!(a.complete, b.complete, "{what}");
         assert_eq!(a.bound, b.bound, "{what}");
         assert_eq!(a.states, b.states, "{what}");
@@ -1221,11 +1259,12 @@ mod tests {
                         ..Config::default()
                     };
                     let what = alloc::format!("{} {v} {target:?} {reduction}", s.name);
-                    same(
-                        &explore(&model, config),
-                        &explore_on(&model, config, &Three),
-                        &what,
-                    );
+                    let serial = one_pass(&model, config, &Serial);
+                    same(&serial, &explore(&model, config), &what);
+                    same(&serial, &explore_on(&model, config, &Three), &what);
+                    if reduction == Reduction::None {
+                        same(&serial, &one_pass(&model, config, &Three), &what);
+                    }
                 }
             }
         }
@@ -1240,14 +1279,80 @@ mod tests {
                 ..Config::default()
             },
         ] {
-            // A bound found at the merge ends the search after the workers expanded their whole
-            // chunks, so only the transitions differ.
-            let (a, b) = (explore(&model, config), explore_on(&model, config, &Three));
+            // A bound found at the merge ends the one-pass search after the workers expanded
+            // their whole chunks, so only the transitions differ.
+            let (a, b) = (explore(&model, config), one_pass(&model, config, &Three));
             assert_eq!(
                 (a.bound, a.states, a.complete, a.depth),
                 (b.bound, b.states, b.complete, b.depth)
             );
         }
+    }
+
+    fn unreduced() -> Config {
+        Config {
+            reduction: Reduction::None,
+            ..Config::default()
+        }
+    }
+
+    /// The unreduced search's three passes (`delayed`) stop at a bound exactly where the
+    /// one-pass serial search stops, counting the same transitions, violations and runs, on
+    /// any pool and in slices of any size.
+    #[test]
+    fn the_three_passes_stop_at_a_bound_where_one_pass_does() {
+        use crate::ViolationKind;
+        let mut cut_inside = 0;
+        for (k, s) in SCENARIOS.iter().enumerate() {
+            let v = Variant::ALL[k % Variant::ALL.len()];
+            let model = s.model(Options::new(v));
+            let whole = one_pass(&model, unreduced(), &Serial);
+            for config in [
+                unreduced(),
+                Config {
+                    max_states: 1,
+                    ..unreduced()
+                },
+                Config {
+                    max_states: whole.states / 2 + 1,
+                    ..unreduced()
+                },
+                Config {
+                    max_states: whole.states - 1,
+                    target: Some(ViolationKind::UseAfterFree),
+                    ..unreduced()
+                },
+                Config {
+                    max_depth: whole.depth / 2,
+                    ..unreduced()
+                },
+            ] {
+                let what = alloc::format!("{} {v} {config:?}", s.name);
+                let want = one_pass(&model, config, &Serial);
+                cut_inside += usize::from(want.bound == Some(Bound::MaxStates));
+                same(&want, &explore(&model, config), &what);
+                same(&want, &explore_on(&model, config, &Three), &what);
+                for budget in [1, 97] {
+                    let mut search = Search::new(model.clone(), config);
+                    let got = loop {
+                        if let Some(r) = search.run(budget, &Three) {
+                            break r.clone();
+                        }
+                    };
+                    same(&want, &got, &what);
+                }
+                // Serial and parallel slices within one level.
+                let mut search = Search::new(model.clone(), config);
+                let got = (0..)
+                    .find_map(|k| search.run([30, 97][k % 2], &ThreeFrom50).cloned())
+                    .expect("the search ends");
+                same(&want, &got, &what);
+            }
+        }
+        assert!(
+            cut_inside >= SCENARIOS.len(),
+            "the bounds must cut searches short"
+        );
     }
 
     #[test]
