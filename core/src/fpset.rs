@@ -41,9 +41,11 @@ impl FpSet {
         if self.slots.is_empty() {
             return 0;
         }
-        // Bits below the shard's own: the shard bits are the same for every key here.
+        // The low bits: the shard bits (the top ones) are the same for every key here, so
+        // they must not reach the index. (Rotating them down, as this did before, made every
+        // key's home one slot in 64, with runs of keys probed through several cache lines.)
         let mask = self.slots.len() - 1;
-        (fp.rotate_left(SHARD_BITS) as usize) & mask
+        (fp as usize) & mask
     }
 
     fn contains(&self, fp: u64) -> bool {
