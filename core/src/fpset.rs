@@ -223,6 +223,28 @@ impl Share {
 mod tests {
     use super::*;
 
+    /// The keys of one shard (all with the same top bits) spread over its slots: a key lies,
+    /// on average, a slot or two past its home, as linear probing at this load gives.
+    #[test]
+    fn keys_of_one_shard_lie_near_their_homes() {
+        let mut set = FpSet::new();
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..3_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            set.insert(x >> SHARD_BITS | 5 << (64 - SHARD_BITS));
+        }
+        let mask = set.slots.len() - 1;
+        let distances: Vec<usize> = (0..set.slots.len())
+            .filter(|&i| set.slots[i] != EMPTY)
+            .map(|i| i.wrapping_sub(set.home(set.slots[i])) & mask)
+            .collect();
+        assert_eq!(distances.len(), 3_000);
+        let mean = distances.iter().sum::<usize>() as f64 / 3_000.0;
+        assert!(mean < 4.0, "mean distance from home {mean}");
+    }
+
     /// Workers' shares mark exactly the first occurrences of fingerprints not in the set
     /// before, as one insert after another would: repeats, fingerprint 0, growing tables.
     #[test]
