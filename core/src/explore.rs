@@ -522,6 +522,8 @@ pub struct Search {
     scratch: Vec<delayed::Scratch>,
     /// Pass 2's fingerprints of a slice of several chunks, kept likewise.
     fps: Vec<u64>,
+    /// Emptied blocks of [`delayed::BLOCK`] nodes, reused.
+    blocks: Vec<Vec<Node>>,
 }
 
 impl Search {
@@ -585,6 +587,7 @@ impl Search {
             one_pass: false,
             scratch: Vec::new(),
             fps: Vec::new(),
+            blocks: Vec::new(),
         }
     }
 
@@ -615,6 +618,7 @@ impl Search {
             .iter()
             .chain(self.next.iter())
             .chain(self.spare.iter())
+            .chain(self.blocks.iter())
             .map(|c| c.capacity() * core::mem::size_of::<Node>())
             .sum();
         self.visited.bytes()
@@ -666,11 +670,14 @@ impl Search {
             return false;
         }
         self.note_bytes();
-        let mut old = core::mem::take(&mut self.level);
-        for chunk in &mut old {
+        for mut chunk in core::mem::take(&mut self.level) {
             chunk.clear();
+            if chunk.capacity() == delayed::BLOCK {
+                self.blocks.push(chunk);
+            } else {
+                self.spare.push(chunk);
+            }
         }
-        self.spare.append(&mut old);
         self.spare.truncate(self.spares_kept + 1);
         self.level = core::mem::take(&mut self.next);
         self.next.push(self.spare.pop().unwrap_or_default());
@@ -687,6 +694,7 @@ impl Search {
             .iter()
             .chain(self.next.iter())
             .chain(self.spare.iter())
+            .chain(self.blocks.iter())
             .map(|c| c.capacity() * core::mem::size_of::<Node>())
             .sum();
         self.peak_bytes = self.peak_bytes.max(bytes);
@@ -1041,6 +1049,7 @@ impl Search {
             .iter()
             .chain(self.next.iter())
             .chain(self.spare.iter())
+            .chain(self.blocks.iter())
             .map(|c| c.capacity() * core::mem::size_of::<Node>())
             .sum();
         Exploration {
