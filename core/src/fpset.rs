@@ -96,7 +96,13 @@ impl FpSet {
 
     fn grow(&mut self) {
         let old = core::mem::replace(&mut self.slots, vec![EMPTY; 0]);
-        self.slots = vec![EMPTY; (old.len() * 2).max(64)];
+        // Written, not allocated zeroed: a zeroed allocation maps its pages to the shared zero
+        // page, so each page faults twice (the first probe reads it, the first insert writes
+        // it), and the second fault flushes the TLB of every CPU running the search — with two
+        // workers, an interrupt to the other for every page of the visited set.
+        let len = (old.len() * 2).max(64);
+        self.slots = Vec::with_capacity(len);
+        self.slots.resize(len, EMPTY);
         let mask = self.slots.len() - 1;
         for fp in old.into_iter().filter(|&x| x != EMPTY) {
             let mut i = self.home(fp);
