@@ -207,16 +207,26 @@ impl Share {
         for (k, (s, _)) in self.shards.iter().enumerate() {
             slot[*s] = k;
         }
+        // This worker's fingerprints first, gathered without a branch on whose each is (that
+        // branch goes either way at random, and every worker takes it for every fingerprint).
+        let mut own = vec![0u32; fps.len() + 1];
+        let mut n = 0;
+        for (i, &fp) in fps.iter().enumerate() {
+            own[n] = i as u32;
+            n += usize::from(shard_of(fp) % self.width == self.index);
+        }
+        own.truncate(n);
         let mut new = Vec::new();
         let mut sink = 0u64;
-        let mine = |fp: u64| shard_of(fp) % self.width == self.index;
-        for (g, group) in fps.chunks(GROUP).enumerate() {
-            for &fp in group.iter().filter(|&&fp| mine(fp)) {
+        for group in own.chunks(GROUP) {
+            for &i in group {
+                let fp = fps[i as usize];
                 sink = sink.wrapping_add(self.shards[slot[shard_of(fp)]].1.peek(fp));
             }
-            for (k, &fp) in group.iter().enumerate() {
-                if mine(fp) && self.shards[slot[shard_of(fp)]].1.insert(fp) {
-                    new.push((g * GROUP + k) as u32);
+            for &i in group {
+                let fp = fps[i as usize];
+                if self.shards[slot[shard_of(fp)]].1.insert(fp) {
+                    new.push(i);
                 }
             }
         }
