@@ -44,6 +44,9 @@ struct Fanout {
     fps: Vec<u64>,
     /// ... and where they came from.
     from: Vec<At>,
+    /// The state number of each node of the chunk, by position: numbering reads these, not
+    /// the nodes, which lie a kilobyte apart in another worker's cache.
+    ids: Vec<u32>,
     /// The successors that violated with a kind other than the target, in order.
     others: Vec<At>,
     transitions: u64,
@@ -68,6 +71,7 @@ fn step_all(
     let mut out = Fanout {
         fps,
         from,
+        ids: nodes.iter().map(|n| n.id).collect(),
         others: Vec::new(),
         transitions: 0,
         completed_runs: 0,
@@ -250,7 +254,9 @@ impl Search {
         } else {
             let mut fps = core::mem::take(&mut self.fps);
             fps.clear();
-            fps.extend(counted.iter().flat_map(|o| o.fps.iter().copied()));
+            for o in counted {
+                fps.extend_from_slice(&o.fps);
+            }
             let fresh = mark_new(&mut self.visited, &fps, width, pool);
             self.fps = fps;
             fresh
@@ -273,7 +279,7 @@ impl Search {
                     stop = Some(from);
                     break;
                 }
-                self.parent.push(nodes[(from >> 4) as usize].id);
+                self.parent.push(out.ids[(from >> 4) as usize]);
                 self.via.push((from & 15) as u8);
                 new.push((from, fp));
             }
