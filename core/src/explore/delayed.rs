@@ -118,7 +118,8 @@ fn step_all(
 /// numbered from `first`.
 fn keep(model: &Model, nodes: &[&Node], new: &[(At, u64)], first: u32, buffer: &mut Vec<Node>) {
     let mut statuses = [Status::Runnable; MAX_THREADS];
-    buffer.reserve(new.len());
+    // One push at a time, without reserving: the buffer then grows the same way however the
+    // level is sliced, and so does the memory the search reports.
     for (k, &(from, fp)) in new.iter().enumerate() {
         let parent = nodes[(from >> 4) as usize];
         let t = (from & 15) as u8;
