@@ -9,10 +9,12 @@
 //!    loaded some fingerprints ahead of its probe, so that the misses overlap
 //!    ([`Visited::insert_each`], [`crate::fpset::Share::dedup`]).
 //! 3. **Keep.** The new states are numbered in order, and the workers step them again,
-//!    straight into buffers of their size, which become chunks of the next level.
+//!    straight into the next level: one worker onto the end of its last chunk, several into
+//!    blocks of [`BLOCK`] nodes reused from the level before last.
 //!
 //! A new state is stepped twice; a known one (most successors) is never copied out of the
 //! scratch world. With several workers, nothing is compacted and no world crosses threads.
+//! Tests in `explore.rs` hold the passes to the one-pass expansion on every scenario.
 
 use super::{Bound, DROPPED, Node, Pool, Search, path};
 use crate::fpset::Visited;
