@@ -2,7 +2,7 @@
 //! [`crate::words::report`] prints for the violation the explorer's shortest schedule to the
 //! exercise's kind ends in — real model output, and no steps. A student's run matches when it
 //! ends in a violation of the same kind whose report is the same text once every task name is
-//! replaced by one placeholder ([`matches`]).
+//! replaced by one placeholder ([`matches()`]).
 
 use super::Verdict;
 use crate::explore::{Config, Search, Serial};
