@@ -978,39 +978,13 @@ impl Search {
         self.next.push(self.spare.pop().unwrap_or_default());
     }
 
-    /// Insert the successors of a parallel slice into the visited set, in order: a bit per
-    /// successor, set for the first occurrence of a state not visited before. Each worker
-    /// inserts the fingerprints of the shards it owns, so any width gives the same bits.
+    /// Insert the successors of a parallel slice into the visited set, in order ([`mark_new`]).
     fn dedup<P: Pool>(&mut self, outs: &[ChunkOut], width: usize, pool: &P) -> Vec<u64> {
         let fps: Vec<u64> = outs
             .iter()
             .flat_map(|o| o.next.iter().map(|n| n.fp))
             .collect();
-        let mut fresh = alloc::vec![0u64; fps.len().div_ceil(64)];
-        let mark = |fresh: &mut Vec<u64>, i: usize| fresh[i / 64] |= 1 << (i % 64);
-        if width <= 1 {
-            for (i, &fp) in fps.iter().enumerate() {
-                if self.visited.insert(fp) {
-                    mark(&mut fresh, i);
-                }
-            }
-            return fresh;
-        }
-        let shares = self.visited.share_out(width);
-        let fps_ref = &fps;
-        let work = |mut share: Share| -> (Share, Vec<u32>) {
-            let new = share.dedup(fps_ref);
-            (share, new)
-        };
-        let mut back = Vec::with_capacity(width);
-        for (share, new) in pool.map(shares, &work) {
-            for i in new {
-                mark(&mut fresh, i as usize);
-            }
-            back.push(share);
-        }
-        self.visited.take_back(back);
-        fresh
+        mark_new(&mut self.visited, &fps, width, pool)
     }
 
     /// A found violation with a schedule of real thread ids from the start: a reduced search
@@ -1070,6 +1044,33 @@ impl Search {
             found,
         }
     }
+}
+
+/// Insert a slice's fingerprints into `visited` in order (pass 2 of `delayed`, and the merge of
+/// `expand_parallel`): a bit per fingerprint, set for the first occurrence of a state not
+/// visited before. With several workers each inserts those of the shards it owns, so any width
+/// gives the same bits.
+fn mark_new<P: Pool>(visited: &mut Visited, fps: &[u64], width: usize, pool: &P) -> Vec<u64> {
+    let mut fresh = alloc::vec![0u64; fps.len().div_ceil(64)];
+    let mark = |fresh: &mut Vec<u64>, i: usize| fresh[i / 64] |= 1 << (i % 64);
+    if width <= 1 {
+        visited.insert_each(fps, |i| mark(&mut fresh, i));
+        return fresh;
+    }
+    let shares = visited.share_out(width);
+    let work = |mut share: Share| {
+        let new = share.dedup(fps);
+        (share, new)
+    };
+    let mut back = Vec::with_capacity(width);
+    for (share, new) in pool.map(shares, &work) {
+        for i in new {
+            mark(&mut fresh, i as usize);
+        }
+        back.push(share);
+    }
+    visited.take_back(back);
+    fresh
 }
 
 /// One worker's share of a slice: expand its nodes into `buffer`, checking successors against

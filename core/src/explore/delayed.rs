@@ -7,7 +7,7 @@
 //!    fingerprint and where it came from: no world is copied out, no visited lookup is made.
 //! 2. **Dedup.** The fingerprints go into the visited set in slice order, each home slot
 //!    loaded some fingerprints ahead of its probe, so that the misses overlap
-//!    ([`Visited::insert_each`], [`crate::fpset::Share::dedup`]).
+//!    ([`crate::fpset::Visited::insert_each`], [`crate::fpset::Share::dedup`]).
 //! 3. **Keep.** The new states are numbered in order, and the workers step them again,
 //!    straight into the next level: one worker onto the end of its last chunk, several into
 //!    blocks of [`BLOCK`] nodes reused from the level before last.
@@ -16,8 +16,7 @@
 //! scratch world. With several workers, nothing is compacted and no world crosses threads.
 //! Tests in `explore.rs` hold the passes to the one-pass expansion on every scenario.
 
-use super::{Bound, DROPPED, Node, Pool, Search, path};
-use crate::fpset::Visited;
+use super::{Bound, DROPPED, Node, Pool, Search, mark_new, path};
 use crate::ids::Tid;
 use crate::model::Model;
 use crate::status::Status;
@@ -155,37 +154,6 @@ type Ending = (Option<Bound>, Option<(u32, u8, Violation)>);
 /// many, so any block of the level before last fits any need, its pages faulted in already.
 /// A worker's last block is part empty: at 512 nodes (about 450 KB), a few MB a slice.
 pub(super) const BLOCK: usize = 512;
-
-/// Pass 2: insert the slice's fingerprints into `visited` in order; a bit per fingerprint, set
-/// for the first occurrence of a state not visited before. With several workers each inserts
-/// those of the shards it owns, so any width gives the same bits.
-pub(super) fn mark_new<P: Pool>(
-    visited: &mut Visited,
-    fps: &[u64],
-    width: usize,
-    pool: &P,
-) -> Vec<u64> {
-    let mut fresh = alloc::vec![0u64; fps.len().div_ceil(64)];
-    let mark = |fresh: &mut Vec<u64>, i: usize| fresh[i / 64] |= 1 << (i % 64);
-    if width <= 1 {
-        visited.insert_each(fps, |i| mark(&mut fresh, i));
-        return fresh;
-    }
-    let shares = visited.share_out(width);
-    let work = |mut share: crate::fpset::Share| {
-        let new = share.dedup(fps);
-        (share, new)
-    };
-    let mut back = Vec::with_capacity(width);
-    for (share, new) in pool.map(shares, &work) {
-        for i in new {
-            mark(&mut fresh, i as usize);
-        }
-        back.push(share);
-    }
-    visited.take_back(back);
-    fresh
-}
 
 /// The transitions and completed runs of `nodes` up to the successor `last` (included): what
 /// the one-pass search has counted when it stops there.
