@@ -1203,20 +1203,23 @@ mod tests {
     use crate::{Options, SCENARIOS, Variant};
     use std::collections::HashSet;
 
-    /// A pool that cuts slices into three chunks and runs them in order: the merge must give
-    /// exactly the serial search's result.
-    struct Three;
-    impl Pool for Three {
+    /// A pool of width three that runs its items in order: the merge must give exactly the
+    /// serial search's result. Slices smaller than its field are expanded serially.
+    struct ThreeFrom(usize);
+    impl Pool for ThreeFrom {
         fn width(&self) -> usize {
             3
         }
         fn min_level(&self) -> usize {
-            0
+            self.0
         }
         fn map<I: Send, O: Send>(&self, items: Vec<I>, f: &(dyn Fn(I) -> O + Sync)) -> Vec<O> {
             items.into_iter().map(f).collect()
         }
     }
+
+    /// Every slice cut into chunks, however small.
+    const THREE: ThreeFrom = ThreeFrom(0);
 
     /// The search by the one-pass expansion (`expand_in_place`, `expand_parallel`), the
     /// reference for `delayed`'s three passes.
@@ -1224,20 +1227,6 @@ mod tests {
         let mut s = Search::new(model.clone(), config);
         s.one_pass = true;
         s.finish(pool)
-    }
-
-    /// Three chunks for slices of 50 states or more; smaller ones are expanded serially.
-    struct ThreeFrom50;
-    impl Pool for ThreeFrom50 {
-        fn width(&self) -> usize {
-            3
-        }
-        fn min_level(&self) -> usize {
-            50
-        }
-        fn map<I: Send, O: Send>(&self, items: Vec<I>, f: &(dyn Fn(I) -> O + Sync)) -> Vec<O> {
-            items.into_iter().map(f).collect()
-        }
     }
 
     fn same(a: &Exploration, b: &Exploration, what: &str) {
@@ -1271,9 +1260,9 @@ mod tests {
                     let what = alloc::format!("{} {v} {target:?} {reduction}", s.name);
                     let serial = one_pass(&model, config, &Serial);
                     same(&serial, &explore(&model, config), &what);
-                    same(&serial, &explore_on(&model, config, &Three), &what);
+                    same(&serial, &explore_on(&model, config, &THREE), &what);
                     if reduction == Reduction::None {
-                        same(&serial, &one_pass(&model, config, &Three), &what);
+                        same(&serial, &one_pass(&model, config, &THREE), &what);
                     }
                 }
             }
@@ -1291,7 +1280,7 @@ mod tests {
         ] {
             // A bound found at the merge ends the one-pass search after the workers expanded
             // their whole chunks, so only the transitions differ.
-            let (a, b) = (explore(&model, config), one_pass(&model, config, &Three));
+            let (a, b) = (explore(&model, config), one_pass(&model, config, &THREE));
             assert_eq!(
                 (a.bound, a.states, a.complete, a.depth),
                 (b.bound, b.states, b.complete, b.depth)
@@ -1341,11 +1330,11 @@ mod tests {
                 let want = one_pass(&model, config, &Serial);
                 cut_inside += usize::from(want.bound == Some(Bound::MaxStates));
                 same(&want, &explore(&model, config), &what);
-                same(&want, &explore_on(&model, config, &Three), &what);
+                same(&want, &explore_on(&model, config, &THREE), &what);
                 for budget in [1, 97] {
                     let mut search = Search::new(model.clone(), config);
                     let got = loop {
-                        if let Some(r) = search.run(budget, &Three) {
+                        if let Some(r) = search.run(budget, &THREE) {
                             break r.clone();
                         }
                     };
@@ -1354,7 +1343,7 @@ mod tests {
                 // Serial and parallel slices within one level.
                 let mut search = Search::new(model.clone(), config);
                 let got = (0..)
-                    .find_map(|k| search.run([30, 97][k % 2], &ThreeFrom50).cloned())
+                    .find_map(|k| search.run([30, 97][k % 2], &ThreeFrom(50)).cloned())
                     .expect("the search ends");
                 same(&want, &got, &what);
             }
@@ -1380,7 +1369,7 @@ mod tests {
                     a = serial.run(budget, &Serial).cloned();
                 }
                 if b.is_none() {
-                    b = three.run(budget, &Three).cloned();
+                    b = three.run(budget, &THREE).cloned();
                 }
             }
             assert!(budget > 1_000 || rounds > 10);
