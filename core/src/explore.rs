@@ -231,6 +231,32 @@ struct Node {
     runnable: u16,
 }
 
+/// How expanding a node of the level starts.
+enum Start {
+    /// Nothing to expand: a dropped node, or a completed run (counted).
+    Nothing,
+    /// The node has successors but the level is at the depth bound: the search ends here.
+    AtBound,
+    /// Step these threads.
+    Threads(u16),
+}
+
+/// How expanding `node` starts, in a level `at_bound` or not; a completed run is counted in
+/// `completed_runs`. Every expansion (one pass or three, serial or parallel) starts here.
+fn start(node: &Node, at_bound: bool, completed_runs: &mut u64) -> Start {
+    if node.id == DROPPED {
+        return Start::Nothing;
+    }
+    if node.runnable == 0 {
+        *completed_runs += 1;
+        return Start::Nothing;
+    }
+    if at_bound {
+        return Start::AtBound;
+    }
+    Start::Threads(node.runnable)
+}
+
 /// What stepping one thread in a copy of a world produced.
 enum Successor {
     /// The step ended in a violation.
@@ -743,22 +769,17 @@ impl Search {
     /// The serial search: expand `level[c][i]`, numbering new states at once. False when the
     /// search has ended.
     fn expand_in_place(&mut self, c: usize, i: usize) -> bool {
-        let (id, mut mask) = {
-            let n = &self.level[c][i];
-            (n.id, n.runnable)
+        let at_bound = self.depth >= self.config.max_depth;
+        let id = self.level[c][i].id;
+        let mut mask = match start(&self.level[c][i], at_bound, &mut self.completed_runs) {
+            Start::Nothing => return true,
+            Start::AtBound => {
+                self.result = Some(self.report(false, Some(Bound::MaxDepth), None));
+                return false;
+            }
+            Start::Threads(mask) => mask,
         };
         let full = mask;
-        if id == DROPPED {
-            return true;
-        }
-        if mask == 0 {
-            self.completed_runs += 1;
-            return true;
-        }
-        if self.depth >= self.config.max_depth {
-            self.result = Some(self.report(false, Some(Bound::MaxDepth), None));
-            return false;
-        }
         let mut stepped = Vec::new();
         if let Some(red) = &self.red {
             let w = &self.level[c][i].world;
@@ -1106,19 +1127,16 @@ fn expand_chunk(
     // The states this chunk's successors reached that were not visited before the slice.
     let mut reached = FpSet::new();
     for node in cut.into_iter().flatten() {
-        let (id, mut mask) = (node.id, node.runnable);
+        let id = node.id;
+        let mut mask = match start(node, at_bound, &mut out.completed_runs) {
+            Start::Nothing => continue,
+            Start::AtBound => {
+                out.depth_bound = true;
+                return out;
+            }
+            Start::Threads(mask) => mask,
+        };
         let full = mask;
-        if id == DROPPED {
-            continue;
-        }
-        if mask == 0 {
-            out.completed_runs += 1;
-            continue;
-        }
-        if at_bound {
-            out.depth_bound = true;
-            return out;
-        }
         let mut stepped = Vec::new();
         if let Some(red) = sh.red {
             (mask, stepped) = reduce_mask(

@@ -16,7 +16,7 @@
 //! scratch world. With several workers, nothing is compacted and no world crosses threads.
 //! Tests in `explore.rs` hold the passes to the one-pass expansion on every scenario.
 
-use super::{Bound, DROPPED, Node, Pool, Search, mark_new, path};
+use super::{Bound, DROPPED, Node, Pool, Search, Start, mark_new, path, start};
 use crate::ids::Tid;
 use crate::model::Model;
 use crate::status::Status;
@@ -82,18 +82,14 @@ fn step_all(
     // Written by the step for threads that cannot run; only reduced searches read it.
     let mut statuses = [Status::Runnable; MAX_THREADS];
     for (pos, node) in nodes.iter().enumerate() {
-        let mut mask = node.runnable;
-        if node.id == DROPPED {
-            continue;
-        }
-        if mask == 0 {
-            out.completed_runs += 1;
-            continue;
-        }
-        if at_bound {
-            out.depth_bound = true;
-            return out;
-        }
+        let mut mask = match start(node, at_bound, &mut out.completed_runs) {
+            Start::Nothing => continue,
+            Start::AtBound => {
+                out.depth_bound = true;
+                return out;
+            }
+            Start::Threads(mask) => mask,
+        };
         while mask != 0 {
             let t = mask.trailing_zeros() as u8;
             mask &= mask - 1;
