@@ -547,8 +547,6 @@ pub struct Search {
     one_pass: bool,
     /// Pass 1's vectors, kept from slice to slice (see `delayed`).
     scratch: Vec<delayed::Scratch>,
-    /// Pass 2's fingerprints of a slice of several chunks, kept likewise.
-    fps: Vec<u64>,
     /// Emptied blocks of [`delayed::BLOCK`] nodes, reused.
     blocks: Vec<Vec<Node>>,
 }
@@ -613,7 +611,6 @@ impl Search {
             result: None,
             one_pass: false,
             scratch: Vec::new(),
-            fps: Vec::new(),
             blocks: Vec::new(),
         }
     }
@@ -1067,8 +1064,8 @@ impl Search {
     }
 }
 
-/// Insert a slice's fingerprints into `visited` in order (pass 2 of `delayed`, and the merge of
-/// `expand_parallel`): a bit per fingerprint, set for the first occurrence of a state not
+/// Insert a slice's fingerprints into `visited` in order (the merge of `expand_parallel`): a
+/// bit per fingerprint, set for the first occurrence of a state not
 /// visited before. With several workers each inserts those of the shards it owns, so any width
 /// gives the same bits.
 fn mark_new<P: Pool>(visited: &mut Visited, fps: &[u64], width: usize, pool: &P) -> Vec<u64> {
@@ -1231,8 +1228,12 @@ mod tests {
         fn min_level(&self) -> usize {
             self.0
         }
+        /// The items last first, as threads may finish them: the results must not depend on
+        /// the order the chunks were expanded in.
         fn map<I: Send, O: Send>(&self, items: Vec<I>, f: &(dyn Fn(I) -> O + Sync)) -> Vec<O> {
-            items.into_iter().map(f).collect()
+            let mut out: Vec<O> = items.into_iter().rev().map(f).collect();
+            out.reverse();
+            out
         }
     }
 

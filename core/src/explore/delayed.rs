@@ -5,18 +5,22 @@
 //! every successor, with nothing else for the processor to do while it waited.
 //! 1. **Step.** The workers step every successor in a scratch world and keep only its
 //!    fingerprint and where it came from: no world is copied out, no visited lookup is made.
-//! 2. **Dedup.** The fingerprints go into the visited set in slice order, each home slot
-//!    loaded some fingerprints ahead of its probe, so that the misses overlap
-//!    ([`crate::fpset::Visited::insert_each`], [`crate::fpset::Share::dedup`]).
-//! 3. **Keep.** The new states are numbered in order, and the workers step them again,
-//!    straight into the next level: one worker onto the end of its last chunk, several into
-//!    blocks of [`BLOCK`] nodes reused from the level before last.
+//! 2. **Dedup.** Each chunk's fingerprints go into the visited set in slice order, each home
+//!    slot loaded some fingerprints ahead of its probe, so that the misses overlap
+//!    ([`crate::fpset::Visited::insert_each`]). With several workers this overlaps pass 1
+//!    ([`InOrder`]): the worker that hands in a stepped chunk inserts it, and the stepped
+//!    chunks after it, when the chunks before are in, while the others step on.
+//! 3. **Keep.** Each chunk's new states are numbered in order, their parent links written, and
+//!    the workers step them again, straight into the next level: one worker onto the end of
+//!    its last chunk, several into blocks of [`BLOCK`] nodes reused from the level before last.
 //!
 //! A new state is stepped twice; a known one (most successors) is never copied out of the
 //! scratch world. With several workers, nothing is compacted and no world crosses threads.
-//! Tests in `explore.rs` hold the passes to the one-pass expansion on every scenario.
+//! Tests in `explore.rs` hold the passes to the one-pass expansion on every scenario, with a
+//! pool that expands a slice's chunks last first.
 
-use super::{Bound, DROPPED, Node, Pool, Search, Start, mark_new, path, start};
+use super::{Bound, DROPPED, Node, Pool, Search, Start, path, start};
+use crate::fpset::Visited;
 use crate::ids::Tid;
 use crate::model::Model;
 use crate::status::Status;
@@ -111,17 +115,56 @@ fn step_all(
     out
 }
 
-/// Pass 3 for one chunk: step its new successors `new` again, onto the end of `buffer`,
-/// numbered from `first`.
-fn keep(model: &Model, nodes: &[&Node], new: &[(At, u64)], first: u32, buffer: &mut Vec<Node>) {
+/// Whether bit `i` of `bits` is set.
+fn bit(bits: &[u64], i: usize) -> bool {
+    bits[i / 64] & (1 << (i % 64)) != 0
+}
+
+/// The position of the set bit of `bits` that has `k` set bits before it.
+fn nth_one(bits: &[u64], mut k: usize) -> usize {
+    let mut i = 0;
+    loop {
+        if bit(bits, i) {
+            if k == 0 {
+                return i;
+            }
+            k -= 1;
+        }
+        i += 1;
+    }
+}
+
+/// Pass 3 for one chunk: number its first `job.take` new successors (those whose bit is set
+/// in `job.fresh`) from `job.first`, write their parent links, and step them again onto the
+/// ends of `buffers`, `per` to a buffer.
+fn keep(model: &Model, job: Keep, buffers: &mut [Vec<Node>], per: usize) {
     let mut statuses = [Status::Runnable; MAX_THREADS];
+    let Keep {
+        nodes,
+        out,
+        fresh,
+        take,
+        first,
+        parent,
+        via,
+    } = job;
+    let mut k = 0;
     // One push at a time, without reserving: the buffer then grows the same way however the
     // level is sliced, and so does the memory the search reports.
-    for (k, &(from, fp)) in new.iter().enumerate() {
-        let parent = nodes[(from >> 4) as usize];
+    for (j, (&fp, &from)) in out.fps.iter().zip(&out.from).enumerate() {
+        if k == take {
+            break;
+        }
+        if !bit(fresh, j) {
+            continue;
+        }
+        let parent_node = nodes[(from >> 4) as usize];
         let t = (from & 15) as u8;
+        parent[k] = out.ids[(from >> 4) as usize];
+        via[k] = t;
+        let buffer = &mut buffers[k / per];
         buffer.push(Node {
-            world: parent.world.clone(),
+            world: parent_node.world.clone(),
             id: first + k as u32,
             via: t,
             fp,
@@ -129,17 +172,37 @@ fn keep(model: &Model, nodes: &[&Node], new: &[(At, u64)], first: u32, buffer: &
         });
         let node = buffer.last_mut().expect("just pushed");
         node.runnable = model
-            .step_runnable(&mut node.world, Tid(t), parent.runnable, &mut statuses)
+            .step_runnable(&mut node.world, Tid(t), parent_node.runnable, &mut statuses)
             .runnable;
+        k += 1;
     }
 }
 
-/// One chunk's new states, to step again in pass 3: where each came from and its fingerprint,
-/// numbered from `first`.
+/// One chunk's part of pass 3: its nodes and what pass 1 found from them, which of those
+/// were new (a bit each), how many new states to keep (all, unless the state bound cuts the
+/// chunk) numbered from `first`, and their parent links to fill.
 struct Keep<'a> {
     nodes: &'a [&'a Node],
-    new: Vec<(At, u64)>,
+    out: &'a Fanout,
+    fresh: &'a [u64],
+    take: usize,
     first: u32,
+    parent: &'a mut [u32],
+    via: &'a mut [u8],
+}
+
+/// Grow `v` by `n` zeros, its capacity doubling as one push after another would double it:
+/// the memory a search reports does not depend on how its levels were sliced.
+fn push_zeros<T: Copy + Default>(v: &mut Vec<T>, n: usize) {
+    let need = v.len() + n;
+    if need > v.capacity() {
+        let mut cap = v.capacity().max(1);
+        while cap < need {
+            cap *= 2;
+        }
+        v.reserve_exact(cap - v.len());
+    }
+    v.resize(need, T::default());
 }
 
 /// How the search ends in a slice, if it does: the bound, or the violation with the state it
@@ -166,6 +229,84 @@ fn counts_until(nodes: &[&Node], last: At) -> (u64, u64) {
     let below = (2u32 << t) - 1;
     transitions += (nodes[pos].runnable as u32 & below).count_ones() as u64;
     (transitions, completed)
+}
+
+/// Pass 2 as the chunks of pass 1 come in: their fingerprints go into the visited set in chunk
+/// order, by whichever worker finds the next chunk stepped when it hands in its own, while the
+/// other workers step on. The insert (cache misses) then overlaps the stepping (arithmetic),
+/// instead of the workers missing the cache together and waiting for each other at one more
+/// barrier. The bits are the same as one insert after another in slice order.
+struct InOrder<'a> {
+    queue: spin::Mutex<Queue>,
+    visited: spin::Mutex<&'a mut Visited>,
+}
+
+/// The chunks handed in and the insert's place.
+struct Queue {
+    /// Stepped, waiting for the chunks before them.
+    stepped: Vec<Option<Fanout>>,
+    /// Inserted, with a bit per fingerprint set for the new states.
+    inserted: Vec<Option<(Fanout, Vec<u64>)>>,
+    /// The next chunk to insert.
+    next: usize,
+    /// A worker is inserting.
+    busy: bool,
+    /// A chunk ended the search: the chunks after it are not inserted.
+    ended: bool,
+}
+
+impl<'a> InOrder<'a> {
+    fn new(visited: &'a mut Visited, chunks: usize) -> InOrder<'a> {
+        InOrder {
+            queue: spin::Mutex::new(Queue {
+                stepped: (0..chunks).map(|_| None).collect(),
+                inserted: (0..chunks).map(|_| None).collect(),
+                next: 0,
+                busy: false,
+                ended: false,
+            }),
+            visited: spin::Mutex::new(visited),
+        }
+    }
+
+    /// Chunk `c` was stepped: insert it and the stepped chunks after it, unless another
+    /// worker is inserting (it will, before it stops).
+    fn done(&self, c: usize, out: Fanout) {
+        let mut q = self.queue.lock();
+        q.stepped[c] = Some(out);
+        if q.busy {
+            return;
+        }
+        q.busy = true;
+        loop {
+            let i = q.next;
+            let Some(out) = q.stepped.get_mut(i).and_then(Option::take) else {
+                q.busy = false;
+                return;
+            };
+            q.next += 1;
+            let ended = q.ended;
+            q.ended |= out.found.is_some() || out.depth_bound;
+            drop(q);
+            let mut fresh = alloc::vec![0u64; out.fps.len().div_ceil(64)];
+            if !ended {
+                let mut visited = self.visited.lock();
+                visited.insert_each(&out.fps, |j| fresh[j / 64] |= 1 << (j % 64));
+            }
+            q = self.queue.lock();
+            q.inserted[i] = Some((out, fresh));
+        }
+    }
+
+    /// Every chunk, in order, with its bits (all clear after a chunk that ended the search).
+    fn finish(self) -> Vec<(Fanout, Vec<u64>)> {
+        let q = self.queue.into_inner();
+        debug_assert!(
+            q.stepped.iter().all(Option::is_none),
+            "every chunk inserted"
+        );
+        q.inserted.into_iter().flatten().collect()
+    }
 }
 
 impl Search {
@@ -205,53 +346,41 @@ impl Search {
         let (model, hasher, config) = (&self.model, &self.hasher, self.config);
         let at_bound = self.depth >= config.max_depth;
         let (items, scratches): (Vec<Vec<&Node>>, Vec<Scratch>) = items.into_iter().unzip();
-        let jobs: Vec<(&Vec<&Node>, Scratch)> = items.iter().zip(scratches).collect();
-        let step = |(nodes, scratch): (&Vec<&Node>, Scratch)| {
-            step_all(model, hasher, config.target, at_bound, nodes, scratch)
+        let jobs: Vec<(usize, &Vec<&Node>, Scratch)> = items
+            .iter()
+            .zip(scratches)
+            .enumerate()
+            .map(|(c, (nodes, scratch))| (c, nodes, scratch))
+            .collect();
+        // Passes 1 and 2 overlap: the worker that steps a chunk hands it to the in-order
+        // insert, which whichever worker is free takes turns at while the others step on.
+        let order = InOrder::new(&mut self.visited, items.len());
+        let step = |(c, nodes, scratch): (usize, &Vec<&Node>, Scratch)| {
+            order.done(
+                c,
+                step_all(model, hasher, config.target, at_bound, nodes, scratch),
+            );
         };
-        let outs: Vec<Fanout> = pool.map(jobs, &step);
-        // Chunks after the first that ended the search do not count.
+        pool.map(jobs, &step);
+        let outs = order.finish();
+        // Chunks after the first that ended the search do not count (and were not inserted).
         let last = outs
             .iter()
-            .position(|o| o.found.is_some() || o.depth_bound)
+            .position(|(o, _)| o.found.is_some() || o.depth_bound)
             .unwrap_or(outs.len().saturating_sub(1));
         let counted = &outs[..(last + 1).min(outs.len())];
-        let fresh = if let [one] = counted {
-            mark_new(&mut self.visited, &one.fps, width, pool)
-        } else {
-            let mut fps = core::mem::take(&mut self.fps);
-            fps.clear();
-            for o in counted {
-                fps.extend_from_slice(&o.fps);
-            }
-            let fresh = mark_new(&mut self.visited, &fps, width, pool);
-            self.fps = fps;
-            fresh
-        };
-        // Number the new states in order, as the one-pass search does.
-        let mut keeps: Vec<Keep> = Vec::with_capacity(outs.len());
+        // Which new states each chunk keeps, and how the slice ends: the state bound cuts
+        // the chunk whose new states pass it, as the one-pass search stops at the first new
+        // state past it.
+        let mut takes: Vec<usize> = Vec::with_capacity(counted.len());
         let mut ending: Option<Ending> = None;
-        let mut i = 0;
-        for (out, nodes) in counted.iter().zip(&items) {
-            let first = self.parent.len() as u32;
-            let mut new = Vec::new();
-            let mut stop = None;
-            for (&fp, &from) in out.fps.iter().zip(&out.from) {
-                let is_new = fresh[i / 64] & (1 << (i % 64)) != 0;
-                i += 1;
-                if !is_new {
-                    continue;
-                }
-                if self.parent.len() as u64 >= config.max_states {
-                    stop = Some(from);
-                    break;
-                }
-                self.parent.push(out.ids[(from >> 4) as usize]);
-                self.via.push((from & 15) as u8);
-                new.push((from, fp));
-            }
-            keeps.push(Keep { nodes, new, first });
-            if let Some(last) = stop {
+        let mut room = config.max_states.saturating_sub(self.parent.len() as u64);
+        for ((out, fresh), nodes) in counted.iter().zip(&items) {
+            let new: usize = fresh.iter().map(|w| w.count_ones() as usize).sum();
+            if new as u64 > room {
+                let take = room as usize;
+                let last = out.from[nth_one(fresh, take)];
+                takes.push(take);
                 let (transitions, completed) = counts_until(nodes, last);
                 self.transitions += transitions;
                 self.completed_runs += completed;
@@ -259,6 +388,8 @@ impl Search {
                 ending = Some((Some(Bound::MaxStates), None));
                 break;
             }
+            room -= new as u64;
+            takes.push(new);
             self.transitions += out.transitions;
             self.completed_runs += out.completed_runs;
             self.other_violations += out.others.len() as u64;
@@ -272,13 +403,38 @@ impl Search {
                 break;
             }
         }
+        // Number them in order, as the one-pass search does: each chunk's from the states
+        // before it. Each job writes its own part of the parent links.
+        let kept: usize = takes.iter().sum();
+        let mut first = self.parent.len() as u32;
+        push_zeros(&mut self.parent, kept);
+        push_zeros(&mut self.via, kept);
+        let mut parent = &mut self.parent[first as usize..];
+        let mut via = &mut self.via[first as usize..];
+        let mut keeps: Vec<Keep> = Vec::with_capacity(takes.len());
+        for (((out, fresh), nodes), &take) in counted.iter().zip(&items).zip(&takes) {
+            let (p, rest) = core::mem::take(&mut parent).split_at_mut(take);
+            parent = rest;
+            let (v, rest) = core::mem::take(&mut via).split_at_mut(take);
+            via = rest;
+            keeps.push(Keep {
+                nodes,
+                out,
+                fresh,
+                take,
+                first,
+                parent: p,
+                via: v,
+            });
+            first += take as u32;
+        }
         // The new states join the level being built. One worker steps them onto the end of
-        // its last chunk; several each fill a spare buffer that fits, which becomes a chunk of
+        // its last chunk; several each fill spare buffers that fit, which become chunks of
         // it, before the last.
         if width <= 1 || keeps.len() == 1 {
             let buffer = self.next.last_mut().expect("the next level has a chunk");
-            for job in &keeps {
-                keep(model, job.nodes, &job.new, job.first, buffer);
+            for job in keeps {
+                keep(model, job, core::slice::from_mut(buffer), usize::MAX);
             }
         } else {
             let blocks = &mut self.blocks;
@@ -286,17 +442,13 @@ impl Search {
                 .into_iter()
                 .map(|job| {
                     let fresh = || Vec::with_capacity(BLOCK);
-                    let n = job.new.len().div_ceil(BLOCK);
+                    let n = job.take.div_ceil(BLOCK);
                     let mine = (0..n).map(|_| blocks.pop().unwrap_or_else(fresh)).collect();
                     (job, mine)
                 })
                 .collect();
             let fill = |(job, mut blocks): (Keep, Vec<Vec<Node>>)| {
-                let runs = job.new.chunks(BLOCK).zip(&mut blocks);
-                for (k, (new, block)) in runs.enumerate() {
-                    let first = job.first + (k * BLOCK) as u32;
-                    keep(model, job.nodes, new, first, block);
-                }
+                keep(model, job, &mut blocks, BLOCK);
                 blocks
             };
             // Serial expansions went on in the last chunk: when it holds states, these come
@@ -315,7 +467,7 @@ impl Search {
         drop(items);
         self.scratch = scratch;
         self.scratch
-            .extend(outs.into_iter().map(|o| (o.fps, o.from)));
+            .extend(outs.into_iter().map(|(o, _)| (o.fps, o.from)));
         self.note_bytes();
         if let Some((bound, found)) = ending {
             let found = found.map(|(parent, t, v)| {
@@ -325,5 +477,31 @@ impl Search {
             });
             self.result = Some(self.report(false, bound, found));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nth_one_counts_set_bits_across_words() {
+        let bits = [0b1010u64, 0, 1 << 63 | 1];
+        let ones: Vec<usize> = (0..4).map(|k| nth_one(&bits, k)).collect();
+        assert_eq!(ones, [1, 3, 128, 191]);
+    }
+
+    /// Zeros pushed in one go or in parts leave the same capacity: the memory a search reports
+    /// does not depend on how its levels were sliced.
+    #[test]
+    fn push_zeros_grows_the_same_however_cut() {
+        let (mut whole, mut parts) = (alloc::vec![7u32], alloc::vec![7u32]);
+        push_zeros(&mut whole, 1_000);
+        for n in [3, 1, 400, 0, 596] {
+            push_zeros(&mut parts, n);
+        }
+        assert_eq!(whole, parts);
+        assert_eq!(whole.capacity(), parts.capacity());
+        assert_eq!(whole.capacity(), 1_024);
     }
 }
