@@ -211,7 +211,7 @@ pub fn fingerprint_hasher() -> foldhash::fast::FixedState {
 /// median 2.03 s with 4, each thread taking the next chunk when it is free, against 2.21 s with
 /// one chunk per thread (11 interleaved runs each); 8 was no clearer a gain. More chunks catch
 /// fewer duplicates within a chunk (see `expand_chunk`). The unreduced search's three passes
-/// (`delayed`) use as many: with 2, 8 or 16 instead, (3,3) with `--jobs 2` took the same time.
+/// (`delayed`) cut their slices otherwise: into chunks that shrink as the slice goes.
 pub const CHUNKS_PER_THREAD: usize = 4;
 
 /// Marks a node the merge found to be a duplicate.

@@ -319,20 +319,30 @@ impl Search {
         width: usize,
         pool: &P,
     ) {
-        let chunks = if width <= 1 {
-            1
-        } else {
-            width * super::CHUNKS_PER_THREAD
+        // Chunks that shrink as the slice goes (guided scheduling): each a quarter of what is
+        // left per worker, down to a thirty-second of a worker's share. The workers take them in
+        // order, so the last ones, whose stepping one worker may finish alone and whose insert
+        // follows it, are the small ones.
+        let size = |left: usize| {
+            if width <= 1 {
+                left.clamp(1, MAX_CHUNK)
+            } else {
+                let least = total.div_ceil(width * 32);
+                left.div_ceil(2 * width).max(least).clamp(1, MAX_CHUNK)
+            }
         };
-        let per = total.div_ceil(chunks).clamp(1, MAX_CHUNK);
+        let mut per = size(total);
+        let mut left = total;
         let mut items: Vec<(Vec<&Node>, Scratch)> = Vec::new();
-        let mut cut: Vec<&Node> = Vec::with_capacity(per.min(total));
+        let mut cut: Vec<&Node> = Vec::with_capacity(per);
         let mut scratch = core::mem::take(&mut self.scratch);
         for &(c, from, to) in runs {
             for node in &self.level[c][from..to] {
                 cut.push(node);
                 if cut.len() == per {
-                    let next = Vec::with_capacity(per.min(total));
+                    left -= per;
+                    per = size(left);
+                    let next = Vec::with_capacity(per.min(left));
                     items.push((
                         core::mem::replace(&mut cut, next),
                         scratch.pop().unwrap_or_default(),
