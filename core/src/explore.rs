@@ -927,7 +927,7 @@ impl Search {
             self.completed_runs += out.completed_runs;
             let mut ending: Option<(Option<Bound>, Option<Found>)> = None;
             for node in out.next.iter_mut() {
-                let new = fresh[at / 64] & (1 << (at % 64)) != 0;
+                let new = bit(&fresh, at);
                 at += 1;
                 if !new {
                     node.id = DROPPED;
@@ -1064,15 +1064,25 @@ impl Search {
     }
 }
 
+/// Whether bit `i` of `bits` is set (the bits of new states that [`mark_new`] and `delayed`
+/// give, one per fingerprint).
+fn bit(bits: &[u64], i: usize) -> bool {
+    bits[i / 64] & (1 << (i % 64)) != 0
+}
+
+/// Set bit `i` of `bits`.
+fn set_bit(bits: &mut [u64], i: usize) {
+    bits[i / 64] |= 1 << (i % 64);
+}
+
 /// Insert a slice's fingerprints into `visited` in order (the merge of `expand_parallel`): a
 /// bit per fingerprint, set for the first occurrence of a state not
 /// visited before. With several workers each inserts those of the shards it owns, so any width
 /// gives the same bits.
 fn mark_new<P: Pool>(visited: &mut Visited, fps: &[u64], width: usize, pool: &P) -> Vec<u64> {
     let mut fresh = alloc::vec![0u64; fps.len().div_ceil(64)];
-    let mark = |fresh: &mut Vec<u64>, i: usize| fresh[i / 64] |= 1 << (i % 64);
     if width <= 1 {
-        visited.insert_each(fps, |i| mark(&mut fresh, i));
+        visited.insert_each(fps, |i| set_bit(&mut fresh, i));
         return fresh;
     }
     let shares = visited.share_out(width);
@@ -1083,7 +1093,7 @@ fn mark_new<P: Pool>(visited: &mut Visited, fps: &[u64], width: usize, pool: &P)
     let mut back = Vec::with_capacity(width);
     for (share, new) in pool.map(shares, &work) {
         for i in new {
-            mark(&mut fresh, i as usize);
+            set_bit(&mut fresh, i as usize);
         }
         back.push(share);
     }

@@ -19,7 +19,7 @@
 //! Tests in `explore.rs` hold the passes to the one-pass expansion on every scenario, with a
 //! pool that expands a slice's chunks last first.
 
-use super::{Bound, DROPPED, Node, Pool, Search, Start, path, start};
+use super::{Bound, DROPPED, Node, Pool, Search, Start, bit, path, set_bit, start};
 use crate::fpset::Visited;
 use crate::ids::Tid;
 use crate::model::Model;
@@ -60,6 +60,14 @@ struct Fanout {
     found: Option<(At, Violation)>,
     /// A node at the depth bound had successors (the chunk stops there).
     depth_bound: bool,
+}
+
+impl Fanout {
+    /// The chunk ended the search (a violation of the target kind, or the depth bound): the
+    /// chunks after it do not count.
+    fn ends(&self) -> bool {
+        self.found.is_some() || self.depth_bound
+    }
 }
 
 /// Pass 1 over `nodes`: step every successor in a scratch world and fingerprint it.
@@ -113,11 +121,6 @@ fn step_all(
         }
     }
     out
-}
-
-/// Whether bit `i` of `bits` is set.
-fn bit(bits: &[u64], i: usize) -> bool {
-    bits[i / 64] & (1 << (i % 64)) != 0
 }
 
 /// The position of the set bit of `bits` that has `k` set bits before it.
@@ -286,12 +289,12 @@ impl<'a> InOrder<'a> {
             };
             q.next += 1;
             let ended = q.ended;
-            q.ended |= out.found.is_some() || out.depth_bound;
+            q.ended |= out.ends();
             drop(q);
             let mut fresh = alloc::vec![0u64; out.fps.len().div_ceil(64)];
             if !ended {
                 let mut visited = self.visited.lock();
-                visited.insert_each(&out.fps, |j| fresh[j / 64] |= 1 << (j % 64));
+                visited.insert_each(&out.fps, |j| set_bit(&mut fresh, j));
             }
             q = self.queue.lock();
             q.inserted[i] = Some((out, fresh));
@@ -376,7 +379,7 @@ impl Search {
         // Chunks after the first that ended the search do not count (and were not inserted).
         let last = outs
             .iter()
-            .position(|(o, _)| o.found.is_some() || o.depth_bound)
+            .position(|(o, _)| o.ends())
             .unwrap_or(outs.len().saturating_sub(1));
         let counted = &outs[..(last + 1).min(outs.len())];
         // Which new states each chunk keeps, and how the slice ends: the state bound cuts
