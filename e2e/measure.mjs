@@ -31,8 +31,15 @@ for (const f of readdirSync(dist)) {
 console.log(`size the page loads (wasm + js + css, gzip; the worker not included): ${(page / 1024).toFixed(1)} KiB (target 400 KiB)`);
 console.log(`size total shipped, with the search worker (loaded on Find a bug): ${(total / 1024).toFixed(1)} KiB`);
 
-const server = spawn('python3', ['-m', 'http.server', String(PORT), '--bind', '127.0.0.1', '--directory', dist], { stdio: 'ignore' });
-const blank = spawn('python3', ['-m', 'http.server', String(PORT + 1), '--bind', '127.0.0.1', '--directory', '../target/blank-dist'], { stdio: 'ignore' });
+// Each app is served twice, with two stated cache policies (serve.py): as a static host like
+// GitHub Pages serves it (max-age=600: a reload takes the files from the browser's cache), and
+// revalidated on every load (no-cache: one request per file, answered 304).
+const CACHED = 'max-age=600', REVALIDATED = 'no-cache';
+const serve = (port, dir, cc) => spawn('python3', ['serve.py', String(port), dir, cc], { stdio: 'ignore' });
+const servers = [
+  serve(PORT, dist, CACHED), serve(PORT + 1, '../target/blank-dist', CACHED),
+  serve(PORT + 2, dist, REVALIDATED), serve(PORT + 3, '../target/blank-dist', REVALIDATED),
+];
 await new Promise((r) => setTimeout(r, 800));
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
@@ -42,11 +49,11 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const base = `http://127.0.0.1:${PORT}/`;
-  // First render: navigation start to the app's own mark after its first render, median of 11
-  // loads each, alternating so both see the same machine load. Each load starts from
-  // about:blank: leaving daxlab's page (its DOM, its worker) takes the browser several ms after
-  // the next navigation has started, which made the blank app after it ~4 ms slower (and the
-  // ratio that much kinder to daxlab) when the loads followed one another directly.
+  // First render: navigation start to the app's own mark after its first render. 21 rounds;
+  // each loads the four (two apps, two cache policies) in a new random order, so all see the
+  // same machine load. Each load starts from about:blank: leaving daxlab's page (its DOM, its
+  // worker) takes the browser several ms after the next navigation has started, which made the
+  // blank app after it ~4 ms slower when the loads followed one another directly.
   const firstRender = async (url, ready) => {
     await page.goto('about:blank');
     await page.waitForTimeout(20);
@@ -60,17 +67,30 @@ try {
         dom: at('daxlab-first-render') - at('daxlab-view') };
     });
   };
-  const app = [], empty = [];
-  for (let i = 0; i < 11; i++) {
-    app.push(await firstRender(`${base}?scenario=lost-wakeup&variant=exclusive-wait`, '#timeline'));
-    empty.push(await firstRender(`http://127.0.0.1:${PORT + 1}/`, 'main.blank'));
+  const loads = [
+    { url: `${base}?scenario=lost-wakeup&variant=exclusive-wait`, ready: '#timeline', runs: [] },
+    { url: `http://127.0.0.1:${PORT + 1}/`, ready: 'main.blank', runs: [] },
+    { url: `http://127.0.0.1:${PORT + 2}/?scenario=lost-wakeup&variant=exclusive-wait`, ready: '#timeline', runs: [] },
+    { url: `http://127.0.0.1:${PORT + 3}/`, ready: 'main.blank', runs: [] },
+  ];
+  const ROUNDS = 21;
+  for (let i = 0; i < ROUNDS; i++) {
+    const order = loads.map((_, k) => [Math.random(), k]).sort((x, y) => x[0] - y[0]).map(([, k]) => k);
+    for (const k of order) loads[k].runs.push(await firstRender(loads[k].url, loads[k].ready));
   }
-  const median = (t, k) => t.map((x) => x[k]).sort((a, b) => a - b)[Math.floor(t.length / 2)];
-  const [a, b] = [median(app, 'first'), median(empty, 'first')];
-  console.log(`first render (navigation start to first render, median of 11 loads): daxlab ${a.toFixed(0)} ms, blank Yew app built the same way ${b.toFixed(0)} ms; ratio ${(a / b).toFixed(2)} (target <= 1.5)`);
-  console.log(`  of which loading (to the wasm's start): daxlab ${median(app, 'start').toFixed(0)} ms, blank ${median(empty, 'start').toFixed(0)} ms`);
-  console.log(`  of which in daxlab's wasm: the state from the URL ${median(app, 'state').toFixed(1)} ms, the first view ${median(app, 'view').toFixed(1)} ms, into the DOM (with the child components) ${median(app, 'dom').toFixed(1)} ms`);
-  console.log(`  first contentful paint (after style and layout): daxlab ${median(app, 'fcp').toFixed(0)} ms, blank ${median(empty, 'fcp').toFixed(0)} ms; ratio ${(median(app, 'fcp') / median(empty, 'fcp')).toFixed(2)}`);
+  const quantile = (t, k, q) => t.map((x) => x[k]).sort((x, y) => x - y)[Math.round(q * (t.length - 1))];
+  const median = (t, k) => quantile(t, k, 0.5);
+  const [app, empty, appRe, emptyRe] = loads.map((l) => l.runs);
+  const line = (what, a, b) => {
+    const [ma, mb] = [median(a, 'first'), median(b, 'first')];
+    const iqr = (t) => `${quantile(t, 'first', 0.25).toFixed(0)}-${quantile(t, 'first', 0.75).toFixed(0)}`;
+    console.log(`first render, ${what} (navigation start to first render, median of ${ROUNDS} loads, quartiles in brackets): daxlab ${ma.toFixed(0)} ms (${iqr(a)}), blank Yew app built the same way ${mb.toFixed(0)} ms (${iqr(b)}); ratio ${(ma / mb).toFixed(2)} (target <= 1.5)`);
+  };
+  line(`files cached (${CACHED})`, app, empty);
+  line(`files revalidated on every load (${REVALIDATED})`, appRe, emptyRe);
+  console.log(`  of which loading (to the wasm's start), cached: daxlab ${median(app, 'start').toFixed(0)} ms, blank ${median(empty, 'start').toFixed(0)} ms`);
+  console.log(`  of which in daxlab's wasm, cached: the state from the URL ${median(app, 'state').toFixed(1)} ms, the first view ${median(app, 'view').toFixed(1)} ms, into the DOM (with the child components) ${median(app, 'dom').toFixed(1)} ms`);
+  console.log(`  first contentful paint (after style and layout), cached: daxlab ${median(app, 'fcp').toFixed(0)} ms, blank ${median(empty, 'fcp').toFixed(0)} ms; ratio ${(median(app, 'fcp') / median(empty, 'fcp')).toFixed(2)}`);
 
   // Times one action: from the click until Yew has patched the step counter (seen by a
   // MutationObserver) and layout is done (reading offsetHeight forces style and layout).
@@ -224,6 +244,5 @@ try {
   console.log(`explorer, lost-wakeup under fixed (${wasm.states} states): wasm in Chromium ${Math.round(wasm.states_per_second)} states/s (${wasm.millis.toFixed(1)} ms), native ${Math.round(native)} states/s; native/wasm = ${(native / wasm.states_per_second).toFixed(2)} (target <= 2)`);
 } finally {
   await browser.close();
-  server.kill();
-  blank.kill();
+  servers.forEach((x) => x.kill());
 }
