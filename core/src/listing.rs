@@ -985,6 +985,55 @@ pub fn reachable(entry: Func, code: Code) -> Vec<Func> {
     out
 }
 
+/// The functions a thread that started in `entry` has entered to run `target`: the first call
+/// path (in reading order) from `entry` to `target` under `code`, outermost first, tail calls
+/// included (their callers are listed, as the listing shows them). `None` when `target`
+/// cannot be reached.
+pub fn call_path(entry: Func, target: Func, code: Code) -> Option<Vec<Func>> {
+    fn walk(
+        func: Func,
+        wait_fn: Option<Func>,
+        target: Func,
+        code: Code,
+        path: &mut Vec<Func>,
+    ) -> bool {
+        if path.contains(&func) || !func.exists_in(code) {
+            return false;
+        }
+        path.push(func);
+        if func == target {
+            return true;
+        }
+        for info in LINES
+            .iter()
+            .filter(|l| l.func == func && l.line.present_in(code))
+        {
+            let (callee, w) = match info.flow {
+                Flow::Call { func: f, arg } => {
+                    let w = match arg {
+                        Arg::WaitFn(w) => Some(w),
+                        _ => wait_fn,
+                    };
+                    (f.resolve(code), w)
+                }
+                Flow::TailCall(f) => (f.resolve(code), wait_fn),
+                Flow::CallWaitFn => match wait_fn {
+                    Some(w) => (w, None),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            if walk(callee, w, target, code, path) {
+                return true;
+            }
+        }
+        path.pop();
+        false
+    }
+    let mut path = Vec::new();
+    walk(entry, None, target, code, &mut path).then_some(path)
+}
+
 fn visit(func: Func, wait_fn: Option<Func>, code: Code, out: &mut Vec<Func>) {
     if out.contains(&func) || !func.exists_in(code) {
         return;
@@ -1122,5 +1171,42 @@ mod tests {
         let fixed = reachable(Func::MemoryFailure, Variant::Fixed.code());
         assert!(fixed.contains(&Func::WaitEntryUnlocked));
         assert!(!fixed.contains(&Func::GetUnlockedMappingEntry));
+    }
+
+    #[test]
+    fn a_call_path_is_the_stack_a_report_prints() {
+        // The seed's use-after-free is in __get_unlocked_mapping_entry(), which memory failure
+        // reaches through dax_lock_mapping_entry() (the frame the KASAN report had left out).
+        assert_eq!(
+            call_path(
+                Func::MemoryFailure,
+                Func::GetUnlockedMappingEntry,
+                Code::SEED
+            ),
+            Some(alloc::vec![
+                Func::MemoryFailure,
+                Func::MemoryFailureDevPagemap,
+                Func::DaxLockMappingEntry,
+                Func::GetUnlockedMappingEntry,
+            ])
+        );
+        // The wait function a caller passes is followed (entry_wait_revalidate, for mf).
+        let wait = call_path(Func::MemoryFailure, Func::EntryWaitRevalidate, Code::SEED).unwrap();
+        assert_eq!(wait.last(), Some(&Func::EntryWaitRevalidate));
+        assert!(wait.contains(&Func::DaxLockMappingEntry));
+        // With 55e56f06ed71, dax_lock_mapping_entry() looks the entry up itself: memory
+        // failure no longer goes through that helper.
+        assert_eq!(
+            call_path(
+                Func::MemoryFailure,
+                Func::GetUnlockedMappingEntry,
+                Variant::Fixed.code()
+            ),
+            None
+        );
+        assert_eq!(
+            call_path(Func::MemoryFailure, Func::MemoryFailure, Code::SEED),
+            Some(alloc::vec![Func::MemoryFailure])
+        );
     }
 }

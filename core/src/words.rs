@@ -4,7 +4,7 @@
 
 use crate::facts::{Event, Fact, Ptr, Sched};
 use crate::ids::{Addr, Tid};
-use crate::listing::Line;
+use crate::listing::{Func, Line};
 use crate::model::{Model, Status};
 use crate::program::Program;
 use crate::violation::{Access, Detail, ModelFault, Stuck, Violation};
@@ -689,38 +689,62 @@ fn model_fault(f: ModelFault) -> &'static str {
     }
 }
 
+/// A report's call trace below its first frames: the functions on the thread's stack at the
+/// violation, innermost first, one per line (`listing::call_path` from the thread's entry).
+/// memory_failure_dev_pagemap() is left out: a static function with one caller, which an
+/// optimizing build usually inlines into memory_failure().
+fn trace(m: &Model, v: &Violation) -> String {
+    let code = m.code();
+    let f = v.line.func();
+    let entry = m.threads()[v.tid.0 as usize].program.entry();
+    let path = crate::listing::call_path(entry, f, code).unwrap_or_else(|| alloc::vec![f]);
+    path.iter()
+        .rev()
+        .filter(|x| **x != Func::MemoryFailureDevPagemap)
+        .map(|x| format!(" {}", x.name_in(code)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The report the kernel would have printed (KASAN, lockdep, hung task...).
 pub fn report(m: &Model, v: &Violation) -> String {
     let who = m.name(v.tid);
     let f = func(m, v);
+    let tr = trace(m, v);
     match v.detail {
         Detail::NullDeref { .. } => format!(
-            "BUG: unable to handle kernel NULL pointer dereference at 0000000000000000\nRIP: 0010:{f}\nOops: 0000 [#1] SMP\nCall Trace:\n {f}\n memory_failure"
+            "BUG: unable to handle kernel NULL pointer dereference at 0000000000000000\nRIP: 0010:{f}\nOops: 0000 [#1] SMP\nCall Trace:\n{tr}"
         ),
         Detail::UseAfterFree {
             access: a, addr, ..
         } => {
             let kasan = access(a, f).1;
+            // The access's own frame, when a lock helper made it, then the thread's stack.
+            let frames = if kasan == f {
+                tr.clone()
+            } else {
+                format!(" {kasan}\n{tr}")
+            };
             let what = match a {
                 Access::XaLock | Access::XaUnlock => "Write of size 4",
                 _ => "Read of size 8",
             };
             format!(
-                "==================================================================\nBUG: KASAN: use-after-free in {kasan}\n{what} at addr {:x} by task {who}/1234\nCall Trace:\n {kasan}\n {f}\n memory_failure\nFreed by task 0:\n kmem_cache_free\n i_callback\n rcu_do_batch",
+                "==================================================================\nBUG: KASAN: use-after-free in {kasan}\n{what} at addr {:x} by task {who}/1234\nCall Trace:\n{frames}\nFreed by task 0:\n kmem_cache_free\n i_callback\n rcu_do_batch",
                 addr.pointer_value()
             )
         }
         Detail::SelfDeadlock { .. } => format!(
-            "============================================\nWARNING: possible recursive locking detected\n--------------------------------------------\n{who}/1234 is trying to acquire lock:\n (&(&mapping->i_pages)->xa_lock){{....}}, at: {f}\n\nbut task is already holding lock:\n (&(&mapping->i_pages)->xa_lock){{....}}, at: {f}\n\nother info that might help us debug this:\n Possible unsafe locking scenario:\n\n       CPU0\n       ----\n  lock(&(&mapping->i_pages)->xa_lock);\n  lock(&(&mapping->i_pages)->xa_lock);\n\n *** DEADLOCK ***\n\n May be due to missing lock nesting notation\n...\nNMI watchdog: Watchdog detected hard LOCKUP on cpu 0\nRIP: 0010:native_queued_spin_lock_slowpath\nCall Trace:\n _raw_spin_lock_irq\n {f}\n memory_failure"
+            "============================================\nWARNING: possible recursive locking detected\n--------------------------------------------\n{who}/1234 is trying to acquire lock:\n (&(&mapping->i_pages)->xa_lock){{....}}, at: {f}\n\nbut task is already holding lock:\n (&(&mapping->i_pages)->xa_lock){{....}}, at: {f}\n\nother info that might help us debug this:\n Possible unsafe locking scenario:\n\n       CPU0\n       ----\n  lock(&(&mapping->i_pages)->xa_lock);\n  lock(&(&mapping->i_pages)->xa_lock);\n\n *** DEADLOCK ***\n\n May be due to missing lock nesting notation\n...\nNMI watchdog: Watchdog detected hard LOCKUP on cpu 0\nRIP: 0010:native_queued_spin_lock_slowpath\nCall Trace:\n _raw_spin_lock_irq\n{tr}"
         ),
         Detail::WrongEntry { ino, index, .. } => format!(
             "No splat when the wrong entry is locked: the kernel cannot tell.\nThen the other file's faults at index {index} sleep in get_unlocked_mapping_entry() until {who} lets go,\nand dax_unlock_mapping_entry() re-reads page->mapping:\n  NULL           -> BUG: unable to handle kernel NULL pointer dereference at 0000000000000000\n                    RIP: 0010:dax_unlock_mapping_entry\n  another file   -> unlock_mapping_entry() on an entry {who} never locked:\n                    WARNING: CPU: 0 PID: 1234 at fs/dax.c unlock_mapping_entry  (WARN_ON_ONCE(!entry || !slot_locked(mapping, slot)))\n  inode #{ino} still -> it unlocks the other file's entry, which that file's owner believes it holds."
         ),
         Detail::SleepHoldingSpinlock { .. } => format!(
-            "BUG: scheduling while atomic: {who}/1234/0x00000002\nCall Trace:\n __schedule_bug\n __schedule\n schedule\n {f}"
+            "BUG: scheduling while atomic: {who}/1234/0x00000002\nCall Trace:\n __schedule_bug\n __schedule\n schedule\n{tr}"
         ),
         Detail::SleepInRcu => format!(
-            "WARNING: CPU: 0 PID: 1234 at kernel/rcu/tree_plugin.h rcu_preempt_note_context_switch\n(WARN_ON_ONCE(!preempt && t->rcu_read_lock_nesting > 0))\nCall Trace:\n __schedule\n schedule\n {f}\n dax_lock_mapping_entry\n...\nThen, if {who} sleeps long: INFO: rcu_preempt detected stalls on CPUs/tasks: Tasks blocked on level-0 rcu_node: P1234 ({who})"
+            "WARNING: CPU: 0 PID: 1234 at kernel/rcu/tree_plugin.h rcu_preempt_note_context_switch\n(WARN_ON_ONCE(!preempt && t->rcu_read_lock_nesting > 0))\nCall Trace:\n __schedule\n schedule\n{tr}\nThen, if {who} sleeps long: INFO: rcu_preempt detected stalls on CPUs/tasks: Tasks blocked on level-0 rcu_node: P1234 ({who})"
         ),
         Detail::RcuUnderflow => format!(
             "=====================================\nWARNING: bad unlock balance detected!\n-------------------------------------\n{who}/1234 is trying to release lock (rcu_read_lock) at:\n {f}\nbut there are no more locks to release!"
@@ -729,7 +753,7 @@ pub fn report(m: &Model, v: &Violation) -> String {
             "WARNING: lock held when returning to user space!\n{who}/1234 is leaving the kernel with locks still held!\n1 lock held by {who}/1234:\n #0: (&xfs_nondir_ilock_class){{....}}, at: xfs_ilock"
         ),
         Detail::Stuck(Stuck::Mmaplock { .. }) => format!(
-            "INFO: task {who}:1234 blocked for more than 120 seconds.\n\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.\n{who}  D    0  1234\nCall Trace:\n __schedule\n schedule\n rwsem_down_write_failed\n call_rwsem_down_write_failed\n down_write\n xfs_ilock\n {f}"
+            "INFO: task {who}:1234 blocked for more than 120 seconds.\n\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.\n{who}  D    0  1234\nCall Trace:\n __schedule\n schedule\n rwsem_down_write_failed\n call_rwsem_down_write_failed\n down_write\n xfs_ilock\n{tr}"
         ),
         Detail::LeakedSpinlock { .. } => format!(
             "WARNING: lock held when returning to user space!\n{who} is leaving the kernel with locks still held!\n1 lock held by {who}:\n #0: (&mapping->i_pages){{....}}"
@@ -741,10 +765,10 @@ pub fn report(m: &Model, v: &Violation) -> String {
             "INFO: task blocked for more than 120 seconds (the entry lock is never released).",
         ),
         Detail::Stuck(Stuck::Spinning { .. }) => format!(
-            "NMI watchdog: Watchdog detected hard LOCKUP on cpu 0\nRIP: 0010:native_queued_spin_lock_slowpath\nCall Trace:\n _raw_spin_lock_irq\n {f}\n(it spins with interrupts off, so the NMI watchdog, not the soft-lockup detector, reports it)"
+            "NMI watchdog: Watchdog detected hard LOCKUP on cpu 0\nRIP: 0010:native_queued_spin_lock_slowpath\nCall Trace:\n _raw_spin_lock_irq\n{tr}\n(it spins with interrupts off, so the NMI watchdog, not the soft-lockup detector, reports it)"
         ),
         Detail::Stuck(Stuck::Asleep { .. } | Stuck::Dequeued) => format!(
-            "INFO: task {who}:1234 blocked for more than 120 seconds.\n\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.\n{who}  D    0  1234\nCall Trace:\n __schedule\n schedule\n {f}"
+            "INFO: task {who}:1234 blocked for more than 120 seconds.\n\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.\n{who}  D    0  1234\nCall Trace:\n __schedule\n schedule\n{tr}"
         ),
         Detail::Stuck(_) => format!("INFO: task {who}:1234 blocked for more than 120 seconds."),
         Detail::Model(fault) => format!("[daxlab internal bug] {}", model_fault(fault)),
