@@ -96,7 +96,7 @@ impl Program {
     pub fn path(&self) -> &'static str {
         match self {
             Program::MemoryFailure { .. } => {
-                "memory_failure(): a machine check reported a poisoned pmem page (mce → memory_failure → memory_failure_dev_pagemap); it holds no MMAPLOCK, only the entry lock it takes."
+                "memory_failure(): a machine check reported a poisoned pmem page (mce → memory_failure → memory_failure_dev_pagemap); it holds no MMAPLOCK, and locks the page's i_pages entry only for a file's page (a device-dax page needs no entry lock)."
             }
             Program::Fault { .. } => {
                 "A page fault on the file's mmap() on XFS: __xfs_filemap_fault() holds the MMAPLOCK shared around dax_iomap_fault()."
