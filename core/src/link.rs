@@ -184,6 +184,12 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
                 "speed" => format!(" Using the default, {DEFAULT_SPEED} steps per second."),
                 "autoplay" | "embed" | "teacher" => " Using the default, no.".to_string(),
                 "compare" => " Not comparing.".to_string(),
+                "step" => " Showing the default: the last step of a schedule or random run \
+                    the link gives, else step 0."
+                    .to_string(),
+                "seed" => " No random run: the scenario's own story, and the seed box holds \
+                    the default, 1."
+                    .to_string(),
                 "lesson" | "challenge" | "exercise" => format!(" No {name} is opened."),
                 _ => " Using the default.".to_string(),
             };
@@ -448,7 +454,16 @@ mod tests {
         assert_eq!(e.len(), 9, "{e:#?}");
         assert!(e[0].contains("scenario=\"nope\"") && e[0].contains("null-mapping"));
         assert!(e[1].contains("variant=\"v9\"") && e[1].contains("v4.19"));
-        assert!(e[2].contains("step=\"-1\""));
+        assert!(
+            e[2].contains("step=\"-1\"") && e[2].contains("else step 0."),
+            "{}",
+            e[2]
+        );
+        assert!(
+            e.iter()
+                .any(|m| m.contains("seed=\"x\"") && m.ends_with("holds the default, 1.")),
+            "{e:#?}"
+        );
         assert!(e[3].contains("speed=\"100\"") && e[3].contains("0.25 to 20"));
         assert!(
             e.iter()
