@@ -515,12 +515,13 @@ impl AppState {
     pub fn narration(&self) -> String {
         let m = self.model();
         match self.session.last_event() {
-            Some(e) => format!(
-                "Step {}: {} — {}",
-                self.session.cursor(),
-                m.name(e.tid),
-                words::narration(m, e)
-            ),
+            Some(e) => {
+                let who = m.name(e.tid);
+                let said = words::narration(m, e);
+                // Some sentences start with the thread's name, which this line gives already.
+                let said = said.strip_prefix(&format!("{who}: ")).unwrap_or(&said);
+                format!("Step {}: {who} — {said}", self.session.cursor())
+            }
             // A challenge's scenario story tells how the bug happens, which is the challenge's
             // answer: at its start the page says only what the student is to do.
             None if self.challenge.is_some() => "The initial state: no thread has run yet. You \
@@ -1345,6 +1346,16 @@ mod tests {
             let st = AppState::from_query(&format!("?scenario={}", s.name));
             assert!(st.narration().starts_with(s.summary), "{}", s.name);
         }
+    }
+
+    #[test]
+    fn the_narration_names_the_thread_once() {
+        // The use-after-free's sentence starts "mf: ..." (as in the violation box); after
+        // "Step 42: mf — " the name is not said again.
+        let st = AppState::from_query("?scenario=freed-inode&variant=seed&step=42");
+        let text = st.narration();
+        assert!(text.starts_with("Step 42: mf — xa_lock_irq("), "{text}");
+        assert!(!text.contains("mf — mf"), "{text}");
     }
 
     #[test]
