@@ -425,6 +425,11 @@ impl Component for App {
                 if let Action::Teach(teach::TeachAction::Check(k)) = &a {
                     self.focus_after = Some(format!("prediction-{k}-verdict"));
                 }
+                // The tables open under the stage, below the window's edge: the focus takes
+                // the reader there.
+                if matches!(a, Action::ToggleTables) && !self.st.tables {
+                    self.focus_after = Some("data-tables".to_string());
+                }
                 self.st.apply(a)
             }
             Msg::Host(m) => self.host_message(m),

@@ -505,11 +505,11 @@ pub fn tables(st: &AppState) -> Html {
     let names = names(m);
     let name = |tid: Tid| m.name(tid).to_string();
     let state_rows = t.states.iter().filter(|x| x.state != LaneState::Ran).map(|x| {
-        html! { <tr><td>{ name(x.tid) }</td><td>{ labels::steps(x.start, Some(x.end)) }</td><td>{ labels::state(x.state, &names) }</td></tr> }
+        html! { <tr><td>{ name(x.tid) }</td><td>{ columns(x.start, x.end, t.steps) }</td><td>{ labels::state(x.state, &names) }</td></tr> }
     });
     let ran_rows = runs_of(&t);
     html! {
-        <section id="data-tables" class="tables" aria-labelledby="tables-h">
+        <section id="data-tables" class="tables" aria-labelledby="tables-h" tabindex="-1">
             <h2 id="tables-h">{ "The timeline and the objects as tables" }</h2>
             <table id="table-steps">
                 <caption>{ "Who ran each run of steps" }</caption>
@@ -565,6 +565,18 @@ pub fn tables(st: &AppState) -> Html {
             }) }
             { objects_table(m, s.world()) }
         </section>
+    }
+}
+
+/// A run of timeline columns in words: columns 1..=`steps` are the steps, the column after
+/// them is the state after the last step (the timeline's "now"), not a step of its own.
+fn columns(start: usize, end: usize, steps: usize) -> String {
+    if start > steps {
+        format!("after step {steps}")
+    } else if end > steps {
+        labels::steps(start, None)
+    } else {
+        labels::steps(start, Some(end))
     }
 }
 

@@ -134,7 +134,7 @@ pub fn page(
         <div class={classes!("daxlab", embed.then_some("embed"), (st.lesson.is_some() && !embed).then_some("with-lesson"),
             st.compare.is_some().then_some("comparing"), (st.challenge.is_some() && !embed).then_some("with-challenge"),
             (st.exercise.is_some() && !embed).then_some("with-exercise"),
-            (!embed && st.lesson.is_none() && st.compare.is_none() && st.challenge.is_none() && st.model().threads().len() <= ONE_SCREEN_THREADS && st.exercise.is_none() && !st.builder).then_some("one-screen"))}>
+            (!embed && st.lesson.is_none() && st.compare.is_none() && st.challenge.is_none() && st.model().threads().len() <= ONE_SCREEN_THREADS && st.exercise.is_none() && !st.builder && !st.tables).then_some("one-screen"))}>
             <style>{ daxlab_draw::STYLE }</style>
             if !embed { { header(st, send) } }
             if st.lesson.is_some() && !embed {

@@ -73,6 +73,24 @@ async fn a_replayed_counterexample_shows_the_violation_and_back_hides_it() {
 }
 
 #[wasm_bindgen_test]
+async fn the_tables_end_at_the_last_step_and_leave_the_one_screen_layout() {
+    // 12 steps, the last one mf's NULL dereference: the timeline's column 13 is the state
+    // after step 12, not a 13th step.
+    let root = render("?scenario=null-mapping&variant=seed&schedule=trunc*8,mf*4").await;
+    assert!(root.query_selector(".daxlab.one-screen").unwrap().is_some());
+    click(&root, "#tables-button");
+    settle().await;
+    let states = text(&root, "#table-states");
+    assert!(!states.contains("13"), "{states}");
+    assert!(states.contains("after step 12"), "{states}");
+    assert!(states.contains("–end"), "{states}");
+    // Open, the tables go under the stage and the page scrolls: the one-screen layout, which
+    // shares the window's height, would draw the cards over them.
+    assert!(root.query_selector(".daxlab.one-screen").unwrap().is_none());
+    root.remove();
+}
+
+#[wasm_bindgen_test]
 async fn the_step_button_runs_the_thread_and_narrates() {
     let root = render("?scenario=null-mapping&variant=fixed&schedule=").await;
     assert_eq!(text(&root, "#step-count"), "step 0 / 0");
