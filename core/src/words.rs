@@ -417,7 +417,21 @@ pub fn opening(m: &Model) -> String {
     if text.is_empty()
         && let Some(s) = crate::scenario::scenario(m.scenario())
     {
-        return String::from(s.summary);
+        // The story is the bug's; under code that has the commit that fixed it, say so, or a
+        // student reads of a crash the run on screen cannot reach that way.
+        let fixes: Vec<&str> = crate::code::Fix::ALL
+            .iter()
+            .filter(|f| m.code().has(**f) && f.info().scenario == s.name)
+            .map(|f| f.info().commit)
+            .collect();
+        return match fixes.as_slice() {
+            [] => String::from(s.summary),
+            _ => format!(
+                "{} The code on screen has the fix for this ({}).",
+                s.summary,
+                fixes.join(", ")
+            ),
+        };
     }
     let params: Vec<String> = text.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let threads: Vec<String> = m

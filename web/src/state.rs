@@ -1349,6 +1349,22 @@ mod tests {
     }
 
     #[test]
+    fn a_story_under_code_with_its_fix_says_the_fix_is_there() {
+        // Lesson 1 opens null-mapping under the mainline code: the story of the NULL
+        // dereference, then that c93db7bb6ef3 is in force.
+        let fixed = AppState::from_query("?scenario=null-mapping&variant=fixed").narration();
+        assert!(
+            fixed.contains("The code on screen has the fix for this (c93db7bb6ef3)."),
+            "{fixed}"
+        );
+        let seed = AppState::from_query("?scenario=null-mapping&variant=seed").narration();
+        assert!(!seed.contains("has the fix"), "{seed}");
+        let ticked = AppState::from_query("?scenario=freed-inode&variant=v4.19&fixes=55e56f06ed71")
+            .narration();
+        assert!(ticked.contains("(55e56f06ed71)."), "{ticked}");
+    }
+
+    #[test]
     fn the_narration_names_the_thread_once() {
         // The use-after-free's sentence starts "mf: ..." (as in the violation box); after
         // "Step 42: mf — " the name is not said again.
