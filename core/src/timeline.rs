@@ -3,7 +3,7 @@
 //! the frees after them; the wake-ups from waker to woken; the violation. The web page and the
 //! CLI lay it out (`daxlab-draw`); what it contains is decided and tested here.
 //!
-//! Columns: column `k` (1..=n) is step `k` of the recorded run; column `n + 1` is "now", the
+//! Columns: column `k` (1..=n) is step `k` of the recorded run; column `n + 1` ("end") is the
 //! state after the last step. In column `k` the thread that took step `k` is [`LaneState::Ran`];
 //! every other thread shows its state while step `k` happened (in the world before it). Spans
 //! of locks and read-side sections run from the step that took them to the step that dropped

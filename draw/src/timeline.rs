@@ -73,7 +73,7 @@ impl Zoom {
 /// Which columns are drawn and how.
 #[derive(Clone, Debug, PartialEq)]
 pub struct View {
-    /// The first column drawn (columns count from 1; column `n + 1` is "now").
+    /// The first column drawn (columns count from 1; column `n + 1`, labelled "end", is the state after the last step).
     pub first: usize,
     /// How many columns are drawn.
     pub cols: usize,
@@ -520,9 +520,10 @@ fn axis(
     .find(|&k| k as f64 * v.px >= 30.0)
     .unwrap_or(100_000);
     let now = t.steps + 1;
-    // "now" first: in a narrow column it starts right of the cursor's head, when the figure
-    // goes on past it, and the step numbers keep clear of it. A compared run shorter than the
-    // one on screen has no numbers past its "now".
+    // "end" (the column after the last step: the state the run ends in; the cursor, not this
+    // label, marks the step on screen) first: in a narrow column it starts right of the
+    // cursor's head, when the figure goes on past it, and the step numbers keep clear of it.
+    // A compared run shorter than the one on screen has no numbers past its "end".
     let mut skip = skip.to_vec();
     let narrow_now = !(v.px * v.cols as f64 >= 60.0 && v.px >= 24.0);
     if narrow_now && now >= v.first && now <= v.last() {
@@ -530,7 +531,7 @@ fn axis(
         let x1 = x0 + 3.0 * CHAR;
         if x1 <= right && skip.iter().all(|&(a, b)| x1 <= a - 2.0 || x0 >= b + 2.0) {
             body.push(
-                text(x0, 12.0, "now")
+                text(x0, 12.0, "end")
                     .class("muted")
                     .attr("data-kind", "tick"),
             );
@@ -541,7 +542,7 @@ fn axis(
         let clear = |x0: f64, x1: f64| skip.iter().all(|&(a, b)| x1 <= a - 2.0 || x0 >= b + 2.0);
         let label = if col == now {
             if !narrow_now && (v.px >= 26.0 || col % tick != 0) {
-                "now".to_string()
+                "end".to_string()
             } else {
                 continue;
             }
@@ -1314,7 +1315,7 @@ mod tests {
             let off = k * n;
             out.ran.extend(&t.ran);
             for s in &t.states {
-                // The "now" column of a repetition is the next one's first column.
+                // The "end" column of a repetition is the next one's first column.
                 if s.start > n {
                     continue;
                 }
@@ -1542,8 +1543,8 @@ mod tests {
     }
 
     #[test]
-    fn at_the_end_of_every_story_now_and_every_finish_are_labelled() {
-        // The page's figure fills its panel: past the last column there is room for "now"
+    fn at_the_end_of_every_story_end_and_every_finish_are_labelled() {
+        // The page's figure fills its panel: past the last column there is room for "end"
         // and for the label of a thread that finished late (hash-collision's fault2 and mf
         // had none).
         for (what, s, t) in every_story() {
@@ -1556,7 +1557,7 @@ mod tests {
                 .filter(|e| e.tag == "text")
                 .filter_map(|e| e.text.clone())
                 .collect();
-            assert!(texts.iter().any(|x| x == "now"), "{what}: {texts:?}");
+            assert!(texts.iter().any(|x| x == "end"), "{what}: {texts:?}");
             let finished = (0..t.threads)
                 .filter(|&i| {
                     t.states_of(Tid(i as u8))

@@ -569,7 +569,7 @@ pub fn tables(st: &AppState) -> Html {
 }
 
 /// A run of timeline columns in words: columns 1..=`steps` are the steps, the column after
-/// them is the state after the last step (the timeline's "now"), not a step of its own.
+/// them is the state after the last step (the timeline's "end"), not a step of its own.
 fn columns(start: usize, end: usize, steps: usize) -> String {
     if start > steps {
         format!("after step {steps}")
