@@ -724,7 +724,9 @@ fn inode_box(
             String::new()
         };
         let label = fit(format!("[{}] {what}{lock}", e.index), INODE_W - 40.0);
-        g.push(dead(text(INODE_X + 22.0, ey + 11.5, label)));
+        // Over a locked entry's stripes the text is haloed, as over dead memory's hatching.
+        let label = text(INODE_X + 22.0, ey + 11.5, label);
+        g.push(dead(if locked { label.class("og-halo") } else { label }));
         entry_rows.push((
             a,
             e.index,

@@ -312,7 +312,7 @@ pub const STYLE: &str = r#"
 .og-inode.rcu-pending{stroke-dasharray:2 2}
 .og-inode.freed{stroke:var(--f-bad);stroke-dasharray:2 3}
 .daxlab-figure .og-dead-text{fill:var(--f-fg);font-style:italic}
-.og-inode-freed text{paint-order:stroke;stroke:var(--f-box);stroke-width:4px;stroke-linejoin:round}
+.og-inode-freed text,.daxlab-figure .og-halo{paint-order:stroke;stroke:var(--f-box);stroke-width:5px;stroke-linejoin:round}
 .og-entry{stroke:var(--f-muted);stroke-width:.8}
 .og-entry.locked{stroke:var(--f-entry);stroke-width:1.2}
 .og-lockbit{fill:var(--f-box);stroke:var(--f-fg)}
