@@ -190,6 +190,9 @@ pub struct AppState {
     pub lesson: Option<(&'static Lesson, usize)>,
     /// The challenge being played.
     pub challenge: Option<ChallengeRun>,
+    /// The challenge the last change of scenario or code ended (the page says so, with a
+    /// link back to it, until the messages are dismissed).
+    pub left_challenge: Option<&'static lessons::Challenge>,
     /// The exercise beside the visualizer (`crate::exercise`).
     pub exercise: Option<ExerciseRun>,
     /// The lesson step's graded predictions, posed at its state.
@@ -342,6 +345,7 @@ impl AppState {
             session: Session::new(model_of(p.scenario, p.spec.as_ref(), opts)),
             errors: Vec::new(),
             notice: None,
+            left_challenge: None,
             playing: p.autoplay,
             speed: p.speed,
             seed_text: p.seed.unwrap_or(1).to_string(),
@@ -428,7 +432,16 @@ impl AppState {
 
     /// Whether the messages row shows anything (errors or a notice).
     pub fn has_messages(&self) -> bool {
-        !self.errors.is_empty() || self.notice.is_some()
+        !self.errors.is_empty() || self.notice.is_some() || self.left_challenge.is_some()
+    }
+
+    /// End the challenge being played, if any, because the scenario or the code changed: its
+    /// messages go with it, and the page says how to play it again.
+    fn leave_challenge(&mut self) {
+        if let Some(run) = self.challenge.take() {
+            self.errors.clear();
+            self.left_challenge = Some(run.challenge);
+        }
     }
 
     /// The run of the same schedule under `v`, or a message (from `what`) when `v` runs the
@@ -685,7 +698,7 @@ impl AppState {
             Action::Slower => self.apply_action(Action::SetSpeed(self.speed / 2.0)),
             Action::SetScenario(name) => match scenario(&name) {
                 Some(s) => {
-                    self.challenge = None;
+                    self.leave_challenge();
                     let opts = if self.variant_given {
                         Options {
                             variant: self.model().variant(),
@@ -708,7 +721,7 @@ impl AppState {
                 )),
             },
             Action::Build(spec) => {
-                self.challenge = None;
+                self.leave_challenge();
                 let m = self.model();
                 let opts = Options {
                     variant: m.variant(),
@@ -730,7 +743,7 @@ impl AppState {
             }
             Action::SetVariant(name) => match name.parse::<Variant>() {
                 Ok(v) => {
-                    self.challenge = None;
+                    self.leave_challenge();
                     self.variant_given = true;
                     self.playing = false;
                     self.search = None;
@@ -743,7 +756,7 @@ impl AppState {
             },
             Action::SetTruncate(name) => match name.parse::<WakeMode>() {
                 Ok(m) => {
-                    self.challenge = None;
+                    self.leave_challenge();
                     self.playing = false;
                     self.search = None;
                     let opts = Options {
@@ -759,7 +772,7 @@ impl AppState {
             },
             Action::ToggleFix(commit) => match daxlab_core::Fix::from_commit(&commit) {
                 Some(fix) => {
-                    self.challenge = None;
+                    self.leave_challenge();
                     self.variant_given = true;
                     self.playing = false;
                     self.search = None;
@@ -991,6 +1004,7 @@ impl AppState {
             Action::DismissMessages => {
                 self.errors.clear();
                 self.notice = None;
+                self.left_challenge = None;
                 return;
             }
             Action::Exercise(a) => {

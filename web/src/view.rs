@@ -301,6 +301,12 @@ fn messages(st: &AppState, send: &Send) -> Html {
             if let Some(n) = &st.notice {
                 <p class="notice" role="status">{ n }</p>
             }
+            if let Some(c) = st.left_challenge {
+                <p class="notice" id="left-challenge" role="status">
+                    { format!("You left the challenge “{}”: changing the scenario or the code ends it. ", c.title) }
+                    <a href={format!("?challenge={}", c.name)}>{ "Play it again" }</a>
+                </p>
+            }
             <button class="dismiss small" onclick={dismiss} title="Dismiss messages (Esc)">{ "Dismiss" }</button>
         </div>
     }

@@ -434,6 +434,32 @@ mod tests {
     }
 
     #[test]
+    fn changing_the_code_leaves_the_challenge_and_says_how_to_come_back() {
+        for leave in [
+            Action::SetVariant("fixed".into()),
+            Action::SetScenario("freed-inode".into()),
+            Action::ToggleFix("c93db7bb6ef3".into()),
+            Action::SetTruncate("all".into()),
+        ] {
+            let mut st = AppState::from_query("?challenge=null-deref");
+            st.apply(Action::FindBug);
+            assert!(!st.errors.is_empty());
+            st.apply(leave.clone());
+            assert!(st.challenge.is_none(), "{leave:?}");
+            // The challenge's own message went with it; the page names the challenge left.
+            assert!(st.errors.is_empty(), "{leave:?}: {:?}", st.errors);
+            assert_eq!(st.left_challenge.map(|c| c.name), Some("null-deref"));
+            assert!(st.has_messages());
+            st.apply(Action::DismissMessages);
+            assert!(st.left_challenge.is_none() && !st.has_messages());
+        }
+        // Outside a challenge the same change says nothing.
+        let mut plain = AppState::from_query("?scenario=null-mapping&variant=seed");
+        plain.apply(Action::SetVariant("fixed".into()));
+        assert!(plain.left_challenge.is_none());
+    }
+
+    #[test]
     fn find_a_bug_does_not_play_a_challenge() {
         let mut st = AppState::from_query("?challenge=null-deref");
         st.apply(Action::FindBug);
