@@ -214,6 +214,10 @@ fn lesson_pane(st: &AppState, send: &Send) -> Html {
     };
     let prev = send.reform(move |_| Action::LessonGo(k.saturating_sub(1)));
     let next = send.reform(move |_| Action::LessonGo(k + 1));
+    let next_lesson = crate::lessons::lessons()
+        .iter()
+        .skip_while(|l| l.name != lesson.name)
+        .nth(1);
     html! {
         <aside class="lesson" aria-label="Lesson">
             <p class="lesson-title">{ &lesson.title }</p>
@@ -229,6 +233,13 @@ fn lesson_pane(st: &AppState, send: &Send) -> Html {
                 <button id="lesson-prev" onclick={prev} disabled={k == 0} title="Previous lesson step ([)">{ "◀ Previous" }</button>
                 <button id="lesson-next" onclick={next} disabled={k + 1 >= n} title="Next lesson step (])">{ "Next ▶" }</button>
             </div>
+            // The last step leads on: to the next lesson, or after the last to the challenges.
+            if k + 1 >= n {
+                { match next_lesson {
+                    Some(l) => html! { <p class="next-lesson"><a id="next-lesson" href={format!("?lesson={}", l.name)}>{ format!("Next lesson: {} ▶", l.title) }</a></p> },
+                    None => html! { <p class="next-lesson"><a id="next-lesson" href={format!("?challenge={}", crate::lessons::CHALLENGES[st.progress.unlocked(&crate::teach::level_names())].name)}>{ "On to the challenges ▶" }</a></p> },
+                } }
+            }
         </aside>
     }
 }

@@ -91,6 +91,29 @@ async fn the_tables_end_at_the_last_step_and_leave_the_one_screen_layout() {
 }
 
 #[wasm_bindgen_test]
+async fn a_lessons_last_step_leads_to_the_next_lesson_and_the_last_to_the_challenges() {
+    let lessons = daxlab_web::lessons::lessons();
+    for (i, l) in lessons.iter().enumerate() {
+        let last = l.steps.len() - 1;
+        let root = render(&format!("?lesson={}&lesson_step={last}", l.name)).await;
+        let href = root
+            .query_selector("#next-lesson")
+            .unwrap()
+            .and_then(|a| a.get_attribute("href"))
+            .unwrap_or_default();
+        match lessons.get(i + 1) {
+            Some(next) => assert_eq!(href, format!("?lesson={}", next.name)),
+            None => assert!(href.starts_with("?challenge="), "{href}"),
+        }
+        root.remove();
+    }
+    // Before the last step there is none.
+    let root = render(&format!("?lesson={}&lesson_step=0", lessons[0].name)).await;
+    assert!(root.query_selector("#next-lesson").unwrap().is_none());
+    root.remove();
+}
+
+#[wasm_bindgen_test]
 async fn the_step_button_runs_the_thread_and_narrates() {
     let root = render("?scenario=null-mapping&variant=fixed&schedule=").await;
     assert_eq!(text(&root, "#step-count"), "step 0 / 0");
