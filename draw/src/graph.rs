@@ -294,7 +294,11 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
             left.push(
                 text(LEFT_X + LEFT_W - 30.0, ly + 12.5, "pin")
                     .class("muted")
-                    .attr("style", "font-size:10px"),
+                    .attr("style", "font-size:10px")
+                    .child(El::new("title").text(format!(
+                        "pin: {} holds a dev_pagemap reference (get_dev_pagemap()): the struct page array cannot go away",
+                        spec.name
+                    ))),
             );
         }
         ly += 20.0;
@@ -726,7 +730,11 @@ fn inode_box(
         let label = fit(format!("[{}] {what}{lock}", e.index), INODE_W - 40.0);
         // Over a locked entry's stripes the text is haloed, as over dead memory's hatching.
         let label = text(INODE_X + 22.0, ey + 11.5, label);
-        g.push(dead(if locked { label.class("og-halo") } else { label }));
+        g.push(dead(if locked {
+            label.class("og-halo")
+        } else {
+            label
+        }));
         entry_rows.push((
             a,
             e.index,
