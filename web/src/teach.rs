@@ -223,3 +223,12 @@ mod tests {
         assert!(rows[3].summary.is_err());
     }
 }
+
+/// "no preemption", "1 preemption", "2 preemptions".
+pub fn preemptions(n: u32) -> String {
+    match n {
+        0 => "no preemption".to_string(),
+        1 => "1 preemption".to_string(),
+        n => format!("{n} preemptions"),
+    }
+}

@@ -152,8 +152,8 @@ pub fn challenge_panel(st: &AppState, send: &Send) -> Html {
             }
             if let Some(w) = &run.won {
                 <div id="challenge-solved" class="solved" role="status">
-                    <p>{ format!("★ Goal reached with {} preemption(s) (par {}) in {} steps: {} of {WIN_POINTS} points.",
-                        w.preemptions, c.par.unwrap_or(0), w.steps, w.points) }</p>
+                    <p>{ format!("★ Goal reached with {} (par {}) in {} steps: {} of {WIN_POINTS} points.",
+                        crate::teach::preemptions(w.preemptions), c.par.unwrap_or(0), w.steps, w.points) }</p>
                 </div>
                 <section id="debrief" class="debrief" aria-label="Debrief">
                     <h3>{ "Debrief" }</h3>

@@ -250,8 +250,9 @@ impl AppState {
                         }
                     }
                     Guide::NoWay { .. } => format!(
-                        "From this state no schedule reaches {} within the {left} preemption(s) you have left: step back (←) and try another order.",
-                        c.kind.name()
+                        "From this state no schedule reaches {} with {} left: step back (←) and try another order.",
+                        c.kind.name(),
+                        crate::teach::preemptions(left)
                     ),
                     Guide::TooBig => {
                         "The explorer could not decide from here within its bound.".into()
