@@ -882,7 +882,7 @@ impl App {
                 }
             }
             if let Some(w) = &self.worker {
-                w.start(search::request(self.st.model()));
+                w.start(search::request(self.st.model(), self.st.search_target()));
                 self.st.apply(Action::SearchInWorker);
             }
         }

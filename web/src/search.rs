@@ -9,7 +9,7 @@
 
 use daxlab_core::explore::{Config, Exploration, Reduction, Search, Serial};
 use daxlab_core::link::{self, Params};
-use daxlab_core::{Model, Options, scenario, schedule};
+use daxlab_core::{Model, Options, ViolationKind, scenario, schedule};
 
 /// The browser search stops here (the built-in scenarios need under 40 000 states unreduced).
 pub const SEARCH_MAX_STATES: u64 = 2_000_000;
@@ -25,10 +25,11 @@ pub fn reduction_for(model: &Model) -> Reduction {
     }
 }
 
-/// The search the page asks for: `model`'s search from its initial world. The scenario, its
-/// text, variant, fixes and truncate wake travel as the page's own URL parameters
-/// (`daxlab_core::link`), then the reduction and the bound.
-pub fn request(model: &Model) -> String {
+/// The search the page asks for: `model`'s search from its initial world, for any violation or
+/// only `target`. The scenario, its text, variant, fixes and truncate wake travel as the
+/// page's own URL parameters (`daxlab_core::link`), then the reduction, the bound and the
+/// target.
+pub fn request(model: &Model, target: Option<ViolationKind>) -> String {
     let (truncate, fixes) = link::code_params(model);
     let query = link::format(&Params {
         scenario: scenario(model.scenario()).map_or(link::DEFAULT_SCENARIO, |s| s.name),
@@ -41,6 +42,9 @@ pub fn request(model: &Model) -> String {
     let mut s = form_urlencoded::Serializer::new(query.trim_start_matches('?').to_string());
     s.append_pair("reduction", reduction_for(model).name());
     s.append_pair("max_states", &SEARCH_MAX_STATES.to_string());
+    if let Some(k) = target {
+        s.append_pair("target", k.name());
+    }
     s.finish()
 }
 
@@ -60,7 +64,7 @@ pub fn parse_request(msg: &str) -> Result<(Model, Config), String> {
     let mut rest = form_urlencoded::Serializer::new(String::from("?"));
     for (k, v) in all
         .iter()
-        .filter(|(k, _)| k != "reduction" && k != "max_states")
+        .filter(|(k, _)| !["reduction", "max_states", "target"].contains(&k.as_str()))
     {
         rest.append_pair(k, v);
     }
@@ -89,11 +93,19 @@ pub fn parse_request(msg: &str) -> Result<(Model, Config), String> {
     let max_states = get(&all, "max_states")
         .and_then(|v| v.parse().ok())
         .unwrap_or(SEARCH_MAX_STATES);
+    let target = match get(&all, "target") {
+        Some(t) => Some(
+            t.parse::<ViolationKind>()
+                .map_err(|_| format!("unknown violation kind {t:?}"))?,
+        ),
+        None => None,
+    };
     Ok((
         model,
         Config {
             max_states,
             reduction,
+            target,
             ..Config::default()
         },
     ))
@@ -346,7 +358,7 @@ mod tests {
         let model = scenario("lost-wakeup")
             .unwrap()
             .model(Options::new(Variant::ExclusiveWait));
-        let req = request(&model);
+        let req = request(&model, None);
         (model, req)
     }
 
@@ -436,7 +448,7 @@ mod tests {
         );
         assert!(e.is_empty(), "{e:?}");
         let model = p.spec.unwrap().model(Options::new(Variant::Fixed));
-        let (m, c) = parse_request(&request(&model)).unwrap();
+        let (m, c) = parse_request(&request(&model, None)).unwrap();
         assert_eq!(m.threads().len(), model.threads().len());
         assert_eq!(m.scenario_text(), model.scenario_text());
         assert_eq!(c.reduction, Reduction::PorSymmetry);
@@ -446,11 +458,20 @@ mod tests {
             code: Some(code),
             ..Options::new(Variant::V419)
         });
-        let (m, c) = parse_request(&request(&model)).unwrap();
+        let (m, c) = parse_request(&request(&model, None)).unwrap();
         assert_eq!(m.code(), model.code());
         assert_eq!(c.reduction, Reduction::None);
         let mut replies = Vec::new();
         serve("scenario=nope", &|| 0.0, 0.0, &mut |r| replies.push(r));
         assert!(matches!(&replies[0], Reply::Error(e) if e.contains("nope")));
+        // One kind only: the target travels, and a kind the core does not know is refused.
+        let (_, c) = parse_request(&request(&model, Some(ViolationKind::UseAfterFree))).unwrap();
+        assert_eq!(c.target, Some(ViolationKind::UseAfterFree));
+        assert_eq!(
+            parse_request(&request(&model, None)).unwrap().1.target,
+            None
+        );
+        let bad = format!("{}&target=crash", request(&model, None));
+        assert!(parse_request(&bad).is_err_and(|e| e.contains("\"crash\"")));
     }
 }

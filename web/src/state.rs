@@ -16,7 +16,8 @@ use daxlab_core::scenario::text::Spec;
 use daxlab_core::teach::progress::Progress;
 use daxlab_core::timeline::Timeline;
 use daxlab_core::{
-    Model, Options, Outcome, Session, Tid, Variant, WakeMode, scenario, schedule, words,
+    Model, Options, Outcome, Session, Tid, Variant, ViolationKind, WakeMode, scenario, schedule,
+    words,
 };
 
 /// States the explorer expands per slice when it runs on the page's thread (no worker): small
@@ -51,6 +52,8 @@ pub enum Action {
     Tick,
     /// Steps per second while playing.
     SetSpeed(f64),
+    /// What Find a bug looks for: a violation kind's name, or "any".
+    SetFindKind(String),
     /// Faster or slower by one notch.
     Faster,
     /// Slower by one notch.
@@ -141,13 +144,16 @@ pub struct SearchRun {
     pub max_states: u64,
     /// The page has asked the worker to pause for the student's steps since its last progress.
     pub yielding: bool,
+    /// The only kind of violation looked for, if not any.
+    pub target: Option<ViolationKind>,
 }
 
 impl SearchRun {
-    fn in_page(model: &Model) -> SearchRun {
+    fn in_page(model: &Model, target: Option<ViolationKind>) -> SearchRun {
         let config = Config {
             max_states: SEARCH_MAX_STATES,
             reduction: crate::search::reduction_for(model),
+            target,
             ..Config::default()
         };
         SearchRun {
@@ -156,6 +162,7 @@ impl SearchRun {
             progress: SearchProgress::default(),
             max_states: SEARCH_MAX_STATES,
             yielding: false,
+            target,
         }
     }
 }
@@ -188,6 +195,8 @@ pub struct AppState {
     pub embed_dialog: bool,
     /// The lesson beside the visualizer and its current step.
     pub lesson: Option<(&'static Lesson, usize)>,
+    /// What Find a bug looks for: one kind of violation, or any (`None`).
+    pub find_kind: Option<ViolationKind>,
     /// The challenge being played.
     pub challenge: Option<ChallengeRun>,
     /// The challenge the last change of scenario or code ended (the page says so, with a
@@ -346,6 +355,7 @@ impl AppState {
             errors: Vec::new(),
             notice: None,
             left_challenge: None,
+            find_kind: None,
             playing: p.autoplay,
             speed: p.speed,
             seed_text: p.seed.unwrap_or(1).to_string(),
@@ -691,6 +701,16 @@ impl AppState {
                     self.playing = false;
                 }
             }
+            Action::SetFindKind(k) => match k.as_str() {
+                "any" => self.find_kind = None,
+                _ => match k.parse::<ViolationKind>() {
+                    Ok(kind) => self.find_kind = Some(kind),
+                    Err(_) => self.errors.push(format!(
+                        "There is no violation kind {k:?}; accepted: any, {}.",
+                        ViolationKind::ALL.map(|v| v.name()).join(", ")
+                    )),
+                },
+            },
             Action::SetSpeed(s) => {
                 self.speed = s.clamp(params::SPEED_RANGE.0, params::SPEED_RANGE.1);
             }
@@ -856,7 +876,7 @@ impl AppState {
                     return;
                 }
                 self.playing = false;
-                self.search = Some(SearchRun::in_page(self.model()));
+                self.search = Some(SearchRun::in_page(self.model(), self.find_kind));
                 self.notice = Some("Searching every interleaving…".into());
                 return;
             }
@@ -870,7 +890,7 @@ impl AppState {
                 if let Some(run) = &mut self.search
                     && run.explorer.is_none()
                 {
-                    *run = SearchRun::in_page(self.session.model());
+                    *run = SearchRun::in_page(self.session.model(), run.target);
                 }
                 return;
             }
@@ -886,8 +906,8 @@ impl AppState {
                 return;
             }
             Action::SearchDone(outcome) => {
-                if self.search.take().is_some() {
-                    self.finish_search(outcome);
+                if let Some(run) = self.search.take() {
+                    self.finish_search(outcome, run.target);
                 }
                 return;
             }
@@ -1058,14 +1078,20 @@ impl AppState {
             ));
             return;
         };
+        let target = search.target;
         self.search = None;
         let model = self.model().clone();
-        self.finish_search(Verdict::of(&result, &model, (now_ms - started).max(0.0)));
+        self.finish_search(
+            Verdict::of(&result, &model, (now_ms - started).max(0.0)),
+            target,
+        );
     }
 
-    /// Show a search's verdict: load its counterexample, or say the space is clean.
-    fn finish_search(&mut self, o: Verdict) {
+    /// Show a search's verdict: load its counterexample, or say the space is clean (of
+    /// `target`, when it looked for one kind only).
+    fn finish_search(&mut self, o: Verdict, target: Option<ViolationKind>) {
         let variant = self.model().variant();
+        let none = target.map_or("No violation".to_string(), |k| format!("No {}", k.name()));
         let millis = o.millis;
         match o.found {
             Some((kind, text)) => {
@@ -1094,18 +1120,23 @@ impl AppState {
                     format!(" (reduced search, {})", o.reduction)
                 };
                 self.notice = Some(format!(
-                    "No violation: all {} reachable states of this scenario under {variant} were searched{reduced} ({millis:.0} ms).",
+                    "{none}: all {} reachable states of this scenario under {variant} were searched{reduced} ({millis:.0} ms).",
                     o.states
                 ));
             }
             None => {
                 self.notice = Some(format!(
-                    "No violation in the first {} states; the search stopped at its bound.",
+                    "{none} in the first {} states; the search stopped at its bound.",
                     o.states
                 ));
             }
         }
         self.schedule_text = self.full_schedule();
+    }
+
+    /// The kind the search running looks for, if only one.
+    pub fn search_target(&self) -> Option<ViolationKind> {
+        self.search.as_ref().and_then(|s| s.target)
     }
 
     /// Whether the page itself must expand the search (no worker runs it).
@@ -1483,6 +1514,49 @@ mod tests {
     }
 
     #[test]
+    fn find_a_bug_can_look_for_one_kind() {
+        let search = |st: &mut AppState| {
+            st.apply(Action::FindBug);
+            while st.searching() {
+                st.apply(Action::SearchTick { now_ms: 0.0 });
+            }
+        };
+        // v4.19 lacks c93db7bb6ef3: the shortest bug of freed-inode is a NULL dereference.
+        let mut any = AppState::from_query("?scenario=freed-inode&variant=v4.19");
+        search(&mut any);
+        assert_eq!(violation(&any), Some(ViolationKind::NullDeref));
+        // Asked for the scenario's own bug, it loads the use-after-free.
+        let mut uaf = AppState::from_query("?scenario=freed-inode&variant=v4.19");
+        uaf.apply(Action::SetFindKind("use-after-free".into()));
+        search(&mut uaf);
+        assert_eq!(violation(&uaf), Some(ViolationKind::UseAfterFree));
+        assert!(
+            uaf.notice
+                .as_deref()
+                .unwrap()
+                .starts_with("Found use-after-free")
+        );
+        // Under the mainline code there is none, and the page says which kind it looked for.
+        let mut fixed = AppState::from_query("?scenario=freed-inode&variant=fixed");
+        fixed.apply(Action::SetFindKind("use-after-free".into()));
+        search(&mut fixed);
+        assert!(
+            fixed
+                .notice
+                .as_deref()
+                .unwrap()
+                .starts_with("No use-after-free: all "),
+            "{:?}",
+            fixed.notice
+        );
+        // Back to any; a kind that does not exist is named.
+        fixed.apply(Action::SetFindKind("any".into()));
+        assert_eq!(fixed.find_kind, None);
+        fixed.apply(Action::SetFindKind("crash".into()));
+        assert!(fixed.errors.last().unwrap().contains("\"crash\""));
+    }
+
+    #[test]
     fn a_scaled_freed_inode_link_loads_its_threads_and_other_scenarios_refuse_a_scale() {
         let st = AppState::from_query("?scenario=freed-inode&variant=fixed&threads=3&pages=2");
         assert!(st.errors.is_empty(), "{:?}", st.errors);
@@ -1517,7 +1591,7 @@ mod tests {
         // What the worker would answer, computed here.
         let mut replies = Vec::new();
         crate::search::serve(
-            &crate::search::request(st.model()),
+            &crate::search::request(st.model(), None),
             &|| 0.0,
             1e9,
             &mut |r| replies.push(r),

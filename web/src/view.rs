@@ -352,6 +352,7 @@ fn controls(
         })
     };
     let on_seed = send.reform(|e: InputEvent| Action::EditSeed(input_value(&e)));
+    let on_find_kind = send.reform(|e: Event| Action::SetFindKind(select_value(&e)));
     let button = |label: &str, key: &str, action: Action, disabled: bool, id: &str| {
         let cb = send.reform(move |_| action.clone());
         html! {
@@ -467,6 +468,13 @@ fn controls(
                     } else {
                         { button("Find a bug", "f", Action::FindBug, false, "find") }
                     }
+                    <select id="find-kind" onchange={on_find_kind} aria-label="What Find a bug looks for"
+                        title="What Find a bug looks for: any violation (the shortest), or one kind">
+                        <option value="any" selected={st.find_kind.is_none()}>{ "any bug" }</option>
+                        { for daxlab_core::ViolationKind::ALL.iter().map(|k| html! {
+                            <option value={k.name()} selected={st.find_kind == Some(*k)}>{ k.name() }</option>
+                        }) }
+                    </select>
                     <button id="share" onclick={share.clone()} title="Copy a link to this exact view (s)" aria-keyshortcuts="s">{ "Share link" }</button>
                     { button("Embed", "e", Action::ToggleEmbedDialog, false, "embed-button") }
                     { button("? Help", "?", Action::ToggleHelp, false, "help-button") }
