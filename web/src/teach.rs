@@ -198,6 +198,15 @@ pub fn class_rows(text: &str) -> Vec<ClassRow> {
     out
 }
 
+/// "no preemption", "1 preemption", "2 preemptions".
+pub fn preemptions(n: u32) -> String {
+    match n {
+        0 => "no preemption".to_string(),
+        1 => "1 preemption".to_string(),
+        n => format!("{n} preemptions"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,14 +230,5 @@ mod tests {
         assert_eq!(again[1].same_as, Some(1));
         assert!(rows[2].summary.as_ref().unwrap_err().contains("DX1-XXXX"));
         assert!(rows[3].summary.is_err());
-    }
-}
-
-/// "no preemption", "1 preemption", "2 preemptions".
-pub fn preemptions(n: u32) -> String {
-    match n {
-        0 => "no preemption".to_string(),
-        1 => "1 preemption".to_string(),
-        n => format!("{n} preemptions"),
     }
 }
