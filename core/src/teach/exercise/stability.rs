@@ -48,7 +48,7 @@ impl Field {
     /// The row heading.
     pub fn title(self) -> &'static str {
         match self {
-            Field::PageMapping => "page->mapping of the poisoned page",
+            Field::PageMapping => "page->mapping of the poisoned page (once mf has read it)",
             Field::Allocated => {
                 "the inode memory mf's `mapping` points to is allocated (once mf has read it)"
             }
@@ -76,6 +76,15 @@ impl Guard {
             Guard::Rcu => "RCU read-side section",
             Guard::IPagesLock => "the i_pages lock",
             Guard::EntryLock => "the entry lock",
+        }
+    }
+
+    /// "T holds …" in a sentence.
+    pub fn holding(self) -> &'static str {
+        match self {
+            Guard::Rcu => "is inside an RCU read-side section",
+            Guard::IPagesLock => "holds the i_pages lock",
+            Guard::EntryLock => "holds the entry lock",
         }
     }
 
@@ -117,7 +126,12 @@ fn value(m: &Model, w: &World, t: Tid, field: Field) -> Option<Value> {
     let mapping = th.locals.mapping.filter(|_| th.pc != Line::DlRead);
     let page = w.pages.get(pfn.0 as usize)?;
     Some(match field {
-        Field::PageMapping => Value::Ptr(page.mapping),
+        // Only while mf holds what it read: before its read (and once it re-reads) the
+        // field's changes are nothing mf relies on.
+        Field::PageMapping => {
+            mapping?;
+            Value::Ptr(page.mapping)
+        }
         Field::Allocated => Value::Allocated(!w.inode(mapping?).is_freed()),
         Field::Entry => {
             let mem = w.inode(mapping?);
@@ -257,7 +271,7 @@ impl Counterexample {
     /// The sentence naming holder, guard, changer and field.
     pub fn sentence(&self, field: Field, guard: Guard) -> String {
         format!(
-            "Not stable: in {}, {} changes {} (as {} sees it) from {} to {} at step {} while {} holds {} before and after that step.",
+            "Not stable: in {}, {} changes {} (as {} sees it) from {} to {} at step {} while {} {} before and after that step.",
             self.scenario,
             self.changer,
             field.short(),
@@ -266,7 +280,7 @@ impl Counterexample {
             self.after,
             self.steps,
             self.holder,
-            guard.title()
+            guard.holding()
         )
     }
 }
@@ -394,6 +408,12 @@ mod tests {
                 );
                 let (vb, va) = (value(m, before, holder, f), value(m, after, holder, f));
                 assert!(vb.is_some() && va.is_some() && vb != va, "{f:?} {g:?}");
+                // "As mf sees it": mf holds the pointer it read (the review found a
+                // page->mapping counterexample from before mf's read).
+                assert!(
+                    before.thread(holder).locals.mapping.is_some(),
+                    "{f:?} {g:?}"
+                );
                 // The link loads the same schedule.
                 let (p, e) = crate::link::parse(&c.query, &crate::link::Catalog::default());
                 assert!(e.is_empty(), "{e:?}");
