@@ -396,7 +396,9 @@ fn fix_boxes(code: Code, send: &Send, legend: &str) -> Html {
                     <label class="fix" title={info.title()}>
                         <input type="checkbox" id={format!("exfix-{}", info.commit)} checked={code.has(*f)}
                             onchange={act::<Event>(send, ExerciseAction::ToggleFix(info.commit.to_string()))} />
-                        <code>{ info.commit }</code>{ format!(" {}", info.title()) }
+                        // What the commit does; a subject line not confirmed says so in
+                        // the tooltip (FixInfo::title), not in the student's list.
+                        <code>{ info.commit }</code>{ format!(" {}", info.subject) }
                     </label>
                 }
             }) }
