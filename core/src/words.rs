@@ -667,7 +667,7 @@ pub fn message(m: &Model, v: &Violation) -> String {
             index,
             exclusive,
         }) => format!(
-            "{who} is asleep in bucket {bucket} waiting for (inode #{ino}, index {index}){}, and no task will ever wake it.",
+            "{who} is queued in bucket {bucket} waiting for (inode #{ino}, index {index}){}, asleep or about to sleep, and no task will ever wake it.",
             if exclusive {
                 " as an exclusive waiter"
             } else {
