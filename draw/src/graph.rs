@@ -677,7 +677,13 @@ fn inode_box(
     )));
     let mut ey = y + 59.0;
     if mem.entries.is_empty() {
-        g.push(text(INODE_X + 8.0, ey + 11.0, "i_pages: no entries").class("muted"));
+        let none = text(INODE_X + 8.0, ey + 11.0, "i_pages: no entries");
+        // Over dead memory's hatching, muted grey is too faint (dark theme): the dead text.
+        g.push(if freed {
+            dead(none)
+        } else {
+            none.class("muted")
+        });
     }
     for e in mem.entries.iter() {
         let locked = e.locked();
