@@ -385,6 +385,14 @@ impl AppState {
             whole: 0,
             builder: false,
         };
+        // Scenario text that is a built-in's preset opens that scenario, story and all: say so,
+        // or a teacher who pasted the text expects an empty run.
+        if p.spec.is_some() && st.model().scenario_text().is_empty() {
+            let name = st.model().scenario();
+            st.notice = Some(format!(
+                "This scenario text is the built-in {name} scenario: its story is loaded, as ?scenario={name} loads it."
+            ));
+        }
         let mut explicit = p.schedule.is_some() || p.seed.is_some();
         if let Some(text) = &p.schedule {
             match st.session.run_text(text) {
@@ -1387,6 +1395,25 @@ mod tests {
             let st = AppState::from_query(q);
             assert!(st.narration().starts_with(freed), "{q}: {}", st.narration());
         }
+        // The preset text says which built-in it is; the name does not need to.
+        let text = AppState::from_query("?threads=mf,fault,evict,rcu&pages=2:0");
+        assert!(
+            text.notice
+                .as_deref()
+                .is_some_and(|n| n.contains("the built-in freed-inode scenario")),
+            "{:?}",
+            text.notice
+        );
+        assert!(
+            AppState::from_query("?scenario=freed-inode")
+                .notice
+                .is_none()
+        );
+        assert!(
+            AppState::from_query("?threads=mf:1,fault,evict,rcu&pages=2:0")
+                .notice
+                .is_none()
+        );
         for s in daxlab_core::SCENARIOS {
             let st = AppState::from_query(&format!("?scenario={}", s.name));
             assert!(st.narration().starts_with(s.summary), "{}", s.name);

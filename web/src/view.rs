@@ -471,7 +471,8 @@ fn controls(
                     <select id="find-kind" onchange={on_find_kind} aria-label="What Find a bug looks for"
                         title="What Find a bug looks for: any violation (the shortest), or one kind">
                         <option value="any" selected={st.find_kind.is_none()}>{ "any bug" }</option>
-                        { for daxlab_core::ViolationKind::ALL.iter().map(|k| html! {
+                        // model-error is the model's own self-check, not a kernel bug.
+                        { for daxlab_core::ViolationKind::ALL.iter().filter(|k| **k != daxlab_core::ViolationKind::ModelError).map(|k| html! {
                             <option value={k.name()} selected={st.find_kind == Some(*k)}>{ k.name() }</option>
                         }) }
                     </select>
