@@ -108,6 +108,8 @@ enum Outcome {
     Stale,
     /// A verdict, and whether the exercise is solved.
     Verdict(Verdict, bool),
+    /// Progress with nothing wrong in it, not yet a solution (neither ✓ nor ✗).
+    Open(String),
     /// A search started.
     Busy,
 }
@@ -129,6 +131,8 @@ pub struct ExerciseRun {
     body: Body,
     /// The verdict of the last check, or the progress of a search.
     pub verdict: Option<Verdict>,
+    /// The verdict is progress with nothing wrong in it ([`Outcome::Open`]).
+    pub open: bool,
     solved: bool,
     started_ms: Option<f64>,
 }
@@ -161,6 +165,7 @@ impl ExerciseRun {
             exercise: e,
             body,
             verdict: None,
+            open: false,
             solved: false,
             started_ms: None,
         }
@@ -209,6 +214,11 @@ impl ExerciseRun {
             Outcome::Verdict(v, solved) => {
                 self.solved |= solved;
                 self.verdict = Some(v);
+                self.open = false;
+            }
+            Outcome::Open(says) => {
+                self.verdict = Some(Verdict { right: false, says });
+                self.open = true;
             }
         }
     }
@@ -311,6 +321,7 @@ fn panel(run: &ExerciseRun, solved_before: bool, send: &Send) -> Html {
     let verdict_class = match (&run.verdict, busy) {
         (_, true) => "working",
         (Some(v), _) if v.right => "right",
+        (Some(_), _) if run.open => "open",
         (Some(_), _) => "wrong",
         (None, _) => "none",
     };
@@ -337,7 +348,7 @@ fn panel(run: &ExerciseRun, solved_before: bool, send: &Send) -> Html {
             </div>
             <div id="exercise-verdict" class={classes!("exercise-verdict", verdict_class)} role="status" aria-live="polite">
                 if let Some(v) = &run.verdict {
-                    <p>{ if busy { "… " } else if v.right { "✓ " } else { "✗ " } }{ text(&v.says) }</p>
+                    <p>{ if busy { "… " } else if v.right { "✓ " } else if run.open { "→ " } else { "✗ " } }{ text(&v.says) }</p>
                 }
                 if run.solved() {
                     <p id="exercise-solved" class="solved">{ "★ Solved — kept in your progress" }</p>

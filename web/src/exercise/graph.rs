@@ -52,6 +52,8 @@ impl Graph {
                 };
                 if let Some(node) = q.choices.iter().find(|n| n.key() == *key) {
                     self.picks[*chain][*hop] = Some(*node);
+                    // The verdict under it was on the pick before.
+                    self.checked[*chain][*hop] = None;
                 }
                 Outcome::Nothing
             }
@@ -67,10 +69,12 @@ impl Graph {
                 let v = ch.questions[h].check(&self.world, self.picks[c][h]);
                 if v.right {
                     right += 1;
-                } else {
+                } else if self.picks[c][h].is_some() {
+                    // (A pointer not picked yet is open, not wrong.)
                     wrong += 1;
                 }
-                self.checked[c][h] = Some(v);
+                // An unpicked pointer gets no ✗ of its own: it is open.
+                self.checked[c][h] = self.picks[c][h].map(|_| v);
             }
             let leading = self.checked[c]
                 .iter()
@@ -84,12 +88,19 @@ impl Graph {
                 .take(ch.questions.len())
                 .all(|v| v.as_ref().is_some_and(|v| v.right))
         });
+        if !done && wrong == 0 {
+            // Nothing wrong: progress, not a failure.
+            let n = if right == 1 {
+                "1 pointer".to_string()
+            } else {
+                format!("{right} pointers")
+            };
+            return Outcome::Open(format!(
+                "{n} right so far: the next ones are open; pick and Check again."
+            ));
+        }
         let says = if done {
             "Every pointer is right: the chains are as the world on screen holds them.".to_string()
-        } else if wrong == 0 {
-            format!(
-                "{right} pointer(s) right so far: the next ones are open; pick and Check again."
-            )
         } else {
             format!(
                 "{right} right, {wrong} not yet: see below what those pointers really point at, then Check again."

@@ -88,6 +88,7 @@ fn object_graph_in_turn_wrong_then_right() {
     );
     ex(&mut st, ExerciseAction::Check);
     assert!(!verdict(&st).right && !solved(&st));
+    assert!(!st.exercise.as_ref().unwrap().open);
     // Then every pointer in turn, each revealed by the check before.
     for (c, ch) in chains.iter().enumerate() {
         for (h, q) in ch.questions.iter().enumerate() {
@@ -100,6 +101,16 @@ fn object_graph_in_turn_wrong_then_right() {
                 },
             );
             ex(&mut st, ExerciseAction::Check);
+            // Right so far, not done: progress (→), not a failure (✗).
+            let run = st.exercise.as_ref().unwrap();
+            if !run.solved() {
+                assert!(run.open, "{:?}", verdict(&st));
+                assert!(
+                    verdict(&st).says.contains("right so far"),
+                    "{:?}",
+                    verdict(&st)
+                );
+            }
         }
     }
     assert!(verdict(&st).right, "{:?}", verdict(&st));
