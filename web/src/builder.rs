@@ -415,6 +415,8 @@ pub fn builder(p: &BuilderProps) -> Html {
                     title={if full { format!("The model holds at most {MAX_THREADS} threads") } else { "Add a thread on this path".to_string() }}>
                     { "+ Add thread" }
                 </button>
+                // The limit in words where it applies: a disabled button's tooltip is not shown.
+                if full { <span class="muted">{ format!(" The model holds at most {MAX_THREADS} threads.") }</span> }
             </p>
             <p class="builder-pages">
                 <label>{ "Pages " }

@@ -510,7 +510,10 @@ pub fn tables(st: &AppState) -> Html {
     let ran_rows = runs_of(&t);
     html! {
         <section id="data-tables" class="tables" aria-labelledby="tables-h" tabindex="-1">
-            <h2 id="tables-h">{ "The timeline and the objects as tables" }</h2>
+            <h2 id="tables-h">{ "The timeline and the objects as tables" }
+                // Comparing, they are the run on the left's: say so.
+                if st.compare.is_some() { <small>{ format!(" · {} (this run)", m.variant()) }</small> }
+            </h2>
             <table id="table-steps">
                 <caption>{ "Who ran each run of steps" }</caption>
                 <thead><tr><th scope="col">{ "thread" }</th><th scope="col">{ "steps" }</th></tr></thead>
