@@ -1004,25 +1004,7 @@ pub fn call_path(entry: Func, target: Func, code: Code) -> Option<Vec<Func>> {
         if func == target {
             return true;
         }
-        for info in LINES
-            .iter()
-            .filter(|l| l.func == func && l.line.present_in(code))
-        {
-            let (callee, w) = match info.flow {
-                Flow::Call { func: f, arg } => {
-                    let w = match arg {
-                        Arg::WaitFn(w) => Some(w),
-                        _ => wait_fn,
-                    };
-                    (f.resolve(code), w)
-                }
-                Flow::TailCall(f) => (f.resolve(code), wait_fn),
-                Flow::CallWaitFn => match wait_fn {
-                    Some(w) => (w, None),
-                    None => continue,
-                },
-                _ => continue,
-            };
+        for (callee, w) in callees(func, wait_fn, code) {
             if walk(callee, w, target, code, path) {
                 return true;
             }
@@ -1039,27 +1021,34 @@ fn visit(func: Func, wait_fn: Option<Func>, code: Code, out: &mut Vec<Func>) {
         return;
     }
     out.push(func);
-    for info in LINES
+    for (callee, w) in callees(func, wait_fn, code) {
+        visit(callee, w, code, out);
+    }
+}
+
+/// The calls `func` makes under `code`, in line order: each callee with the wait function it
+/// is given (a caller's `Arg::WaitFn`, or the one `func` was given, which a tail call passes
+/// on and `CallWaitFn` calls). What [`reachable`] and [`call_path`] both walk.
+fn callees(
+    func: Func,
+    wait_fn: Option<Func>,
+    code: Code,
+) -> impl Iterator<Item = (Func, Option<Func>)> {
+    LINES
         .iter()
-        .filter(|l| l.func == func && l.line.present_in(code))
-    {
-        match info.flow {
+        .filter(move |l| l.func == func && l.line.present_in(code))
+        .filter_map(move |info| match info.flow {
             Flow::Call { func: f, arg } => {
                 let w = match arg {
                     Arg::WaitFn(w) => Some(w),
                     _ => wait_fn,
                 };
-                visit(f.resolve(code), w, code, out)
+                Some((f.resolve(code), w))
             }
-            Flow::TailCall(f) => visit(f.resolve(code), wait_fn, code, out),
-            Flow::CallWaitFn => {
-                if let Some(w) = wait_fn {
-                    visit(w, None, code, out);
-                }
-            }
-            _ => {}
-        }
-    }
+            Flow::TailCall(f) => Some((f.resolve(code), wait_fn)),
+            Flow::CallWaitFn => wait_fn.map(|w| (w, None)),
+            _ => None,
+        })
 }
 
 #[cfg(test)]
