@@ -201,6 +201,10 @@ impl ExerciseRun {
     }
 
     fn take(&mut self, out: Outcome) {
+        // The flag goes with the verdict it describes: any new verdict (or none) resets it.
+        if !matches!(out, Outcome::Nothing) {
+            self.open = matches!(out, Outcome::Open(_));
+        }
         match out {
             Outcome::Nothing => {}
             Outcome::Stale => self.verdict = None,
@@ -214,12 +218,8 @@ impl ExerciseRun {
             Outcome::Verdict(v, solved) => {
                 self.solved |= solved;
                 self.verdict = Some(v);
-                self.open = false;
             }
-            Outcome::Open(says) => {
-                self.verdict = Some(Verdict { right: false, says });
-                self.open = true;
-            }
+            Outcome::Open(says) => self.verdict = Some(Verdict { right: false, says }),
         }
     }
 }
