@@ -706,7 +706,9 @@ fn model_fault(f: ModelFault) -> &'static str {
 /// A report's call trace below its first frames: the functions on the thread's stack at the
 /// violation, innermost first, one per line (`listing::call_path` from the thread's entry).
 /// memory_failure_dev_pagemap() is left out: a static function with one caller, which an
-/// optimizing build usually inlines into memory_failure().
+/// optimizing build usually inlines into memory_failure() (both in mm/memory-failure.c as
+/// 6100e34b2526 added them; the seed, c2a7d2a11552, makes dax_lock_mapping_entry() a global
+/// function of fs/dax.c, so it stays a frame of its own).
 fn trace(m: &Model, v: &Violation) -> String {
     let code = m.code();
     let f = v.line.func();
