@@ -5,7 +5,7 @@
 use super::{
     ExerciseAction, Outcome, SLICE, Send, Visualizer, act, fix_boxes, mark, searching, toggle_fix,
 };
-use daxlab_core::teach::exercise::predict::{KindResult, Survey, check};
+use daxlab_core::teach::exercise::predict::{KindResult, Survey, check, grade};
 use daxlab_core::teach::exercise::{Exercise, Task, Verdict};
 use daxlab_core::{Code, ViolationKind};
 use yew::prelude::*;
@@ -14,8 +14,9 @@ pub(super) struct Predict {
     code: Code,
     predicted: Vec<bool>,
     survey: Option<Survey>,
-    /// The last finished survey's results, for the code it surveyed.
-    results: Option<(Code, Vec<KindResult>)>,
+    /// The last finished survey's results, for the code it surveyed, and how long it took
+    /// (ms).
+    results: Option<(Code, Vec<KindResult>, f64)>,
 }
 
 fn task(e: &Exercise) -> (&'static [&'static str], &'static [ViolationKind]) {
@@ -40,22 +41,30 @@ impl Predict {
     }
 
     fn verdict(&self) -> Outcome {
-        let Some((code, results)) = &self.results else {
+        let Some((code, results, millis)) = &self.results else {
             return Outcome::Nothing;
         };
-        let right = results
-            .iter()
-            .zip(&self.predicted)
-            .filter(|(r, p)| check(r, **p).right)
-            .count();
-        let done = right == results.len();
+        let g = grade(results, &self.predicted);
         let states: u64 = results.iter().map(|r| r.states).sum();
+        let fixes = daxlab_core::teach::exercise::capstone::commits(*code);
+        let searched =
+            format!("The explorer ran targeted searches over {states} states ({millis:.0} ms).");
+        if g.right == g.of && !g.something_reachable {
+            return Outcome::Open(format!(
+                "Right: with fixes {fixes} nothing is reachable, so there was nothing to predict. {searched} Now take fixes away and predict what comes back."
+            ));
+        }
         let says = format!(
-            "{right} of {} kinds predicted right for fixes {}. The explorer ran targeted searches over {states} states.",
-            results.len(),
-            daxlab_core::teach::exercise::capstone::commits(*code)
+            "{} of {} kinds predicted right for fixes {fixes}. {searched}",
+            g.right, g.of
         );
-        Outcome::Verdict(Verdict { right: done, says }, done)
+        Outcome::Verdict(
+            Verdict {
+                right: g.solved(),
+                says,
+            },
+            g.solved(),
+        )
     }
 
     pub(super) fn apply(
@@ -79,7 +88,7 @@ impl Predict {
                 Outcome::Nothing
             }
             ExerciseAction::Check => {
-                if self.results.as_ref().is_some_and(|(c, _)| *c == self.code) {
+                if self.results.as_ref().is_some_and(|(c, ..)| *c == self.code) {
                     return self.verdict();
                 }
                 let (scenarios, kinds) = task(e);
@@ -100,14 +109,8 @@ impl Predict {
         let code = s.code();
         let results = s.results().to_vec();
         self.survey = None;
-        self.results = Some((code, results));
-        match self.verdict() {
-            Outcome::Verdict(mut v, solved) => {
-                v.says.push_str(&format!(" ({millis:.0} ms)"));
-                Outcome::Verdict(v, solved)
-            }
-            o => o,
-        }
+        self.results = Some((code, results, millis));
+        self.verdict()
     }
 
     pub(super) fn view(&self, e: &Exercise, send: &Send) -> Html {
@@ -115,8 +118,8 @@ impl Predict {
         let results = self
             .results
             .as_ref()
-            .filter(|(c, _)| *c == self.code)
-            .map(|(_, r)| r);
+            .filter(|(c, ..)| *c == self.code)
+            .map(|(_, r, _)| r);
         html! {
             <div class="predict">
                 { fix_boxes(self.code, send, "Upstream fixes in force") }

@@ -237,6 +237,37 @@ fn fixes_predict_searches_in_slices_and_grades_each_kind() {
 }
 
 #[test]
+fn fixes_predict_with_nothing_reachable_is_open_not_solved() {
+    // Every fix in force and nothing predicted is right, but no solution: nothing was left to
+    // predict. The verdict is open (→), and says how long the searches took, as all do.
+    let mut st = open("fixes-predict");
+    for c in [
+        "c93db7bb6ef3",
+        "55e56f06ed71",
+        "d8a706414af4",
+        "237388320def",
+    ] {
+        ex(&mut st, ExerciseAction::ToggleFix(c.into()));
+    }
+    assert_eq!(st.model().code(), daxlab_core::Variant::Fixed.code());
+    ex(&mut st, ExerciseAction::Check);
+    finish(&mut st);
+    assert!(st.exercise.as_ref().unwrap().open, "{:?}", verdict(&st));
+    assert!(!solved(&st) && !verdict(&st).right);
+    assert!(
+        verdict(&st).says.contains("nothing to predict"),
+        "{:?}",
+        verdict(&st)
+    );
+    assert!(verdict(&st).says.contains(" ms)"), "{:?}", verdict(&st));
+    // Checked again without a change: the same verdict from the same searches, time and all.
+    let before = verdict(&st).says.clone();
+    ex(&mut st, ExerciseAction::Check);
+    assert!(!st.exercise.as_ref().unwrap().busy());
+    assert_eq!(verdict(&st).says, before);
+}
+
+#[test]
 fn report_exercises_match_the_students_run() {
     for name in ["report-kasan", "report-hung-task", "report-lockup"] {
         let mut st = open(name);

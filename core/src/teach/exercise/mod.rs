@@ -250,7 +250,7 @@ pub static EXERCISES: &[Exercise] = &[
         name: "fixes-predict",
         title: "Toggle the fixes, predict what remains",
         setup: setup("freed-inode", Variant::V419, ""),
-        instructions: "Start from v4.19 as released (the seed patch plus f52afc93cd01). Toggle upstream fixes, then tick every kind of violation you predict can still happen in at least one of the scenarios self-deadlock, null-mapping, freed-inode and truncate-wakeup. Check runs the explorer: a targeted search for each kind in each scenario under your code. Each kind it reaches comes with a replay link.",
+        instructions: "Start from v4.19 as released (the seed patch plus f52afc93cd01). Toggle upstream fixes, then tick every kind of violation you predict can still happen in at least one of the scenarios self-deadlock, null-mapping, freed-inode and truncate-wakeup. Check runs the explorer: a targeted search for each kind in each scenario under your code. Each kind it reaches comes with a replay link. It is solved when every prediction is right for code that still lets something happen: with every fix in force nothing can, and there is nothing to predict.",
         task: Task::FixesPredict {
             scenarios: &[
                 "self-deadlock",

@@ -213,6 +213,38 @@ pub fn check(r: &KindResult, predicted: bool) -> Verdict {
     }
 }
 
+/// How a prediction fares against a survey's results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Grade {
+    /// Kinds predicted right.
+    pub right: usize,
+    /// Kinds graded.
+    pub of: usize,
+    /// Some kind is still reachable under the surveyed code.
+    pub something_reachable: bool,
+}
+
+impl Grade {
+    /// Solved: every kind predicted right, for code that leaves something reachable. With
+    /// every fix in force nothing is, and predicting nothing is right without a thought.
+    pub fn solved(&self) -> bool {
+        self.right == self.of && self.something_reachable
+    }
+}
+
+/// Grade `predicted` (one flag per kind, in the results' order) against `results`.
+pub fn grade(results: &[KindResult], predicted: &[bool]) -> Grade {
+    Grade {
+        right: results
+            .iter()
+            .zip(predicted)
+            .filter(|(r, p)| check(r, **p).right)
+            .count(),
+        of: results.len(),
+        something_reachable: results.iter().any(|r| r.reached.is_some()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,6 +351,23 @@ mod tests {
             .find(|r| r.kind == ViolationKind::UseAfterFree)
             .unwrap();
         assert!(check(uaf, false).right && !check(uaf, true).right);
+    }
+
+    #[test]
+    fn nothing_reachable_is_not_a_solution() {
+        let fixed = survey_of(Variant::Fixed.code());
+        let none = vec![false; fixed.len()];
+        let g = grade(&fixed, &none);
+        assert_eq!((g.right, g.of), (fixed.len(), fixed.len()));
+        assert!(!g.something_reachable && !g.solved());
+        let y = survey_of(Variant::V419y.code());
+        let lost: Vec<bool> = y
+            .iter()
+            .map(|r| r.kind == ViolationKind::LostWakeup)
+            .collect();
+        assert!(grade(&y, &lost).solved());
+        assert!(!grade(&y, &none).solved());
+        assert_eq!(grade(&y, &none).right, y.len() - 1);
     }
 
     #[test]
