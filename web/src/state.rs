@@ -549,9 +549,15 @@ impl AppState {
             Some(e) => {
                 let who = m.name(e.tid);
                 let said = words::narration(m, e);
-                // Some sentences start with the thread's name, which this line gives already.
+                let n = self.session.cursor();
+                // Most sentences start with the thread's name ("mf2 calls schedule()…"): the
+                // line says it once. Others name it with a colon first ("mf: …", as the
+                // violation box has it) or not at all: the line puts it in front.
+                if said.starts_with(&format!("{who} ")) {
+                    return format!("Step {n}: {said}");
+                }
                 let said = said.strip_prefix(&format!("{who}: ")).unwrap_or(&said);
-                format!("Step {}: {who} — {said}", self.session.cursor())
+                format!("Step {n}: {who} — {said}")
             }
             // A challenge's scenario story tells how the bug happens, which is the challenge's
             // answer: at its start the page says only what the student is to do.
@@ -1444,6 +1450,23 @@ mod tests {
         let text = st.narration();
         assert!(text.starts_with("Step 42: mf — xa_lock_irq("), "{text}");
         assert!(!text.contains("mf — mf"), "{text}");
+        // Most sentences start with the name: "Step 62: mf2 calls schedule()…", not
+        // "Step 62: mf2 — mf2 calls schedule()…".
+        let st =
+            AppState::from_query("?scenario=lost-wakeup&variant=v4.19&fixes=c93db7bb6ef3&step=62");
+        let text = st.narration();
+        assert!(text.starts_with("Step 62: mf2 calls schedule()"), "{text}");
+        // Every step of a story: the thread's name is never said twice in a row.
+        let mut st = AppState::from_query("?scenario=freed-inode&variant=seed");
+        for k in 1..=st.session.len() {
+            st.session.seek(k);
+            let text = st.narration();
+            let who = st
+                .model()
+                .name(st.session.last_event().unwrap().tid)
+                .to_string();
+            assert!(!text.contains(&format!("{who} — {who}")), "{text}");
+        }
     }
 
     #[test]
