@@ -288,6 +288,32 @@ test('embed mode fits an 800x500 iframe without scrollbars, and shows the figure
   expect(errors).toEqual([]);
 });
 
+test('a narration cut by its box says "more" until it is scrolled to its end', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.setViewportSize({ width: 800, height: 500 });
+  await page.goto('/?scenario=lost-wakeup&variant=v4.19&fixes=c93db7bb6ef3&embed=1');
+  const n = page.locator('#narration');
+  await expect(n).toBeVisible();
+  const tag = () => n.evaluate((e) => ({
+    more: e.scrollHeight - e.clientHeight,
+    shown: getComputedStyle(e, '::after').visibility === 'visible',
+  }));
+  // The scenario's opening is longer than the embed's narration box.
+  let t = await tag();
+  expect(t.more).toBeGreaterThan(0);
+  expect(t.shown).toBe(true);
+  await page.screenshot({ path: '../test-results/screens/narration-more.png', clip: { x: 0, y: 60, width: 800, height: 120 } });
+  await n.evaluate((e) => { e.scrollTop = e.scrollHeight; });
+  await expect.poll(async () => (await tag()).shown).toBe(false);
+  // A narration that fits has no tag.
+  await page.keyboard.press('End');
+  await expect(n).toContainText('Step 62');
+  t = await tag();
+  expect(t.more).toBe(0);
+  expect(t.shown).toBe(false);
+  expect(errors).toEqual([]);
+});
+
 test('a phone-width screen (360px) has no sideways page scroll', async ({ page }) => {
   await page.setViewportSize({ width: 360, height: 740 });
   await page.goto('/?scenario=freed-inode&variant=v4.19&schedule=fault*5,mf*14,fault*6,evict*10,rcu*3,mf*4');
