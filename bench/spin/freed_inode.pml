@@ -284,7 +284,7 @@ inline finish_checks() {
 #define TR_UNLOCK       65   /*   xa_unlock_irq(pages); (and the truncate loop moves on) */
 #define CI_LOCK         66   /* clear_inode: xa_lock_irq(&inode->i_data.i_pages); */
 #define CI_UNLOCK       67   /*   xa_unlock_irq(&inode->i_data.i_pages); */
-#define DS_CALLRCU      68   /* destroy_inode: call_rcu(&inode->i_rcu, i_callback); */
+#define DS_CALLRCU      68   /* destroy_inode: call_rcu(&VFS_I(ip)->i_rcu, xfs_inode_free_callback); */
 #define DONE            99
 
 /* memory_failure(pfn): pfn = tid % P. */
@@ -597,7 +597,7 @@ active proctype rcu()
 {
 end:
   do
-  :: d_step { CB_READY ->                     /* rcu_do_batch() → i_callback(): freed */
+  :: d_step { CB_READY ->                     /* rcu_do_batch() → xfs_inode_free_callback(): freed */
        cb_queued = 0; cb_gp = 0;
        i_life = FREED;
        k = 0;

@@ -276,13 +276,16 @@ pub enum Fact {
     RcuUnlock {
         /// The nesting depth after it.
         nesting: u8,
+        /// The inode whose `i_pages` lock the task still holds as it leaves (55e56f06ed71's
+        /// `wait_entry_unlocked()` path): that lock, not RCU, keeps the inode's memory now.
+        holding: Option<u8>,
     },
     /// The last `iput()`: `evict()` begins.
     Iput {
         /// The inode.
         ino: u8,
     },
-    /// `call_rcu(&inode->i_rcu, i_callback)`.
+    /// `call_rcu(&VFS_I(ip)->i_rcu, xfs_inode_free_callback)`.
     CallRcu {
         /// The inode.
         ino: u8,

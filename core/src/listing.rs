@@ -244,7 +244,7 @@ pub enum Action {
     RcuReadLock,
     /// `rcu_read_unlock()`.
     RcuReadUnlock,
-    /// `call_rcu(&inode->i_rcu, i_callback)`.
+    /// `call_rcu(&VFS_I(ip)->i_rcu, xfs_inode_free_callback)`.
     CallRcu,
     /// The last `iput()`: `I_FREEING`, once no user holds the file.
     Iput,
@@ -548,7 +548,7 @@ lines! {
     MfGotoOut = MemoryFailureDevPagemap, 2, ALWAYS, branch(Cond::DidLock, L::MfPoison, L::MfOut), "goto out;";
     MfPoison = MemoryFailureDevPagemap, 1, ALWAYS, step(A::SetHwPoison), "SetPageHWPoison(page);";
     MfCollect = MemoryFailureDevPagemap, 1, ALWAYS, step(A::CollectProcs), "collect_procs(page, &tokill, flags & MF_ACTION_REQUIRED);";
-    MfUnmap = MemoryFailureDevPagemap, 1, ALWAYS, step(A::UnmapMappingRange), "unmap_mapping_range(page->mapping, start, size, 0);";
+    MfUnmap = MemoryFailureDevPagemap, 1, ALWAYS, step(A::UnmapMappingRange), "unmap_mapping_range(page->mapping, start, size, 0);  /* start + size, too much, until 4d75136be8bf (2021) */";
     MfKill = MemoryFailureDevPagemap, 1, ALWAYS, step(A::KillProcs), "kill_procs(&tokill, flags & MF_MUST_KILL, !unmap_success, pfn, flags);";
     MfCallUnlock = MemoryFailureDevPagemap, 1, ALWAYS, call(F::DaxUnlockMappingEntry), "dax_unlock_mapping_entry(page);";
     MfOut = MemoryFailureDevPagemap, 0, ALWAYS, text(), "out:";
@@ -639,7 +639,7 @@ lines! {
     WeUnlock = WaitEntryUnlocked, 1, NEW, step(A::XaUnlockIrq), "xa_unlock_irq(&mapping->i_pages);";
     WeSchedule = WaitEntryUnlocked, 1, NEW, step(A::Schedule), "schedule();";
     WeFinish = WaitEntryUnlocked, 1, NEW, step(A::FinishWait), "finish_wait(wq, &ewait.wait);";
-    // 55e56f06ed71's first form: "Entry lock waits are exclusive. Wake up the next waiter since we aren't sure we will acquire the entry lock" (SUSE's backport of it); d8a706414af4 replaced both with a non-exclusive wait.
+    // 55e56f06ed71's first form: an exclusive wait, then a wake of the next waiter; d8a706414af4 replaced both with a non-exclusive wait "in case this path never successfully performs its own wake up" (its comment, in every indexed wait_entry_unlocked()). The first form's text itself was not found with the search tools.
     WeWakeNext = WaitEntryUnlocked, 1, NEW.and_not(Fix::NonExclusiveWait).unless(Ablation::NoWakeNext), step(A::WakeNext), "if (waitqueue_active(wq)) __wake_up(wq, TASK_NORMAL, 1, &ewait.key);";
     WeEnd = WaitEntryUnlocked, 0, NEW, ret(Ret::Value), "}";
 
@@ -660,7 +660,7 @@ lines! {
     UnWarnUnlock = UnlockMappingEntry, 2, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(&mapping->i_pages);";
     UnWarnReturn = UnlockMappingEntry, 2, ALWAYS, ret(Ret::Value), "return;";
     UnWarnClose = UnlockMappingEntry, 1, ALWAYS, text(), "}";
-    UnUnlockSlot = UnlockMappingEntry, 1, ALWAYS, step(A::UnlockSlot), "entry = unlock_slot(mapping, slot);";
+    UnUnlockSlot = UnlockMappingEntry, 1, ALWAYS, step(A::UnlockSlot), "unlock_slot(mapping, slot);";
     UnXaUnlock = UnlockMappingEntry, 1, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(&mapping->i_pages);";
     UnWake = UnlockMappingEntry, 1, ALWAYS, step(A::WakeUp { all: false }), "dax_wake_mapping_entry_waiter(mapping, index, entry, false);";
     UnEnd = UnlockMappingEntry, 0, ALWAYS, ret(Ret::Value), "}";
@@ -675,7 +675,7 @@ lines! {
     // A DAX page fault: lock the entry, map the block, unlock the entry.
     FtHead = DaxIomapPteFault, 0, ALWAYS, text(), "static vm_fault_t dax_iomap_pte_fault(struct vm_fault *vmf, pfn_t *pfnp, int *iomap_errp, const struct iomap_ops *ops)";
     FtGrab = DaxIomapPteFault, 1, ALWAYS, call(F::GrabMappingEntry), "entry = grab_mapping_entry(mapping, vmf->pgoff, 0);";
-    FtIfNew = DaxIomapPteFault, 1, ALWAYS, branch(Cond::NewOrEmpty, L::FtInsert, L::FtMap), "if (dax_is_zero_entry(entry) || dax_is_empty_entry(entry))";
+    FtIfNew = DaxIomapPteFault, 1, ALWAYS, branch(Cond::NewOrEmpty, L::FtInsert, L::FtMap), "if (dax_is_zero_entry(entry) || dax_is_empty_entry(entry))  /* 4.19 tests this inside dax_insert_mapping_entry(), under the i_pages lock */";
     FtInsert = DaxIomapPteFault, 2, ALWAYS, call(F::DaxInsertMappingEntry), "entry = dax_insert_mapping_entry(mapping, vmf, entry, pfn, 0, write);";
     FtMap = DaxIomapPteFault, 1, ALWAYS, text(), "vmf_insert_mixed(vmf->vma, vaddr, pfn);";
     FtPut = DaxIomapPteFault, 1, ALWAYS, call(F::PutLockedMappingEntry), "put_locked_mapping_entry(mapping, vmf->pgoff);";
@@ -785,10 +785,13 @@ lines! {
     CiUnlock = ClearInode, 1, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(&inode->i_data.i_pages);";
     CiEnd = ClearInode, 0, ALWAYS, ret(Ret::Value), "}";
     DsHead = DestroyInode, 0, ALWAYS, text(), "static void destroy_inode(struct inode *inode)";
-    DsIfOp = DestroyInode, 1, ALWAYS, branch(Cond::RecyclesInodes, L::DsXfs, L::DsElse), "if (inode->i_sb->s_op->destroy_inode)";
-    DsXfs = DestroyInode, 2, ALWAYS, goto(L::DsEnd), "inode->i_sb->s_op->destroy_inode(inode);  /* xfs_fs_destroy_inode(): the inode stays in XFS's cache, reclaimable */";
-    DsElse = DestroyInode, 1, ALWAYS, text(), "else";
-    DsCallRcu = DestroyInode, 2, ALWAYS, step(A::CallRcu), "call_rcu(&inode->i_rcu, i_callback);";
+    // XFS has ->destroy_inode: the inode stays cached until a new file takes its memory
+    // (inode-reuse) or XFS's reclaim frees it with call_rcu() (4.19: __xfs_inode_free()).
+    // The model runs that reclaim at once, in the evicting thread.
+    DsIfOp = DestroyInode, 1, ALWAYS, branch(Cond::RecyclesInodes, L::DsXfs, L::DsElse), "inode->i_sb->s_op->destroy_inode(inode);  /* xfs_fs_destroy_inode(): the inode stays in XFS's cache, reclaimable */";
+    DsXfs = DestroyInode, 1, ALWAYS, goto(L::DsEnd), "/* a new file takes its memory first: xfs_iget() → xfs_iget_cache_hit() */";
+    DsElse = DestroyInode, 1, ALWAYS, text(), "/* else XFS's inode reclaim frees it, xfs_reclaim_inode() → __xfs_inode_free(): later, here at once */";
+    DsCallRcu = DestroyInode, 1, ALWAYS, step(A::CallRcu), "call_rcu(&VFS_I(ip)->i_rcu, xfs_inode_free_callback);";
     DsEnd = DestroyInode, 0, ALWAYS, ret(Ret::Value), "}";
 
     // XFS: an unlinked file's last iput() evicts its inode, which stays in XFS's cache; a new file then reuses it.
@@ -796,7 +799,7 @@ lines! {
     XrEvict = XfsReuse, 1, ALWAYS, call(F::Evict), "evict(inode);";
     XrReuse = XfsReuse, 1, ALWAYS, call(F::RecycleInode), "ip = xfs_iget(mp, tp, ino, XFS_IGET_CREATE, 0);  /* → xfs_iget_cache_hit() */";
     XrEnd = XfsReuse, 0, ALWAYS, ret(Ret::Value), "}";
-    // XFS recycles an XFS_IRECLAIMABLE inode's memory for the new file without waiting for a grace period (before 2022).
+    // 4.19's XFS recycles an XFS_IRECLAIMABLE inode's memory for the new file without waiting for a grace period (Brian Foster proposed waiting for one in January 2022).
     RcHead = RecycleInode, 0, ALWAYS, text(), "static int xfs_iget_cache_hit(struct xfs_perag *pag, struct xfs_inode *ip, xfs_ino_t ino, int flags, int lock_flags)";
     RcInit = RecycleInode, 1, ALWAYS, step(A::RecycleInode), "error = xfs_reinit_inode(mp, inode);  /* → inode_init_always() */";
     RcFaultLock = RecycleInode, 1, ALWAYS, step(A::XaLockIrq), "xa_lock_irq(&mapping->i_pages);  /* the new file's first fault */";
@@ -808,7 +811,7 @@ lines! {
     RuHead = RcuCore, 0, ALWAYS, text(), "rcu_gp_kthread() and rcu_core()";
     RuStart = RcuCore, 1, ALWAYS, step(A::GpStart), "rcu_gp_init(): start a grace period, note every task inside rcu_read_lock();";
     RuEnd = RcuCore, 1, ALWAYS, step(A::GpEnd), "rcu_gp_cleanup(): every noted reader has left its section, the grace period ends;";
-    RuInvoke = RcuCore, 1, ALWAYS, step(A::InvokeCallbacks), "rcu_do_batch(): invoke i_callback(), which frees the inode;";
+    RuInvoke = RcuCore, 1, ALWAYS, step(A::InvokeCallbacks), "rcu_do_batch(): invoke xfs_inode_free_callback(), which frees the inode;";
 
     // Unbinding the device.
     UbHead = Unbind, 0, ALWAYS, text(), "void memunmap_pages(struct dev_pagemap *pgmap)  /* later kernels' order; see the thread's note */";

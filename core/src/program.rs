@@ -108,10 +108,10 @@ impl Program {
                 "Page-cache invalidation of a DAX file: invalidate_inode_pages2_range() → invalidate_exceptional_entry2() → dax_invalidate_mapping_entry_sync(); in v4.19 DAX's own write(2) calls it over newly allocated blocks (dax_iomap_actor(), IOMAP_F_NEW), and later virtiofs over live entries, where bug e was reported. It holds no MMAPLOCK, so it can wait on a fault's entry lock; unlike truncate (trunc == false) it leaves an entry tagged dirty or TOWRITE in place."
             }
             Program::Evict { .. } => {
-                "The last iput() of an unlinked file: evict() → truncate_inode_pages_final() → clear_inode() → destroy_inode(), which frees the inode with call_rcu()."
+                "The last iput() of an unlinked XFS file: evict() → truncate_inode_pages_final() → clear_inode() → destroy_inode(); XFS keeps the inode cached, and its inode reclaim frees it with call_rcu() (run here at once)."
             }
             Program::Recycle { .. } => {
-                "XFS: the unlinked file's inode is evicted but stays in XFS's inode cache; creating another file reuses its memory (xfs_iget_cache_hit → xfs_reinit_inode), without an RCU grace period (before 2022)."
+                "XFS: the unlinked file's inode is evicted but stays in XFS's inode cache; creating another file reuses its memory (xfs_iget_cache_hit → xfs_reinit_inode) without waiting for an RCU grace period, as 4.19's XFS does."
             }
             Program::Writeback { .. } => {
                 "fsync(2) on XFS: xfs_dax_writepages() → dax_writeback_mapping_range() → dax_writeback_one() for a TOWRITE-tagged entry; writeback holds no MMAPLOCK."

@@ -34,7 +34,7 @@ pub enum Variant {
 /// 237388320def.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WakeMode {
-    /// Wake one exclusive waiter, as through 4.19.y (bug e, since ac401cc78242).
+    /// Wake one exclusive waiter, as through 4.19.y (bug e: truncate since c6dcf52c23d2, v4.10).
     One,
     /// Wake every waiter, as since 237388320def.
     All,

@@ -54,7 +54,7 @@ fn fact(m: &Model, tid: Tid, line: Line, f: &Fact) -> Option<String> {
     let who = m.name(tid);
     Some(match f {
         Fact::GetPgmap { pfn, ok: true } => format!(
-            "{who} takes a dev_pagemap reference for {pfn}: the struct page array cannot go away now."
+            "{who} takes a dev_pagemap reference for {pfn}: unbind cannot remove the struct page array while it is held (the teardown order since 50f44ee7248a, 2019)."
         ),
         Fact::GetPgmap { ok: false, .. } => format!(
             "{who}: get_dev_pagemap() fails, the device is going away; memory_failure() returns -ENXIO."
@@ -97,7 +97,7 @@ fn fact(m: &Model, tid: Tid, line: Line, f: &Fact) -> Option<String> {
         }
         Fact::ReadHost { ino } => format!("{who} reads inode = mapping->host: inode #{ino}."),
         Fact::IsChr { ino, chr: true } => format!(
-            "{who}: inode #{ino} is a device-dax character device; the dev_pagemap reference already keeps it alive, so no entry lock is needed."
+            "{who}: inode #{ino} is a device-dax character device; the seed takes no entry lock, reasoning that the dev_pagemap pin keeps the inode alive."
         ),
         Fact::IsChr { ino, chr: false } => {
             format!("{who}: inode #{ino} is a regular file: it must lock the entry.")
@@ -277,10 +277,16 @@ fn fact(m: &Model, tid: Tid, line: Line, f: &Fact) -> Option<String> {
             "{who} enters an RCU read-side critical section{}: a grace period that starts while it is inside must wait for it to leave.",
             if *nesting > 1 { " (nested)" } else { "" }
         ),
-        Fact::RcuUnlock { nesting } => {
+        Fact::RcuUnlock { nesting, holding } => {
             if *nesting > 0 {
                 format!(
                     "{who} leaves a nested RCU read-side section; it is still inside the outer one."
+                )
+            } else if let Some(ino) = holding {
+                // 55e56f06ed71's comment: the i_pages lock, cycled by clear_inode() before the
+                // inode is freed, keeps the address space around until it is dropped.
+                format!(
+                    "{who} leaves its RCU read-side section: a grace period no longer waits for it. It still holds inode #{ino}'s i_pages lock, which clear_inode() must take before the inode can be freed; once it drops that lock it must not touch the mapping again."
                 )
             } else {
                 format!(
@@ -343,7 +349,7 @@ fn fact(m: &Model, tid: Tid, line: Line, f: &Fact) -> Option<String> {
             "{who}: the last reference to inode #{ino} is gone; evict() begins (I_FREEING)."
         ),
         Fact::CallRcu { ino } => format!(
-            "{who} queues i_callback with call_rcu(): inode #{ino}'s memory is freed after the next grace period."
+            "{who} queues xfs_inode_free_callback with call_rcu() (XFS's inode reclaim, run here at once): inode #{ino}'s memory is freed after the next grace period."
         ),
         Fact::Recycled { old, new } => format!(
             "{who}: the memory of inode #{old} is recycled as inode #{new} of another file, without a grace period; RCU only guarantees it is still *an inode*."
@@ -367,7 +373,7 @@ fn fact(m: &Model, tid: Tid, line: Line, f: &Fact) -> Option<String> {
             "Grace period {number} ends: every reader it waited for has left its read-side section."
         ),
         Fact::Freed { ino, gp } => format!(
-            "i_callback() frees the memory of inode #{ino} after grace period {gp}: any pointer to it is now dangling."
+            "xfs_inode_free_callback() frees the memory of inode #{ino} after grace period {gp}: any pointer to it is now dangling."
         ),
         Fact::Passed(Line::GuEagain) => {
             if m.has(Line::DlEagainUnlock) {
@@ -746,7 +752,7 @@ pub fn report(m: &Model, v: &Violation) -> String {
                 _ => "Read of size 8",
             };
             format!(
-                "==================================================================\nBUG: KASAN: use-after-free in {kasan}\n{what} at addr {:x} by task {who}/1234\nCall Trace:\n{frames}\nFreed by task 0:\n kmem_cache_free\n i_callback\n rcu_do_batch",
+                "==================================================================\nBUG: KASAN: use-after-free in {kasan}\n{what} at addr {:x} by task {who}/1234\nCall Trace:\n{frames}\nFreed by task 0:\n kmem_cache_free\n xfs_inode_free_callback\n rcu_do_batch",
                 addr.pointer_value()
             )
         }

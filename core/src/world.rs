@@ -56,7 +56,7 @@ pub enum Life {
     Live,
     /// The last reference is gone and `evict()` is running (`I_FREEING`).
     Freeing,
-    /// `destroy_inode()` queued `i_callback` with `call_rcu()`: freed after a grace period.
+    /// XFS's reclaim queued `xfs_inode_free_callback` with `call_rcu()`: freed after a grace period.
     RcuPending,
     /// The memory has been freed. Touching it is a use-after-free.
     Freed {
@@ -210,7 +210,7 @@ pub struct Waiter {
 /// One callback queued with `call_rcu()`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct RcuCallback {
-    /// The inode memory `i_callback` will free.
+    /// The inode memory `xfs_inode_free_callback` will free.
     pub addr: Addr,
     /// The grace period it waits for (0: not yet assigned to one).
     pub gp: u8,

@@ -529,7 +529,7 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
     let cb: Vec<String> = rcu
         .callbacks
         .iter()
-        .map(|c| format!("i_callback(@{})", short_addr(c.addr)))
+        .map(|c| format!("xfs_inode_free_callback(@{})", short_addr(c.addr)))
         .collect();
     // Narrow: the queued callbacks on a line of their own.
     let lines = if cb.is_empty() {

@@ -782,7 +782,7 @@ fn rcu_lane(body: &mut Vec<El>, t: &Timeline, names: Names, v: &View, lanes: &La
                     .attr("data-ino", ino.to_string())
                     .attr("data-gp", gp.number.to_string())
                     .child(El::new("title").text(format!(
-                        "step {step}: i_callback() frees inode #{ino} after grace period {}",
+                        "step {step}: xfs_inode_free_callback() frees inode #{ino} after grace period {}",
                         gp.number
                     ))),
                 "free",
@@ -821,7 +821,7 @@ fn rcu_lane(body: &mut Vec<El>, t: &Timeline, names: Names, v: &View, lanes: &La
                 .attr("data-step", step.to_string())
                 .attr("data-ino", ino.to_string())
                 .child(El::new("title").text(format!(
-                    "step {step}: call_rcu() queues i_callback for inode #{ino}"
+                    "step {step}: call_rcu() queues xfs_inode_free_callback for inode #{ino}"
                 ))),
             "call-rcu",
         ));

@@ -57,7 +57,7 @@ pub(crate) fn lock_slot<S: Sink>(cx: &mut Cx<S>, check_owner: bool) -> Result<()
     Ok(())
 }
 
-/// `entry = unlock_slot(mapping, slot)`.
+/// `unlock_slot(mapping, slot)`.
 pub(crate) fn unlock_slot<S: Sink>(cx: &mut Cx<S>) -> Result<(), Violation> {
     let a = cx.mapping().ok_or_else(|| cx.missing_local())?;
     let index = cx.locals().index;

@@ -60,7 +60,7 @@ pub(crate) fn put_user(w: &mut World, program: &Program) {
     }
 }
 
-/// `destroy_inode()` → `call_rcu(&inode->i_rcu, i_callback)`: the memory waits for a grace
+/// XFS's reclaim → `call_rcu(&VFS_I(ip)->i_rcu, xfs_inode_free_callback)`: the memory waits for a grace
 /// period.
 pub(crate) fn destroy<S: Sink>(cx: &mut Cx<S>) -> Result<(), Violation> {
     let a = cx.mapping().ok_or_else(|| cx.missing_local())?;
@@ -71,7 +71,7 @@ pub(crate) fn destroy<S: Sink>(cx: &mut Cx<S>) -> Result<(), Violation> {
     Ok(())
 }
 
-/// `i_callback()`, run by `rcu_do_batch()`: the memory is freed; whatever points at it dangles.
+/// `xfs_inode_free_callback()`, run by `rcu_do_batch()`: the memory is freed; whatever points at it dangles.
 pub(crate) fn i_callback<S: Sink>(cx: &mut Cx<S>, cb: RcuCallback) {
     let mem = &mut cx.w.inodes[cb.addr.0 as usize];
     mem.life = Life::Freed { after_gp: cb.gp };

@@ -37,7 +37,12 @@ pub(crate) fn read_unlock<S: Sink>(cx: &mut Cx<S>) -> Result<(), Violation> {
             gp.waiting_for &= !bit;
         }
     }
-    cx.fact(Fact::RcuUnlock { nesting });
+    let holding = if nesting == 0 {
+        crate::prim::xa::held(cx.me()).map(|addr| cx.w.inode(addr).ino)
+    } else {
+        None
+    };
+    cx.fact(Fact::RcuUnlock { nesting, holding });
     Ok(())
 }
 
@@ -123,7 +128,7 @@ pub(crate) fn gp_end<S: Sink>(cx: &mut Cx<S>) {
 }
 
 /// `rcu_do_batch()`: takes one callback of an ended grace period off the list, for the caller
-/// to invoke (the inode's `i_callback()` belongs to the inode's module).
+/// to invoke (the inode's `xfs_inode_free_callback()` belongs to the inode's module).
 pub(crate) fn invoke<S: Sink>(cx: &mut Cx<S>) -> Option<RcuCallback> {
     let done = cx.w.rcu.completed;
     let pos =
