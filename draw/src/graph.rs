@@ -304,17 +304,36 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
         ly += 20.0;
     }
     ly += 6.0;
+    // Once unbind has removed the device memory, its struct pages are gone with it: drawn
+    // dead, as the dev_pagemap's pfns are, with no mapping pointer left to follow.
+    let removed = w.pgmap.removed;
     for (i, page) in w.pages.iter().enumerate() {
         let pfn = Pfn(i as u8);
-        let b = rect(LEFT_X, ly, LEFT_W, 34.0)
-            .class(if page.hwpoison {
+        let mut b = rect(LEFT_X, ly, LEFT_W, 34.0)
+            .class(if removed {
+                "og-box removed"
+            } else if page.hwpoison {
                 "og-box poisoned"
             } else {
                 "og-box"
             })
             .attr("data-kind", "page")
             .attr("data-pfn", i.to_string());
+        if removed {
+            b = b.attr("fill", format!("url(#{}-dead)", cx.prefix));
+        }
         left.push(cx.mark(b, cx.ch.pages.contains(&pfn)));
+        if removed {
+            left.push(
+                text(LEFT_X + 4.0, ly + 12.0, format!("struct page pfn {i}"))
+                    .class("og-title og-dead-text"),
+            );
+            left.push(
+                text(LEFT_X + 4.0, ly + 27.0, "✖ removed with the device").class("og-dead-text"),
+            );
+            ly += 40.0;
+            continue;
+        }
         left.push(
             // Short enough that the HWP badge at the box's right end covers none of it.
             text(LEFT_X + 4.0, ly + 12.0, format!("struct page pfn {i}")).class("og-title"),
@@ -647,34 +666,39 @@ fn inode_box(
             None => "i_pages xa_lock: free".into(),
         },
     )));
-    // The MMAPLOCK: who holds it (shared or exclusive) and who sleeps for it, in order.
-    let l = &mem.mmaplock;
-    let held = l.writer.is_some() || l.readers != 0;
-    g.push(
-        rect(INODE_X + 5.0, y + 44.0, 9.0, 9.0)
-            .class(if l.writer.is_some() {
-                "og-xa held"
-            } else if held {
-                "og-xa shared"
-            } else {
-                "og-xa"
-            })
-            .attr("data-kind", "mmaplock")
-            .attr("data-holders", labels::mmaplock_holders(l, &cx.names))
-            .attr(
-                "data-queue",
-                l.queue
-                    .iter()
-                    .map(|(t, _)| cx.name(*t).to_string())
-                    .collect::<Vec<_>>()
-                    .join(","),
-            ),
-    );
-    g.push(dead(text(
-        INODE_X + 18.0,
-        y + 53.0,
-        fit(labels::mmaplock(l, &cx.names), INODE_W - 24.0),
-    )));
+    // The MMAPLOCK: who holds it (shared or exclusive) and who sleeps for it, in order. XFS's
+    // i_mmaplock: a device-dax character device's inode has none.
+    if mem.kind == InodeKind::CharDevice {
+        g.push(text(INODE_X + 18.0, y + 53.0, "no MMAPLOCK (not an XFS file)").class("muted"));
+    } else {
+        let l = &mem.mmaplock;
+        let held = l.writer.is_some() || l.readers != 0;
+        g.push(
+            rect(INODE_X + 5.0, y + 44.0, 9.0, 9.0)
+                .class(if l.writer.is_some() {
+                    "og-xa held"
+                } else if held {
+                    "og-xa shared"
+                } else {
+                    "og-xa"
+                })
+                .attr("data-kind", "mmaplock")
+                .attr("data-holders", labels::mmaplock_holders(l, &cx.names))
+                .attr(
+                    "data-queue",
+                    l.queue
+                        .iter()
+                        .map(|(t, _)| cx.name(*t).to_string())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                ),
+        );
+        g.push(dead(text(
+            INODE_X + 18.0,
+            y + 53.0,
+            fit(labels::mmaplock(l, &cx.names), INODE_W - 24.0),
+        )));
+    }
     let mut ey = y + 59.0;
     if mem.entries.is_empty() {
         let none = text(INODE_X + 8.0, ey + 11.0, "i_pages: no entries");
@@ -924,6 +948,43 @@ mod tests {
         assert_eq!(stale[0].get("data-from"), Some("thread mf"));
         assert!(stale[0].get("class").unwrap().contains("dangling"));
         assert!(d.desc.contains("FREED"));
+    }
+
+    #[test]
+    fn device_dax_has_no_mmaplock_and_its_pages_go_with_the_device() {
+        // The seed's device-dax story: unbind removes the memory before mf pins it.
+        let before = draw(&run("device-dax", Variant::Seed, "unbind"));
+        assert!(of_kind(&before, "mmaplock").is_empty());
+        assert!(
+            before
+                .elements()
+                .iter()
+                .any(|e| e.text.as_deref() == Some("no MMAPLOCK (not an XFS file)"))
+        );
+        let pages = of_kind(&before, "page");
+        assert!(
+            pages
+                .iter()
+                .all(|p| !p.get("class").unwrap().contains("removed"))
+        );
+        let after = draw(&run("device-dax", Variant::Seed, "unbind,mf,unbind*2"));
+        let pages = of_kind(&after, "page");
+        assert_eq!(pages.len(), 2);
+        assert!(
+            pages
+                .iter()
+                .all(|p| p.get("class") == Some("og-box removed")),
+            "{pages:?}"
+        );
+        // No pointer leaves a removed struct page.
+        assert!(
+            of_kind(&after, "pointer")
+                .iter()
+                .all(|p| p.get("data-from").is_none_or(|f| !f.starts_with("page"))),
+        );
+        // A regular file's inode keeps its MMAPLOCK row.
+        let file = draw(&run("null-mapping", Variant::V419, "fault"));
+        assert_eq!(of_kind(&file, "mmaplock").len(), 1);
     }
 
     #[test]

@@ -149,6 +149,9 @@ test('keyboard shortcuts drive every control', async ({ page }) => {
   await expect(page.locator('#violation')).toBeVisible();
   await expect(page.locator('.notice')).toContainText('Found null-deref');
   await page.keyboard.press('Home');
+  // Space is Play when no button has the focus (the progress dialog's button had it: Space
+  // on a focused button presses that button).
+  await page.locator('h1').click();
   await page.keyboard.press(' ');
   await expect(page.locator('#play')).toHaveText(/Pause/);
   await page.keyboard.press('+');
@@ -157,17 +160,30 @@ test('keyboard shortcuts drive every control', async ({ page }) => {
   await expect(page.locator('#play')).toHaveText(/Play/);
   await page.keyboard.press('n');
   await expect(page.locator('.notice')).toContainText('Random run with seed 2');
-  // Focus shortcuts reach the pickers and boxes; Escape leaves a box, keys work again.
+  // Focus shortcuts reach the pickers and boxes; Escape leaves a box, keys work again
+  // (without a mouse: → then steps instead of changing the variant).
   await page.keyboard.press('v');
   await expect(page.locator('#variant')).toBeFocused();
   await page.keyboard.press('Escape');
-  await page.locator('h1').click(); // a neutral spot: the body's centre may be a step button
+  await expect(page.locator('#variant')).not.toBeFocused();
+  const variant = await page.locator('#variant').inputValue();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.locator('#step-count')).toContainText(/^step 1 \//);
+  await expect(page.locator('#variant')).toHaveValue(variant);
   await page.keyboard.press('k');
   await expect(page.locator('#schedule-box')).toBeFocused();
   await page.keyboard.press('Escape');
-  await page.locator('h1').click(); // a neutral spot: the body's centre may be a step button
   await page.keyboard.press('c');
   await expect(page.locator('#scenario')).toBeFocused();
+  await page.keyboard.press('Escape');
+  // Space on a focused button presses that button; it does not start Play.
+  await page.keyboard.press('Home');
+  const step = page.locator('.thread .step:not([disabled])').first();
+  await step.focus();
+  await page.keyboard.press(' ');
+  await expect(page.locator('#step-count')).toContainText(/^step 1 \//);
+  await expect(page.locator('#play')).toHaveText(/Play/);
 });
 
 test('find a bug proves fixed clean and loads a counterexample under seed', async ({ page }) => {

@@ -89,6 +89,16 @@ test('the embed dialog gives iframe code and a plain link for the current view',
   await page.screenshot({ path: '../test-results/screens/embed-dialog.png' });
 });
 
+test('the history page fits the screen: its commit table scrolls inside the column', async ({ page }) => {
+  for (const [width, height] of [[1280, 800], [390, 844]]) {
+    await page.setViewportSize({ width, height });
+    await page.goto('/lessons/history.html');
+    await expect(page.locator('table').first()).toBeVisible();
+    const [sw, cw] = await page.evaluate(() => [document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]);
+    expect(sw, `history.html at ${width} px`).toBeLessThanOrEqual(cw);
+  }
+});
+
 test('standalone lesson pages and the course-notes demo load their embedded views', async ({ page }) => {
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));

@@ -482,13 +482,34 @@ impl Component for App {
                 if e.ctrl_key() || e.meta_key() || e.alt_key() {
                     return false;
                 }
-                let typing = e
+                let target = e
                     .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                    .is_some_and(|el| {
-                        matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
-                    });
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+                let typing = target.as_ref().is_some_and(|el| {
+                    matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+                });
                 let key = e.key();
+                // Space and Enter on a focused button, link or summary press it, as a keyboard
+                // or screen-reader user expects: the page's Space (play) must not take them.
+                if (key == " " || key == "Enter")
+                    && target.as_ref().is_some_and(|el| {
+                        matches!(el.tag_name().as_str(), "BUTTON" | "A" | "SUMMARY")
+                            || el.get_attribute("role").is_some_and(|r| {
+                                matches!(r.as_str(), "button" | "link" | "checkbox" | "tab")
+                            })
+                    })
+                {
+                    return false;
+                }
+                // Escape in a picker or a box gives the keys back to the page: focus leaves it.
+                if typing
+                    && key == "Escape"
+                    && let Some(el) = target
+                        .as_ref()
+                        .and_then(|t| t.dyn_ref::<web_sys::HtmlElement>())
+                {
+                    let _ = el.blur();
+                }
                 // Typing, or a dialog open (its buttons take Enter and Tab): only Escape.
                 let dialog = open_dialog(&self.st).is_some();
                 if dialog && key == "Tab" {

@@ -239,6 +239,12 @@ fn story_options(name: &str) -> Options {
         .map_or(Options::new(Variant::Seed), |s| s.options())
 }
 
+/// Whether `spec` is `name`'s preset with only its pages, buckets or init changed: the same
+/// threads.
+fn over_preset(name: &str, spec: &Spec) -> bool {
+    Spec::preset(name).is_some_and(|p| p.threads_text() == spec.threads_text())
+}
+
 /// The options a variant, a wake mode and `fixes` text (already validated) describe.
 fn options(variant: Variant, truncate: Option<WakeMode>, fixes: Option<&str>) -> Options {
     Options {
@@ -342,12 +348,20 @@ impl AppState {
 
     /// As [`AppState::from_params`], for a student with `progress`.
     pub fn from_params_with(p: &Params, progress: Progress) -> AppState {
+        // Without variant=, the scenario's story variant (README: `fixes=` adds to it): also
+        // for a built-in whose preset only had its pages, buckets or init changed
+        // (`?scenario=hash-collision&buckets=16` is still hash-collision under fixed). A
+        // scenario of its own threads starts from the seed.
+        let base = match &p.spec {
+            Some(spec) if !over_preset(p.scenario, spec) => "",
+            _ => p.scenario,
+        };
         let opts = match (p.variant, &p.fixes) {
             (Some(v), f) => options(v, p.truncate, f.as_deref()),
-            (None, Some(f)) => options(Variant::Seed, p.truncate, Some(f)),
+            (None, Some(f)) => options(story_options(base).variant, p.truncate, Some(f)),
             (None, None) => Options {
                 truncate_wake: p.truncate,
-                ..story_options(if p.spec.is_some() { "" } else { p.scenario })
+                ..story_options(base)
             },
         };
         let mut st = AppState {
@@ -1470,6 +1484,35 @@ mod tests {
     }
 
     #[test]
+    fn without_variant_the_scenario_keeps_its_story_variant() {
+        // A built-in with only its preset changed stays under its story's code.
+        for (q, v) in [
+            ("?scenario=hash-collision&buckets=16", Variant::Fixed),
+            ("?scenario=hash-collision", Variant::Fixed),
+            ("?scenario=lost-wakeup&init=reused", Variant::V419),
+        ] {
+            let st = AppState::from_query(q);
+            assert!(st.errors.is_empty(), "{q}: {:?}", st.errors);
+            assert_eq!(st.model().variant(), v, "{q}");
+        }
+        let text = AppState::from_query("?scenario=hash-collision&buckets=16")
+            .model()
+            .scenario_text()
+            .to_vec();
+        assert!(text.contains(&("buckets", "16".to_string())), "{text:?}");
+        // fixes= adds to the story's variant, as the README says.
+        let st = AppState::from_query("?scenario=lost-wakeup&fixes=c93db7bb6ef3");
+        assert_eq!(st.model().variant(), Variant::V419);
+        assert_eq!(
+            st.model().code(),
+            Variant::V419.code().with_fixes("c93db7bb6ef3").unwrap()
+        );
+        // A scenario of one's own threads starts from the seed.
+        let st = AppState::from_query("?threads=mf:0,fault:0");
+        assert_eq!(st.model().variant(), Variant::Seed);
+    }
+
+    #[test]
     fn a_scenario_link_loads_its_story_at_step_zero() {
         let st = AppState::from_query("?scenario=self-deadlock");
         assert!(st.errors.is_empty());
@@ -1536,9 +1579,9 @@ mod tests {
         assert_eq!(st.model().code(), Variant::V419.code());
         st.apply(Action::ToggleFix("nope".into()));
         assert!(st.errors[0].contains("\"nope\"") && st.errors[0].contains("237388320def"));
-        // Fixes alone start from the seed.
+        // Fixes alone add to the scenario's story variant (null-mapping's is v4.19).
         let only = AppState::from_query("?scenario=null-mapping&fixes=c93db7bb6ef3");
-        assert_eq!(only.model().variant(), Variant::Seed);
+        assert_eq!(only.model().variant(), Variant::V419);
         assert!(only.model().code().has(daxlab_core::Fix::NullMappingCheck));
         let bad = AppState::from_query("?scenario=null-mapping&fixes=abc");
         assert!(bad.errors[0].contains("fixes=\"abc\""), "{:?}", bad.errors);

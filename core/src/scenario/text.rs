@@ -434,6 +434,35 @@ impl Spec {
             buckets: given.buckets.or(preset.text.buckets),
             init: given.init.or(preset.text.init),
         })
+        .map_err(|e| {
+            // The threads are the preset's, not the user's: name what the user changed.
+            if e.param != "threads" {
+                return e;
+            }
+            let (param, value) = match (given.pages, given.init, given.buckets) {
+                (Some(v), ..) => ("pages", v),
+                (None, Some(v), _) => ("init", v),
+                (None, None, Some(v)) => ("buckets", v),
+                (None, None, None) => return e,
+            };
+            let thread = match e.item {
+                Some(n) => format!("its thread {n} {:?}", e.value),
+                None => String::from("they"),
+            };
+            err(
+                param,
+                None,
+                value,
+                format!(
+                    "does not fit {scenario}'s own threads (threads={}): {thread}: {}",
+                    preset.text.threads, e.problem
+                ),
+                format!(
+                    "{param}= that these threads can run on ({scenario}'s own: pages={}), or threads= of your own",
+                    preset.text.pages.unwrap_or("1")
+                ),
+            )
+        })
     }
 
     /// The preset of the built-in scenario `name`, parsed.
@@ -752,6 +781,19 @@ mod tests {
         );
         let s = parse("fault:0=writer,fault", None).unwrap();
         assert_eq!(s.names(), ["writer", "fault2"]);
+    }
+
+    #[test]
+    fn a_preset_change_that_does_not_fit_names_the_parameter_given() {
+        let given = SpecText {
+            pages: Some("3"),
+            ..SpecText::default()
+        };
+        let e = Spec::parse_over("hash-collision", given, false).unwrap_err();
+        assert_eq!((e.param, e.value.as_str()), ("pages", "3"));
+        assert!(e.problem.contains("hash-collision's own threads"), "{e}");
+        assert!(e.problem.contains("\"fault:8\""), "{e}");
+        assert!(e.accepted.contains("pages=2:0,8"), "{e}");
     }
 
     #[test]
