@@ -89,6 +89,27 @@ test('the embed dialog gives iframe code and a plain link for the current view',
   await page.screenshot({ path: '../test-results/screens/embed-dialog.png' });
 });
 
+test('a lesson fetches its prose; when it cannot, it says so and the steps still work', async ({ page }) => {
+  // The page's wasm carries the lessons' steps but not their text (lessons/NAME.json).
+  const asked = [];
+  page.on('request', (r) => { if (r.url().endsWith('.json')) asked.push(new URL(r.url()).pathname); });
+  await page.goto('/?lesson=why-recheck');
+  await expect(page.locator('.lesson-intro')).toContainText('Objectives');
+  await expect(page.locator('.lesson-body a').first()).toBeVisible();
+  await page.click('#lesson-next');
+  await expect(page.locator('#lesson-progress')).toHaveText(/^step 2 of/);
+  await expect(page.locator('.lesson-body')).not.toBeEmpty();
+  expect(asked).toEqual(['/lessons/why-recheck.json']); // once per lesson
+  await page.route('**/lessons/exclusive-waits.json', (r) => r.fulfill({ status: 404, body: 'gone' }));
+  await page.goto('/?lesson=exclusive-waits');
+  const missing = page.locator('.lesson-missing [role=alert]');
+  await expect(missing).toContainText('lessons/exclusive-waits.json: HTTP 404');
+  await expect(missing.locator('a')).toHaveAttribute('href', 'lessons/exclusive-waits.html');
+  await page.click('#lesson-next');
+  await expect(page.locator('#lesson-progress')).toHaveText(/^step 2 of/);
+  await expect(page.locator('.thread').first()).toBeVisible();
+});
+
 test('the history page fits the screen: its commit table scrolls inside the column', async ({ page }) => {
   for (const [width, height] of [[1280, 800], [390, 844]]) {
     await page.setViewportSize({ width, height });

@@ -152,12 +152,120 @@ pub fn to_html(markdown: &str, suffix: &str) -> String {
     to_html_with(markdown, "", suffix)
 }
 
+/// A lesson's prose: its introduction and each step's text, as HTML. The page's wasm carries
+/// none of it (`web/build.rs`); it fetches `lessons/NAME.json` ([`prose_json`], written next to
+/// the lesson pages) when the lesson opens. Native builds have it in [`Lesson`] itself.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prose {
+    /// The introduction.
+    pub intro: String,
+    /// Each step's text, in order.
+    pub steps: Vec<String>,
+}
+
+/// Where a lesson's prose stands in the page.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ProseState {
+    /// Not asked for yet.
+    Absent,
+    /// Being fetched.
+    Loading,
+    /// Here.
+    Ready(std::rc::Rc<Prose>),
+    /// The fetch failed: why.
+    Failed(String),
+}
+
+thread_local! {
+    static PROSE: std::cell::RefCell<Vec<(&'static str, ProseState)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The prose of `l`: its own when the build carries it (native), else what the page fetched.
+pub fn prose(l: &Lesson) -> ProseState {
+    if !l.intro_html.is_empty() || l.steps.iter().any(|s| !s.html.is_empty()) {
+        return ProseState::Ready(std::rc::Rc::new(Prose {
+            intro: l.intro_html.to_string(),
+            steps: l.steps.iter().map(|s| s.html.to_string()).collect(),
+        }));
+    }
+    PROSE.with(|p| {
+        p.borrow()
+            .iter()
+            .find(|(n, _)| *n == l.name)
+            .map_or(ProseState::Absent, |(_, s)| s.clone())
+    })
+}
+
+/// Record where the prose of the lesson `name` stands.
+pub fn set_prose(name: &'static str, state: ProseState) {
+    PROSE.with(|p| {
+        let mut p = p.borrow_mut();
+        match p.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = state,
+            None => p.push((name, state)),
+        }
+    });
+}
+
+/// A lesson's prose as the JSON the page fetches: `{"intro": HTML, "steps": [HTML, ...]}`.
+pub fn prose_json(l: &Lesson) -> String {
+    serde_json::json!({
+        "intro": l.intro_html,
+        "steps": l.steps.iter().map(|s| s.html).collect::<Vec<_>>(),
+    })
+    .to_string()
+}
+
+/// Read [`prose_json`]'s JSON for `l` (its step count must match: a stale file is refused).
+pub fn parse_prose(l: &Lesson, json: &str) -> Result<Prose, String> {
+    let v: serde_json::Value = serde_json::from_str(json).map_err(|e| format!("not JSON ({e})"))?;
+    let intro = v["intro"].as_str().ok_or("no \"intro\"")?.to_string();
+    let steps: Vec<String> = v["steps"]
+        .as_array()
+        .ok_or("no \"steps\"")?
+        .iter()
+        .map(|s| {
+            s.as_str()
+                .map(str::to_string)
+                .ok_or("a step that is not text")
+        })
+        .collect::<Result<_, _>>()?;
+    if steps.len() != l.steps.len() {
+        return Err(format!(
+            "{} steps, the page knows {} (a file from another build)",
+            steps.len(),
+            l.steps.len()
+        ));
+    }
+    Ok(Prose { intro, steps })
+}
+
 /// Every challenge, in level order (defined in the core, where their pars are checked).
 pub use daxlab_core::teach::challenge::{CHALLENGES, Challenge, challenge};
 
 // The markdown side is native only (the page carries rendered lessons).
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
+    #[test]
+    fn the_prose_json_round_trips_and_a_stale_file_is_refused() {
+        for l in super::lessons() {
+            let back = super::parse_prose(l, &super::prose_json(l)).unwrap();
+            assert_eq!(back.intro, l.intro_html, "{}", l.name);
+            let steps: Vec<&str> = l.steps.iter().map(|s| s.html).collect();
+            assert_eq!(back.steps, steps, "{}", l.name);
+            assert!(!back.intro.is_empty(), "{}", l.name);
+        }
+        let l = &super::lessons()[0];
+        let e = super::parse_prose(l, r#"{"intro":"x","steps":["a"]}"#).unwrap_err();
+        assert!(e.contains("another build"), "{e}");
+        assert!(
+            super::parse_prose(l, "<html>")
+                .unwrap_err()
+                .contains("not JSON")
+        );
+    }
+
     use super::*;
 
     #[test]

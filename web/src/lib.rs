@@ -67,6 +67,8 @@ pub enum Msg {
     Host(notes_api::HostMessage),
     /// The search worker could not start, failed or panicked: search on the page instead.
     WorkerFailed(String),
+    /// A lesson's prose arrived (`lessons/NAME.json`), or why it did not.
+    LessonProse(&'static str, Result<String, String>),
 }
 
 /// The search worker, with its handlers. It outlives its search: the next search reuses it,
@@ -472,6 +474,18 @@ impl Component for App {
                 self.measure_timeline();
                 return false;
             }
+            Msg::LessonProse(name, text) => {
+                let state = match (lessons::lesson(name), text) {
+                    (Some(l), Ok(json)) => match lessons::parse_prose(l, &json) {
+                        Ok(p) => lessons::ProseState::Ready(std::rc::Rc::new(p)),
+                        Err(e) => lessons::ProseState::Failed(e),
+                    },
+                    (_, Err(e)) => lessons::ProseState::Failed(e),
+                    (None, Ok(_)) => return false,
+                };
+                lessons::set_prose(name, state);
+                return true;
+            }
             Msg::Share => {
                 let url = format!("{}{}", self.base(), self.st.query());
                 let clipboard = gloo::utils::window().navigator().clipboard();
@@ -560,7 +574,26 @@ impl Component for App {
             self.sync_timers(ctx);
             self.sync_url(true);
         }
+        self.fetch_lesson_prose(ctx);
     }
+}
+
+/// `url`'s body as text, or why not.
+async fn fetch_text(url: String) -> Result<String, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window().ok_or("no window")?;
+    let why = |e: wasm_bindgen::JsValue| e.as_string().unwrap_or_else(|| format!("{e:?}"));
+    let resp = JsFuture::from(window.fetch_with_str(&url))
+        .await
+        .map_err(why)?;
+    let resp: web_sys::Response = resp.dyn_into().map_err(|_| "not a response".to_string())?;
+    if !resp.ok() {
+        return Err(format!("HTTP {}", resp.status()));
+    }
+    let text = JsFuture::from(resp.text().map_err(why)?)
+        .await
+        .map_err(why)?;
+    text.as_string().ok_or_else(|| "not text".to_string())
 }
 
 fn write_url(pending: &std::cell::RefCell<Option<String>>) {
@@ -691,6 +724,24 @@ fn mark(name: &str) {
 }
 
 impl App {
+    /// The open lesson's prose is not in the wasm: fetch it once (`lessons/NAME.json`, next to
+    /// the lesson pages), and draw the pane again when it arrives.
+    fn fetch_lesson_prose(&self, ctx: &Context<Self>) {
+        let Some((l, _)) = &self.st.lesson else {
+            return;
+        };
+        if lessons::prose(l) != lessons::ProseState::Absent {
+            return;
+        }
+        let name = l.name;
+        lessons::set_prose(name, lessons::ProseState::Loading);
+        let link = ctx.link().clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let text = fetch_text(format!("lessons/{name}.json")).await;
+            link.send_message(Msg::LessonProse(name, text));
+        });
+    }
+
     /// Scroll a new message, or a challenge's new verdict, into sight (no scroll when it is
     /// in sight already, nor at the first render).
     fn show_what_is_new(&mut self, first_render: bool) {

@@ -214,6 +214,24 @@ fn lesson_pane(st: &AppState, send: &Send) -> Html {
     };
     let prev = send.reform(move |_| Action::LessonGo(k.saturating_sub(1)));
     let next = send.reform(move |_| Action::LessonGo(k + 1));
+    use crate::lessons::ProseState;
+    let (prose, missing) = match crate::lessons::prose(lesson) {
+        ProseState::Ready(p) => (Some(p), Html::default()),
+        ProseState::Absent | ProseState::Loading => (
+            None,
+            html! { <p class="muted">{ "Loading the lesson's text…" }</p> },
+        ),
+        ProseState::Failed(why) => (
+            None,
+            html! {
+                <p class="errors" role="alert">
+                    { format!("The lesson's text could not be loaded (lessons/{}.json: {why}). ", lesson.name) }
+                    <a href={format!("lessons/{}.html", lesson.name)}>{ "Read it on its own page" }</a>
+                    { "; the steps and their states work here." }
+                </p>
+            },
+        ),
+    };
     let next_lesson = crate::lessons::lessons()
         .iter()
         .skip_while(|l| l.name != lesson.name)
@@ -222,12 +240,18 @@ fn lesson_pane(st: &AppState, send: &Send) -> Html {
         <aside class="lesson" aria-label="Lesson">
             <p class="lesson-title">{ &lesson.title }</p>
             <p id="lesson-progress" class="count">{ format!("step {} of {n}", k + 1) }</p>
-            if k == 0 {
-                <div class="lesson-intro">{ Html::from_html_unchecked(AttrValue::Static(lesson.intro_html)) }</div>
+            if k == 0 && let Some(p) = &prose {
+                <div class="lesson-intro">{ Html::from_html_unchecked(AttrValue::from(p.intro.clone())) }</div>
             }
             <h2 id="lesson-step-title">{ &step.title }</h2>
-            // Our own markdown, rendered by web/build.rs with raw HTML dropped (lessons::markdown).
-            <div class="lesson-body">{ Html::from_html_unchecked(AttrValue::Static(step.html)) }</div>
+            // Our own markdown, rendered natively with raw HTML dropped (lessons::markdown); the
+            // page fetches it when the lesson opens (lessons::prose).
+            { match &prose {
+                Some(p) => html! {
+                    <div class="lesson-body">{ Html::from_html_unchecked(AttrValue::from(p.steps.get(k).cloned().unwrap_or_default())) }</div>
+                },
+                None => html! { <div class="lesson-body lesson-missing">{ missing }</div> },
+            } }
             { crate::teach_view::predictions(st, send) }
             <div class="row">
                 <button id="lesson-prev" onclick={prev} disabled={k == 0} title="Previous lesson step ([)">{ "◀ Previous" }</button>

@@ -130,6 +130,18 @@ mod pages {
                 eprintln!("lesson-pages: cannot write {name}.html: {e}");
                 return ExitCode::FAILURE;
             }
+            // The app's prose of the lesson, which the page fetches when the lesson opens
+            // (its wasm carries the steps but not their text).
+            let Some(app) = lessons::lesson(name) else {
+                eprintln!("lesson-pages: no lesson {name} in the app");
+                return ExitCode::FAILURE;
+            };
+            if let Err(e) =
+                std::fs::write(out.join(format!("{name}.json")), lessons::prose_json(app))
+            {
+                eprintln!("lesson-pages: cannot write {name}.json: {e}");
+                return ExitCode::FAILURE;
+            }
         }
         index.push_str("</ol>\n<p><a href=\"history.html\">The history of dax_lock_mapping_entry(), commit by commit</a> · <a href=\"lab.html\">A 50-minute lab for a class</a></p>\n<h2>Challenges</h2>\n<ul>\n");
         if let Err(e) = std::fs::write(out.join("lab.html"), lab_page()) {
