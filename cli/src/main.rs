@@ -337,7 +337,7 @@ fn list(json: bool) -> ExitCode {
             .map(|p| p.usage())
             .join(", ")
     );
-    println!("  --pages N or N:MAP (e.g. 2:0,-), --buckets 2..64, --init devdax,reused");
+    println!("  --pages N or N:MAP (e.g. 2:0,-), --buckets 2|4|8|16|32|64, --init devdax,reused");
     ExitCode::SUCCESS
 }
 
@@ -366,6 +366,12 @@ impl Figures {
 fn run(model: Model, schedule: &str, json: bool, figures: &Figures) -> ExitCode {
     let mut session = Session::new(model);
     let result = session.run_text(schedule);
+    // A schedule that does not parse ran nothing: no run to print and no figures to write (a
+    // script that checks for the file would take an empty run for the one it asked for).
+    if let Err(e @ daxlab_core::session::RunError::Parse(_)) = &result {
+        eprintln!("daxlab: {e}");
+        return ExitCode::from(1);
+    }
     if let Err(e) = figures.write(&session) {
         eprintln!("daxlab: {e}");
         return ExitCode::from(1);
@@ -397,9 +403,16 @@ fn run(model: Model, schedule: &str, json: bool, figures: &Figures) -> ExitCode 
             }
             None => println!("\nOutcome: {}", report.outcome),
         }
-        for t in &report.threads {
-            if let Some(r) = t.result {
-                println!("  {}: {}", t.thread, r.word());
+        let finished: Vec<_> = report
+            .threads
+            .iter()
+            .filter_map(|t| t.result.map(|r| (t.thread.as_str(), r)))
+            .collect();
+        if !finished.is_empty() {
+            // After a kernel report, a heading: the lines are threads, not stack frames.
+            println!("\nThreads:");
+            for (thread, r) in finished {
+                println!("  {thread}: {}", r.word());
             }
         }
     }

@@ -169,6 +169,39 @@ fn random_runs_are_determined_by_the_seed() {
 }
 
 #[test]
+fn a_schedule_that_does_not_parse_prints_no_run_and_writes_no_figure() {
+    let svg = std::env::temp_dir().join(format!("daxlab-bad-{}.svg", std::process::id()));
+    let _ = std::fs::remove_file(&svg);
+    let (code, out, err) = daxlab(&[
+        "run",
+        "--scenario",
+        "null-mapping",
+        "--schedule",
+        "mf,zz",
+        "--svg",
+        svg.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("\"zz\""), "{err}");
+    assert!(!out.contains("Outcome"), "{out}");
+    assert!(!svg.exists(), "a figure of a run that did not happen");
+    // After a kernel report, the threads' results come under a heading of their own.
+    let (_, out, _) = daxlab(&[
+        "run",
+        "--scenario",
+        "null-mapping",
+        "--variant",
+        "seed",
+        "--schedule",
+        "trunc*8,mf*4",
+    ]);
+    assert!(
+        out.contains("Call Trace:") && out.contains("\nThreads:\n  trunc: done"),
+        "{out}"
+    );
+}
+
+#[test]
 fn bad_arguments_exit_non_zero_with_a_message() {
     for args in [
         &["run", "--scenario", "nope", "--schedule", "mf"][..],

@@ -100,9 +100,12 @@ impl Fix {
     /// The fix whose commit id is `id` (12 hex digits or more).
     pub fn from_commit(id: &str) -> Option<Fix> {
         let id = id.trim().to_ascii_lowercase();
-        Fix::ALL
-            .into_iter()
-            .find(|f| id.len() <= 40 && id.starts_with(f.commit()))
+        Fix::ALL.into_iter().find(|f| {
+            // The 12-character id, the full hash, or a prefix of 7 or more (the five ids
+            // differ in their first character already).
+            (id.len() <= 40 && id.starts_with(f.commit()))
+                || (id.len() >= 7 && f.commit().starts_with(id.as_str()))
+        })
     }
 
     /// What is known of the commit.
@@ -385,6 +388,14 @@ mod tests {
                 .unwrap()
                 .has(Fix::WakeAllOnInvalidate)
         );
+        // A prefix of 7 or more, as `git log --oneline` prints them; shorter ones are refused.
+        assert!(
+            Code::SEED
+                .with_fixes("c93db7b")
+                .unwrap()
+                .has(Fix::NullMappingCheck)
+        );
+        assert!(Code::SEED.with_fixes("c93db7").is_err());
         let e = Code::SEED.with_fixes("c93db7bb6ef3,deadbeef").unwrap_err();
         assert_eq!(e.item, "deadbeef");
         assert!(e.to_string().contains("237388320def"), "{e}");

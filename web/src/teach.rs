@@ -169,11 +169,20 @@ pub fn class_rows(text: &str) -> Vec<ClassRow> {
         .map(|(i, l)| {
             let l = l.trim();
             let at = l.to_ascii_uppercase().find(progress::PREFIX);
+            // Lines as forms, spreadsheets and mail give them: `"Ana","DX1-…"`, `Ben<TAB>DX1-…<TAB>
+            // 2026-11-30`, `Cy: DX1-….`. The code runs to a space, quote, comma or semicolon
+            // (a trailing full stop dropped); the name loses its separators and quotes.
             let (name, code) = match at {
-                Some(k) => (
-                    l[..k].trim().trim_end_matches([':', ',', '\t']).trim(),
-                    &l[k..],
-                ),
+                Some(k) => {
+                    let rest = &l[k..];
+                    let end = rest
+                        .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ',' | ';'))
+                        .unwrap_or(rest.len());
+                    let sep = |c: char| {
+                        c.is_whitespace() || matches!(c, ':' | ',' | ';' | '-' | '"' | '\'')
+                    };
+                    (l[..k].trim_matches(sep), rest[..end].trim_end_matches('.'))
+                }
                 None => ("", l),
             };
             ClassRow {
@@ -230,5 +239,13 @@ mod tests {
         assert_eq!(again[1].same_as, Some(1));
         assert!(rows[2].summary.as_ref().unwrap_err().contains("DX1-XXXX"));
         assert!(rows[3].summary.is_err());
+        // Lines from a CSV, a form export with a date column, a mail with a full stop.
+        let pasted = class_rows(&format!(
+            "\"Ana\",\"{code}\"\nBen\t{code}\t2026-11-30\nCy: {code}.\nDee - {code}\nEve; {code}"
+        ));
+        for (row, name) in pasted.iter().zip(["Ana", "Ben", "Cy", "Dee", "Eve"]) {
+            assert_eq!(row.name, name);
+            assert_eq!(row.summary.as_ref().map(|s| s.points()), Ok(9), "{name}");
+        }
     }
 }

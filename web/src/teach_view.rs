@@ -327,11 +327,17 @@ pub fn teacher_page(st: &AppState, send: &Send) -> Html {
             <textarea id="teacher-codes" rows="8" cols="70" value={st.teacher_text.clone()} {oninput}
                 placeholder="Ana: DX1-....." />
             if rows.iter().any(|r| r.summary.is_err()) {
-                <ul class="errors" role="alert">
-                    { for rows.iter().filter_map(|r| r.summary.as_ref().err().map(|e| html! {
-                        <li class="error">{ format!("Line {}: {e}", r.line) }</li>
-                    })) }
-                </ul>
+                <div class="errors-box" role="alert">
+                    <ul class="errors">
+                        { for rows.iter().filter_map(|r| r.summary.as_ref().err().map(|e| html! {
+                            <li class="error">{ if r.name.is_empty() {
+                                format!("Line {}: {e}", r.line)
+                            } else {
+                                format!("Line {} ({}): {e}", r.line, r.name)
+                            } }</li>
+                        })) }
+                    </ul>
+                </div>
             }
             // On a phone the table scrolls sideways inside its box, not the page.
             <div class="table-scroll" tabindex="0" role="region" aria-label="The class's progress">
@@ -379,8 +385,8 @@ pub fn teacher_page(st: &AppState, send: &Send) -> Html {
                 </tbody>
             </table>
             </div>
-            <p class="muted">{ format!("★ n: level won with n points of {WIN_POINTS} (hints cost {} points in all). A code is a record, not a proof.",
-                Hint::ALL.iter().map(|h| h.cost()).sum::<u32>()) }</p>
+            <p class="muted">{ format!("★ n: level won with n of {WIN_POINTS} points: each hint taken costs its points ({}), and so does each preemption over the level's par; never below 0. (hint n): the deepest hint taken. Two students with the same progress have the same code, so \"same code as line n\" is a question to ask, not a proof of copying; a code is a record, not a proof.",
+                Hint::ALL.iter().map(|h| h.cost().to_string()).collect::<Vec<_>>().join(", ")) }</p>
             <p class="muted" id="teacher-exercises">{ "Exercises: " }
                 { for exercises.iter().enumerate().map(|(i, x)| html! {
                     <>{ if i > 0 { " · " } else { "" } }<a href={format!("?exercise={}", x.name)}>{ format!("E{} {}", i + 1, x.name) }</a></>

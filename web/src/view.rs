@@ -329,9 +329,13 @@ fn messages(st: &AppState, send: &Send) -> Html {
     html! {
         <div class="messages">
             if !st.errors.is_empty() {
-                <ul class="errors" role="alert" aria-label="Problems">
-                    { for st.errors.iter().map(|e| html! { <li class="error">{ "⚠ " }{ e }</li> }) }
-                </ul>
+                // The alert around the list, not on it: a list with role=alert no longer
+                // holds its items as a list (axe: listitem).
+                <div class="errors-box" role="alert" aria-label="Problems">
+                    <ul class="errors">
+                        { for st.errors.iter().map(|e| html! { <li class="error">{ "⚠ " }{ e }</li> }) }
+                    </ul>
+                </div>
             }
             if let Some(n) = &st.notice {
                 <p class="notice" role="status">{ n }</p>
