@@ -701,8 +701,8 @@ fn timeline_width_guess(window: f64, layout: Layout) -> f64 {
     let w = match layout {
         // Up to 700 px the figures stack, each the frame's width less its padding.
         Layout::Embed if window <= 700.0 => window - 24.0,
-        // The figures' column: 1.1 of 2 fractions of the stage.
-        Layout::Embed => window.min(1800.0) * 0.55 - 23.0,
+        // The figures' column: one of the stage's two equal columns.
+        Layout::Embed => window.min(1800.0) * 0.5 - 22.0,
         // From 1000 px two sides share the width; stacked below, inside the compare box.
         Layout::Compare if window >= 1000.0 => page / 2.0 - 19.0,
         Layout::Compare => page - 14.0,

@@ -301,6 +301,61 @@ impl AppState {
             }
             p.exercise = None;
         }
+        // Parameters that another one overrides are named too, with what the page shows.
+        if p.teacher
+            && let Some((k, v)) = named.first()
+        {
+            errors.push(format!(
+                "URL parameters teacher=1 and {k}={v} each open a page of their own; showing the {k}. Open ?teacher=1 for the teacher's page."
+            ));
+            p.teacher = false;
+        }
+        if p.lesson.is_none()
+            && let Some(k) = p.lesson_step
+        {
+            errors.push(format!(
+                "URL parameter lesson_step={k} needs lesson=NAME beside it; it is ignored."
+            ));
+        }
+        if let (Some(s), Some(seed)) = (&p.schedule, p.seed) {
+            errors.push(format!(
+                "URL parameters schedule={s:?} and seed={seed} both give the run; showing the schedule (seed= is ignored)."
+            ));
+        }
+        if let Some(c) = p.challenge.and_then(lessons::challenge) {
+            let mut ignored = Vec::new();
+            if let Some(v) = p.variant.filter(|v| *v != c.variant) {
+                ignored.push(format!("variant={}", v.name()));
+            }
+            let base = p.variant.unwrap_or(c.variant).code();
+            if let Some(f) = p
+                .fixes
+                .as_ref()
+                .filter(|f| base.with_fixes(f).ok() != c.variant.code().with_fixes(c.fixes).ok())
+            {
+                ignored.push(format!("fixes={f}"));
+            }
+            if let Some(t) = p.truncate {
+                ignored.push(format!("truncate={}", t.name()));
+            }
+            if !has_state {
+                if let Some(s) = p.schedule.as_ref().filter(|s| !s.is_empty()) {
+                    ignored.push(format!("schedule={s}"));
+                }
+                if let Some(s) = p.seed {
+                    ignored.push(format!("seed={s}"));
+                }
+            }
+            if !ignored.is_empty() {
+                errors.push(format!(
+                    "The challenge {} plays {} under its own code, from its start: {} {} ignored (change the code after it loads to leave the challenge).",
+                    c.name,
+                    c.scenario,
+                    ignored.join(", "),
+                    if ignored.len() == 1 { "is" } else { "are" }
+                ));
+            }
+        }
         if let Some(l) = p.lesson.and_then(lessons::lesson) {
             let mut k = p.lesson_step.unwrap_or(0);
             if k >= l.steps.len() {
@@ -1510,6 +1565,30 @@ mod tests {
         // A scenario of one's own threads starts from the seed.
         let st = AppState::from_query("?threads=mf:0,fault:0");
         assert_eq!(st.model().variant(), Variant::Seed);
+    }
+
+    #[test]
+    fn parameters_another_overrides_are_named() {
+        let said = |q: &str| AppState::from_query(q).errors.join(" | ");
+        let e = said("?challenge=null-deref&variant=fixed&schedule=mf*2");
+        assert!(
+            e.contains("variant=fixed, schedule=mf*2 are ignored"),
+            "{e}"
+        );
+        assert!(said("?teacher=1&lesson=why-recheck").contains("showing the lesson"));
+        assert!(!AppState::from_query("?teacher=1&lesson=why-recheck").teacher);
+        assert!(said("?lesson_step=2").contains("lesson_step=2 needs lesson=NAME"));
+        assert!(said("?scenario=null-mapping&seed=5&schedule=mf*2").contains("seed= is ignored"));
+        // The page's own links do not trip them: a challenge reloaded, a lesson step's link.
+        for q in ["?challenge=null-deref", "?lesson=why-recheck&lesson_step=2"] {
+            let again = AppState::from_query(&AppState::from_query(q).query());
+            assert!(again.errors.is_empty(), "{q}: {:?}", again.errors);
+        }
+        for c in lessons::CHALLENGES {
+            let q = AppState::from_query(&format!("?challenge={}", c.name)).query();
+            let again = AppState::from_query(&q);
+            assert!(again.errors.is_empty(), "{q}: {:?}", again.errors);
+        }
     }
 
     #[test]
