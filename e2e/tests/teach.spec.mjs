@@ -120,8 +120,16 @@ test('the exported progress code reads back on the teacher page, bad lines named
   await expect(row).toHaveCount(1);
   await expect(row.locator('th')).toHaveText('Ana');
   await expect(row.locator('td').first()).toHaveText('★ 10');
-  await expect(page.locator('#teacher .errors')).toContainText('Line 2');
+  await expect(page.locator('#teacher .errors')).toContainText('Line 2 (Ben)');
   await page.screenshot({ path: '../test-results/screens/teacher.png', fullPage: true });
+  // The page's address is the teacher's page alone, and a reload keeps the pasted codes.
+  await expect(page).toHaveURL(/\?teacher=1$/);
+  await page.reload();
+  await expect(page.locator('#teacher-codes')).toHaveValue(`Ana: ${code}\nBen: DX1-0000\n`);
+  await expect(row).toHaveCount(1);
+  // A bad parameter beside it is named on the teacher's page too.
+  await page.goto('/?teacher=1&scenario=nosuch');
+  await expect(page.locator('#teacher .messages .errors')).toContainText('nosuch');
 });
 
 test('a prediction is answered wrong and right: graded from the model, the first answer kept, Show me steps', async ({ page, browser }) => {

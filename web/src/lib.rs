@@ -365,6 +365,14 @@ impl Component for App {
         let progress = load_progress();
         let saved = progress.to_storage();
         let mut st = AppState::from_query_with(&query, progress);
+        // The teacher's pasted codes outlive a reload of the tab (sessionStorage: this tab
+        // only, gone with it; nothing leaves the browser).
+        if st.teacher
+            && let Some(text) =
+                session_storage().and_then(|s| s.get_item(TEACHER_CODES_KEY).ok().flatten())
+        {
+            st.teacher_text = text;
+        }
         mark("daxlab-state");
         // Until the page measures it, the timeline is as wide as the window allows.
         if let Some(w) = gloo::utils::window()
@@ -843,6 +851,14 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 
+/// The tab's `sessionStorage`: the teacher's pasted codes.
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.session_storage().ok().flatten())
+}
+
+/// Where the teacher's page keeps the codes pasted into it.
+const TEACHER_CODES_KEY: &str = "daxlab-teacher-codes";
+
 /// The student's progress from `localStorage` (none when storage is unavailable or empty;
 /// lines it cannot read are reported on the console and skipped).
 fn load_progress() -> daxlab_core::teach::progress::Progress {
@@ -891,6 +907,13 @@ impl App {
 
     /// Write the progress to `localStorage` when it changed.
     fn save_progress(&mut self) {
+        if self.st.teacher
+            && let Some(s) = session_storage()
+            && s.get_item(TEACHER_CODES_KEY).ok().flatten().as_deref()
+                != Some(self.st.teacher_text.as_str())
+        {
+            let _ = s.set_item(TEACHER_CODES_KEY, &self.st.teacher_text);
+        }
         let text = self.st.progress.to_storage();
         if text != self.saved {
             if let Some(s) = storage() {

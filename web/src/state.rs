@@ -679,6 +679,10 @@ impl AppState {
 
     /// The query string that reproduces this view.
     pub fn query(&self) -> String {
+        // The teacher's page is one page, whatever visualizer state lies behind it.
+        if self.teacher {
+            return "?teacher=1".into();
+        }
         params::format(&self.params())
     }
 

@@ -322,6 +322,7 @@ pub fn teacher_page(st: &AppState, send: &Send) -> Html {
     html! {
         <main id="teacher" class="teacher">
             <h1>{ "daxlab — the class's progress" }</h1>
+            { crate::view::messages(st, send) }
             <p>{ "Paste the codes your students exported (one per line; “Name: code” keeps the name). Nothing leaves this page." }</p>
             <label for="teacher-codes">{ "Codes" }</label>
             <textarea id="teacher-codes" rows="8" cols="70" value={st.teacher_text.clone()} {oninput}

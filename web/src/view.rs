@@ -321,7 +321,7 @@ fn header(st: &AppState, send: &Send) -> Html {
     }
 }
 
-fn messages(st: &AppState, send: &Send) -> Html {
+pub(crate) fn messages(st: &AppState, send: &Send) -> Html {
     if !st.has_messages() {
         return html! {};
     }
