@@ -328,9 +328,7 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
                 text(LEFT_X + 4.0, ly + 12.0, format!("struct page pfn {i}"))
                     .class("og-title og-dead-text"),
             );
-            left.push(
-                text(LEFT_X + 4.0, ly + 27.0, "✖ removed with the device").class("og-dead-text"),
-            );
+            left.push(text(LEFT_X + 4.0, ly + 27.0, "✖ removed (unbind)").class("og-dead-text"));
             ly += 40.0;
             continue;
         }
