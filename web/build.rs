@@ -1,7 +1,8 @@
 //! Renders the lessons (`tutorials/*.md`) to HTML when the crate is built, with the same code
-//! the crate uses natively (`src/lessons/markdown.rs`): the browser's wasm then carries the
-//! rendered lessons and no markdown parser (pulldown-cmark and its entity tables were a fifth
-//! of the page's code).
+//! the crate uses natively (`src/lessons/markdown.rs`): the browser's wasm then carries no
+//! markdown parser (pulldown-cmark and its entity tables were a fifth of the page's code), and
+//! of each lesson only its titles, states and questions; its prose (the HTML) is in native
+//! builds only, and `bin/lesson-pages.rs` writes it to `lessons/NAME.json` for the page.
 
 #[path = "src/lessons/markdown.rs"]
 #[allow(dead_code)]

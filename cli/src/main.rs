@@ -369,6 +369,12 @@ fn run(model: Model, schedule: &str, json: bool, figures: &Figures) -> ExitCode 
     // A schedule that does not parse ran nothing: no run to print and no figures to write (a
     // script that checks for the file would take an empty run for the one it asked for).
     if let Err(e @ daxlab_core::session::RunError::Parse(_)) = &result {
+        if json {
+            // Scripts read the report: it says what went wrong (no steps, no outcome).
+            let mut report = RunReport::new(&session);
+            report.error = Some(e.to_string());
+            println!("{}", serde_json::to_string(&report).unwrap_or_default());
+        }
         eprintln!("daxlab: {e}");
         return ExitCode::from(1);
     }

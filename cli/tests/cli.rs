@@ -185,6 +185,20 @@ fn a_schedule_that_does_not_parse_prints_no_run_and_writes_no_figure() {
     assert!(err.contains("\"zz\""), "{err}");
     assert!(!out.contains("Outcome"), "{out}");
     assert!(!svg.exists(), "a figure of a run that did not happen");
+    // With --json, the report on stdout says so.
+    let (code, out, _) = daxlab(&[
+        "run",
+        "--scenario",
+        "null-mapping",
+        "--schedule",
+        "mf,zz",
+        "--json",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        json(&out)["error"].as_str().unwrap().contains("\"zz\""),
+        "{out}"
+    );
     // After a kernel report, the threads' results come under a heading of their own.
     let (_, out, _) = daxlab(&[
         "run",

@@ -97,7 +97,8 @@ impl Fix {
         self.info().commit
     }
 
-    /// The fix whose commit id is `id` (12 hex digits or more).
+    /// The fix whose commit id is `id`: the 12-digit id, the full hash, or a prefix of 7 or
+    /// more digits.
     pub fn from_commit(id: &str) -> Option<Fix> {
         let id = id.trim().to_ascii_lowercase();
         Fix::ALL.into_iter().find(|f| {
@@ -324,7 +325,7 @@ impl fmt::Display for FixesError {
             }
             f.write_str(fix.commit())?;
         }
-        f.write_str(" (a leading - takes a fix away)")
+        f.write_str(" (or their first 7 or more characters; a leading - takes a fix away)")
     }
 }
 

@@ -791,7 +791,7 @@ lines! {
     DsIfOp = DestroyInode, 1, ALWAYS, branch(Cond::RecyclesInodes, L::DsXfs, L::DsElse), "inode->i_sb->s_op->destroy_inode(inode);  /* xfs_fs_destroy_inode(): the inode stays in XFS's cache, reclaimable */";
     DsXfs = DestroyInode, 1, ALWAYS, goto(L::DsEnd), "/* a new file takes its memory first: xfs_iget() → xfs_iget_cache_hit() */";
     DsElse = DestroyInode, 1, ALWAYS, text(), "/* else XFS's inode reclaim frees it, xfs_reclaim_inode() → __xfs_inode_free(): later, here at once */";
-    DsCallRcu = DestroyInode, 1, ALWAYS, step(A::CallRcu), "call_rcu(&VFS_I(ip)->i_rcu, xfs_inode_free_callback);";
+    DsCallRcu = DestroyInode, 1, ALWAYS, step(A::CallRcu), "call_rcu(&VFS_I(ip)->i_rcu, xfs_inode_free_callback);  /* in __xfs_inode_free(ip) */";
     DsEnd = DestroyInode, 0, ALWAYS, ret(Ret::Value), "}";
 
     // XFS: an unlinked file's last iput() evicts its inode, which stays in XFS's cache; a new file then reuses it.

@@ -97,7 +97,7 @@ fn fact(m: &Model, tid: Tid, line: Line, f: &Fact) -> Option<String> {
         }
         Fact::ReadHost { ino } => format!("{who} reads inode = mapping->host: inode #{ino}."),
         Fact::IsChr { ino, chr: true } => format!(
-            "{who}: inode #{ino} is a device-dax character device; the seed takes no entry lock, reasoning that the dev_pagemap pin keeps the inode alive."
+            "{who}: inode #{ino} is a device-dax character device: dax_lock_mapping_entry() takes no entry lock (the seed's reasoning: the dev_pagemap pin keeps the inode alive)."
         ),
         Fact::IsChr { ino, chr: false } => {
             format!("{who}: inode #{ino} is a regular file: it must lock the entry.")

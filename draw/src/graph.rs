@@ -320,7 +320,8 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
             .attr("data-kind", "page")
             .attr("data-pfn", i.to_string());
         if removed {
-            b = b.attr("fill", format!("url(#{}-dead)", cx.prefix));
+            // As a style: the .og-box rule's fill would beat a fill attribute.
+            b = b.attr("style", format!("fill:url(#{}-dead)", cx.prefix));
         }
         left.push(cx.mark(b, cx.ch.pages.contains(&pfn)));
         if removed {
@@ -972,6 +973,13 @@ mod tests {
             pages
                 .iter()
                 .all(|p| p.get("class") == Some("og-box removed")),
+            "{pages:?}"
+        );
+        // Hatched as dead memory: the fill is a style, which the .og-box rule cannot override.
+        assert!(
+            pages
+                .iter()
+                .all(|p| p.get("style") == Some("fill:url(#og-dead)")),
             "{pages:?}"
         );
         // No pointer leaves a removed struct page.

@@ -1,5 +1,5 @@
-//! Lessons (markdown in `tutorials/`, rendered to HTML by `build.rs` and compiled in) and
-//! challenges. A lesson is `# Title`, an
+//! Lessons (markdown in `tutorials/`, rendered to HTML by `build.rs` and compiled in: in the
+//! page's wasm without their prose, which [`prose`] fetches) and challenges. A lesson is `# Title`, an
 //! introduction, then one `## ` section per step; a step's state is its first link whose target
 //! starts with `?`, and a link title `"expect: KIND"` says what that state shows.
 
@@ -63,7 +63,8 @@ pub struct LessonStep {
     /// The `## ` heading, as plain text (markdown backticks removed).
     pub title: &'static str,
     /// The section rendered for the app, its app links kept inside the lesson (rendered when
-    /// the crate was built, see `markdown::to_html_with`).
+    /// the crate was built, see `markdown::to_html_with`). Empty in the page's wasm: read a
+    /// step's text through [`prose`].
     pub html: &'static str,
     /// The app query (starting with `?`) of the state this step loads.
     pub state: Option<String>,
@@ -88,7 +89,8 @@ pub struct Lesson {
     pub name: &'static str,
     /// The `# ` heading, as plain text (markdown backticks removed).
     pub title: &'static str,
-    /// The introduction (markdown before the first step) rendered for the app.
+    /// The introduction (markdown before the first step) rendered for the app. Empty in the
+    /// page's wasm: read it through [`prose`].
     pub intro_html: &'static str,
     /// The steps.
     pub steps: Vec<LessonStep>,

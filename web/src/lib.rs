@@ -193,6 +193,9 @@ pub struct App {
     tl_box: (i32, f64),
     /// The dialog open at the last render (its opener's id), for moving the focus.
     dialog: Option<&'static str>,
+    /// The open dialog came from a key on the page, not from its button: closing it gives
+    /// the focus back to the page, so the next Space plays instead of opening it again.
+    dialog_from_page: bool,
     /// An element to focus after the next render (by id).
     focus_after: Option<String>,
     /// What the page said at the last render (messages, a challenge's verdict), so that a new
@@ -404,6 +407,7 @@ impl Component for App {
             viewed: std::cell::Cell::new(false),
             tl_box: (0, 0.0),
             dialog: None,
+            dialog_from_page: false,
             focus_after: None,
             said: (0, None, false),
         }
@@ -803,8 +807,15 @@ impl App {
                 }
             }
         }
+        if open.is_some() && self.dialog.is_none() {
+            let active = doc.active_element();
+            self.dialog_from_page =
+                active.is_none_or(|a| a.id().is_empty() || Some(a.id().as_str()) != open);
+        }
         let target = match open {
             Some(_) => dialog_controls().into_iter().next(),
+            // Back to the button that opened it; opened by a key, the focus stays on the page.
+            None if self.dialog_from_page => None,
             None => self.dialog.and_then(html_element),
         };
         if let Some(el) = target {

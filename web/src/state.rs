@@ -317,11 +317,6 @@ impl AppState {
                 "URL parameter lesson_step={k} needs lesson=NAME beside it; it is ignored."
             ));
         }
-        if let (Some(s), Some(seed)) = (&p.schedule, p.seed) {
-            errors.push(format!(
-                "URL parameters schedule={s:?} and seed={seed} both give the run; showing the schedule (seed= is ignored)."
-            ));
-        }
         if let Some(c) = p.challenge.and_then(lessons::challenge) {
             let mut ignored = Vec::new();
             if let Some(v) = p.variant.filter(|v| *v != c.variant) {
@@ -395,8 +390,8 @@ impl AppState {
         st
     }
 
-    /// The state validated parameters describe. Without a variant, `fixes` apply to the seed;
-    /// with neither, the scenario's first story chooses.
+    /// The state validated parameters describe. Without a variant the scenario's first story
+    /// chooses it, and `fixes` apply on top of the story's code.
     pub fn from_params(p: &Params) -> AppState {
         AppState::from_params_with(p, Progress::default())
     }
@@ -413,7 +408,16 @@ impl AppState {
         };
         let opts = match (p.variant, &p.fixes) {
             (Some(v), f) => options(v, p.truncate, f.as_deref()),
-            (None, Some(f)) => options(story_options(base).variant, p.truncate, Some(f)),
+            // On top of the story's code: its variant and any fixes the story adds.
+            (None, Some(f)) => {
+                let story = story_options(base);
+                let code = story.code.unwrap_or_else(|| story.variant.code());
+                Options {
+                    variant: story.variant,
+                    code: code.with_fixes(f).ok(),
+                    truncate_wake: p.truncate,
+                }
+            }
             (None, None) => Options {
                 truncate_wake: p.truncate,
                 ..story_options(base)
@@ -1559,13 +1563,19 @@ mod tests {
             .scenario_text()
             .to_vec();
         assert!(text.contains(&("buckets", "16".to_string())), "{text:?}");
-        // fixes= adds to the story's variant, as the README says.
-        let st = AppState::from_query("?scenario=lost-wakeup&fixes=c93db7bb6ef3");
+        // fixes= adds to the story's code: lost-wakeup's story is v4.19 + c93db7bb6ef3, and
+        // adding d8a706414af4 keeps the NULL check (it used to drop it).
+        let st = AppState::from_query("?scenario=lost-wakeup&fixes=d8a706414af4");
         assert_eq!(st.model().variant(), Variant::V419);
         assert_eq!(
             st.model().code(),
-            Variant::V419.code().with_fixes("c93db7bb6ef3").unwrap()
+            Variant::V419
+                .code()
+                .with_fixes("c93db7bb6ef3,d8a706414af4")
+                .unwrap()
         );
+        let minus = AppState::from_query("?scenario=lost-wakeup&fixes=-c93db7bb6ef3");
+        assert_eq!(minus.model().code(), Variant::V419.code());
         // A scenario of one's own threads starts from the seed.
         let st = AppState::from_query("?threads=mf:0,fault:0");
         assert_eq!(st.model().variant(), Variant::Seed);
@@ -1582,7 +1592,11 @@ mod tests {
         assert!(said("?teacher=1&lesson=why-recheck").contains("showing the lesson"));
         assert!(!AppState::from_query("?teacher=1&lesson=why-recheck").teacher);
         assert!(said("?lesson_step=2").contains("lesson_step=2 needs lesson=NAME"));
-        assert!(said("?scenario=null-mapping&seed=5&schedule=mf*2").contains("seed= is ignored"));
+        // A random run's own link carries both its schedule and its seed: no message.
+        let mut st = AppState::from_query("?scenario=null-mapping&variant=seed");
+        st.random_run(5);
+        assert!(st.query().contains("seed=5"), "{}", st.query());
+        assert!(AppState::from_query(&st.query()).errors.is_empty());
         // The page's own links do not trip them: a challenge reloaded, a lesson step's link.
         for q in ["?challenge=null-deref", "?lesson=why-recheck&lesson_step=2"] {
             let again = AppState::from_query(&AppState::from_query(q).query());

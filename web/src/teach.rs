@@ -170,25 +170,38 @@ pub fn class_rows(text: &str) -> Vec<ClassRow> {
             let l = l.trim();
             let at = l.to_ascii_uppercase().find(progress::PREFIX);
             // Lines as forms, spreadsheets and mail give them: `"Ana","DX1-…"`, `Ben<TAB>DX1-…<TAB>
-            // 2026-11-30`, `Cy: DX1-….`. The code runs to a space, quote, comma or semicolon
-            // (a trailing full stop dropped); the name loses its separators and quotes.
-            let (name, code) = match at {
+            // 2026-11-30`, `Cy: DX1-….`. The code runs to a tab, quote, comma or semicolon (a
+            // trailing full stop dropped); spaces may stand for its dashes, so when the whole
+            // run does not read, its first word is tried (`DX1-… 2026-11-30`). The name loses
+            // its separators and quotes.
+            let (name, summary) = match at {
                 Some(k) => {
                     let rest = &l[k..];
-                    let end = rest
-                        .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ',' | ';'))
-                        .unwrap_or(rest.len());
+                    let end = rest.find(['\t', '"', '\'', ',', ';']).unwrap_or(rest.len());
+                    let run = rest[..end].trim().trim_end_matches('.');
+                    let word = run
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or(run)
+                        .trim_end_matches('.');
+                    let summary = progress::decode(run, &levels, &exercises).or_else(|e| {
+                        if word == run {
+                            Err(e)
+                        } else {
+                            progress::decode(word, &levels, &exercises).map_err(|_| e)
+                        }
+                    });
                     let sep = |c: char| {
                         c.is_whitespace() || matches!(c, ':' | ',' | ';' | '-' | '"' | '\'')
                     };
-                    (l[..k].trim_matches(sep), rest[..end].trim_end_matches('.'))
+                    (l[..k].trim_matches(sep), summary)
                 }
-                None => ("", l),
+                None => ("", progress::decode(l, &levels, &exercises)),
             };
             ClassRow {
                 line: i + 1,
                 name: name.to_string(),
-                summary: progress::decode(code, &levels, &exercises),
+                summary,
                 same_as: None,
             }
         })
@@ -241,9 +254,13 @@ mod tests {
         assert!(rows[3].summary.is_err());
         // Lines from a CSV, a form export with a date column, a mail with a full stop.
         let pasted = class_rows(&format!(
-            "\"Ana\",\"{code}\"\nBen\t{code}\t2026-11-30\nCy: {code}.\nDee - {code}\nEve; {code}"
+            "\"Ana\",\"{code}\"\nBen\t{code}\t2026-11-30\nCy: {code}.\nDee - {code}\nEve; {code}\nFay: {}\nGus {code} 2026-11-30",
+            code.replace('-', " ")
         ));
-        for (row, name) in pasted.iter().zip(["Ana", "Ben", "Cy", "Dee", "Eve"]) {
+        for (row, name) in pasted
+            .iter()
+            .zip(["Ana", "Ben", "Cy", "Dee", "Eve", "Fay", "Gus"])
+        {
             assert_eq!(row.name, name);
             assert_eq!(row.summary.as_ref().map(|s| s.points()), Ok(9), "{name}");
         }

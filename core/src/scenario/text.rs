@@ -440,6 +440,20 @@ impl Spec {
                 return e;
             }
             let (param, value) = match (given.pages, given.init, given.buckets) {
+                // Both given: the one the threads cannot take alone.
+                (Some(p), Some(i), _) => {
+                    let pages_alone = Spec::parse(SpecText {
+                        threads: preset.text.threads,
+                        pages: Some(p),
+                        buckets: given.buckets.or(preset.text.buckets),
+                        init: preset.text.init,
+                    });
+                    if pages_alone.is_ok() {
+                        ("init", i)
+                    } else {
+                        ("pages", p)
+                    }
+                }
                 (Some(v), ..) => ("pages", v),
                 (None, Some(v), _) => ("init", v),
                 (None, None, Some(v)) => ("buckets", v),
@@ -458,8 +472,9 @@ impl Spec {
                     preset.text.threads, e.problem
                 ),
                 format!(
-                    "{param}= that these threads can run on ({scenario}'s own: pages={}), or threads= of your own",
-                    preset.text.pages.unwrap_or("1")
+                    "{param}= that these threads can run on ({scenario}'s own: pages={}{}), or a scenario of threads of your own",
+                    preset.text.pages.unwrap_or("1"),
+                    preset.text.init.map(|i| format!(", init={i}")).unwrap_or_default()
                 ),
             )
         })
@@ -794,6 +809,14 @@ mod tests {
         assert!(e.problem.contains("hash-collision's own threads"), "{e}");
         assert!(e.problem.contains("\"fault:8\""), "{e}");
         assert!(e.accepted.contains("pages=2:0,8"), "{e}");
+        // pages= and init= both given: the one that does not fit is named.
+        let both = SpecText {
+            pages: Some("2:0"),
+            init: Some("devdax"),
+            ..SpecText::default()
+        };
+        let e = Spec::parse_over("self-deadlock", both, false).unwrap_err();
+        assert_eq!((e.param, e.value.as_str()), ("init", "devdax"), "{e}");
     }
 
     #[test]
