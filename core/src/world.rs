@@ -369,6 +369,11 @@ impl Default for Thread {
 }
 
 impl Thread {
+    /// The first `i_pages` lock it holds, if any.
+    pub fn first_spinlock(&self) -> Option<Addr> {
+        self.spinlocks.iter().flatten().next().copied()
+    }
+
     pub(crate) fn new(pc: Line) -> Thread {
         Thread {
             pc,

@@ -308,7 +308,7 @@ pub fn progress_dialog(st: &AppState, send: &Send) -> Html {
 }
 
 /// The teacher's page (`?teacher=1`): paste a class's codes, read a table.
-pub fn teacher_page(st: &AppState, send: &Send) -> Html {
+pub fn teacher_page(st: &AppState, send: &Send, messages: Html) -> Html {
     let rows = teach::class_rows(&st.teacher_text);
     let exercises = daxlab_core::teach::exercise::EXERCISES;
     let oninput = send.reform(|e: InputEvent| {
@@ -322,7 +322,7 @@ pub fn teacher_page(st: &AppState, send: &Send) -> Html {
     html! {
         <main id="teacher" class="teacher">
             <h1>{ "daxlab — the class's progress" }</h1>
-            { crate::view::messages(st, send) }
+            { messages }
             <p>{ "Paste the codes your students exported (one per line; “Name: code” keeps the name). Nothing leaves this page." }</p>
             <label for="teacher-codes">{ "Codes" }</label>
             <textarea id="teacher-codes" rows="8" cols="70" value={st.teacher_text.clone()} {oninput}

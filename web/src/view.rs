@@ -128,7 +128,7 @@ pub fn page(
         main,
     );
     if st.teacher {
-        return crate::teach_view::teacher_page(st, send);
+        return crate::teach_view::teacher_page(st, send, messages(st, send));
     }
     html! {
         <div class={classes!("daxlab", embed.then_some("embed"), (st.lesson.is_some() && !embed).then_some("with-lesson"),
@@ -321,7 +321,7 @@ fn header(st: &AppState, send: &Send) -> Html {
     }
 }
 
-pub(crate) fn messages(st: &AppState, send: &Send) -> Html {
+fn messages(st: &AppState, send: &Send) -> Html {
     if !st.has_messages() {
         return html! {};
     }

@@ -38,7 +38,7 @@ pub(crate) fn read_unlock<S: Sink>(cx: &mut Cx<S>) -> Result<(), Violation> {
         }
     }
     let holding = if nesting == 0 {
-        crate::prim::xa::held(cx.me()).map(|addr| cx.w.inode(addr).ino)
+        cx.me().first_spinlock().map(|addr| cx.w.inode(addr).ino)
     } else {
         None
     };

@@ -56,5 +56,5 @@ pub(crate) fn spinning(w: &World, tid: Tid, p: Option<Addr>) -> Option<Status> {
 
 /// The first `i_pages` lock `t` holds, if any (for `schedule()` and exit checks).
 pub(crate) fn held(t: &Thread) -> Option<Addr> {
-    t.spinlocks.iter().flatten().next().copied()
+    t.first_spinlock()
 }
