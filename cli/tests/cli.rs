@@ -599,7 +599,7 @@ fn text_reports_put_a_count_of_one_in_the_singular() {
     assert!(
         outs[2].contains(", 1 thread, ")
             && outs[2].contains(": 1 distinct state, ")
-            && outs[2].contains("stopped after 1 distinct state (--max-states)"),
+            && outs[2].contains("stopped at its bound of 1 distinct state (--max-states;"),
         "{}",
         outs[2]
     );

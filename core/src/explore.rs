@@ -116,7 +116,7 @@ impl Bound {
     pub fn explain(self, config: &Config) -> alloc::string::String {
         match self {
             Bound::MaxStates => alloc::format!(
-                "stopped after {} distinct state{} (--max-states); the scenario is larger: raise the bound or shrink --threads/--pages",
+                "stopped at its bound of {} distinct state{} (--max-states; the initial state always counts); the scenario is larger: raise the bound or shrink --threads/--pages",
                 config.max_states,
                 if config.max_states == 1 { "" } else { "s" }
             ),

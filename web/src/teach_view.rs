@@ -348,7 +348,7 @@ pub fn teacher_page(st: &AppState, send: &Send, messages: Html) -> Html {
                     <th scope="col">{ "Student" }</th>
                     { for CHALLENGES.iter().map(|c| html! { <th scope="col" title={c.title}>{ format!("L{}", c.level()) }</th> }) }
                     <th scope="col">{ "Points" }</th>
-                    <th scope="col">{ "Predictions right" }</th>
+                    <th scope="col">{ "Predictions right / answered" }</th>
                     { for exercises.iter().enumerate().map(|(i, x)| html! {
                         <th scope="col" title={x.title}>{ format!("E{}", i + 1) }</th>
                     }) }
