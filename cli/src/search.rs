@@ -188,7 +188,7 @@ pub fn explore_cmd(model: &Model, config: explore::Config, how: &How, base_url: 
             };
             print_schedule(model, shortest, v);
         }
-        None if r.complete => println!("no violation in the whole bounded state space"),
+        None if r.complete => println!("no violation: every reachable state was searched"),
         None => println!("no violation found before the bound"),
     }
     if let Some(b) = &fewest {
