@@ -139,7 +139,7 @@ impl Fix {
                 author: "Matthew Wilcox",
                 release: "v4.20-rc6, Cc: stable (written against the XArray code; 4.19.y carries a radix-tree port)",
                 in_4_19_y: "yes (a radix-tree port, together with d8a706414af4's non-exclusive wait)",
-                change: "A new wait_entry_unlocked() sleeps outside RCU and never touches the mapping again; dax_lock_mapping_entry() looks the entry up itself and restarts from page->mapping after sleeping. Its first form waited exclusively and then woke the next waiter (the \"own wake up\" d8a706414af4's comment in wait_entry_unlocked() speaks of).",
+                change: "A new wait_entry_unlocked() sleeps outside RCU and never touches the mapping again; dax_lock_mapping_entry() looks the entry up itself and restarts from page->mapping after sleeping. Its first form waited exclusively and then woke the next waiter; d8a706414af4 made the wait non-exclusive \"in case this path never successfully performs its own wake up\" (its comment).",
                 scenario: "freed-inode",
             },
             Fix::NonExclusiveWait => FixInfo {

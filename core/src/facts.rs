@@ -8,6 +8,29 @@ use crate::violation::Violation;
 use crate::world::{Entry, ThreadResult};
 use alloc::vec::Vec;
 
+/// What keeps a thread's inode alive once it leaves its RCU read-side section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Keeps {
+    /// The inode's `i_pages` lock, still held (55e56f06ed71's `wait_entry_unlocked()` path:
+    /// `clear_inode()` must take it before the inode can be freed).
+    PagesLock {
+        /// The inode.
+        ino: u8,
+    },
+    /// An entry lock the thread holds: truncate and eviction wait for it.
+    EntryLock {
+        /// The inode.
+        ino: u8,
+        /// The entry's index.
+        index: u16,
+    },
+    /// A `dev_pagemap` reference, for a device-dax character device (the seed's reasoning).
+    Pgmap {
+        /// The inode.
+        ino: u8,
+    },
+}
+
 /// What a pointer to inode memory pointed at when it was read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Ptr {
@@ -276,9 +299,9 @@ pub enum Fact {
     RcuUnlock {
         /// The nesting depth after it.
         nesting: u8,
-        /// The inode whose `i_pages` lock the task still holds as it leaves (55e56f06ed71's
-        /// `wait_entry_unlocked()` path): that lock, not RCU, keeps the inode's memory now.
-        holding: Option<u8>,
+        /// What, at the outermost unlock, keeps the inode the task works on alive instead of
+        /// RCU, if anything.
+        holding: Option<Keeps>,
     },
     /// The last `iput()`: `evict()` begins.
     Iput {

@@ -548,7 +548,7 @@ lines! {
     MfGotoOut = MemoryFailureDevPagemap, 2, ALWAYS, branch(Cond::DidLock, L::MfPoison, L::MfOut), "goto out;";
     MfPoison = MemoryFailureDevPagemap, 1, ALWAYS, step(A::SetHwPoison), "SetPageHWPoison(page);";
     MfCollect = MemoryFailureDevPagemap, 1, ALWAYS, step(A::CollectProcs), "collect_procs(page, &tokill, flags & MF_ACTION_REQUIRED);";
-    MfUnmap = MemoryFailureDevPagemap, 1, ALWAYS, step(A::UnmapMappingRange), "unmap_mapping_range(page->mapping, start, size, 0);  /* start + size, too much, until 4d75136be8bf (2021) */";
+    MfUnmap = MemoryFailureDevPagemap, 1, ALWAYS, step(A::UnmapMappingRange), "unmap_mapping_range(page->mapping, start, start + size, 0);  /* the 3rd argument is a length: this unmaps too much; size since 4d75136be8bf (2021) */";
     MfKill = MemoryFailureDevPagemap, 1, ALWAYS, step(A::KillProcs), "kill_procs(&tokill, flags & MF_MUST_KILL, !unmap_success, pfn, flags);";
     MfCallUnlock = MemoryFailureDevPagemap, 1, ALWAYS, call(F::DaxUnlockMappingEntry), "dax_unlock_mapping_entry(page);";
     MfOut = MemoryFailureDevPagemap, 0, ALWAYS, text(), "out:";
@@ -675,7 +675,7 @@ lines! {
     // A DAX page fault: lock the entry, map the block, unlock the entry.
     FtHead = DaxIomapPteFault, 0, ALWAYS, text(), "static vm_fault_t dax_iomap_pte_fault(struct vm_fault *vmf, pfn_t *pfnp, int *iomap_errp, const struct iomap_ops *ops)";
     FtGrab = DaxIomapPteFault, 1, ALWAYS, call(F::GrabMappingEntry), "entry = grab_mapping_entry(mapping, vmf->pgoff, 0);";
-    FtIfNew = DaxIomapPteFault, 1, ALWAYS, branch(Cond::NewOrEmpty, L::FtInsert, L::FtMap), "if (dax_is_zero_entry(entry) || dax_is_empty_entry(entry))  /* 4.19 tests this inside dax_insert_mapping_entry(), under the i_pages lock */";
+    FtIfNew = DaxIomapPteFault, 1, ALWAYS, branch(Cond::NewOrEmpty, L::FtInsert, L::FtMap), "if (dax_is_zero_entry(entry) || dax_is_empty_entry(entry))  /* in 4.19 this test is inside dax_insert_mapping_entry(), under the i_pages lock: condensed here */";
     FtInsert = DaxIomapPteFault, 2, ALWAYS, call(F::DaxInsertMappingEntry), "entry = dax_insert_mapping_entry(mapping, vmf, entry, pfn, 0, write);";
     FtMap = DaxIomapPteFault, 1, ALWAYS, text(), "vmf_insert_mixed(vmf->vma, vaddr, pfn);";
     FtPut = DaxIomapPteFault, 1, ALWAYS, call(F::PutLockedMappingEntry), "put_locked_mapping_entry(mapping, vmf->pgoff);";
@@ -788,10 +788,10 @@ lines! {
     // XFS has ->destroy_inode: the inode stays cached until a new file takes its memory
     // (inode-reuse) or XFS's reclaim frees it with call_rcu() (4.19: __xfs_inode_free()).
     // The model runs that reclaim at once, in the evicting thread.
-    DsIfOp = DestroyInode, 1, ALWAYS, branch(Cond::RecyclesInodes, L::DsXfs, L::DsElse), "inode->i_sb->s_op->destroy_inode(inode);  /* xfs_fs_destroy_inode(): the inode stays in XFS's cache, reclaimable */";
-    DsXfs = DestroyInode, 1, ALWAYS, goto(L::DsEnd), "/* a new file takes its memory first: xfs_iget() → xfs_iget_cache_hit() */";
-    DsElse = DestroyInode, 1, ALWAYS, text(), "/* else XFS's inode reclaim frees it, xfs_reclaim_inode() → __xfs_inode_free(): later, here at once */";
-    DsCallRcu = DestroyInode, 1, ALWAYS, step(A::CallRcu), "call_rcu(&VFS_I(ip)->i_rcu, xfs_inode_free_callback);  /* in __xfs_inode_free(ip) */";
+    DsIfOp = DestroyInode, 1, ALWAYS, branch(Cond::RecyclesInodes, L::DsXfs, L::DsElse), "inode->i_sb->s_op->destroy_inode(inode);  /* XFS: the inode stays in its cache, reclaimable; later, either */";
+    DsXfs = DestroyInode, 1, ALWAYS, goto(L::DsEnd), "/* (a) a new file reuses its memory: xfs_iget() → xfs_iget_cache_hit() (inode-reuse) */";
+    DsElse = DestroyInode, 1, ALWAYS, text(), "/* (b) XFS's reclaim worker frees it (the model runs it now): xfs_reclaim_inode() → __xfs_inode_free(ip) */";
+    DsCallRcu = DestroyInode, 1, ALWAYS, step(A::CallRcu), "call_rcu(&VFS_I(ip)->i_rcu, xfs_inode_free_callback);  /* in __xfs_inode_free() */";
     DsEnd = DestroyInode, 0, ALWAYS, ret(Ret::Value), "}";
 
     // XFS: an unlinked file's last iput() evicts its inode, which stays in XFS's cache; a new file then reuses it.

@@ -181,7 +181,7 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "truncate-wakeup",
         title: "Bug e: invalidation wakes one, and the one finds nothing",
-        summary: "fsync's writeback holds the entry lock; truncate and two more writebacks queue on it. Unlocking wakes truncate, which deletes the entry and wakes one more waiter; that writeback finds no entry and wakes nobody, and the last sleeps forever. Truncate wakes one since c6dcf52c23d2 (v4.10: its delete went through the new __dax_invalidate_mapping_entry(); ac401cc78242 had woken all); 237388320def (v5.13) wakes every waiter, and 4.19.y never got it.",
+        summary: "fsync's writeback holds the entry lock; truncate and two more writebacks queue on it. Unlocking wakes truncate, which deletes the entry and wakes one more waiter; that writeback finds no entry and wakes nobody, and the last sleeps forever. Truncate has woken only one waiter since c6dcf52c23d2 (v4.10); before that it woke them all. 237388320def (v5.13) wakes them all again; 4.19.y never took it.",
         stories: &[
             story(
                 Variant::V419y,
@@ -218,7 +218,7 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "device-dax",
         title: "Device-dax: the character-device shortcut",
-        summary: "For a device-dax character device, dax_lock_mapping_entry() returns true at once, holding no entry lock: the seed reasons that the dev_pagemap reference memory failure holds keeps the device and its inode alive, and unbind here waits for that reference before removing the memory, as kernels do since 50f44ee7248a (2019).",
+        summary: "For a device-dax character device, dax_lock_mapping_entry() returns true at once, without an entry lock. The seed's reasoning: memory failure's dev_pagemap reference keeps the device, and so its inode, alive. That holds in this model, where unbind waits for the reference before removing the memory, as kernels do since 50f44ee7248a (2019); in v4.19 itself unbind removed the memory first.",
         stories: &[
             story(Variant::Fixed, "mf*6,unbind,mf*9,unbind*2", None),
             story(Variant::Seed, "unbind,mf,unbind*2", None),

@@ -2,7 +2,7 @@
 //! status, and each violation's object, explanation and kernel-style report. The CLI and the web
 //! both print what this module says.
 
-use crate::facts::{Event, Fact, Ptr, Sched};
+use crate::facts::{Event, Fact, Keeps, Ptr, Sched};
 use crate::ids::{Addr, Tid};
 use crate::listing::{Func, Line};
 use crate::model::{Model, Status};
@@ -53,9 +53,20 @@ fn names(m: &Model, mask: u16) -> Vec<&str> {
 fn fact(m: &Model, tid: Tid, line: Line, f: &Fact) -> Option<String> {
     let who = m.name(tid);
     Some(match f {
-        Fact::GetPgmap { pfn, ok: true } => format!(
-            "{who} takes a dev_pagemap reference for {pfn}: unbind cannot remove the struct page array while it is held (the teardown order since 50f44ee7248a, 2019)."
-        ),
+        Fact::GetPgmap { pfn, ok: true } => {
+            if m.threads()
+                .iter()
+                .any(|t| matches!(t.program, crate::program::Program::Unbind))
+            {
+                format!(
+                    "{who} takes a dev_pagemap reference for {pfn}. In this model unbind waits for that reference before removing the struct pages (as kernels do since 50f44ee7248a, 2019; v4.19 removed them first)."
+                )
+            } else {
+                format!(
+                    "{who} takes a dev_pagemap reference for {pfn} (get_dev_pagemap()): the device's struct pages stay in place while it is held."
+                )
+            }
+        }
         Fact::GetPgmap { ok: false, .. } => format!(
             "{who}: get_dev_pagemap() fails, the device is going away; memory_failure() returns -ENXIO."
         ),
@@ -97,7 +108,7 @@ fn fact(m: &Model, tid: Tid, line: Line, f: &Fact) -> Option<String> {
         }
         Fact::ReadHost { ino } => format!("{who} reads inode = mapping->host: inode #{ino}."),
         Fact::IsChr { ino, chr: true } => format!(
-            "{who}: inode #{ino} is a device-dax character device: dax_lock_mapping_entry() takes no entry lock (the seed's reasoning: the dev_pagemap pin keeps the inode alive)."
+            "{who}: inode #{ino} is a device-dax character device: dax_lock_mapping_entry() takes no entry lock (the seed's reasoning: the dev_pagemap reference keeps the inode alive)."
         ),
         Fact::IsChr { ino, chr: false } => {
             format!("{who}: inode #{ino} is a regular file: it must lock the entry.")
@@ -282,12 +293,23 @@ fn fact(m: &Model, tid: Tid, line: Line, f: &Fact) -> Option<String> {
                 format!(
                     "{who} leaves a nested RCU read-side section; it is still inside the outer one."
                 )
-            } else if let Some(ino) = holding {
-                // 55e56f06ed71's comment: the i_pages lock, cycled by clear_inode() before the
-                // inode is freed, keeps the address space around until it is dropped.
-                format!(
-                    "{who} leaves its RCU read-side section: a grace period no longer waits for it. It still holds inode #{ino}'s i_pages lock, which clear_inode() must take before the inode can be freed; once it drops that lock it must not touch the mapping again."
-                )
+            } else if let Some(k) = holding {
+                let left = format!(
+                    "{who} leaves its RCU read-side section: a grace period no longer waits for it."
+                );
+                match k {
+                    // 55e56f06ed71's comment: the i_pages lock, cycled by clear_inode() before
+                    // the inode is freed, keeps the address space around until it is dropped.
+                    Keeps::PagesLock { ino } => format!(
+                        "{left} It still holds inode #{ino}'s i_pages lock, which clear_inode() must take before the inode can be freed; once it drops that lock it must not touch the mapping again."
+                    ),
+                    Keeps::EntryLock { ino, index } => format!(
+                        "{left} It holds the entry lock at index {index} of inode #{ino}, and truncate and eviction wait for that lock: from here the entry lock, not RCU, keeps inode #{ino} from being freed."
+                    ),
+                    Keeps::Pgmap { ino } => format!(
+                        "{left} Inode #{ino} is a device-dax character device: from here the seed relies on the dev_pagemap reference, not RCU, to keep it alive."
+                    ),
+                }
             } else {
                 format!(
                     "{who} leaves its RCU read-side section: a grace period no longer waits for it, and a pointer it read inside may now be freed under it."
@@ -349,7 +371,7 @@ fn fact(m: &Model, tid: Tid, line: Line, f: &Fact) -> Option<String> {
             "{who}: the last reference to inode #{ino} is gone; evict() begins (I_FREEING)."
         ),
         Fact::CallRcu { ino } => format!(
-            "{who} queues xfs_inode_free_callback with call_rcu() (XFS's inode reclaim, run here at once): inode #{ino}'s memory is freed after the next grace period."
+            "{who}, standing in for XFS's inode reclaim (a background worker in the kernel), queues xfs_inode_free_callback with call_rcu(): inode #{ino}'s memory is freed after the next grace period."
         ),
         Fact::Recycled { old, new } => format!(
             "{who}: the memory of inode #{old} is recycled as inode #{new} of another file, without a grace period; RCU only guarantees it is still *an inode*."
@@ -399,7 +421,7 @@ fn alive_because(entry_locked: bool) -> &'static str {
     if entry_locked {
         "safe because it holds the entry lock, which keeps truncate and eviction away from the inode."
     } else {
-        "a device-dax character device holds no entry lock; its dev_pagemap reference keeps the device, and so its inode, alive."
+        "no entry lock for a device-dax character device: the dev_pagemap reference is what keeps the device, and so its inode, alive here (see the scenario's summary)."
     }
 }
 

@@ -369,7 +369,7 @@ impl Default for Thread {
 }
 
 impl Thread {
-    /// The first `i_pages` lock it holds, if any.
+    /// The first `i_pages` lock it holds, if any (see also [`World::entry_lock_held_by`]).
     pub fn first_spinlock(&self) -> Option<Addr> {
         self.spinlocks.iter().flatten().next().copied()
     }
@@ -418,6 +418,15 @@ impl World {
     /// The inode memory at `addr`.
     pub fn inode(&self, addr: Addr) -> &InodeMem {
         &self.inodes[addr.0 as usize]
+    }
+    /// An entry lock `tid` holds, as (inode number, index).
+    pub fn entry_lock_held_by(&self, tid: Tid) -> Option<(u8, u16)> {
+        self.inodes.iter().find_map(|mem| {
+            mem.entries
+                .iter()
+                .find(|e| e.locker == Some(tid) && e.locked())
+                .map(|e| (mem.ino, e.index))
+        })
     }
     /// The page of `pfn`.
     pub fn page(&self, pfn: Pfn) -> &Page {

@@ -138,12 +138,7 @@ pub(crate) fn clear_towrite<S: Sink>(cx: &mut Cx<S>) -> Result<(), Violation> {
 
 /// An entry lock `tid` still holds, as (inode number, index).
 pub(crate) fn held_by(w: &World, tid: Tid) -> Option<(u8, u16)> {
-    w.inodes.iter().find_map(|mem| {
-        mem.entries
-            .iter()
-            .find(|e| e.locker == Some(tid) && e.locked())
-            .map(|e| (mem.ino, e.index))
-    })
+    w.entry_lock_held_by(tid)
 }
 
 /// Whether `t`'s looked-up entry is NULL or unlocked (`!entry || !slot_locked()`).

@@ -7,7 +7,7 @@
 //! sleep, and a grace period waits only for the sections that were open when it began.
 
 use crate::cx::Cx;
-use crate::facts::{Fact, Sink};
+use crate::facts::{Fact, Keeps, Sink};
 use crate::ids::{Addr, Tid};
 use crate::listing::Line;
 use crate::status::Status;
@@ -37,13 +37,28 @@ pub(crate) fn read_unlock<S: Sink>(cx: &mut Cx<S>) -> Result<(), Violation> {
             gp.waiting_for &= !bit;
         }
     }
-    let holding = if nesting == 0 {
-        cx.me().first_spinlock().map(|addr| cx.w.inode(addr).ino)
-    } else {
-        None
-    };
+    let holding = if nesting == 0 { keeps(cx) } else { None };
     cx.fact(Fact::RcuUnlock { nesting, holding });
     Ok(())
+}
+
+/// What keeps the running thread's inode alive once it has left RCU: the `i_pages` lock it
+/// holds, an entry lock, or (device-dax) its `dev_pagemap` reference.
+fn keeps<S: Sink>(cx: &mut Cx<S>) -> Option<Keeps> {
+    let tid = cx.tid;
+    let t = cx.me();
+    let (lock, pinned, mapping) = (t.first_spinlock(), t.locals.pinned, t.locals.mapping);
+    if let Some(addr) = lock {
+        return Some(Keeps::PagesLock {
+            ino: cx.w.inode(addr).ino,
+        });
+    }
+    if let Some((ino, index)) = cx.w.entry_lock_held_by(tid) {
+        return Some(Keeps::EntryLock { ino, index });
+    }
+    let mem = cx.w.inode(mapping?);
+    (pinned && mem.kind == crate::world::InodeKind::CharDevice)
+        .then_some(Keeps::Pgmap { ino: mem.ino })
 }
 
 /// `call_rcu()`: queue freeing `addr` behind the next grace period.
