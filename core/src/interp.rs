@@ -378,7 +378,7 @@ fn finish<S: Sink>(cx: &mut Cx<S>, result: ThreadResult) -> Result<(), Violation
     inode::put_user(cx.w, &m.threads()[cx.tid.0 as usize].program);
     cx.fact(Fact::Exit(result));
     let t = *cx.thread();
-    if let Some(a) = xa::held(&t) {
+    if let Some(a) = t.first_spinlock() {
         let ino = cx.ino(a);
         return Err(cx.violation(ViolationKind::LockLeak, Detail::LeakedSpinlock { ino }));
     }
@@ -388,7 +388,7 @@ fn finish<S: Sink>(cx: &mut Cx<S>, result: ThreadResult) -> Result<(), Violation
     if let Some(ino) = rwsem::held(cx.w, cx.tid) {
         return Err(cx.violation(ViolationKind::LockLeak, Detail::LeakedMmaplock { ino }));
     }
-    if let Some((ino, index)) = entries::held_by(cx.w, cx.tid) {
+    if let Some((ino, index)) = cx.w.entry_lock_held_by(cx.tid) {
         return Err(cx.violation(
             ViolationKind::LockLeak,
             Detail::LeakedEntryLock { ino, index },

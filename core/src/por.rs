@@ -513,7 +513,7 @@ impl Por {
         if runnable && self.may_finish(t) {
             // Letting go of the file; the leak check reads the entry locks this thread holds,
             // which only it can take, so there is something to read only if it holds one now.
-            let holding = crate::prim::entries::held_by(w, tid).is_some();
+            let holding = w.entry_lock_held_by(tid).is_some();
             let fin = self.threads[k].finish;
             f = f.union(Footprint {
                 r: if holding { fin.r } else { 0 },

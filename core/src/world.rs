@@ -369,7 +369,8 @@ impl Default for Thread {
 }
 
 impl Thread {
-    /// The first `i_pages` lock it holds, if any (see also [`World::entry_lock_held_by`]).
+    /// The first `i_pages` lock it holds, if any (for `schedule()`, exit checks and the
+    /// narration; see also [`World::entry_lock_held_by`]).
     pub fn first_spinlock(&self) -> Option<Addr> {
         self.spinlocks.iter().flatten().next().copied()
     }

@@ -5,11 +5,11 @@
 //! Memory failure's `lock_slot()` checks what the re-check under the lock exists to ensure: the
 //! entry it locks maps its page. A thread that finishes holding an entry lock leaks it.
 
+use crate::Pfn;
 use crate::cx::Cx;
 use crate::facts::{Fact, Sink};
 use crate::violation::{Access, Detail, Violation, ViolationKind};
-use crate::world::{Entry, Thread, World, entry_flags};
-use crate::{Pfn, Tid};
+use crate::world::{Entry, Thread, entry_flags};
 
 /// `entry = __radix_tree_lookup(&mapping->i_pages, index, NULL, &slot)`.
 pub(crate) fn lookup<S: Sink>(cx: &mut Cx<S>) -> Result<(), Violation> {
@@ -134,11 +134,6 @@ pub(crate) fn clear_towrite<S: Sink>(cx: &mut Cx<S>) -> Result<(), Violation> {
     let ino = cx.ino(a);
     cx.fact(Fact::ClearToWrite { ino, index });
     Ok(())
-}
-
-/// An entry lock `tid` still holds, as (inode number, index).
-pub(crate) fn held_by(w: &World, tid: Tid) -> Option<(u8, u16)> {
-    w.entry_lock_held_by(tid)
 }
 
 /// Whether `t`'s looked-up entry is NULL or unlocked (`!entry || !slot_locked()`).

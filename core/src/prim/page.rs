@@ -94,7 +94,7 @@ pub(crate) fn rmap<S: Sink>(cx: &mut Cx<S>, unmap: bool) -> Result<(), Violation
     let p = cx.w.page(cx.program().pfn()).mapping;
     let a = crate::prim::inode::deref(cx, p, Access::Rmap)?;
     let ino = cx.ino(a);
-    let entry_locked = crate::prim::entries::held_by(cx.w, cx.tid).is_some();
+    let entry_locked = cx.w.entry_lock_held_by(cx.tid).is_some();
     cx.fact(if unmap {
         Fact::Unmap { ino, entry_locked }
     } else {

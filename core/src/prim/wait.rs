@@ -80,7 +80,7 @@ pub(crate) fn schedule<S: Sink>(cx: &mut Cx<S>) -> Result<bool, Violation> {
         cx.fact(Fact::Schedule(Sched::Returned));
         return Ok(true);
     }
-    if let Some(a) = crate::prim::xa::held(&t) {
+    if let Some(a) = t.first_spinlock() {
         let ino = cx.ino(a);
         return Err(cx.violation(
             ViolationKind::SleepInAtomic,

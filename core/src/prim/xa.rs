@@ -9,7 +9,7 @@ use crate::facts::{Fact, Sink};
 use crate::ids::{Addr, Tid};
 use crate::status::Status;
 use crate::violation::{Access, Detail, Violation, ViolationKind};
-use crate::world::{Thread, World};
+use crate::world::World;
 
 /// `xa_lock_irq(&mapping->i_pages)`.
 pub(crate) fn lock<S: Sink>(cx: &mut Cx<S>, p: Option<Addr>) -> Result<Addr, Violation> {
@@ -52,9 +52,4 @@ pub(crate) fn spinning(w: &World, tid: Tid, p: Option<Addr>) -> Option<Status> {
         Some(owner) if owner != tid && !mem.is_freed() => Some(Status::Spinning { addr, owner }),
         _ => None,
     }
-}
-
-/// The first `i_pages` lock `t` holds, if any (for `schedule()` and exit checks).
-pub(crate) fn held(t: &Thread) -> Option<Addr> {
-    t.first_spinlock()
 }

@@ -97,7 +97,7 @@ impl Guard {
                 .locals
                 .mapping
                 .is_some_and(|a| w.inode(a).xa_lock == Some(t)),
-            Guard::EntryLock => crate::prim::entries::held_by(w, t).is_some(),
+            Guard::EntryLock => w.entry_lock_held_by(t).is_some(),
         }
     }
 }
