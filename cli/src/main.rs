@@ -367,18 +367,10 @@ fn run(model: Model, schedule: &str, json: bool, figures: &Figures) -> ExitCode 
     let mut session = Session::new(model);
     let result = session.run_text(schedule);
     // A schedule that does not parse ran nothing: no run to print and no figures to write (a
-    // script that checks for the file would take an empty run for the one it asked for).
-    if let Err(e @ daxlab_core::session::RunError::Parse(_)) = &result {
-        if json {
-            // Scripts read the report: it says what went wrong (no steps, no outcome).
-            let mut report = RunReport::new(&session);
-            report.error = Some(e.to_string());
-            println!("{}", serde_json::to_string(&report).unwrap_or_default());
-        }
-        eprintln!("daxlab: {e}");
-        return ExitCode::from(1);
-    }
-    if let Err(e) = figures.write(&session) {
+    // script that checks for the file would take an empty run for the one it asked for); with
+    // --json the report still says what went wrong.
+    let ran = !matches!(result, Err(daxlab_core::session::RunError::Parse(_)));
+    if ran && let Err(e) = figures.write(&session) {
         eprintln!("daxlab: {e}");
         return ExitCode::from(1);
     }
@@ -386,7 +378,7 @@ fn run(model: Model, schedule: &str, json: bool, figures: &Figures) -> ExitCode 
     report.error = result.as_ref().err().map(|e| e.to_string());
     if json {
         println!("{}", serde_json::to_string(&report).unwrap_or_default());
-    } else {
+    } else if ran {
         let m = session.model();
         for (i, e) in session.events().iter().enumerate() {
             println!(
