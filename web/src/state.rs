@@ -626,13 +626,11 @@ impl AppState {
                 // Most sentences start with the thread's name ("mf2 calls schedule()…"): the
                 // line says it once. Others name it with a colon first ("mf: …", as the
                 // violation box has it) or not at all: the line puts it in front.
-                if said
-                    .strip_prefix(who)
-                    .is_some_and(|r| r.starts_with(' ') || r.starts_with(','))
-                {
+                let rest = said.strip_prefix(who);
+                if rest.is_some_and(|r| r.starts_with([' ', ','])) {
                     return format!("Step {n}: {said}");
                 }
-                let said = said.strip_prefix(&format!("{who}: ")).unwrap_or(&said);
+                let said = rest.and_then(|r| r.strip_prefix(": ")).unwrap_or(&said);
                 format!("Step {n}: {who} — {said}")
             }
             // A challenge's scenario story tells how the bug happens, which is the challenge's

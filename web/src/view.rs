@@ -203,6 +203,12 @@ fn builder_panel(st: &AppState, send: &Send) -> Html {
     }
 }
 
+/// The link to the challenges: the highest level the student may play (the first not won).
+fn challenges_href(st: &AppState) -> String {
+    let level = st.progress.unlocked(&crate::teach::level_names());
+    format!("?challenge={}", crate::lessons::CHALLENGES[level].name)
+}
+
 fn lesson_pane(st: &AppState, send: &Send) -> Html {
     let Some((lesson, k)) = &st.lesson else {
         return html! {};
@@ -261,7 +267,7 @@ fn lesson_pane(st: &AppState, send: &Send) -> Html {
             if k + 1 >= n {
                 { match next_lesson {
                     Some(l) => html! { <p class="next-lesson"><a id="next-lesson" href={format!("?lesson={}", l.name)}>{ format!("Next lesson: {} ▶", l.title) }</a></p> },
-                    None => html! { <p class="next-lesson"><a id="next-lesson" href={format!("?challenge={}", crate::lessons::CHALLENGES[st.progress.unlocked(&crate::teach::level_names())].name)}>{ "On to the challenges ▶" }</a></p> },
+                    None => html! { <p class="next-lesson"><a id="next-lesson" href={challenges_href(st)}>{ "On to the challenges ▶" }</a></p> },
                 } }
             }
         </aside>
@@ -310,7 +316,7 @@ fn header(st: &AppState, send: &Send) -> Html {
                 { for crate::lessons::titles().enumerate().map(|(i, (name, title))| html! {
                     <><a href={format!("?lesson={name}")} title={title}>{ i + 1 }</a>{ " " }</>
                 }) }
-                { "· " }<a id="challenges-link" href={format!("?challenge={}", crate::lessons::CHALLENGES[st.progress.unlocked(&crate::teach::level_names())].name)}>{ "challenges" }</a>
+                { "· " }<a id="challenges-link" href={challenges_href(st)}>{ "challenges" }</a>
                 { " · " }<a href="lessons/index.html">{ "all lessons and challenges" }</a>
                 { " · " }<a href="lessons/lab.html">{ "50-minute lab" }</a>
                 { " · " }<a href="lessons/history.html">{ "kernel history" }</a>
