@@ -314,11 +314,17 @@ pub struct FixesError {
 
 impl fmt::Display for FixesError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "\"{}\" is not one of the commits this model knows; accepted: ",
-            self.item
-        )?;
+        if self.item.is_empty() {
+            f.write_str(
+                "an empty item (two commas in a row, or one at an end) is not a commit; accepted: ",
+            )?;
+        } else {
+            write!(
+                f,
+                "\"{}\" is not one of the commits this model knows; accepted: ",
+                self.item
+            )?;
+        }
         for (i, fix) in Fix::ALL.iter().enumerate() {
             if i > 0 {
                 f.write_str(", ")?;
@@ -334,7 +340,12 @@ impl Code {
     /// taken away when it starts with `-`. An empty text changes nothing.
     pub fn with_fixes(self, text: &str) -> Result<Code, FixesError> {
         let mut code = self;
-        for item in text.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        // An empty text names no fix; an empty item in a list ("a,,b", "a,") is a slip the
+        // reader is told about rather than a silent no-op.
+        if text.trim().is_empty() {
+            return Ok(code);
+        }
+        for item in text.split(',').map(str::trim) {
             let (remove, id) = match item.strip_prefix('-') {
                 Some(id) => (true, id),
                 None => (false, item.strip_prefix('+').unwrap_or(item)),
@@ -389,6 +400,12 @@ mod tests {
                 .unwrap()
                 .has(Fix::WakeAllOnInvalidate)
         );
+        // No text is no fix; an empty item in a list is refused and said so.
+        assert_eq!(Code::SEED.with_fixes(" "), Ok(Code::SEED));
+        for slip in [",,", "c93db7b,", "c93db7b,,f52afc93cd01"] {
+            let e = Code::SEED.with_fixes(slip).unwrap_err();
+            assert!(e.to_string().starts_with("an empty item"), "{slip}: {e}");
+        }
         // A prefix of 7 or more, as `git log --oneline` prints them; shorter ones are refused.
         assert!(
             Code::SEED

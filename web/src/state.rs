@@ -1683,6 +1683,13 @@ mod tests {
         assert!(only.model().code().has(daxlab_core::Fix::NullMappingCheck));
         let bad = AppState::from_query("?scenario=null-mapping&fixes=abc");
         assert!(bad.errors[0].contains("fixes=\"abc\""), "{:?}", bad.errors);
+        let slip = AppState::from_query("?scenario=null-mapping&fixes=,,");
+        assert!(
+            slip.errors[0].contains("fixes=\",,\": an empty item"),
+            "{:?}",
+            slip.errors
+        );
+        assert_eq!(slip.model().variant(), Variant::V419);
     }
 
     #[test]
