@@ -173,6 +173,8 @@ pub struct App {
     _resize: Option<EventListener>,
     // The progress text last written to localStorage.
     saved: String,
+    // The teacher page's codes last written to sessionStorage (or read from it).
+    teacher_saved: String,
     play: Option<(Interval, f64)>,
     search: Option<Timeout>,
     /// The worker running the search, if one does.
@@ -390,11 +392,13 @@ impl Component for App {
         }
         let host = ctx.link().clone();
         let notes = notes_api::Notes::new(move |m| host.send_message(Msg::Host(m)));
+        let teacher_saved = st.teacher_text.clone();
         App {
             st,
             send,
             _resize: Some(resize),
             saved,
+            teacher_saved,
             play: None,
             search: None,
             worker: None,
@@ -918,12 +922,11 @@ impl App {
 
     /// Write the progress to `localStorage` when it changed.
     fn save_progress(&mut self) {
-        if self.st.teacher
-            && let Some(s) = session_storage()
-            && s.get_item(TEACHER_CODES_KEY).ok().flatten().as_deref()
-                != Some(self.st.teacher_text.as_str())
-        {
-            let _ = s.set_item(TEACHER_CODES_KEY, &self.st.teacher_text);
+        if self.st.teacher && self.st.teacher_text != self.teacher_saved {
+            if let Some(s) = session_storage() {
+                let _ = s.set_item(TEACHER_CODES_KEY, &self.st.teacher_text);
+            }
+            self.teacher_saved.clone_from(&self.st.teacher_text);
         }
         let text = self.st.progress.to_storage();
         if text != self.saved {
