@@ -233,8 +233,8 @@ mod tests {
                 Line::WeFinish
             ]
         );
-        // Under the first form of 55e56f06ed71 the exclusive wait and the wake of the next
-        // waiter are there instead.
+        // Under the first form of 55e56f06ed71, as modelled (its text is not in our sources),
+        // the exclusive wait and the wake of the next waiter are there instead.
         let first = Variant::V419y.code().without(crate::Fix::NonExclusiveWait);
         assert!(body(Func::WaitEntryUnlocked, first).contains(&Line::WeWakeNext));
     }
