@@ -207,6 +207,35 @@ test('the share link reproduces the exact view', async ({ page, context }) => {
   await expect(other.locator('#variant')).toHaveValue('v4.19');
 });
 
+test('a page without clipboard access says so, shows the link and keeps working', async ({ page }) => {
+  // As on http://host/ (not a secure context): no navigator.clipboard at all.
+  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined }));
+  await page.goto('/?scenario=null-mapping');
+  await page.click('#share');
+  await expect(page.locator('.notice')).toContainText('Could not copy the link');
+  await expect(page.locator('.notice')).toContainText('scenario=null-mapping');
+  await page.click('#forward');
+  await expect(page.locator('#step-count')).toHaveText(/^step 1 \//);
+});
+
+test('a refused copy is not reported as copied', async ({ page }) => {
+  await page.addInitScript(() => {
+    navigator.clipboard.writeText = () => Promise.reject(new DOMException('blocked by a permissions policy', 'NotAllowedError'));
+  });
+  await page.goto('/?scenario=null-mapping');
+  await page.keyboard.press('s');
+  await expect(page.locator('.notice')).toContainText('Could not copy the link (blocked by a permissions policy)');
+  await expect(page.locator('.notice')).not.toContainText('copied:');
+});
+
+test('an exception thrown through the wasm shows the error panel instead of a silent stop', async ({ page }) => {
+  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => { throw new TypeError('clipboard getter broke'); } }));
+  await page.goto('/?scenario=null-mapping');
+  await page.click('#share');
+  await expect(page.locator('#panic-panel')).toBeVisible();
+  await expect(page.locator('#panic-panel')).toContainText('clipboard getter broke');
+});
+
 test('a speed from the URL is the one the picker shows', async ({ page }) => {
   await page.goto('/?scenario=null-mapping&speed=4.5');
   await expect(page.locator('#speed')).toHaveValue('4.5');

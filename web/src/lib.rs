@@ -53,6 +53,8 @@ pub enum Msg {
     Act(Action),
     /// Copy the share link.
     Share,
+    /// The clipboard took the link (`Ok`) or refused it (`Err`, why).
+    Copied(String, Result<(), String>),
     /// A key was pressed somewhere on the page.
     Key(KeyboardEvent),
     /// Move the lesson by this many steps.
@@ -504,9 +506,37 @@ impl Component for App {
             }
             Msg::Share => {
                 let url = format!("{}{}", self.base(), self.st.query());
+                // `navigator.clipboard` is missing outside a secure context (a lab machine
+                // reached as http://host/), and a frame without `clipboard-write` refuses.
                 let clipboard = gloo::utils::window().navigator().clipboard();
-                let _ = clipboard.write_text(&url);
-                self.st.notice = Some(format!("Link to this view copied: {url}"));
+                if clipboard.is_undefined() || clipboard.is_null() {
+                    ctx.link().send_message(Msg::Copied(
+                        url,
+                        Err("this page has no clipboard access (it is not served over https or from localhost)".into()),
+                    ));
+                } else {
+                    let promise = clipboard.write_text(&url);
+                    let link = ctx.link().clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let result = wasm_bindgen_futures::JsFuture::from(promise)
+                            .await
+                            .map(|_| ())
+                            .map_err(|e| {
+                                js_sys::Reflect::get(&e, &"message".into())
+                                    .ok()
+                                    .and_then(|m| m.as_string())
+                                    .unwrap_or_else(|| "the browser refused".into())
+                            });
+                        link.send_message(Msg::Copied(url, result));
+                    });
+                }
+                return false;
+            }
+            Msg::Copied(url, result) => {
+                self.st.notice = Some(match result {
+                    Ok(()) => format!("Link to this view copied: {url}"),
+                    Err(why) => format!("Could not copy the link ({why}); select it here: {url}"),
+                });
             }
             Msg::Key(e) => {
                 if e.ctrl_key() || e.meta_key() || e.alt_key() {

@@ -4,13 +4,32 @@
 use wasm_bindgen::JsCast;
 
 /// Install the hook through Yew, which would otherwise replace it with its console-only hook
-/// when the app is rendered. Safe to call more than once.
+/// when the app is rendered, and the page's listener for errors thrown through the wasm. Call
+/// once.
 pub fn install() {
     yew::set_custom_panic_hook(Box::new(|info| {
         let message = info.to_string();
         gloo::console::error!(format!("daxlab panicked: {message}"));
         show(&message);
     }));
+    // A JavaScript exception thrown through the wasm (a browser API that is missing or
+    // refuses) unwinds Yew's scheduler mid-update: the page would stop answering without a
+    // word. Such an error carries wasm frames in its stack; other scripts' errors do not.
+    let on_error = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(
+        |e: web_sys::ErrorEvent| {
+            let stack = js_sys::Reflect::get(&e.error(), &"stack".into())
+                .ok()
+                .and_then(|s| s.as_string())
+                .unwrap_or_default();
+            if stack.contains("wasm://") || stack.contains(".wasm") {
+                show(&e.message());
+            }
+        },
+    );
+    let _ = gloo::utils::window()
+        .add_event_listener_with_callback("error", on_error.as_ref().unchecked_ref());
+    // Once, for the page's life.
+    on_error.forget();
 }
 
 /// Show the error panel with `message`.

@@ -282,7 +282,7 @@ fn embed_dialog(st: &AppState, send: &Send, base: &str) -> Html {
     p.embed = false;
     let link = format!("{base}{}", crate::params::format(&p));
     let code = format!(
-        "<iframe src=\"{}\" width=\"800\" height=\"500\" title=\"daxlab: {} under {}\" loading=\"lazy\"></iframe>",
+        "<iframe src=\"{}\" width=\"800\" height=\"500\" title=\"daxlab: {} under {}\" loading=\"lazy\" allow=\"clipboard-write\"></iframe>",
         embed_url.replace('&', "&amp;").replace('"', "&quot;"),
         st.model().scenario(),
         st.model().variant()

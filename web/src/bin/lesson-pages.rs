@@ -119,7 +119,7 @@ mod pages {
                     ));
                     let _ = writeln!(
                         page,
-                        "<iframe src=\"{src}\" width=\"800\" height=\"500\" title=\"daxlab: {}\" loading=\"lazy\"></iframe>\n<p><a href=\"{full}\">Open this step in the full app</a></p>",
+                        "<iframe src=\"{src}\" width=\"800\" height=\"500\" title=\"daxlab: {}\" loading=\"lazy\" allow=\"clipboard-write\"></iframe>\n<p><a href=\"{full}\">Open this step in the full app</a></p>",
                         escape(&step.title)
                     );
                 }
