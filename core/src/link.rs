@@ -144,6 +144,17 @@ pub fn accepted_variants() -> String {
 /// What a yes/no parameter accepts.
 const FLAG_ACCEPTED: &str = "1 or 0 (also true/false, yes/no)";
 
+/// `value` quoted for a message, cut to its first 60 characters when longer than 80 (a
+/// pasted 20 KB value must not push the message's "accepted:" part off the screen).
+pub fn shown(value: &str) -> String {
+    let n = value.chars().count();
+    if n <= 80 {
+        return format!("{value:?}");
+    }
+    let head: String = value.chars().take(60).collect();
+    format!("{:?} ({n} characters)", format!("{head}…"))
+}
+
 fn flag(value: &str) -> Option<bool> {
     match value {
         "1" | "true" | "yes" | "" => Some(true),
@@ -195,7 +206,8 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
             };
             // (Each `instead` brings its own leading space; a repeat's is empty.)
             errors.push(format!(
-                "URL parameter {name}={value:?} is not understood; accepted: {accepted}.{instead}"
+                "URL parameter {name}={} is not understood; accepted: {accepted}.{instead}",
+                shown(value)
             ));
         };
         let value = value.trim();
@@ -218,7 +230,8 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
             "fixes" => match crate::code::Code::SEED.with_fixes(value) {
                 Ok(_) => p.fixes = Some(value.to_string()),
                 Err(e) => errors.push(format!(
-                    "URL parameter fixes={value:?}: {e}. Using the variant's own fixes."
+                    "URL parameter fixes={}: {e}. Using the variant's own fixes.",
+                    shown(value)
                 )),
             },
             "truncate" => match value.parse::<WakeMode>() {
@@ -228,7 +241,12 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
             "schedule" => p.schedule = Some(value.to_string()),
             "step" => match value.parse::<usize>() {
                 Ok(n) => p.step = Some(n),
-                Err(_) => bad(&mut errors, "step", value, "a whole number of steps, 0 or more"),
+                Err(_) => bad(
+                    &mut errors,
+                    "step",
+                    value,
+                    "a whole number of steps, 0 or more",
+                ),
             },
             "seed" => match value.parse::<u64>() {
                 Ok(n) => p.seed = Some(n),
@@ -273,18 +291,30 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
             },
             "challenge" => match catalog.challenges.iter().find(|n| **n == value) {
                 Some(n) => p.challenge = Some(n),
-                None => bad(&mut errors, "challenge", value, &catalog.challenges.join(", ")),
+                None => bad(
+                    &mut errors,
+                    "challenge",
+                    value,
+                    &catalog.challenges.join(", "),
+                ),
             },
             "exercise" => match catalog.exercises.iter().find(|n| **n == value) {
                 Some(n) => p.exercise = Some(n),
-                None => bad(&mut errors, "exercise", value, &catalog.exercises.join(", ")),
+                None => bad(
+                    &mut errors,
+                    "exercise",
+                    value,
+                    &catalog.exercises.join(", "),
+                ),
             },
             "teacher" => match flag(value) {
                 Some(b) => p.teacher = b,
                 None => bad(&mut errors, "teacher", value, FLAG_ACCEPTED),
             },
             other => errors.push(format!(
-                "Unknown URL parameter {other:?} (value {value:?}) is ignored; accepted parameters: {}.",
+                "Unknown URL parameter {} (value {}) is ignored; accepted parameters: {}.",
+                shown(other),
+                shown(value),
                 NAMES.join(", ")
             )),
         }
@@ -423,6 +453,15 @@ pub fn code_params(model: &crate::Model) -> (Option<WakeMode>, Option<String>) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_long_bad_value_is_cut_in_its_message() {
+        let long = "x".repeat(20_000);
+        let (_, errors) = parse(&format!("?scenario={long}"));
+        assert!(errors[0].len() < 1_000, "{}", errors[0].len());
+        assert!(errors[0].contains("(20000 characters)") && errors[0].contains("accepted: "));
+        assert_eq!(shown("short"), "\"short\"");
+    }
+
     use super::*;
 
     const CATALOG: Catalog = Catalog {

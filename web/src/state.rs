@@ -175,6 +175,9 @@ pub struct AppState {
     pub errors: Vec<String>,
     /// What the last action did, when it needs saying (a search result, a random run).
     pub notice: Option<String>,
+    /// The last "cannot run" message among `errors`: the next one replaces it, and a move
+    /// of the step takes it away (pressing a blocked thread again must not pile up copies).
+    refusal: Option<String>,
     /// Playing through the history.
     pub playing: bool,
     /// Play speed in steps per second.
@@ -427,6 +430,7 @@ impl AppState {
             session: Session::new(model_of(p.scenario, p.spec.as_ref(), opts)),
             errors: Vec::new(),
             notice: None,
+            refusal: None,
             left_challenge: None,
             find_kind: None,
             playing: p.autoplay,
@@ -479,11 +483,14 @@ impl AppState {
                         0 => "Showing the scenario from its start".to_string(),
                         n => format!("Showing the scenario's own story ({n} steps) instead"),
                     };
-                    st.errors
-                        .push(format!("URL parameter schedule={text:?}: {e}. {instead}."));
+                    st.errors.push(format!(
+                        "URL parameter schedule={}: {e}. {instead}.",
+                        daxlab_core::link::shown(text)
+                    ));
                 }
                 Err(e) => st.errors.push(format!(
-                    "URL parameter schedule={text:?}: {e}. Showing the {} step(s) that ran.",
+                    "URL parameter schedule={}: {e}. Showing the {} step(s) that ran.",
+                    daxlab_core::link::shown(text),
                     st.session.len()
                 )),
             }
@@ -727,8 +734,27 @@ impl AppState {
 
     /// Apply one action.
     pub fn apply(&mut self, action: Action) {
+        let at = self.session.cursor();
         self.apply_action(action);
+        if self.session.cursor() != at {
+            self.drop_refusal();
+        }
         self.after_action();
+    }
+
+    /// Say that a step was refused, in place of the last such message.
+    fn refuse(&mut self, message: String) {
+        self.drop_refusal();
+        self.errors.push(message.clone());
+        self.refusal = Some(message);
+    }
+
+    fn drop_refusal(&mut self) {
+        if let Some(r) = self.refusal.take()
+            && let Some(i) = self.errors.iter().rposition(|e| *e == r)
+        {
+            self.errors.remove(i);
+        }
     }
 
     fn apply_action(&mut self, action: Action) {
@@ -737,13 +763,11 @@ impl AppState {
                 self.playing = false;
                 if let Some(refused) = self.over_budget(tid) {
                     // Said once, however often the refused button is pressed.
-                    if self.errors.last() != Some(&refused) {
-                        self.errors.push(refused);
-                    }
+                    self.refuse(refused);
                     return;
                 }
                 if let Err(e) = self.session.step(tid) {
-                    self.errors.push(e.to_string());
+                    self.refuse(e.to_string());
                 }
                 self.seed = None;
             }
@@ -1633,6 +1657,31 @@ mod tests {
         let again = AppState::from_query(&st.query());
         assert_eq!(again.session.cursor(), st.session.cursor());
         assert_eq!(again.full_schedule(), st.full_schedule());
+    }
+
+    #[test]
+    fn a_blocked_thread_pressed_again_is_said_once_and_a_step_clears_it() {
+        // mf sleeps in its wait queue after these steps (the story's first 19).
+        let mut st =
+            AppState::from_query("?scenario=freed-inode&variant=v4.19&schedule=fault*5,mf*14");
+        assert!(st.errors.is_empty(), "{:?}", st.errors);
+        let (mf, fault) = (Tid(0), Tid(1));
+        assert_eq!(st.model().threads()[0].name, "mf");
+        for _ in 0..5 {
+            st.apply(Action::Step(mf));
+        }
+        assert_eq!(st.errors.len(), 1, "{:?}", st.errors);
+        assert!(st.errors[0].contains("mf cannot run"), "{:?}", st.errors);
+        // Another thread runs: the step moves, and the refusal goes.
+        st.apply(Action::Step(fault));
+        assert!(st.errors.is_empty(), "{:?}", st.errors);
+        // Other messages stay: only the refusal is replaced.
+        st.errors.push("a URL message".into());
+        st.apply(Action::Step(mf));
+        st.apply(Action::Step(mf));
+        assert_eq!(st.errors.len(), 2, "{:?}", st.errors);
+        st.apply(Action::Back);
+        assert_eq!(st.errors, ["a URL message"]);
     }
 
     #[test]
