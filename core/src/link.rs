@@ -282,7 +282,7 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
                     &mut errors,
                     "lesson_step",
                     value,
-                    "a step number of the lesson, from 0",
+                    "a step number of the lesson, counted from 0 (lesson_step=0 is the step the panel calls step 1)",
                 ),
             },
             "compare" => match value.parse::<Variant>() {

@@ -336,6 +336,11 @@ impl AppState {
             if let Some(t) = p.truncate {
                 ignored.push(format!("truncate={}", t.name()));
             }
+            if p.autoplay {
+                // Playing the challenge's story would give its answer away.
+                ignored.push("autoplay=1".to_string());
+                p.autoplay = false;
+            }
             if !has_state {
                 if let Some(s) = p.schedule.as_ref().filter(|s| !s.is_empty()) {
                     ignored.push(format!("schedule={s}"));
@@ -358,9 +363,11 @@ impl AppState {
             let mut k = p.lesson_step.unwrap_or(0);
             if k >= l.steps.len() {
                 errors.push(format!(
-                    "URL parameter lesson_step={k} is beyond lesson {:?}, which has steps 0 to {}. Showing step 0.",
+                    "URL parameter lesson_step={k} is beyond lesson {:?}: lesson_step counts from 0, so its {} steps are lesson_step=0 to {} (the panel's step 1 to {}). Showing its first step.",
                     l.name,
-                    l.steps.len() - 1
+                    l.steps.len(),
+                    l.steps.len() - 1,
+                    l.steps.len()
                 ));
                 k = 0;
             }
@@ -376,6 +383,14 @@ impl AppState {
                 };
             }
             p.lesson_step = Some(k);
+            if p.autoplay && !l.steps[k].predictions.is_empty() {
+                errors.push(format!(
+                    "URL parameter autoplay=1 is ignored: step {} of lesson {} asks a question first, and playing would show its answer. Press Play after answering.",
+                    k + 1,
+                    l.name
+                ));
+                p.autoplay = false;
+            }
         }
         if let Some(c) = p.challenge.and_then(lessons::challenge) {
             p.scenario = c.scenario;
@@ -730,6 +745,18 @@ impl AppState {
         }
         session.seek(cursor.min(applied));
         self.session = session;
+    }
+
+    /// The scenario the open lesson step is about, when the view shows another one.
+    pub fn lesson_elsewhere(&self) -> Option<&'static str> {
+        let (lesson, k) = self.lesson?;
+        let q = lesson.steps.get(k)?.state.as_deref()?;
+        let (p, _) = params::parse(q);
+        // (A step with a scenario of its own text is not compared: its name is "custom".)
+        if p.spec.is_some() {
+            return None;
+        }
+        (p.scenario != self.model().scenario()).then_some(p.scenario)
     }
 
     /// Apply one action.
@@ -1657,6 +1684,51 @@ mod tests {
         let again = AppState::from_query(&st.query());
         assert_eq!(again.session.cursor(), st.session.cursor());
         assert_eq!(again.full_schedule(), st.full_schedule());
+    }
+
+    #[test]
+    fn a_lesson_beside_another_scenario_says_so_and_its_own_steps_do_not() {
+        for l in lessons::lessons() {
+            for k in 0..l.steps.len() {
+                let st = AppState::from_query(&format!("?lesson={}&lesson_step={k}", l.name));
+                assert_eq!(st.lesson_elsewhere(), None, "{} step {k}", l.name);
+            }
+        }
+        let st = AppState::from_query("?lesson=why-recheck&scenario=device-dax");
+        assert_eq!(st.lesson_elsewhere(), Some("inode-reuse"));
+    }
+
+    #[test]
+    fn autoplay_does_not_play_past_a_question_or_a_challenge() {
+        let l = lessons::lessons()
+            .iter()
+            .find(|l| l.steps.iter().any(|s| !s.predictions.is_empty()))
+            .unwrap();
+        let k = l
+            .steps
+            .iter()
+            .position(|s| !s.predictions.is_empty())
+            .unwrap();
+        let st = AppState::from_query(&format!("?lesson={}&lesson_step={k}&autoplay=1", l.name));
+        assert!(!st.playing);
+        assert!(
+            st.errors[0].contains("autoplay=1 is ignored"),
+            "{:?}",
+            st.errors
+        );
+        let st = AppState::from_query("?challenge=null-deref&autoplay=1");
+        assert!(!st.playing);
+        assert!(st.errors[0].contains("autoplay=1"), "{:?}", st.errors);
+        // A step without a question may play.
+        if let Some(k) = l
+            .steps
+            .iter()
+            .position(|s| s.predictions.is_empty() && s.state.is_some())
+        {
+            let st =
+                AppState::from_query(&format!("?lesson={}&lesson_step={k}&autoplay=1", l.name));
+            assert!(st.playing, "{:?}", st.errors);
+        }
     }
 
     #[test]

@@ -250,6 +250,14 @@ fn lesson_pane(st: &AppState, send: &Send) -> Html {
                 <div class="lesson-intro">{ Html::from_html_unchecked(AttrValue::from(p.intro.clone())) }</div>
             }
             <h2 id="lesson-step-title">{ &step.title }</h2>
+            // The view may show another scenario (a link the student followed, or a URL that
+            // named one): the step's text is about its own.
+            if let Some(own) = st.lesson_elsewhere() {
+                <p id="lesson-elsewhere" class="prediction-error" role="status">
+                    { format!("This step is about the {own} scenario; the view shows {}. ", st.model().scenario()) }
+                    <button class="small" onclick={send.reform(move |_| Action::LessonGo(k))}>{ "Back to the step's state" }</button>
+                </p>
+            }
             // Our own markdown, rendered natively with raw HTML dropped (lessons::markdown); the
             // page fetches it when the lesson opens (lessons::prose).
             { match &prose {
