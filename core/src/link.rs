@@ -337,6 +337,14 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
                          for a race of your own). Showing the scaled freed-inode.",
                         p.scenario
                     ));
+                } else if !t.is_empty() && !bare && scenario_given {
+                    errors.push(format!(
+                        "URL parameters scenario={} and threads={} both say which threads run; \
+                         threads= is used, and scenario= is ignored (pages=, buckets= and init= \
+                         start from their defaults). Give one of them.",
+                        p.scenario,
+                        shown(t)
+                    ));
                 }
                 p.spec = Some(spec)
             }
@@ -453,6 +461,19 @@ pub fn code_params(model: &crate::Model) -> (Option<WakeMode>, Option<String>) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn scenario_and_threads_together_are_named() {
+        let (p, errors) = parse("?scenario=self-deadlock&threads=mf,fault,trunc");
+        assert!(p.spec.is_some());
+        assert!(
+            errors[0].contains("scenario=self-deadlock and threads=\"mf,fault,trunc\""),
+            "{errors:?}"
+        );
+        // A scaled freed-inode names its scenario; pages= alone changes a preset: no message.
+        assert!(parse("?scenario=freed-inode&threads=3").1.is_empty());
+        assert!(parse("?scenario=hash-collision&buckets=16").1.is_empty());
+    }
+
     #[test]
     fn a_long_bad_value_is_cut_in_its_message() {
         let long = "x".repeat(20_000);

@@ -421,8 +421,17 @@ impl AppState {
         // (`?scenario=hash-collision&buckets=16` is still hash-collision under fixed). A
         // scenario of its own threads starts from the seed.
         let base = match &p.spec {
-            Some(spec) if !over_preset(p.scenario, spec) => "",
-            _ => p.scenario,
+            // Text that is a built-in's whole preset is that built-in, story code and all.
+            Some(spec) => daxlab_core::SCENARIOS
+                .iter()
+                .find(|s| Spec::preset(s.name).as_ref() == Some(spec))
+                .map(|s| s.name)
+                .unwrap_or(if over_preset(p.scenario, spec) {
+                    p.scenario
+                } else {
+                    ""
+                }),
+            None => p.scenario,
         };
         let opts = match (p.variant, &p.fixes) {
             (Some(v), f) => options(v, p.truncate, f.as_deref()),
@@ -481,9 +490,13 @@ impl AppState {
         // or a teacher who pasted the text expects an empty run.
         if p.spec.is_some() && st.model().scenario_text().is_empty() {
             let name = st.model().scenario();
-            st.notice = Some(format!(
-                "This scenario text is the built-in {name} scenario: its story is loaded, as ?scenario={name} loads it."
-            ));
+            st.notice = Some(if p.schedule.is_some() || p.seed.is_some() {
+                format!("This scenario text is the built-in {name} scenario (?scenario={name}).")
+            } else {
+                format!(
+                    "This scenario text is the built-in {name} scenario: its story is loaded, as ?scenario={name} loads it."
+                )
+            });
         }
         let mut explicit = p.schedule.is_some() || p.seed.is_some();
         if let Some(text) = &p.schedule {
@@ -1729,6 +1742,21 @@ mod tests {
                 AppState::from_query(&format!("?lesson={}&lesson_step={k}&autoplay=1", l.name));
             assert!(st.playing, "{:?}", st.errors);
         }
+    }
+
+    #[test]
+    fn text_that_is_a_built_in_loads_as_that_built_in_does() {
+        let named = AppState::from_query("?scenario=null-mapping");
+        let text = AppState::from_query("?scenario=self-deadlock&threads=mf,fault,trunc");
+        assert_eq!(text.model().scenario(), "null-mapping");
+        assert_eq!(text.model().variant(), named.model().variant());
+        assert_eq!(text.session.len(), named.session.len());
+        assert!(text.notice.as_deref().unwrap().contains("its story is loaded"));
+        assert!(text.errors[0].contains("threads= is used"), "{:?}", text.errors);
+        // With a schedule of its own, the notice does not claim the story was loaded.
+        let ran = AppState::from_query("?threads=mf,fault,trunc&schedule=mf*3");
+        assert_eq!(ran.session.len(), 3);
+        assert!(!ran.notice.as_deref().unwrap().contains("story"), "{:?}", ran.notice);
     }
 
     #[test]
