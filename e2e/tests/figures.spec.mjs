@@ -367,8 +367,12 @@ test('exports: SVG and JSON equal what the CLI writes, SVGs render as images, PN
   }
   const report = await download(page, null, 'R');
   expect(report.data.toString()).toContain('BUG: KASAN: use-after-free');
-  // No report without a violation on screen.
+  // The report is the run's, as the JSON is, wherever the cursor stands.
   await page.keyboard.press('Home');
+  const again = await download(page, null, 'R');
+  expect(again.data.toString()).toBe(report.data.toString());
+  // A run without a violation has none to report.
+  await page.goto('/?scenario=null-mapping&variant=fixed');
   await expect(page.locator('#export-report')).toBeDisabled();
   expect(errors).toEqual([]);
 });

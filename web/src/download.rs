@@ -23,19 +23,23 @@ pub fn run_json(st: &AppState) -> String {
     serde_json::to_string_pretty(&RunReport::new(&whole)).unwrap_or_default()
 }
 
-/// The kernel-style report of the violation on screen, with the run that led to it.
+/// The kernel-style report of the run's violation, with the run that led to it: the whole
+/// recorded run, as the JSON export and `daxlab run` take it, wherever the cursor stands.
 pub fn report_text(st: &AppState) -> Option<String> {
-    let Outcome::Violation(v) = st.session.outcome() else {
+    let mut whole = st.session.clone();
+    whole.seek(whole.len());
+    let Outcome::Violation(v) = whole.outcome() else {
         return None;
     };
+    let st = &whole;
     let m = st.model();
     Some(format!(
         "daxlab: scenario {} under {} (truncate wakes {}), schedule {}\nstep {}: {} at {}(): {}\n{}\n\n{}\n",
         m.scenario(),
         m.variant(),
         m.truncate_wake().name(),
-        st.session.schedule_text(),
-        st.session.cursor(),
+        st.schedule_text(),
+        st.cursor(),
         m.name(v.tid),
         v.line.func().name_in(m.code()),
         v.kind.name(),

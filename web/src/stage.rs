@@ -367,7 +367,13 @@ fn zoom_buttons(send: &Send) -> Html {
 
 /// An export button: its format as label, what it exports and its key in the title.
 pub fn export_button(st: &AppState, export: &Callback<Export>, e: Export) -> Html {
-    let disabled = e == Export::Report && !matches!(st.session.outcome(), Outcome::Violation(_));
+    // (The report is the whole recorded run's, as the JSON export is.)
+    let disabled = e == Export::Report
+        && !st
+            .session
+            .all_events()
+            .iter()
+            .any(|ev| ev.violation.is_some());
     let title = if disabled {
         format!(
             "{} — there is no violation to report ({})",
