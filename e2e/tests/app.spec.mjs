@@ -250,6 +250,24 @@ test('the seeded random run is reproducible', async ({ page }) => {
   await expect(page.locator('#schedule-box')).toHaveValue(first);
 });
 
+test('a compare view in an 800x500 frame shows both timelines on its first screen', async ({ page }) => {
+  // The Embed button's own code keeps compare=: it once put the cards in a 180 px column and
+  // the compare box below the frame.
+  const errors = watchErrors(page);
+  await page.setViewportSize({ width: 800, height: 500 });
+  await page.goto('/?scenario=freed-inode&variant=v4.19&compare=fixed&embed=1&step=30');
+  await expect(page.locator('#timeline-compare')).toBeVisible();
+  const boxes = await page.evaluate(() => ['.thread', '#timeline', '#timeline-compare']
+    .map((q) => { const r = document.querySelector(q).getBoundingClientRect(); return [r.top, r.left, r.width]; }));
+  for (const [top] of boxes.slice(1)) expect(top).toBeLessThan(400);
+  expect(boxes[2][1]).toBeGreaterThan(boxes[1][1] + 200); // side by side
+  // The cards share one row.
+  const rows = await page.evaluate(() => new Set([...document.querySelectorAll('.thread')].map((e) => Math.round(e.getBoundingClientRect().top))).size);
+  expect(rows).toBe(1);
+  await page.screenshot({ path: '../test-results/screens/embed-compare.png' });
+  expect(errors).toEqual([]);
+});
+
 test('embed mode fits an 800x500 iframe without scrollbars, and shows the figures in 600x450', async ({ page, baseURL }) => {
   // The frame's console too, warnings included: its parent here (about:blank) has the origin
   // "null", which the view cannot post to; it used to try on every step, and Chromium warned

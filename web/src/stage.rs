@@ -395,10 +395,11 @@ fn figure_exports(
     svg: Export,
     png: Export,
     what: &str,
+    shown: &str,
 ) -> Html {
     html! {
         <span class="export-group" role="group" aria-label={format!("Export the {what}")}>
-            { "Export " }{ export_button(st, export, svg) }{ export_button(st, export, png) }
+            { shown.to_string() }{ export_button(st, export, svg) }{ export_button(st, export, png) }
         </span>
     }
 }
@@ -423,7 +424,7 @@ pub fn stage(st: &AppState, send: &Send, export: &Callback<Export>) -> Html {
             <section class="graph-box" aria-labelledby="graph-h">
                 <div class="tl-head">
                     <h2 id="graph-h">{ "Objects " }<small id="changed">{ changed_caption(s) }</small></h2>
-                    { figure_exports(st, export, Export::GraphSvg, Export::GraphPng, "object graph") }
+                    { figure_exports(st, export, Export::GraphSvg, Export::GraphPng, "object graph", "Export ") }
                 </div>
                 <div class="graph-scroll">{ graph_figure(s, "object-graph", "og", narrow_graph(st)) }</div>
             </section>
@@ -432,7 +433,7 @@ pub fn stage(st: &AppState, send: &Send, export: &Callback<Export>) -> Html {
                     <h2 id="timeline-h">{ "Timeline" }</h2>
                     { zoom_buttons(send) }
                     { tables }
-                    { figure_exports(st, export, Export::TimelineSvg, Export::TimelinePng, "timeline") }
+                    { figure_exports(st, export, Export::TimelineSvg, Export::TimelinePng, "timeline", "Export ") }
                 </div>
                 { timeline_figure(s, &t, &v, "timeline", send) }
                 <p id="timeline-readout" class="tl-readout">{ readout(s, st.tl.hover) }</p>
@@ -490,8 +491,11 @@ pub fn stage(st: &AppState, send: &Send, export: &Callback<Export>) -> Html {
                 <span id="divergence" class="count">{ diverge }</span>
                 { zoom_buttons(send) }
                 { tables }
-                { figure_exports(st, export, Export::TimelineSvg, Export::TimelinePng, "timeline") }
-                { figure_exports(st, export, Export::GraphSvg, Export::GraphPng, "object graph") }
+                // The exports are the view's own run (the left side): say so on the buttons.
+                { figure_exports(st, export, Export::TimelineSvg, Export::TimelinePng,
+                    &format!("{} timeline", s.model().variant()), &format!("Export {}'s timeline ", s.model().variant())) }
+                { figure_exports(st, export, Export::GraphSvg, Export::GraphPng,
+                    &format!("{} object graph", s.model().variant()), "graph ") }
             </div>
             <div class="sides">
                 { side(format!("{} (this run)", s.model().variant()), s, &t, &va, ("timeline", "object-graph", "og"), None) }

@@ -1751,12 +1751,25 @@ mod tests {
         assert_eq!(text.model().scenario(), "null-mapping");
         assert_eq!(text.model().variant(), named.model().variant());
         assert_eq!(text.session.len(), named.session.len());
-        assert!(text.notice.as_deref().unwrap().contains("its story is loaded"));
-        assert!(text.errors[0].contains("threads= is used"), "{:?}", text.errors);
+        assert!(
+            text.notice
+                .as_deref()
+                .unwrap()
+                .contains("its story is loaded")
+        );
+        assert!(
+            text.errors[0].contains("threads= is used"),
+            "{:?}",
+            text.errors
+        );
         // With a schedule of its own, the notice does not claim the story was loaded.
         let ran = AppState::from_query("?threads=mf,fault,trunc&schedule=mf*3");
         assert_eq!(ran.session.len(), 3);
-        assert!(!ran.notice.as_deref().unwrap().contains("story"), "{:?}", ran.notice);
+        assert!(
+            !ran.notice.as_deref().unwrap().contains("story"),
+            "{:?}",
+            ran.notice
+        );
     }
 
     #[test]
