@@ -129,5 +129,15 @@ test('messages from another origin, a sibling frame or malformed are ignored', a
   await expect(view.locator('.errors')).toContainText('<img src=x');
   await expect(view.locator('.errors img')).toHaveCount(0);
   expect(await page.frame({ url: /index\.html/ }).evaluate(() => window.pwned)).toBeUndefined();
+
+  // The teacher's page is not a view the notes can turn the frame into; the load is still
+  // answered with the state, as every load is.
+  const events = Number(await page.locator('#events').textContent());
+  await page.evaluate(() => {
+    document.getElementById('view').contentWindow.postMessage({ type: 'daxlab:load', query: '?teacher=1' }, location.origin);
+  });
+  await expect.poll(() => seen.warnings.filter((w) => w.includes('opens only as a page of its own')).length).toBe(1);
+  await expect(view.locator('#scenario')).toBeVisible();
+  await expect.poll(async () => Number(await page.locator('#events').textContent())).toBe(events + 1);
   expect(seen.errors).toEqual([]);
 });

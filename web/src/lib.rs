@@ -926,8 +926,18 @@ impl App {
         match m {
             HostMessage::Load(query) => {
                 let embed = self.st.embed;
-                self.st = AppState::from_query_with(&query, self.st.progress.clone());
-                self.st.embed |= embed;
+                let next = AppState::from_query_with(&query, self.st.progress.clone());
+                if next.teacher {
+                    // The class's codes are the teacher's, in a page of their own, not a view
+                    // course notes can turn a student's frame into.
+                    gloo::console::warn!(format!(
+                        "daxlab: ignored daxlab:load {query:?}: the teacher's page (teacher=1) opens only as a page of its own"
+                    ));
+                } else {
+                    self.st = next;
+                    self.st.embed |= embed;
+                }
+                self.notes.want_state();
             }
             HostMessage::Step(name) => match self.st.model().tid(&name) {
                 Some(t) => self.st.apply(Action::Step(t)),

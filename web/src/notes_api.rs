@@ -176,6 +176,8 @@ impl Notes {
     /// No host page: nothing to post.
     pub fn want_height(&mut self) {}
     /// No host page: nothing to post.
+    pub fn want_state(&mut self) {}
+    /// No host page: nothing to post.
     pub fn after_render(&mut self, _state: NotesState) {}
 }
 
@@ -289,6 +291,12 @@ mod browser {
                 height: None,
                 wants_height: false,
             }
+        }
+
+        /// Post the state after the next render even if it did not change (the answer to a
+        /// `daxlab:load`, which the host may be waiting for).
+        pub fn want_state(&mut self) {
+            self.last = None;
         }
 
         /// The host asked for the height: post it now and on every change.
