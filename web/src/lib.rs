@@ -855,6 +855,15 @@ impl App {
         if let Some(el) = target {
             let _ = el.focus();
         }
+        if open.is_some() {
+            // Its first control may sit at its end (the help's Close): the focus scrolled the
+            // dialog there, past its title and first lines, in a frame or on a phone.
+            for sel in [".overlay", ".overlay .dialog"] {
+                if let Ok(Some(el)) = doc.query_selector(sel) {
+                    el.set_scroll_top(0);
+                }
+            }
+        }
         self.dialog = open;
     }
 
