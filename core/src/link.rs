@@ -287,7 +287,15 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
             },
             "compare" => match value.parse::<Variant>() {
                 Ok(v) => p.compare = Some(v),
-                Err(()) => bad(&mut errors, "compare", value, &accepted_variants()),
+                Err(()) => bad(
+                    &mut errors,
+                    "compare",
+                    value,
+                    &format!(
+                        "a variant whose code differs from the view's: {}",
+                        accepted_variants()
+                    ),
+                ),
             },
             "challenge" => match catalog.challenges.iter().find(|n| **n == value) {
                 Some(n) => p.challenge = Some(n),

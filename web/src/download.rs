@@ -197,10 +197,16 @@ mod tests {
         assert_eq!(steps.len(), 42, "the whole run, not up to the cursor");
         assert_eq!(steps[41]["violation"], "use-after-free");
         assert_eq!(steps[0]["thread"], "fault");
-        // The report needs a violation on screen: at step 5 there is none.
-        assert!(report_text(&st).is_none());
+        // The report is the whole run's too: the same at step 5 as at the end.
         let end = AppState::from_query(&q.replace("&step=5", ""));
         let r = report_text(&end).unwrap();
+        assert_eq!(report_text(&st).as_deref(), Some(r.as_str()));
+        assert!(
+            report_text(&AppState::from_query(
+                "?scenario=null-mapping&variant=fixed"
+            ))
+            .is_none()
+        );
         assert!(
             r.contains("KASAN: use-after-free") && r.contains("step 42: mf"),
             "{r}"
