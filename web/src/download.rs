@@ -20,7 +20,9 @@ fn stem(st: &AppState) -> String {
 pub fn run_json(st: &AppState) -> String {
     let mut whole = st.session.clone();
     whole.seek(whole.len());
-    serde_json::to_string_pretty(&RunReport::new(&whole)).unwrap_or_default()
+    let mut report = RunReport::new(&whole);
+    report.error = st.schedule_error.clone();
+    serde_json::to_string_pretty(&report).unwrap_or_default()
 }
 
 /// The kernel-style report of the run's violation, with the run that led to it: the whole
@@ -184,6 +186,27 @@ fn draw_png(img: &web_sys::HtmlImageElement, name: String) -> Result<(), String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_schedule_that_stopped_early_exports_its_error_as_the_cli_does() {
+        let mut st = AppState::from_query(
+            "?threads=2&pages=2&variant=v4.19&fixes=c93db7b&schedule=fault1*5,mf1*14,fault1*6,evict*10,rcu*3,mf1*4",
+        );
+        let v: serde_json::Value = serde_json::from_str(&run_json(&st)).unwrap();
+        assert_eq!(v["schedule"], "fault1*5,mf1*14,fault1*6");
+        assert!(
+            v["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("step 26: evict cannot run"),
+            "{}",
+            v["error"]
+        );
+        // Stepping on makes another run, which the error no longer describes.
+        st.apply(crate::state::Action::Step(st.model().tid("mf1").unwrap()));
+        let v: serde_json::Value = serde_json::from_str(&run_json(&st)).unwrap();
+        assert!(v.get("error").is_none());
+    }
 
     #[test]
     fn the_json_export_is_the_cli_report_of_the_whole_run() {

@@ -178,6 +178,9 @@ pub struct AppState {
     /// The last "cannot run" message among `errors`: the next one replaces it, and a move
     /// of the step takes it away (pressing a blocked thread again must not pile up copies).
     refusal: Option<String>,
+    /// Why the URL's schedule stopped before its end, while the history is the steps that ran:
+    /// the JSON export carries it as `daxlab run --json` does.
+    pub schedule_error: Option<String>,
     /// Playing through the history.
     pub playing: bool,
     /// Play speed in steps per second.
@@ -455,6 +458,7 @@ impl AppState {
             errors: Vec::new(),
             notice: None,
             refusal: None,
+            schedule_error: None,
             left_challenge: None,
             find_kind: None,
             playing: p.autoplay,
@@ -516,11 +520,14 @@ impl AppState {
                         daxlab_core::link::shown(text)
                     ));
                 }
-                Err(e) => st.errors.push(format!(
-                    "URL parameter schedule={}: {e}. Showing the {} step(s) that ran.",
-                    daxlab_core::link::shown(text),
-                    st.session.len()
-                )),
+                Err(e) => {
+                    st.errors.push(format!(
+                        "URL parameter schedule={}: {e}. Showing the {} step(s) that ran.",
+                        daxlab_core::link::shown(text),
+                        st.session.len()
+                    ));
+                    st.schedule_error = Some(e.to_string());
+                }
             }
         } else if let Some(seed) = p.seed {
             st.random_run(seed);
@@ -774,10 +781,14 @@ impl AppState {
 
     /// Apply one action.
     pub fn apply(&mut self, action: Action) {
-        let at = self.session.cursor();
+        let (at, len) = (self.session.cursor(), self.session.len());
         self.apply_action(action);
         if self.session.cursor() != at {
             self.drop_refusal();
+        }
+        if self.session.len() != len {
+            // Another history: no longer the steps the URL's schedule ran.
+            self.schedule_error = None;
         }
         self.after_action();
     }
