@@ -360,6 +360,44 @@ impl Code {
         Ok(code)
     }
 
+    /// The items of valid fixes `text` that change nothing on top of this code, each with
+    /// why: a fix added that is already in, one taken away that is not, or a repeat.
+    pub fn idle_fixes(self, text: &str) -> alloc::vec::Vec<alloc::string::String> {
+        use alloc::format;
+        let mut code = self;
+        let mut seen = alloc::vec::Vec::new();
+        let mut idle = alloc::vec::Vec::new();
+        for item in text.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+            let (remove, id) = match item.strip_prefix('-') {
+                Some(id) => (true, id),
+                None => (false, item.strip_prefix('+').unwrap_or(item)),
+            };
+            let Some(fix) = Fix::from_commit(id) else {
+                continue;
+            };
+            if seen.contains(&fix) {
+                idle.push(format!("{item:?} repeats {}", fix.commit()));
+            } else if remove && !code.has(fix) {
+                idle.push(format!(
+                    "{item:?} takes away {}, which is not in force",
+                    fix.commit()
+                ));
+            } else if !remove && code.has(fix) {
+                idle.push(format!(
+                    "{item:?} adds {}, which is already in force",
+                    fix.commit()
+                ));
+            }
+            seen.push(fix);
+            code = if remove {
+                code.without(fix)
+            } else {
+                code.with(fix)
+            };
+        }
+        idle
+    }
+
     /// The fixes by which this code differs from `base`, as text `with_fixes` reads back.
     pub fn fixes_from(self, base: Code) -> alloc::string::String {
         let mut out = alloc::string::String::new();
@@ -406,6 +444,16 @@ mod tests {
             let e = Code::SEED.with_fixes(slip).unwrap_err();
             assert!(e.to_string().starts_with("an empty item"), "{slip}: {e}");
         }
+        // Items that change nothing are found, with why.
+        let v419 = Code::SEED.with(Fix::DropLockOnEagain);
+        assert_eq!(
+            v419.idle_fixes("c93db7b"),
+            alloc::vec::Vec::<alloc::string::String>::new()
+        );
+        let idle = v419.idle_fixes("-c93db7b,f52afc93cd01,c93db7b");
+        assert_eq!(idle.len(), 3, "{idle:?}");
+        assert!(idle[0].contains("not in force") && idle[1].contains("already in force"));
+        assert!(idle[2].contains("repeats c93db7bb6ef3"));
         // A prefix of 7 or more, as `git log --oneline` prints them; shorter ones are refused.
         assert!(
             Code::SEED

@@ -436,12 +436,18 @@ impl AppState {
                 }),
             None => p.scenario,
         };
+        // The code the fixes go on top of, to name those that change nothing.
+        let mut fix_base = None;
         let opts = match (p.variant, &p.fixes) {
-            (Some(v), f) => options(v, p.truncate, f.as_deref()),
+            (Some(v), f) => {
+                fix_base = Some((v.code(), v.name()));
+                options(v, p.truncate, f.as_deref())
+            }
             // On top of the story's code: its variant and any fixes the story adds.
             (None, Some(f)) => {
                 let story = story_options(base);
                 let code = story.code.unwrap_or_else(|| story.variant.code());
+                fix_base = Some((code, "the story's code"));
                 Options {
                     variant: story.variant,
                     code: code.with_fixes(f).ok(),
@@ -490,6 +496,21 @@ impl AppState {
             whole: 0,
             builder: false,
         };
+        if let (Some(f), Some((code, name))) = (&p.fixes, fix_base) {
+            let idle = code.idle_fixes(f);
+            if !idle.is_empty() {
+                st.errors.push(format!(
+                    "URL parameter fixes={}: under {name}, {}; {} nothing.",
+                    daxlab_core::link::shown(f),
+                    idle.join("; "),
+                    if idle.len() == 1 {
+                        "it changes"
+                    } else {
+                        "they change"
+                    }
+                ));
+            }
+        }
         // Scenario text that is a built-in's preset opens that scenario, story and all: say so,
         // or a teacher who pasted the text expects an empty run.
         if p.spec.is_some() && st.model().scenario_text().is_empty() {
@@ -1781,6 +1802,24 @@ mod tests {
             "{:?}",
             ran.notice
         );
+    }
+
+    #[test]
+    fn fixes_that_change_nothing_are_named() {
+        let st = AppState::from_query("?scenario=null-mapping&variant=v4.19&fixes=-c93db7bb6ef3");
+        assert!(
+            st.errors[0].contains(
+                "under v4.19, \"-c93db7bb6ef3\" takes away c93db7bb6ef3, which is not in force"
+            ),
+            "{:?}",
+            st.errors
+        );
+        let st = AppState::from_query("?scenario=null-mapping&fixes=c93db7bb6ef3,c93db7bb6ef3");
+        assert!(st.errors[0].contains("repeats"), "{:?}", st.errors);
+        // The page's own links never trip it.
+        let mut own = AppState::from_query("?scenario=null-mapping&variant=v4.19");
+        own.apply(Action::ToggleFix("c93db7bb6ef3".into()));
+        assert!(AppState::from_query(&own.query()).errors.is_empty());
     }
 
     #[test]
