@@ -799,6 +799,18 @@ mod tests {
     }
 
     #[test]
+    fn an_init_flag_given_twice_is_named() {
+        let given = SpecText {
+            threads: "mf",
+            init: Some("reused,reused"),
+            ..SpecText::default()
+        };
+        let e = Spec::parse(given).unwrap_err();
+        assert_eq!((e.param, e.value.as_str()), ("init", "reused"));
+        assert!(e.problem.contains("given twice"), "{e}");
+    }
+
+    #[test]
     fn a_preset_change_that_does_not_fit_names_the_parameter_given() {
         let given = SpecText {
             pages: Some("3"),

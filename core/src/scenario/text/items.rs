@@ -95,8 +95,23 @@ pub(super) fn parse_init(text: &str) -> Result<(bool, bool), SpecError> {
     }
     for (i, raw) in text.split(',').enumerate() {
         match raw.trim() {
-            "devdax" => devdax = true,
-            "reused" => reused = true,
+            flag @ ("devdax" | "reused") => {
+                let set = if flag == "devdax" {
+                    &mut devdax
+                } else {
+                    &mut reused
+                };
+                if *set {
+                    return Err(err(
+                        "init",
+                        Some(i + 1),
+                        flag,
+                        "given twice",
+                        "each flag once: devdax, reused",
+                    ));
+                }
+                *set = true;
+            }
             other => {
                 return Err(err(
                     "init",
