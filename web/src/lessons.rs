@@ -221,9 +221,42 @@ pub fn prose_json(l: &Lesson) -> String {
 
 /// Read [`prose_json`]'s JSON for `l` (its step count must match: a stale file is refused).
 pub fn parse_prose(l: &Lesson, json: &str) -> Result<Prose, String> {
+    let (intro, steps) = read_prose(json)?;
+    if steps.len() != l.steps.len() {
+        return Err(format!(
+            "{} steps, the page knows {} (a file from another build)",
+            steps.len(),
+            l.steps.len()
+        ));
+    }
+    Ok(Prose { intro, steps })
+}
+
+/// The intro and the steps of prose JSON. The page reads it with the browser's own
+/// `JSON.parse`, which keeps a JSON parser out of its wasm (the page only writes JSON).
+#[cfg(target_arch = "wasm32")]
+fn read_prose(json: &str) -> Result<(String, Vec<String>), String> {
+    use wasm_bindgen::JsCast;
+    let v = js_sys::JSON::parse(json).map_err(|_| "not JSON".to_string())?;
+    let field = |k: &str| js_sys::Reflect::get(&v, &k.into()).ok();
+    let intro = field("intro")
+        .and_then(|s| s.as_string())
+        .ok_or("no \"intro\"")?;
+    let steps = field("steps")
+        .and_then(|a| a.dyn_into::<js_sys::Array>().ok())
+        .ok_or("no \"steps\"")?
+        .iter()
+        .map(|s| s.as_string().ok_or("a step that is not text"))
+        .collect::<Result<_, _>>()?;
+    Ok((intro, steps))
+}
+
+/// The intro and the steps of prose JSON (native builds: the tests and the lesson pages).
+#[cfg(not(target_arch = "wasm32"))]
+fn read_prose(json: &str) -> Result<(String, Vec<String>), String> {
     let v: serde_json::Value = serde_json::from_str(json).map_err(|e| format!("not JSON ({e})"))?;
     let intro = v["intro"].as_str().ok_or("no \"intro\"")?.to_string();
-    let steps: Vec<String> = v["steps"]
+    let steps = v["steps"]
         .as_array()
         .ok_or("no \"steps\"")?
         .iter()
@@ -233,14 +266,7 @@ pub fn parse_prose(l: &Lesson, json: &str) -> Result<Prose, String> {
                 .ok_or("a step that is not text")
         })
         .collect::<Result<_, _>>()?;
-    if steps.len() != l.steps.len() {
-        return Err(format!(
-            "{} steps, the page knows {} (a file from another build)",
-            steps.len(),
-            l.steps.len()
-        ));
-    }
-    Ok(Prose { intro, steps })
+    Ok((intro, steps))
 }
 
 /// Every challenge, in level order (defined in the core, where their pars are checked).
