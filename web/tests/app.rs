@@ -135,3 +135,26 @@ async fn bad_parameters_are_named_and_the_page_still_works() {
     assert!(root.query_selector_all(".thread").unwrap().length() > 0);
     root.remove();
 }
+
+#[wasm_bindgen_test]
+fn the_page_reads_lesson_prose_with_the_browsers_json_parser() {
+    use daxlab_web::lessons;
+    let l = lessons::lessons().first().unwrap();
+    let json = r#"{"intro": "<p>In</p>", "steps": STEPS}"#.replace(
+        "STEPS",
+        &format!("[{}]", vec!["\"<p>s</p>\""; l.steps.len()].join(",")),
+    );
+    let p = lessons::parse_prose(l, &json).unwrap();
+    assert_eq!(p.intro, "<p>In</p>");
+    assert_eq!(p.steps.len(), l.steps.len());
+    assert_eq!(lessons::parse_prose(l, "{").unwrap_err(), "not JSON");
+    assert_eq!(
+        lessons::parse_prose(l, r#"{"intro": 1, "steps": []}"#).unwrap_err(),
+        "no \"intro\""
+    );
+    assert!(
+        lessons::parse_prose(l, r#"{"intro": "", "steps": []}"#)
+            .unwrap_err()
+            .contains("a file from another build")
+    );
+}
