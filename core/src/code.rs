@@ -321,8 +321,8 @@ impl fmt::Display for FixesError {
         } else {
             write!(
                 f,
-                "\"{}\" is not one of the commits this model knows; accepted: ",
-                self.item
+                "{} is not one of the commits this model knows; accepted: ",
+                crate::quote::shown(&self.item)
             )?;
         }
         for (i, fix) in Fix::ALL.iter().enumerate() {

@@ -30,6 +30,7 @@ mod por;
 pub mod preempt;
 mod prim;
 pub mod program;
+pub mod quote;
 pub mod random;
 pub mod report;
 pub mod scenario;

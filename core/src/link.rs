@@ -144,16 +144,7 @@ pub fn accepted_variants() -> String {
 /// What a yes/no parameter accepts.
 const FLAG_ACCEPTED: &str = "1 or 0 (also true/false, yes/no)";
 
-/// `value` quoted for a message, cut to its first 60 characters when longer than 80 (a
-/// pasted 20 KB value must not push the message's "accepted:" part off the screen).
-pub fn shown(value: &str) -> String {
-    let n = value.chars().count();
-    if n <= 80 {
-        return format!("{value:?}");
-    }
-    let head: String = value.chars().take(60).collect();
-    format!("{:?} ({n} characters)", format!("{head}…"))
-}
+pub use crate::quote::shown;
 
 fn flag(value: &str) -> Option<bool> {
     match value {

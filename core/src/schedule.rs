@@ -54,12 +54,14 @@ impl fmt::Display for ParseError {
             }
             ParseError::UnknownThread { item, name, known } => write!(
                 f,
-                "item {item}: \"{name}\" is not a thread of this scenario; its threads are {}",
+                "item {item}: {} is not a thread of this scenario; its threads are {}",
+                crate::quote::shown(name),
                 known.join(", ")
             ),
             ParseError::BadCount { item, count } => write!(
                 f,
-                "item {item}: repeat count \"{count}\" is not a whole number from 1 to {MAX_SCHEDULE_STEPS}"
+                "item {item}: repeat count {} is not a whole number from 1 to {MAX_SCHEDULE_STEPS}",
+                crate::quote::shown(count)
             ),
             ParseError::TooLong { steps } => {
                 write!(

@@ -1008,7 +1008,8 @@ impl AppState {
                 match self.session.run_text(&text) {
                     Ok(()) => self.notice = None,
                     Err(e) => self.errors.push(format!(
-                        "Schedule {text:?}: {e}. Showing the {} step(s) that ran.",
+                        "Schedule {}: {e}. Showing the {} step(s) that ran.",
+                        daxlab_core::link::shown(&text),
                         self.session.len()
                     )),
                 }
@@ -1820,6 +1821,47 @@ mod tests {
         let mut own = AppState::from_query("?scenario=null-mapping&variant=v4.19");
         own.apply(Action::ToggleFix("c93db7bb6ef3".into()));
         assert!(AppState::from_query(&own.query()).errors.is_empty());
+    }
+
+    #[test]
+    fn a_long_bad_value_never_fills_the_page() {
+        let long = "x".repeat(20_000);
+        for param in [
+            "scenario",
+            "threads",
+            "pages",
+            "buckets",
+            "init",
+            "variant",
+            "fixes",
+            "truncate",
+            "schedule",
+            "step",
+            "seed",
+            "speed",
+            "compare",
+            "lesson",
+            "challenge",
+            "exercise",
+            "lesson_step",
+            "autoplay",
+            "embed",
+            "nope",
+        ] {
+            let st = AppState::from_query(&format!("?{param}={long}"));
+            assert!(!st.errors.is_empty(), "{param}");
+            for e in &st.errors {
+                assert!(
+                    e.len() < 1_500,
+                    "{param}: {} characters: {}",
+                    e.len(),
+                    &e[..200]
+                );
+            }
+        }
+        let mut st = AppState::from_query("?scenario=null-mapping");
+        st.apply(Action::ApplySchedule(format!("mf,{long}")));
+        assert!(st.errors.iter().all(|e| e.len() < 1_500));
     }
 
     #[test]

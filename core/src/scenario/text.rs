@@ -195,8 +195,10 @@ impl SpecError {
     fn details(&self) -> String {
         let item = self.item.map(|i| format!("item {i} ")).unwrap_or_default();
         format!(
-            "{item}{:?}: {}; accepted: {}",
-            self.value, self.problem, self.accepted
+            "{item}{}: {}; accepted: {}",
+            crate::quote::shown(&self.value),
+            self.problem,
+            self.accepted
         )
     }
 }
@@ -417,7 +419,10 @@ impl Spec {
                 "threads",
                 None,
                 "",
-                format!("there is no built-in scenario {scenario:?} to take the threads from"),
+                format!(
+                    "there is no built-in scenario {} to take the threads from",
+                    crate::quote::shown(scenario)
+                ),
                 format!(
                     "threads=, or a built-in scenario: {}",
                     PRESETS
@@ -460,7 +465,7 @@ impl Spec {
                 (None, None, None) => return e,
             };
             let thread = match e.item {
-                Some(n) => format!("its thread {n} {:?}", e.value),
+                Some(n) => format!("its thread {n} {}", crate::quote::shown(&e.value)),
                 None => String::from("they"),
             };
             err(
@@ -627,7 +632,11 @@ impl Spec {
                     "threads",
                     Some(i + 1),
                     n,
-                    format!("thread name {n:?} is also the name of item {}", j + 1),
+                    format!(
+                        "thread name {} is also the name of item {}",
+                        crate::quote::shown(n),
+                        j + 1
+                    ),
                     "a name used once: set one with =NAME, e.g. fault:0=writer",
                 ));
             }

@@ -207,7 +207,10 @@ pub(super) fn parse_threads(
         };
         let path = Path::from_word(word).ok_or_else(|| {
             bad(
-                format!("{word:?} is not a kernel path of the model"),
+                format!(
+                    "{} is not a kernel path of the model",
+                    crate::quote::shown(word)
+                ),
                 paths_accepted(),
             )
         })?;
@@ -226,23 +229,25 @@ pub(super) fn parse_threads(
         }
         let pages_n = pages.len();
         let page_accepted = || format!("a page from 0 to {}", pages_n - 1);
-        let arg =
-            match arg_text {
-                None => None,
-                Some(a) if path == Path::Mf => Some(
-                    number::<u16>(a)
-                        .filter(|&p| (p as usize) < pages_n)
-                        .ok_or_else(|| {
-                            bad(
-                                format!("mf needs a page of the device, which has {pages_n}"),
-                                page_accepted(),
-                            )
-                        })?,
-                ),
-                Some(a) => Some(number::<u16>(a).ok_or_else(|| {
-                    bad(format!("{a:?} is not a file index"), INDEX_ACCEPTED.into())
-                })?),
-            };
+        let arg = match arg_text {
+            None => None,
+            Some(a) if path == Path::Mf => Some(
+                number::<u16>(a)
+                    .filter(|&p| (p as usize) < pages_n)
+                    .ok_or_else(|| {
+                        bad(
+                            format!("mf needs a page of the device, which has {pages_n}"),
+                            page_accepted(),
+                        )
+                    })?,
+            ),
+            Some(a) => Some(number::<u16>(a).ok_or_else(|| {
+                bad(
+                    format!("{} is not a file index", crate::quote::shown(a)),
+                    INDEX_ACCEPTED.into(),
+                )
+            })?),
+        };
         let pfn = match pfn_text {
             None => None,
             Some(p) => Some(
