@@ -21,7 +21,7 @@ pub fn run_json(st: &AppState) -> String {
     let mut whole = st.session.clone();
     whole.seek(whole.len());
     let mut report = RunReport::new(&whole);
-    report.error = st.schedule_error.clone();
+    report.error = st.schedule_error(&whole).map(str::to_string);
     serde_json::to_string_pretty(&report).unwrap_or_default()
 }
 
@@ -202,10 +202,39 @@ mod tests {
             "{}",
             v["error"]
         );
-        // Stepping on makes another run, which the error no longer describes.
-        st.apply(crate::state::Action::Step(st.model().tid("mf1").unwrap()));
+        // Stepping on makes another run, which the error no longer describes; so do stepping
+        // back and taking another thread, another code, and another schedule of one length.
+        use crate::state::Action;
+        let error_after = |f: &dyn Fn(&mut AppState)| {
+            let mut st = AppState::from_query(
+                "?threads=2&pages=2&variant=v4.19&fixes=c93db7b&schedule=fault1*5,mf1*14,fault1*6,evict*10,rcu*3,mf1*4",
+            );
+            f(&mut st);
+            let v: serde_json::Value = serde_json::from_str(&run_json(&st)).unwrap();
+            v.get("error").cloned()
+        };
+        let mf1 = st.model().tid("mf1").unwrap();
+        assert!(error_after(&|st| st.apply(Action::Step(mf1))).is_none());
+        assert!(
+            error_after(&|st| {
+                st.apply(Action::Back);
+                st.apply(Action::Step(mf1));
+            })
+            .is_none()
+        );
+        assert!(error_after(&|st| st.apply(Action::ToggleFix("55e56f06ed71".into()))).is_none());
+        assert!(error_after(&|_| ()).is_some());
+        // The Schedule box's stopped schedule is exported with its error too.
+        st.apply(Action::ApplySchedule("fault1*5,evict".into()));
         let v: serde_json::Value = serde_json::from_str(&run_json(&st)).unwrap();
-        assert!(v.get("error").is_none());
+        assert!(
+            v["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("step 6: evict cannot run"),
+            "{}",
+            v["error"]
+        );
     }
 
     #[test]

@@ -167,6 +167,14 @@ impl SearchRun {
     }
 }
 
+/// A run a schedule stopped early, and why.
+struct StoppedRun {
+    code: daxlab_core::Code,
+    truncate: WakeMode,
+    schedule: String,
+    error: String,
+}
+
 /// The whole view state.
 pub struct AppState {
     /// The simulation and its history.
@@ -178,9 +186,10 @@ pub struct AppState {
     /// The last "cannot run" message among `errors`: the next one replaces it, and a move
     /// of the step takes it away (pressing a blocked thread again must not pile up copies).
     refusal: Option<String>,
-    /// Why the URL's schedule stopped before its end, while the history is the steps that ran:
-    /// the JSON export carries it as `daxlab run --json` does.
-    pub schedule_error: Option<String>,
+    /// Why a schedule (the URL's or the Schedule box's) stopped before its end, with the run
+    /// it describes: the JSON export carries it, as `daxlab run --json` does, only while the
+    /// whole history is still that run.
+    schedule_error: Option<StoppedRun>,
     /// Playing through the history.
     pub playing: bool,
     /// Play speed in steps per second.
@@ -547,7 +556,7 @@ impl AppState {
                         daxlab_core::link::shown(text),
                         st.session.len()
                     ));
-                    st.schedule_error = Some(e.to_string());
+                    st.stopped(e.to_string());
                 }
             }
         } else if let Some(seed) = p.seed {
@@ -757,6 +766,8 @@ impl AppState {
     /// Rebuild the model (another variant or wake mode) and replay the history by thread name as
     /// far as it applies.
     fn rebuild(&mut self, opts: Options) {
+        // A refusal was about the old code's run.
+        self.drop_refusal();
         let variant = opts.variant;
         let old = &self.session;
         let names: Vec<String> = old
@@ -802,16 +813,36 @@ impl AppState {
 
     /// Apply one action.
     pub fn apply(&mut self, action: Action) {
-        let (at, len) = (self.session.cursor(), self.session.len());
+        let at = self.session.cursor();
         self.apply_action(action);
         if self.session.cursor() != at {
             self.drop_refusal();
         }
-        if self.session.len() != len {
-            // Another history: no longer the steps the URL's schedule ran.
-            self.schedule_error = None;
-        }
         self.after_action();
+    }
+
+    /// Note that a schedule stopped early with `error`, after the steps now recorded.
+    fn stopped(&mut self, error: String) {
+        let m = self.session.model();
+        let mut whole = self.session.clone();
+        whole.seek(whole.len());
+        self.schedule_error = Some(StoppedRun {
+            code: m.code(),
+            truncate: m.truncate_wake(),
+            schedule: whole.schedule_text(),
+            error,
+        });
+    }
+
+    /// Why a schedule stopped early, while the whole recorded run is still the one it
+    /// stopped (the same code, wake mode and steps).
+    pub fn schedule_error(&self, whole: &Session) -> Option<&str> {
+        let s = self.schedule_error.as_ref()?;
+        let m = whole.model();
+        (m.code() == s.code
+            && m.truncate_wake() == s.truncate
+            && whole.schedule_text() == s.schedule)
+            .then_some(s.error.as_str())
     }
 
     /// Say that a step was refused, in place of the last such message.
@@ -1007,11 +1038,14 @@ impl AppState {
                 self.session.reset();
                 match self.session.run_text(&text) {
                     Ok(()) => self.notice = None,
-                    Err(e) => self.errors.push(format!(
-                        "Schedule {}: {e}. Showing the {} step(s) that ran.",
-                        daxlab_core::link::shown(&text),
-                        self.session.len()
-                    )),
+                    Err(e) => {
+                        self.errors.push(format!(
+                            "Schedule {}: {e}. Showing the {} step(s) that ran.",
+                            daxlab_core::link::shown(&text),
+                            self.session.len()
+                        ));
+                        self.stopped(e.to_string());
+                    }
                 }
             }
             Action::EditSchedule(text) => {
