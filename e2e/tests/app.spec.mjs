@@ -258,6 +258,25 @@ test('the seeded random run is reproducible', async ({ page }) => {
   await expect(page.locator('#schedule-box')).toHaveValue(first);
 });
 
+test('a phone-width frame shows the timeline on its first screen and names the code in words', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 600 });
+  await page.goto('/?scenario=null-mapping&embed=1&step=10&fixes=c93db7bb6ef3,55e56f06ed71&truncate=all');
+  await expect(page.locator('#timeline')).toBeVisible();
+  const top = await page.locator('#timeline').evaluate((e) => e.getBoundingClientRect().top);
+  expect(top).toBeLessThan(560);
+  // The fix boxes and the wake picker are left to the full view, so the label says it all.
+  await expect(page.locator('#fixes')).toBeHidden();
+  await expect(page.locator('#truncate')).toBeHidden();
+  const shown = () => page.locator('#release').evaluate((e) => e.innerText);
+  expect(await shown()).toBe('v4.19 as released with 2 changed fixes; truncate wakes all');
+  await expect(page.locator('#release')).toHaveAttribute('title', /c93db7bb6ef3.*55e56f06ed71/);
+  // The full view keeps its own words.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('/?scenario=null-mapping&step=10&fixes=c93db7bb6ef3,55e56f06ed71&truncate=all');
+  await expect(page.locator('#release')).toBeVisible();
+  expect(await shown()).toBe('v4.19 as released with 2 changed fixes (ticked below)');
+});
+
 test('a compare view in an 800x500 frame shows both timelines on its first screen', async ({ page }) => {
   // The Embed button's own code keeps compare=: it once put the cards in a 180 px column and
   // the compare box below the frame.

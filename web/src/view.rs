@@ -203,6 +203,30 @@ fn builder_panel(st: &AppState, send: &Send) -> Html {
     }
 }
 
+/// The code in force, in words: the variant's release and the fixes changed on top of it. A
+/// phone-width frame hides the fix boxes and the wake picker (style.css): the label then
+/// carries the wake mode, and its title names the fixes.
+fn release_label(m: &daxlab_core::Model) -> Html {
+    let (wake, fixes) = daxlab_core::link::code_params(m);
+    let release = m.variant().release();
+    html! {
+        <span class="release" id="release" title={fixes.clone()}>
+            { match &fixes {
+                // Short, so the pickers' row stays one line: the ticks below name them.
+                Some(f) if !f.contains(',') => format!("{release} with {f}"),
+                Some(f) => format!("{release} with {} changed fixes", f.split(',').count()),
+                None => release.to_string(),
+            } }
+            if fixes.as_ref().is_some_and(|f| f.contains(',')) {
+                <span class="ticked">{ " (ticked below)" }</span>
+            }
+            if let Some(w) = wake {
+                <span class="wake-note">{ format!("; truncate wakes {}", w.name()) }</span>
+            }
+        </span>
+    }
+}
+
 /// The link to the challenges: the highest level the student may play (the first not won).
 fn challenges_href(st: &AppState) -> String {
     let level = st.progress.unlocked(&crate::teach::level_names());
@@ -433,7 +457,7 @@ fn controls(
                         }) }
                     </select>
                 </label>
-                <label>{ "Truncate wakes " }
+                <label class="truncate-picker">{ "Truncate wakes " }
                     <select id="truncate" onchange={on_truncate} aria-label="Truncate wake mode">
                         { for daxlab_core::WakeMode::ALL.iter().map(|w| html! {
                             <option value={w.name()} selected={*w == m.truncate_wake()}>{ w.name() }</option>
@@ -452,16 +476,7 @@ fn controls(
                         </select>
                     </label>
                 }
-                <span class="release" id="release">{ match daxlab_core::link::code_params(m).1 {
-                    // Short, so the pickers' row stays one line: the ticks below name them.
-                    Some(f) if !f.contains(',') => format!("{} with {f}", m.variant().release()),
-                    Some(f) => format!(
-                        "{} with {} changed fixes (ticked below)",
-                        m.variant().release(),
-                        f.split(',').count()
-                    ),
-                    None => m.variant().release().to_string(),
-                } }</span>
+                { release_label(m) }
             </div>
             <div class="row">
                 { fixes(st, send) }
