@@ -94,9 +94,9 @@ fn each_bug_is_removed_by_its_commit() {
             Fix::WaitEntryUnlocked,
         ),
         // v4.19's exclusive waiter that gives up: hidden by the NULL dereference until
-        // c93db7bb6ef3; 55e56f06ed71's first form passes mf's own wake-up on, but another
-        // exclusive waiter that gives up can still strand it, until d8a706414af4 makes memory
-        // failure wait non-exclusively.
+        // c93db7bb6ef3; 55e56f06ed71's first form (as modelled: its text is not in our
+        // sources) passes mf's own wake-up on, but another exclusive waiter that gives up can
+        // still strand it, until d8a706414af4 makes memory failure wait non-exclusively.
         (
             "lost-wakeup",
             LostWakeup,
@@ -136,7 +136,7 @@ fn v4_19_with_only_the_null_check_shows_the_lost_wakeup_the_oops_hid() {
         verdict("lost-wakeup", v419.with(Fix::NullMappingCheck), None),
         Some(LostWakeup)
     );
-    // 55e56f06ed71's first form waits exclusively and passes its own wake-up on; a writeback
+    // 55e56f06ed71's first form, as modelled, waits exclusively and passes its own wake-up on; a writeback
     // that finds no entry still strands an exclusive waiter (the invalidation wake-one).
     // d8a706414af4's non-exclusive wait means every wake-up reaches memory failure.
     let first_form = v419

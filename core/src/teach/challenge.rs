@@ -123,7 +123,7 @@ pub static CHALLENGES: &[Challenge] = &[
         concept: "Truncation disassociates a DAX page from its file: page->mapping becomes NULL. Memory failure reads page->mapping and calls dax_mapping() on whatever it finds.",
         precondition: "page->mapping must already be NULL when mf reads it, or become NULL before mf tests it.",
         fix: Some(Fix::NullMappingCheck),
-        debrief: "The seed called dax_mapping(mapping) without testing mapping for NULL. The fix's text: racing with inode destruction, page->mapping can be NULL before dax_lock_mapping_entry() is even entered, and after it has slept waiting for the entry.",
+        debrief: "The seed called dax_mapping(mapping) without testing mapping for NULL. c93db7bb6ef3 adds the test: racing with truncation, page->mapping can be NULL already when dax_lock_mapping_entry() is entered, and again after it has slept waiting for the entry.",
     },
     Challenge {
         name: "deadlock",
@@ -183,7 +183,7 @@ pub static CHALLENGES: &[Challenge] = &[
         concept: "RCU keeps the inode's memory only while mf is inside its read-side section. v4.19 sleeps outside that section and then uses the mapping again.",
         precondition: "mf must be asleep (outside RCU) when the last iput() evicts the inode and a grace period frees it.",
         fix: Some(Fix::WaitEntryUnlocked),
-        debrief: "The fix's text: after the i_pages lock is dropped, the inode can be freed at any time, so the waiter must not re-take the lock; wait_entry_unlocked() sleeps without touching the address_space again.",
+        debrief: "55e56f06ed71 starts from this: once the i_pages lock is dropped, the inode can be freed at any moment, so the waiter must not re-take that lock; its wait_entry_unlocked() sleeps without touching the address_space again.",
     },
     Challenge {
         name: "lost-wakeup",
