@@ -133,6 +133,11 @@ test('keyboard shortcuts drive every control', async ({ page }) => {
   const top = await page.locator('.overlay .dialog h2').evaluate((h) => h.getBoundingClientRect().top);
   expect(top).toBeGreaterThanOrEqual(0);
   expect(top).toBeLessThan(120);
+  // ...and the focus is on something in view (the dialog, when its Close is below the fold).
+  const focus = await page.evaluate(() => { const r = document.activeElement.getBoundingClientRect(); return [r.top, r.bottom, !!document.activeElement.closest('[role=dialog]')]; });
+  expect(focus[2]).toBe(true);
+  expect(focus[0]).toBeLessThan(500);
+  expect(focus[0]).toBeGreaterThanOrEqual(0);
   await page.keyboard.press('Escape');
   await page.setViewportSize({ width: 1280, height: 800 });
   await expect(page.getByRole('dialog')).toHaveCount(0);

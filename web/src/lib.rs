@@ -847,22 +847,37 @@ impl App {
                 active.is_none_or(|a| a.id().is_empty() || Some(a.id().as_str()) != open);
         }
         let target = match open {
-            Some(_) => dialog_controls().into_iter().next(),
+            Some(_) => {
+                // The dialog opens at its title. Its first control takes the focus when it is
+                // in view; one at the end (the help's Close) would scroll the title away in a
+                // frame or on a phone, so the dialog itself takes it (Tab then reaches Close).
+                for sel in [".overlay", ".overlay .dialog"] {
+                    if let Ok(Some(el)) = doc.query_selector(sel) {
+                        el.set_scroll_top(0);
+                    }
+                }
+                let height = gloo::utils::window()
+                    .inner_height()
+                    .ok()
+                    .and_then(|h| h.as_f64())
+                    .unwrap_or(0.0);
+                dialog_controls()
+                    .into_iter()
+                    .next()
+                    .filter(|el| el.get_bounding_client_rect().bottom() <= height)
+                    .or_else(|| {
+                        doc.query_selector(".overlay .dialog")
+                            .ok()
+                            .flatten()
+                            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+                    })
+            }
             // Back to the button that opened it; opened by a key, the focus stays on the page.
             None if self.dialog_from_page => None,
             None => self.dialog.and_then(html_element),
         };
         if let Some(el) = target {
             let _ = el.focus();
-        }
-        if open.is_some() {
-            // Its first control may sit at its end (the help's Close): the focus scrolled the
-            // dialog there, past its title and first lines, in a frame or on a phone.
-            for sel in [".overlay", ".overlay .dialog"] {
-                if let Ok(Some(el)) = doc.query_selector(sel) {
-                    el.set_scroll_top(0);
-                }
-            }
         }
         self.dialog = open;
     }

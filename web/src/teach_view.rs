@@ -291,7 +291,7 @@ pub fn progress_dialog(st: &AppState, send: &Send) -> Html {
         .sum();
     html! {
         <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="progress-title">
-            <div class="dialog" id="progress-dialog">
+            <div class="dialog" id="progress-dialog" tabindex="-1">
                 <h2 id="progress-title">{ "Your progress" }</h2>
                 <p>{ format!("Levels won: {} of {} ({points} points). Predictions: {right} right of {answered} answered. Exercises solved: {}.",
                     CHALLENGES.iter().filter(|c| st.progress.won(c.name)).count(), CHALLENGES.len(), st.progress.exercises.len()) }</p>

@@ -321,7 +321,7 @@ fn embed_dialog(st: &AppState, send: &Send, base: &str) -> Html {
     );
     html! {
         <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="embed-title">
-            <div class="dialog">
+            <div class="dialog" tabindex="-1">
                 <h2 id="embed-title">{ "Embed this view in course notes" }</h2>
                 <label for="embed-code">{ "iframe HTML (compact embed layout, 800×500):" }</label>
                 <textarea id="embed-code" readonly=true rows="4" value={code} />
@@ -832,12 +832,12 @@ fn help(send: &Send) -> Html {
     let close = send.reform(|_| Action::ToggleHelp);
     html! {
         <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="help-title">
-            <div class="dialog">
+            <div class="dialog" tabindex="-1">
                 <h2 id="help-title">{ "Keyboard shortcuts" }</h2>
                 <dl>
                     { for SHORTCUTS.iter().map(|(k, what)| html! { <><dt><kbd>{ *k }</kbd></dt><dd>{ *what }</dd></> }) }
                 </dl>
-                <button onclick={close} autofocus=true>{ "Close (Esc)" }</button>
+                <button onclick={close}>{ "Close (Esc)" }</button>
             </div>
         </div>
     }
