@@ -336,7 +336,11 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
                          for a race of your own). Showing the scaled freed-inode.",
                         p.scenario
                     ));
-                } else if !t.is_empty() && !bare && scenario_given {
+                } else if !t.is_empty()
+                    && !bare
+                    && scenario_given
+                    && spec.built_in() != Some(p.scenario)
+                {
                     errors.push(format!(
                         "URL parameters scenario={} and threads={} both say which threads run; \
                          threads= is used, and scenario= is ignored (pages=, buckets= and init= \
@@ -468,7 +472,13 @@ mod tests {
             errors[0].contains("scenario=self-deadlock and threads=\"mf,fault,trunc\""),
             "{errors:?}"
         );
-        // A scaled freed-inode names its scenario; pages= alone changes a preset: no message.
+        // X's own text beside scenario=X is X; a scaled freed-inode names its scenario;
+        // pages= alone changes a preset: no message.
+        assert!(
+            parse("?scenario=null-mapping&threads=mf,fault,trunc")
+                .1
+                .is_empty()
+        );
         assert!(parse("?scenario=freed-inode&threads=3").1.is_empty());
         assert!(parse("?scenario=hash-collision&buckets=16").1.is_empty());
     }

@@ -227,6 +227,9 @@ test('a page without clipboard access says so, shows the link and keeps working'
   await page.click('#share');
   await expect(page.locator('.notice')).toContainText('Could not copy the link');
   await expect(page.locator('.notice')).toContainText('scenario=null-mapping');
+  // The Link box holds the address, selected, ready for Ctrl+C.
+  await expect(page.locator('#share-url')).toBeFocused();
+  expect(await page.evaluate(() => { const i = document.getElementById('share-url'); return i.selectionEnd - i.selectionStart === i.value.length && i.value.length > 0; })).toBe(true);
   await page.click('#forward');
   await expect(page.locator('#step-count')).toHaveText(/^step 1 \//);
 });
@@ -236,6 +239,7 @@ test('a refused copy is not reported as copied', async ({ page }) => {
     navigator.clipboard.writeText = () => Promise.reject(new DOMException('blocked by a permissions policy', 'NotAllowedError'));
   });
   await page.goto('/?scenario=null-mapping');
+  await expect(page.locator('.thread').first()).toBeVisible();
   await page.keyboard.press('s');
   await expect(page.locator('.notice')).toContainText('Could not copy the link (blocked by a permissions policy)');
   await expect(page.locator('.notice')).not.toContainText('copied:');

@@ -535,7 +535,19 @@ impl Component for App {
             Msg::Copied(url, result) => {
                 self.st.notice = Some(match result {
                     Ok(()) => format!("Link to this view copied: {url}"),
-                    Err(why) => format!("Could not copy the link ({why}); select it here: {url}"),
+                    Err(why) => {
+                        // The Link box holds the same address: select it, ready for Ctrl+C.
+                        if let Some(input) = gloo::utils::document()
+                            .get_element_by_id("share-url")
+                            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+                        {
+                            let _ = input.focus();
+                            input.select();
+                        }
+                        format!(
+                            "Could not copy the link ({why}); it is selected in the Link box, ready to copy: {url}"
+                        )
+                    }
                 });
             }
             Msg::Key(e) => {

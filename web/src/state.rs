@@ -434,15 +434,11 @@ impl AppState {
         // scenario of its own threads starts from the seed.
         let base = match &p.spec {
             // Text that is a built-in's whole preset is that built-in, story code and all.
-            Some(spec) => daxlab_core::SCENARIOS
-                .iter()
-                .find(|s| Spec::preset(s.name).as_ref() == Some(spec))
-                .map(|s| s.name)
-                .unwrap_or(if over_preset(p.scenario, spec) {
-                    p.scenario
-                } else {
-                    ""
-                }),
+            Some(spec) => spec.built_in().unwrap_or(if over_preset(p.scenario, spec) {
+                p.scenario
+            } else {
+                ""
+            }),
             None => p.scenario,
         };
         // The code the fixes go on top of, to name those that change nothing.
@@ -456,7 +452,14 @@ impl AppState {
             (None, Some(f)) => {
                 let story = story_options(base);
                 let code = story.code.unwrap_or_else(|| story.variant.code());
-                fix_base = Some((code, "the story's code"));
+                fix_base = Some((
+                    code,
+                    if base.is_empty() {
+                        "seed"
+                    } else {
+                        "the story's code"
+                    },
+                ));
                 Options {
                     variant: story.variant,
                     code: code.with_fixes(f).ok(),
@@ -1851,6 +1854,9 @@ mod tests {
         );
         let st = AppState::from_query("?scenario=null-mapping&fixes=c93db7bb6ef3,c93db7bb6ef3");
         assert!(st.errors[0].contains("repeats"), "{:?}", st.errors);
+        // A list of threads of its own has no story: its code is the seed.
+        let st = AppState::from_query("?threads=mf,trunc&fixes=-c93db7bb6ef3");
+        assert!(st.errors[0].contains("under seed,"), "{:?}", st.errors);
         // The page's own links never trip it.
         let mut own = AppState::from_query("?scenario=null-mapping&variant=v4.19");
         own.apply(Action::ToggleFix("c93db7bb6ef3".into()));

@@ -653,6 +653,14 @@ impl Spec {
         model
     }
 
+    /// The built-in scenario whose whole preset this text is, if any.
+    pub fn built_in(&self) -> Option<&'static str> {
+        PRESETS
+            .iter()
+            .find(|p| Spec::parse(p.text).as_ref() == Ok(self))
+            .map(|p| p.name)
+    }
+
     /// Whether this is a number of threads (the scaled `freed-inode`).
     pub fn is_scaled(&self) -> bool {
         matches!(self.threads, Threads::Scaled(_))
@@ -661,14 +669,10 @@ impl Spec {
     /// The scenario's model under `options`: a preset's text builds a model carrying the
     /// preset's name, anything else [`CUSTOM`] (a scaled one `freed-inode`).
     pub fn model(&self, options: Options) -> Model {
-        let name = PRESETS
-            .iter()
-            .find(|p| Spec::parse(p.text).as_ref() == Ok(self))
-            .map(|p| p.name)
-            .unwrap_or(match self.threads {
-                Threads::Scaled(_) => "freed-inode",
-                Threads::List(_) => CUSTOM,
-            });
+        let name = self.built_in().unwrap_or(match self.threads {
+            Threads::Scaled(_) => "freed-inode",
+            Threads::List(_) => CUSTOM,
+        });
         self.model_named(name, options)
     }
 
