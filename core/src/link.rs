@@ -170,8 +170,10 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
         let repeated = first.is_some();
         match first {
             Some(first) => errors.push(format!(
-                "URL parameter {name} is given more than once ({first:?}, then {:?}); the last one that is understood is used.",
-                value.trim()
+                "URL parameter {} is given more than once ({}, then {}); the last one that is understood is used.",
+                if name.chars().count() > 80 { shown(&name) } else { name.to_string() },
+                shown(first),
+                shown(value.trim())
             )),
             None => seen.push((name.clone(), value.clone())),
         }

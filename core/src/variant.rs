@@ -154,7 +154,7 @@ impl Variant {
                 "Teaching ablation, never shipped: fixed without rcu_read_lock(), so nothing keeps the inode's memory alive."
             }
             Variant::ExclusiveWait => {
-                "Teaching ablation, never shipped: wait_entry_unlocked() waits exclusively and never passes the wake-up on (55e56f06ed71's first form, as we model it, did); invalidation wakes one."
+                "Teaching ablation, never shipped: wait_entry_unlocked() waits exclusively and never passes the wake-up on, where 55e56f06ed71's first form (as we model it) woke the next waiter; invalidation wakes one."
             }
             Variant::SleepInRcu => {
                 "Teaching ablation, never shipped: fixed, but the thread sleeps inside its RCU read-side section."

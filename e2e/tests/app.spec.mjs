@@ -232,6 +232,12 @@ test('a page without clipboard access says so, shows the link and keeps working'
   expect(await page.evaluate(() => { const i = document.getElementById('share-url'); return i.selectionEnd - i.selectionStart === i.value.length && i.value.length > 0; })).toBe(true);
   await page.click('#forward');
   await expect(page.locator('#step-count')).toHaveText(/^step 1 \//);
+  // A frame has no Link box: the notice itself holds the link to select.
+  await page.goto('/?scenario=null-mapping&embed=1');
+  await expect(page.locator('.thread').first()).toBeVisible();
+  await page.keyboard.press('s');
+  await expect(page.locator('.notice')).toContainText('Could not copy the link');
+  await expect(page.locator('.notice')).toContainText('select it here: ');
 });
 
 test('a refused copy is not reported as copied', async ({ page }) => {

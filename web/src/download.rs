@@ -224,6 +224,19 @@ mod tests {
         );
         assert!(error_after(&|st| st.apply(Action::ToggleFix("55e56f06ed71".into()))).is_none());
         assert!(error_after(&|_| ()).is_some());
+        // The steps that ran, applied again, run to their end: no error, as in the CLI; nor
+        // after Reset and the same steps by hand.
+        assert!(
+            error_after(&|st| st.apply(Action::ApplySchedule("fault1*5,mf1*14,fault1*6".into())))
+                .is_none()
+        );
+        assert!(
+            error_after(&|st| {
+                st.apply(Action::Reset);
+                st.apply(Action::ApplySchedule("fault1*5,mf1*14,fault1*6".into()));
+            })
+            .is_none()
+        );
         // The Schedule box's stopped schedule is exported with its error too.
         st.apply(Action::ApplySchedule("fault1*5,evict".into()));
         let v: serde_json::Value = serde_json::from_str(&run_json(&st)).unwrap();

@@ -536,17 +536,23 @@ impl Component for App {
                 self.st.notice = Some(match result {
                     Ok(()) => format!("Link to this view copied: {url}"),
                     Err(why) => {
-                        // The Link box holds the same address: select it, ready for Ctrl+C.
-                        if let Some(input) = gloo::utils::document()
+                        // The Link box holds the same address: select it, ready for Ctrl+C
+                        // (a frame has no Link box: the notice's own text is the link).
+                        match gloo::utils::document()
                             .get_element_by_id("share-url")
                             .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
                         {
-                            let _ = input.focus();
-                            input.select();
+                            Some(input) => {
+                                let _ = input.focus();
+                                input.select();
+                                format!(
+                                    "Could not copy the link ({why}); it is selected in the Link box, ready to copy: {url}"
+                                )
+                            }
+                            None => {
+                                format!("Could not copy the link ({why}); select it here: {url}")
+                            }
                         }
-                        format!(
-                            "Could not copy the link ({why}); it is selected in the Link box, ready to copy: {url}"
-                        )
                     }
                 });
             }

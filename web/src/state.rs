@@ -665,6 +665,7 @@ impl AppState {
                     })
                     .or(s.stories.first())
             });
+        self.schedule_error = None;
         if let Some(story) = story {
             // A story written for another variant may stop applying part-way; keep what runs.
             let _ = self.session.run_text(story.schedule);
@@ -676,6 +677,7 @@ impl AppState {
         let model = self.session.model().clone();
         let run = RandomRunner::new(seed, Strategy::Pct { depth: PCT_DEPTH }).run(&model);
         self.session.reset();
+        self.schedule_error = None;
         let _ = self.session.run(&run.schedule);
         self.seed = Some(seed);
         self.seed_text = seed.to_string();
@@ -906,6 +908,7 @@ impl AppState {
             Action::Reset => {
                 self.playing = false;
                 self.session.reset();
+                self.schedule_error = None;
                 self.seed = None;
                 self.notice = None;
             }
@@ -951,6 +954,7 @@ impl AppState {
                         story_options(s.name)
                     };
                     self.session = Session::new(model_for(s.name, opts));
+                    self.schedule_error = None;
                     self.seed = None;
                     self.notice = None;
                     self.playing = false;
@@ -972,6 +976,7 @@ impl AppState {
                 };
                 self.variant_given = true;
                 self.session = Session::new(spec.model(opts));
+                self.schedule_error = None;
                 self.whole = 0;
                 self.seed = None;
                 self.notice = None;
@@ -1039,6 +1044,7 @@ impl AppState {
                 self.playing = false;
                 self.seed = None;
                 self.session.reset();
+                self.schedule_error = None;
                 match self.session.run_text(&text) {
                     Ok(()) => self.notice = None,
                     Err(e) => {
@@ -1322,6 +1328,7 @@ impl AppState {
         match o.found {
             Some((kind, text)) => {
                 self.session.reset();
+                self.schedule_error = None;
                 if let Err(e) = self.session.run_text(&text) {
                     self.errors.push(format!(
                         "The search's schedule {text:?} did not replay: {e}"
@@ -1888,15 +1895,20 @@ mod tests {
             "embed",
             "nope",
         ] {
-            let st = AppState::from_query(&format!("?{param}={long}"));
-            assert!(!st.errors.is_empty(), "{param}");
-            for e in &st.errors {
-                assert!(
-                    e.len() < 1_500,
-                    "{param}: {} characters: {}",
-                    e.len(),
-                    &e[..200]
-                );
+            for q in [
+                format!("?{param}={long}"),
+                format!("?{param}={long}&{param}=1"),
+            ] {
+                let st = AppState::from_query(&q);
+                assert!(!st.errors.is_empty(), "{param}");
+                for e in &st.errors {
+                    assert!(
+                        e.len() < 1_500,
+                        "{param}: {} characters: {}",
+                        e.len(),
+                        &e[..200]
+                    );
+                }
             }
         }
         let mut st = AppState::from_query("?scenario=null-mapping");

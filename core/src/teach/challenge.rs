@@ -123,7 +123,7 @@ pub static CHALLENGES: &[Challenge] = &[
         concept: "Truncation disassociates a DAX page from its file: page->mapping becomes NULL. Memory failure reads page->mapping and calls dax_mapping() on whatever it finds.",
         precondition: "page->mapping must already be NULL when mf reads it, or become NULL before mf tests it.",
         fix: Some(Fix::NullMappingCheck),
-        debrief: "The seed called dax_mapping(mapping) without testing mapping for NULL. c93db7bb6ef3 adds the test: racing with truncation, page->mapping can be NULL already when dax_lock_mapping_entry() is entered, and again after it has slept waiting for the entry.",
+        debrief: "The seed called dax_mapping(mapping) without testing mapping for NULL. c93db7bb6ef3 adds the test: page->mapping can be NULL already when dax_lock_mapping_entry() is entered (here truncate has cleared it), and again after it has slept waiting for the entry.",
     },
     Challenge {
         name: "deadlock",
