@@ -187,6 +187,18 @@ fn fixes_parser(text: &str) -> Result<String, String> {
 
 impl Target {
     fn options(&self) -> Options {
+        // Items that change nothing are said, as the page says them (the run goes on).
+        for idle in self
+            .fixes
+            .as_deref()
+            .map(|f| self.variant.code().idle_fixes(f))
+            .unwrap_or_default()
+        {
+            eprintln!(
+                "daxlab: --fixes under {}: {idle}; it changes nothing",
+                self.variant.name()
+            );
+        }
         let code = self.fixes.as_deref().map(|f| {
             // Checked by clap against the known commits.
             self.variant

@@ -249,6 +249,28 @@ fn bad_arguments_exit_non_zero_with_a_message() {
 }
 
 #[test]
+fn fixes_that_change_nothing_are_said_and_the_run_goes_on() {
+    let (code, out, err) = daxlab(&[
+        "run",
+        "--scenario",
+        "null-mapping",
+        "--variant",
+        "v4.19",
+        "--fixes=-c93db7b,f52afc93cd01",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Outcome:"), "{out}");
+    assert!(
+        err.contains("takes away c93db7bb6ef3, which is not in force")
+            && err.contains("adds f52afc93cd01, which is already in force"),
+        "{err}"
+    );
+    // Fixes that do change the code are not remarked on.
+    let (_, _, err) = daxlab(&["run", "--scenario", "null-mapping", "--fixes", "c93db7b"]);
+    assert!(!err.contains("changes nothing"), "{err}");
+}
+
+#[test]
 fn run_writes_the_timeline_and_the_graph_as_svg_and_each_step_names_its_violation() {
     let dir = std::env::temp_dir().join(format!("daxlab-cli-svg-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
