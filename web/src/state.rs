@@ -525,16 +525,8 @@ impl AppState {
         }
         // Scenario text that is a built-in's preset opens that scenario, story and all: say so,
         // or a teacher who pasted the text expects an empty run.
-        if p.spec.is_some() && st.model().scenario_text().is_empty() {
-            let name = st.model().scenario();
-            st.notice = Some(if p.schedule.is_some() || p.seed.is_some() {
-                format!("This scenario text is the built-in {name} scenario (?scenario={name}).")
-            } else {
-                format!(
-                    "This scenario text is the built-in {name} scenario: its story is loaded, as ?scenario={name} loads it."
-                )
-            });
-        }
+        let built_in = (p.spec.is_some() && st.model().scenario_text().is_empty())
+            .then(|| st.model().scenario());
         let mut explicit = p.schedule.is_some() || p.seed.is_some();
         if let Some(text) = &p.schedule {
             match st.session.run_text(text) {
@@ -566,6 +558,18 @@ impl AppState {
             st.random_run(seed);
         } else {
             st.load_story();
+        }
+        // (Said once the schedule has run or fallen back to the story.)
+        if let Some(name) = built_in
+            && st.notice.is_none()
+        {
+            st.notice = Some(if explicit {
+                format!("This scenario text is the built-in {name} scenario (?scenario={name}).")
+            } else {
+                format!(
+                    "This scenario text is the built-in {name} scenario: its story is loaded, as ?scenario={name} loads it."
+                )
+            });
         }
         let len = st.session.len();
         match p.step {
@@ -1846,6 +1850,17 @@ mod tests {
             !ran.notice.as_deref().unwrap().contains("story"),
             "{:?}",
             ran.notice
+        );
+        // A schedule that is not one of the scenario's falls back to the story, and says so.
+        let back = AppState::from_query("?threads=mf,fault,trunc&schedule=zz");
+        assert_eq!(back.session.len(), named.session.len());
+        assert!(
+            back.notice
+                .as_deref()
+                .unwrap()
+                .contains("its story is loaded"),
+            "{:?}",
+            back.notice
         );
     }
 
