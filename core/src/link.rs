@@ -285,7 +285,8 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
                     "compare",
                     value,
                     &format!(
-                        "a variant whose code differs from the view's: {}",
+                        "a variant whose code differs from the view's (the Compare picker \
+                         lists those; every variant: {})",
                         accepted_variants()
                     ),
                 ),
