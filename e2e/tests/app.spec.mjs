@@ -283,7 +283,7 @@ test('a phone-width frame shows the timeline on its first screen and names the c
   await expect(page.locator('#fixes')).toBeHidden();
   await expect(page.locator('#truncate')).toBeHidden();
   const shown = () => page.locator('#release').evaluate((e) => e.innerText);
-  expect(await shown()).toBe('v4.19 as released with 2 changed fixes; truncate wakes all');
+  expect(await shown()).toBe('v4.19 as released with 2 changed fixes (c93db7b, 55e56f0); truncate wakes all');
   await expect(page.locator('#release')).toHaveAttribute('title', /c93db7bb6ef3.*55e56f06ed71/);
   // The full view keeps its own words.
   await page.setViewportSize({ width: 1280, height: 800 });

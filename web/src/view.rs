@@ -217,8 +217,20 @@ fn release_label(m: &daxlab_core::Model) -> Html {
                 Some(f) => format!("{release} with {} changed fixes", f.split(',').count()),
                 None => release.to_string(),
             } }
-            if fixes.as_ref().is_some_and(|f| f.contains(',')) {
+            if let Some(f) = fixes.as_ref().filter(|f| f.contains(',')) {
                 <span class="ticked">{ " (ticked below)" }</span>
+                // A phone-width frame has no ticks to point at: the fixes, in short.
+                <span class="fix-list">{ format!(
+                    " ({})",
+                    f.split(',')
+                        .map(|c| {
+                            let sign = if c.starts_with('-') { "−" } else { "" };
+                            let id = c.trim_start_matches('-');
+                            format!("{sign}{}", &id[..id.len().min(7)])
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ) }</span>
             }
             if let Some(w) = wake {
                 <span class="wake-note">{ format!("; truncate wakes {}", w.name()) }</span>
