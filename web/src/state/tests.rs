@@ -495,28 +495,8 @@ fn fixes_that_change_nothing_are_named() {
 #[test]
 fn a_long_bad_value_never_fills_the_page() {
     let long = "x".repeat(20_000);
-    for param in [
-        "scenario",
-        "threads",
-        "pages",
-        "buckets",
-        "init",
-        "variant",
-        "fixes",
-        "truncate",
-        "schedule",
-        "step",
-        "seed",
-        "speed",
-        "compare",
-        "lesson",
-        "challenge",
-        "exercise",
-        "lesson_step",
-        "autoplay",
-        "embed",
-        "nope",
-    ] {
+    // Every parameter the page reads (link::NAMES, teacher included), and an unknown one.
+    for param in daxlab_core::link::NAMES.iter().chain(&["nope"]) {
         for q in [
             format!("?{param}={long}"),
             format!("?{param}={long}&{param}=1"),
