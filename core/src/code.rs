@@ -335,27 +335,30 @@ impl fmt::Display for FixesError {
     }
 }
 
+/// The items of fixes text, each as written, whether it takes the fix away (`-`), and the
+/// fix; or the item that names no known commit. An empty text has no items; an empty item in
+/// a list ("a,,b", "a,") is a slip the reader is told about rather than a silent no-op.
+fn fix_items(text: &str) -> impl Iterator<Item = Result<(&str, bool, Fix), FixesError>> {
+    let items = (!text.trim().is_empty()).then(|| text.split(',').map(str::trim));
+    items.into_iter().flatten().map(|item| {
+        let (remove, id) = match item.strip_prefix('-') {
+            Some(id) => (true, id),
+            None => (false, item.strip_prefix('+').unwrap_or(item)),
+        };
+        Fix::from_commit(id)
+            .map(|fix| (item, remove, fix))
+            .ok_or_else(|| FixesError { item: item.into() })
+    })
+}
+
 impl Code {
     /// `base` with the fixes `text` names: commit ids separated by commas, each added, or
     /// taken away when it starts with `-`. An empty text changes nothing.
     pub fn with_fixes(self, text: &str) -> Result<Code, FixesError> {
         let mut code = self;
-        // An empty text names no fix; an empty item in a list ("a,,b", "a,") is a slip the
-        // reader is told about rather than a silent no-op.
-        if text.trim().is_empty() {
-            return Ok(code);
-        }
-        for item in text.split(',').map(str::trim) {
-            let (remove, id) = match item.strip_prefix('-') {
-                Some(id) => (true, id),
-                None => (false, item.strip_prefix('+').unwrap_or(item)),
-            };
-            let fix = Fix::from_commit(id).ok_or_else(|| FixesError { item: item.into() })?;
-            code = if remove {
-                code.without(fix)
-            } else {
-                code.with(fix)
-            };
+        for item in fix_items(text) {
+            let (_, remove, fix) = item?;
+            code = code.toggled(fix, remove);
         }
         Ok(code)
     }
@@ -367,14 +370,8 @@ impl Code {
         let mut code = self;
         let mut seen = alloc::vec::Vec::new();
         let mut idle = alloc::vec::Vec::new();
-        for item in text.split(',').map(str::trim).filter(|i| !i.is_empty()) {
-            let (remove, id) = match item.strip_prefix('-') {
-                Some(id) => (true, id),
-                None => (false, item.strip_prefix('+').unwrap_or(item)),
-            };
-            let Some(fix) = Fix::from_commit(id) else {
-                continue;
-            };
+        // (Items `with_fixes` refuses are not this function's to name.)
+        for (item, remove, fix) in fix_items(text).flatten() {
             if seen.contains(&fix) {
                 idle.push(format!("{item:?} repeats {}", fix.commit()));
             } else if remove && !code.has(fix) {
@@ -389,13 +386,18 @@ impl Code {
                 ));
             }
             seen.push(fix);
-            code = if remove {
-                code.without(fix)
-            } else {
-                code.with(fix)
-            };
+            code = code.toggled(fix, remove);
         }
         idle
+    }
+
+    /// This code with `fix` taken away (`remove`) or added.
+    fn toggled(self, fix: Fix, remove: bool) -> Code {
+        if remove {
+            self.without(fix)
+        } else {
+            self.with(fix)
+        }
     }
 
     /// The fixes by which this code differs from `base`, as text `with_fixes` reads back.
