@@ -21,7 +21,7 @@ pub fn run_json(st: &AppState) -> String {
     let mut whole = st.session.clone();
     whole.seek(whole.len());
     let mut report = RunReport::new(&whole);
-    report.error = st.schedule_error(&whole).map(str::to_string);
+    report.error = st.schedule_error().map(str::to_string);
     serde_json::to_string_pretty(&report).unwrap_or_default()
 }
 

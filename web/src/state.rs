@@ -432,9 +432,10 @@ impl AppState {
         // for a built-in whose preset only had its pages, buckets or init changed
         // (`?scenario=hash-collision&buckets=16` is still hash-collision under fixed). A
         // scenario of its own threads starts from the seed.
+        // Text that is a built-in's whole preset is that built-in, story code and all.
+        let built_in = p.spec.as_ref().and_then(Spec::built_in);
         let base = match &p.spec {
-            // Text that is a built-in's whole preset is that built-in, story code and all.
-            Some(spec) => spec.built_in().unwrap_or(if over_preset(p.scenario, spec) {
+            Some(spec) => built_in.unwrap_or(if over_preset(p.scenario, spec) {
                 p.scenario
             } else {
                 ""
@@ -525,8 +526,6 @@ impl AppState {
         }
         // Scenario text that is a built-in's preset opens that scenario, story and all: say so,
         // or a teacher who pasted the text expects an empty run.
-        let built_in = (p.spec.is_some() && st.model().scenario_text().is_empty())
-            .then(|| st.model().scenario());
         let mut explicit = p.schedule.is_some() || p.seed.is_some();
         if let Some(text) = &p.schedule {
             match st.session.run_text(text) {
@@ -833,24 +832,22 @@ impl AppState {
     /// Note that a schedule stopped early with `error`, after the steps now recorded.
     fn stopped(&mut self, error: String) {
         let m = self.session.model();
-        let mut whole = self.session.clone();
-        whole.seek(whole.len());
         self.schedule_error = Some(StoppedRun {
             code: m.code(),
             truncate: m.truncate_wake(),
-            schedule: whole.schedule_text(),
+            schedule: self.full_schedule(),
             error,
         });
     }
 
     /// Why a schedule stopped early, while the whole recorded run is still the one it
     /// stopped (the same code, wake mode and steps).
-    pub fn schedule_error(&self, whole: &Session) -> Option<&str> {
+    pub fn schedule_error(&self) -> Option<&str> {
         let s = self.schedule_error.as_ref()?;
-        let m = whole.model();
+        let m = self.model();
         (m.code() == s.code
             && m.truncate_wake() == s.truncate
-            && whole.schedule_text() == s.schedule)
+            && self.full_schedule() == s.schedule)
             .then_some(s.error.as_str())
     }
 
