@@ -364,28 +364,34 @@ impl Code {
     }
 
     /// The items of valid fixes `text` that change nothing on top of this code, each with
-    /// why: a fix added that is already in, one taken away that is not, or a repeat.
+    /// why: a fix added that is already in force, one taken away that is not, a repeat, or
+    /// an item that undoes an earlier one (`c93db7b,-c93db7b`: the two together change
+    /// nothing).
     pub fn idle_fixes(self, text: &str) -> alloc::vec::Vec<alloc::string::String> {
         use alloc::format;
         let mut code = self;
-        let mut seen = alloc::vec::Vec::new();
+        // The items so far that changed the code.
+        let mut changed: alloc::vec::Vec<(&str, bool, Fix)> = alloc::vec::Vec::new();
         let mut idle = alloc::vec::Vec::new();
         // (Items `with_fixes` refuses are not this function's to name.)
         for (item, remove, fix) in fix_items(text).flatten() {
-            if seen.contains(&fix) {
-                idle.push(format!("{item:?} repeats {}", fix.commit()));
-            } else if remove && !code.has(fix) {
-                idle.push(format!(
-                    "{item:?} takes away {}, which is not in force",
-                    fix.commit()
-                ));
-            } else if !remove && code.has(fix) {
-                idle.push(format!(
-                    "{item:?} adds {}, which is already in force",
-                    fix.commit()
-                ));
+            let earlier = changed.iter().rev().find(|c| c.2 == fix).copied();
+            if code.has(fix) != remove {
+                idle.push(match earlier {
+                    Some((_, r, _)) if r == remove => format!("{item:?} repeats {}", fix.commit()),
+                    _ if remove => format!(
+                        "{item:?} takes away {}, which is not in force",
+                        fix.commit()
+                    ),
+                    _ => format!("{item:?} adds {}, which is already in force", fix.commit()),
+                });
+                continue;
             }
-            seen.push(fix);
+            if let Some((before, _, _)) = earlier {
+                // The only earlier change to this fix went the other way.
+                idle.push(format!("{item:?} undoes {before:?} before it"));
+            }
+            changed.push((item, remove, fix));
             code = code.toggled(fix, remove);
         }
         idle
@@ -452,10 +458,19 @@ mod tests {
             v419.idle_fixes("c93db7b"),
             alloc::vec::Vec::<alloc::string::String>::new()
         );
+        // The last item adds c93db7bb6ef3, which the first did not take away: it counts.
         let idle = v419.idle_fixes("-c93db7b,f52afc93cd01,c93db7b");
-        assert_eq!(idle.len(), 3, "{idle:?}");
+        assert_eq!(idle.len(), 2, "{idle:?}");
         assert!(idle[0].contains("not in force") && idle[1].contains("already in force"));
-        assert!(idle[2].contains("repeats c93db7bb6ef3"));
+        assert_eq!(
+            v419.idle_fixes("c93db7b,c93db7bb6ef3"),
+            ["\"c93db7bb6ef3\" repeats c93db7bb6ef3"]
+        );
+        // Adding a fix and taking it away again is named as the undo it is, not a repeat.
+        assert_eq!(
+            v419.idle_fixes("c93db7b,-c93db7bb6ef3"),
+            ["\"-c93db7bb6ef3\" undoes \"c93db7b\" before it"]
+        );
         // A prefix of 7 or more, as `git log --oneline` prints them; shorter ones are refused.
         assert!(
             Code::SEED

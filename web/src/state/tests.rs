@@ -483,6 +483,12 @@ fn fixes_that_change_nothing_are_named() {
     );
     let st = AppState::from_query("?scenario=null-mapping&fixes=c93db7bb6ef3,c93db7bb6ef3");
     assert!(st.errors[0].contains("repeats"), "{:?}", st.errors);
+    let st = AppState::from_query("?scenario=null-mapping&variant=v4.19&fixes=c93db7b,-c93db7b");
+    assert!(
+        st.errors[0].contains("\"-c93db7b\" undoes \"c93db7b\" before it"),
+        "{:?}",
+        st.errors
+    );
     // A list of threads of its own has no story: its code is the seed.
     let st = AppState::from_query("?threads=mf,trunc&fixes=-c93db7bb6ef3");
     assert!(st.errors[0].contains("under seed,"), "{:?}", st.errors);
