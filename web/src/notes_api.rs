@@ -24,6 +24,18 @@ use crate::state::AppState;
 use daxlab_core::report::ViolationReport;
 use daxlab_core::{Outcome, words};
 
+/// The HTML a course page pastes to embed the view at `src`: the compact embed layout's size
+/// (800×500), loaded lazily, allowed to copy its link. The app's embed dialog and the lesson
+/// pages (`lesson-pages`) both write it.
+pub fn iframe(src: &str, title: &str) -> String {
+    use daxlab_draw::escape;
+    format!(
+        "<iframe src=\"{}\" width=\"800\" height=\"500\" title=\"daxlab: {}\" loading=\"lazy\" allow=\"clipboard-write\"></iframe>",
+        escape(src),
+        escape(title)
+    )
+}
+
 /// The longest `query` a load message may carry.
 pub const MAX_QUERY_LEN: usize = 8192;
 
@@ -384,6 +396,15 @@ mod tests {
             kind: Some(kind.into()),
             ..RawMessage::default()
         }
+    }
+
+    #[test]
+    fn iframe_code_escapes_its_address_and_title() {
+        let code = iframe("?scenario=null-mapping&step=8", "Bob's \"first\" <look>");
+        assert_eq!(
+            code,
+            "<iframe src=\"?scenario=null-mapping&amp;step=8\" width=\"800\" height=\"500\" title=\"daxlab: Bob&#39;s &quot;first&quot; &lt;look&gt;\" loading=\"lazy\" allow=\"clipboard-write\"></iframe>"
+        );
     }
 
     #[test]

@@ -325,11 +325,9 @@ fn embed_dialog(st: &AppState, send: &Send, base: &str) -> Html {
     let embed_url = format!("{base}{}", crate::params::format(&p));
     p.embed = false;
     let link = format!("{base}{}", crate::params::format(&p));
-    let code = format!(
-        "<iframe src=\"{}\" width=\"800\" height=\"500\" title=\"daxlab: {} under {}\" loading=\"lazy\" allow=\"clipboard-write\"></iframe>",
-        embed_url.replace('&', "&amp;").replace('"', "&quot;"),
-        st.model().scenario(),
-        st.model().variant()
+    let code = crate::notes_api::iframe(
+        &embed_url,
+        &format!("{} under {}", st.model().scenario(), st.model().variant()),
     );
     html! {
         <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="embed-title">

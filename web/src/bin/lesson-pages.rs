@@ -113,14 +113,16 @@ mod pages {
                 );
                 page.push_str(&lessons::to_html_with(&step.markdown, "../index.html", ""));
                 if let Some(state) = &step.state {
-                    let src = escape(&format!("../index.html{state}&embed=1"));
                     let full = escape(&format!(
                         "../index.html{state}&lesson={name}&lesson_step={k}"
                     ));
                     let _ = writeln!(
                         page,
-                        "<iframe src=\"{src}\" width=\"800\" height=\"500\" title=\"daxlab: {}\" loading=\"lazy\" allow=\"clipboard-write\"></iframe>\n<p><a href=\"{full}\">Open this step in the full app</a></p>",
-                        escape(&step.title)
+                        "{}\n<p><a href=\"{full}\">Open this step in the full app</a></p>",
+                        daxlab_web::notes_api::iframe(
+                            &format!("../index.html{state}&embed=1"),
+                            &step.title
+                        )
                     );
                 }
                 page.push_str("</section>\n");
