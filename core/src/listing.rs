@@ -404,6 +404,20 @@ impl LineInfo {
     pub fn is_step(&self) -> bool {
         self.action.is_some()
     }
+
+    /// The line as kernel code and daxlab's note on it. The listings never show the kernel's
+    /// own comments, so every `/* ... */` in them is ours: a whole line that is a note (no
+    /// code), or a note after the code, two spaces on. The code keeps those two spaces.
+    pub fn code_and_note(&self) -> (&'static str, Option<&'static str>) {
+        let t = self.text;
+        if t.starts_with("/*") {
+            return ("", Some(t));
+        }
+        match t.find("  /*") {
+            Some(i) => (&t[..i + 2], Some(&t[i + 2..])),
+            None => (t, None),
+        }
+    }
 }
 
 /// The parts of a line the table gives besides its place and text.
@@ -540,7 +554,7 @@ lines! {
     MfGetPgmap = MemoryFailure, 1, ALWAYS, step(A::GetDevPagemap), "pgmap = get_dev_pagemap(pfn, NULL);";
     MfIfPgmap = MemoryFailure, 1, ALWAYS, branch(Cond::Pinned, L::MfCallDev, L::MfEnxio), "if (pgmap)";
     MfCallDev = MemoryFailure, 2, ALWAYS, tail_call(F::MemoryFailureDevPagemap), "return memory_failure_dev_pagemap(pfn, flags, pgmap);";
-    MfEnxio = MemoryFailure, 1, ALWAYS, ret(Ret::Enxio), "return -ENXIO;";
+    MfEnxio = MemoryFailure, 1, ALWAYS, ret(Ret::Enxio), "return -ENXIO;  /* 96c804a6ae8c's order (2019, in 4.19.y too); v4.19 went on to the System-RAM path */";
 
     // memory_failure_dev_pagemap()
     MfDevHead = MemoryFailureDevPagemap, 0, ALWAYS, text(), "static int memory_failure_dev_pagemap(unsigned long pfn, int flags, struct dev_pagemap *pgmap)";
@@ -640,7 +654,7 @@ lines! {
     WeSchedule = WaitEntryUnlocked, 1, NEW, step(A::Schedule), "schedule();";
     WeFinish = WaitEntryUnlocked, 1, NEW, step(A::FinishWait), "finish_wait(wq, &ewait.wait);";
     // 55e56f06ed71's first form: an exclusive wait, then a wake of the next waiter; d8a706414af4 replaced both with a non-exclusive wait "in case this path never successfully performs its own wake up" (its comment, in every indexed wait_entry_unlocked()). The first form's text itself was not found with the search tools.
-    WeWakeNext = WaitEntryUnlocked, 1, NEW.and_not(Fix::NonExclusiveWait).unless(Ablation::NoWakeNext), step(A::WakeNext), "if (waitqueue_active(wq)) __wake_up(wq, TASK_NORMAL, 1, &ewait.key);";
+    WeWakeNext = WaitEntryUnlocked, 1, NEW.and_not(Fix::NonExclusiveWait).unless(Ablation::NoWakeNext), step(A::WakeNext), "if (waitqueue_active(wq)) __wake_up(wq, TASK_NORMAL, 1, &ewait.key);  /* our reading of 55e56f06ed71's first form: its text is not in our sources */";
     WeEnd = WaitEntryUnlocked, 0, NEW, ret(Ret::Value), "}";
 
     // dax_unlock_mapping_entry(struct page *)
@@ -656,7 +670,7 @@ lines! {
     UnHead = UnlockMappingEntry, 0, ALWAYS, text(), "static void unlock_mapping_entry(struct address_space *mapping, pgoff_t index)";
     UnLock = UnlockMappingEntry, 1, ALWAYS, step(A::XaLockIrq), "xa_lock_irq(&mapping->i_pages);";
     UnLookup = UnlockMappingEntry, 1, ALWAYS, step(A::Lookup), "entry = __radix_tree_lookup(&mapping->i_pages, index, NULL, &slot);";
-    UnWarn = UnlockMappingEntry, 1, ALWAYS, branch(Cond::EntryNullOrUnlocked, L::UnWarnUnlock, L::UnWarnClose), "if (WARN_ON_ONCE(!entry || !slot_locked(mapping, slot))) {";
+    UnWarn = UnlockMappingEntry, 1, ALWAYS, branch(Cond::EntryNullOrUnlocked, L::UnWarnUnlock, L::UnWarnClose), "if (WARN_ON_ONCE(!entry || !radix_tree_exceptional_entry(entry) || !slot_locked(mapping, slot))) {";
     UnWarnUnlock = UnlockMappingEntry, 2, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(&mapping->i_pages);";
     UnWarnReturn = UnlockMappingEntry, 2, ALWAYS, ret(Ret::Value), "return;";
     UnWarnClose = UnlockMappingEntry, 1, ALWAYS, text(), "}";
@@ -676,7 +690,7 @@ lines! {
     FtHead = DaxIomapPteFault, 0, ALWAYS, text(), "static vm_fault_t dax_iomap_pte_fault(struct vm_fault *vmf, pfn_t *pfnp, int *iomap_errp, const struct iomap_ops *ops)";
     FtGrab = DaxIomapPteFault, 1, ALWAYS, call(F::GrabMappingEntry), "entry = grab_mapping_entry(mapping, vmf->pgoff, 0);";
     FtIfNew = DaxIomapPteFault, 1, ALWAYS, branch(Cond::NewOrEmpty, L::FtInsert, L::FtMap), "if (dax_is_zero_entry(entry) || dax_is_empty_entry(entry))  /* in 4.19 this test is inside dax_insert_mapping_entry(), under the i_pages lock: condensed here */";
-    FtInsert = DaxIomapPteFault, 2, ALWAYS, call(F::DaxInsertMappingEntry), "entry = dax_insert_mapping_entry(mapping, vmf, entry, pfn, 0, write);";
+    FtInsert = DaxIomapPteFault, 2, ALWAYS, call(F::DaxInsertMappingEntry), "entry = dax_insert_mapping_entry(mapping, vmf, entry, pfn, 0, write && !sync);";
     FtMap = DaxIomapPteFault, 1, ALWAYS, text(), "vmf_insert_mixed(vmf->vma, vaddr, pfn);";
     FtPut = DaxIomapPteFault, 1, ALWAYS, call(F::PutLockedMappingEntry), "put_locked_mapping_entry(mapping, vmf->pgoff);";
     FtEnd = DaxIomapPteFault, 0, ALWAYS, ret(Ret::Value), "}";
@@ -690,7 +704,7 @@ lines! {
     GrClose = GrabMappingEntry, 1, ALWAYS, text(), "}";
     GrUnlock = GrabMappingEntry, 1, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(&mapping->i_pages);";
     GrReturn = GrabMappingEntry, 1, ALWAYS, ret(Ret::Value), "return entry;";
-    DiHead = DaxInsertMappingEntry, 0, ALWAYS, text(), "static void *dax_insert_mapping_entry(struct address_space *mapping, struct vm_fault *vmf, void *entry, pfn_t pfn, unsigned long flags)";
+    DiHead = DaxInsertMappingEntry, 0, ALWAYS, text(), "static void *dax_insert_mapping_entry(struct address_space *mapping, struct vm_fault *vmf, void *entry, pfn_t pfn_t, unsigned long flags, bool dirty)";
     DiLock = DaxInsertMappingEntry, 1, ALWAYS, step(A::XaLockIrq), "xa_lock_irq(pages);";
     DiAssociate = DaxInsertMappingEntry, 1, ALWAYS, step(A::Associate), "dax_associate_entry(new_entry, mapping, vmf->vma, vmf->address);";
     DiReplace = DaxInsertMappingEntry, 1, ALWAYS, step(A::ReplaceEntry), "__radix_tree_replace(pages, node, slot, new_entry, NULL);";
@@ -709,14 +723,14 @@ lines! {
 
     // Truncate: every DAX entry of the range goes through dax_delete_mapping_entry().
     TpHead = TruncateRange, 0, ALWAYS, text(), "void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend)";
-    TpFor = TruncateRange, 1, ALWAYS, set(Effect::LoadIndex, Flow::Branch { cond: Cond::MoreIndices, then: L::TpDelete, otherwise: L::TpEnd }), "for (each index of [lstart, lend] with a DAX entry) {";
+    TpFor = TruncateRange, 1, ALWAYS, set(Effect::LoadIndex, Flow::Branch { cond: Cond::MoreIndices, then: L::TpDelete, otherwise: L::TpEnd }), "for (...) {  /* each index of [lstart, lend] with a DAX entry (the pagevec loop) */";
     TpDelete = TruncateRange, 2, ALWAYS, call_arg(F::InvalidateMappingEntry, Arg::Trunc(true)), "dax_delete_mapping_entry(mapping, index);  /* → __dax_invalidate_mapping_entry(mapping, index, true) */";
     TpNext = TruncateRange, 1, ALWAYS, set(Effect::NextIter, Flow::Goto(L::TpFor)), "}";
     TpEnd = TruncateRange, 0, ALWAYS, ret(Ret::Value), "}";
 
     // Invalidation (a DAX write(2) over newly allocated blocks in 4.19; virtiofs later): every DAX entry of the range goes through dax_invalidate_mapping_entry_sync(); no MMAPLOCK is held.
     IiHead = InvalidateInodePages2Range, 0, ALWAYS, text(), "int invalidate_inode_pages2_range(struct address_space *mapping, pgoff_t start, pgoff_t end)";
-    IiFor = InvalidateInodePages2Range, 1, ALWAYS, set(Effect::LoadIndex, Flow::Branch { cond: Cond::MoreIndices, then: L::IiInvalidate, otherwise: L::IiEnd }), "for (each index of [start, end] with a DAX entry) {";
+    IiFor = InvalidateInodePages2Range, 1, ALWAYS, set(Effect::LoadIndex, Flow::Branch { cond: Cond::MoreIndices, then: L::IiInvalidate, otherwise: L::IiEnd }), "for (...) {  /* each index of [start, end] with a DAX entry (the pagevec loop) */";
     IiInvalidate = InvalidateInodePages2Range, 2, ALWAYS, call(F::DaxInvalidateMappingEntrySync), "invalidate_exceptional_entry2(mapping, index, page);  /* → dax_invalidate_mapping_entry_sync(); 0 (entry kept) makes the range -EBUSY */";
     IiNext = InvalidateInodePages2Range, 1, ALWAYS, set(Effect::NextIter, Flow::Goto(L::IiFor)), "}";
     IiEnd = InvalidateInodePages2Range, 0, ALWAYS, ret(Ret::Value), "}";
@@ -737,11 +751,11 @@ lines! {
     TrDelete = InvalidateMappingEntry, 1, ALWAYS, step(A::DeleteEntry), "radix_tree_delete(pages, index);";
     TrOut = InvalidateMappingEntry, 0, ALWAYS, text(), "out:";
     TrPut = InvalidateMappingEntry, 1, WAKE_ONE, call(F::PutUnlockedMappingEntry), "put_unlocked_mapping_entry(mapping, index, entry);";
-    TrPutAll = InvalidateMappingEntry, 1, WAKE_ALL, call_arg(F::PutUnlockedMappingEntry, Arg::WakeAll), "put_unlocked_mapping_entry(mapping, index, entry, WAKE_ALL);";
+    TrPutAll = InvalidateMappingEntry, 1, WAKE_ALL, call_arg(F::PutUnlockedMappingEntry, Arg::WakeAll), "put_unlocked_mapping_entry(mapping, index, entry, WAKE_ALL);  /* 237388320def in 4.19's radix-tree code; upstream: put_unlocked_entry(&xas, entry, WAKE_ALL) */";
     TrUnlock = InvalidateMappingEntry, 1, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(pages);";
     TrReturn = InvalidateMappingEntry, 1, ALWAYS, ret(Ret::Value), "return ret;";
     PuHead = PutUnlockedMappingEntry, 0, WAKE_ONE, text(), "static void put_unlocked_mapping_entry(struct address_space *mapping, pgoff_t index, void *entry)";
-    PuHeadMode = PutUnlockedMappingEntry, 0, WAKE_ALL, text(), "static void put_unlocked_mapping_entry(struct address_space *mapping, pgoff_t index, void *entry, enum dax_wake_mode mode)";
+    PuHeadMode = PutUnlockedMappingEntry, 0, WAKE_ALL, text(), "static void put_unlocked_mapping_entry(struct address_space *mapping, pgoff_t index, void *entry, enum dax_wake_mode mode)  /* the mode argument of mainline's put_unlocked_entry() */";
     // The wake step itself finds a NULL entry and wakes nobody, so `if (entry)` is read only.
     PuIf = PutUnlockedMappingEntry, 1, ALWAYS, text(), "if (entry)";
     PuWakeOne = PutUnlockedMappingEntry, 2, WAKE_ONE, step(A::WakeUp { all: false }), "dax_wake_mapping_entry_waiter(mapping, index, entry, false);";
@@ -775,7 +789,7 @@ lines! {
 
     // Inode eviction after the last reference.
     EvHead = Evict, 0, ALWAYS, text(), "static void evict(struct inode *inode)";
-    EvIput = Evict, 1, ALWAYS, step(A::Iput), "iput(inode): the last reference is dropped, inode->i_state |= I_FREEING;";
+    EvIput = Evict, 1, ALWAYS, step(A::Iput), "inode->i_state |= I_FREEING;  /* by iput_final() at the last iput(), before it calls evict() */";
     EvTruncate = Evict, 1, ALWAYS, call(F::TruncateRange), "truncate_inode_pages_final(&inode->i_data);";
     EvClear = Evict, 1, ALWAYS, call(F::ClearInode), "clear_inode(inode);";
     EvDestroy = Evict, 1, ALWAYS, call(F::DestroyInode), "destroy_inode(inode);";
@@ -797,27 +811,27 @@ lines! {
     // XFS: an unlinked file's last iput() evicts its inode, which stays in XFS's cache; a new file then reuses it.
     XrHead = XfsReuse, 0, ALWAYS, text(), "/* unlink(2), then the last iput(); later creat(2) of another file reuses the inode */";
     XrEvict = XfsReuse, 1, ALWAYS, call(F::Evict), "evict(inode);";
-    XrReuse = XfsReuse, 1, ALWAYS, call(F::RecycleInode), "ip = xfs_iget(mp, tp, ino, XFS_IGET_CREATE, 0);  /* → xfs_iget_cache_hit() */";
+    XrReuse = XfsReuse, 1, ALWAYS, call(F::RecycleInode), "error = xfs_iget(mp, tp, ino, XFS_IGET_CREATE, XFS_ILOCK_EXCL, &ip);  /* → xfs_iget_cache_hit() */";
     XrEnd = XfsReuse, 0, ALWAYS, ret(Ret::Value), "}";
     // 4.19's XFS recycles an XFS_IRECLAIMABLE inode's memory for the new file without waiting for a grace period (Brian Foster proposed waiting for one in January 2022).
     RcHead = RecycleInode, 0, ALWAYS, text(), "static int xfs_iget_cache_hit(struct xfs_perag *pag, struct xfs_inode *ip, xfs_ino_t ino, int flags, int lock_flags)";
     RcInit = RecycleInode, 1, ALWAYS, step(A::RecycleInode), "error = xfs_reinit_inode(mp, inode);  /* → inode_init_always() */";
-    RcFaultLock = RecycleInode, 1, ALWAYS, step(A::XaLockIrq), "xa_lock_irq(&mapping->i_pages);  /* the new file's first fault */";
-    RcFaultInsert = RecycleInode, 1, ALWAYS, step(A::RecycleFault), "dax_insert_mapping_entry(mapping, vmf, entry, pfn, 0);";
+    RcFaultLock = RecycleInode, 1, ALWAYS, step(A::XaLockIrq), "xa_lock_irq(&mapping->i_pages);  /* the new file's first fault, condensed: dax_insert_mapping_entry() takes this lock itself */";
+    RcFaultInsert = RecycleInode, 1, ALWAYS, step(A::RecycleFault), "entry = dax_insert_mapping_entry(mapping, vmf, entry, pfn, 0, write && !sync);";
     RcFaultUnlock = RecycleInode, 1, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(&mapping->i_pages);";
     RcEnd = RecycleInode, 0, ALWAYS, ret(Ret::Value), "}";
 
     // The RCU machinery, as one daemon whose next action follows from RCU's state.
-    RuHead = RcuCore, 0, ALWAYS, text(), "rcu_gp_kthread() and rcu_core()";
-    RuStart = RcuCore, 1, ALWAYS, step(A::GpStart), "rcu_gp_init(): start a grace period, note every task inside rcu_read_lock();";
-    RuEnd = RcuCore, 1, ALWAYS, step(A::GpEnd), "rcu_gp_cleanup(): every noted reader has left its section, the grace period ends;";
-    RuInvoke = RcuCore, 1, ALWAYS, step(A::InvokeCallbacks), "rcu_do_batch(): invoke xfs_inode_free_callback(), which frees the inode;";
+    RuHead = RcuCore, 0, ALWAYS, text(), "rcu_gp_kthread() and rcu_process_callbacks()  /* as one daemon */";
+    RuStart = RcuCore, 1, ALWAYS, step(A::GpStart), "/* rcu_gp_init(): a grace period starts, to wait for the readers inside rcu_read_lock() now */";
+    RuEnd = RcuCore, 1, ALWAYS, step(A::GpEnd), "/* rcu_gp_cleanup(): those readers have all left: the grace period ends */";
+    RuInvoke = RcuCore, 1, ALWAYS, step(A::InvokeCallbacks), "/* rcu_do_batch(): xfs_inode_free_callback() frees the inode */";
 
     // Unbinding the device.
     UbHead = Unbind, 0, ALWAYS, text(), "void memunmap_pages(struct dev_pagemap *pgmap)  /* later kernels' order; see the thread's note */";
-    UbKill = Unbind, 1, ALWAYS, step(A::KillPgmap), "percpu_ref_kill(&pgmap->ref);";
+    UbKill = Unbind, 1, ALWAYS, step(A::KillPgmap), "percpu_ref_kill(&pgmap->ref);  /* then percpu_ref_put_many() drops the pages' base references (not modelled) */";
     UbWait = Unbind, 1, ALWAYS, step(A::WaitPgmapDrained), "wait_for_completion(&pgmap->done);";
-    UbRemove = Unbind, 1, ALWAYS, step(A::RemovePgmap), "arch_remove_memory(range->start, range_len(range), pgmap_altmap(pgmap), pgmap);";
+    UbRemove = Unbind, 1, ALWAYS, step(A::RemovePgmap), "arch_remove_memory(range->start, range_len(range), pgmap_altmap(pgmap));  /* in pageunmap_range() */";
     UbEnd = Unbind, 0, ALWAYS, ret(Ret::Value), "}";
 }
 
@@ -1058,6 +1072,42 @@ fn callees(
 mod tests {
     use super::*;
     use crate::variant::Variant;
+
+    #[test]
+    fn every_comment_is_a_note_apart_from_the_code() {
+        let mut notes = 0;
+        for info in LINES {
+            let (code, note) = info.code_and_note();
+            assert!(
+                !code.contains("/*") && !code.contains("*/"),
+                "{:?}",
+                info.line
+            );
+            if let Some(note) = note {
+                assert!(
+                    note.starts_with("/* ") && note.ends_with(" */"),
+                    "{:?}: {note}",
+                    info.line
+                );
+                assert_eq!(note.matches("/*").count(), 1, "{:?}", info.line);
+                notes += 1;
+            }
+            assert_eq!(
+                alloc::format!("{code}{}", note.unwrap_or("")),
+                info.text,
+                "{:?}",
+                info.line
+            );
+        }
+        assert!(notes > 10, "{notes}");
+        let (code, note) = Line::TrPutAll.info().code_and_note();
+        assert_eq!(
+            code,
+            "put_unlocked_mapping_entry(mapping, index, entry, WAKE_ALL);  "
+        );
+        assert!(note.unwrap().contains("237388320def"));
+        assert_eq!(Line::RuStart.info().code_and_note().0, "");
+    }
 
     #[test]
     fn the_line_table_is_in_enum_order() {

@@ -27,6 +27,21 @@ test('each built-in scenario loads by URL without a message', async ({ page }) =
   expect(errors).toEqual([]);
 });
 
+test("daxlab's notes in a listing are set apart from the kernel code", async ({ page }) => {
+  // The rcu thread's lines are summaries (whole-line notes); its header is code plus a note.
+  await page.goto('/?scenario=freed-inode&variant=fixed');
+  const rcu = page.locator('.thread[data-thread="rcu"]');
+  await rcu.getByRole('button', { name: 'whole listing' }).click();
+  const head = rcu.locator('.listing li.line code').filter({ hasText: 'rcu_process_callbacks()' });
+  await expect(head.locator('.note')).toHaveText('/* as one daemon */');
+  await expect(head.locator('.note')).toHaveCSS('font-style', 'italic');
+  // No comment is left in the code text itself, in any thread's listing.
+  for (const code of await page.locator('.listing li.line code').all()) {
+    const text = await code.evaluate((c) => [...c.childNodes].filter((n) => n.nodeType === 3).map((n) => n.data).join(''));
+    expect(text).not.toContain('/*');
+  }
+});
+
 const REPLAYS = [
   ['self-deadlock', 'seed', 'fault*5,mf*14,fault*5,mf*9', /deadlock: mf at dax_lock_mapping_entry\(\)/, /possible recursive locking detected[\s\S]*hard LOCKUP/],
   ['null-mapping', 'seed', 'trunc*8,mf*4', /null-deref: mf at dax_lock_mapping_entry\(\)/, /NULL pointer/],

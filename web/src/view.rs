@@ -763,17 +763,32 @@ fn listing_lines(
                     .class("marker")
                     .text(if current { "▶" } else { sign }),
             )
-            .child(
-                El::new("code")
-                    .attr(
-                        "style",
-                        format!("padding-left: {}ch", info.indent as usize * 2),
-                    )
-                    .text(info.text),
-            ),
+            .child(listing_code(info)),
         );
     }
     out
+}
+
+/// A line's code, with daxlab's note on it (every `/* ... */`: the kernel's own comments are
+/// not shown) set apart, so that no note reads as kernel text.
+fn listing_code(info: &daxlab_core::listing::LineInfo) -> El {
+    let (code, note) = info.code_and_note();
+    let mut el = El::new("code").attr(
+        "style",
+        format!("padding-left: {}ch", info.indent as usize * 2),
+    );
+    if !code.is_empty() {
+        el = el.text(code);
+    }
+    match note {
+        Some(note) => el.child(
+            El::new("span")
+                .class("note")
+                .attr("title", "daxlab's note, not kernel source")
+                .text(note),
+        ),
+        None => el,
+    }
 }
 
 /// A checkbox per upstream commit: which fixes are in the code on screen.
@@ -847,6 +862,7 @@ fn help(send: &Send) -> Html {
                 <dl>
                     { for SHORTCUTS.iter().map(|(k, what)| html! { <><dt><kbd>{ *k }</kbd></dt><dd>{ *what }</dd></> }) }
                 </dl>
+                <p class="muted">{ "In a listing, " }<code class="note-sample">{ "/* grey italics */" }</code>{ " are daxlab's notes, never kernel text: the listings leave the kernel's own comments out." }</p>
                 <button onclick={close}>{ "Close (Esc)" }</button>
             </div>
         </div>
