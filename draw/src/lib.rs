@@ -265,8 +265,8 @@ pub const TRANSITIONED: [&str; 2] = ["og-inode", "og-ptr"];
 /// The figures' style: colours (light and dark), strokes, fonts and the change animation.
 /// The page includes it once; each exported SVG carries its own copy.
 pub const STYLE: &str = r#"
-.daxlab-figure{--f-bg:#ffffff;--f-fg:#1d1d1f;--f-muted:#5f6368;--f-grid:#e3e3de;--f-ran:#1a56c4;--f-spin:#a04f00;--f-sleep:#6a3fb5;--f-bad:#b3261e;--f-ok:#0d652d;--f-rcu:#0d652d;--f-gp:#0b57d0;--f-lock:#3c4043;--f-entry:#8a5a00;--f-cursor:#1d1d1f;--f-diverge:#a8006f;--f-future:rgba(251,251,248,.55);--f-hover:rgba(11,87,208,.12);--f-dead:#d6d6d6;--f-box:#ffffff;--f-change:#e0b400;font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:11px}
-@media (prefers-color-scheme:dark){.daxlab-figure{--f-bg:#1e1f22;--f-fg:#e8eaed;--f-muted:#a8abb0;--f-grid:#3a3c40;--f-ran:#8ab4f8;--f-spin:#f6ad55;--f-sleep:#c3a6f5;--f-bad:#f28b82;--f-ok:#81c995;--f-rcu:#81c995;--f-gp:#8ab4f8;--f-lock:#dadce0;--f-entry:#fdd663;--f-cursor:#e8eaed;--f-diverge:#ff7ac6;--f-future:rgba(30,31,34,.55);--f-hover:rgba(138,180,248,.18);--f-dead:#4a4b4f;--f-box:#26272b;--f-change:#fdd663}}
+.daxlab-figure{--f-bg:#ffffff;--f-fg:#1d1d1f;--f-muted:#5f6368;--f-grid:#e3e3de;--f-ran:#1a56c4;--f-spin:#a04f00;--f-sleep:#6a3fb5;--f-bad:#b3261e;--f-ok:#0d652d;--f-rcu:#0d652d;--f-gp:#0b57d0;--f-lock:#3c4043;--f-entry:#8a5a00;--f-cursor:#1d1d1f;--f-diverge:#a8006f;--f-future:rgba(251,251,248,.35);--f-hover:rgba(11,87,208,.12);--f-dead:#d6d6d6;--f-box:#ffffff;--f-change:#e0b400;font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:11px}
+@media (prefers-color-scheme:dark){.daxlab-figure{--f-bg:#1e1f22;--f-fg:#e8eaed;--f-muted:#a8abb0;--f-grid:#3a3c40;--f-ran:#8ab4f8;--f-spin:#f6ad55;--f-sleep:#c3a6f5;--f-bad:#f28b82;--f-ok:#81c995;--f-rcu:#81c995;--f-gp:#8ab4f8;--f-lock:#dadce0;--f-entry:#fdd663;--f-cursor:#e8eaed;--f-diverge:#ff7ac6;--f-future:rgba(30,31,34,.35);--f-hover:rgba(138,180,248,.18);--f-dead:#4a4b4f;--f-box:#26272b;--f-change:#fdd663}}
 .daxlab-figure text{fill:var(--f-fg)}
 .daxlab-figure .bg{fill:var(--f-bg)}
 .daxlab-figure .muted{fill:var(--f-muted)}

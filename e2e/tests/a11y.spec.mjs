@@ -36,3 +36,117 @@ for (const scheme of ['light', 'dark']) {
     });
   }
 }
+
+// Keyboard and screen-reader use beyond axe (review24): where the focus goes after an action,
+// what the live regions say, and the single-key shortcuts' switch.
+const focusedId = (page) => page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName);
+
+test('the focus stays on a working control when the focused one is disabled or replaced', async ({ page }) => {
+  await page.goto('/?scenario=null-mapping&variant=v4.19');
+  await expect(page.locator('#timeline')).toBeVisible();
+  await expect(page.locator('#step-count')).toHaveText(/step 0 \//);
+  // Last at the end is disabled: the focus goes to Back, not to the page.
+  await page.focus('#last');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#last')).toBeDisabled();
+  expect(await focusedId(page)).toBe('back');
+  // First at the start: to Forward.
+  await page.focus('#first');
+  await page.keyboard.press('Enter');
+  expect(await focusedId(page)).toBe('forward');
+  // Find a bug becomes Stop search and back: the same control keeps the focus.
+  await page.focus('#find');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#violation')).toBeVisible();
+  expect(await focusedId(page)).toBe('find');
+  // A Step button whose thread can no longer run hands the focus to a runnable one.
+  await page.goto('/?scenario=self-deadlock&variant=seed&schedule=fault*5');
+  await expect(page.locator('#timeline')).toBeVisible();
+  const mf = page.locator('#step-mf');
+  await mf.focus();
+  for (let i = 0; i < 30 && await mf.isEnabled(); i++) await page.keyboard.press('Enter');
+  await expect(mf).toBeDisabled();
+  expect(await focusedId(page)).toMatch(/^step-|^scrubber$/);
+  // The tables close back onto their button.
+  await page.keyboard.press('a');
+  await expect(page.locator('#data-tables')).toBeFocused();
+  await page.keyboard.press('a');
+  await expect(page.locator('#tables-button')).toBeFocused();
+});
+
+test('live regions: no progress figures, no narration while playing, hints read out', async ({ page }) => {
+  await page.goto('/?scenario=lost-wakeup&variant=v4.19');
+  await expect(page.locator('#timeline')).toBeVisible();
+  await page.keyboard.press(' ');
+  await expect(page.locator('#narration')).toHaveAttribute('aria-live', 'off');
+  await page.keyboard.press(' ');
+  await expect(page.locator('#narration')).toHaveAttribute('aria-live', 'polite');
+  await page.goto('/?threads=3&pages=3&variant=fixed');
+  await expect(page.locator('#timeline')).toBeVisible();
+  await page.keyboard.press('f');
+  await expect(page.locator('#search-progress')).toBeVisible();
+  await expect(page.locator('#search-progress')).not.toHaveAttribute('aria-live', /./);
+  await expect(page.locator('#search-progress')).not.toHaveAttribute('role', /./);
+  await expect(page.locator('.notice')).toHaveText('Searching every interleaving…');
+  await expect(page.locator('.search-figures')).not.toHaveText(/^0 states/);
+  await expect(page.locator('.notice')).toHaveText('Searching every interleaving…');
+  await page.keyboard.press('f');
+  // A hint taken: the focus goes to its text, not to the next (dearer) hint's button.
+  await page.goto('/?challenge=null-deref');
+  await expect(page.locator('#timeline')).toBeVisible();
+  await page.keyboard.press('h');
+  await expect(page.locator('#hint')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#hint-1')).toBeFocused();
+  await expect(page.locator('#hints li')).toHaveCount(1);
+});
+
+test('a challenge left by one arrow key on a picker comes back as it was', async ({ page }) => {
+  await page.goto('/?challenge=null-deref');
+  await expect(page.locator('#timeline')).toBeVisible();
+  for (const k of ['1', '1', '1']) await page.keyboard.press(k);
+  await expect(page.locator('#step-count')).toHaveText(/^step 3 \//);
+  const count = await page.locator('#step-count').textContent();
+  await page.focus('#variant');
+  await page.keyboard.press('ArrowDown');
+  await expect(page.locator('#left-challenge')).toBeVisible();
+  await page.click('#back-to-challenge');
+  await expect(page.locator('#left-challenge')).toHaveCount(0);
+  await expect(page.locator('#hint')).toBeVisible();
+  await expect(page.locator('#step-count')).toHaveText(count);
+});
+
+test('the single-key shortcuts can be turned off, and stay off', async ({ page }) => {
+  await page.goto('/?scenario=null-mapping&variant=v4.19');
+  await expect(page.locator('#timeline')).toBeVisible();
+  await page.click('#help-button');
+  await page.uncheck('#char-keys');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('1');
+  await expect(page.locator('#step-count')).toHaveText(/step 0 \//);
+  await page.reload();
+  await expect(page.locator('#timeline')).toBeVisible();
+  await page.keyboard.press('1');
+  await page.keyboard.press('?');
+  await expect(page.locator('#step-count')).toHaveText(/step 0 \//);
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  // The arrows still move through the history.
+  await page.keyboard.press('End');
+  await expect(page.locator('#step-count')).not.toHaveText(/step 0 \//);
+  await page.click('#help-button');
+  await page.check('#char-keys');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('1');
+  await expect(page.locator('#step-count')).toHaveText(/step 1 \//);
+});
+
+test('lesson Next moves the focus to the new step, read from its title', async ({ page }) => {
+  await page.goto('/?lesson=why-recheck');
+  await expect(page.locator('#timeline')).toBeVisible();
+  await page.focus('#lesson-next');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#lesson-step-title')).toBeFocused();
+  await page.keyboard.press(']');
+  await expect(page.locator('#lesson-step-title')).toBeFocused();
+});

@@ -338,7 +338,9 @@ test('embed mode fits an 800x500 iframe without scrollbars, and shows the figure
       </body></html>`);
     const frame = page.frameLocator('#f');
     await expect(frame.locator('.thread').first()).toBeVisible();
-    await expect(frame.locator('h1')).toHaveCount(0);
+    // No page header in a frame; only a visually hidden title for heading navigation.
+    await expect(frame.locator('header.top')).toHaveCount(0);
+    await expect(frame.locator('h1')).toHaveClass('visually-hidden');
     await expect(frame.locator('.full-view')).toBeVisible();
     const f = page.frame({ url: /embed=1/ });
     const sizes = await f.evaluate(() => {

@@ -400,9 +400,11 @@ pub fn builder(p: &BuilderProps) -> Html {
     let close = p.on_close.reform(|_| ());
     html! {
         <section id="builder" class="builder" aria-labelledby="builder-title">
-            <h2 id="builder-title">{ "Build a scenario" }
+            <div class="builder-head">
+                // Focused when the builder opens (lib.rs): it opens far down the tab order.
+                <h2 id="builder-title" tabindex="-1">{ "Build a scenario" }</h2>
                 <button id="builder-close" class="close" onclick={close} aria-label="Close the builder">{ "✕" }</button>
-            </h2>
+            </div>
             <p class="hint">{ "Every change loads at once and goes into the URL, so the link you share is the scenario you built." }</p>
             <ol id="builder-threads">{ for rows }</ol>
             <p class="builder-add">

@@ -202,6 +202,10 @@ pub struct App {
     dialog_from_page: bool,
     /// An element to focus after the next render (by id).
     focus_after: Option<String>,
+    /// The focused element's id before this update: a control that the render replaces or
+    /// disables (Find a bug becoming Stop search, Forward at the end, a Step button whose
+    /// thread sleeps) would leave the focus on the page itself.
+    focused_before: Option<String>,
     /// What the page said at the last render (messages, a challenge's verdict), so that a new
     /// one is scrolled into sight: on a phone they sit far above the buttons that caused them.
     said: (usize, Option<String>, bool),
@@ -237,6 +241,64 @@ fn focus_id(id: &str) {
     if let Some(el) = html_element(id) {
         let _ = el.focus();
     }
+}
+
+/// The focused element's id, if it has one and is not the page itself.
+fn focused_id() -> Option<String> {
+    let el = gloo::utils::document().active_element()?;
+    let id = el.id();
+    (!id.is_empty()).then_some(id)
+}
+
+/// Where the focus goes when the control that had it (`id`) is gone or disabled: the same id
+/// if it is back (Find a bug and Stop search share one), else the control next to it that
+/// still works. Nothing moves when the focus is anywhere but on the page itself.
+fn keep_focus(id: &str) {
+    let doc = gloo::utils::document();
+    // A focused control that is now disabled still holds the focus until the browser's next
+    // rendering update, which then drops it to the page.
+    let lost = match doc.active_element() {
+        None => true,
+        Some(a) => doc.body().is_some_and(|b| *b == a) || a.has_attribute("disabled"),
+    };
+    if !lost {
+        return;
+    }
+    let usable = |el: &web_sys::Element| !el.has_attribute("disabled") && el.is_connected();
+    for candidate in focus_fallbacks(id) {
+        let el = match candidate {
+            Fallback::Id(c) => doc.get_element_by_id(c),
+            Fallback::Selector(q) => doc.query_selector(q).ok().flatten(),
+        };
+        if let Some(el) = el.filter(usable)
+            && let Ok(el) = el.dyn_into::<web_sys::HtmlElement>()
+        {
+            let _ = el.focus();
+            return;
+        }
+    }
+}
+
+/// A control to try for the focus: by id, or the first match of a selector.
+enum Fallback<'a> {
+    Id(&'a str),
+    Selector(&'static str),
+}
+
+/// The controls to try, in order, when `id` lost the focus (see [`keep_focus`]).
+fn focus_fallbacks(id: &str) -> Vec<Fallback<'_>> {
+    use Fallback::{Id, Selector};
+    let mut out = vec![Id(id)];
+    match id {
+        "first" | "back" => out.extend([Id("forward"), Id("play"), Id("scrubber")]),
+        "forward" | "last" | "play" => out.extend([Id("back"), Id("scrubber")]),
+        _ if id.starts_with("step-") => out.extend([
+            Selector(".thread button.step:not([disabled])"),
+            Id("scrubber"),
+        ]),
+        _ => {}
+    }
+    out
 }
 
 /// The open dialog, by the id of the button that opens it.
@@ -370,8 +432,12 @@ impl Component for App {
             })
         };
         let progress = load_progress();
+        let char_keys = storage()
+            .and_then(|s| s.get_item(KEYS_KEY).ok().flatten())
+            .is_none_or(|v| v != "off");
         let saved = progress.to_storage();
         let mut st = AppState::from_query_with(&query, progress);
+        st.char_keys = char_keys;
         // The teacher's pasted codes outlive a reload of the tab (sessionStorage: this tab
         // only, gone with it; nothing leaves the browser).
         if st.teacher
@@ -415,11 +481,15 @@ impl Component for App {
             dialog: None,
             dialog_from_page: false,
             focus_after: None,
+            focused_before: None,
             said: (0, None, false),
         }
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        // Nothing between two updates moves the focus but a render: the last update's
+        // reading is the one before the render.
+        self.focused_before = focused_id();
         match msg {
             Msg::Act(a) => {
                 if let Some(w) = self.worker.as_ref().filter(|w| w.busy.get())
@@ -447,10 +517,53 @@ impl Component for App {
                 }
                 // The tables open under the stage, below the window's edge: the focus takes
                 // the reader there.
-                if matches!(a, Action::ToggleTables) && !self.st.tables {
-                    self.focus_after = Some("data-tables".to_string());
+                if matches!(a, Action::LessonGo(_)) {
+                    // The new step's title, prose and question sit above the Next button: the
+                    // focus goes to the title, so they are read from the top.
+                    self.focus_after = Some("lesson-step-title".to_string());
                 }
-                self.st.apply(a)
+                if matches!(a, Action::ToggleBuilder) {
+                    // It opens below the tools row, ~30 stops on: the focus goes to it, and
+                    // back to its button when it closes.
+                    self.focus_after = Some(
+                        if self.st.builder {
+                            "builder-toggle"
+                        } else {
+                            "builder-title"
+                        }
+                        .to_string(),
+                    );
+                }
+                if matches!(a, Action::ToggleTables) {
+                    // Closing them gives the focus back to their button.
+                    self.focus_after = Some(
+                        if self.st.tables {
+                            "tables-button"
+                        } else {
+                            "data-tables"
+                        }
+                        .to_string(),
+                    );
+                }
+                if let Action::SetCharKeys(on) = a
+                    && let Some(s) = storage()
+                {
+                    let _ = if on {
+                        s.remove_item(KEYS_KEY)
+                    } else {
+                        s.set_item(KEYS_KEY, "off")
+                    };
+                }
+                let hints = |st: &AppState| st.challenge.as_ref().map_or(0, |c| c.hints.len());
+                let before = hints(&self.st);
+                self.st.apply(a);
+                // A hint taken: the focus goes to its text, which a screen reader then reads,
+                // instead of staying on the button that now offers the next, dearer hint.
+                if hints(&self.st) > before
+                    && let Some((h, _)) = self.st.challenge.as_ref().and_then(|c| c.hints.last())
+                {
+                    self.focus_after = Some(format!("hint-{}", h.level()));
+                }
             }
             Msg::Host(m) => self.host_message(m),
             Msg::WorkerFailed(why) => {
@@ -477,7 +590,7 @@ impl Component for App {
                 else {
                     return false;
                 };
-                self.st.apply(Action::LessonGo(to));
+                return Component::update(self, ctx, Msg::Act(Action::LessonGo(to)));
             }
             Msg::Export(e) => {
                 if let Err(why) = download::export(&self.st, e) {
@@ -598,6 +711,10 @@ impl Component for App {
                 if (typing || dialog) && key != "Escape" {
                     return false;
                 }
+                // Turned off in the help: no printable key acts (arrows, Home, End, Esc do).
+                if !self.st.char_keys && key.chars().count() == 1 {
+                    return false;
+                }
                 let Some(msg) = key_action(&key) else {
                     return false;
                 };
@@ -629,8 +746,11 @@ impl Component for App {
         scroll_current_lines_into_view();
         self.dialog_focus();
         self.show_what_is_new(first_render);
+        let focused_before = self.focused_before.take();
         if let Some(id) = self.focus_after.take() {
             focus_id(&id);
+        } else if let Some(id) = focused_before {
+            keep_focus(&id);
         }
         self.measure_timeline();
         self.notes.after_render(notes_api::state_of(&self.st));
@@ -942,6 +1062,9 @@ fn storage() -> Option<web_sys::Storage> {
 fn session_storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.session_storage().ok().flatten())
 }
+
+/// Where the page keeps the single-key shortcuts' setting ("off" when turned off).
+const KEYS_KEY: &str = "daxlab-keys";
 
 /// Where the teacher's page keeps the codes pasted into it.
 const TEACHER_CODES_KEY: &str = "daxlab-teacher-codes";

@@ -22,7 +22,9 @@ pub(crate) fn progress(st: &AppState) -> Html {
         }
     );
     html! {
-        <span id="search-progress" class="search-progress" role="status" aria-live="polite">
+        // Not a live region: its figures change ten times a second. The notice says when
+        // the search starts and what it found.
+        <span id="search-progress" class="search-progress">
             <progress max={run.max_states.to_string()} value={p.states.to_string()}
                 aria-label="States searched, of the browser's bound"></progress>
             <span class="search-figures">{ text }</span>

@@ -97,8 +97,12 @@ pub enum Action {
     SearchProgress(SearchProgress),
     /// The worker's verdict.
     SearchDone(Verdict),
+    /// Go back to the challenge just left, its run as it was.
+    BackToChallenge,
     /// Show or hide the keyboard help.
     ToggleHelp,
+    /// Turn the single-key shortcuts (letters, digits, Space, punctuation) on or off.
+    SetCharKeys(bool),
     /// Show or hide the embed dialog (iframe code for course notes).
     ToggleEmbedDialog,
     /// Go to this step of the lesson and load its state.
@@ -204,6 +208,10 @@ pub struct AppState {
     pub search: Option<SearchRun>,
     /// The keyboard help is open.
     pub help: bool,
+    /// The single-key shortcuts work (WCAG 2.1.4: a student using speech input, or one
+    /// who presses keys by accident, can turn them off in the help; arrows, Home, End and
+    /// Esc stay). The page keeps the choice in `localStorage`.
+    pub char_keys: bool,
     /// Compact layout for an iframe.
     pub embed: bool,
     /// The embed dialog is open.
@@ -217,6 +225,9 @@ pub struct AppState {
     /// The challenge the last change of scenario or code ended (the page says so, with a
     /// link back to it, until the messages are dismissed).
     pub left_challenge: Option<&'static lessons::Challenge>,
+    /// The challenge's run and history as they were when the student left it: one arrow key
+    /// on a focused picker leaves it, and "Back to the challenge" puts both back.
+    left_from: Option<Box<(ChallengeRun, Session, bool)>>,
     /// The exercise beside the visualizer (`crate::exercise`).
     pub exercise: Option<ExerciseRun>,
     /// The lesson step's graded predictions, posed at its state.
@@ -479,6 +490,7 @@ impl AppState {
             refusal: None,
             schedule_error: None,
             left_challenge: None,
+            left_from: None,
             find_kind: None,
             playing: p.autoplay,
             speed: p.speed,
@@ -487,6 +499,7 @@ impl AppState {
             schedule_text: String::new(),
             search: None,
             help: false,
+            char_keys: true,
             embed: p.embed,
             embed_dialog: false,
             lesson: p
@@ -610,7 +623,13 @@ impl AppState {
         if let Some(run) = self.challenge.take() {
             self.errors.clear();
             self.left_challenge = Some(run.challenge);
+            self.left_from = Some(Box::new((run, self.session.clone(), self.variant_given)));
         }
+    }
+
+    /// Whether the challenge just left can be gone back to, as it was.
+    pub fn can_go_back_to_challenge(&self) -> bool {
+        self.left_from.is_some() && self.left_challenge.is_some()
     }
 
     /// The run of the same schedule under `v`, or a message (from `what`) when `v` runs the
@@ -1131,10 +1150,6 @@ impl AppState {
                 if let Some(run) = &mut self.search {
                     run.progress = p;
                     run.yielding = false;
-                    self.notice = Some(format!(
-                        "Searching every interleaving… {} states so far.",
-                        p.states
-                    ));
                 }
                 return;
             }
@@ -1156,6 +1171,10 @@ impl AppState {
             }
             Action::ToggleHelp => {
                 self.help = !self.help;
+                return;
+            }
+            Action::SetCharKeys(on) => {
+                self.char_keys = on;
                 return;
             }
             Action::ToggleEmbedDialog => {
@@ -1258,7 +1277,24 @@ impl AppState {
                 self.errors.clear();
                 self.notice = None;
                 self.left_challenge = None;
+                self.left_from = None;
                 return;
+            }
+            Action::BackToChallenge => {
+                if let Some(left) = self.left_from.take() {
+                    let (run, session, variant_given) = *left;
+                    self.challenge = Some(run);
+                    self.session = session;
+                    self.variant_given = variant_given;
+                    self.left_challenge = None;
+                    self.compare = None;
+                    self.schedule_error = None;
+                    self.notice = None;
+                    self.errors.clear();
+                    self.playing = false;
+                    self.search = None;
+                    self.schedule_text = self.full_schedule();
+                }
             }
             Action::Exercise(a) => {
                 self.exercise_action(a);
@@ -1304,11 +1340,9 @@ impl AppState {
         let started = *search.started_ms.get_or_insert(now_ms);
         let Some(result) = explorer.run(SEARCH_SLICE, &Serial).cloned() else {
             let secs = ((now_ms - started) / 1000.0).max(1e-3);
+            // The figures are in the progress bar; the notice (a live region) said
+            // "Searching…" once, and speaks again with the verdict.
             search.progress = SearchProgress::of(explorer, secs);
-            self.notice = Some(format!(
-                "Searching every interleaving… {} states so far.",
-                explorer.states()
-            ));
             return;
         };
         let target = search.target;

@@ -211,7 +211,9 @@ pub fn challenge_panel(st: &AppState, send: &Send) -> Html {
                     if !run.hints.is_empty() {
                         <ol id="hints" class="hint-list">
                             { for run.hints.iter().map(|(h, text)| html! {
-                                <li class={format!("hint-{}", h.level())}><strong>{ format!("{}: ", h.label()) }</strong>{ text }</li>
+                                // Focused when taken (lib.rs), so it is read out, and a
+                                // second Enter does not buy the next hint by accident.
+                                <li class={format!("hint-{}", h.level())} id={format!("hint-{}", h.level())} tabindex="-1"><strong>{ format!("{}: ", h.label()) }</strong>{ text }</li>
                             }) }
                         </ol>
                     }

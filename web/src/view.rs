@@ -136,7 +136,10 @@ pub fn page(
             (st.exercise.is_some() && !embed).then_some("with-exercise"),
             (!embed && st.lesson.is_none() && st.compare.is_none() && st.challenge.is_none() && st.model().threads().len() <= ONE_SCREEN_THREADS && st.exercise.is_none() && !st.builder && !st.tables).then_some("one-screen"))}>
             <style>{ daxlab_draw::STYLE }</style>
-            if !embed { { header(st, send) } }
+            if !embed { { header(st, send) } } else {
+                // A frame has no header; its page still has a title for heading navigation.
+                <h1 class="visually-hidden">{ format!("daxlab: {} under {}", st.model().scenario(), st.model().variant()) }</h1>
+            }
             if st.lesson.is_some() && !embed {
                 <div class="lesson-layout">
                     { lesson_pane(st, send) }
@@ -145,7 +148,7 @@ pub fn page(
             } else {
                 { main }
             }
-            if st.help { { help(send) } }
+            if st.help { { help(st, send) } }
             if st.embed_dialog { { embed_dialog(st, send, base) } }
             { crate::teach_view::progress_dialog(st, send) }
         </div>
@@ -285,7 +288,7 @@ fn lesson_pane(st: &AppState, send: &Send) -> Html {
             if k == 0 && let Some(p) = &prose {
                 <div class="lesson-intro">{ Html::from_html_unchecked(AttrValue::from(p.intro.clone())) }</div>
             }
-            <h2 id="lesson-step-title">{ &step.title }</h2>
+            <h2 id="lesson-step-title" tabindex="-1">{ &step.title }</h2>
             // The view may show another scenario (a link the student followed, or a URL that
             // named one): the step's text is about its own.
             if let Some(own) = st.lesson_elsewhere() {
@@ -345,6 +348,8 @@ fn embed_dialog(st: &AppState, send: &Send, base: &str) -> Html {
 fn header(st: &AppState, send: &Send) -> Html {
     html! {
         <header class="top">
+            // The threads are ~50 tab stops in: the first stop skips there.
+            <a class="skip-link" href="#threads-h">{ "Skip to the threads" }</a>
             <h1>{ "daxlab" }</h1>
             <p class="tagline">
                 { "Step the kernel threads of the patch " }
@@ -356,7 +361,7 @@ fn header(st: &AppState, send: &Send) -> Html {
             <nav class="learn" aria-label="Lessons and challenges">
                 { "Lessons: " }
                 { for crate::lessons::titles().enumerate().map(|(i, (name, title))| html! {
-                    <><a href={format!("?lesson={name}")} title={title}>{ i + 1 }</a>{ " " }</>
+                    <><a href={format!("?lesson={name}")} title={title} aria-label={format!("Lesson {}: {title}", i + 1)}>{ i + 1 }</a>{ " " }</>
                 }) }
                 { "· " }<a id="challenges-link" href={challenges_href(st)}>{ "challenges" }</a>
                 { " · " }<a href="lessons/index.html">{ "all lessons and challenges" }</a>
@@ -391,7 +396,11 @@ fn messages(st: &AppState, send: &Send) -> Html {
             if let Some(c) = st.left_challenge {
                 <p class="notice" id="left-challenge" role="status">
                     { format!("You left the challenge “{}”: changing the scenario or the code ends it. ", c.title) }
-                    <a href={format!("?challenge={}", c.name)}>{ "Play it again" }</a>
+                    if st.can_go_back_to_challenge() {
+                        <button id="back-to-challenge" class="small" onclick={send.reform(|_| Action::BackToChallenge)}>{ "Back to the challenge" }</button>
+                        { " or " }
+                    }
+                    <a href={format!("?challenge={}", c.name)}>{ "play it again from the start" }</a>
                 </p>
             }
             <button class="dismiss small" onclick={dismiss} title="Dismiss messages (Esc)">{ "Dismiss" }</button>
@@ -431,8 +440,11 @@ fn controls(
     let on_find_kind = send.reform(|e: Event| Action::SetFindKind(select_value(&e)));
     let button = |label: &str, key: &str, action: Action, disabled: bool, id: &str| {
         let cb = send.reform(move |_| action.clone());
+        // Named by its words: a screen reader would read "|◀" or "❚❚" aloud.
+        let words = label.trim_matches(|c: char| "|◀▶❚↺? ".contains(c));
         html! {
             <button id={id.to_string()} onclick={cb} disabled={disabled}
+                aria-label={(words != label).then(|| words.to_string())}
                 title={format!("{label} ({key})")} aria-keyshortcuts={key.to_string()}>{ label.to_string() }</button>
         }
     };
@@ -500,7 +512,8 @@ fn controls(
                 <label class="scrub">
                     <span class="visually-hidden">{ "Step in history" }</span>
                     <input id="scrubber" type="range" min="0" max={len.to_string()} value={cursor.to_string()}
-                        oninput={on_scrub} aria-label="Step in history" />
+                        oninput={on_scrub} aria-label="Step in history"
+                        aria-valuetext={format!("step {cursor} of {len}")} />
                 </label>
                 <span id="step-count" class="count">{ format!("step {cursor} / {len}") }</span>
                 <label>{ "Speed " }
@@ -576,8 +589,10 @@ fn input_value(e: &InputEvent) -> String {
 
 fn narration(st: &AppState) -> Html {
     let text = st.narration();
-    // Focusable: a long narration scrolls inside its box.
-    html! { <p id="narration" class="narration" aria-live="polite" tabindex="0">{ text }</p> }
+    // Focusable: a long narration scrolls inside its box. Read out as it changes, except
+    // while playing: at 4 steps a second, speech would fall ever further behind the picture.
+    let live = if st.playing { "off" } else { "polite" };
+    html! { <p id="narration" class="narration" aria-live={live} tabindex="0">{ text }</p> }
 }
 
 fn violation_panel(st: &AppState, v: &daxlab_core::Violation) -> Html {
@@ -602,7 +617,7 @@ fn threads(st: &AppState, send: &Send) -> Html {
     let n = m.threads().len();
     html! {
         <section class={classes!("threads", format!("n{n}"))} aria-label="Threads">
-            <h2 class="visually-hidden">{ "Threads" }</h2>
+            <h2 id="threads-h" class="visually-hidden" tabindex="-1">{ "Threads" }</h2>
             { for m.threads().iter().enumerate().map(|(i, spec)| {
                 let tid = Tid(i as u8);
                 let status = m.status(w, tid);
@@ -625,12 +640,12 @@ fn threads(st: &AppState, send: &Send) -> Html {
                                     <span class="program">{ program_args(&spec.program) }</span></h3>
                                 if !st.embed {
                                     <button class="whole small" onclick={toggle} aria-pressed={whole.to_string()}
-                                        aria-label="whole listing"
+                                        aria-label={format!("whole listing of {}", spec.name)}
                                         title={if whole { "Show only the current function (l: every thread)" } else { "Show the whole listing (l: every thread)" }}>
                                         { "whole" }
                                     </button>
                                 }
-                                <button class="step" onclick={step} disabled={!runnable}
+                                <button class="step" id={format!("step-{}", spec.name)} onclick={step} disabled={!runnable}
                                     title={if runnable { format!("Run {}'s next step ({})", spec.name, i + 1) } else { format!("{} cannot run: {said}", spec.name) }}>
                                     { if done { "done".to_string() } else { format!("Step {}", spec.name) } }
                                 </button>
@@ -806,9 +821,11 @@ fn fixes(st: &AppState, send: &Send) -> Html {
                 let toggle = send.reform(move |_| Action::ToggleFix(commit.clone()));
                 html! {
                     <label class="fix" title={format!("{} — {} ({})", info.title(), info.author, info.release)}>
-                        <input type="checkbox" id={format!("fix-{}", info.commit)} checked={code.has(*f)} onchange={toggle} />
+                        <input type="checkbox" id={format!("fix-{}", info.commit)} checked={code.has(*f)} onchange={toggle}
+                            aria-label={format!("{}: {}", info.commit, info.title())} />
                         <code>{ info.commit }</code>
-                        <a class="commit-link" href={info.link()} target="_blank" rel="noopener" title={format!("{} on git.kernel.org", info.commit)}>{ "↗" }</a>
+                        <a class="commit-link" href={info.link()} target="_blank" rel="noopener" title={format!("{} on git.kernel.org", info.commit)}
+                            aria-label={format!("{} on git.kernel.org", info.commit)}>{ "↗" }</a>
                     </label>
                 }
             }) }
@@ -853,8 +870,16 @@ fn program_words(p: &Program) -> String {
     }
 }
 
-fn help(send: &Send) -> Html {
+fn help(st: &AppState, send: &Send) -> Html {
     let close = send.reform(|_| Action::ToggleHelp);
+    let on_keys = send.reform(|e: Event| {
+        use wasm_bindgen::JsCast;
+        Action::SetCharKeys(
+            e.target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .is_some_and(|i| i.checked()),
+        )
+    });
     html! {
         <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="help-title">
             <div class="dialog" tabindex="-1">
@@ -862,6 +887,17 @@ fn help(send: &Send) -> Html {
                 <dl>
                     { for SHORTCUTS.iter().map(|(k, what)| html! { <><dt><kbd>{ *k }</kbd></dt><dd>{ *what }</dd></> }) }
                 </dl>
+                <p class="char-keys">
+                    <label>
+                        <input type="checkbox" id="char-keys" checked={st.char_keys} onchange={on_keys} />
+                        { " Single-key shortcuts (letters, digits, Space, + − [ ] ?)" }
+                    </label>
+                    <br /><span class="muted">{ if st.char_keys {
+                        "Turn them off if you use speech input or press keys by accident; the arrows, Home, End and Esc keep working. This browser remembers the choice."
+                    } else {
+                        "Off: only the arrows, Home, End and Esc act on the page. Open this help with its button to turn them back on."
+                    } }</span>
+                </p>
                 <p class="muted">{ "In a listing, " }<code class="note-sample">{ "/* grey italics */" }</code>{ " are daxlab's notes, never kernel text: the listings leave the kernel's own comments out." }</p>
                 <button onclick={close}>{ "Close (Esc)" }</button>
             </div>

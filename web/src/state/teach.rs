@@ -461,6 +461,33 @@ mod tests {
     }
 
     #[test]
+    fn a_challenge_left_by_a_slip_comes_back_as_it_was() {
+        // One arrow key on the focused Variant picker leaves the challenge: Back to the
+        // challenge restores its run, hints and history.
+        let mut st = AppState::from_query("?challenge=null-deref");
+        for _ in 0..3 {
+            st.apply(Action::StepColumn(0));
+        }
+        st.apply(Action::Hint);
+        let (steps, schedule) = (st.session.len(), st.full_schedule());
+        assert!(steps > 0);
+        st.apply(Action::SetVariant("v4.19".into()));
+        assert!(st.challenge.is_none() && st.can_go_back_to_challenge());
+        st.apply(Action::BackToChallenge);
+        let run = st.challenge.as_ref().expect("the challenge is back");
+        assert_eq!(run.challenge.name, "null-deref");
+        assert_eq!(run.hints.len(), 1);
+        assert_eq!((st.session.len(), st.full_schedule()), (steps, schedule));
+        assert!(st.left_challenge.is_none() && !st.can_go_back_to_challenge());
+        // Dismissing the message forgets the way back.
+        st.apply(Action::SetScenario("freed-inode".into()));
+        st.apply(Action::DismissMessages);
+        assert!(!st.can_go_back_to_challenge());
+        st.apply(Action::BackToChallenge);
+        assert!(st.challenge.is_none());
+    }
+
+    #[test]
     fn find_a_bug_does_not_play_a_challenge() {
         let mut st = AppState::from_query("?challenge=null-deref");
         st.apply(Action::FindBug);
