@@ -385,11 +385,7 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
     };
     let mut right = Vec::new();
     let pg = w.pgmap;
-    let holders: Vec<&str> = (0..m.threads().len())
-        .map(|i| Tid(i as u8))
-        .filter(|&t| w.thread(t).locals.pinned)
-        .map(|t| cx.name(t))
-        .collect();
+    let holders = pgmap_holders(m, w);
     let dev_h = 44.0 + w.pages.len() as f64 * 20.0;
     let dev = rect(dev_x, dev_y, dev_w, dev_h)
         .class(if pg.removed {
@@ -528,27 +524,7 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
         bottom.push(text(LEFT_X, by + 11.0, "no task waits").class("muted"));
         by += 16.0;
     }
-    let rcu = &w.rcu;
-    let rcu_line = match rcu.current {
-        Some(gp) => format!(
-            "RCU: grace period {} waits for {}",
-            gp.number,
-            crate::labels::mask(
-                gp.waiting_for,
-                &cx.m
-                    .threads()
-                    .iter()
-                    .map(|t| t.name.as_str())
-                    .collect::<Vec<_>>()
-            )
-        ),
-        None => format!("RCU: no grace period running ({} completed)", rcu.completed),
-    };
-    let cb: Vec<String> = rcu
-        .callbacks
-        .iter()
-        .map(|c| format!("xfs_inode_free_callback(@{})", short_addr(c.addr)))
-        .collect();
+    let (rcu_line, cb) = rcu_words(cx.m, w);
     // Narrow: the queued callbacks on a line of their own.
     let lines = if cb.is_empty() {
         vec![rcu_line]
@@ -839,7 +815,43 @@ fn bucket_row(cx: &Ctx, b: u8, y: f64, limit: f64) -> (El, f64) {
     (cx.mark(g, cx.ch.buckets.contains(&b)), y - top + 20.0)
 }
 
-/// The graph in words (its `<desc>`): what points where and what changed.
+/// RCU's state in words: its grace period (which readers it waits for) or how many have
+/// completed, and the callbacks queued for after it.
+pub fn rcu_words(m: &Model, w: &World) -> (String, Vec<String>) {
+    let rcu = &w.rcu;
+    let line = match rcu.current {
+        Some(gp) => format!(
+            "RCU: grace period {} waits for {}",
+            gp.number,
+            crate::labels::mask(
+                gp.waiting_for,
+                &m.threads()
+                    .iter()
+                    .map(|t| t.name.as_str())
+                    .collect::<Vec<_>>()
+            )
+        ),
+        None => format!("RCU: no grace period running ({} completed)", rcu.completed),
+    };
+    let callbacks = rcu
+        .callbacks
+        .iter()
+        .map(|c| format!("xfs_inode_free_callback(@{})", short_addr(c.addr)))
+        .collect();
+    (line, callbacks)
+}
+
+/// The threads holding a `dev_pagemap` reference.
+pub fn pgmap_holders<'m>(m: &'m Model, w: &World) -> Vec<&'m str> {
+    (0..m.threads().len())
+        .map(|i| Tid(i as u8))
+        .filter(|&t| w.thread(t).locals.pinned)
+        .map(|t| m.name(t))
+        .collect()
+}
+
+/// The graph in words (its `<desc>`): what points where and what changed. The locks, the
+/// entries, the wait queues and RCU are in the table view (`a`), which it points to.
 pub fn describe(m: &Model, w: &World, ch: &Changes) -> String {
     let mut parts = Vec::new();
     for (i, p) in w.pages.iter().enumerate() {
@@ -858,6 +870,12 @@ pub fn describe(m: &Model, w: &World, ch: &Changes) -> String {
             parts.push(format!("{}'s mapping → {}", spec.name, inode_label(w, a)));
         }
     }
+    let (rcu, callbacks) = rcu_words(m, w);
+    parts.push(if callbacks.is_empty() {
+        rcu
+    } else {
+        format!("{rcu}, queued: {}", callbacks.join(", "))
+    });
     let mut s = format!("Objects: {}.", parts.join("; "));
     if !ch.is_empty() {
         s.push_str(&format!(
@@ -865,6 +883,7 @@ pub fn describe(m: &Model, w: &World, ch: &Changes) -> String {
             change_words(m, w, ch).join(", ")
         ));
     }
+    s.push_str(" Every lock, entry and wait queue: the tables (a).");
     s
 }
 

@@ -90,6 +90,10 @@ test('live regions: no progress figures, no narration while playing, hints read 
   await expect(page.locator('.notice')).toHaveText('Searching every interleaving…');
   await expect(page.locator('.search-figures')).not.toHaveText(/^0 states/);
   await expect(page.locator('.notice')).toHaveText('Searching every interleaving…');
+  // Read out from one status region that is always on the page, not from the notice.
+  await expect(page.locator('#announce')).toHaveAttribute('role', 'status');
+  await expect(page.locator('#announce')).toHaveText('Searching every interleaving…');
+  await expect(page.locator('.notice')).not.toHaveAttribute('role', /./);
   await page.keyboard.press('f');
   // A hint taken: the focus goes to its text, not to the next (dearer) hint's button.
   await page.goto('/?challenge=null-deref');

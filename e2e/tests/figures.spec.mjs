@@ -144,6 +144,10 @@ test('the freed-inode timeline under seed draws the core RCU history, wake-ups a
   await expect(page.locator('#table-rcu')).toContainText(`grace period 1steps ${gps[0]['data-start']}–${gps[0]['data-end']}waited for nobody; freed inode #1 at step ${frees[0]['data-step']}`);
   await expect(page.locator('#table-wakes')).toContainText('24faultmf');
   await expect(page.locator('#table-objects')).toContainText('FREED');
+  // The objects table names its step and carries RCU's row, as the figure does.
+  const steps = await page.locator('#step-count').textContent();
+  await expect(page.locator('#table-objects caption')).toHaveText(`The objects on screen, at ${steps.replace('/', 'of').replace(/\s+/g, ' ')}`);
+  await expect(page.locator('#table-objects tr', { hasText: 'RCU' })).toContainText(/grace period|completed/);
 });
 
 test('clicking the timeline moves the step, hovering shows that step, keys step and zoom', async ({ page }) => {

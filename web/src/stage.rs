@@ -576,7 +576,7 @@ pub fn tables(st: &AppState) -> Html {
                 <p class="table-violation">{ format!("{} at step {}: {} by {}.", if v.halts { "Violation" } else { "Warning" },
                     v.step, v.kind.name(), name(v.tid)) }</p>
             }) }
-            { objects_table(m, s.world()) }
+            { objects_table(m, s.world(), s.cursor(), s.len()) }
         </section>
     }
 }
@@ -605,7 +605,7 @@ fn runs_of(t: &Timeline) -> Vec<(Tid, usize, usize)> {
     out
 }
 
-fn objects_table(m: &Model, w: &World) -> Html {
+fn objects_table(m: &Model, w: &World, step: usize, steps: usize) -> Html {
     let mut rows: Vec<(String, String)> = Vec::new();
     for (i, spec) in m.threads().iter().enumerate() {
         let t = w.thread(Tid(i as u8));
@@ -695,18 +695,37 @@ fn objects_table(m: &Model, w: &World) -> Html {
             rows.push((format!("wait bucket {b}"), q.join(" → ")));
         }
     }
+    let holders = graph::pgmap_holders(m, w);
     rows.push((
         "dev_pagemap".into(),
         format!(
-            "{} reference(s){}{}",
+            "{} reference(s){}{}{}",
             w.pgmap.pins,
+            if holders.is_empty() {
+                String::new()
+            } else {
+                format!(" (held by {})", holders.join(", "))
+            },
             if w.pgmap.killed { ", killed" } else { "" },
             if w.pgmap.removed { ", removed" } else { "" }
         ),
     ));
+    let (rcu, callbacks) = graph::rcu_words(m, w);
+    rows.push((
+        "RCU".into(),
+        format!(
+            "{}{}",
+            rcu.trim_start_matches("RCU: "),
+            if callbacks.is_empty() {
+                String::new()
+            } else {
+                format!("; queued: {}", callbacks.join(", "))
+            }
+        ),
+    ));
     html! {
         <table id="table-objects">
-            <caption>{ "The objects on screen" }</caption>
+            <caption>{ format!("The objects on screen, at step {step} of {steps}") }</caption>
             <thead><tr><th scope="col">{ "object" }</th><th scope="col">{ "state" }</th></tr></thead>
             <tbody>{ for rows.into_iter().map(|(k, v)| html! { <tr><th scope="row">{ k }</th><td>{ v }</td></tr> }) }</tbody>
         </table>

@@ -75,13 +75,16 @@ fn prediction(st: &AppState, send: &Send, k: usize, p: &PredictionRun) -> Html {
                 <button id={format!("{id}-check")} onclick={check} disabled={p.chosen.is_none()}>{ "Check my answer" }</button>
             }
             if let Some(c) = checked {
-                <p id={format!("{id}-verdict")} class={classes!("verdict", if c == q.answer { "right" } else { "wrong" })} role="status" tabindex="-1">
+                // Focused after Check (lib.rs), which reads it out, and its why with it (a
+                // live region as well would say the verdict twice).
+                <p id={format!("{id}-verdict")} class={classes!("verdict", if c == q.answer { "right" } else { "wrong" })} tabindex="-1"
+                    aria-describedby={format!("{id}-why")}>
                     { if c == q.answer { "✓ Right.".to_string() } else { format!("✗ Not quite: the answer is “{}”.", q.choices[q.answer]) } }
                     if let Some(f) = first {
                         { if f == (c == q.answer) { "" } else if f { " (Your first answer, which counts, was right.)" } else { " (Your first answer, which counts, was wrong.)" } }
                     }
                 </p>
-                <p class="why">{ &q.why }</p>
+                <p class="why" id={format!("{id}-why")}>{ &q.why }</p>
                 if q.show != Show::Nothing {
                     <button id={format!("{id}-show")} onclick={show}>
                         { match &q.show { Show::Step(_) => "Show me: take that step", _ => "Show me: load the explorer's schedule" } }

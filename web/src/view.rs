@@ -90,6 +90,9 @@ pub fn page(
     let full_view = share_url.replace("embed=1", "embed=0");
     let main = html! {
         <main id="main" class={classes!("main", st.compare.is_some().then_some("comparing"))}>
+            // What the notices say, read out from a region that is always there: a live
+            // region inserted together with its text is skipped by some screen readers.
+            <p id="announce" class="visually-hidden" role="status">{ announcement(st) }</p>
             { messages(st, send) }
             if embed {
                 { embed_teaching(st, &full_view) }
@@ -374,6 +377,21 @@ fn header(st: &AppState, send: &Send) -> Html {
     }
 }
 
+/// The notice and the challenge left, in words, for the page's status region.
+fn announcement(st: &AppState) -> String {
+    let mut out = st.notice.clone().unwrap_or_default();
+    if let Some(c) = st.left_challenge {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&format!(
+            "You left the challenge “{}”: changing the scenario or the code ends it.",
+            c.title
+        ));
+    }
+    out
+}
+
 fn messages(st: &AppState, send: &Send) -> Html {
     if !st.has_messages() {
         return html! {};
@@ -390,11 +408,12 @@ fn messages(st: &AppState, send: &Send) -> Html {
                     </ul>
                 </div>
             }
+            // Read out from #announce, not from here.
             if let Some(n) = &st.notice {
-                <p class="notice" role="status">{ n }</p>
+                <p class="notice">{ n }</p>
             }
             if let Some(c) = st.left_challenge {
-                <p class="notice" id="left-challenge" role="status">
+                <p class="notice" id="left-challenge">
                     { format!("You left the challenge “{}”: changing the scenario or the code ends it. ", c.title) }
                     if st.can_go_back_to_challenge() {
                         <button id="back-to-challenge" class="small" onclick={send.reform(|_| Action::BackToChallenge)}>{ "Back to the challenge" }</button>
