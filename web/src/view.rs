@@ -286,12 +286,12 @@ fn lesson_pane(st: &AppState, send: &Send) -> Html {
         .nth(1);
     html! {
         <aside class="lesson" aria-label="Lesson">
-            <p class="lesson-title">{ &lesson.title }</p>
+            <h2 class="lesson-title">{ &lesson.title }</h2>
             <p id="lesson-progress" class="count">{ format!("step {} of {n}", k + 1) }</p>
             if k == 0 && let Some(p) = &prose {
                 <div class="lesson-intro">{ Html::from_html_unchecked(AttrValue::from(p.intro.clone())) }</div>
             }
-            <h2 id="lesson-step-title" tabindex="-1">{ &step.title }</h2>
+            <h3 id="lesson-step-title" tabindex="-1">{ &step.title }</h3>
             // The view may show another scenario (a link the student followed, or a URL that
             // named one): the step's text is about its own.
             if let Some(own) = st.lesson_elsewhere() {
