@@ -174,6 +174,11 @@ test('keyboard shortcuts drive every control', async ({ page }) => {
   await expect(page.locator('#step-count')).toHaveText('step 0 / 2');
   await page.keyboard.press('r');
   await expect(page.locator('#step-count')).toHaveText('step 0 / 0');
+  // Reset has an undo, until something else runs.
+  await page.click('#undo-reset');
+  await expect(page.locator('#step-count')).toHaveText('step 0 / 2');
+  await page.keyboard.press('r');
+  await expect(page.locator('#step-count')).toHaveText('step 0 / 0');
   await page.keyboard.press('f');
   await expect(page.locator('#violation')).toBeVisible();
   await expect(page.locator('.notice')).toContainText('Found null-deref');

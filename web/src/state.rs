@@ -99,6 +99,8 @@ pub enum Action {
     SearchDone(Verdict),
     /// Go back to the challenge just left, its run as it was.
     BackToChallenge,
+    /// Put back the run Reset cleared.
+    UndoReset,
     /// Show or hide the keyboard help.
     ToggleHelp,
     /// Turn the single-key shortcuts (letters, digits, Space, punctuation) on or off.
@@ -228,6 +230,8 @@ pub struct AppState {
     /// The challenge's run and history as they were when the student left it: one arrow key
     /// on a focused picker leaves it, and "Back to the challenge" puts both back.
     left_from: Option<Box<(ChallengeRun, Session, bool)>>,
+    /// The run Reset cleared, until a new one is started: Reset (or `r`) has an undo.
+    reset_from: Option<Box<Session>>,
     /// The exercise beside the visualizer (`crate::exercise`).
     pub exercise: Option<ExerciseRun>,
     /// The lesson step's graded predictions, posed at its state.
@@ -491,6 +495,7 @@ impl AppState {
             schedule_error: None,
             left_challenge: None,
             left_from: None,
+            reset_from: None,
             find_kind: None,
             playing: p.autoplay,
             speed: p.speed,
@@ -625,6 +630,11 @@ impl AppState {
             self.left_challenge = Some(run.challenge);
             self.left_from = Some(Box::new((run, self.session.clone(), self.variant_given)));
         }
+    }
+
+    /// Whether Reset's run can be put back (nothing has run since).
+    pub fn can_undo_reset(&self) -> bool {
+        self.reset_from.is_some()
     }
 
     /// Whether the challenge just left can be gone back to, as it was.
@@ -841,7 +851,19 @@ impl AppState {
     /// Apply one action.
     pub fn apply(&mut self, action: Action) {
         let at = self.session.cursor();
+        let undo = matches!(action, Action::Reset | Action::UndoReset);
         self.apply_action(action);
+        // Reset's undo lasts until something else is run or loaded, or the code changes.
+        if !undo && let Some(run) = &self.reset_from {
+            let (a, b) = (run.model(), self.session.model());
+            let same = a.scenario() == b.scenario()
+                && a.scenario_text() == b.scenario_text()
+                && a.code() == b.code()
+                && a.truncate_wake() == b.truncate_wake();
+            if !same || !self.session.is_empty() {
+                self.reset_from = None;
+            }
+        }
         if self.session.cursor() != at {
             self.drop_refusal();
         }
@@ -927,10 +949,24 @@ impl AppState {
             }
             Action::Reset => {
                 self.playing = false;
+                let steps = self.session.len();
+                if steps > 0 {
+                    self.reset_from = Some(Box::new(self.session.clone()));
+                }
                 self.session.reset();
                 self.schedule_error = None;
                 self.seed = None;
-                self.notice = None;
+                self.notice = (steps > 0).then(|| {
+                    format!("Reset: the run of {steps} step(s) is cleared. Undo reset brings it back until you run a step.")
+                });
+            }
+            Action::UndoReset => {
+                if let Some(run) = self.reset_from.take() {
+                    self.session = *run;
+                    self.notice = None;
+                    self.playing = false;
+                    self.schedule_text = self.full_schedule();
+                }
             }
             Action::TogglePlay => {
                 if !self.playing && self.session.cursor() == self.session.len() {
@@ -1278,6 +1314,7 @@ impl AppState {
                 self.notice = None;
                 self.left_challenge = None;
                 self.left_from = None;
+                self.reset_from = None;
                 return;
             }
             Action::BackToChallenge => {

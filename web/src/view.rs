@@ -410,7 +410,11 @@ fn messages(st: &AppState, send: &Send) -> Html {
             }
             // Read out from #announce, not from here.
             if let Some(n) = &st.notice {
-                <p class="notice">{ n }</p>
+                <p class="notice">{ n }
+                    if st.can_undo_reset() {
+                        { " " }<button id="undo-reset" class="small" onclick={send.reform(|_| Action::UndoReset)}>{ "Undo reset" }</button>
+                    }
+                </p>
             }
             if let Some(c) = st.left_challenge {
                 <p class="notice" id="left-challenge">

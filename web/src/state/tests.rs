@@ -913,3 +913,39 @@ mod lesson_links {
         );
     }
 }
+
+#[test]
+fn reset_has_an_undo_until_something_else_runs() {
+    let mut st = AppState::from_query("?scenario=null-mapping&variant=v4.19");
+    let (steps, schedule) = (st.session.len(), st.full_schedule());
+    assert!(steps > 0);
+    st.apply(Action::Reset);
+    assert!(st.session.is_empty() && st.can_undo_reset());
+    assert!(
+        st.notice
+            .as_deref()
+            .unwrap()
+            .contains(&format!("{steps} step(s)"))
+    );
+    st.apply(Action::UndoReset);
+    assert_eq!((st.session.len(), st.full_schedule()), (steps, schedule));
+    assert!(!st.can_undo_reset() && st.notice.is_none());
+    // A step after the reset starts a new run: the old one is gone for good.
+    st.apply(Action::Reset);
+    st.apply(Action::StepColumn(0));
+    assert!(!st.can_undo_reset());
+    st.apply(Action::UndoReset);
+    assert_eq!(st.session.len(), 1);
+    // So is it when the code changes, even with nothing run.
+    st.apply(Action::Reset);
+    st.apply(Action::ToggleFix("c93db7bb6ef3".into()));
+    assert!(!st.can_undo_reset());
+    let mut other = AppState::from_query("?scenario=null-mapping&variant=v4.19");
+    other.apply(Action::Reset);
+    other.apply(Action::SetTruncate("all".into()));
+    assert!(!other.can_undo_reset());
+    // Nothing to undo after resetting an empty run.
+    let mut empty = AppState::from_query("?threads=mf,trunc");
+    empty.apply(Action::Reset);
+    assert!(!empty.can_undo_reset() && empty.notice.is_none());
+}
