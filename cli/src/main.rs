@@ -194,10 +194,7 @@ impl Target {
             .map(|f| self.variant.code().idle_fixes(f))
             .unwrap_or_default()
         {
-            eprintln!(
-                "daxlab: --fixes under {}: {idle}; it changes nothing",
-                self.variant.name()
-            );
+            eprintln!("daxlab: --fixes under {}: {idle}", self.variant.name());
         }
         let code = self.fixes.as_deref().map(|f| {
             // Checked by clap against the known commits.

@@ -365,8 +365,8 @@ impl Code {
 
     /// The items of valid fixes `text` that change nothing on top of this code, each with
     /// why: a fix added that is already in force, one taken away that is not, a repeat, or
-    /// an item that undoes an earlier one (`c93db7b,-c93db7b`: the two together change
-    /// nothing).
+    /// an item that undoes an earlier one (`c93db7b,-c93db7b`: the pair cancels out). Each
+    /// message says what changes nothing.
     pub fn idle_fixes(self, text: &str) -> alloc::vec::Vec<alloc::string::String> {
         use alloc::format;
         let mut code = self;
@@ -378,18 +378,25 @@ impl Code {
             let earlier = changed.iter().rev().find(|c| c.2 == fix).copied();
             if code.has(fix) != remove {
                 idle.push(match earlier {
-                    Some((_, r, _)) if r == remove => format!("{item:?} repeats {}", fix.commit()),
+                    Some((_, r, _)) if r == remove => {
+                        format!("{item:?} repeats {}: it changes nothing", fix.commit())
+                    }
                     _ if remove => format!(
-                        "{item:?} takes away {}, which is not in force",
+                        "{item:?} takes away {}, which is not in force: it changes nothing",
                         fix.commit()
                     ),
-                    _ => format!("{item:?} adds {}, which is already in force", fix.commit()),
+                    _ => format!(
+                        "{item:?} adds {}, which is already in force: it changes nothing",
+                        fix.commit()
+                    ),
                 });
                 continue;
             }
             if let Some((before, _, _)) = earlier {
                 // The only earlier change to this fix went the other way.
-                idle.push(format!("{item:?} undoes {before:?} before it"));
+                idle.push(format!(
+                    "{before:?} and {item:?} cancel out: together they change nothing"
+                ));
             }
             changed.push((item, remove, fix));
             code = code.toggled(fix, remove);
@@ -464,12 +471,12 @@ mod tests {
         assert!(idle[0].contains("not in force") && idle[1].contains("already in force"));
         assert_eq!(
             v419.idle_fixes("c93db7b,c93db7bb6ef3"),
-            ["\"c93db7bb6ef3\" repeats c93db7bb6ef3"]
+            ["\"c93db7bb6ef3\" repeats c93db7bb6ef3: it changes nothing"]
         );
         // Adding a fix and taking it away again is named as the undo it is, not a repeat.
         assert_eq!(
             v419.idle_fixes("c93db7b,-c93db7bb6ef3"),
-            ["\"-c93db7bb6ef3\" undoes \"c93db7b\" before it"]
+            ["\"c93db7b\" and \"-c93db7bb6ef3\" cancel out: together they change nothing"]
         );
         // A prefix of 7 or more, as `git log --oneline` prints them; shorter ones are refused.
         assert!(

@@ -554,7 +554,7 @@ lines! {
     MfGetPgmap = MemoryFailure, 1, ALWAYS, step(A::GetDevPagemap), "pgmap = get_dev_pagemap(pfn, NULL);";
     MfIfPgmap = MemoryFailure, 1, ALWAYS, branch(Cond::Pinned, L::MfCallDev, L::MfEnxio), "if (pgmap)";
     MfCallDev = MemoryFailure, 2, ALWAYS, tail_call(F::MemoryFailureDevPagemap), "return memory_failure_dev_pagemap(pfn, flags, pgmap);";
-    MfEnxio = MemoryFailure, 1, ALWAYS, ret(Ret::Enxio), "return -ENXIO;  /* 96c804a6ae8c's order (2019, in 4.19.y too); v4.19 went on to the System-RAM path */";
+    MfEnxio = MemoryFailure, 1, ALWAYS, ret(Ret::Enxio), "return -ENXIO;  /* since 96c804a6ae8c (2019; 4.19.y has it): no live pagemap gives -ENXIO; v4.19 went on to the System-RAM path */";
 
     // memory_failure_dev_pagemap()
     MfDevHead = MemoryFailureDevPagemap, 0, ALWAYS, text(), "static int memory_failure_dev_pagemap(unsigned long pfn, int flags, struct dev_pagemap *pgmap)";
@@ -649,12 +649,12 @@ lines! {
     WeHead = WaitEntryUnlocked, 0, NEW, text(), "static void wait_entry_unlocked(struct address_space *mapping, pgoff_t index, void ***slotp, void *entry)";
     WeWaitqueue = WaitEntryUnlocked, 1, NEW, text(), "wq = dax_entry_waitqueue(mapping, index, entry, &ewait.key);";
     WePrepare = WaitEntryUnlocked, 1, NEW.and(Fix::NonExclusiveWait), step(A::PrepareToWait { exclusive: false }), "prepare_to_wait(wq, &ewait.wait, TASK_UNINTERRUPTIBLE);";
-    WePrepareExclusive = WaitEntryUnlocked, 1, NEW.and_not(Fix::NonExclusiveWait), step(A::PrepareToWait { exclusive: true }), "prepare_to_wait_exclusive(wq, &ewait.wait, TASK_UNINTERRUPTIBLE);";
+    WePrepareExclusive = WaitEntryUnlocked, 1, NEW.and_not(Fix::NonExclusiveWait), step(A::PrepareToWait { exclusive: true }), "prepare_to_wait_exclusive(wq, &ewait.wait, TASK_UNINTERRUPTIBLE);  /* exclusive, as daxlab reconstructs 55e56f06ed71's first form */";
     WeUnlock = WaitEntryUnlocked, 1, NEW, step(A::XaUnlockIrq), "xa_unlock_irq(&mapping->i_pages);";
     WeSchedule = WaitEntryUnlocked, 1, NEW, step(A::Schedule), "schedule();";
     WeFinish = WaitEntryUnlocked, 1, NEW, step(A::FinishWait), "finish_wait(wq, &ewait.wait);";
     // 55e56f06ed71's first form: an exclusive wait, then a wake of the next waiter; d8a706414af4 replaced both with a non-exclusive wait "in case this path never successfully performs its own wake up" (its comment, in every indexed wait_entry_unlocked()). The first form's text itself was not found with the search tools.
-    WeWakeNext = WaitEntryUnlocked, 1, NEW.and_not(Fix::NonExclusiveWait).unless(Ablation::NoWakeNext), step(A::WakeNext), "if (waitqueue_active(wq)) __wake_up(wq, TASK_NORMAL, 1, &ewait.key);  /* our reading of 55e56f06ed71's first form: its text is not in our sources */";
+    WeWakeNext = WaitEntryUnlocked, 1, NEW.and_not(Fix::NonExclusiveWait).unless(Ablation::NoWakeNext), step(A::WakeNext), "if (waitqueue_active(wq)) __wake_up(wq, TASK_NORMAL, 1, &ewait.key);  /* daxlab's reconstruction of 55e56f06ed71's first form: the commit's text was not found */";
     WeEnd = WaitEntryUnlocked, 0, NEW, ret(Ret::Value), "}";
 
     // dax_unlock_mapping_entry(struct page *)
@@ -751,7 +751,7 @@ lines! {
     TrDelete = InvalidateMappingEntry, 1, ALWAYS, step(A::DeleteEntry), "radix_tree_delete(pages, index);";
     TrOut = InvalidateMappingEntry, 0, ALWAYS, text(), "out:";
     TrPut = InvalidateMappingEntry, 1, WAKE_ONE, call(F::PutUnlockedMappingEntry), "put_unlocked_mapping_entry(mapping, index, entry);";
-    TrPutAll = InvalidateMappingEntry, 1, WAKE_ALL, call_arg(F::PutUnlockedMappingEntry, Arg::WakeAll), "put_unlocked_mapping_entry(mapping, index, entry, WAKE_ALL);  /* 237388320def in 4.19's radix-tree code; upstream: put_unlocked_entry(&xas, entry, WAKE_ALL) */";
+    TrPutAll = InvalidateMappingEntry, 1, WAKE_ALL, call_arg(F::PutUnlockedMappingEntry, Arg::WakeAll), "put_unlocked_mapping_entry(mapping, index, entry, WAKE_ALL);  /* 237388320def (2021), drawn in 4.19's radix-tree form; upstream: put_unlocked_entry(&xas, entry, WAKE_ALL) */";
     TrUnlock = InvalidateMappingEntry, 1, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(pages);";
     TrReturn = InvalidateMappingEntry, 1, ALWAYS, ret(Ret::Value), "return ret;";
     PuHead = PutUnlockedMappingEntry, 0, WAKE_ONE, text(), "static void put_unlocked_mapping_entry(struct address_space *mapping, pgoff_t index, void *entry)";
@@ -816,9 +816,9 @@ lines! {
     // 4.19's XFS recycles an XFS_IRECLAIMABLE inode's memory for the new file without waiting for a grace period (Brian Foster proposed waiting for one in January 2022).
     RcHead = RecycleInode, 0, ALWAYS, text(), "static int xfs_iget_cache_hit(struct xfs_perag *pag, struct xfs_inode *ip, xfs_ino_t ino, int flags, int lock_flags)";
     RcInit = RecycleInode, 1, ALWAYS, step(A::RecycleInode), "error = xfs_reinit_inode(mp, inode);  /* → inode_init_always() */";
-    RcFaultLock = RecycleInode, 1, ALWAYS, step(A::XaLockIrq), "xa_lock_irq(&mapping->i_pages);  /* the new file's first fault, condensed: dax_insert_mapping_entry() takes this lock itself */";
-    RcFaultInsert = RecycleInode, 1, ALWAYS, step(A::RecycleFault), "entry = dax_insert_mapping_entry(mapping, vmf, entry, pfn, 0, write && !sync);";
-    RcFaultUnlock = RecycleInode, 1, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(&mapping->i_pages);";
+    RcFaultLock = RecycleInode, 1, ALWAYS, step(A::XaLockIrq), "xa_lock_irq(pages);  /* the new file's first fault: dax_insert_mapping_entry(), condensed */";
+    RcFaultInsert = RecycleInode, 1, ALWAYS, step(A::RecycleFault), "__radix_tree_replace(pages, node, slot, new_entry, NULL);";
+    RcFaultUnlock = RecycleInode, 1, ALWAYS, step(A::XaUnlockIrq), "xa_unlock_irq(pages);";
     RcEnd = RecycleInode, 0, ALWAYS, ret(Ret::Value), "}";
 
     // The RCU machinery, as one daemon whose next action follows from RCU's state.

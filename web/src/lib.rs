@@ -243,11 +243,13 @@ fn focus_id(id: &str) {
     }
 }
 
-/// The focused element's id, if it has one and is not the page itself.
+/// The focused element's id, if it has one, is not the page itself, and has the keyboard's
+/// focus (`:focus-visible`): after a mouse click the focus is left where the browser puts it,
+/// or Space would press the neighbour it was moved to instead of playing.
 fn focused_id() -> Option<String> {
     let el = gloo::utils::document().active_element()?;
     let id = el.id();
-    (!id.is_empty()).then_some(id)
+    (!id.is_empty() && el.matches(":focus-visible").unwrap_or(false)).then_some(id)
 }
 
 /// Where the focus goes when the control that had it (`id`) is gone or disabled: the same id
@@ -554,12 +556,18 @@ impl Component for App {
                         s.set_item(KEYS_KEY, "off")
                     };
                 }
+                let back = matches!(a, Action::BackToChallenge);
                 let hints = |st: &AppState| st.challenge.as_ref().map_or(0, |c| c.hints.len());
                 let before = hints(&self.st);
                 self.st.apply(a);
+                if back && self.st.challenge.is_some() {
+                    // Its button is gone: the focus goes to the challenge, from its title.
+                    self.focus_after = Some("challenge-title".to_string());
+                }
                 // A hint taken: the focus goes to its text, which a screen reader then reads,
                 // instead of staying on the button that now offers the next, dearer hint.
-                if hints(&self.st) > before
+                if !back
+                    && hints(&self.st) > before
                     && let Some((h, _)) = self.st.challenge.as_ref().and_then(|c| c.hints.last())
                 {
                     self.focus_after = Some(format!("hint-{}", h.level()));

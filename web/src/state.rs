@@ -173,6 +173,15 @@ impl SearchRun {
     }
 }
 
+/// A challenge as it was when the student left it (see `AppState::left_from`).
+struct LeftChallenge {
+    run: ChallengeRun,
+    session: Session,
+    variant_given: bool,
+    /// The variant compared with, if any.
+    compare: Option<Variant>,
+}
+
 /// A run a schedule stopped early, and why.
 struct StoppedRun {
     code: daxlab_core::Code,
@@ -229,7 +238,10 @@ pub struct AppState {
     pub left_challenge: Option<&'static lessons::Challenge>,
     /// The challenge's run and history as they were when the student left it: one arrow key
     /// on a focused picker leaves it, and "Back to the challenge" puts both back.
-    left_from: Option<Box<(ChallengeRun, Session, bool)>>,
+    left_from: Option<Box<LeftChallenge>>,
+    /// A sentence for screen readers only (the page's status region), for this render: where
+    /// Play stopped (the narration is not read out while playing).
+    pub spoken: Option<String>,
     /// The run Reset cleared, until a new one is started: Reset (or `r`) has an undo.
     reset_from: Option<Box<Session>>,
     /// The exercise beside the visualizer (`crate::exercise`).
@@ -496,6 +508,7 @@ impl AppState {
             left_challenge: None,
             left_from: None,
             reset_from: None,
+            spoken: None,
             find_kind: None,
             playing: p.autoplay,
             speed: p.speed,
@@ -531,14 +544,9 @@ impl AppState {
             let idle = code.idle_fixes(f);
             if !idle.is_empty() {
                 st.errors.push(format!(
-                    "URL parameter fixes={}: under {name}, {}; {} nothing.",
+                    "URL parameter fixes={}: under {name}, {}.",
                     daxlab_core::link::shown(f),
                     idle.join("; "),
-                    if idle.len() == 1 {
-                        "it changes"
-                    } else {
-                        "they change"
-                    }
                 ));
             }
         }
@@ -628,7 +636,12 @@ impl AppState {
         if let Some(run) = self.challenge.take() {
             self.errors.clear();
             self.left_challenge = Some(run.challenge);
-            self.left_from = Some(Box::new((run, self.session.clone(), self.variant_given)));
+            self.left_from = Some(Box::new(LeftChallenge {
+                run,
+                session: self.session.clone(),
+                variant_given: self.variant_given,
+                compare: self.compare.as_ref().map(|c| c.variant),
+            }));
         }
     }
 
@@ -851,8 +864,24 @@ impl AppState {
     /// Apply one action.
     pub fn apply(&mut self, action: Action) {
         let at = self.session.cursor();
+        // Play paused, or run to its end: say where (the narration is silent while playing).
+        let was_playing = self.playing && matches!(action, Action::TogglePlay | Action::Tick);
+        if !matches!(
+            action,
+            Action::Hover(_) | Action::SetTimelineWidth(_) | Action::SearchProgress(_)
+        ) {
+            self.spoken = None;
+        }
         let undo = matches!(action, Action::Reset | Action::UndoReset);
         self.apply_action(action);
+        if was_playing && !self.playing {
+            self.spoken = Some(format!(
+                "Stopped at step {} of {}. {}",
+                self.session.cursor(),
+                self.session.len(),
+                self.narration()
+            ));
+        }
         // Reset's undo lasts until something else is run or loaded, or the code changes.
         if !undo && let Some(run) = &self.reset_from {
             let (a, b) = (run.model(), self.session.model());
@@ -1211,6 +1240,11 @@ impl AppState {
             }
             Action::SetCharKeys(on) => {
                 self.char_keys = on;
+                self.notice = Some(if on {
+                    "Single-key shortcuts are on.".into()
+                } else {
+                    "Single-key shortcuts are off: only the arrows, Home, End and Esc act on the page.".into()
+                });
                 return;
             }
             Action::ToggleEmbedDialog => {
@@ -1319,14 +1353,24 @@ impl AppState {
             }
             Action::BackToChallenge => {
                 if let Some(left) = self.left_from.take() {
-                    let (run, session, variant_given) = *left;
+                    let LeftChallenge {
+                        run,
+                        session,
+                        variant_given,
+                        compare,
+                    } = *left;
+                    self.notice = Some(format!(
+                        "Back in the challenge “{}”, at step {} of {}.",
+                        run.challenge.title,
+                        session.cursor(),
+                        session.len()
+                    ));
+                    self.compare = compare.map(|v| CompareRun::new(v, &session));
                     self.challenge = Some(run);
                     self.session = session;
                     self.variant_given = variant_given;
                     self.left_challenge = None;
-                    self.compare = None;
                     self.schedule_error = None;
-                    self.notice = None;
                     self.errors.clear();
                     self.playing = false;
                     self.search = None;

@@ -125,7 +125,7 @@ pub fn challenge_panel(st: &AppState, send: &Send) -> Html {
     let runnable_last = last.filter(|&l| model.is_runnable(st.session.world(), l));
     html! {
         <section id="challenge" class="challenge" aria-label="Challenge">
-            <h2>{ format!("Level {} of {n}: {}", c.level(), c.title) }</h2>
+            <h2 id="challenge-title" tabindex="-1">{ format!("Level {} of {n}: {}", c.level(), c.title) }</h2>
             { levels }
             <p class="goal">{ c.goal }</p>
             if c.unbreakable() {

@@ -348,11 +348,24 @@ fn embed_dialog(st: &AppState, send: &Send, base: &str) -> Html {
     }
 }
 
+/// The skip link's target, focused without putting `#threads-h` in the address (a reload or a
+/// copied address would jump there).
+fn skip_to_threads(e: MouseEvent) {
+    use wasm_bindgen::JsCast;
+    e.prevent_default();
+    if let Some(h) = gloo::utils::document()
+        .get_element_by_id("threads-h")
+        .and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = h.focus();
+    }
+}
+
 fn header(st: &AppState, send: &Send) -> Html {
     html! {
         <header class="top">
             // The threads are ~50 tab stops in: the first stop skips there.
-            <a class="skip-link" href="#threads-h">{ "Skip to the threads" }</a>
+            <a class="skip-link" href="#threads-h" onclick={Callback::from(skip_to_threads)}>{ "Skip to the threads" }</a>
             <h1>{ "daxlab" }</h1>
             <p class="tagline">
                 { "Step the kernel threads of the patch " }
@@ -377,19 +390,18 @@ fn header(st: &AppState, send: &Send) -> Html {
     }
 }
 
-/// The notice and the challenge left, in words, for the page's status region.
+/// What the page's status region reads out: where Play stopped, else the notice, else the
+/// challenge just left (once: a later notice replaces it rather than repeating it).
 fn announcement(st: &AppState) -> String {
-    let mut out = st.notice.clone().unwrap_or_default();
-    if let Some(c) = st.left_challenge {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(&format!(
+    if let Some(s) = st.spoken.as_ref().or(st.notice.as_ref()) {
+        return s.clone();
+    }
+    st.left_challenge.map_or(String::new(), |c| {
+        format!(
             "You left the challenge “{}”: changing the scenario or the code ends it.",
             c.title
-        ));
-    }
-    out
+        )
+    })
 }
 
 fn messages(st: &AppState, send: &Send) -> Html {
@@ -548,6 +560,11 @@ fn controls(
                 </label>
                 { button("↺ Reset", "r", Action::Reset, false, "reset") }
                 // In a frame, after the transport (its own row would leave the fixes one line).
+                // A frame has no help: the switch's way back, when the shortcuts are off.
+                if st.embed && !st.char_keys {
+                    <button id="char-keys-on" class="small" onclick={send.reform(|_| Action::SetCharKeys(true))}
+                        title="Single-key shortcuts are off (turned off in the help of the full view)">{ "Turn shortcuts on" }</button>
+                }
                 if st.embed {
                     <a class="full-view" href={full_view.to_string()} target="_blank" rel="noopener"
                         title="Open this view in the full page (a new tab)">{ "Open full view ↗" }</a>
@@ -910,19 +927,21 @@ fn help(st: &AppState, send: &Send) -> Html {
                 <dl>
                     { for SHORTCUTS.iter().map(|(k, what)| html! { <><dt><kbd>{ *k }</kbd></dt><dd>{ *what }</dd></> }) }
                 </dl>
+                <p class="muted">{ "In a listing, " }<code class="note-sample">{ "/* grey italics */" }</code>{ " are daxlab's notes, never kernel text: the listings leave the kernel's own comments out." }</p>
+                // Close first: the dialog's first control takes the focus, and Space there must
+                // not flip the switch below.
+                <button onclick={close}>{ "Close (Esc)" }</button>
                 <p class="char-keys">
                     <label>
                         <input type="checkbox" id="char-keys" checked={st.char_keys} onchange={on_keys} />
-                        { " Single-key shortcuts (letters, digits, Space, + − [ ] ?)" }
+                        { " Single-key shortcuts (letters, digits, Space, + - [ ] ?)" }
                     </label>
                     <br /><span class="muted">{ if st.char_keys {
                         "Turn them off if you use speech input or press keys by accident; the arrows, Home, End and Esc keep working. This browser remembers the choice."
                     } else {
-                        "Off: only the arrows, Home, End and Esc act on the page. Open this help with its button to turn them back on."
+                        "Off: only the arrows, Home, End and Esc act on the page. The ? Help button turns them back on (in a frame: Turn shortcuts on)."
                     } }</span>
                 </p>
-                <p class="muted">{ "In a listing, " }<code class="note-sample">{ "/* grey italics */" }</code>{ " are daxlab's notes, never kernel text: the listings leave the kernel's own comments out." }</p>
-                <button onclick={close}>{ "Close (Esc)" }</button>
             </div>
         </div>
     }

@@ -485,7 +485,8 @@ fn fixes_that_change_nothing_are_named() {
     assert!(st.errors[0].contains("repeats"), "{:?}", st.errors);
     let st = AppState::from_query("?scenario=null-mapping&variant=v4.19&fixes=c93db7b,-c93db7b");
     assert!(
-        st.errors[0].contains("\"-c93db7b\" undoes \"c93db7b\" before it"),
+        st.errors[0]
+            .contains("\"c93db7b\" and \"-c93db7b\" cancel out: together they change nothing"),
         "{:?}",
         st.errors
     );
