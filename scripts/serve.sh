@@ -62,6 +62,16 @@ if ! command -v wasm-opt >/dev/null || ! wasm-opt --version 2>/dev/null | grep -
   took
 fi
 
+# terser minifies the wasm-bindgen glue after each build (scripts/minify-glue.mjs); without it
+# the build still works and ships the glue as it is.
+TERSER_VERSION=$(awk -F'"' '/"terser"/ {print $4}' e2e/package.json)
+if [ ! -d e2e/node_modules/terser ] && [ ! -d "$TOOLS/node_modules/terser" ] && command -v npm >/dev/null; then
+  part "installing terser@$TERSER_VERSION (npm) into target/serve-tools, to minify the glue (a few seconds)"
+  npm install --prefix "$TOOLS" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
+    "terser@$TERSER_VERSION"
+  took
+fi
+
 part "fetching the crates the build needs (trunk builds offline; seconds when cached)"
 cargo fetch --quiet
 took
