@@ -150,10 +150,15 @@ test('the single-key shortcuts can be turned off, and stay off', async ({ page }
   await expect(page.getByRole('dialog')).toHaveCount(0);
   await expect(page.locator('#step-count')).toHaveText(/step 0 \//);
   await page.click('#help-button');
+  await expect(page.locator('#reset')).toHaveAttribute('aria-keyshortcuts', 'r');
   await page.uncheck('#char-keys');
   await page.keyboard.press('Escape');
   await page.keyboard.press('1');
   await expect(page.locator('#step-count')).toHaveText(/step 0 \//);
+  // Keys that do nothing are no longer advertised; the arrows still are.
+  await expect(page.locator('#reset')).not.toHaveAttribute('aria-keyshortcuts', /./);
+  await expect(page.locator('#reset')).toHaveAttribute('title', '↺ Reset');
+  await expect(page.locator('#back')).toHaveAttribute('aria-keyshortcuts', 'ArrowLeft');
   await page.reload();
   await expect(page.locator('#timeline')).toBeVisible();
   await page.keyboard.press('1');

@@ -537,10 +537,16 @@ impl Component for App {
                     );
                 }
                 if matches!(a, Action::ToggleTables) {
-                    // Closing them gives the focus back to their button.
+                    // Closing them gives the focus back to their button (a frame hides it:
+                    // there, to the timeline).
+                    let closed_to = if self.st.embed {
+                        "timeline"
+                    } else {
+                        "tables-button"
+                    };
                     self.focus_after = Some(
                         if self.st.tables {
-                            "tables-button"
+                            closed_to
                         } else {
                             "data-tables"
                         }

@@ -477,10 +477,13 @@ fn controls(
         let cb = send.reform(move |_| action.clone());
         // Named by its words: a screen reader would read "|◀" or "❚❚" aloud.
         let words = label.trim_matches(|c: char| "|◀▶❚↺? ".contains(c));
+        // A single-character key is advertised only while the single-key shortcuts work.
+        let key = (st.char_keys || key.chars().count() > 1).then_some(key);
         html! {
             <button id={id.to_string()} onclick={cb} disabled={disabled}
                 aria-label={(words != label).then(|| words.to_string())}
-                title={format!("{label} ({key})")} aria-keyshortcuts={key.to_string()}>{ label.to_string() }</button>
+                title={key.map_or_else(|| label.to_string(), |k| format!("{label} ({k})"))}
+                aria-keyshortcuts={key.map(str::to_string)}>{ label.to_string() }</button>
         }
     };
     // The usual speeds, plus the current one when a URL or the +/- keys chose another.
