@@ -866,6 +866,7 @@ impl AppState {
         let at = self.session.cursor();
         // Play paused, or run to its end: say where (the narration is silent while playing).
         let was_playing = self.playing && matches!(action, Action::TogglePlay | Action::Tick);
+        let outcome = self.challenge.as_ref().and_then(|c| c.outcome_sentence());
         if !matches!(
             action,
             Action::Hover(_) | Action::SetTimelineWidth(_) | Action::SearchProgress(_)
@@ -874,6 +875,11 @@ impl AppState {
         }
         let undo = matches!(action, Action::Reset | Action::UndoReset);
         self.apply_action(action);
+        // A challenge's outcome, when it first appears, is read out.
+        let now = self.challenge.as_ref().and_then(|c| c.outcome_sentence());
+        if now.is_some() && now != outcome {
+            self.spoken = now;
+        }
         if was_playing && !self.playing {
             self.spoken = Some(format!(
                 "Stopped at step {} of {}. {}",

@@ -91,6 +91,35 @@ impl ChallengeRun {
     pub fn hints_charged(&self, progress: &daxlab_core::teach::progress::Progress) -> u8 {
         (self.hints.len() as u8).max(progress.hints(self.challenge.name))
     }
+    /// The level's outcome in one sentence, once there is one: the win, or the proof's result.
+    /// The panel shows it and the page's status region reads it out when it first appears.
+    pub fn outcome_sentence(&self) -> Option<String> {
+        use daxlab_core::teach::challenge::WIN_POINTS;
+        let c = self.challenge;
+        if let Some(w) = &self.won {
+            return Some(format!(
+                "★ Goal reached with {} (par {}) in {} steps: {} of {WIN_POINTS} points.",
+                preemptions(w.preemptions),
+                c.par.unwrap_or(0),
+                w.steps,
+                w.points
+            ));
+        }
+        let p = self.proof.as_ref()?;
+        Some(match (&p.broken, p.complete) {
+            (Some(s), _) => format!("The explorer broke it after all: {s}."),
+            (None, true) => format!(
+                "Proven: the explorer searched all {} reachable states; no schedule reaches {}. Level done.",
+                p.states,
+                c.kind.name()
+            ),
+            (None, false) => format!(
+                "The search stopped at {} states before it was complete: nothing is proven.",
+                p.states
+            ),
+        })
+    }
+
     /// Whether the level counts as done.
     pub fn done(&self) -> bool {
         self.won.is_some()

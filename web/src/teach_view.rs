@@ -154,9 +154,9 @@ pub fn challenge_panel(st: &AppState, send: &Send) -> Html {
                     run.used, c.budget) }</p>
             }
             if let Some(w) = &run.won {
-                <div id="challenge-solved" class="solved" role="status">
-                    <p>{ format!("★ Goal reached with {} (par {}) in {} steps: {} of {WIN_POINTS} points.",
-                        crate::teach::preemptions(w.preemptions), c.par.unwrap_or(0), w.steps, w.points) }</p>
+                // Read out from the page's status region (#announce), which is always there.
+                <div id="challenge-solved" class="solved">
+                    <p>{ run.outcome_sentence().unwrap_or_default() }</p>
                 </div>
                 <section id="debrief" class="debrief" aria-label="Debrief">
                     <h3>{ "Debrief" }</h3>
@@ -173,13 +173,9 @@ pub fn challenge_panel(st: &AppState, send: &Send) -> Html {
                     }
                 </section>
             }
-            if let Some(p) = &run.proof {
-                <div id="challenge-solved" class={classes!(if run.done() { "solved" } else { "broken" })} role="status">
-                    { match (&p.broken, p.complete) {
-                        (Some(s), _) => format!("The explorer broke it after all: {s}."),
-                        (None, true) => format!("Proven: the explorer searched all {} reachable states; no schedule reaches {}. Level done.", p.states, c.kind.name()),
-                        (None, false) => format!("The search stopped at {} states before it was complete: nothing is proven.", p.states),
-                    } }
+            if run.proof.is_some() {
+                <div id="challenge-solved" class={classes!(if run.done() { "solved" } else { "broken" })}>
+                    { run.outcome_sentence().unwrap_or_default() }
                 </div>
                 if run.done() && let Some(nx) = next {
                     <a id="next-level" class="next-level" href={format!("?challenge={}", nx.name)}>{ format!("Next: level {} ▶", nx.level()) }</a>

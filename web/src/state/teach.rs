@@ -412,6 +412,14 @@ mod tests {
         assert!(win.debrief.fixed_by.contains("c93db7bb6ef3"));
         assert!(win.debrief.report.contains("NULL pointer"));
         assert!(st.progress.won("null-deref"));
+        // The win is read out once, from the page's status region, in the panel's words.
+        let said = st.challenge.as_ref().unwrap().outcome_sentence();
+        assert!(said.as_deref().unwrap().starts_with("★ Goal reached"));
+        assert_eq!(st.spoken, said);
+        st.apply(Action::Hover(Some(1)));
+        assert_eq!(st.spoken, said, "a hover keeps it");
+        st.apply(Action::Back);
+        assert_eq!(st.spoken, None, "said once, not at every later step");
         let next = with_progress("?challenge=deadlock", &st.progress);
         assert!(next.challenge.as_ref().unwrap().locked_by.is_none());
     }
