@@ -1,0 +1,129 @@
+//! Where the keyboard focus goes: by id after a render, kept on a working control when the
+//! focused one is disabled or replaced, and held inside an open dialog.
+
+use crate::state::AppState;
+use wasm_bindgen::JsCast;
+use web_sys::KeyboardEvent;
+
+/// The HTML element with this id, if any.
+pub(crate) fn html_element(id: &str) -> Option<web_sys::HtmlElement> {
+    gloo::utils::document()
+        .get_element_by_id(id)?
+        .dyn_into::<web_sys::HtmlElement>()
+        .ok()
+}
+
+/// Put the keyboard focus on the element with this id, if there is one.
+pub(crate) fn focus_id(id: &str) {
+    if let Some(el) = html_element(id) {
+        let _ = el.focus();
+    }
+}
+
+/// The focused element's id, if it has one, is not the page itself, and has the keyboard's
+/// focus (`:focus-visible`): after a mouse click the focus is left where the browser puts it,
+/// or Space would press the neighbour it was moved to instead of playing.
+pub(crate) fn focused_id() -> Option<String> {
+    let el = gloo::utils::document().active_element()?;
+    let id = el.id();
+    (!id.is_empty() && el.matches(":focus-visible").unwrap_or(false)).then_some(id)
+}
+
+/// Where the focus goes when the control that had it (`id`) is gone or disabled: the same id
+/// if it is back (Find a bug and Stop search share one), else the control next to it that
+/// still works. Nothing moves when the focus is anywhere but on the page itself.
+pub(crate) fn keep_focus(id: &str) {
+    let doc = gloo::utils::document();
+    // A focused control that is now disabled still holds the focus until the browser's next
+    // rendering update, which then drops it to the page.
+    let lost = match doc.active_element() {
+        None => true,
+        Some(a) => doc.body().is_some_and(|b| *b == a) || a.has_attribute("disabled"),
+    };
+    if !lost {
+        return;
+    }
+    let usable = |el: &web_sys::Element| !el.has_attribute("disabled") && el.is_connected();
+    for candidate in focus_fallbacks(id) {
+        let el = match candidate {
+            Fallback::Id(c) => doc.get_element_by_id(c),
+            Fallback::Selector(q) => doc.query_selector(q).ok().flatten(),
+        };
+        if let Some(el) = el.filter(usable)
+            && let Ok(el) = el.dyn_into::<web_sys::HtmlElement>()
+        {
+            let _ = el.focus();
+            return;
+        }
+    }
+}
+
+/// A control to try for the focus: by id, or the first match of a selector.
+enum Fallback<'a> {
+    Id(&'a str),
+    Selector(&'static str),
+}
+
+/// The controls to try, in order, when `id` lost the focus (see [`keep_focus`]).
+fn focus_fallbacks(id: &str) -> Vec<Fallback<'_>> {
+    use Fallback::{Id, Selector};
+    let mut out = vec![Id(id)];
+    match id {
+        "first" | "back" => out.extend([Id("forward"), Id("play"), Id("scrubber")]),
+        "forward" | "last" | "play" => out.extend([Id("back"), Id("scrubber")]),
+        _ if id.starts_with("step-") => out.extend([
+            Selector(".thread button.step:not([disabled])"),
+            Id("scrubber"),
+        ]),
+        _ => {}
+    }
+    out
+}
+
+/// The open dialog, by the id of the button that opens it.
+pub(crate) fn open_dialog(st: &AppState) -> Option<&'static str> {
+    if st.help {
+        Some("help-button")
+    } else if st.embed_dialog {
+        Some("embed-button")
+    } else if st.progress_dialog {
+        Some("progress-button")
+    } else {
+        None
+    }
+}
+
+/// The controls of the open dialog that take the focus, in tab order.
+pub(crate) fn dialog_controls() -> Vec<web_sys::HtmlElement> {
+    let Ok(list) = gloo::utils::document().query_selector_all(
+        ".overlay .dialog button:not([disabled]), .overlay .dialog input, .overlay .dialog textarea, .overlay .dialog a[href], .overlay .dialog select",
+    ) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect()
+}
+
+/// Tab in an open dialog: from its last control to its first (Shift+Tab: the other way), so
+/// the focus never leaves it for the page behind or the browser's own controls.
+pub(crate) fn wrap_tab(e: &KeyboardEvent) {
+    let items = dialog_controls();
+    let (Some(first), Some(last)) = (items.first(), items.last()) else {
+        return;
+    };
+    let active = gloo::utils::document().active_element();
+    let at = |el: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a == el.as_ref());
+    let inside = items.iter().any(at);
+    let to = match (e.shift_key(), inside) {
+        (false, true) if at(last) => Some(first),
+        (true, true) if at(first) => Some(last),
+        (_, true) => None,
+        (false, false) => Some(first),
+        (true, false) => Some(last),
+    };
+    if let Some(el) = to {
+        e.prevent_default();
+        let _ = el.focus();
+    }
+}
