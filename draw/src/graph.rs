@@ -850,8 +850,8 @@ pub fn pgmap_holders<'m>(m: &'m Model, w: &World) -> Vec<&'m str> {
         .collect()
 }
 
-/// The graph in words (its `<desc>`): what points where and what changed. The locks, the
-/// entries, the wait queues and RCU are in the table view (`a`), which it points to.
+/// The graph in words (its `<desc>`): what points where, RCU, and what changed. The locks,
+/// the entries and the wait queues are in the page's table view.
 pub fn describe(m: &Model, w: &World, ch: &Changes) -> String {
     let mut parts = Vec::new();
     for (i, p) in w.pages.iter().enumerate() {
@@ -883,7 +883,6 @@ pub fn describe(m: &Model, w: &World, ch: &Changes) -> String {
             change_words(m, w, ch).join(", ")
         ));
     }
-    s.push_str(" Every lock, entry and wait queue: the tables (a).");
     s
 }
 

@@ -419,9 +419,9 @@ impl Component for App {
                 }
                 if matches!(a, Action::ToggleTables) {
                     // Closing them gives the focus back to their button (a frame hides it:
-                    // there, to the timeline).
+                    // there, to the history's scrubber).
                     let closed_to = if self.st.embed {
-                        "timeline"
+                        "scrubber"
                     } else {
                         "tables-button"
                     };
@@ -541,7 +541,7 @@ impl Component for App {
                 return false;
             }
             Msg::Copied(url, result) => {
-                self.st.notice = Some(match result {
+                self.st.say_notice(match result {
                     Ok(()) => format!("Link to this view copied: {url}"),
                     Err(why) => {
                         // The Link box holds the same address: select it, ready for Ctrl+C

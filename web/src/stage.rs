@@ -348,12 +348,12 @@ pub fn readout(s: &Session, hover: Option<usize>) -> String {
     }
 }
 
-fn zoom_buttons(send: &Send) -> Html {
+fn zoom_buttons(st: &AppState, send: &Send) -> Html {
     let b = |id: &'static str, label: &'static str, key: &'static str, what: &str, a: Action| {
         html! {
             <button id={id} class="small" onclick={send.reform(move |_| a.clone())}
-                title={format!("{what} ({key})")} aria-label={what.to_string()}
-                aria-keyshortcuts={key}>{ label }</button>
+                title={format!("{what}{}", st.key_hint(key))} aria-label={what.to_string()}
+                aria-keyshortcuts={st.shortcut(key)}>{ label }</button>
         }
     };
     html! {
@@ -376,16 +376,16 @@ pub fn export_button(st: &AppState, export: &Callback<Export>, e: Export) -> Htm
             .any(|ev| ev.violation.is_some());
     let title = if disabled {
         format!(
-            "{} — there is no violation to report ({})",
+            "{} — there is no violation to report{}",
             e.what(),
-            e.key()
+            st.key_hint(e.key())
         )
     } else {
-        format!("{} ({})", e.what(), e.key())
+        format!("{}{}", e.what(), st.key_hint(e.key()))
     };
     html! {
         <button id={e.id()} class="small" onclick={export.reform(move |_| e)} disabled={disabled}
-            title={title} aria-label={e.what()} aria-keyshortcuts={e.key()}>{ e.label() }</button>
+            title={title} aria-label={e.what()} aria-keyshortcuts={st.shortcut(e.key())}>{ e.label() }</button>
     }
 }
 
@@ -412,8 +412,8 @@ pub fn stage(st: &AppState, send: &Send, export: &Callback<Export>) -> Html {
         let pressed = st.tables;
         html! {
             <button id="tables-button" class="small" aria-pressed={pressed.to_string()}
-                onclick={send.reform(|_| Action::ToggleTables)} title="Show the timeline and the objects as tables (a)"
-                aria-keyshortcuts="a">{ "Tables" }</button>
+                onclick={send.reform(|_| Action::ToggleTables)} title={format!("Show the timeline and the objects as tables{}", st.key_hint("a"))}
+                aria-keyshortcuts={st.shortcut("a")}>{ "Tables" }</button>
         }
     };
     let Some(c) = &st.compare else {
@@ -431,7 +431,7 @@ pub fn stage(st: &AppState, send: &Send, export: &Callback<Export>) -> Html {
             <section class="timeline-box" aria-labelledby="timeline-h">
                 <div class="tl-head">
                     <h2 id="timeline-h">{ "Timeline" }</h2>
-                    { zoom_buttons(send) }
+                    { zoom_buttons(st, send) }
                     { tables }
                     { figure_exports(st, export, Export::TimelineSvg, Export::TimelinePng, "timeline", "Export ") }
                 </div>
@@ -489,7 +489,7 @@ pub fn stage(st: &AppState, send: &Send, export: &Callback<Export>) -> Html {
             <div class="tl-head">
                 <h2 id="compare-h">{ format!("Compare: {} and {}", s.model().variant(), c.variant) }</h2>
                 <span id="divergence" class="count">{ diverge }</span>
-                { zoom_buttons(send) }
+                { zoom_buttons(st, send) }
                 { tables }
                 // The exports are the view's own run (the left side): say so on the buttons.
                 { figure_exports(st, export, Export::TimelineSvg, Export::TimelinePng,

@@ -239,11 +239,12 @@ pub struct AppState {
     /// The challenge's run and history as they were when the student left it: one arrow key
     /// on a focused picker leaves it, and "Back to the challenge" puts both back.
     left_from: Option<Box<LeftChallenge>>,
-    /// A sentence for screen readers only (the page's status region), for this render: where
-    /// Play stopped (the narration is not read out while playing).
+    /// What the page's status region (`#announce`) reads out after this action: only what it
+    /// newly said (a notice, the challenge left, a challenge's outcome, where Play stopped; see
+    /// `said_now`), so nothing older is read again.
     pub spoken: Option<String>,
     /// The run Reset cleared, until a new one is started: Reset (or `r`) has an undo.
-    reset_from: Option<Box<Session>>,
+    reset_from: Option<Box<(Session, String)>>,
     /// The exercise beside the visualizer (`crate::exercise`).
     pub exercise: Option<ExerciseRun>,
     /// The lesson step's graded predictions, posed at its state.
@@ -645,9 +646,25 @@ impl AppState {
         }
     }
 
-    /// Whether Reset's run can be put back (nothing has run since).
+    /// `key` to advertise (a title's "(key)", `aria-keyshortcuts`) while it works: a
+    /// single-character key or Space only while the single-key shortcuts are on.
+    pub fn shortcut<'k>(&self, key: &'k str) -> Option<&'k str> {
+        let character = key.chars().count() == 1 || key == "Space" || key == "?";
+        (self.char_keys || !character).then_some(key)
+    }
+
+    /// " (key)" for a title while `key` works, else nothing.
+    pub fn key_hint(&self, key: &str) -> String {
+        self.shortcut(key)
+            .map_or_else(String::new, |k| format!(" ({k})"))
+    }
+
+    /// Whether Reset's run can be put back (nothing has run since), while its notice shows:
+    /// the Undo button belongs to that notice, not to whatever the page says next.
     pub fn can_undo_reset(&self) -> bool {
-        self.reset_from.is_some()
+        self.reset_from
+            .as_deref()
+            .is_some_and(|(_, said)| self.notice.as_ref() == Some(said))
     }
 
     /// Whether the challenge just left can be gone back to, as it was.
@@ -864,45 +881,111 @@ impl AppState {
     /// Apply one action.
     pub fn apply(&mut self, action: Action) {
         let at = self.session.cursor();
+        // What is read out (`spoken`) is an event: a sentence this action produced, never an
+        // older one again. Hovers and progress keep the last one (they say nothing new).
+        let quiet = matches!(
+            action,
+            Action::Hover(_)
+                | Action::SetTimelineWidth(_)
+                | Action::SearchProgress(_)
+                // A search's own continuations, in the same update as Find a bug.
+                | Action::SearchInWorker
+                | Action::SearchInPage
+                | Action::SearchTick { .. }
+        );
         // Play paused, or run to its end: say where (the narration is silent while playing).
         let was_playing = self.playing && matches!(action, Action::TogglePlay | Action::Tick);
-        let outcome = self.challenge.as_ref().and_then(|c| c.outcome_sentence());
-        if !matches!(
-            action,
-            Action::Hover(_) | Action::SetTimelineWidth(_) | Action::SearchProgress(_)
-        ) {
-            self.spoken = None;
-        }
+        let notice = self.notice.clone();
+        let left = self.left_challenge.map(|c| c.name);
+        let outcome = self
+            .challenge
+            .as_ref()
+            .map(|c| (c.challenge.name, c.outcome_sentence()));
+        let challenge = self.challenge.as_ref().map(|c| c.challenge.name);
         let undo = matches!(action, Action::Reset | Action::UndoReset);
         self.apply_action(action);
-        // A challenge's outcome, when it first appears, is read out.
-        let now = self.challenge.as_ref().and_then(|c| c.outcome_sentence());
-        if now.is_some() && now != outcome {
-            self.spoken = now;
-        }
-        if was_playing && !self.playing {
-            self.spoken = Some(format!(
-                "Stopped at step {} of {}. {}",
-                self.session.cursor(),
-                self.session.len(),
-                self.narration()
-            ));
-        }
-        // Reset's undo lasts until something else is run or loaded, or the code changes.
-        if !undo && let Some(run) = &self.reset_from {
+        // Reset's undo lasts until something else is run or loaded, the code changes, or a
+        // challenge starts or ends; its notice goes with it.
+        if !undo && let Some((run, _)) = self.reset_from.as_deref() {
             let (a, b) = (run.model(), self.session.model());
             let same = a.scenario() == b.scenario()
                 && a.scenario_text() == b.scenario_text()
                 && a.code() == b.code()
-                && a.truncate_wake() == b.truncate_wake();
+                && a.truncate_wake() == b.truncate_wake()
+                && challenge == self.challenge.as_ref().map(|c| c.challenge.name);
             if !same || !self.session.is_empty() {
-                self.reset_from = None;
+                self.drop_reset_undo();
             }
+        }
+        // A quiet action keeps what was said, unless it says something itself (an in-page
+        // search's last slice gives its verdict).
+        let said = self.said_now(notice, left, outcome, was_playing);
+        if !quiet || said.is_some() {
+            self.spoken = said;
         }
         if self.session.cursor() != at {
             self.drop_refusal();
         }
         self.after_action();
+    }
+
+    /// What this action newly says, for the page's status region: a new notice, the challenge
+    /// just left, a challenge's new outcome, where Play stopped.
+    fn said_now(
+        &self,
+        notice: Option<String>,
+        left: Option<&'static str>,
+        outcome: Option<(&'static str, Option<String>)>,
+        was_playing: bool,
+    ) -> Option<String> {
+        let mut said = Vec::new();
+        if self.notice != notice
+            && let Some(n) = &self.notice
+        {
+            said.push(n.clone());
+        }
+        if self.left_challenge.map(|c| c.name) != left
+            && let Some(c) = self.left_challenge
+        {
+            said.push(format!(
+                "You left the challenge “{}”: changing the scenario or the code ends it.",
+                c.title
+            ));
+        }
+        // The same challenge, with an outcome it did not have (a level gone back to that was
+        // won before says where it is, not its old win).
+        if let (Some((before, was)), Some(c)) = (outcome, &self.challenge)
+            && before == c.challenge.name
+            && let Some(now) = c.outcome_sentence()
+            && was.as_ref() != Some(&now)
+        {
+            said.push(now);
+        }
+        if was_playing && !self.playing {
+            let (k, n) = (self.session.cursor(), self.session.len());
+            // At a violation the alert says what happened: only where.
+            said.push(if self.session.outcome() == Outcome::Running || k < n {
+                format!("Stopped at step {k} of {n}. {}", self.narration())
+            } else {
+                format!("Stopped at step {k} of {n}.")
+            });
+        }
+        (!said.is_empty()).then(|| said.join(" "))
+    }
+
+    /// Forget Reset's undo, and its notice if that is still showing.
+    fn drop_reset_undo(&mut self) {
+        if let Some((_, said)) = self.reset_from.take().map(|b| *b)
+            && self.notice.as_ref() == Some(&said)
+        {
+            self.notice = None;
+        }
+    }
+
+    /// A notice set from outside an action (the copy of a link): shown, and read out.
+    pub fn say_notice(&mut self, text: String) {
+        self.spoken = Some(text.clone());
+        self.notice = Some(text);
     }
 
     /// Note that a schedule stopped early with `error`, after the steps now recorded.
@@ -985,20 +1068,29 @@ impl AppState {
             Action::Reset => {
                 self.playing = false;
                 let steps = self.session.len();
-                if steps > 0 {
-                    self.reset_from = Some(Box::new(self.session.clone()));
-                }
+                let run = self.session.clone();
                 self.session.reset();
                 self.schedule_error = None;
                 self.seed = None;
-                self.notice = (steps > 0).then(|| {
-                    format!("Reset: the run of {steps} step(s) is cleared. Undo reset brings it back until you run a step.")
-                });
+                self.notice = None;
+                self.reset_from = None;
+                if steps > 0 {
+                    let said = format!(
+                        "Reset: the run of {steps} step{} is cleared. Undo reset brings it back until you run a step.",
+                        if steps == 1 { "" } else { "s" }
+                    );
+                    self.notice = Some(said.clone());
+                    self.reset_from = Some(Box::new((run, said)));
+                }
             }
             Action::UndoReset => {
-                if let Some(run) = self.reset_from.take() {
-                    self.session = *run;
-                    self.notice = None;
+                if let Some((run, _)) = self.reset_from.take().map(|b| *b) {
+                    self.session = run;
+                    self.notice = Some(format!(
+                        "Reset undone: step {} of {}.",
+                        self.session.cursor(),
+                        self.session.len()
+                    ));
                     self.playing = false;
                     self.schedule_text = self.full_schedule();
                 }

@@ -92,7 +92,7 @@ pub fn page(
         <main id="main" class={classes!("main", st.compare.is_some().then_some("comparing"))}>
             // What the notices say, read out from a region that is always there: a live
             // region inserted together with its text is skipped by some screen readers.
-            <p id="announce" class="visually-hidden" role="status">{ announcement(st) }</p>
+            <p id="announce" class="visually-hidden" role="status">{ st.spoken.clone().unwrap_or_default() }</p>
             { messages(st, send) }
             if embed {
                 { embed_teaching(st, &full_view) }
@@ -390,20 +390,6 @@ fn header(st: &AppState, send: &Send) -> Html {
     }
 }
 
-/// What the page's status region reads out: where Play stopped, else the notice, else the
-/// challenge just left (once: a later notice replaces it rather than repeating it).
-fn announcement(st: &AppState) -> String {
-    if let Some(s) = st.spoken.as_ref().or(st.notice.as_ref()) {
-        return s.clone();
-    }
-    st.left_challenge.map_or(String::new(), |c| {
-        format!(
-            "You left the challenge “{}”: changing the scenario or the code ends it.",
-            c.title
-        )
-    })
-}
-
 fn messages(st: &AppState, send: &Send) -> Html {
     if !st.has_messages() {
         return html! {};
@@ -478,7 +464,7 @@ fn controls(
         // Named by its words: a screen reader would read "|◀" or "❚❚" aloud.
         let words = label.trim_matches(|c: char| "|◀▶❚↺? ".contains(c));
         // A single-character key is advertised only while the single-key shortcuts work.
-        let key = (st.char_keys || key.chars().count() > 1).then_some(key);
+        let key = st.shortcut(key);
         html! {
             <button id={id.to_string()} onclick={cb} disabled={disabled}
                 aria-label={(words != label).then(|| words.to_string())}
@@ -506,8 +492,8 @@ fn controls(
                     </select>
                 </label>
                 <button id="builder-toggle" class="small" onclick={send.reform(|_| Action::ToggleBuilder)}
-                    aria-expanded={st.builder.to_string()} aria-controls="builder" aria-keyshortcuts="b"
-                    title="Build a scenario of your own: threads, pages, wait table (b)">{ "Build…" }</button>
+                    aria-expanded={st.builder.to_string()} aria-controls="builder" aria-keyshortcuts={st.shortcut("b")}
+                    title={format!("Build a scenario of your own: threads, pages, wait table{}", st.key_hint("b"))}>{ "Build…" }</button>
                 <label>{ "Variant " }
                     <select id="variant" onchange={on_variant} aria-label="Variant">
                         { for Variant::ALL.iter().map(|v| html! {
@@ -526,7 +512,7 @@ fn controls(
                 </label>
                 if !st.embed {
                     <label>{ "Compare with " }
-                        <select id="compare" onchange={on_compare} aria-label="Compare with another variant" title="Run the same schedule under another variant, side by side (p)">
+                        <select id="compare" onchange={on_compare} aria-label="Compare with another variant" title={format!("Run the same schedule under another variant, side by side{}", st.key_hint("p"))}>
                             <option value="none" selected={comparing.is_none()}>{ "none" }</option>
                             // Only variants whose code differs from the view's: the same code
                             // would give the same run, step for step (`compare` refuses it).
@@ -566,7 +552,8 @@ fn controls(
                 // A frame has no help: the switch's way back, when the shortcuts are off.
                 if st.embed && !st.char_keys {
                     <button id="char-keys-on" class="small" onclick={send.reform(|_| Action::SetCharKeys(true))}
-                        title="Single-key shortcuts are off (turned off in the help of the full view)">{ "Turn shortcuts on" }</button>
+                        aria-label="Turn the single-key shortcuts on"
+                        title="Single-key shortcuts are off (turned off in the help of the full view): turn them on">{ "Keys on" }</button>
                 }
                 if st.embed {
                     <a class="full-view" href={full_view.to_string()} target="_blank" rel="noopener"
@@ -599,7 +586,7 @@ fn controls(
                             <option value={k.name()} selected={st.find_kind == Some(*k)}>{ k.name() }</option>
                         }) }
                     </select>
-                    <button id="share" onclick={share.clone()} title="Copy a link to this exact view (s)" aria-keyshortcuts="s">{ "Share link" }</button>
+                    <button id="share" onclick={share.clone()} title={format!("Copy a link to this exact view{}", st.key_hint("s"))} aria-keyshortcuts={st.shortcut("s")}>{ "Share link" }</button>
                     { button("Embed", "e", Action::ToggleEmbedDialog, false, "embed-button") }
                     { button("? Help", "?", Action::ToggleHelp, false, "help-button") }
                     <span class="export-group" role="group" aria-label="Export the run">{ "Run " }
@@ -684,12 +671,12 @@ fn threads(st: &AppState, send: &Send) -> Html {
                                 if !st.embed {
                                     <button class="whole small" onclick={toggle} aria-pressed={whole.to_string()}
                                         aria-label={format!("whole listing of {}", spec.name)}
-                                        title={if whole { "Show only the current function (l: every thread)" } else { "Show the whole listing (l: every thread)" }}>
+                                        title={format!("{}{}", if whole { "Show only the current function" } else { "Show the whole listing" }, st.shortcut("l").map_or("", |_| " (l: every thread)"))}>
                                         { "whole" }
                                     </button>
                                 }
                                 <button class="step" id={format!("step-{}", spec.name)} onclick={step} disabled={!runnable}
-                                    title={if runnable { format!("Run {}'s next step ({})", spec.name, i + 1) } else { format!("{} cannot run: {said}", spec.name) }}>
+                                    title={if runnable { format!("Run {}'s next step{}", spec.name, if st.char_keys && i < 9 { format!(" ({})", i + 1) } else { String::new() }) } else { format!("{} cannot run: {said}", spec.name) }}>
                                     { if done { "done".to_string() } else { format!("Step {}", spec.name) } }
                                 </button>
                             </div>
@@ -942,7 +929,7 @@ fn help(st: &AppState, send: &Send) -> Html {
                     <br /><span class="muted">{ if st.char_keys {
                         "Turn them off if you use speech input or press keys by accident; the arrows, Home, End and Esc keep working. This browser remembers the choice."
                     } else {
-                        "Off: only the arrows, Home, End and Esc act on the page. The ? Help button turns them back on (in a frame: Turn shortcuts on)."
+                        "Off: only the arrows, Home, End and Esc act on the page. The ? Help button turns them back on (in a frame: Keys on)."
                     } }</span>
                 </p>
             </div>

@@ -926,11 +926,24 @@ fn reset_has_an_undo_until_something_else_runs() {
         st.notice
             .as_deref()
             .unwrap()
-            .contains(&format!("{steps} step(s)"))
+            .contains(&format!("{steps} steps is cleared"))
     );
+    assert_eq!(st.spoken, st.notice, "read out");
     st.apply(Action::UndoReset);
     assert_eq!((st.session.len(), st.full_schedule()), (steps, schedule));
+    assert!(!st.can_undo_reset());
+    assert_eq!(
+        st.notice.as_deref(),
+        Some(format!("Reset undone: step 0 of {steps}.").as_str())
+    );
+    // A step after the reset starts a new run: the undo and its notice go.
+    st.apply(Action::Reset);
+    st.apply(Action::StepColumn(0));
     assert!(!st.can_undo_reset() && st.notice.is_none());
+    // Another notice does not carry the Undo button.
+    st.apply(Action::Reset);
+    st.apply(Action::SetCharKeys(false));
+    assert!(!st.can_undo_reset());
     // A step after the reset starts a new run: the old one is gone for good.
     st.apply(Action::Reset);
     st.apply(Action::StepColumn(0));
@@ -949,4 +962,57 @@ fn reset_has_an_undo_until_something_else_runs() {
     let mut empty = AppState::from_query("?threads=mf,trunc");
     empty.apply(Action::Reset);
     assert!(!empty.can_undo_reset() && empty.notice.is_none());
+}
+
+#[test]
+fn the_status_region_says_only_what_is_new() {
+    let mut st = AppState::from_query("?scenario=null-mapping&variant=v4.19");
+    st.apply(Action::SetCharKeys(false));
+    assert!(
+        st.spoken
+            .as_deref()
+            .unwrap()
+            .starts_with("Single-key shortcuts are off")
+    );
+    // The next action says nothing new: the old notice is not read again.
+    st.apply(Action::Forward);
+    assert_eq!(st.spoken, None);
+    assert!(st.notice.is_some());
+    // Play, then pause: where it stopped, with the narration.
+    st.apply(Action::Home);
+    st.apply(Action::TogglePlay);
+    st.apply(Action::Tick);
+    st.apply(Action::TogglePlay);
+    assert!(
+        st.spoken
+            .as_deref()
+            .unwrap()
+            .starts_with("Stopped at step 1 of "),
+        "{:?}",
+        st.spoken
+    );
+    // Played to a violation: only where (the alert says what).
+    st.apply(Action::End);
+    st.apply(Action::Back);
+    st.apply(Action::TogglePlay);
+    st.apply(Action::Tick);
+    let n = st.session.len();
+    assert_eq!(st.spoken, Some(format!("Stopped at step {n} of {n}.")));
+    // A search on the page's thread: "Searching…" once, then its verdict.
+    let mut st = AppState::from_query("?scenario=null-mapping&variant=v4.19");
+    st.apply(Action::FindBug);
+    assert_eq!(st.spoken.as_deref(), Some("Searching every interleaving…"));
+    let mut t = 0.0;
+    while st.searching() {
+        st.apply(Action::SearchTick { now_ms: t });
+        t += 10.0;
+        if st.searching() {
+            assert_eq!(st.spoken.as_deref(), Some("Searching every interleaving…"));
+        }
+    }
+    assert!(
+        st.spoken.as_deref().unwrap().starts_with("Found"),
+        "{:?}",
+        st.spoken
+    );
 }
