@@ -314,8 +314,9 @@ impl Component for App {
                 link.send_message(Msg::Resized)
             })
         };
-        let progress = load_progress();
-        let char_keys = storage()
+        let store = storage();
+        let progress = load_progress(store.as_ref());
+        let char_keys = store
             .and_then(|s| s.get_item(KEYS_KEY).ok().flatten())
             .is_none_or(|v| v != "off");
         let saved = progress.to_storage();
@@ -607,7 +608,7 @@ impl Component for App {
                     return false;
                 }
                 // Turned off in the help: no printable key acts (arrows, Home, End, Esc do).
-                if !self.st.char_keys && key.chars().count() == 1 {
+                if self.st.shortcut(&key).is_none() {
                     return false;
                 }
                 let Some(msg) = key_action(&key) else {
@@ -966,8 +967,8 @@ const TEACHER_CODES_KEY: &str = "daxlab-teacher-codes";
 
 /// The student's progress from `localStorage` (none when storage is unavailable or empty;
 /// lines it cannot read are reported on the console and skipped).
-fn load_progress() -> daxlab_core::teach::progress::Progress {
-    let text = storage()
+fn load_progress(store: Option<&web_sys::Storage>) -> daxlab_core::teach::progress::Progress {
+    let text = store
         .and_then(|s| s.get_item(teach::STORAGE_KEY).ok().flatten())
         .unwrap_or_default();
     let (p, bad) = daxlab_core::teach::progress::Progress::from_storage(&text);

@@ -173,6 +173,13 @@ impl SearchRun {
     }
 }
 
+/// Whether `key` (a `KeyboardEvent.key`, or a name shown for one: "Space") is a single-key
+/// shortcut, which the help can turn off: a printable character. Arrows, Home, End and Escape
+/// are not.
+pub fn is_character_key(key: &str) -> bool {
+    key.chars().count() == 1 || key == "Space"
+}
+
 /// A challenge as it was when the student left it (see `AppState::left_from`).
 struct LeftChallenge {
     run: ChallengeRun,
@@ -649,8 +656,7 @@ impl AppState {
     /// `key` to advertise (a title's "(key)", `aria-keyshortcuts`) while it works: a
     /// single-character key or Space only while the single-key shortcuts are on.
     pub fn shortcut<'k>(&self, key: &'k str) -> Option<&'k str> {
-        let character = key.chars().count() == 1 || key == "Space" || key == "?";
-        (self.char_keys || !character).then_some(key)
+        (self.char_keys || !is_character_key(key)).then_some(key)
     }
 
     /// " (key)" for a title while `key` works, else nothing.
@@ -665,6 +671,17 @@ impl AppState {
         self.reset_from
             .as_deref()
             .is_some_and(|(_, said)| self.notice.as_ref() == Some(said))
+    }
+
+    /// What the page says about the challenge just left, if one was (the notice and the
+    /// status region read the same words).
+    pub fn left_challenge_sentence(&self) -> Option<String> {
+        self.left_challenge.map(|c| {
+            format!(
+                "You left the challenge “{}”: changing the scenario or the code ends it.",
+                c.title
+            )
+        })
     }
 
     /// Whether the challenge just left can be gone back to, as it was.
@@ -945,12 +962,9 @@ impl AppState {
             said.push(n.clone());
         }
         if self.left_challenge.map(|c| c.name) != left
-            && let Some(c) = self.left_challenge
+            && let Some(sentence) = self.left_challenge_sentence()
         {
-            said.push(format!(
-                "You left the challenge “{}”: changing the scenario or the code ends it.",
-                c.title
-            ));
+            said.push(sentence);
         }
         // The same challenge, with an outcome it did not have (a level gone back to that was
         // won before says where it is, not its old win).

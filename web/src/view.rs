@@ -414,9 +414,9 @@ fn messages(st: &AppState, send: &Send) -> Html {
                     }
                 </p>
             }
-            if let Some(c) = st.left_challenge {
+            if let (Some(c), Some(sentence)) = (st.left_challenge, st.left_challenge_sentence()) {
                 <p class="notice" id="left-challenge">
-                    { format!("You left the challenge “{}”: changing the scenario or the code ends it. ", c.title) }
+                    { sentence }{ " " }
                     if st.can_go_back_to_challenge() {
                         <button id="back-to-challenge" class="small" onclick={send.reform(|_| Action::BackToChallenge)}>{ "Back to the challenge" }</button>
                         { " or " }
@@ -676,7 +676,7 @@ fn threads(st: &AppState, send: &Send) -> Html {
                                     </button>
                                 }
                                 <button class="step" id={format!("step-{}", spec.name)} onclick={step} disabled={!runnable}
-                                    title={if runnable { format!("Run {}'s next step{}", spec.name, if st.char_keys && i < 9 { format!(" ({})", i + 1) } else { String::new() }) } else { format!("{} cannot run: {said}", spec.name) }}>
+                                    title={if runnable { format!("Run {}'s next step{}", spec.name, if i < 9 { st.key_hint(&(i + 1).to_string()) } else { String::new() }) } else { format!("{} cannot run: {said}", spec.name) }}>
                                     { if done { "done".to_string() } else { format!("Step {}", spec.name) } }
                                 </button>
                             </div>
