@@ -39,11 +39,15 @@ for (const scheme of ['light', 'dark']) {
 
 // Keyboard and screen-reader use beyond axe (review24): where the focus goes after an action,
 // what the live regions say, and the single-key shortcuts' switch.
+// Loads a view and waits until the app has drawn it.
+const open = async (page, url) => {
+  await page.goto(url);
+  await expect(page.locator('#timeline')).toBeVisible();
+};
 const focusedId = (page) => page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName);
 
 test('the focus stays on a working control when the focused one is disabled or replaced', async ({ page }) => {
-  await page.goto('/?scenario=null-mapping&variant=v4.19');
-  await expect(page.locator('#timeline')).toBeVisible();
+  await open(page, '/?scenario=null-mapping&variant=v4.19');
   await expect(page.locator('#step-count')).toHaveText(/step 0 \//);
   // Last at the end is disabled: the focus goes to Back, not to the page.
   await page.focus('#last');
@@ -60,8 +64,7 @@ test('the focus stays on a working control when the focused one is disabled or r
   await expect(page.locator('#violation')).toBeVisible();
   expect(await focusedId(page)).toBe('find');
   // A Step button whose thread can no longer run hands the focus to a runnable one.
-  await page.goto('/?scenario=self-deadlock&variant=seed&schedule=fault*5');
-  await expect(page.locator('#timeline')).toBeVisible();
+  await open(page, '/?scenario=self-deadlock&variant=seed&schedule=fault*5');
   const mf = page.locator('#step-mf');
   await mf.focus();
   for (let i = 0; i < 30 && await mf.isEnabled(); i++) await page.keyboard.press('Enter');
@@ -81,23 +84,20 @@ test('the focus stays on a working control when the focused one is disabled or r
   await expect(page.locator('#tables-button')).toBeFocused();
   // A mouse click leaves the focus where the browser puts it: Space after clicking Last plays
   // from the start, it does not press Back.
-  await page.goto('/?scenario=null-mapping&variant=v4.19&step=5');
-  await expect(page.locator('#timeline')).toBeVisible();
+  await open(page, '/?scenario=null-mapping&variant=v4.19&step=5');
   await page.click('#last');
   expect(await focusedId(page)).not.toBe('back');
 });
 
 test('live regions: no progress figures, no narration while playing, hints read out', async ({ page }) => {
-  await page.goto('/?scenario=lost-wakeup&variant=v4.19');
-  await expect(page.locator('#timeline')).toBeVisible();
+  await open(page, '/?scenario=lost-wakeup&variant=v4.19');
   await page.keyboard.press(' ');
   await expect(page.locator('#narration')).toHaveAttribute('aria-live', 'off');
   await page.keyboard.press(' ');
   await expect(page.locator('#narration')).toHaveAttribute('aria-live', 'polite');
   // Where Play stopped is read out (the narration was silent while it played).
   await expect(page.locator('#announce')).toHaveText(/^Stopped at step \d+ of \d+\. /);
-  await page.goto('/?threads=3&pages=3&variant=fixed');
-  await expect(page.locator('#timeline')).toBeVisible();
+  await open(page, '/?threads=3&pages=3&variant=fixed');
   // Everything the status region says during a search: its start and its verdict, once each.
   await page.evaluate(() => {
     window.__said = [];
@@ -117,8 +117,7 @@ test('live regions: no progress figures, no narration while playing, hints read 
   expect(said.length, said.join(' | ')).toBe(2);
   expect(said[1]).toMatch(/^(No violation|Found)/);
   // A hint taken: the focus goes to its text, not to the next (dearer) hint's button.
-  await page.goto('/?challenge=null-deref');
-  await expect(page.locator('#timeline')).toBeVisible();
+  await open(page, '/?challenge=null-deref');
   await page.keyboard.press('h');
   await expect(page.locator('#hint')).toBeFocused();
   await page.keyboard.press('Enter');
@@ -127,8 +126,7 @@ test('live regions: no progress figures, no narration while playing, hints read 
 });
 
 test('a challenge left by one arrow key on a picker comes back as it was', async ({ page }) => {
-  await page.goto('/?challenge=null-deref');
-  await expect(page.locator('#timeline')).toBeVisible();
+  await open(page, '/?challenge=null-deref');
   for (const k of ['1', '1', '1']) await page.keyboard.press(k);
   await expect(page.locator('#step-count')).toHaveText(/^step 3 \//);
   const count = await page.locator('#step-count').textContent();
@@ -153,8 +151,7 @@ test('a challenge left by one arrow key on a picker comes back as it was', async
 });
 
 test('the single-key shortcuts can be turned off, and stay off', async ({ page }) => {
-  await page.goto('/?scenario=null-mapping&variant=v4.19');
-  await expect(page.locator('#timeline')).toBeVisible();
+  await open(page, '/?scenario=null-mapping&variant=v4.19');
   // The help opens on Close, not on the switch: ? then Space does not turn the keys off.
   await page.keyboard.press('?');
   await page.keyboard.press(' ');
@@ -184,16 +181,14 @@ test('the single-key shortcuts can be turned off, and stay off', async ({ page }
   await page.keyboard.press('End');
   await expect(page.locator('#step-count')).not.toHaveText(/step 0 \//);
   // A frame has no help: its Keys on button is the way back.
-  await page.goto('/?scenario=null-mapping&variant=v4.19&embed=1');
-  await expect(page.locator('#timeline')).toBeVisible();
+  await open(page, '/?scenario=null-mapping&variant=v4.19&embed=1');
   await page.keyboard.press('1');
   await expect(page.locator('#step-count')).toHaveText(/step 0 \//);
   await page.click('#char-keys-on');
   await expect(page.locator('#char-keys-on')).toHaveCount(0);
   await page.keyboard.press('1');
   await expect(page.locator('#step-count')).toHaveText(/step 1 \//);
-  await page.goto('/?scenario=null-mapping&variant=v4.19');
-  await expect(page.locator('#timeline')).toBeVisible();
+  await open(page, '/?scenario=null-mapping&variant=v4.19');
   await page.click('#help-button');
   await expect(page.locator('#char-keys')).toBeChecked();
   await page.uncheck('#char-keys');
@@ -205,8 +200,7 @@ test('the single-key shortcuts can be turned off, and stay off', async ({ page }
 });
 
 test('the first Tab stop skips to the threads, without touching the address', async ({ page }) => {
-  await page.goto('/?scenario=null-mapping&variant=v4.19');
-  await expect(page.locator('#timeline')).toBeVisible();
+  await open(page, '/?scenario=null-mapping&variant=v4.19');
   await page.keyboard.press('Tab');
   await expect(page.locator('.skip-link')).toBeFocused();
   await page.keyboard.press('Enter');
@@ -217,8 +211,7 @@ test('the first Tab stop skips to the threads, without touching the address', as
 });
 
 test('lesson Next moves the focus to the new step, read from its title', async ({ page }) => {
-  await page.goto('/?lesson=why-recheck');
-  await expect(page.locator('#timeline')).toBeVisible();
+  await open(page, '/?lesson=why-recheck');
   await page.focus('#lesson-next');
   await page.keyboard.press('Enter');
   await expect(page.locator('#lesson-step-title')).toBeFocused();
