@@ -24,8 +24,8 @@ if (!minify) {
   process.exit(0);
 }
 // The glue trunk generates: NAME.js or NAME-HASH.js beside NAME(-HASH)_bg.wasm.
-const files = readdirSync(dir).filter((f) => f.endsWith('.js')
-  && readdirSync(dir).includes(f.replace(/\.js$/, '_bg.wasm')));
+const listed = readdirSync(dir);
+const files = listed.filter((f) => f.endsWith('.js') && listed.includes(f.replace(/\.js$/, '_bg.wasm')));
 for (const f of files) {
   const path = join(dir, f);
   const code = readFileSync(path, 'utf8');
