@@ -96,6 +96,8 @@ fn prediction(st: &AppState, send: &Send, k: usize, p: &PredictionRun) -> Html {
 }
 
 /// The challenge panel.
+// Out of line: only a view that shows it runs (and compiles) it (see index.html).
+#[inline(never)]
 pub fn challenge_panel(st: &AppState, send: &Send) -> Html {
     let Some(run) = &st.challenge else {
         return html! {};
@@ -276,6 +278,8 @@ pub fn progress_button(st: &AppState, send: &Send) -> Html {
 }
 
 /// The progress dialog.
+// Out of line: only a view that shows it runs (and compiles) it (see index.html).
+#[inline(never)]
 pub fn progress_dialog(st: &AppState, send: &Send) -> Html {
     if !st.progress_dialog {
         return html! {};
@@ -309,6 +313,8 @@ pub fn progress_dialog(st: &AppState, send: &Send) -> Html {
 }
 
 /// The teacher's page (`?teacher=1`): paste a class's codes, read a table.
+// Out of line: only a view that shows it runs (and compiles) it (see index.html).
+#[inline(never)]
 pub fn teacher_page(st: &AppState, send: &Send, messages: Html) -> Html {
     let rows = teach::class_rows(&st.teacher_text);
     let exercises = daxlab_core::teach::exercise::EXERCISES;

@@ -160,6 +160,8 @@ pub fn page(
 
 /// In a frame: the lesson step, challenge or exercise the view comes from, as one line with a
 /// link to play or read it in the full page (a new tab).
+// Out of line: only a view that shows it runs (and compiles) it (see index.html).
+#[inline(never)]
 fn embed_teaching(st: &AppState, full_view: &str) -> Html {
     let what = if let Some(run) = &st.challenge {
         let c = run.challenge;
@@ -194,6 +196,8 @@ fn embed_teaching(st: &AppState, full_view: &str) -> Html {
 }
 
 /// The scenario builder, showing the scenario on screen.
+// Out of line: only a view that shows it runs (and compiles) it (see index.html).
+#[inline(never)]
 fn builder_panel(st: &AppState, send: &Send) -> Html {
     use daxlab_core::scenario::text::Spec;
     let m = st.model();
@@ -251,6 +255,8 @@ fn challenges_href(st: &AppState) -> String {
     format!("?challenge={}", crate::lessons::CHALLENGES[level].name)
 }
 
+// Out of line: only a view that shows it runs (and compiles) it (see index.html).
+#[inline(never)]
 fn lesson_pane(st: &AppState, send: &Send) -> Html {
     let Some((lesson, k)) = &st.lesson else {
         return html! {};
@@ -324,6 +330,8 @@ fn lesson_pane(st: &AppState, send: &Send) -> Html {
     }
 }
 
+// Out of line: only a view that shows it runs (and compiles) it (see index.html).
+#[inline(never)]
 fn embed_dialog(st: &AppState, send: &Send, base: &str) -> Html {
     let close = send.reform(|_| Action::ToggleEmbedDialog);
     let mut p = st.params();
@@ -625,6 +633,8 @@ fn narration(st: &AppState) -> Html {
     html! { <p id="narration" class="narration" aria-live={live} tabindex="0">{ text }</p> }
 }
 
+// Out of line: only a view that shows it runs (and compiles) it (see index.html).
+#[inline(never)]
 fn violation_panel(st: &AppState, v: &daxlab_core::Violation) -> Html {
     let m = st.model();
     html! {
@@ -900,6 +910,8 @@ fn program_words(p: &Program) -> String {
     }
 }
 
+// Out of line: only a view that shows it runs (and compiles) it (see index.html).
+#[inline(never)]
 fn help(st: &AppState, send: &Send) -> Html {
     let close = send.reform(|_| Action::ToggleHelp);
     let on_keys = send.reform(|e: Event| {
