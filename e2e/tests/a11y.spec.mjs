@@ -97,6 +97,12 @@ test('live regions: no progress figures, no narration while playing, hints read 
   await expect(page.locator('#narration')).toHaveAttribute('aria-live', 'polite');
   // Where Play stopped is read out (the narration was silent while it played).
   await expect(page.locator('#announce')).toHaveText(/^Stopped at step \d+ of \d+\. /);
+  // A run that completes: read out from the status region, not from a region inserted filled.
+  await open(page, '/?scenario=null-mapping&variant=fixed&schedule=trunc*8,mf*6,fault*15&step=0');
+  await page.keyboard.press('End');
+  await expect(page.locator('.completed')).toBeVisible();
+  await expect(page.locator('.completed')).not.toHaveAttribute('role', /./);
+  await expect(page.locator('#announce')).toHaveText('✓ Every thread finished without a violation.');
   await open(page, '/?threads=3&pages=3&variant=fixed');
   // Everything the status region says during a search: its start and its verdict, once each.
   await page.evaluate(() => {

@@ -197,6 +197,9 @@ struct StoppedRun {
     error: String,
 }
 
+/// What the page says under the threads when every thread finished without a violation.
+pub const COMPLETED: &str = "✓ Every thread finished without a violation.";
+
 /// The whole view state.
 pub struct AppState {
     /// The simulation and its history.
@@ -919,6 +922,7 @@ impl AppState {
             .as_ref()
             .map(|c| (c.challenge.name, c.outcome_sentence()));
         let challenge = self.challenge.as_ref().map(|c| c.challenge.name);
+        let shown = (self.session.outcome() == Outcome::Completed, self.goal_over_budget());
         let undo = matches!(action, Action::Reset | Action::UndoReset);
         self.apply_action(action);
         // Reset's undo lasts until something else is run or loaded, the code changes, or a
@@ -936,7 +940,7 @@ impl AppState {
         }
         // A quiet action keeps what was said, unless it says something itself (an in-page
         // search's last slice gives its verdict).
-        let said = self.said_now(notice, left, outcome, was_playing);
+        let said = self.said_now(notice, left, outcome, was_playing, shown);
         if !quiet || said.is_some() {
             self.spoken = said;
         }
@@ -946,14 +950,24 @@ impl AppState {
         self.after_action();
     }
 
+    /// Why the goal on screen does not count in the challenge, if that is so.
+    fn goal_over_budget(&self) -> Option<String> {
+        self.challenge
+            .as_ref()?
+            .over_budget_sentence(&self.session.outcome())
+    }
+
     /// What this action newly says, for the page's status region: a new notice, the challenge
-    /// just left, a challenge's new outcome, where Play stopped.
+    /// just left, a challenge's new outcome, where Play stopped, a run just completed, a goal
+    /// just reached over the budget. `shown`: whether the run was complete and what the
+    /// over-budget line said, before the action.
     fn said_now(
         &self,
         notice: Option<String>,
         left: Option<&'static str>,
         outcome: Option<(&'static str, Option<String>)>,
         was_playing: bool,
+        shown: (bool, Option<String>),
     ) -> Option<String> {
         let mut said = Vec::new();
         if self.notice != notice
@@ -983,6 +997,16 @@ impl AppState {
             } else {
                 format!("Stopped at step {k} of {n}.")
             });
+        }
+        // The two lines the page inserts with their text (some screen readers skip a live
+        // region that appears already filled): read out from here instead.
+        if !shown.0 && self.session.outcome() == Outcome::Completed {
+            said.push(COMPLETED.to_string());
+        }
+        if let Some(why) = self.goal_over_budget()
+            && shown.1.as_ref() != Some(&why)
+        {
+            said.push(why);
         }
         (!said.is_empty()).then(|| said.join(" "))
     }

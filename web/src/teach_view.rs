@@ -147,13 +147,9 @@ pub fn challenge_panel(st: &AppState, send: &Send) -> Html {
                     </p>
                 }
             }
-            if let (None, false, daxlab_core::Outcome::Violation(v)) = (&run.won, c.unbreakable(), st.session.outcome())
-                && v.kind == c.kind
-                && run.used > c.budget
-            {
-                <p id="over-budget" class="broken" role="status">{ format!(
-                    "The goal is on screen, but with {} preemptions, over the budget of {}: it does not count. Step back (←) and find an order within the budget.",
-                    run.used, c.budget) }</p>
+            // Read out from the page's status region (#announce) when it appears.
+            if let Some(why) = run.over_budget_sentence(&st.session.outcome()) {
+                <p id="over-budget" class="broken">{ why }</p>
             }
             if let Some(w) = &run.won {
                 // Read out from the page's status region (#announce), which is always there.

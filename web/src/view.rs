@@ -107,7 +107,8 @@ pub fn page(
                     { violation_panel(st, v) }
                 }
                 if let Outcome::Completed = &outcome {
-                    <p class="completed" role="status">{ "✓ Every thread finished without a violation." }</p>
+                    // Read out from the page's status region (#announce) when the run completes.
+                    <p class="completed">{ crate::state::COMPLETED }</p>
                 }
             </div>
             // Crowded: a violation box or messages take rows above the stage (see style.css).

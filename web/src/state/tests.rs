@@ -1016,3 +1016,58 @@ fn the_status_region_says_only_what_is_new() {
         st.spoken
     );
 }
+
+#[test]
+fn a_completed_run_is_read_out_when_it_completes() {
+    use crate::state::COMPLETED;
+    let mut st = AppState::from_query("?scenario=null-mapping&variant=fixed");
+    let m = st.model().clone();
+    while st.session.outcome() == Outcome::Running {
+        assert_ne!(st.spoken.as_deref(), Some(COMPLETED));
+        let tid = (0..m.threads().len())
+            .map(|i| Tid(i as u8))
+            .find(|&t| m.is_runnable(st.session.world(), t))
+            .expect("a runnable thread");
+        st.apply(Action::Step(tid));
+    }
+    assert_eq!(st.session.outcome(), Outcome::Completed);
+    assert_eq!(st.spoken.as_deref(), Some(COMPLETED));
+    st.apply(Action::Hover(Some(1)));
+    assert_eq!(st.spoken.as_deref(), Some(COMPLETED), "a hover keeps it");
+    st.apply(Action::Back);
+    assert_eq!(st.spoken, None, "not said again while the run is not complete");
+    st.apply(Action::Forward);
+    assert_eq!(st.spoken.as_deref(), Some(COMPLETED), "complete again");
+}
+
+#[test]
+fn a_goal_reached_over_the_budget_is_read_out_once() {
+    // A random run ignores the budget: find a level and a seed whose run reaches the goal
+    // over it.
+    let mut found = None;
+    'search: for level in ["null-deref", "deadlock", "use-after-free", "lost-wakeup"] {
+        let mut st = AppState::from_query(&format!("?challenge={level}"));
+        for seed in 1..100u64 {
+            st.apply(Action::EditSeed(seed.to_string()));
+            st.apply(Action::RandomRun);
+            if let Some(why) = st.goal_over_budget() {
+                assert!(why.starts_with("The goal is on screen, but with"), "{why}");
+                let said = st.spoken.as_deref().unwrap_or_default();
+                assert!(said.contains(&why), "{level}, seed {seed}: {said:?}");
+                found = Some(st);
+                break 'search;
+            }
+        }
+    }
+    let mut st = found.expect("no level and seed below 100 reach the goal over the budget");
+    st.apply(Action::Hover(Some(0)));
+    assert!(st.spoken.as_deref().unwrap_or_default().contains("over the budget"));
+    st.apply(Action::Back);
+    st.apply(Action::Forward);
+    assert!(
+        st.spoken.as_deref().unwrap_or_default().contains("over the budget"),
+        "shown again, said again"
+    );
+    st.apply(Action::Forward);
+    assert_eq!(st.spoken, None, "at the end already: nothing new");
+}
