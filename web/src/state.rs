@@ -197,6 +197,17 @@ struct StoppedRun {
     error: String,
 }
 
+/// A run Reset cleared, and what went with it: Undo reset puts all of it back.
+struct ResetRun {
+    run: Session,
+    /// Reset's notice (the Undo button belongs to it).
+    said: String,
+    /// The random run's seed, when the run was one.
+    seed: Option<u64>,
+    /// Why the schedule the run came from stopped early, if it did.
+    schedule_error: Option<StoppedRun>,
+}
+
 /// What the page says under the threads when every thread finished without a violation.
 pub const COMPLETED: &str = "✓ Every thread finished without a violation.";
 
@@ -254,7 +265,7 @@ pub struct AppState {
     /// `said_now`), so nothing older is read again.
     pub spoken: Option<String>,
     /// The run Reset cleared, until a new one is started: Reset (or `r`) has an undo.
-    reset_from: Option<Box<(Session, String)>>,
+    reset_from: Option<Box<ResetRun>>,
     /// The exercise beside the visualizer (`crate::exercise`).
     pub exercise: Option<ExerciseRun>,
     /// The lesson step's graded predictions, posed at its state.
@@ -673,7 +684,7 @@ impl AppState {
     pub fn can_undo_reset(&self) -> bool {
         self.reset_from
             .as_deref()
-            .is_some_and(|(_, said)| self.notice.as_ref() == Some(said))
+            .is_some_and(|r| self.notice.as_ref() == Some(&r.said))
     }
 
     /// What the page says about the challenge just left, if one was (the notice and the
@@ -922,13 +933,16 @@ impl AppState {
             .as_ref()
             .map(|c| (c.challenge.name, c.outcome_sentence()));
         let challenge = self.challenge.as_ref().map(|c| c.challenge.name);
-        let shown = (self.session.outcome() == Outcome::Completed, self.goal_over_budget());
+        let shown = (
+            self.session.outcome() == Outcome::Completed,
+            self.goal_over_budget(),
+        );
         let undo = matches!(action, Action::Reset | Action::UndoReset);
         self.apply_action(action);
         // Reset's undo lasts until something else is run or loaded, the code changes, or a
         // challenge starts or ends; its notice goes with it.
-        if !undo && let Some((run, _)) = self.reset_from.as_deref() {
-            let (a, b) = (run.model(), self.session.model());
+        if !undo && let Some(r) = self.reset_from.as_deref() {
+            let (a, b) = (r.run.model(), self.session.model());
             let same = a.scenario() == b.scenario()
                 && a.scenario_text() == b.scenario_text()
                 && a.code() == b.code()
@@ -1013,8 +1027,8 @@ impl AppState {
 
     /// Forget Reset's undo, and its notice if that is still showing.
     fn drop_reset_undo(&mut self) {
-        if let Some((_, said)) = self.reset_from.take().map(|b| *b)
-            && self.notice.as_ref() == Some(&said)
+        if let Some(r) = self.reset_from.take()
+            && self.notice.as_ref() == Some(&r.said)
         {
             self.notice = None;
         }
@@ -1108,8 +1122,8 @@ impl AppState {
                 let steps = self.session.len();
                 let run = self.session.clone();
                 self.session.reset();
-                self.schedule_error = None;
-                self.seed = None;
+                let schedule_error = self.schedule_error.take();
+                let seed = self.seed.take();
                 self.notice = None;
                 self.reset_from = None;
                 if steps > 0 {
@@ -1118,12 +1132,19 @@ impl AppState {
                         if steps == 1 { "" } else { "s" }
                     );
                     self.notice = Some(said.clone());
-                    self.reset_from = Some(Box::new((run, said)));
+                    self.reset_from = Some(Box::new(ResetRun {
+                        run,
+                        said,
+                        seed,
+                        schedule_error,
+                    }));
                 }
             }
             Action::UndoReset => {
-                if let Some((run, _)) = self.reset_from.take().map(|b| *b) {
-                    self.session = run;
+                if let Some(r) = self.reset_from.take().map(|b| *b) {
+                    self.session = r.run;
+                    self.seed = r.seed;
+                    self.schedule_error = r.schedule_error;
                     self.notice = Some(format!(
                         "Reset undone: step {} of {}.",
                         self.session.cursor(),

@@ -965,6 +965,31 @@ fn reset_has_an_undo_until_something_else_runs() {
 }
 
 #[test]
+fn undo_reset_brings_back_the_seed_and_the_schedule_s_error_too() {
+    // A random run: its seed is in the address and the controls again after the undo.
+    let mut st = AppState::from_query("?scenario=null-mapping&variant=v4.19");
+    st.apply(Action::EditSeed("7".into()));
+    st.apply(Action::RandomRun);
+    let query = st.query();
+    assert_eq!(st.seed, Some(7));
+    st.apply(Action::Reset);
+    assert_eq!(st.seed, None);
+    st.apply(Action::UndoReset);
+    assert_eq!((st.seed, st.query()), (Some(7), query));
+    // A schedule that stopped early: why is said again with its run.
+    let mut st = AppState::from_query("?scenario=null-mapping&variant=fixed&schedule=trunc*20");
+    let why = st.schedule_error().map(str::to_string);
+    assert!(
+        why.as_deref().is_some_and(|w| w.contains("trunc")),
+        "{why:?}"
+    );
+    st.apply(Action::Reset);
+    assert_eq!(st.schedule_error(), None);
+    st.apply(Action::UndoReset);
+    assert_eq!(st.schedule_error().map(str::to_string), why);
+}
+
+#[test]
 fn the_status_region_says_only_what_is_new() {
     let mut st = AppState::from_query("?scenario=null-mapping&variant=v4.19");
     st.apply(Action::SetCharKeys(false));
@@ -1035,7 +1060,10 @@ fn a_completed_run_is_read_out_when_it_completes() {
     st.apply(Action::Hover(Some(1)));
     assert_eq!(st.spoken.as_deref(), Some(COMPLETED), "a hover keeps it");
     st.apply(Action::Back);
-    assert_eq!(st.spoken, None, "not said again while the run is not complete");
+    assert_eq!(
+        st.spoken, None,
+        "not said again while the run is not complete"
+    );
     st.apply(Action::Forward);
     assert_eq!(st.spoken.as_deref(), Some(COMPLETED), "complete again");
 }
@@ -1061,11 +1089,19 @@ fn a_goal_reached_over_the_budget_is_read_out_once() {
     }
     let mut st = found.expect("no level and seed below 100 reach the goal over the budget");
     st.apply(Action::Hover(Some(0)));
-    assert!(st.spoken.as_deref().unwrap_or_default().contains("over the budget"));
+    assert!(
+        st.spoken
+            .as_deref()
+            .unwrap_or_default()
+            .contains("over the budget")
+    );
     st.apply(Action::Back);
     st.apply(Action::Forward);
     assert!(
-        st.spoken.as_deref().unwrap_or_default().contains("over the budget"),
+        st.spoken
+            .as_deref()
+            .unwrap_or_default()
+            .contains("over the budget"),
         "shown again, said again"
     );
     st.apply(Action::Forward);
