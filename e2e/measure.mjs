@@ -2,7 +2,9 @@
 // for the README and closing notes). Run through scripts/measure.sh, which builds first.
 //   - shipped size: gzip of the wasm, js and css in ../dist
 //   - first render: navigation start to the app's first render (performance mark), beside a
-//     blank Yew app built the same way (target/blank-dist, built by measure.sh)
+//     blank Yew app built the same way (target/blank-dist, built by measure.sh): reloads in
+//     one renderer process (files cached, or revalidated), and first visits (a new browser
+//     context per load: nothing cached, nothing compiled)
 //   - step + re-render: p50/p95/max of one step (click to DOM patched and laid out), with the
 //     timeline and the object graph on screen, on the largest scenario: fresh, after 10 000
 //     step actions, and when stepping back
@@ -91,6 +93,33 @@ try {
   console.log(`  of which loading (to the wasm's start), cached: daxlab ${median(app, 'start').toFixed(0)} ms, blank ${median(empty, 'start').toFixed(0)} ms`);
   console.log(`  of which in daxlab's wasm, cached: the state from the URL ${median(app, 'state').toFixed(1)} ms, the first view ${median(app, 'view').toFixed(1)} ms, into the DOM (with the child components) ${median(app, 'dom').toFixed(1)} ms`);
   console.log(`  first contentful paint (after style and layout), cached: daxlab ${median(app, 'fcp').toFixed(0)} ms, blank ${median(empty, 'fcp').toFixed(0)} ms; ratio ${(median(app, 'fcp') / median(empty, 'fcp')).toFixed(2)}`);
+
+  // A first visit: each load in a new browser context, so a new renderer process with an empty
+  // HTTP cache and no compiled code. The loads above reuse one renderer process (Playwright
+  // turns the back-forward cache off), whose V8 keeps each module's compiled code between
+  // loads; here V8 compiles every function on its first call (lazily, on the main thread).
+  const firstVisit = async (url, ready) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const p = await context.newPage();
+      await p.goto(url);
+      await p.waitForSelector(ready);
+      return await p.evaluate(() => {
+        const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
+        return { first: at('daxlab-first-render'), start: at('daxlab-start') };
+      });
+    } finally {
+      await context.close();
+    }
+  };
+  const visits = [loads[0], loads[1]].map((l) => ({ ...l, runs: [] }));
+  for (let i = 0; i < ROUNDS; i++) {
+    for (const k of Math.random() < 0.5 ? [0, 1] : [1, 0]) {
+      visits[k].runs.push(await firstVisit(visits[k].url, visits[k].ready));
+    }
+  }
+  line('first visit (a new browser context per load: no cache, no compiled code)', visits[0].runs, visits[1].runs);
+  console.log(`  of which loading (to the wasm's start), first visit: daxlab ${median(visits[0].runs, 'start').toFixed(0)} ms, blank ${median(visits[1].runs, 'start').toFixed(0)} ms`);
 
   // Times one action: from the click until Yew has patched the step counter (seen by a
   // MutationObserver) and layout is done (reading offsetHeight forces style and layout).
