@@ -187,9 +187,17 @@ test('the single-key shortcuts can be turned off, and stay off', async ({ page }
   await page.keyboard.press('End');
   await expect(page.locator('#step-count')).not.toHaveText(/step 0 \//);
   // A frame has no help: its Keys on button is the way back.
+  await page.setViewportSize({ width: 800, height: 500 });
   await open(page, '/?scenario=null-mapping&variant=v4.19&embed=1');
   await page.keyboard.press('1');
   await expect(page.locator('#step-count')).toHaveText(/step 0 \//);
+  // In an 800 px frame the transport still fits one line with Keys on in it: no label breaks
+  // under its symbol.
+  const transport = await page.evaluate(() => [...document.querySelectorAll('.transport > button, .transport > a, #step-count')]
+    .map((e) => { const r = e.getBoundingClientRect(); return [e.id || e.className, Math.round(r.top), Math.round(r.height)]; }));
+  const tops = transport.map((t) => t[1]);
+  expect(Math.max(...tops) - Math.min(...tops), JSON.stringify(transport)).toBeLessThan(10);
+  for (const [what, , h] of transport) expect(h, what).toBeLessThan(26);
   await page.click('#char-keys-on');
   await expect(page.locator('#char-keys-on')).toHaveCount(0);
   await page.keyboard.press('1');
