@@ -213,6 +213,25 @@ test('the single-key shortcuts can be turned off, and stay off', async ({ page }
   await expect(page.locator('#step-count')).toHaveText(/step 1 \//);
 });
 
+test("a card's whole kernel path shows with the keyboard focus in it, over the lines below", async ({ page }) => {
+  await open(page, '/?scenario=freed-inode&variant=v4.19');
+  const path = page.locator('.thread[data-thread=fault] .path');
+  const after = () => path.evaluate((e) => getComputedStyle(e, '::after').content);
+  const listingTop = () => page.locator('.thread[data-thread=fault] .listing').evaluate((e) => e.getBoundingClientRect().top);
+  // A mouse click does not show it (the card must not change under the pointer).
+  await page.click('#step-fault');
+  expect(await after()).toBe('none');
+  const top = await listingTop();
+  // From the keyboard: the path's text, the listing where it was.
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Tab');
+  await expect(page.locator('#step-fault')).toBeFocused();
+  const whole = await path.getAttribute('title');
+  expect(whole.length).toBeGreaterThan(40);
+  expect(await after()).toContain(whole);
+  expect(await listingTop()).toBe(top);
+});
+
 test('the first Tab stop skips to the threads, without touching the address', async ({ page }) => {
   await open(page, '/?scenario=null-mapping&variant=v4.19');
   await page.keyboard.press('Tab');
