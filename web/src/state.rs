@@ -938,6 +938,8 @@ impl AppState {
             self.goal_over_budget(),
         );
         let undo = matches!(action, Action::Reset | Action::UndoReset);
+        // A random run's notice says how it ended already.
+        let names_end = matches!(action, Action::RandomRun | Action::NextSeed);
         self.apply_action(action);
         // Reset's undo lasts until something else is run or loaded, the code changes, or a
         // challenge starts or ends; its notice goes with it.
@@ -954,6 +956,7 @@ impl AppState {
         }
         // A quiet action keeps what was said, unless it says something itself (an in-page
         // search's last slice gives its verdict).
+        let shown = (shown.0 || names_end, shown.1);
         let said = self.said_now(notice, left, outcome, was_playing, shown);
         if !quiet || said.is_some() {
             self.spoken = said;
@@ -964,8 +967,12 @@ impl AppState {
         self.after_action();
     }
 
-    /// Why the goal on screen does not count in the challenge, if that is so.
+    /// Why the goal on screen does not count in the challenge, if that is so and the page
+    /// shows it (a frame shows no challenge panel).
     fn goal_over_budget(&self) -> Option<String> {
+        if self.embed {
+            return None;
+        }
         self.challenge
             .as_ref()?
             .over_budget_sentence(&self.session.outcome())
@@ -973,8 +980,9 @@ impl AppState {
 
     /// What this action newly says, for the page's status region: a new notice, the challenge
     /// just left, a challenge's new outcome, where Play stopped, a run just completed, a goal
-    /// just reached over the budget. `shown`: whether the run was complete and what the
-    /// over-budget line said, before the action.
+    /// just reached over the budget. `shown`: whether the run's completion needs no saying
+    /// (it was complete before, or the action's notice says how it ended) and what the
+    /// over-budget line said before the action.
     fn said_now(
         &self,
         notice: Option<String>,
@@ -1144,6 +1152,9 @@ impl AppState {
                 if let Some(r) = self.reset_from.take().map(|b| *b) {
                     self.session = r.run;
                     self.seed = r.seed;
+                    if let Some(seed) = r.seed {
+                        self.seed_text = seed.to_string();
+                    }
                     self.schedule_error = r.schedule_error;
                     self.notice = Some(format!(
                         "Reset undone: step {} of {}.",

@@ -974,8 +974,10 @@ fn undo_reset_brings_back_the_seed_and_the_schedule_s_error_too() {
     assert_eq!(st.seed, Some(7));
     st.apply(Action::Reset);
     assert_eq!(st.seed, None);
+    st.apply(Action::EditSeed("12".into()));
     st.apply(Action::UndoReset);
     assert_eq!((st.seed, st.query()), (Some(7), query));
+    assert_eq!(st.seed_text, "7", "the seed box shows the run's seed again");
     // A schedule that stopped early: why is said again with its run.
     let mut st = AppState::from_query("?scenario=null-mapping&variant=fixed&schedule=trunc*20");
     let why = st.schedule_error().map(str::to_string);
@@ -1073,8 +1075,12 @@ fn a_goal_reached_over_the_budget_is_read_out_once() {
     // A random run ignores the budget: find a level and a seed whose run reaches the goal
     // over it.
     let mut found = None;
+    let mut open = daxlab_core::teach::progress::Progress::default();
+    for c in crate::lessons::CHALLENGES.iter().take(4) {
+        open.win(c.name, 10, 0, 0);
+    }
     'search: for level in ["null-deref", "deadlock", "use-after-free", "lost-wakeup"] {
-        let mut st = AppState::from_query(&format!("?challenge={level}"));
+        let mut st = AppState::from_query_with(&format!("?challenge={level}"), open.clone());
         for seed in 1..100u64 {
             st.apply(Action::EditSeed(seed.to_string()));
             st.apply(Action::RandomRun);
@@ -1106,4 +1112,34 @@ fn a_goal_reached_over_the_budget_is_read_out_once() {
     );
     st.apply(Action::Forward);
     assert_eq!(st.spoken, None, "at the end already: nothing new");
+    // A locked level shows only its lock: nothing about a budget is said.
+    let mut locked = AppState::from_query("?challenge=deadlock");
+    assert!(locked.challenge.as_ref().unwrap().locked_by.is_some());
+    for seed in 1..100u64 {
+        locked.apply(Action::EditSeed(seed.to_string()));
+        locked.apply(Action::RandomRun);
+        assert_eq!(locked.goal_over_budget(), None);
+        let said = locked.spoken.clone().unwrap_or_default();
+        assert!(!said.contains("budget"), "seed {seed}: {said}");
+    }
+}
+
+#[test]
+fn a_random_run_that_completes_says_so_once() {
+    let mut st = AppState::from_query("?scenario=null-mapping&variant=fixed");
+    let mut seen = false;
+    for seed in 1..50u64 {
+        st.apply(Action::EditSeed(seed.to_string()));
+        st.apply(Action::RandomRun);
+        if st.session.outcome() == Outcome::Completed {
+            let said = st.spoken.clone().unwrap_or_default();
+            assert_eq!(
+                said.matches("without a violation").count(),
+                1,
+                "seed {seed}: {said}"
+            );
+            seen = true;
+        }
+    }
+    assert!(seen, "no random run below seed 50 completes");
 }
