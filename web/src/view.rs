@@ -161,7 +161,7 @@ pub fn page(
 
 /// In a frame: the lesson step, challenge or exercise the view comes from, as one line with a
 /// link to play or read it in the full page (a new tab).
-// Out of line: only a view that shows it runs (and compiles) it (see index.html).
+// Out of line: not merged into the App's view function (see index.html).
 #[inline(never)]
 fn embed_teaching(st: &AppState, full_view: &str) -> Html {
     let what = if let Some(run) = &st.challenge {
@@ -197,7 +197,7 @@ fn embed_teaching(st: &AppState, full_view: &str) -> Html {
 }
 
 /// The scenario builder, showing the scenario on screen.
-// Out of line: only a view that shows it runs (and compiles) it (see index.html).
+// Out of line: not merged into the App's view function (see index.html).
 #[inline(never)]
 fn builder_panel(st: &AppState, send: &Send) -> Html {
     use daxlab_core::scenario::text::Spec;
@@ -256,7 +256,7 @@ fn challenges_href(st: &AppState) -> String {
     format!("?challenge={}", crate::lessons::CHALLENGES[level].name)
 }
 
-// Out of line: only a view that shows it runs (and compiles) it (see index.html).
+// Out of line: not merged into the App's view function (see index.html).
 #[inline(never)]
 fn lesson_pane(st: &AppState, send: &Send) -> Html {
     let Some((lesson, k)) = &st.lesson else {
@@ -331,7 +331,7 @@ fn lesson_pane(st: &AppState, send: &Send) -> Html {
     }
 }
 
-// Out of line: only a view that shows it runs (and compiles) it (see index.html).
+// Out of line: not merged into the App's view function (see index.html).
 #[inline(never)]
 fn embed_dialog(st: &AppState, send: &Send, base: &str) -> Html {
     let close = send.reform(|_| Action::ToggleEmbedDialog);
@@ -634,7 +634,7 @@ fn narration(st: &AppState) -> Html {
     html! { <p id="narration" class="narration" aria-live={live} tabindex="0">{ text }</p> }
 }
 
-// Out of line: only a view that shows it runs (and compiles) it (see index.html).
+// Out of line: not merged into the App's view function (see index.html).
 #[inline(never)]
 fn violation_panel(st: &AppState, v: &daxlab_core::Violation) -> Html {
     let m = st.model();
@@ -673,7 +673,7 @@ fn threads(st: &AppState, send: &Send) -> Html {
                 let t = w.thread(tid);
                 let mapping = t.locals.mapping;
                 html! {
-                    <article class={classes!("thread", status_class(&status), (last == Some(tid)).then_some("last"))}
+                    <article class={classes!("thread", status_class(&status), (last == Some(tid)).then_some("last"), whole.then_some("whole"))}
                         data-thread={spec.name.clone()} aria-label={format!("thread {}", spec.name)}>
                         <header>
                             <div class="thread-top">
@@ -682,7 +682,7 @@ fn threads(st: &AppState, send: &Send) -> Html {
                                 if !st.embed {
                                     <button class="whole small" onclick={toggle} aria-pressed={whole.to_string()}
                                         aria-label={format!("whole listing of {}", spec.name)}
-                                        title={format!("{}{}", if whole { "Show only the current function" } else { "Show the whole listing" }, st.shortcut("l").map_or("", |_| " (l: every thread)"))}>
+                                        title={format!("{}{}", if whole { "Show only the current function" } else { "Show the whole listing and kernel path" }, st.shortcut("l").map_or("", |_| " (l: every thread)"))}>
                                         { "whole" }
                                     </button>
                                 }
@@ -911,7 +911,7 @@ fn program_words(p: &Program) -> String {
     }
 }
 
-// Out of line: only a view that shows it runs (and compiles) it (see index.html).
+// Out of line: not merged into the App's view function (see index.html).
 #[inline(never)]
 fn help(st: &AppState, send: &Send) -> Html {
     let close = send.reform(|_| Action::ToggleHelp);
