@@ -61,6 +61,9 @@ try {
     await page.waitForTimeout(20);
     await page.goto(url);
     await page.waitForSelector(ready);
+    // On a slow load Yew can yield to the browser between the DOM and the rendered() hooks:
+    // the selector shows before the mark is set.
+    await page.waitForFunction(() => performance.getEntriesByName('daxlab-first-render').length > 0);
     return page.evaluate(() => {
       const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
       const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN;
@@ -104,6 +107,7 @@ try {
       const p = await context.newPage();
       await p.goto(url);
       await p.waitForSelector(ready);
+      await p.waitForFunction(() => performance.getEntriesByName('daxlab-first-render').length > 0);
       return await p.evaluate(() => {
         const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
         return { first: at('daxlab-first-render'), start: at('daxlab-start') };

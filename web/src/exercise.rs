@@ -306,7 +306,7 @@ fn act<E: 'static>(send: &Send, a: ExerciseAction) -> Callback<E> {
     send.reform(move |_: E| a.clone())
 }
 
-// Out of line: only a view that shows it runs (and compiles) it (see index.html).
+// Out of line: not merged into the App's view function (see index.html).
 #[inline(never)]
 fn panel(run: &ExerciseRun, solved_before: bool, send: &Send) -> Html {
     let e = run.exercise;

@@ -508,7 +508,7 @@ pub fn stage(st: &AppState, send: &Send, export: &Callback<Export>) -> Html {
 }
 
 /// The timeline and the objects as tables: the figures' text alternative.
-// Out of line: only a view that shows it runs (and compiles) it (see index.html).
+// Out of line: not merged into the App's view function (see index.html).
 #[inline(never)]
 pub fn tables(st: &AppState) -> Html {
     let s = &st.session;

@@ -96,7 +96,7 @@ fn prediction(st: &AppState, send: &Send, k: usize, p: &PredictionRun) -> Html {
 }
 
 /// The challenge panel.
-// Out of line: only a view that shows it runs (and compiles) it (see index.html).
+// Out of line: not merged into the App's view function (see index.html).
 #[inline(never)]
 pub fn challenge_panel(st: &AppState, send: &Send) -> Html {
     let Some(run) = &st.challenge else {
@@ -274,7 +274,7 @@ pub fn progress_button(st: &AppState, send: &Send) -> Html {
 }
 
 /// The progress dialog.
-// Out of line: only a view that shows it runs (and compiles) it (see index.html).
+// Out of line: not merged into the App's view function (see index.html).
 #[inline(never)]
 pub fn progress_dialog(st: &AppState, send: &Send) -> Html {
     if !st.progress_dialog {
@@ -309,7 +309,7 @@ pub fn progress_dialog(st: &AppState, send: &Send) -> Html {
 }
 
 /// The teacher's page (`?teacher=1`): paste a class's codes, read a table.
-// Out of line: only a view that shows it runs (and compiles) it (see index.html).
+// Out of line: not merged into the App's view function (see index.html).
 #[inline(never)]
 pub fn teacher_page(st: &AppState, send: &Send, messages: Html) -> Html {
     let rows = teach::class_rows(&st.teacher_text);
