@@ -673,7 +673,7 @@ fn threads(st: &AppState, send: &Send) -> Html {
                 let t = w.thread(tid);
                 let mapping = t.locals.mapping;
                 html! {
-                    <article class={classes!("thread", status_class(&status), (last == Some(tid)).then_some("last"), whole.then_some("whole"))}
+                    <article class={classes!("thread", status_class(&status), (last == Some(tid)).then_some("last"))}
                         data-thread={spec.name.clone()} aria-label={format!("thread {}", spec.name)}>
                         <header>
                             <div class="thread-top">
@@ -682,7 +682,7 @@ fn threads(st: &AppState, send: &Send) -> Html {
                                 if !st.embed {
                                     <button class="whole small" onclick={toggle} aria-pressed={whole.to_string()}
                                         aria-label={format!("whole listing of {}", spec.name)}
-                                        title={format!("{}{}", if whole { "Show only the current function" } else { "Show the whole listing and kernel path" }, st.shortcut("l").map_or("", |_| " (l: every thread)"))}>
+                                        title={format!("{}{}", if whole { "Show only the current function" } else { "Show the whole listing" }, st.shortcut("l").map_or("", |_| " (l: every thread)"))}>
                                         { "whole" }
                                     </button>
                                 }
@@ -691,7 +691,8 @@ fn threads(st: &AppState, send: &Send) -> Html {
                                     { if done { "done".to_string() } else { format!("Step {}", spec.name) } }
                                 </button>
                             </div>
-                            <p class="path" title={spec.program.path()}>{ spec.program.path() }</p>
+                            // Focusable: it shows whole while it has the focus (see style.css).
+                            <p class="path" tabindex="0" title={spec.program.path()}>{ spec.program.path() }</p>
                             <p class="status" title={said.clone()}>{ &said }
                                 if t.rcu_nesting > 0 {
                                     <span class="badge rcu-badge">{ format!("in rcu_read_lock() ×{}", t.rcu_nesting) }</span>
