@@ -956,7 +956,8 @@ impl AppState {
         }
         // A quiet action keeps what was said, unless it says something itself (an in-page
         // search's last slice gives its verdict).
-        let shown = (shown.0 || names_end, shown.1);
+        // (Only when that notice is new: an unchanged notice is not read again.)
+        let shown = (shown.0 || (names_end && self.notice != notice), shown.1);
         let said = self.said_now(notice, left, outcome, was_playing, shown);
         if !quiet || said.is_some() {
             self.spoken = said;

@@ -1138,6 +1138,15 @@ fn a_random_run_that_completes_says_so_once() {
                 1,
                 "seed {seed}: {said}"
             );
+            // The same run again from its start: the notice is unchanged (and not read
+            // again), so the status region says the completion itself.
+            st.apply(Action::Home);
+            st.apply(Action::RandomRun);
+            assert_eq!(
+                st.spoken.as_deref(),
+                Some(crate::state::COMPLETED),
+                "seed {seed} again"
+            );
             seen = true;
         }
     }
