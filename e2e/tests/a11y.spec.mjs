@@ -225,6 +225,9 @@ test("a card's whole kernel path shows when it has the focus, from the keyboard 
   await open(page, '/?scenario=freed-inode&variant=v4.19');
   const path = page.locator('.thread[data-thread=fault] .path');
   const cut = () => path.evaluate((e) => e.scrollWidth > e.clientWidth);
+  const over = () => path.evaluate((e) => getComputedStyle(e, '::after').content);
+  const current = page.locator('.thread[data-thread=fault] .listing .current');
+  const currentTop = () => current.evaluate((e) => e.getBoundingClientRect().top);
   // Cut short; the whole text is its tooltip (and in the accessibility tree).
   expect(await cut()).toBe(true);
   const whole = await path.getAttribute('title');
@@ -232,15 +235,25 @@ test("a card's whole kernel path shows when it has the focus, from the keyboard 
   // A click on Step leaves it as it is (the card does not change under the pointer).
   await page.click('#step-fault');
   expect(await cut()).toBe(true);
-  // Tab from the card's Step button reaches it, and it shows whole.
+  expect(await over()).toBe('none');
+  const top = await currentTop();
+  // Tab from the card's Step button reaches it. On one screen (1280x800) the cards have fixed
+  // heights: it shows whole over the lines below it, and the current line stays where it was.
   await page.keyboard.press('Tab');
   await expect(path).toBeFocused();
-  expect(await cut()).toBe(false);
-  expect(await path.evaluate((e) => e.getBoundingClientRect().height)).toBeGreaterThan(20);
+  expect(await over()).toContain(whole);
+  expect(await currentTop()).toBe(top);
+  await expect(current).toBeInViewport();
   // The next Tab goes on to the listing, and the path is cut short again.
   await page.keyboard.press('Tab');
   await expect(page.locator('.thread[data-thread=fault] .listing')).toBeFocused();
-  expect(await cut()).toBe(true);
+  expect(await over()).toBe('none');
+  // At 390 px the cards grow: the path wraps in place.
+  await page.setViewportSize({ width: 390, height: 800 });
+  await path.focus();
+  expect(await cut()).toBe(false);
+  expect(await over()).toBe('none');
+  expect(await path.evaluate((e) => e.getBoundingClientRect().height)).toBeGreaterThan(20);
 });
 
 test('the first Tab stop skips to the threads, without touching the address', async ({ page }) => {

@@ -220,8 +220,11 @@ fn builder_panel(st: &AppState, send: &Send) -> Html {
 fn release_label(m: &daxlab_core::Model) -> Html {
     let (wake, fixes) = daxlab_core::link::code_params(m);
     let release = m.variant().release();
+    // A long release (the seed's "as posted on … and merged …") takes a line of its own in a
+    // frame (style.css): squeezed beside the pickers it was seven lines tall.
+    let long = release.len() > 40;
     html! {
-        <span class="release" id="release" title={fixes.clone()}>
+        <span class={classes!("release", long.then_some("long"))} id="release" title={fixes.clone()}>
             { match &fixes {
                 // Short, so the pickers' row stays one line: the ticks below name them.
                 Some(f) if !f.contains(',') => format!("{release} with {f}"),
@@ -474,11 +477,18 @@ fn controls(
         let words = label.trim_matches(|c: char| "|◀▶❚↺? ".contains(c));
         // A single-character key is advertised only while the single-key shortcuts work.
         let key = st.shortcut(key);
+        // The words apart from the symbol: a narrow frame shows the symbol alone (style.css).
+        let at = label.find(words).unwrap_or(0);
+        let (before, after) = (&label[..at], &label[at + words.len()..]);
         html! {
             <button id={id.to_string()} onclick={cb} disabled={disabled}
                 aria-label={(words != label).then(|| words.to_string())}
                 title={key.map_or_else(|| label.to_string(), |k| format!("{label} ({k})"))}
-                aria-keyshortcuts={key.map(str::to_string)}>{ label.to_string() }</button>
+                aria-keyshortcuts={key.map(str::to_string)}>
+                if words == label { { label.to_string() } } else {
+                    { before.to_string() }<span class="word">{ words.to_string() }</span>{ after.to_string() }
+                }
+            </button>
         }
     };
     // The usual speeds, plus the current one when a URL or the +/- keys chose another.
