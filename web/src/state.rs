@@ -1004,8 +1004,10 @@ impl AppState {
             said.push(sentence);
         }
         // The same challenge, with an outcome it did not have (a level gone back to that was
-        // won before says where it is, not its old win).
+        // won before says where it is, not its old win). Not in a frame, which shows no
+        // challenge panel (its line sends the student to the full view to play).
         if let (Some((before, was)), Some(c)) = (outcome, &self.challenge)
+            && !self.embed
             && before == c.challenge.name
             && let Some(now) = c.outcome_sentence()
             && was.as_ref() != Some(&now)

@@ -400,6 +400,16 @@ mod tests {
         st.challenge.as_ref().unwrap().won.as_ref().expect("won")
     }
 
+    /// A frame shows no challenge panel: a win there is recorded but not read out.
+    #[test]
+    fn a_win_in_a_frame_is_not_read_out() {
+        let mut st = AppState::from_query("?challenge=null-deref&embed=1");
+        win_null_deref(&mut st);
+        let said = st.spoken.clone().unwrap_or_default();
+        assert!(!said.contains("Goal reached"), "{said}");
+        assert!(st.progress.won("null-deref"));
+    }
+
     /// Win level 1 within its budget through the same actions the page sends, with one hint
     /// costing a point; level 2 is unlocked after.
     #[test]
