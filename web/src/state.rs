@@ -208,6 +208,19 @@ struct ResetRun {
     schedule_error: Option<StoppedRun>,
 }
 
+/// What the page showed before an action: what the action newly says is what differs after
+/// it (`AppState::said_now`).
+struct Shown {
+    notice: Option<String>,
+    /// The challenge just left, if one was.
+    left: Option<&'static str>,
+    /// The challenge in the panel and its outcome sentence.
+    outcome: Option<(&'static str, Option<String>)>,
+    completed: bool,
+    /// Why the goal on screen does not count, if that line showed.
+    over_budget: Option<String>,
+}
+
 /// What the page says under the threads when every thread finished without a violation.
 pub const COMPLETED: &str = "✓ Every thread finished without a violation.";
 
@@ -926,20 +939,11 @@ impl AppState {
         );
         // Play paused, or run to its end: say where (the narration is silent while playing).
         let was_playing = self.playing && matches!(action, Action::TogglePlay | Action::Tick);
-        let notice = self.notice.clone();
-        let left = self.left_challenge.map(|c| c.name);
-        let outcome = self
-            .challenge
-            .as_ref()
-            .map(|c| (c.challenge.name, c.outcome_sentence()));
+        let shown = self.shown();
         let challenge = self.challenge.as_ref().map(|c| c.challenge.name);
-        let shown = (
-            self.session.outcome() == Outcome::Completed,
-            self.goal_over_budget(),
-        );
         let undo = matches!(action, Action::Reset | Action::UndoReset);
-        // A random run's notice says how it ended already.
-        let names_end = matches!(action, Action::RandomRun | Action::NextSeed);
+        // A random run's notice says how it ended.
+        let notice_names_end = matches!(action, Action::RandomRun | Action::NextSeed);
         self.apply_action(action);
         // Reset's undo lasts until something else is run or loaded, the code changes, or a
         // challenge starts or ends; its notice goes with it.
@@ -956,9 +960,7 @@ impl AppState {
         }
         // A quiet action keeps what was said, unless it says something itself (an in-page
         // search's last slice gives its verdict).
-        // (Only when that notice is new: an unchanged notice is not read again.)
-        let shown = (shown.0 || (names_end && self.notice != notice), shown.1);
-        let said = self.said_now(notice, left, outcome, was_playing, shown);
+        let said = self.said_now(shown, was_playing, notice_names_end);
         if !quiet || said.is_some() {
             self.spoken = said;
         }
@@ -968,47 +970,50 @@ impl AppState {
         self.after_action();
     }
 
-    /// Why the goal on screen does not count in the challenge, if that is so and the page
-    /// shows it (a frame shows no challenge panel).
-    fn goal_over_budget(&self) -> Option<String> {
-        if self.embed {
-            return None;
+    /// What the page shows now, for what the next action newly says.
+    fn shown(&self) -> Shown {
+        Shown {
+            notice: self.notice.clone(),
+            left: self.left_challenge.map(|c| c.name),
+            outcome: self
+                .panel_challenge()
+                .map(|c| (c.challenge.name, c.outcome_sentence())),
+            completed: self.session.outcome() == Outcome::Completed,
+            over_budget: self.goal_over_budget(),
         }
-        self.challenge
-            .as_ref()?
+    }
+
+    /// The challenge whose panel the page shows: none in a frame, whose line sends the student
+    /// to the full view to play.
+    fn panel_challenge(&self) -> Option<&ChallengeRun> {
+        self.challenge.as_ref().filter(|_| !self.embed)
+    }
+
+    /// Why the goal on screen does not count in the challenge's panel, if that is so.
+    fn goal_over_budget(&self) -> Option<String> {
+        self.panel_challenge()?
             .over_budget_sentence(&self.session.outcome())
     }
 
-    /// What this action newly says, for the page's status region: a new notice, the challenge
-    /// just left, a challenge's new outcome, where Play stopped, a run just completed, a goal
-    /// just reached over the budget. `shown`: whether the run's completion needs no saying
-    /// (it was complete before, or the action's notice says how it ended) and what the
-    /// over-budget line said before the action.
-    fn said_now(
-        &self,
-        notice: Option<String>,
-        left: Option<&'static str>,
-        outcome: Option<(&'static str, Option<String>)>,
-        was_playing: bool,
-        shown: (bool, Option<String>),
-    ) -> Option<String> {
+    /// What this action newly says, for the page's status region, against what the page
+    /// showed before it: a new notice, the challenge just left, a challenge's new outcome,
+    /// where Play stopped, a run just completed (unless the new notice says how it ended), a
+    /// goal just reached over the budget.
+    fn said_now(&self, before: Shown, was_playing: bool, notice_names_end: bool) -> Option<String> {
         let mut said = Vec::new();
-        if self.notice != notice
-            && let Some(n) = &self.notice
-        {
+        let new_notice = self.notice != before.notice;
+        if new_notice && let Some(n) = &self.notice {
             said.push(n.clone());
         }
-        if self.left_challenge.map(|c| c.name) != left
+        if self.left_challenge.map(|c| c.name) != before.left
             && let Some(sentence) = self.left_challenge_sentence()
         {
             said.push(sentence);
         }
         // The same challenge, with an outcome it did not have (a level gone back to that was
-        // won before says where it is, not its old win). Not in a frame, which shows no
-        // challenge panel (its line sends the student to the full view to play).
-        if let (Some((before, was)), Some(c)) = (outcome, &self.challenge)
-            && !self.embed
-            && before == c.challenge.name
+        // won before says where it is, not its old win).
+        if let (Some((name, was)), Some(c)) = (before.outcome, self.panel_challenge())
+            && name == c.challenge.name
             && let Some(now) = c.outcome_sentence()
             && was.as_ref() != Some(&now)
         {
@@ -1025,11 +1030,13 @@ impl AppState {
         }
         // The two lines the page inserts with their text (some screen readers skip a live
         // region that appears already filled): read out from here instead.
-        if !shown.0 && self.session.outcome() == Outcome::Completed {
+        // (A new notice from a random run says how it ended.)
+        let notice_says_end = notice_names_end && new_notice;
+        if !before.completed && !notice_says_end && self.session.outcome() == Outcome::Completed {
             said.push(COMPLETED.to_string());
         }
         if let Some(why) = self.goal_over_budget()
-            && shown.1.as_ref() != Some(&why)
+            && before.over_budget.as_ref() != Some(&why)
         {
             said.push(why);
         }

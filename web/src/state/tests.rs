@@ -1051,10 +1051,7 @@ fn a_completed_run_is_read_out_when_it_completes() {
     let m = st.model().clone();
     while st.session.outcome() == Outcome::Running {
         assert_ne!(st.spoken.as_deref(), Some(COMPLETED));
-        let tid = (0..m.threads().len())
-            .map(|i| Tid(i as u8))
-            .find(|&t| m.is_runnable(st.session.world(), t))
-            .expect("a runnable thread");
+        let tid = m.runnable(st.session.world())[0];
         st.apply(Action::Step(tid));
     }
     assert_eq!(st.session.outcome(), Outcome::Completed);
