@@ -51,6 +51,21 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const base = `http://127.0.0.1:${PORT}/`;
+  // One load in page `p`: the app's marks once it has rendered.
+  const marks = async (p, url, ready) => {
+    await p.goto(url);
+    await p.waitForSelector(ready);
+    // On a slow load Yew can yield to the browser between the DOM and the rendered() hooks:
+    // the selector shows before the mark is set.
+    await p.waitForFunction(() => performance.getEntriesByName('daxlab-first-render').length > 0);
+    return p.evaluate(() => {
+      const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
+      const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN;
+      return { first: at('daxlab-first-render'), start: at('daxlab-start'), fcp,
+        state: at('daxlab-state') - at('daxlab-start'), view: at('daxlab-view') - at('daxlab-state'),
+        dom: at('daxlab-first-render') - at('daxlab-view') };
+    });
+  };
   // First render: navigation start to the app's own mark after its first render. 21 rounds;
   // each loads the four (two apps, two cache policies) in a new random order, so all see the
   // same machine load. Each load starts from about:blank: leaving daxlab's page (its DOM, its
@@ -59,18 +74,7 @@ try {
   const firstRender = async (url, ready) => {
     await page.goto('about:blank');
     await page.waitForTimeout(20);
-    await page.goto(url);
-    await page.waitForSelector(ready);
-    // On a slow load Yew can yield to the browser between the DOM and the rendered() hooks:
-    // the selector shows before the mark is set.
-    await page.waitForFunction(() => performance.getEntriesByName('daxlab-first-render').length > 0);
-    return page.evaluate(() => {
-      const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
-      const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN;
-      return { first: at('daxlab-first-render'), start: at('daxlab-start'), fcp,
-        state: at('daxlab-state') - at('daxlab-start'), view: at('daxlab-view') - at('daxlab-state'),
-        dom: at('daxlab-first-render') - at('daxlab-view') };
-    });
+    return marks(page, url, ready);
   };
   const loads = [
     { url: `${base}?scenario=lost-wakeup&variant=exclusive-wait`, ready: '#timeline', runs: [] },
@@ -104,14 +108,7 @@ try {
   const firstVisit = async (url, ready) => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {
-      const p = await context.newPage();
-      await p.goto(url);
-      await p.waitForSelector(ready);
-      await p.waitForFunction(() => performance.getEntriesByName('daxlab-first-render').length > 0);
-      return await p.evaluate(() => {
-        const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
-        return { first: at('daxlab-first-render'), start: at('daxlab-start') };
-      });
+      return await marks(await context.newPage(), url, ready);
     } finally {
       await context.close();
     }
