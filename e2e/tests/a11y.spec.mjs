@@ -58,11 +58,15 @@ test('the focus stays on a working control when the focused one is disabled or r
   await page.focus('#first');
   await page.keyboard.press('Enter');
   expect(await focusedId(page)).toBe('forward');
-  // Find a bug becomes Stop search and back: the same control keeps the focus.
+  // Find a bug becomes Stop search and back: the same control keeps the focus. The same
+  // element, too: a replaced one drops the focus to the page until the rendered() hooks put
+  // it back, which can come a frame or more after the violation shows.
   await page.focus('#find');
+  await page.evaluate(() => { window.findButton = document.getElementById('find'); });
   await page.keyboard.press('Enter');
   await expect(page.locator('#violation')).toBeVisible();
   expect(await focusedId(page)).toBe('find');
+  expect(await page.evaluate(() => window.findButton === document.getElementById('find'))).toBe(true);
   // A Step button whose thread can no longer run hands the focus to a runnable one.
   await open(page, '/?scenario=self-deadlock&variant=seed&schedule=fault*5');
   const mf = page.locator('#step-mf');

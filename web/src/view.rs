@@ -591,12 +591,13 @@ fn controls(
                         <input id="seed-box" type="text" inputmode="numeric" size="6" value={st.seed_text.clone()} oninput={on_seed} />
                     </label>
                     { button("Random run", "n", Action::RandomRun, false, "random") }
-                    if st.searching() {
-                        { button("Stop search", "f", Action::CancelSearch, false, "find") }
-                        { crate::search_view::progress(st) }
+                    // One element in both states (patched, never replaced): the focus stays on it.
+                    { if st.searching() {
+                        button("Stop search", "f", Action::CancelSearch, false, "find")
                     } else {
-                        { button("Find a bug", "f", Action::FindBug, false, "find") }
-                    }
+                        button("Find a bug", "f", Action::FindBug, false, "find")
+                    } }
+                    { crate::search_view::progress(st) }
                     <select id="find-kind" onchange={on_find_kind} aria-label="What Find a bug looks for"
                         title="What Find a bug looks for: any violation (the shortest), or one kind">
                         <option value="any" selected={st.find_kind.is_none()}>{ "any bug" }</option>
