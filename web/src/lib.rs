@@ -636,6 +636,15 @@ impl Component for App {
             // earlier of this mark and daxlab-first-render).
             yew::platform::spawn_local(async { mark("daxlab-dom") });
         }
+        // The focus kept as soon as the DOM is patched: when Yew yields to the browser before
+        // the rendered() hooks, a replaced or disabled control would leave it on the page for
+        // a frame or more (a key pressed then goes to the page). rendered() does it again,
+        // which is then a no-op; a set destination (`focus_after`) waits for rendered().
+        if self.focus_after.is_none()
+            && let Some(id) = self.focused_before.clone()
+        {
+            yew::platform::spawn_local(async move { keep_focus(&id) });
+        }
         html
     }
 
