@@ -638,8 +638,9 @@ impl Component for App {
         }
         // The focus kept as soon as the DOM is patched: when Yew yields to the browser before
         // the rendered() hooks, a replaced or disabled control would leave it on the page for
-        // a frame or more (a key pressed then goes to the page). rendered() does it again,
-        // which is then a no-op; a set destination (`focus_after`) waits for rendered().
+        // a frame or more (a key pressed then goes to the page). Whichever of this task and
+        // rendered()'s own keep_focus runs second (this one when Yew does not yield) finds the
+        // focus kept and does nothing; a set destination (`focus_after`) waits for rendered().
         if self.focus_after.is_none()
             && let Some(id) = self.focused_before.clone()
         {
