@@ -11,7 +11,9 @@ export PATH="$PWD/e2e/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-stage() { printf '\n=== %s\n' "$*"; }
+# Each stage says when it started (seconds since this script did, setup included), so a slow
+# run shows where its time went (CI must stay under 45 minutes).
+stage() { printf '\n=== %s (at %d s)\n' "$*" "$SECONDS"; }
 
 stage "cargo fmt --check"
 cargo fmt --all -- --check
@@ -57,5 +59,6 @@ stage "end-to-end tests (Playwright, headless Chromium)"
 sum() { grep -Eo "$1" "$log" | grep -Eo '[0-9]+' | awk '{ s += $1 } END { print s + 0 }'; }
 passed=$(sum '(test result: (ok|FAILED)\. |e2e: )[0-9]+ passed')
 failed=$(sum '[0-9]+ failed')
+printf '\ntest.sh: %d s in all\n' "$SECONDS"
 printf '\nall: %s passed, %s failed\n' "${passed:-0}" "${failed:-0}"
 [ "${failed:-0}" = 0 ]
