@@ -116,13 +116,13 @@ try {
     const [ma, mb] = [median(a, k), median(b, k)];
     const iqr = (t) => `${quantile(t, k, 0.25).toFixed(0)}-${quantile(t, k, 0.75).toFixed(0)}`;
     const to = k === 'first' ? 'first render' : 'first view in the DOM';
-    console.log(`${to}, ${what} (navigation start to ${k === 'first' ? 'the rendered() hooks' : 'the view in the DOM, before the browser lays it out'}, median of ${ROUNDS} loads, quartiles in brackets): daxlab ${ma.toFixed(0)} ms (${iqr(a)}), blank Yew app built the same way ${mb.toFixed(0)} ms (${iqr(b)}); ratio ${(ma / mb).toFixed(2)} (target <= 1.5)`);
+    console.log(`${to}, ${what} (navigation start to ${k === 'first' ? 'the rendered() hooks' : 'the view in the DOM, before the browser lays it out'}, median of ${ROUNDS} loads, quartiles in brackets): daxlab ${ma.toFixed(0)} ms (${iqr(a)}), blank Yew app built the same way ${mb.toFixed(0)} ms (${iqr(b)}); ratio ${(ma / mb).toFixed(2)} ${k === 'first' ? '(target <= 1.5)' : '(beside the target, which is judged on the first render)'}`);
   };
   line(`files cached (${CACHED})`, app, empty);
   line(`files revalidated on every load (${REVALIDATED})`, appRe, emptyRe);
   line(`files cached (${CACHED})`, app, empty, 'dom');
   console.log(`  of which loading (to the wasm's start), cached: daxlab ${median(app, 'start').toFixed(0)} ms, blank ${median(empty, 'start').toFixed(0)} ms`);
-  console.log(`  of which in daxlab's wasm, cached: the state from the URL ${median(app, 'state').toFixed(1)} ms, the first view ${median(app, 'view').toFixed(1)} ms, into the DOM (with the child components) ${median(app, 'toDom').toFixed(1)} ms, then to the rendered() hooks ${median(app, 'hooks').toFixed(1)} ms (Yew's yield, and any style and layout the browser does in it)`);
+  console.log(`  of which in daxlab's wasm, cached: the state from the URL ${median(app, 'state').toFixed(1)} ms, the first view ${median(app, 'view').toFixed(1)} ms, into the DOM (with the child components) ${median(app, 'toDom').toFixed(1)} ms, then to the rendered() hooks ${median(app, 'hooks').toFixed(1)} ms (Yew's yield, and any style and layout the browser does in it; Yew yielded in ${app.filter((m) => m.hooks > 0).length} of ${app.length} loads)`);
   console.log(`  first contentful paint (after style and layout), cached: daxlab ${median(app, 'fcp').toFixed(0)} ms, blank ${median(empty, 'fcp').toFixed(0)} ms; ratio ${(median(app, 'fcp') / median(empty, 'fcp')).toFixed(2)}`);
 
   // A first visit: each load in a new browser context, so a new renderer process with an empty
