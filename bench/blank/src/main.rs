@@ -15,7 +15,8 @@ impl Component for Blank {
     }
 
     fn view(&self, _: &Context<Self>) -> Html {
-        // The visualizer's `daxlab-dom`: once Yew's first pass gives the thread back.
+        // The visualizer's `daxlab-dom`: set when Yew's pass gives the thread back. Queued by
+        // every view, as the app renders only once (the visualizer queues it from its first).
         yew::platform::spawn_local(async {
             if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
                 let _ = p.mark("daxlab-dom");
