@@ -258,6 +258,20 @@ test("a card's whole kernel path shows when it has the focus, from the keyboard 
   expect(await cut()).toBe(false);
   expect(await over()).toBe('none');
   expect(await path.evaluate((e) => e.getBoundingClientRect().height)).toBeGreaterThan(20);
+  // Its focus ring (outline and offset) stays clear of the buttons' row above it and of the
+  // line below it.
+  const room = await path.evaluate((e) => {
+    const st = getComputedStyle(e);
+    const ring = parseFloat(st.outlineWidth) + parseFloat(st.outlineOffset);
+    const r = e.getBoundingClientRect();
+    const above = e.previousElementSibling.getBoundingClientRect();
+    const below = e.nextElementSibling.getBoundingClientRect();
+    return { visible: e.matches(':focus-visible'), ring, above: r.top - ring - above.bottom, below: below.top - (r.bottom + ring) };
+  });
+  expect(room.visible, JSON.stringify(room)).toBe(true);
+  expect(room.ring, JSON.stringify(room)).toBeGreaterThan(0);
+  expect(room.above, JSON.stringify(room)).toBeGreaterThanOrEqual(0);
+  expect(room.below, JSON.stringify(room)).toBeGreaterThanOrEqual(0);
 });
 
 test('the first Tab stop skips to the threads, without touching the address', async ({ page }) => {
