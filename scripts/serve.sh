@@ -37,7 +37,9 @@ fi
 
 if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then
   part "installing trunk $TRUNK_VERSION from crates.io: it compiles from source (7 to 14 minutes on 2 cores; the longest part)"
-  cargo install trunk --version "$TRUNK_VERSION" --locked
+  # Without trunk's own fat LTO and single codegen unit, as scripts/setup.sh builds it.
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo install trunk --version "$TRUNK_VERSION" --locked
   took
 fi
 
