@@ -8,10 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PORT=${PORT:-8080}
-TRUNK_VERSION=0.21.14
-# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
-WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/[^0-9.]/, ""); print; exit}' Cargo.lock 2>/dev/null || true)
-WASM_BINDGEN_VERSION=${WASM_BINDGEN_VERSION:-0.2.130}
+# TRUNK_VERSION, WASM_BINDGEN_VERSION, install_trunk, install_wasm_bindgen.
+source scripts/tools.sh
 BINARYEN_VERSION=132.0.0
 # wasm-opt from npm goes here unless scripts/setup.sh already put it in e2e/node_modules.
 TOOLS="$PWD/target/serve-tools"
@@ -37,16 +35,13 @@ fi
 
 if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then
   part "installing trunk $TRUNK_VERSION from crates.io: it compiles from source (7 to 14 minutes on 2 cores; the longest part)"
-  # Without trunk's own fat LTO and single codegen unit, as scripts/setup.sh builds it.
-  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-    cargo install trunk --version "$TRUNK_VERSION" --locked
+  install_trunk
   took
 fi
 
 if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
   part "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION from crates.io (about 2 to 4 minutes)"
-  # Not --locked: its lockfile pins a crate version the registry lacks.
-  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  install_wasm_bindgen
   took
 fi
 

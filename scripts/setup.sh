@@ -6,10 +6,8 @@ cd "$(dirname "$0")/.."
 
 say() { printf 'setup: %s\n' "$*"; }
 
-TRUNK_VERSION=0.21.14
-# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
-WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/[^0-9.]/, ""); print; exit}' Cargo.lock 2>/dev/null || true)
-WASM_BINDGEN_VERSION=${WASM_BINDGEN_VERSION:-0.2.130}
+# TRUNK_VERSION, WASM_BINDGEN_VERSION, install_trunk, install_wasm_bindgen.
+source scripts/tools.sh
 
 export PATH="$HOME/.cargo/bin:$PATH"
 
@@ -27,18 +25,13 @@ done
 
 if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then
   say "installing trunk $TRUNK_VERSION (takes several minutes)"
-  # trunk's own release profile asks for fat LTO and one codegen unit: 14 min 24 s on a 2-core
-  # machine of ours, against 10 min 53 s without (2026-12-01; the app it builds is identical
-  # byte for byte). Its speed barely shows in a build, which is cargo, wasm-bindgen and wasm-opt.
-  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-    cargo install trunk --version "$TRUNK_VERSION" --locked
+  install_trunk
 fi
 
 if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$" ||
    ! wasm-bindgen-test-runner --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
   say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
-  # Not --locked: its lockfile pins a crate version the registry lacks.
-  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  install_wasm_bindgen
 fi
 
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
