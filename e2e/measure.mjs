@@ -105,9 +105,10 @@ try {
     for (const k of order) loads[k].runs.push(await firstRender(loads[k].url, loads[k].ready));
   }
   // A load whose marks never came (polling ran out) has NaN there: left out of that figure,
-  // and counted below, rather than sorted in (NaN breaks the sort).
+  // and counted, rather than sorted in (NaN breaks the sort).
+  const got = (t, k) => t.map((x) => x[k]).filter((x) => !Number.isNaN(x));
   const quantile = (t, k, q) => {
-    const v = t.map((x) => x[k]).filter((x) => !Number.isNaN(x)).sort((x, y) => x - y);
+    const v = got(t, k).sort((x, y) => x - y);
     return v[Math.round(q * (v.length - 1))];
   };
   const median = (t, k) => quantile(t, k, 0.5);
@@ -116,8 +117,7 @@ try {
     const [ma, mb] = [median(a, k), median(b, k)];
     const iqr = (t) => `${quantile(t, k, 0.25).toFixed(0)}-${quantile(t, k, 0.75).toFixed(0)}`;
     const to = k === 'first' ? 'first render' : 'first view in the DOM';
-    // The loads that gave this figure (of ROUNDS each; see quantile on those left out).
-    const used = (t) => t.filter((x) => !Number.isNaN(x[k])).length;
+    const used = (t) => got(t, k).length;
     console.log(`${to}, ${what} (navigation start to ${k === 'first' ? 'the rendered() hooks' : 'the view in the DOM, before the browser lays it out'}, median of ${used(a)} and ${used(b)} loads, quartiles in brackets): daxlab ${ma.toFixed(0)} ms (${iqr(a)}), blank Yew app built the same way ${mb.toFixed(0)} ms (${iqr(b)}); ratio ${(ma / mb).toFixed(2)} ${k === 'first' ? '(target <= 1.5)' : '(beside the target, which is judged on the first render)'}`);
   };
   line(`files cached (${CACHED})`, app, empty);
