@@ -2,6 +2,7 @@
 //! focused one is disabled or replaced, and held inside an open dialog.
 
 use crate::state::AppState;
+use std::cell::Cell;
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 
@@ -128,5 +129,88 @@ pub(crate) fn wrap_tab(e: &KeyboardEvent) {
     if let Some(el) = to {
         e.prevent_default();
         let _ = el.focus();
+    }
+}
+
+/// Where an open dialog put the focus: the dialog placed last (by its opener's id) and whether
+/// it was opened by a key on the page. Shared between the App and the task that the view queues,
+/// so the focus moves as soon as the DOM is patched, before any key pressed next is handled,
+/// and the rendered() hook that follows finds it placed.
+#[derive(Default)]
+pub(crate) struct DialogFocus {
+    shown: Cell<Option<&'static str>>,
+    /// The open dialog came from a key on the page, not from its button: closing it gives
+    /// the focus back to the page, so the next Space plays instead of opening it again.
+    from_page: Cell<bool>,
+}
+
+impl DialogFocus {
+    /// The dialog whose focus was placed last.
+    pub(crate) fn shown(&self) -> Option<&'static str> {
+        self.shown.get()
+    }
+
+    /// A dialog that opens takes the focus and makes the page behind it inert (so Tab stays in
+    /// it); one that closes gives the focus back to the button that opened it. Nothing happens
+    /// when `open` is the dialog placed last.
+    pub(crate) fn place(&self, open: Option<&'static str>) {
+        let shown = self.shown.get();
+        if open == shown {
+            return;
+        }
+        let doc = gloo::utils::document();
+        if let Ok(behind) = doc.query_selector_all(".daxlab > :not(.overlay):not(style)") {
+            for i in 0..behind.length() {
+                if let Some(el) = behind
+                    .item(i)
+                    .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+                {
+                    let _ = if open.is_some() {
+                        el.set_attribute("inert", "")
+                    } else {
+                        el.remove_attribute("inert")
+                    };
+                }
+            }
+        }
+        if open.is_some() && shown.is_none() {
+            let active = doc.active_element();
+            self.from_page
+                .set(active.is_none_or(|a| a.id().is_empty() || Some(a.id().as_str()) != open));
+        }
+        let target = match open {
+            Some(_) => {
+                // The dialog opens at its title. Its first control takes the focus when it is
+                // in view; one at the end (the help's Close) would scroll the title away in a
+                // frame or on a phone, so the dialog itself takes it (Tab then reaches Close).
+                for sel in [".overlay", ".overlay .dialog"] {
+                    if let Ok(Some(el)) = doc.query_selector(sel) {
+                        el.set_scroll_top(0);
+                    }
+                }
+                let height = gloo::utils::window()
+                    .inner_height()
+                    .ok()
+                    .and_then(|h| h.as_f64())
+                    .unwrap_or(0.0);
+                dialog_controls()
+                    .into_iter()
+                    .next()
+                    .filter(|el| el.get_bounding_client_rect().bottom() <= height)
+                    .or_else(|| {
+                        doc.query_selector(".overlay .dialog")
+                            .ok()
+                            .flatten()
+                            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+                    })
+            }
+            // Back to the button that opened it; opened by a key, the focus stays on the page.
+            None if self.from_page.get() => None,
+            None => shown.and_then(html_element),
+        };
+        if let Some(el) = target {
+            let _ = el.focus();
+        }
+        self.shown.set(open);
     }
 }

@@ -2,9 +2,7 @@
 //! It holds no kernel logic: everything it shows is read from a `daxlab_core::Session` through
 //! [`state::AppState`]; this file only wires browser events, timers and the URL to it.
 
-use focus::{
-    dialog_controls, focus_id, focused_id, html_element, keep_focus, open_dialog, wrap_tab,
-};
+use focus::{DialogFocus, focus_id, focused_id, keep_focus, open_dialog, wrap_tab};
 use gloo::events::EventListener;
 use gloo::timers::callback::{Interval, Timeout};
 use state::{Action, AppState};
@@ -199,11 +197,8 @@ pub struct App {
     /// The timeline box's `clientWidth` when last measured, and the figure width it gave:
     /// the padding is read only when that changes, not after every step's render.
     tl_box: (i32, f64),
-    /// The dialog open at the last render (its opener's id), for moving the focus.
-    dialog: Option<&'static str>,
-    /// The open dialog came from a key on the page, not from its button: closing it gives
-    /// the focus back to the page, so the next Space plays instead of opening it again.
-    dialog_from_page: bool,
+    /// The dialog whose focus was placed last, shared with the task that places it.
+    dialog: std::rc::Rc<DialogFocus>,
     /// An element to focus after the next render (by id).
     focus_after: Option<String>,
     /// The focused element's id before this update: a control that the render replaces or
@@ -362,8 +357,7 @@ impl Component for App {
             notes,
             viewed: std::cell::Cell::new(false),
             tl_box: (0, 0.0),
-            dialog: None,
-            dialog_from_page: false,
+            dialog: Default::default(),
             focus_after: None,
             focused_before: None,
             said: (0, None, false),
@@ -641,6 +635,13 @@ impl Component for App {
         // a frame or more (a key pressed then goes to the page). Whichever of this task and
         // rendered()'s own keep_focus runs second (this one when Yew does not yield) finds the
         // focus kept and does nothing; a set destination (`focus_after`) waits for rendered().
+        // A dialog opening or closing moves the focus in the same way, and first (a key pressed
+        // in the yield would otherwise go to the page: Space after ? did not reach Close).
+        let open = open_dialog(&self.st);
+        if open != self.dialog.shown() {
+            let dialog = self.dialog.clone();
+            yew::platform::spawn_local(async move { dialog.place(open) });
+        }
         if self.focus_after.is_none()
             && let Some(id) = self.focused_before.clone()
         {
@@ -655,7 +656,7 @@ impl Component for App {
             mark("daxlab-first-render");
         }
         scroll_current_lines_into_view();
-        self.dialog_focus();
+        self.dialog.place(open_dialog(&self.st));
         self.show_what_is_new(first_render);
         let focused_before = self.focused_before.take();
         if let Some(id) = self.focus_after.take() {
@@ -867,69 +868,6 @@ impl App {
             o.set_block(web_sys::ScrollLogicalPosition::Nearest);
             el.scroll_into_view_with_scroll_into_view_options(&o);
         }
-    }
-
-    /// A dialog that opens takes the focus and makes the page behind it inert (so Tab stays in
-    /// it); one that closes gives the focus back to the button that opened it.
-    fn dialog_focus(&mut self) {
-        let open = open_dialog(&self.st);
-        if open == self.dialog {
-            return;
-        }
-        let doc = gloo::utils::document();
-        if let Ok(behind) = doc.query_selector_all(".daxlab > :not(.overlay):not(style)") {
-            for i in 0..behind.length() {
-                if let Some(el) = behind
-                    .item(i)
-                    .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
-                {
-                    let _ = if open.is_some() {
-                        el.set_attribute("inert", "")
-                    } else {
-                        el.remove_attribute("inert")
-                    };
-                }
-            }
-        }
-        if open.is_some() && self.dialog.is_none() {
-            let active = doc.active_element();
-            self.dialog_from_page =
-                active.is_none_or(|a| a.id().is_empty() || Some(a.id().as_str()) != open);
-        }
-        let target = match open {
-            Some(_) => {
-                // The dialog opens at its title. Its first control takes the focus when it is
-                // in view; one at the end (the help's Close) would scroll the title away in a
-                // frame or on a phone, so the dialog itself takes it (Tab then reaches Close).
-                for sel in [".overlay", ".overlay .dialog"] {
-                    if let Ok(Some(el)) = doc.query_selector(sel) {
-                        el.set_scroll_top(0);
-                    }
-                }
-                let height = gloo::utils::window()
-                    .inner_height()
-                    .ok()
-                    .and_then(|h| h.as_f64())
-                    .unwrap_or(0.0);
-                dialog_controls()
-                    .into_iter()
-                    .next()
-                    .filter(|el| el.get_bounding_client_rect().bottom() <= height)
-                    .or_else(|| {
-                        doc.query_selector(".overlay .dialog")
-                            .ok()
-                            .flatten()
-                            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
-                    })
-            }
-            // Back to the button that opened it; opened by a key, the focus stays on the page.
-            None if self.dialog_from_page => None,
-            None => self.dialog.and_then(html_element),
-        };
-        if let Some(el) = target {
-            let _ = el.focus();
-        }
-        self.dialog = open;
     }
 
     /// Measure the timeline's box and redraw it at that width if it changed.
