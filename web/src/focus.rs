@@ -133,21 +133,30 @@ pub(crate) fn wrap_tab(e: &KeyboardEvent) {
 }
 
 /// Where an open dialog put the focus: the dialog placed last (by its opener's id) and whether
-/// it was opened by a key on the page. Shared between the App and the task that the view queues,
-/// so the focus moves as soon as the DOM is patched, before any key pressed next is handled,
-/// and the rendered() hook that follows finds it placed.
+/// it was opened by a key on the page. Shared between the App and the task that its view
+/// queues, so the focus moves as soon as the DOM is patched: before a key pressed after the
+/// update is handled, even when Yew yields to the browser before its rendered() hooks (which
+/// then find the focus placed).
 #[derive(Default)]
 pub(crate) struct DialogFocus {
     shown: Cell<Option<&'static str>>,
+    /// The dialog the last view drew: a queued task places this one, never an older view's.
+    wanted: Cell<Option<&'static str>>,
     /// The open dialog came from a key on the page, not from its button: closing it gives
     /// the focus back to the page, so the next Space plays instead of opening it again.
     from_page: Cell<bool>,
 }
 
 impl DialogFocus {
-    /// The dialog whose focus was placed last.
-    pub(crate) fn shown(&self) -> Option<&'static str> {
-        self.shown.get()
+    /// The view draws `open`: whether its focus is still to be placed.
+    pub(crate) fn want(&self, open: Option<&'static str>) -> bool {
+        self.wanted.set(open);
+        open != self.shown.get()
+    }
+
+    /// Places the focus for the dialog the last view drew.
+    pub(crate) fn place_wanted(&self) {
+        self.place(self.wanted.get());
     }
 
     /// A dialog that opens takes the focus and makes the page behind it inert (so Tab stays in

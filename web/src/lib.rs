@@ -635,12 +635,12 @@ impl Component for App {
         // a frame or more (a key pressed then goes to the page). Whichever of this task and
         // rendered()'s own keep_focus runs second (this one when Yew does not yield) finds the
         // focus kept and does nothing; a set destination (`focus_after`) waits for rendered().
-        // A dialog opening or closing moves the focus in the same way, and first (a key pressed
-        // in the yield would otherwise go to the page: Space after ? did not reach Close).
-        let open = open_dialog(&self.st);
-        if open != self.dialog.shown() {
+        // A dialog opening or closing moves the focus in the same way (a key pressed in the
+        // yield would otherwise go to the page: Space after ? did not reach Close), and first,
+        // so that the keep_focus below finds the focus on the dialog and leaves it there.
+        if self.dialog.want(open_dialog(&self.st)) {
             let dialog = self.dialog.clone();
-            yew::platform::spawn_local(async move { dialog.place(open) });
+            yew::platform::spawn_local(async move { dialog.place_wanted() });
         }
         if self.focus_after.is_none()
             && let Some(id) = self.focused_before.clone()

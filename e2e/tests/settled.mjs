@@ -1,0 +1,7 @@
+// Waits until the app's first rendered() hooks have run. On a slow machine Yew's scheduler
+// yields to the browser (after 16 ms) between putting the first view in the DOM and those
+// hooks, and a key pressed in that yield is handled only after them, with its default action
+// already taken (CI once lost a Space this way); what the hooks do (the current lines
+// scrolled into their listings, the timeline measured) is not done before either.
+export const settled = (page) =>
+  page.waitForFunction(() => performance.getEntriesByName('daxlab-first-render').length > 0);
