@@ -196,6 +196,35 @@ test('a dialog takes and gives back the focus before the next key is handled, wh
   expect(await focusAfterKey('Escape')).toEqual({ clockRead: true, focus: 'help-button', dialog: 0 });
 });
 
+test('a key pressed while Yew yields after a render has its default prevented at once', async ({ page }) => {
+  // Yew yields before a long render's rendered() hooks; a key pressed then reaches the App's
+  // update only afterwards, when preventing its default (Space scrolling the page, an arrow
+  // scrolling it sideways) is too late. The page decides as the key is pressed. As in the
+  // dialog's test, the clock Yew reads jumps a second at each reading, so it yields after
+  // the first ArrowRight's render; the second ArrowRight is pressed in that yield.
+  await open(page, '/?scenario=null-mapping&variant=v4.19');
+  const r = await page.evaluate(() => new Promise(resolve => {
+    const now = Date.now;
+    let readings = 0;
+    Date.now = () => now.call(Date) + 1000 * readings++;
+    const key = () => {
+      const e = new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true, cancelable: true });
+      document.body.dispatchEvent(e);
+      return e.defaultPrevented;
+    };
+    const first = key();
+    // Set after the key: it fires once Yew has patched the DOM and yielded, before its hooks.
+    setTimeout(() => {
+      const second = key();
+      Date.now = now;
+      resolve({ clockRead: readings >= 2, first, second });
+    }, 0);
+  }));
+  expect(r).toEqual({ clockRead: true, first: true, second: true });
+  // Both keys act, in order.
+  await expect(page.locator('#step-count')).toHaveText(/^step 2 \//);
+});
+
 test('the single-key shortcuts can be turned off, and stay off', async ({ page }) => {
   await open(page, '/?scenario=null-mapping&variant=v4.19');
   // The help opens on Close, not on the switch: ? then Space does not turn the keys off.

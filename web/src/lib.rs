@@ -57,8 +57,6 @@ pub enum Msg {
     Share,
     /// The clipboard took the link (`Ok`) or refused it (`Err`, why).
     Copied(String, Result<(), String>),
-    /// A key was pressed somewhere on the page.
-    Key(KeyboardEvent),
     /// Move the lesson by this many steps.
     LessonStep(isize),
     /// Put the keyboard focus on the control with this id (pickers, boxes, the scrubber).
@@ -186,6 +184,9 @@ pub struct App {
     /// A worker failed once: search on the page from now on.
     no_worker: bool,
     _keys: Option<EventListener>,
+    /// Whether the single-key shortcuts are on, as the last view showed: read by the key
+    /// listener, which decides what a key does when it is pressed.
+    keys_on: std::rc::Rc<std::cell::Cell<bool>>,
     reads_url: bool,
     // The address bar is updated at most every URL_EVERY_MS while stepping fast: browsers
     // throttle history.replaceState, and a teacher only needs the settled view in the URL.
@@ -272,6 +273,68 @@ fn key_action(key: &str) -> Option<Msg> {
     }
 }
 
+/// What a key pressed on the page does, decided as it is pressed: a message for the App, its
+/// default action prevented, or nothing (the browser's own: typing, pressing a focused
+/// button). Not in the App's update: a key pressed while Yew yields to the browser after a
+/// long render (past 16 ms) reaches the update only after the browser has taken its default
+/// action (Space scrolling the page, Tab leaving a dialog). The page as drawn when the key
+/// is pressed decides: whether a dialog is open, and `keys_on`, whether the single-key
+/// shortcuts are on.
+fn on_key(e: &KeyboardEvent, keys_on: bool) -> Option<Msg> {
+    if e.ctrl_key() || e.meta_key() || e.alt_key() {
+        return None;
+    }
+    let target = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+    let typing = target
+        .as_ref()
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+    let key = e.key();
+    // Space and Enter on a focused button, link or summary press it, as a keyboard or
+    // screen-reader user expects: the page's Space (play) must not take them.
+    if (key == " " || key == "Enter")
+        && target.as_ref().is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "BUTTON" | "A" | "SUMMARY")
+                || el
+                    .get_attribute("role")
+                    .is_some_and(|r| matches!(r.as_str(), "button" | "link" | "checkbox" | "tab"))
+        })
+    {
+        return None;
+    }
+    // Escape in a picker or a box gives the keys back to the page: focus leaves it.
+    if typing
+        && key == "Escape"
+        && let Some(el) = target
+            .as_ref()
+            .and_then(|t| t.dyn_ref::<web_sys::HtmlElement>())
+    {
+        let _ = el.blur();
+    }
+    // Typing, or a dialog open (its buttons take Enter and Tab): only Escape.
+    let dialog = gloo::utils::document()
+        .query_selector(".daxlab .overlay[role=dialog]")
+        .ok()
+        .flatten()
+        .is_some();
+    if dialog && key == "Tab" {
+        // Tab and Shift+Tab go round the dialog's controls, never out of it.
+        wrap_tab(e);
+        return None;
+    }
+    if (typing || dialog) && key != "Escape" {
+        return None;
+    }
+    // Turned off in the help: no printable key acts (arrows, Home, End, Esc do).
+    if !keys_on && state::is_character_key(&key) {
+        return None;
+    }
+    let msg = key_action(&key)?;
+    e.prevent_default();
+    Some(msg)
+}
+
 impl Component for App {
     type Message = Msg;
     type Properties = AppProps;
@@ -288,17 +351,23 @@ impl Component for App {
             ),
         };
         let link = ctx.link().clone();
+        let keys_on = std::rc::Rc::new(std::cell::Cell::new(true));
         // Not passive: a handled key's default (scrolling, for the arrows) is prevented.
-        let keys = EventListener::new_with_options(
-            &gloo::utils::document(),
-            "keydown",
-            gloo::events::EventListenerOptions::enable_prevent_default(),
-            move |e| {
-                if let Some(e) = e.dyn_ref::<KeyboardEvent>() {
-                    link.send_message(Msg::Key(e.clone()));
-                }
-            },
-        );
+        let keys = {
+            let keys_on = keys_on.clone();
+            EventListener::new_with_options(
+                &gloo::utils::document(),
+                "keydown",
+                gloo::events::EventListenerOptions::enable_prevent_default(),
+                move |e| {
+                    if let Some(e) = e.dyn_ref::<KeyboardEvent>()
+                        && let Some(msg) = on_key(e, keys_on.get())
+                    {
+                        link.send_message(msg);
+                    }
+                },
+            )
+        };
         let send = {
             let link = ctx.link().clone();
             Callback::from(move |a: Action| link.send_message(Msg::Act(a)))
@@ -317,6 +386,7 @@ impl Component for App {
         let saved = progress.to_storage();
         let mut st = AppState::from_query_with(&query, progress);
         st.char_keys = char_keys;
+        keys_on.set(char_keys);
         // The teacher's pasted codes outlive a reload of the tab (sessionStorage: this tab
         // only, gone with it; nothing leaves the browser).
         if st.teacher
@@ -351,6 +421,7 @@ impl Component for App {
             worker: None,
             no_worker: false,
             _keys: Some(keys),
+            keys_on,
             reads_url,
             url_pending: Default::default(),
             url_timer: None,
@@ -559,58 +630,6 @@ impl Component for App {
                     }
                 });
             }
-            Msg::Key(e) => {
-                if e.ctrl_key() || e.meta_key() || e.alt_key() {
-                    return false;
-                }
-                let target = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-                let typing = target.as_ref().is_some_and(|el| {
-                    matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
-                });
-                let key = e.key();
-                // Space and Enter on a focused button, link or summary press it, as a keyboard
-                // or screen-reader user expects: the page's Space (play) must not take them.
-                if (key == " " || key == "Enter")
-                    && target.as_ref().is_some_and(|el| {
-                        matches!(el.tag_name().as_str(), "BUTTON" | "A" | "SUMMARY")
-                            || el.get_attribute("role").is_some_and(|r| {
-                                matches!(r.as_str(), "button" | "link" | "checkbox" | "tab")
-                            })
-                    })
-                {
-                    return false;
-                }
-                // Escape in a picker or a box gives the keys back to the page: focus leaves it.
-                if typing
-                    && key == "Escape"
-                    && let Some(el) = target
-                        .as_ref()
-                        .and_then(|t| t.dyn_ref::<web_sys::HtmlElement>())
-                {
-                    let _ = el.blur();
-                }
-                // Typing, or a dialog open (its buttons take Enter and Tab): only Escape.
-                let dialog = open_dialog(&self.st).is_some();
-                if dialog && key == "Tab" {
-                    // Tab and Shift+Tab go round the dialog's controls, never out of it.
-                    wrap_tab(&e);
-                    return false;
-                }
-                if (typing || dialog) && key != "Escape" {
-                    return false;
-                }
-                // Turned off in the help: no printable key acts (arrows, Home, End, Esc do).
-                if self.st.shortcut(&key).is_none() {
-                    return false;
-                }
-                let Some(msg) = key_action(&key) else {
-                    return false;
-                };
-                e.prevent_default();
-                return Component::update(self, ctx, msg);
-            }
         }
         self.sync_timers(ctx);
         self.sync_url(false);
@@ -622,6 +641,7 @@ impl Component for App {
         let share = ctx.link().callback(|_| Msg::Share);
         let export = ctx.link().callback(Msg::Export);
         let html = view::page(&self.st, &self.send, &share, &export, &self.base());
+        self.keys_on.set(self.st.char_keys);
         if !self.viewed.replace(true) {
             mark("daxlab-view");
             // Runs once Yew's first pass, which puts this view and its child components in
