@@ -248,7 +248,10 @@ test('the first view draws the timeline once, at the width the page then measure
     // A lesson or an exercise opens its own state; the scenario is only for the others.
     await page.goto(/lesson|exercise|challenge/.test(extra) ? `/?${extra.slice(1)}` : `/?scenario=lost-wakeup${extra}`);
     await expect(page.locator('#timeline')).toBeVisible();
-    await page.waitForTimeout(300);
+    // The hooks measure the box and ask for a redraw in the same run of Yew's scheduler (which
+    // may yield first): by two frames after them, any redraw is in the DOM.
+    await settled(page);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     expect(await page.evaluate(() => window.tlWidths), `${w}x${h}${extra}`).toHaveLength(1);
   }
 });
