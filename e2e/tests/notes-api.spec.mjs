@@ -141,3 +141,20 @@ test('messages from another origin, a sibling frame or malformed are ignored', a
   await expect.poll(async () => Number(await page.locator('#events').textContent())).toBe(events + 1);
   expect(seen.errors).toEqual([]);
 });
+
+test("a daxlab:load keeps the student's choice to turn the single-key shortcuts off", async ({ page }) => {
+  // Turned off in this browser (the help's switch keeps it in localStorage).
+  await page.addInitScript(() => localStorage.setItem('daxlab-keys', 'off'));
+  const view = await openNotes(page);
+  await expect(view.locator('#char-keys-on')).toBeVisible();
+  await page.evaluate(() => document.getElementById('view').contentWindow
+    .postMessage({ type: 'daxlab:load', query: '?scenario=lost-wakeup&embed=1' }, location.origin));
+  await expect(view.locator('.thread h3').first()).toContainText(/./);
+  await expect(page.locator('#s-runnable')).not.toHaveText('mf, fault, trunc');
+  // The course's new view did not turn them back on: the frame still offers Keys on, and a
+  // digit steps nothing.
+  await expect(view.locator('#char-keys-on')).toBeVisible();
+  await view.locator('#step-count').click();
+  await page.keyboard.press('1');
+  await expect(view.locator('#step-count')).toHaveText(/^step 0 \//);
+});

@@ -127,6 +127,14 @@ test('the exported progress code reads back on the teacher page, bad lines named
   await page.reload();
   await expect(page.locator('#teacher-codes')).toHaveValue(`Ana: ${code}\nBen: DX1-0000\n`);
   await expect(row).toHaveCount(1);
+  // The teacher's page has no single-key shortcuts (the visualizer is not drawn there): Space
+  // and the arrows are the browser's, to scroll the table.
+  const prevented = await page.evaluate(() => [' ', 'ArrowRight', '?'].map((key) => {
+    const e = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true });
+    document.body.dispatchEvent(e);
+    return e.defaultPrevented;
+  }));
+  expect(prevented).toEqual([false, false, false]);
   // A bad parameter beside it is named on the teacher's page too.
   await page.goto('/?teacher=1&scenario=nosuch');
   await expect(page.locator('#teacher .messages .errors')).toContainText('nosuch');

@@ -290,6 +290,9 @@ fn on_key(e: &KeyboardEvent, keys_on: bool) -> Option<Msg> {
     let typing = target
         .as_ref()
         .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+    let doc = gloo::utils::document();
+    // The teacher's page (no visualizer drawn) has no shortcuts: its boxes and buttons only.
+    doc.query_selector(".daxlab").ok().flatten()?;
     let key = e.key();
     // Space and Enter on a focused button, link or summary press it, as a keyboard or
     // screen-reader user expects: the page's Space (play) must not take them.
@@ -313,7 +316,7 @@ fn on_key(e: &KeyboardEvent, keys_on: bool) -> Option<Msg> {
         let _ = el.blur();
     }
     // Typing, or a dialog open (its buttons take Enter and Tab): only Escape.
-    let dialog = gloo::utils::document()
+    let dialog = doc
         .query_selector(".daxlab .overlay[role=dialog]")
         .ok()
         .flatten()
@@ -960,7 +963,7 @@ impl App {
         use notes_api::HostMessage;
         match m {
             HostMessage::Load(query) => {
-                let embed = self.st.embed;
+                let (embed, char_keys) = (self.st.embed, self.st.char_keys);
                 let next = AppState::from_query_with(&query, self.st.progress.clone());
                 if next.teacher {
                     // The class's codes are the teacher's, in a page of their own, not a view
@@ -971,6 +974,8 @@ impl App {
                 } else {
                     self.st = next;
                     self.st.embed |= embed;
+                    // The student's choice (kept in the browser) outlives the course's view.
+                    self.st.char_keys = char_keys;
                 }
                 self.notes.want_state();
             }
