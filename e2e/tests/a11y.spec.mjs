@@ -3,7 +3,7 @@
 // every violation found is printed with its nodes so a failure says what to fix.
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { settled } from './settled.mjs';
+import { frames, settled } from './settled.mjs';
 
 const VIEWS = [
   ['main view', '/?scenario=freed-inode&variant=v4.19&schedule=fault*5,mf*14,fault*6,evict*10,rcu*3,mf*4', null],
@@ -311,6 +311,9 @@ test("a card's whole kernel path shows when it has the focus, from the keyboard 
   await expect(path).toHaveText(whole);
   // A click on Step leaves it as it is (the card does not change under the pointer).
   await page.click('#step-fault');
+  // The step's hooks (which scroll the current line into its listing) have run.
+  await expect(page.locator('#step-count')).toHaveText(/^step 1 \//);
+  await frames(page);
   expect(await cut()).toBe(true);
   expect(await over()).toBe('none');
   const top = await currentTop();

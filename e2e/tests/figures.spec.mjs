@@ -3,7 +3,7 @@
 // exports that parse and render (and equal what the CLI writes), the table view, dark and
 // colour-blind renderings. Screenshots go to test-results/screens/ (look at them).
 import { test, expect } from '@playwright/test';
-import { settled } from './settled.mjs';
+import { frames, settled } from './settled.mjs';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
@@ -251,7 +251,7 @@ test('the first view draws the timeline once, at the width the page then measure
     // The hooks measure the box and ask for a redraw in the same run of Yew's scheduler (which
     // may yield first): by two frames after them, any redraw is in the DOM.
     await settled(page);
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await frames(page);
     expect(await page.evaluate(() => window.tlWidths), `${w}x${h}${extra}`).toHaveLength(1);
   }
 });

@@ -5,3 +5,8 @@
 // scrolled into their listings, the timeline measured) is not done before either.
 export const settled = (page) =>
   page.waitForFunction(() => performance.getEntriesByName('daxlab-first-render').length > 0);
+
+// Two frames: a render that Yew split with a yield (its rendered() hooks in a timer task after
+// the DOM patch) has finished by then.
+export const frames = (page) =>
+  page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
