@@ -330,7 +330,7 @@ fn on_key(e: &KeyboardEvent, keys_on: bool) -> Option<Msg> {
         return None;
     }
     // Turned off in the help: no printable key acts (arrows, Home, End, Esc do).
-    if !keys_on && state::is_character_key(&key) {
+    if !state::key_works(keys_on, &key) {
         return None;
     }
     let msg = key_action(&key)?;
@@ -353,8 +353,13 @@ impl Component for App {
                 true,
             ),
         };
+        let store = storage();
+        let progress = load_progress(store.as_ref());
+        let char_keys = store
+            .and_then(|s| s.get_item(KEYS_KEY).ok().flatten())
+            .is_none_or(|v| v != "off");
         let link = ctx.link().clone();
-        let keys_on = std::rc::Rc::new(std::cell::Cell::new(true));
+        let keys_on = std::rc::Rc::new(std::cell::Cell::new(char_keys));
         // Not passive: a handled key's default (scrolling, for the arrows) is prevented.
         let keys = {
             let keys_on = keys_on.clone();
@@ -381,15 +386,9 @@ impl Component for App {
                 link.send_message(Msg::Resized)
             })
         };
-        let store = storage();
-        let progress = load_progress(store.as_ref());
-        let char_keys = store
-            .and_then(|s| s.get_item(KEYS_KEY).ok().flatten())
-            .is_none_or(|v| v != "off");
         let saved = progress.to_storage();
         let mut st = AppState::from_query_with(&query, progress);
         st.char_keys = char_keys;
-        keys_on.set(char_keys);
         // The teacher's pasted codes outlive a reload of the tab (sessionStorage: this tab
         // only, gone with it; nothing leaves the browser).
         if st.teacher

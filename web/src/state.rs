@@ -180,6 +180,12 @@ pub fn is_character_key(key: &str) -> bool {
     key.chars().count() == 1 || key == "Space"
 }
 
+/// Whether `key` acts (and is advertised) with the single-key shortcuts on (`char_keys`) or
+/// off: the one rule for the page's titles and for the key listener.
+pub fn key_works(char_keys: bool, key: &str) -> bool {
+    char_keys || !is_character_key(key)
+}
+
 /// A challenge as it was when the student left it (see `AppState::left_from`).
 struct LeftChallenge {
     run: ChallengeRun,
@@ -683,7 +689,7 @@ impl AppState {
     /// `key` to advertise (a title's "(key)", `aria-keyshortcuts`) while it works: a
     /// single-character key or Space only while the single-key shortcuts are on.
     pub fn shortcut<'k>(&self, key: &'k str) -> Option<&'k str> {
-        (self.char_keys || !is_character_key(key)).then_some(key)
+        key_works(self.char_keys, key).then_some(key)
     }
 
     /// " (key)" for a title while `key` works, else nothing.
