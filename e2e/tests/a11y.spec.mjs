@@ -3,7 +3,7 @@
 // every violation found is printed with its nodes so a failure says what to fix.
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { frames, settled } from './settled.mjs';
+import { frames, installSkewClock, settled } from './settled.mjs';
 
 const VIEWS = [
   ['main view', '/?scenario=freed-inode&variant=v4.19&schedule=fault*5,mf*14,fault*6,evict*10,rcu*3,mf*4', null],
@@ -170,16 +170,15 @@ test('a dialog takes and gives back the focus before the next key is handled, wh
   // handled. A timer set before the key fires at the first chance a next key would have:
   // the focus must be placed by then.
   await open(page, '/?scenario=null-mapping&variant=v4.19');
+  await installSkewClock(page);
   const focusAfterKey = (key) => page.evaluate((key) => new Promise(resolve => {
-    const now = Date.now;
-    let readings = 0;
-    Date.now = () => now.call(Date) + 1000 * readings++;
+    const clock = window.skewClock();
     setTimeout(() => {
-      Date.now = now;
+      clock.restore();
       resolve({
         // Yew read the clock for its deadline and again after running the update: so it
         // yielded there (if it ever stops reading Date.now, this says so).
-        clockRead: readings >= 2,
+        clockRead: clock.readings() >= 2,
         focus: document.activeElement === document.body ? 'the page'
           : document.activeElement?.id || document.activeElement?.textContent,
         dialog: document.querySelectorAll('[role=dialog]').length,
@@ -204,10 +203,9 @@ test('a key pressed while Yew yields after a render has its default prevented at
   // first ArrowRight's render; the second ArrowRight is pressed in that yield. (Keys sent from
   // a script run Yew's update only after the script, so the old code failed both here.)
   await open(page, '/?scenario=null-mapping&variant=v4.19');
+  await installSkewClock(page);
   const r = await page.evaluate(() => new Promise(resolve => {
-    const now = Date.now;
-    let readings = 0;
-    Date.now = () => now.call(Date) + 1000 * readings++;
+    const clock = window.skewClock();
     const step = () => document.getElementById('step-count').textContent.match(/^step \d+/)[0];
     const key = () => {
       const e = new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true, cancelable: true });
@@ -221,7 +219,7 @@ test('a key pressed while Yew yields after a render has its default prevented at
       const second = key();
       // Had Yew not been yielding, the second key's update would run before this task.
       queueMicrotask(() => {
-        Date.now = now;
+        clock.restore();
         resolve({ first, second, steps: [before, step()] });
       });
     }, 0);

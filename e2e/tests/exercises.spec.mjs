@@ -82,6 +82,8 @@ test('object graph: each pointer is chosen in turn; wrong picks are told what th
     }
     expect(picked, 'some choice is right').toBe(true);
     await page.click('#exercise-check');
+    // A pick clears its pointer's verdict: one shown again is this check's.
+    await expect(hop.locator('.hop-verdict')).toHaveCount(1);
     if (await hop.locator('.hop-verdict .mark.wrong').count()) {
       wrong += 1;
       await expect(hop.locator('.hop-verdict')).toContainText('✗');
@@ -143,7 +145,9 @@ test('order: the explorer runs the scrambled order and shows its trace; the kern
   }
   expect(await lines.evaluateAll((els) => els.map((e) => e.dataset.line))).toEqual(want);
   // The listing of mf runs that order (shown whole: by default only the current function).
-  await page.locator('.thread[data-thread="mf"] button.whole').click();
+  const whole = page.locator('.thread[data-thread="mf"] button.whole');
+  await whole.click();
+  await expect(whole).toHaveAttribute('aria-pressed', 'true');
   const listing = await page.locator('.thread[data-thread="mf"] .listing').textContent();
   expect(listing).toContain('prepare_to_wait');
   expect(listing.indexOf('prepare_to_wait')).toBeLessThan(listing.indexOf('finish_wait'));

@@ -45,8 +45,7 @@ test('the example course notes drive the embedded view and hear every change', a
   await expect(page.locator('#commentary')).toContainText('bug a');
   // The view itself shows the same violation.
   await expect(view.locator('#violation')).toContainText('mf');
-  const events = Number(await page.locator('#events').textContent());
-  expect(events).toBeGreaterThanOrEqual(13);
+  await expect.poll(async () => Number(await page.locator('#events').textContent())).toBeGreaterThanOrEqual(13);
 
   // Back to step 3 of the history: the last step is truncate's, and there is no violation.
   await page.fill('#goto-step', '3');

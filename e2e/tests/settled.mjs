@@ -10,3 +10,16 @@ export const settled = (page) =>
 // the DOM patch) has finished by then.
 export const frames = (page) =>
   page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
+// Makes every render yield, for tests of what happens in Yew's yield: defines
+// `window.skewClock()` in the page, which makes the clock Yew reads for its 16 ms deadline jump
+// a second at each reading, and returns `{ readings(), restore() }`.
+export const installSkewClock = (page) =>
+  page.evaluate(() => {
+    window.skewClock = () => {
+      const now = Date.now;
+      let readings = 0;
+      Date.now = () => now.call(Date) + 1000 * readings++;
+      return { readings: () => readings, restore: () => { Date.now = now; } };
+    };
+  });
