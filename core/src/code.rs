@@ -139,7 +139,7 @@ impl Fix {
                 author: "Matthew Wilcox",
                 release: "v4.20-rc6 (inferred, as for c93db7bb6ef3), Cc: stable (written against the XArray code; 4.19.y carries a radix-tree port)",
                 in_4_19_y: "yes (a radix-tree port, together with d8a706414af4's non-exclusive wait)",
-                change: "A new wait_entry_unlocked() sleeps outside RCU and never touches the mapping again; dax_lock_mapping_entry() looks the entry up itself and restarts from page->mapping after sleeping. Its first form's text is not in our sources; we model it, from d8a706414af4's comment, as an exclusive wait followed by a wake of the next waiter. d8a706414af4 made the wait non-exclusive \"in case this path never successfully performs its own wake up\" (its comment).",
+                change: "A new wait_entry_unlocked() sleeps outside RCU and never touches the mapping again; dax_lock_mapping_entry() looks the entry up itself and restarts from page->mapping after sleeping. Its first form's text is not in our sources; we model it, from d8a706414af4's comment, as an exclusive wait followed by a wake of the next waiter: the shape of the XArray code just before it (get_unlocked_entry()'s prepare_to_wait_exclusive(), then put_unlocked_entry(): \"If we were the only waiter woken, wake the next one\"). d8a706414af4 made the wait non-exclusive \"in case this path never successfully performs its own wake up\" (its comment).",
                 scenario: "freed-inode",
             },
             Fix::NonExclusiveWait => FixInfo {
@@ -157,7 +157,7 @@ impl Fix {
                 subject: "dax: Wake up all waiters after invalidating dax entry",
                 subject_confirmed: true,
                 author: "Vivek Goyal (reported by Sergio Lopez)",
-                release: "v5.13-rc2 (inferred: merged after v5.13-rc1), backported to 5.10.y; Fixes: ac401cc78242 (\"dax: New fault locking\", Jan Kara, v4.7-rc1)",
+                release: "v5.13-rc2 (listed in Linus's \"Linux 5.13-rc2\" announcement of 2021-05-16; committed 2021-05-07), backported to 5.10.y; Fixes: ac401cc78242 (\"dax: New fault locking\", Jan Kara, v4.7-rc1)",
                 in_4_19_y: "no: 4.19.y's put_unlocked_mapping_entry() still wakes one waiter",
                 change: "__dax_invalidate_mapping_entry() ends by waking every waiter instead of one (at its out: label, so also when it leaves the entry in place). The third of a series: 698ab77aebff (\"dax: Add an enum for specifying dax wakup mode\") and 4c3d043d271d (\"dax: Add a wakeup mode parameter to put_unlocked_entry()\") add the WAKE_NEXT / WAKE_ALL argument the other callers pass; this code toggles the three together.",
                 scenario: "truncate-wakeup",
