@@ -183,6 +183,35 @@ test('a prediction is answered wrong and right: graded from the model, the first
   await expect(page.locator('#progress-dialog')).toContainText(`Predictions: ${firstRight ? 1 : 0} right of 1 answered`);
 });
 
+test('a prediction answered after stepping past its state counts as not right, and the page says so beforehand', async ({ page, browser }) => {
+  // This step's question is about the next step ("Next, trunc runs …"): → shows its answer.
+  const url = '/?lesson=what-is-dax&lesson_step=2';
+  await page.goto(url);
+  const p = page.locator('#prediction-0');
+  await p.locator('label').first().click();
+  await page.click('#prediction-0-check');
+  const answer = (await p.locator('label.right').textContent()).trim();
+
+  const other = await browser.newPage();
+  await other.goto(url);
+  const q = other.locator('#prediction-0');
+  await expect(q.locator('input[type=radio]').first()).toBeVisible();
+  await expect(other.locator('#prediction-0-away')).toHaveCount(0);
+  const at = await other.locator('#step-count').textContent();
+  await other.keyboard.press('ArrowRight');
+  await expect(other.locator('#step-count')).not.toHaveText(at);
+  await expect(other.locator('#prediction-0-away')).toContainText('You have stepped past it');
+  await other.keyboard.press('ArrowLeft');
+  await expect(other.locator('#step-count')).toHaveText(at);
+  // Back at the question's state, the note stays: the answer has been seen.
+  await expect(other.locator('#prediction-0-away')).toHaveText('You have stepped past it, so its answer has been on screen: an answer now counts as not right.');
+  await q.locator('label', { hasText: answer }).click();
+  await other.click('#prediction-0-check');
+  await expect(other.locator('#prediction-0-verdict')).toContainText('✓ Right. (Counted as not right: you had stepped past the question');
+  await other.click('#progress-button');
+  await expect(other.locator('#progress-dialog')).toContainText('Predictions: 0 right of 1 answered');
+});
+
 test('hints taken before a reload still count, and the button says so', async ({ page }) => {
   await page.goto('/?challenge=null-deref');
   await page.click('#hint');

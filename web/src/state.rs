@@ -757,6 +757,7 @@ impl AppState {
             self.tl.hover = None;
         }
         self.tl.follow(n, cursor);
+        self.note_peeks();
     }
 
     fn load_story(&mut self) {
@@ -783,6 +784,20 @@ impl AppState {
             let _ = self.session.run_text(story.schedule);
         }
         self.session.seek(0);
+    }
+
+    /// Whether a random run is refused here, saying why: in a challenge it would be the
+    /// student's order, and a goal it reached would count as their win (a locked level counts
+    /// nothing, so it may be watched there).
+    fn random_refused(&mut self) -> bool {
+        let Some(run) = self.challenge.as_ref().filter(|r| r.locked_by.is_none()) else {
+            return false;
+        };
+        self.errors.push(format!(
+            "Random run is off in a challenge: you are the scheduler, and a goal a random order reached would count as your win. Pick each step yourself, or take a hint (h); open {} outside the challenge for random runs.",
+            run.challenge.scenario
+        ));
+        true
     }
 
     fn random_run(&mut self, seed: u64) {
@@ -1334,6 +1349,7 @@ impl AppState {
                 self.seed_text = text;
                 return;
             }
+            Action::RandomRun | Action::NextSeed if self.random_refused() => {}
             Action::RandomRun => match self.seed_text.trim().parse::<u64>() {
                 Ok(seed) => {
                     self.playing = false;

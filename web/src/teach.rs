@@ -24,6 +24,9 @@ pub struct PredictionRun {
     pub chosen: Option<usize>,
     /// The choice checked: the answer is revealed.
     pub checked: Option<usize>,
+    /// The student stepped past the state it was asked at before checking: its answer has
+    /// been on screen, so a check counts as not right.
+    pub peeked: bool,
 }
 
 /// Where the lesson step's predictions were posed: the steps taken and the cursor.

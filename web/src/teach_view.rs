@@ -48,6 +48,8 @@ fn prediction(st: &AppState, send: &Send, k: usize, p: &PredictionRun) -> Html {
     let check = act(send, TeachAction::Check(k));
     let show = act(send, TeachAction::ShowWhy(k));
     let prompt_id = format!("{id}-prompt");
+    let asked = st.posed_at.cursor;
+    let away = st.session.cursor() != asked;
     html! {
         <section id={id.clone()} class="prediction" aria-labelledby={prompt_id.clone()}>
             <p class="predict-label">{ "Predict" }</p>
@@ -71,6 +73,21 @@ fn prediction(st: &AppState, send: &Send, k: usize, p: &PredictionRun) -> Html {
                     }
                 }) }
             </div>
+            if checked.is_none() && (p.peeked || away) {
+                // The question speaks of its own state ("Next, trunc runs …"): say where that is,
+                // and, once the student has been past it, that its answer has been on screen.
+                <p id={format!("{id}-away")} class="prediction-away" role="status">
+                    if away {
+                        { format!("Asked at step {asked}; you are at step {}. ", st.session.cursor()) }
+                    }
+                    if p.peeked {
+                        { "You have stepped past it, so its answer has been on screen: an answer now counts as not right." }
+                    }
+                    if away {
+                        { format!(" Step back (←) to step {asked} to see the question's state.") }
+                    }
+                </p>
+            }
             if checked.is_none() {
                 <button id={format!("{id}-check")} onclick={check} disabled={p.chosen.is_none()}>{ "Check my answer" }</button>
             }
@@ -81,7 +98,8 @@ fn prediction(st: &AppState, send: &Send, k: usize, p: &PredictionRun) -> Html {
                     aria-describedby={format!("{id}-why")}>
                     { if c == q.answer { "✓ Right.".to_string() } else { format!("✗ Not quite: the answer is “{}”.", q.choices[q.answer]) } }
                     if let Some(f) = first {
-                        { if f == (c == q.answer) { "" } else if f { " (Your first answer, which counts, was right.)" } else { " (Your first answer, which counts, was wrong.)" } }
+                        { if p.peeked && !f && c == q.answer { " (Counted as not right: you had stepped past the question, and its answer was on screen.)" }
+                          else if f == (c == q.answer) { "" } else if f { " (Your first answer, which counts, was right.)" } else { " (Your first answer, which counts, was wrong.)" } }
                     }
                 </p>
                 <p class="why" id={format!("{id}-why")}>{ &q.why }</p>

@@ -35,12 +35,26 @@ impl AppState {
                     .and_then(|ask| predict::pose(&ask, model, world)),
                 chosen: None,
                 checked: None,
+                peeked: false,
             })
             .collect();
         self.posed_at = PosedAt {
             steps: self.session.steps(),
             cursor: self.session.cursor(),
         };
+    }
+
+    /// After any action: an open prediction whose state the student has stepped past has had
+    /// its answer on screen.
+    pub(crate) fn note_peeks(&mut self) {
+        if self.session.cursor() <= self.posed_at.cursor {
+            return;
+        }
+        for p in &mut self.predictions {
+            if p.checked.is_none() && p.question.is_ok() {
+                p.peeked = true;
+            }
+        }
     }
 
     /// Start playing challenge `c`, locked unless the level before it is done.
@@ -140,7 +154,8 @@ impl AppState {
                 };
                 if p.checked.is_none() {
                     p.checked = Some(choice);
-                    let right = q.grade(choice);
+                    // Answered after its answer was on screen: recorded, as not right.
+                    let right = q.grade(choice) && !p.peeked;
                     self.progress.answer(lesson.name, p.index, right);
                 }
             }
@@ -331,6 +346,7 @@ mod tests {
             question: Ok(q.clone()),
             chosen: None,
             checked: None,
+            peeked: false,
         }];
         let wrong = (q.answer + 1) % q.choices.len();
         st.apply(Action::Teach(TeachAction::Check(0)));
@@ -351,6 +367,55 @@ mod tests {
         let before = st.session.cursor();
         st.apply(Action::Teach(TeachAction::ShowWhy(0)));
         assert_eq!(st.session.cursor(), before + 1);
+    }
+
+    /// Stepping past a question before answering puts its answer on screen (found by the UX
+    /// review of stop 37): the check then counts as not right. Stepping back and returning,
+    /// or answering in place, does not.
+    #[test]
+    fn an_answer_given_after_stepping_past_the_question_counts_as_not_right() {
+        let query = "?lesson=what-is-dax&lesson_step=2";
+        let open = |st: &AppState| {
+            let k = st
+                .predictions
+                .iter()
+                .position(|p| p.question.is_ok())
+                .expect("the step asks a question");
+            let p = &st.predictions[k];
+            (k, p.index, p.question.as_ref().unwrap().answer)
+        };
+        let answer = |st: &mut AppState, k: usize, choice: usize| {
+            st.apply(Action::Teach(TeachAction::Choose { k, choice }));
+            st.apply(Action::Teach(TeachAction::Check(k)));
+        };
+        let mut st = AppState::from_query(query);
+        let (k, index, right) = open(&st);
+        let at = st.session.cursor();
+        assert!(
+            at > 0 && at < st.session.len(),
+            "history on both sides of step {at}"
+        );
+        st.apply(Action::Back);
+        st.apply(Action::Forward);
+        assert!(!st.predictions[k].peeked, "back and forth to its own state");
+        st.apply(Action::Forward);
+        assert!(
+            st.predictions[k].peeked,
+            "the step after the question is on screen"
+        );
+        st.apply(Action::Back);
+        assert!(st.predictions[k].peeked, "seen stays seen");
+        answer(&mut st, k, right);
+        assert_eq!(st.predictions[k].checked, Some(right));
+        assert_eq!(st.progress.answered("what-is-dax", index), Some(false));
+
+        let mut st = AppState::from_query(query);
+        answer(&mut st, k, right);
+        assert_eq!(st.progress.answered("what-is-dax", index), Some(true));
+        // Once checked, stepping on is the point: nothing changes.
+        st.apply(Action::Forward);
+        assert!(!st.predictions[k].peeked);
+        assert_eq!(st.progress.answered("what-is-dax", index), Some(true));
     }
 
     /// Every lesson asks at least two predictions, and every one can be asked at its step's

@@ -1069,7 +1069,8 @@ fn a_completed_run_is_read_out_when_it_completes() {
 
 #[test]
 fn a_goal_reached_over_the_budget_is_read_out_once() {
-    // A random run ignores the budget: find a level and a seed whose run reaches the goal
+    // A random run ignores the budget: find a level and a seed whose run, typed into the
+    // schedule box of the challenge (a random run itself is off there), reaches the goal
     // over it.
     let mut found = None;
     let mut open = daxlab_core::teach::progress::Progress::default();
@@ -1078,9 +1079,17 @@ fn a_goal_reached_over_the_budget_is_read_out_once() {
     }
     'search: for level in ["null-deref", "deadlock", "use-after-free", "lost-wakeup"] {
         let mut st = AppState::from_query_with(&format!("?challenge={level}"), open.clone());
+        let c = st.challenge.as_ref().unwrap().challenge;
+        let mut free = AppState::from_params(&Params {
+            scenario: c.scenario,
+            variant: Some(c.variant),
+            fixes: (!c.fixes.is_empty()).then(|| c.fixes.to_string()),
+            ..Params::default()
+        });
         for seed in 1..100u64 {
-            st.apply(Action::EditSeed(seed.to_string()));
-            st.apply(Action::RandomRun);
+            free.apply(Action::EditSeed(seed.to_string()));
+            free.apply(Action::RandomRun);
+            st.apply(Action::ApplySchedule(free.full_schedule()));
             if let Some(why) = st.goal_over_budget() {
                 assert!(why.starts_with("The goal is on screen, but with"), "{why}");
                 let said = st.spoken.as_deref().unwrap_or_default();
@@ -1148,4 +1157,42 @@ fn a_random_run_that_completes_says_so_once() {
         }
     }
     assert!(seen, "no random run below seed 50 completes");
+}
+
+#[test]
+fn a_random_run_is_off_in_an_open_challenge_and_wins_nothing() {
+    // Seed 1's random run reaches null-deref's goal within its budget outside the challenge
+    // (found by the UX review of stop 37): in the challenge, neither the button nor `n` runs it.
+    let c = crate::lessons::challenge("null-deref").unwrap();
+    assert!(c.fixes.is_empty());
+    let mut free = AppState::from_query(&format!(
+        "?scenario={}&variant={}",
+        c.scenario,
+        c.variant.name()
+    ));
+    free.apply(Action::EditSeed("1".into()));
+    free.apply(Action::RandomRun);
+    let reached = matches!(free.session.outcome(), Outcome::Violation(v) if v.kind == c.kind);
+    assert!(
+        reached,
+        "seed 1 no longer reaches {}: pick another seed",
+        c.kind.name()
+    );
+
+    let mut st = AppState::from_query("?challenge=null-deref");
+    for action in [Action::RandomRun, Action::NextSeed] {
+        st.apply(action);
+        assert!(st.session.is_empty(), "nothing ran");
+        assert!(st.challenge.as_ref().unwrap().won.is_none());
+        assert!(!st.progress.won("null-deref"));
+        let said = st.errors.join(" ");
+        assert!(said.contains("Random run is off in a challenge"), "{said}");
+        assert!(
+            said.contains("null-mapping"),
+            "names where random runs work: {said}"
+        );
+    }
+    // The student's own order still wins: the same schedule, typed in.
+    st.apply(Action::ApplySchedule(free.full_schedule()));
+    assert!(st.challenge.as_ref().unwrap().won.is_some());
 }
