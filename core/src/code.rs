@@ -312,11 +312,38 @@ pub struct FixesError {
     pub item: alloc::string::String,
 }
 
+impl FixesError {
+    /// The fix whose id the item begins, when the item is shorter than the 7 characters an id
+    /// needs (a leading `-` aside).
+    fn short_prefix_of(&self) -> Option<Fix> {
+        let item = self.item.trim();
+        let id = item
+            .strip_prefix('-')
+            .or_else(|| item.strip_prefix('+'))
+            .unwrap_or(item)
+            .to_ascii_lowercase();
+        if id.is_empty() || id.len() >= 7 {
+            return None;
+        }
+        Fix::ALL
+            .into_iter()
+            .find(|f| f.commit().starts_with(id.as_str()))
+    }
+}
+
 impl fmt::Display for FixesError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.item.is_empty() {
             f.write_str(
                 "an empty item (two commas in a row, or one at an end) is not a commit; accepted: ",
+            )?;
+        } else if let Some(fix) = self.short_prefix_of() {
+            // The start of a known id, too short to be taken as one: say so.
+            write!(
+                f,
+                "{} is too short for a commit id: give 7 or more characters, such as {}; accepted: ",
+                crate::quote::shown(&self.item),
+                fix.commit()
             )?;
         } else {
             write!(
@@ -435,6 +462,21 @@ impl Code {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_too_short_start_of_a_known_id_is_called_too_short() {
+        use alloc::string::ToString;
+        for text in ["c93d", "-c93d", "+C93DB7"] {
+            let e = Code::SEED.with_fixes(text).unwrap_err().to_string();
+            assert!(e.contains("is too short for a commit id"), "{text}: {e}");
+            assert!(e.contains("such as c93db7bb6ef3"), "{text}: {e}");
+        }
+        // Not the start of any id, or long enough and wrong: unknown, as before.
+        for text in ["zz", "c93db7bXXX"] {
+            let e = Code::SEED.with_fixes(text).unwrap_err().to_string();
+            assert!(e.contains("is not one of the commits"), "{text}: {e}");
+        }
+    }
 
     #[test]
     fn fix_text_adds_removes_and_round_trips() {

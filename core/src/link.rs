@@ -183,7 +183,9 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
             let instead = match name {
                 _ if repeated => String::new(),
                 "scenario" => format!(" Showing the default scenario, {DEFAULT_SCENARIO}."),
-                "variant" => " Using the default variant.".to_string(),
+                "variant" => " Using the variant the scenario's story runs under, as with no \
+                    variant= (the Variant menu names it)."
+                    .to_string(),
                 "truncate" => " Using the variant's own wake mode.".to_string(),
                 "speed" => format!(" Using the default, {DEFAULT_SPEED} steps per second."),
                 "autoplay" | "embed" | "teacher" => " Using the default, no.".to_string(),

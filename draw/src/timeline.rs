@@ -212,6 +212,10 @@ fn end_attr(end: Option<usize>) -> String {
 struct Lanes {
     lane_h: f64,
     lock_kinds: Vec<&'static str>,
+    /// The looks the run uses that only some runs do (idle, waiting, a wake-up that woke
+    /// nobody): the legend names them when they are drawn. (The threads a violation stopped
+    /// are left to the violation's mark and the readout.)
+    occasional: Vec<&'static str>,
     threads: usize,
     /// Where labels end: a finished thread's label may run on past the last column.
     right: f64,
@@ -255,9 +259,17 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
     // A short run's columns are few: the figure keeps a floor, so its legend stays a row or
     // two instead of a column (the lanes go on into the empty part, as the run will).
     let width = (GUTTER + v.cols as f64 * v.px + RIGHT).max(v.min_width);
+    let mut occasional: Vec<&'static str> = ["idle", "waiting"]
+        .into_iter()
+        .filter(|k| t.states.iter().any(|s| s.state.name() == *k))
+        .collect();
+    if !t.empty_wakes.is_empty() {
+        occasional.push("wake-none");
+    }
     let lanes = Lanes {
         lane_h: 2.0 + SECTION + 2.0 + BAND + 2.0 + rows * LOCK_ROW + 3.0,
         lock_kinds: kinds,
+        occasional,
         threads: t.threads,
         // A label may use the margin too (a finished thread's, past the cursor).
         right: width - 2.0,
@@ -281,10 +293,14 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
             "lane",
         ));
     }
+    // The grace periods' lane (its id "RCU"): named apart from the `rcu` thread's lane above
+    // it, which a student would take for the same thing drawn twice.
+    let top = lanes.rcu_top();
     frame.push(data(
-        text(4.0, lanes.rcu_top() + 15.0, "RCU")
+        text(4.0, top + 12.0, "grace")
             .class("lane-name")
-            .attr("data-thread", "RCU"),
+            .attr("data-thread", "RCU")
+            .child(El::new("tspan").at("x", 4.0).at("dy", 12.0).text("periods")),
         "lane",
     ));
     let mut body = vec![patterns(p), group("frame", frame)];
@@ -965,11 +981,24 @@ fn legend(v: &View, lanes: &Lanes, width: f64, top: f64) -> (El, f64) {
             Box::new(|x, y| line(x + 1.0, y, x + 1.0, y + 11.0).class("tl-finished")),
             "done".into(),
         ),
-        (
-            Box::new(|x, y| sw(x, y).class("tl-rcu").at("height", SECTION)),
-            "rcu_read_lock".into(),
-        ),
     ];
+    let has = |k: &str| lanes.occasional.contains(&k);
+    if has("waiting") {
+        items.push((
+            Box::new(|x, y| rect(x + 0.5, y + 2.0, 12.0, 7.0).class("tl-waiting")),
+            "waits".into(),
+        ));
+    }
+    if has("idle") {
+        items.push((
+            Box::new(|x, y| line(x, y + 5.5, x + 13.0, y + 5.5).class("tl-idle")),
+            "idle".into(),
+        ));
+    }
+    items.push((
+        Box::new(|x, y| sw(x, y).class("tl-rcu").at("height", SECTION)),
+        "rcu_read_lock".into(),
+    ));
     for kind in lanes.lock_kinds.iter().copied() {
         let label = match kind {
             "xa-lock" => "xa_lock",
@@ -1013,6 +1042,25 @@ fn legend(v: &View, lanes: &Lanes, width: f64, top: f64) -> (El, f64) {
         }),
         "wakes".into(),
     ));
+    if has("wake-none") {
+        items.push((
+            Box::new(|x, y| {
+                El::new("g")
+                    .child(
+                        El::new("circle")
+                            .at("cx", x + 6.0)
+                            .at("cy", y + 5.5)
+                            .at("r", 3.0)
+                            .class("tl-wake-none"),
+                    )
+                    .child(
+                        path(format!("M{} {} l6 -6", num(x + 3.0), num(y + 8.5)))
+                            .class("tl-wake-none"),
+                    )
+            }),
+            "woke nobody".into(),
+        ));
+    }
     let mut g = El::new("g").class("legend").attr("aria-hidden", "true");
     let (mut x, mut y) = (4.0, top + 4.0);
     for (swatch, label) in items {
@@ -1344,6 +1392,50 @@ mod tests {
             });
         }
         out
+    }
+
+    /// The legend names the looks only some runs use when the run uses them (idle, waiting, a
+    /// wake-up that woke nobody: the UX review of stop 37 found them unexplained), and not
+    /// otherwise; the grace periods' lane is named apart from the `rcu` thread's.
+    #[test]
+    fn the_legend_names_the_occasional_looks_the_run_draws() {
+        let legend_of = |t: &Timeline, s: &Session| {
+            let svg = layout(t, &names(s), &View::fit(t.steps, 1200.0, Zoom::Fit, 1, 1))
+                .to_svg("timeline");
+            let at = svg.find("class=\"legend\"").expect("a legend");
+            (svg[at..].to_string(), svg)
+        };
+        let (s, t) = story("freed-inode", Variant::Seed);
+        assert!(t.states.iter().any(|x| x.state == LaneState::Idle));
+        assert!(t.states.iter().any(|x| x.state == LaneState::Waiting));
+        assert!(!t.empty_wakes.is_empty());
+        let (legend, svg) = legend_of(&t, &s);
+        for (look, word) in [
+            ("tl-idle", ">idle<"),
+            ("tl-waiting", ">waits<"),
+            ("tl-wake-none", ">woke nobody<"),
+        ] {
+            assert!(
+                legend.contains(look) && legend.contains(word),
+                "{look} {word}"
+            );
+        }
+        assert!(svg.contains(">grace<tspan") && svg.contains(">periods</tspan>"));
+        // A run of one step without the rcu thread (idle until a grace period is wanted)
+        // draws none of them: its legend does not name them.
+        let sc = scenario("null-mapping").unwrap();
+        let st = sc
+            .stories
+            .iter()
+            .find(|s| s.variant == Variant::Seed)
+            .unwrap();
+        let mut s = Session::new(sc.model(st.options()));
+        s.run_text("fault").unwrap();
+        let t = Timeline::of(&s);
+        let (legend, _) = legend_of(&t, &s);
+        for word in [">idle<", ">waits<", ">woke nobody<"] {
+            assert!(!legend.contains(word), "{word} in a one-step run's legend");
+        }
     }
 
     #[test]

@@ -481,7 +481,9 @@ pub fn stage(st: &AppState, send: &Send, export: &Callback<Export>) -> Html {
         }
     };
     let diverge = match c.divergence {
-        Some(k) => format!("The runs first differ at step {k} (marked ≠ on both timelines)."),
+        Some(k) => {
+            format!("The runs first differ at step {k} (the dashed line on both).")
+        }
         None => "The two runs are the same step for step.".into(),
     };
     html! {

@@ -393,6 +393,13 @@ impl AppState {
             ));
             p.teacher = false;
         }
+        if p.teacher && p.embed {
+            errors.push(
+                "URL parameters teacher=1 and embed=1: the teacher's page is a page of its own, not a view to embed; showing it whole."
+                    .into(),
+            );
+            p.embed = false;
+        }
         if p.lesson.is_none()
             && let Some(k) = p.lesson_step
         {

@@ -373,12 +373,12 @@ pub struct Debrief {
 fn fixed_by(i: &crate::code::FixInfo) -> String {
     if i.subject_confirmed {
         format!(
-            "Fixed upstream by {} \"{}\" ({}; {}). What it changes: {}",
+            "Fixed upstream by {} \"{}\", by {}. Released: {}. What it changes: {}",
             i.commit, i.subject, i.author, i.release, i.change
         )
     } else {
         format!(
-            "Fixed upstream by {}, in which {} (its subject line and author could not be confirmed here; {}). What it changes: {}",
+            "Fixed upstream by {}, in which {}; its subject line and author could not be confirmed here. Released: {}. What it changes: {}",
             i.commit, i.subject, i.release, i.change
         )
     }

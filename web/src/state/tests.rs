@@ -345,6 +345,15 @@ fn parameters_another_overrides_are_named() {
     );
     assert!(said("?teacher=1&lesson=why-recheck").contains("showing the lesson"));
     assert!(!AppState::from_query("?teacher=1&lesson=why-recheck").teacher);
+    let t = AppState::from_query("?embed=1&teacher=1");
+    assert!(t.teacher && !t.embed);
+    assert!(
+        t.errors.join(" ").contains("teacher=1 and embed=1"),
+        "{:?}",
+        t.errors
+    );
+    // A variant that is not one: the message says what is used instead.
+    assert!(said("?variant=xyz").contains("the variant the scenario's story runs under"));
     assert!(said("?lesson_step=2").contains("lesson_step=2 needs lesson=NAME"));
     // A random run's own link carries both its schedule and its seed: no message.
     let mut st = AppState::from_query("?scenario=null-mapping&variant=seed");
