@@ -213,7 +213,7 @@ struct Lanes {
     lane_h: f64,
     lock_kinds: Vec<&'static str>,
     /// The looks the run uses that only some runs do (idle, waiting, a wake-up that woke
-    /// nobody): the legend names them when they are drawn. (The threads a violation stopped
+    /// nobody, a call_rcu()): the legend names them when they are drawn. (The threads a violation stopped
     /// are left to the violation's mark and the readout.)
     occasional: Vec<&'static str>,
     threads: usize,
@@ -265,6 +265,9 @@ pub fn layout(t: &Timeline, names: Names, v: &View) -> Drawing {
         .collect();
     if !t.empty_wakes.is_empty() {
         occasional.push("wake-none");
+    }
+    if !t.call_rcu.is_empty() {
+        occasional.push("call-rcu");
     }
     let lanes = Lanes {
         lane_h: 2.0 + SECTION + 2.0 + BAND + 2.0 + rows * LOCK_ROW + 3.0,
@@ -1028,6 +1031,18 @@ fn legend(v: &View, lanes: &Lanes, width: f64, top: f64) -> (El, f64) {
         }),
         "grace period".into(),
     ));
+    if has("call-rcu") {
+        items.push((
+            Box::new(|x, y| {
+                El::new("circle")
+                    .at("cx", x + 6.0)
+                    .at("cy", y + 5.5)
+                    .at("r", 3.5)
+                    .class("tl-callrcu")
+            }),
+            "call_rcu()".into(),
+        ));
+    }
     items.push((
         Box::new(|x, y| {
             path(format!("M{} {} l-6 -9 h12 z", num(x + 6.0), num(y + 10.0))).class("tl-free")
@@ -1409,11 +1424,13 @@ mod tests {
         assert!(t.states.iter().any(|x| x.state == LaneState::Idle));
         assert!(t.states.iter().any(|x| x.state == LaneState::Waiting));
         assert!(!t.empty_wakes.is_empty());
+        assert!(!t.call_rcu.is_empty());
         let (legend, svg) = legend_of(&t, &s);
         for (look, word) in [
             ("tl-idle", ">idle<"),
             ("tl-waiting", ">waits<"),
             ("tl-wake-none", ">woke nobody<"),
+            ("tl-callrcu", ">call_rcu()<"),
         ] {
             assert!(
                 legend.contains(look) && legend.contains(word),
@@ -1433,7 +1450,7 @@ mod tests {
         s.run_text("fault").unwrap();
         let t = Timeline::of(&s);
         let (legend, _) = legend_of(&t, &s);
-        for word in [">idle<", ">waits<", ">woke nobody<"] {
+        for word in [">idle<", ">waits<", ">woke nobody<", ">call_rcu()<"] {
             assert!(!legend.contains(word), "{word} in a one-step run's legend");
         }
     }
