@@ -704,7 +704,7 @@ fn threads(st: &AppState, send: &Send) -> Html {
                             </div>
                             // Focusable: it shows whole while it has the focus (see style.css).
                             <p class="path" tabindex="0" title={spec.program.path()}>{ spec.program.path() }</p>
-                            <p class="status" title={said.clone()}>{ &said }
+                            <p class="status" title={status_title(&status, &said)}>{ &said }
                                 if t.rcu_nesting > 0 {
                                     <span class="badge rcu-badge">{ format!("in rcu_read_lock() ×{}", t.rcu_nesting) }</span>
                                 }
@@ -722,6 +722,17 @@ fn threads(st: &AppState, send: &Send) -> Html {
                 }
             }) }
         </section>
+    }
+}
+
+/// A thread status's tooltip: the status, and for memory failure's "Failed" whose verdict it is
+/// (beside a fix, "Failed" reads as the fix failing).
+fn status_title(status: &Status, said: &str) -> String {
+    match status {
+        Status::Done(daxlab_core::world::ThreadResult::Failed) => format!(
+            "{said}: memory_failure()'s verdict on the page, which the kernel prints as \"recovery action for dax page: Failed\" (action_result(pfn, MF_MSG_DAX, MF_FAILED)): dax_lock_mapping_entry() returned false, so it gave up on the page. Not a failed fix."
+        ),
+        _ => said.to_string(),
     }
 }
 
@@ -959,5 +970,37 @@ fn help(st: &AppState, send: &Send) -> Html {
                 </p>
             </div>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_memory_failure_says_whose_verdict_it_is() {
+        // lost-wakeup's story with the NULL check ends with mf finished "Failed" (its page was
+        // truncated away).
+        let mut st = AppState::from_query("?scenario=lost-wakeup&variant=v4.19&fixes=c93db7bb6ef3");
+        st.apply(Action::End);
+        let (m, w) = (st.model(), st.session.world());
+        let mut seen = false;
+        for i in 0..m.threads().len() {
+            let tid = Tid(i as u8);
+            let status = m.status(w, tid);
+            let said = words::status(m, w, tid);
+            let title = status_title(&status, &said);
+            if status == Status::Done(daxlab_core::world::ThreadResult::Failed) {
+                assert!(
+                    title.starts_with("finished: Failed: memory_failure()'s verdict"),
+                    "{title}"
+                );
+                assert!(title.contains("Not a failed fix"), "{title}");
+                seen = true;
+            } else {
+                assert_eq!(title, said);
+            }
+        }
+        assert!(seen, "no thread of lost-wakeup's story ends Failed");
     }
 }
