@@ -212,6 +212,19 @@ test('a prediction answered after stepping past its state counts as not right, a
   await expect(other.locator('#progress-dialog')).toContainText('Predictions: 0 right of 1 answered');
 });
 
+test('a challenge link whose steps reach the goal does not win the level; Random run is off', async ({ page }) => {
+  // A teacher's solution link (the order level 1's debrief screenshot shows).
+  await page.goto('/?scenario=null-mapping&variant=seed&schedule=trunc*8,mf*4&challenge=null-deref');
+  await expect(page.locator('#violation h2')).toContainText('null-deref');
+  await expect(page.locator('#over-budget')).toContainText('by the steps a link loaded, not by your play');
+  await expect(page.locator('#challenge-solved')).toHaveCount(0);
+  await page.click('#random');
+  await expect(page.locator('.errors')).toContainText('Random run is off in a challenge');
+  await expect(page.locator('#challenge-solved')).toHaveCount(0);
+  await page.click('#progress-button');
+  await expect(page.locator('#progress-dialog')).toContainText('Levels won: 0 of 8');
+});
+
 test('hints taken before a reload still count, and the button says so', async ({ page }) => {
   await page.goto('/?challenge=null-deref');
   await page.click('#hint');

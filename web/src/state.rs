@@ -1007,7 +1007,7 @@ impl AppState {
                 .panel_challenge()
                 .map(|c| (c.challenge.name, c.outcome_sentence())),
             completed: self.session.outcome() == Outcome::Completed,
-            over_budget: self.goal_over_budget(),
+            over_budget: self.goal_not_counted(),
         }
     }
 
@@ -1017,10 +1017,17 @@ impl AppState {
         self.challenge.as_ref().filter(|_| !self.embed)
     }
 
-    /// Why the goal on screen does not count in the challenge's panel, if that is so.
-    fn goal_over_budget(&self) -> Option<String> {
-        self.panel_challenge()?
-            .over_budget_sentence(&self.session.outcome())
+    /// Why the goal on screen does not count in the challenge's panel, if that is so: reached
+    /// only by replaying a link's steps, or over the budget.
+    pub(crate) fn goal_not_counted(&self) -> Option<String> {
+        let run = self.panel_challenge()?;
+        if run.won.is_none() && run.locked_by.is_none() && self.loaded_goal() {
+            return Some(
+                "The goal is on screen by the steps a link loaded, not by your play: it does not count. Step back (←) and choose your own steps."
+                    .into(),
+            );
+        }
+        run.over_budget_sentence(&self.session.outcome())
     }
 
     /// What this action newly says, for the page's status region, against what the page
@@ -1063,7 +1070,7 @@ impl AppState {
         if !before.completed && !notice_says_end && self.session.outcome() == Outcome::Completed {
             said.push(COMPLETED.to_string());
         }
-        if let Some(why) = self.goal_over_budget()
+        if let Some(why) = self.goal_not_counted()
             && before.over_budget.as_ref() != Some(&why)
         {
             said.push(why);

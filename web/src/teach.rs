@@ -77,6 +77,10 @@ pub struct ChallengeRun {
     pub won: Option<Win>,
     /// An unbreakable level's proof.
     pub proof: Option<Proof>,
+    /// The steps a link loaded into a level not yet won (a reload, a shared or a teacher's
+    /// link): a goal reached only by replaying them is not the student's play, and does not
+    /// count. Empty when the level starts from its start.
+    pub loaded: Vec<daxlab_core::Tid>,
 }
 
 impl ChallengeRun {

@@ -166,7 +166,7 @@ pub fn challenge_panel(st: &AppState, send: &Send) -> Html {
                 }
             }
             // Read out from the page's status region (#announce) when it appears.
-            if let Some(why) = run.over_budget_sentence(&st.session.outcome()) {
+            if let Some(why) = st.goal_not_counted() {
                 <p id="over-budget" class="broken">{ why }</p>
             }
             if let Some(w) = &run.won {

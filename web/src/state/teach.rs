@@ -72,8 +72,36 @@ impl AppState {
             hint_thread: None,
             won: None,
             proof: None,
+            loaded: if self.progress.won(c.name) {
+                Vec::new()
+            } else {
+                self.session.steps()
+            },
         });
+        // (A goal the link's steps reach is said not to count in the panel: goal_not_counted.)
         self.after_challenge_action();
+    }
+
+    /// Whether the goal is on screen only by the steps a link loaded (up to the cursor, the
+    /// history is theirs): such a goal does not count.
+    fn replays_loaded(&self) -> bool {
+        let Some(run) = &self.challenge else {
+            return false;
+        };
+        let steps = self.session.steps();
+        let k = self.session.cursor();
+        k <= run.loaded.len() && steps.get(..k) == run.loaded.get(..k)
+    }
+
+    /// The goal within budget is on screen, reached by replaying a link's steps.
+    pub(crate) fn loaded_goal(&self) -> bool {
+        let Some(run) = &self.challenge else {
+            return false;
+        };
+        let c = run.challenge;
+        matches!(self.session.outcome(), Outcome::Violation(v) if v.kind == c.kind)
+            && !c.unbreakable()
+            && self.replays_loaded()
     }
 
     /// After any action: count the preemptions on screen and record a win.
@@ -87,8 +115,11 @@ impl AppState {
         let outcome = self.session.outcome();
         // Hints taken on this level before (another visit, before a reload) still count.
         let hints = run.hints_charged(&self.progress);
+        let replayed = self.replays_loaded();
         let win = match (&outcome, run.won.is_none(), run.locked_by, c.unbreakable()) {
-            (Outcome::Violation(v), true, None, false) if v.kind == c.kind && used <= c.budget => {
+            (Outcome::Violation(v), true, None, false)
+                if v.kind == c.kind && used <= c.budget && !replayed =>
+            {
                 Some(Win {
                     preemptions: used,
                     points: c.points(used, hints),

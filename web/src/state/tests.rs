@@ -1099,7 +1099,7 @@ fn a_goal_reached_over_the_budget_is_read_out_once() {
             free.apply(Action::EditSeed(seed.to_string()));
             free.apply(Action::RandomRun);
             st.apply(Action::ApplySchedule(free.full_schedule()));
-            if let Some(why) = st.goal_over_budget() {
+            if let Some(why) = st.goal_not_counted() {
                 assert!(why.starts_with("The goal is on screen, but with"), "{why}");
                 let said = st.spoken.as_deref().unwrap_or_default();
                 assert!(said.contains(&why), "{level}, seed {seed}: {said:?}");
@@ -1133,7 +1133,7 @@ fn a_goal_reached_over_the_budget_is_read_out_once() {
     for seed in 1..100u64 {
         locked.apply(Action::EditSeed(seed.to_string()));
         locked.apply(Action::RandomRun);
-        assert_eq!(locked.goal_over_budget(), None);
+        assert_eq!(locked.goal_not_counted(), None);
         let said = locked.spoken.clone().unwrap_or_default();
         assert!(!said.contains("budget"), "seed {seed}: {said}");
     }
@@ -1204,4 +1204,60 @@ fn a_random_run_is_off_in_an_open_challenge_and_wins_nothing() {
     // The student's own order still wins: the same schedule, typed in.
     st.apply(Action::ApplySchedule(free.full_schedule()));
     assert!(st.challenge.as_ref().unwrap().won.is_some());
+}
+
+#[test]
+fn a_goal_a_link_loads_does_not_count_until_the_student_plays_past_it() {
+    // A winning order for null-deref (seed 1's random run, within the budget: see above).
+    let c = crate::lessons::challenge("null-deref").unwrap();
+    let mut free = AppState::from_query(&format!(
+        "?scenario={}&variant={}",
+        c.scenario,
+        c.variant.name()
+    ));
+    free.apply(Action::EditSeed("1".into()));
+    free.apply(Action::RandomRun);
+    let win: Vec<Tid> = free.session.steps();
+    let link = |steps: &[Tid]| {
+        format!(
+            "?scenario={}&variant={}&schedule={}&challenge={}",
+            c.scenario,
+            c.variant.name(),
+            daxlab_core::schedule::format(steps, free.model()),
+            c.name
+        )
+    };
+    // A teacher's solution link, or a shared one: the goal is on screen, and does not count.
+    let mut st = AppState::from_query(&link(&win));
+    assert!(matches!(st.session.outcome(), Outcome::Violation(v) if v.kind == c.kind));
+    assert!(st.challenge.as_ref().unwrap().won.is_none());
+    assert!(!st.progress.won(c.name));
+    let why = st.goal_not_counted().expect("the panel says why");
+    assert!(why.contains("by the steps a link loaded"), "{why}");
+    // Replaying them, with the keys or step by step in the same order, is not play either.
+    st.apply(Action::Back);
+    st.apply(Action::Forward);
+    assert!(!st.progress.won(c.name));
+    st.apply(Action::Home);
+    for &tid in &win {
+        st.apply(Action::Step(tid));
+    }
+    assert!(
+        !st.progress.won(c.name),
+        "the link's order, stepped by hand"
+    );
+
+    // A reload part-way (the URL holds the student's steps so far): the steps played after it
+    // are the student's, and the goal counts.
+    let (before, last) = win.split_at(win.len() - 1);
+    let mut st = AppState::from_query(&link(before));
+    assert!(st.goal_not_counted().is_none());
+    st.apply(Action::Step(last[0]));
+    assert!(st.challenge.as_ref().unwrap().won.is_some());
+    assert!(st.progress.won(c.name));
+
+    // A level already won shows its win again when a link reloads it.
+    let st = AppState::from_query_with(&link(&win), st.progress.clone());
+    assert!(st.challenge.as_ref().unwrap().won.is_some());
+    assert!(st.goal_not_counted().is_none());
 }
