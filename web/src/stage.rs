@@ -251,16 +251,24 @@ pub fn graph_figure(s: &Session, id: &str, prefix: &str, narrow: bool) -> Html {
 }
 
 /// What changed in the last step, as the graph's caption says it.
-pub fn changed_caption(s: &Session) -> String {
+pub fn changed_caption(s: &Session) -> Html {
     let Some(prev) = s.cursor().checked_sub(1).map(|c| s.world_at(c)) else {
-        return "the initial state".into();
+        return html! { "the initial state" };
     };
     let ch = graph::changes(prev, s.world());
     let words = graph::change_words(s.model(), s.world(), &ch);
     if words.is_empty() {
-        format!("step {}: no object changed", s.cursor())
-    } else {
-        format!("step {} changed: {}", s.cursor(), words.join(", "))
+        return html! { format!("step {}: no object changed", s.cursor()) };
+    }
+    // Each object's name kept on one line: a narrow frame broke "inode #1 @…" from "4000".
+    let last = words.len() - 1;
+    html! {
+        <>
+            { format!("step {} changed: ", s.cursor()) }
+            { for words.into_iter().enumerate().map(|(i, w)| html! {
+                <><span class="nobr">{ w }</span>{ if i < last { ", " } else { "" } }</>
+            }) }
+        </>
     }
 }
 
