@@ -183,8 +183,8 @@ pub fn parse(query: &str, catalog: &Catalog) -> (Params, Vec<String>) {
             let instead = match name {
                 _ if repeated => String::new(),
                 "scenario" => format!(" Showing the default scenario, {DEFAULT_SCENARIO}."),
-                "variant" => " Using the variant the scenario's story runs under, as with no \
-                    variant= (the Variant menu names it)."
+                "variant" => " Using the variant the view takes without variant= (the Variant \
+                    menu names it)."
                     .to_string(),
                 "truncate" => " Using the variant's own wake mode.".to_string(),
                 "speed" => format!(" Using the default, {DEFAULT_SPEED} steps per second."),

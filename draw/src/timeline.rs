@@ -1438,8 +1438,8 @@ mod tests {
             );
         }
         assert!(svg.contains(">grace<tspan") && svg.contains(">periods</tspan>"));
-        // A run of one step without the rcu thread (idle until a grace period is wanted)
-        // draws none of them: its legend does not name them.
+        // One step of null-mapping, a scenario with no rcu thread (whose lane is idle until a
+        // grace period is wanted), draws none of them: its legend does not name them.
         let sc = scenario("null-mapping").unwrap();
         let st = sc
             .stories

@@ -201,10 +201,12 @@ test('a prediction answered after stepping past its state counts as not right, a
   await other.keyboard.press('ArrowRight');
   await expect(other.locator('#step-count')).not.toHaveText(at);
   await expect(other.locator('#prediction-0-away')).toContainText('You have stepped past it');
+  // Its button goes back to the question's state.
+  await expect(other.locator('#prediction-0-away button')).toHaveText("Back to the question's state");
   await other.keyboard.press('ArrowLeft');
   await expect(other.locator('#step-count')).toHaveText(at);
   // Back at the question's state, the note stays: the answer has been seen.
-  await expect(other.locator('#prediction-0-away')).toHaveText('You have stepped past it, so its answer has been on screen: an answer now counts as not right.');
+  await expect(other.locator('#prediction-0-away')).toHaveText('You have stepped past it: the step it asks about ran, so its answer has been on screen, and it counts as not right.');
   await q.locator('label', { hasText: answer }).click();
   await other.click('#prediction-0-check');
   await expect(other.locator('#prediction-0-verdict')).toContainText('✓ Right. (Counted as not right: you had stepped past the question');

@@ -793,15 +793,19 @@ impl AppState {
         self.session.seek(0);
     }
 
-    /// Whether a random run is refused here, saying why: in a challenge it would be the
-    /// student's order, and a goal it reached would count as their win (a locked level counts
-    /// nothing, so it may be watched there).
+    /// Whether a random run is refused here, saying why: in a level still to be won it would
+    /// play the level for the student. (A locked level counts nothing, a won one is done, and
+    /// no order wins an unbreakable one: there it may be watched.)
     fn random_refused(&mut self) -> bool {
-        let Some(run) = self.challenge.as_ref().filter(|r| r.locked_by.is_none()) else {
+        let Some(run) = self
+            .challenge
+            .as_ref()
+            .filter(|r| r.locked_by.is_none() && r.won.is_none() && !r.challenge.unbreakable())
+        else {
             return false;
         };
         self.errors.push(format!(
-            "Random run is off in a challenge: you are the scheduler, and a goal a random order reached would count as your win. Pick each step yourself, or take a hint (h); open {} outside the challenge for random runs.",
+            "Random run is off in a challenge: a random order would play the level for you, and you are the scheduler. Pick each step yourself, or take a hint (h); open {} outside the challenge for random runs.",
             run.challenge.scenario
         ));
         true
@@ -1023,7 +1027,7 @@ impl AppState {
         let run = self.panel_challenge()?;
         if run.won.is_none() && run.locked_by.is_none() && self.loaded_goal() {
             return Some(
-                "The goal is on screen by the steps a link loaded, not by your play: it does not count. Step back (←) and choose your own steps."
+                "The goal is on screen by the steps a link loaded, not by your play: it does not count. Step back (←) and take an order of your own: the link's order, replayed or stepped again by hand, never counts."
                     .into(),
             );
         }

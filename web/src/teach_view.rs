@@ -49,7 +49,11 @@ fn prediction(st: &AppState, send: &Send, k: usize, p: &PredictionRun) -> Html {
     let show = act(send, TeachAction::ShowWhy(k));
     let prompt_id = format!("{id}-prompt");
     let asked = st.posed_at.cursor;
-    let away = st.session.cursor() != asked;
+    let away = st.session.cursor() != asked
+        || st.session.steps().get(..asked) != Some(&st.posed_at.steps[..]);
+    let back = st
+        .lesson
+        .map(|(_, k)| send.reform(move |_| Action::LessonGo(k)));
     html! {
         <section id={id.clone()} class="prediction" aria-labelledby={prompt_id.clone()}>
             <p class="predict-label">{ "Predict" }</p>
@@ -75,16 +79,17 @@ fn prediction(st: &AppState, send: &Send, k: usize, p: &PredictionRun) -> Html {
             </div>
             if checked.is_none() && (p.peeked || away) {
                 // The question speaks of its own state ("Next, trunc runs …"): say where that is,
-                // and, once the student has been past it, that its answer has been on screen.
-                <p id={format!("{id}-away")} class="prediction-away" role="status">
+                // and, once the step it asks about has run, that its answer has been on screen.
+                // (Not a live region: it changes with every step, which the narration says.)
+                <p id={format!("{id}-away")} class="prediction-away">
                     if away {
                         { format!("Asked at step {asked}; you are at step {}. ", st.session.cursor()) }
                     }
                     if p.peeked {
-                        { "You have stepped past it, so its answer has been on screen: an answer now counts as not right." }
+                        { "You have stepped past it: the step it asks about ran, so its answer has been on screen, and it counts as not right." }
                     }
-                    if away {
-                        { format!(" Step back (←) to step {asked} to see the question's state.") }
+                    if let (true, Some(back)) = (away, back.clone()) {
+                        { " " }<button class="small" onclick={back}>{ "Back to the question's state" }</button>
                     }
                 </p>
             }
@@ -99,7 +104,8 @@ fn prediction(st: &AppState, send: &Send, k: usize, p: &PredictionRun) -> Html {
                     { if c == q.answer { "✓ Right.".to_string() } else { format!("✗ Not quite: the answer is “{}”.", q.choices[q.answer]) } }
                     if let Some(f) = first {
                         { if p.peeked && !f && c == q.answer { " (Counted as not right: you had stepped past the question, and its answer was on screen.)" }
-                          else if f == (c == q.answer) { "" } else if f { " (Your first answer, which counts, was right.)" } else { " (Your first answer, which counts, was wrong.)" } }
+                          else if f == (c == q.answer) { "" } else if f { " (Your first answer, which counts, was right.)" }
+                          else { " (What counts is recorded as not right: your first answer, or the step it asks about seen before answering.)" } }
                     }
                 </p>
                 <p class="why" id={format!("{id}-why")}>{ &q.why }</p>

@@ -44,21 +44,43 @@ impl AppState {
         };
     }
 
-    /// After any action: an open prediction whose state the student has stepped past has had
-    /// its answer on screen.
+    /// After any action: an open question about the next step ("Next, trunc runs …") whose
+    /// step has run on the history it was asked on has had its answer on screen. It is marked,
+    /// and recorded as answered not right at once (as hints are kept), so that going back to
+    /// the step or reloading cannot take it back. Other questions (what is reachable under
+    /// other fixes, what holds now) are not answered by stepping on.
     pub(crate) fn note_peeks(&mut self) {
-        if self.session.cursor() <= self.posed_at.cursor {
+        let at = self.posed_at.cursor;
+        let steps = self.session.steps();
+        let Some(&next) = steps.get(at) else {
+            return;
+        };
+        if steps.get(..at) != Some(&self.posed_at.steps[..]) {
             return;
         }
+        let Some((lesson, _)) = self.lesson else {
+            return;
+        };
         for p in &mut self.predictions {
-            if p.checked.is_none() && p.question.is_ok() {
+            if p.checked.is_none()
+                && !p.peeked
+                && let Ok(q) = &p.question
+                && q.show == Show::Step(next)
+            {
                 p.peeked = true;
+                self.progress.answer(lesson.name, p.index, false);
             }
         }
     }
 
     /// Start playing challenge `c`, locked unless the level before it is done.
     pub(crate) fn start_challenge(&mut self, c: &'static Challenge) {
+        self.start_challenge_with(c, true);
+    }
+
+    /// Start playing `c`; `from_link`: the history on screen came with the link (a reload, a
+    /// shared or a teacher's link), not from the student's play in this page.
+    pub(crate) fn start_challenge_with(&mut self, c: &'static Challenge, from_link: bool) {
         let names = level_names();
         let level = c.level().saturating_sub(1);
         let locked_by = (level > self.progress.unlocked(&names))
@@ -72,10 +94,12 @@ impl AppState {
             hint_thread: None,
             won: None,
             proof: None,
-            loaded: if self.progress.won(c.name) {
-                Vec::new()
+            // Every recorded step, not only those up to the cursor: a link's `step=` may stand
+            // before its goal, and Play would replay the rest.
+            loaded: if from_link && !self.progress.won(c.name) {
+                self.session.all_events().iter().map(|e| e.tid).collect()
             } else {
-                self.session.steps()
+                Vec::new()
             },
         });
         // (A goal the link's steps reach is said not to count in the panel: goal_not_counted.)
@@ -93,7 +117,7 @@ impl AppState {
         k <= run.loaded.len() && steps.get(..k) == run.loaded.get(..k)
     }
 
-    /// The goal within budget is on screen, reached by replaying a link's steps.
+    /// The goal is on screen, reached by replaying a link's steps (within the budget or not).
     pub(crate) fn loaded_goal(&self) -> bool {
         let Some(run) = &self.challenge else {
             return false;
@@ -199,7 +223,8 @@ impl AppState {
                 self.notice =
                     Some("Progress reset: every level but the first is locked again.".into());
                 if let Some(c) = self.challenge.as_ref().map(|r| r.challenge) {
-                    self.start_challenge(c);
+                    // The steps on screen are the student's own.
+                    self.start_challenge_with(c, false);
                 }
             }
             TeachAction::TeacherCodes(text) => self.teacher_text = text,
@@ -262,6 +287,15 @@ impl AppState {
             return;
         };
         if run.won.is_some() || run.locked_by.is_some() {
+            return;
+        }
+        // The goal is on screen but does not count: a hint from a finished run has nothing to
+        // say, and would cost points.
+        if self.goal_not_counted().is_some() {
+            self.errors.push(
+                "The goal is on screen already: step back (←) to where you want a hint; no hint was taken."
+                    .into(),
+            );
             return;
         }
         let Some(hint) = run.next_hint() else {
@@ -361,6 +395,16 @@ mod tests {
         with_progress("?challenge=unbreakable-recheck", &p)
     }
 
+    /// No order wins an unbreakable level: a random run may be watched there.
+    #[test]
+    fn a_random_run_may_be_watched_in_an_unbreakable_level() {
+        let mut st = unbreakable_unlocked();
+        assert!(st.challenge.as_ref().unwrap().locked_by.is_none());
+        st.apply(Action::RandomRun);
+        assert!(!st.session.is_empty(), "{:?}", st.errors);
+        assert!(st.errors.is_empty(), "{:?}", st.errors);
+    }
+
     /// A lesson step with one prediction of each simple kind: graded right and wrong from the
     /// model's answer, the first answer recorded, and Show me steps the model.
     #[test]
@@ -440,6 +484,32 @@ mod tests {
         assert_eq!(st.predictions[k].checked, Some(right));
         assert_eq!(st.progress.answered("what-is-dax", index), Some(false));
 
+        // Recorded the moment the step ran, so going back to the lesson step (or a reload)
+        // does not take it back.
+        let mut st = AppState::from_query(query);
+        st.apply(Action::Forward);
+        assert_eq!(st.progress.answered("what-is-dax", index), Some(false));
+        st.apply(Action::LessonGo(2));
+        assert!(!st.predictions[k].peeked, "posed again");
+        answer(&mut st, k, right);
+        assert_eq!(st.progress.answered("what-is-dax", index), Some(false));
+
+        // Another thread's step at the question's state does not show its answer.
+        let mut st = AppState::from_query(query);
+        let Show::Step(asked) = st.predictions[k].question.as_ref().unwrap().show else {
+            panic!("a question about the next step");
+        };
+        let other = (0..st.model().threads().len() as u8)
+            .map(Tid)
+            .find(|&t| {
+                t != asked
+                    && st.model().status(st.session.world(), t) == daxlab_core::Status::Runnable
+            })
+            .expect("another runnable thread");
+        st.apply(Action::Step(other));
+        assert!(!st.predictions[k].peeked, "{other:?} ran, not {asked:?}");
+        assert_eq!(st.progress.answered("what-is-dax", index), None);
+
         let mut st = AppState::from_query(query);
         answer(&mut st, k, right);
         assert_eq!(st.progress.answered("what-is-dax", index), Some(true));
@@ -447,6 +517,34 @@ mod tests {
         st.apply(Action::Forward);
         assert!(!st.predictions[k].peeked);
         assert_eq!(st.progress.answered("what-is-dax", index), Some(true));
+    }
+
+    /// A question whose answer a step does not show (what is reachable, under other fixes) is
+    /// not marked seen when the student steps on.
+    #[test]
+    fn stepping_on_does_not_peek_a_reachable_question() {
+        for l in lessons::lessons() {
+            for k in 0..l.steps.len() {
+                let mut st = AppState::from_query(&format!("?lesson={}&lesson_step={k}", l.name));
+                let open: Vec<usize> = (0..st.predictions.len())
+                    .filter(|&i| {
+                        st.predictions[i]
+                            .question
+                            .as_ref()
+                            .is_ok_and(|q| !matches!(q.show, Show::Step(_)))
+                    })
+                    .collect();
+                if open.is_empty() || st.session.cursor() == st.session.len() {
+                    continue;
+                }
+                st.apply(Action::End);
+                for i in open {
+                    assert!(!st.predictions[i].peeked, "{} step {k}", l.name);
+                }
+                return;
+            }
+        }
+        panic!("no lesson step asks a question a step does not answer, with history after it");
     }
 
     /// Every lesson asks at least two predictions, and every one can be asked at its step's

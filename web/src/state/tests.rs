@@ -353,7 +353,7 @@ fn parameters_another_overrides_are_named() {
         t.errors
     );
     // A variant that is not one: the message says what is used instead.
-    assert!(said("?variant=xyz").contains("the variant the scenario's story runs under"));
+    assert!(said("?variant=xyz").contains("the variant the view takes without variant="));
     assert!(said("?lesson_step=2").contains("lesson_step=2 needs lesson=NAME"));
     // A random run's own link carries both its schedule and its seed: no message.
     let mut st = AppState::from_query("?scenario=null-mapping&variant=seed");
@@ -1234,6 +1234,17 @@ fn a_goal_a_link_loads_does_not_count_until_the_student_plays_past_it() {
     assert!(!st.progress.won(c.name));
     let why = st.goal_not_counted().expect("the panel says why");
     assert!(why.contains("by the steps a link loaded"), "{why}");
+    // A link that stands before its goal (step=0): Play or the keys replay it, and that does
+    // not count either.
+    let mut early = AppState::from_query(&format!("{}&step=0", link(&win)));
+    assert_eq!(early.session.cursor(), 0);
+    early.apply(Action::End);
+    assert!(matches!(early.session.outcome(), Outcome::Violation(v) if v.kind == c.kind));
+    assert!(!early.progress.won(c.name));
+    assert!(early.goal_not_counted().is_some());
+    // A hint there would say nothing and cost points: refused, none taken.
+    early.apply(Action::Teach(crate::teach::TeachAction::Hint));
+    assert!(early.challenge.as_ref().unwrap().hints.is_empty());
     // Replaying them, with the keys or step by step in the same order, is not play either.
     st.apply(Action::Back);
     st.apply(Action::Forward);
