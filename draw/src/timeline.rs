@@ -1440,26 +1440,16 @@ mod tests {
         assert!(svg.contains(">grace<tspan") && svg.contains(">periods</tspan>"));
         // One step of null-mapping, a scenario with no rcu thread (whose lane is idle until a
         // grace period is wanted), draws none of them: its legend does not name them.
-        let sc = scenario("null-mapping").unwrap();
-        let st = sc
-            .stories
-            .iter()
-            .find(|s| s.variant == Variant::Seed)
-            .unwrap();
-        let mut s = Session::new(sc.model(st.options()));
-        s.run_text("fault").unwrap();
-        let t = Timeline::of(&s);
+        let (s, t) = first_fault("null-mapping");
         let (legend, _) = legend_of(&t, &s);
         for word in [">idle<", ">waits<", ">woke nobody<", ">call_rcu()<"] {
             assert!(!legend.contains(word), "{word} in a one-step run's legend");
         }
     }
 
-    #[test]
-    fn a_short_run_keeps_its_legend_in_rows() {
-        // One step: two columns at the widest fit. The figure keeps a floor, so the legend
-        // wraps as for a long run instead of standing as a column.
-        let sc = scenario("freed-inode").unwrap();
+    /// A scenario's seed story after one step, the fault's: its session and timeline.
+    fn first_fault(name: &str) -> (Session, Timeline) {
+        let sc = scenario(name).unwrap();
         let st = sc
             .stories
             .iter()
@@ -1468,6 +1458,14 @@ mod tests {
         let mut s = Session::new(sc.model(st.options()));
         s.run_text("fault").unwrap();
         let t = Timeline::of(&s);
+        (s, t)
+    }
+
+    #[test]
+    fn a_short_run_keeps_its_legend_in_rows() {
+        // One step: two columns at the widest fit. The figure keeps a floor, so the legend
+        // wraps as for a long run instead of standing as a column.
+        let (s, t) = first_fault("freed-inode");
         let short = |room: f64| layout(&t, &names(&s), &View::fit(t.steps, room, Zoom::Fit, 1, 1));
         let (fs, ft) = story("freed-inode", Variant::Seed);
         let full = layout(

@@ -1168,10 +1168,8 @@ fn a_random_run_that_completes_says_so_once() {
     assert!(seen, "no random run below seed 50 completes");
 }
 
-#[test]
-fn a_random_run_is_off_in_an_open_challenge_and_wins_nothing() {
-    // Seed 1's random run reaches null-deref's goal within its budget outside the challenge
-    // (found by the UX review of stop 37): in the challenge, neither the button nor `n` runs it.
+/// Level 1 and seed 1's random run of its scenario and code, outside the challenge.
+fn null_deref_seed_one() -> (&'static crate::lessons::Challenge, AppState) {
     let c = crate::lessons::challenge("null-deref").unwrap();
     assert!(c.fixes.is_empty());
     let mut free = AppState::from_query(&format!(
@@ -1181,6 +1179,14 @@ fn a_random_run_is_off_in_an_open_challenge_and_wins_nothing() {
     ));
     free.apply(Action::EditSeed("1".into()));
     free.apply(Action::RandomRun);
+    (c, free)
+}
+
+#[test]
+fn a_random_run_is_off_in_an_open_challenge_and_wins_nothing() {
+    // Seed 1's random run reaches null-deref's goal within its budget outside the challenge
+    // (found by the UX review of stop 37): in the challenge, neither the button nor `n` runs it.
+    let (c, free) = null_deref_seed_one();
     let reached = matches!(free.session.outcome(), Outcome::Violation(v) if v.kind == c.kind);
     assert!(
         reached,
@@ -1209,14 +1215,7 @@ fn a_random_run_is_off_in_an_open_challenge_and_wins_nothing() {
 #[test]
 fn a_goal_a_link_loads_does_not_count_until_the_student_plays_past_it() {
     // A winning order for null-deref (seed 1's random run, within the budget: see above).
-    let c = crate::lessons::challenge("null-deref").unwrap();
-    let mut free = AppState::from_query(&format!(
-        "?scenario={}&variant={}",
-        c.scenario,
-        c.variant.name()
-    ));
-    free.apply(Action::EditSeed("1".into()));
-    free.apply(Action::RandomRun);
+    let (c, free) = null_deref_seed_one();
     let win: Vec<Tid> = free.session.steps();
     let link = |steps: &[Tid]| {
         format!(
