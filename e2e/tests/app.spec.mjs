@@ -456,3 +456,12 @@ test('a panic inside wasm shows the error panel, not a blank page', async ({ pag
   await expect(page.locator('#panic-panel')).toBeVisible();
   await expect(page.locator('#panic-panel')).toContainText('panic requested by trigger_panic_for_tests');
 });
+
+test('memory failure\'s "Failed" says whose verdict it is, on the card and on hover', async ({ page }) => {
+  // The story with the NULL check ends with mf's memory_failure() giving up on the page.
+  await page.goto('/?scenario=lost-wakeup&variant=v4.19&fixes=c93db7bb6ef3');
+  await page.click('#last');
+  const status = page.locator('.thread[data-thread="mf"] .status');
+  await expect(status).toContainText("finished: Failed (memory_failure()'s verdict on the page)");
+  await expect(status).toHaveAttribute('title', /recovery action for dax page: Failed.*Not a failed fix/);
+});

@@ -705,6 +705,10 @@ fn threads(st: &AppState, send: &Send) -> Html {
                             // Focusable: it shows whole while it has the focus (see style.css).
                             <p class="path" tabindex="0" title={spec.program.path()}>{ spec.program.path() }</p>
                             <p class="status" title={status_title(&status, &said)}>{ &said }
+                                // Seen, not only hovered: beside a fix, "Failed" reads as the fix failing.
+                                if status == Status::Done(daxlab_core::world::ThreadResult::Failed) {
+                                    <span class="verdict-note">{ " (memory_failure()'s verdict on the page)" }</span>
+                                }
                                 if t.rcu_nesting > 0 {
                                     <span class="badge rcu-badge">{ format!("in rcu_read_lock() ×{}", t.rcu_nesting) }</span>
                                 }
