@@ -157,7 +157,7 @@ impl Fix {
                 subject: "dax: Wake up all waiters after invalidating dax entry",
                 subject_confirmed: true,
                 author: "Vivek Goyal (reported by Sergio Lopez)",
-                release: "v5.13-rc2 (listed in Linus's \"Linux 5.13-rc2\" announcement of 2021-05-16; committed 2021-05-07), backported to 5.10.y; Fixes: ac401cc78242 (\"dax: New fault locking\", Jan Kara, v4.7-rc1)",
+                release: "v5.13-rc2 (listed in Linus's \"Linux 5.13-rc2\" announcement of 2021-05-16), backported to 5.10.y; Fixes: ac401cc78242 (\"dax: New fault locking\", Jan Kara, v4.7-rc1)",
                 in_4_19_y: "no: 4.19.y's put_unlocked_mapping_entry() still wakes one waiter",
                 change: "__dax_invalidate_mapping_entry() ends by waking every waiter instead of one (at its out: label, so also when it leaves the entry in place). The third of a series: 698ab77aebff (\"dax: Add an enum for specifying dax wakup mode\") and 4c3d043d271d (\"dax: Add a wakeup mode parameter to put_unlocked_entry()\") add the WAKE_NEXT / WAKE_ALL argument the other callers pass; this code toggles the three together.",
                 scenario: "truncate-wakeup",
