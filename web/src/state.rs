@@ -657,7 +657,7 @@ impl AppState {
         }
         st.schedule_text = st.full_schedule();
         if let Some(c) = p.challenge.and_then(lessons::challenge) {
-            st.start_challenge(c);
+            st.start_challenge(c, true);
         }
         let mut vis = Visualizer {
             session: &mut st.session,

@@ -36,6 +36,14 @@ pub struct PosedAt {
     pub(crate) cursor: usize,
 }
 
+impl PosedAt {
+    /// Whether `steps` (a history up to some cursor) begins with the history the questions
+    /// were asked on.
+    pub(crate) fn begins(&self, steps: &[Tid]) -> bool {
+        steps.get(..self.cursor) == Some(&self.steps[..])
+    }
+}
+
 /// A won challenge.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Win {

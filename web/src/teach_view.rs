@@ -49,8 +49,7 @@ fn prediction(st: &AppState, send: &Send, k: usize, p: &PredictionRun) -> Html {
     let show = act(send, TeachAction::ShowWhy(k));
     let prompt_id = format!("{id}-prompt");
     let asked = st.posed_at.cursor;
-    let away = st.session.cursor() != asked
-        || st.session.steps().get(..asked) != Some(&st.posed_at.steps[..]);
+    let away = st.session.cursor() != asked || !st.posed_at.begins(&st.session.steps());
     let back = st
         .lesson
         .map(|(_, k)| send.reform(move |_| Action::LessonGo(k)));

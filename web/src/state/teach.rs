@@ -50,17 +50,24 @@ impl AppState {
     /// the step or reloading cannot take it back. Other questions (what is reachable under
     /// other fixes, what holds now) are not answered by stepping on.
     pub(crate) fn note_peeks(&mut self) {
-        let at = self.posed_at.cursor;
-        let steps = self.session.steps();
-        let Some(&next) = steps.get(at) else {
-            return;
-        };
-        if steps.get(..at) != Some(&self.posed_at.steps[..]) {
-            return;
-        }
+        // Runs after every action (hovers too): nothing to do, nothing copied.
         let Some((lesson, _)) = self.lesson else {
             return;
         };
+        let at = self.posed_at.cursor;
+        if self.session.cursor() <= at
+            || self
+                .predictions
+                .iter()
+                .all(|p| p.checked.is_some() || p.peeked)
+        {
+            return;
+        }
+        let steps = self.session.steps();
+        if !self.posed_at.begins(&steps) {
+            return;
+        }
+        let next = steps[at];
         for p in &mut self.predictions {
             if p.checked.is_none()
                 && !p.peeked
@@ -73,14 +80,10 @@ impl AppState {
         }
     }
 
-    /// Start playing challenge `c`, locked unless the level before it is done.
-    pub(crate) fn start_challenge(&mut self, c: &'static Challenge) {
-        self.start_challenge_with(c, true);
-    }
-
-    /// Start playing `c`; `from_link`: the history on screen came with the link (a reload, a
-    /// shared or a teacher's link), not from the student's play in this page.
-    pub(crate) fn start_challenge_with(&mut self, c: &'static Challenge, from_link: bool) {
+    /// Start playing challenge `c`, locked unless the level before it is done; `from_link`:
+    /// the history on screen came with the link (a reload, a shared or a teacher's link), not
+    /// from the student's play in this page.
+    pub(crate) fn start_challenge(&mut self, c: &'static Challenge, from_link: bool) {
         let names = level_names();
         let level = c.level().saturating_sub(1);
         let locked_by = (level > self.progress.unlocked(&names))
@@ -109,12 +112,11 @@ impl AppState {
     /// Whether the goal is on screen only by the steps a link loaded (up to the cursor, the
     /// history is theirs): such a goal does not count.
     fn replays_loaded(&self) -> bool {
-        let Some(run) = &self.challenge else {
+        let Some(run) = self.challenge.as_ref().filter(|r| !r.loaded.is_empty()) else {
             return false;
         };
-        let steps = self.session.steps();
         let k = self.session.cursor();
-        k <= run.loaded.len() && steps.get(..k) == run.loaded.get(..k)
+        k <= run.loaded.len() && self.session.steps()[..] == run.loaded[..k]
     }
 
     /// The goal is on screen, reached by replaying a link's steps (within the budget or not).
@@ -209,8 +211,8 @@ impl AppState {
                 };
                 if p.checked.is_none() {
                     p.checked = Some(choice);
-                    // Answered after its answer was on screen: recorded, as not right.
-                    let right = q.grade(choice) && !p.peeked;
+                    // (After a peek the answer is recorded already, as not right: note_peeks.)
+                    let right = q.grade(choice);
                     self.progress.answer(lesson.name, p.index, right);
                 }
             }
@@ -224,7 +226,7 @@ impl AppState {
                     Some("Progress reset: every level but the first is locked again.".into());
                 if let Some(c) = self.challenge.as_ref().map(|r| r.challenge) {
                     // The steps on screen are the student's own.
-                    self.start_challenge_with(c, false);
+                    self.start_challenge(c, false);
                 }
             }
             TeachAction::TeacherCodes(text) => self.teacher_text = text,
@@ -242,7 +244,7 @@ impl AppState {
             Show::Step(tid) => {
                 // Back to the state the question was asked at, then the step.
                 let at = self.posed_at.clone();
-                if self.session.steps().get(..at.cursor) != at.steps.get(..at.cursor) {
+                if !at.begins(&self.session.steps()) {
                     self.session.reset();
                     let _ = self.session.run(&at.steps);
                 }
