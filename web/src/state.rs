@@ -19,6 +19,7 @@ use daxlab_core::{
     Model, Options, Outcome, Session, Tid, Variant, ViolationKind, WakeMode, scenario, schedule,
     words,
 };
+use teach::GoalVerdict;
 
 /// States the explorer expands per slice when it runs on the page's thread (no worker): small
 /// enough to keep a frame.
@@ -1025,13 +1026,16 @@ impl AppState {
     /// only by replaying a link's steps, or over the budget.
     pub(crate) fn goal_not_counted(&self) -> Option<String> {
         let run = self.panel_challenge()?;
-        if run.won.is_none() && run.locked_by.is_none() && self.loaded_goal() {
-            return Some(
+        match self.goal_verdict(run.used) {
+            GoalVerdict::Replayed => Some(
                 "The goal is on screen by the steps a link loaded, not by your play: it does not count. Step back (←) and take an order of your own: the link's order, replayed or stepped again by hand, never counts."
                     .into(),
-            );
+            ),
+            GoalVerdict::OverBudget { used, budget } => Some(format!(
+                "The goal is on screen, but with {used} preemptions, over the budget of {budget}: it does not count. Step back (←) and find an order within the budget."
+            )),
+            GoalVerdict::Open | GoalVerdict::Counts => None,
         }
-        run.over_budget_sentence(&self.session.outcome())
     }
 
     /// What this action newly says, for the page's status region, against what the page

@@ -135,28 +135,6 @@ impl ChallengeRun {
         })
     }
 
-    /// Why the goal on screen does not count, when `outcome` is the goal reached over the
-    /// preemption budget of a level that is open (shown under the budget, and read out when it
-    /// appears; a locked level shows only its lock).
-    pub fn over_budget_sentence(&self, outcome: &daxlab_core::Outcome) -> Option<String> {
-        let c = self.challenge;
-        match outcome {
-            daxlab_core::Outcome::Violation(v)
-                if self.won.is_none()
-                    && self.locked_by.is_none()
-                    && !c.unbreakable()
-                    && v.kind == c.kind
-                    && self.used > c.budget =>
-            {
-                Some(format!(
-                    "The goal is on screen, but with {} preemptions, over the budget of {}: it does not count. Step back (←) and find an order within the budget.",
-                    self.used, c.budget
-                ))
-            }
-            _ => None,
-        }
-    }
-
     /// Whether the level counts as done.
     pub fn done(&self) -> bool {
         self.won.is_some()

@@ -12,6 +12,19 @@ use daxlab_core::teach::predict::{self, Show};
 use daxlab_core::teach::progress::Progress;
 use daxlab_core::{Outcome, Tid};
 
+/// Where a level stands against its goal ([`AppState::goal_verdict`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum GoalVerdict {
+    /// The goal is not on screen, or the level is closed to wins (won, locked, unbreakable).
+    Open,
+    /// The goal is on screen by the student's own play, within the budget: it is won.
+    Counts,
+    /// The goal is on screen by replaying the steps a link loaded: it does not count.
+    Replayed,
+    /// The goal is on screen with more preemptions than the budget allows: it does not count.
+    OverBudget { used: u32, budget: u32 },
+}
+
 impl AppState {
     /// Pose the lesson step's predictions at the state on screen.
     pub(crate) fn pose_predictions(&mut self) {
@@ -119,15 +132,27 @@ impl AppState {
         k <= run.loaded.len() && self.session.steps()[..] == run.loaded[..k]
     }
 
-    /// The goal is on screen, reached by replaying a link's steps (within the budget or not).
-    pub(crate) fn loaded_goal(&self) -> bool {
+    /// Where the level on screen stands against its goal, with `used` preemptions: the one
+    /// place that decides whether a goal on screen counts (a win is recorded, the panel and the
+    /// status region say why not, a hint is refused).
+    pub(crate) fn goal_verdict(&self, used: u32) -> GoalVerdict {
         let Some(run) = &self.challenge else {
-            return false;
+            return GoalVerdict::Open;
         };
         let c = run.challenge;
-        matches!(self.session.outcome(), Outcome::Violation(v) if v.kind == c.kind)
-            && !c.unbreakable()
-            && self.replays_loaded()
+        let at_goal = matches!(self.session.outcome(), Outcome::Violation(v) if v.kind == c.kind);
+        if !at_goal || run.won.is_some() || run.locked_by.is_some() || c.unbreakable() {
+            GoalVerdict::Open
+        } else if self.replays_loaded() {
+            GoalVerdict::Replayed
+        } else if used > c.budget {
+            GoalVerdict::OverBudget {
+                used,
+                budget: c.budget,
+            }
+        } else {
+            GoalVerdict::Counts
+        }
     }
 
     /// After any action: count the preemptions on screen and record a win.
@@ -138,21 +163,15 @@ impl AppState {
         let c = run.challenge;
         let model = self.session.model();
         let used = challenge::preemptions(model, &self.session.steps()).unwrap_or(0);
-        let outcome = self.session.outcome();
         // Hints taken on this level before (another visit, before a reload) still count.
         let hints = run.hints_charged(&self.progress);
-        let replayed = self.replays_loaded();
-        let win = match (&outcome, run.won.is_none(), run.locked_by, c.unbreakable()) {
-            (Outcome::Violation(v), true, None, false)
-                if v.kind == c.kind && used <= c.budget && !replayed =>
-            {
-                Some(Win {
-                    preemptions: used,
-                    points: c.points(used, hints),
-                    steps: self.session.cursor(),
-                    debrief: challenge::debrief(c, model, v),
-                })
-            }
+        let win = match (self.goal_verdict(used), self.session.outcome()) {
+            (GoalVerdict::Counts, Outcome::Violation(v)) => Some(Win {
+                preemptions: used,
+                points: c.points(used, hints),
+                steps: self.session.cursor(),
+                debrief: challenge::debrief(c, model, &v),
+            }),
             _ => None,
         };
         if let Some(w) = &win {
@@ -293,7 +312,10 @@ impl AppState {
         }
         // The goal is on screen but does not count: a hint from a finished run has nothing to
         // say, and would cost points.
-        if self.goal_not_counted().is_some() {
+        if matches!(
+            self.goal_verdict(run.used),
+            GoalVerdict::Replayed | GoalVerdict::OverBudget { .. }
+        ) {
             self.errors.push(
                 "The goal is on screen already: step back (←) to where you want a hint; no hint was taken."
                     .into(),
