@@ -794,21 +794,35 @@ impl AppState {
         self.session.seek(0);
     }
 
-    /// Whether a random run is refused here, saying why: in a level still to be won it would
-    /// play the level for the student. (A locked level counts nothing, a won one is done, and
-    /// no order wins an unbreakable one: there it may be watched.)
-    fn random_refused(&mut self) -> bool {
+    /// Whether a tool that would choose the schedule (Random run, Find a bug) is refused here,
+    /// saying why: in a level still to be won it would play the level for the student, and a
+    /// goal it reached would not count. A locked level counts nothing and a won one is done:
+    /// there both may be used. No order wins an unbreakable level: a random run may be
+    /// watched there, and the search is the level's own Prove it.
+    fn scheduler_refused(&mut self, find_bug: bool) -> bool {
         let Some(run) = self
             .challenge
             .as_ref()
-            .filter(|r| r.locked_by.is_none() && r.won.is_none() && !r.challenge.unbreakable())
+            .filter(|r| r.locked_by.is_none() && r.won.is_none())
         else {
             return false;
         };
-        self.errors.push(format!(
-            "Random run is off in a challenge: a random order would play the level for you, and you are the scheduler. Pick each step yourself, or take a hint (h); open {} outside the challenge for random runs.",
-            run.challenge.scenario
-        ));
+        let c = run.challenge;
+        let message = match (find_bug, c.unbreakable()) {
+            (false, true) => return false,
+            (true, true) => {
+                "In this challenge the search is Prove it: try a few steps, then press it.".into()
+            }
+            (true, false) => format!(
+                "Find a bug is off in a challenge still to be won: the explorer's schedule would be the answer, and you are the scheduler. Pick each step yourself, or take a hint (h); open {} outside the challenge to search it.",
+                c.scenario
+            ),
+            (false, false) => format!(
+                "Random run is off in a challenge still to be won: a random order would play the level for you, and you are the scheduler. Pick each step yourself, or take a hint (h); open {} outside the challenge for random runs.",
+                c.scenario
+            ),
+        };
+        self.errors.push(message);
         true
     }
 
@@ -1371,7 +1385,7 @@ impl AppState {
                 self.seed_text = text;
                 return;
             }
-            Action::RandomRun | Action::NextSeed if self.random_refused() => {}
+            Action::RandomRun | Action::NextSeed if self.scheduler_refused(false) => {}
             Action::RandomRun => match self.seed_text.trim().parse::<u64>() {
                 Ok(seed) => {
                     self.playing = false;
@@ -1398,20 +1412,7 @@ impl AppState {
                     self.apply(Action::CancelSearch);
                     return;
                 }
-                // The explorer would play a challenge for the student, and a win it loaded could
-                // not count: say so rather than load one that silently does not.
-                if let Some(run) = &self.challenge
-                    && run.locked_by.is_none()
-                {
-                    let c = run.challenge;
-                    self.errors.push(if c.unbreakable() {
-                        "In this challenge the search is Prove it: try a few steps, then press it.".into()
-                    } else {
-                        format!(
-                            "Find a bug is off in a challenge: the explorer's schedule would be the answer, and a goal it reached would not count. Take a hint (h) instead, or open {} outside the challenge.",
-                            c.scenario
-                        )
-                    });
+                if self.scheduler_refused(true) {
                     return;
                 }
                 self.playing = false;

@@ -427,6 +427,11 @@ mod tests {
         st.apply(Action::RandomRun);
         assert!(!st.session.is_empty(), "{:?}", st.errors);
         assert!(st.errors.is_empty(), "{:?}", st.errors);
+        // Its search is the level's own Prove it, which Find a bug points to.
+        st.apply(Action::FindBug);
+        assert!(st.search.is_none());
+        let said = st.errors.join(" ");
+        assert!(said.contains("the search is Prove it"), "{said}");
     }
 
     /// A lesson step with one prediction of each simple kind: graded right and wrong from the

@@ -1210,6 +1210,13 @@ fn a_random_run_is_off_in_an_open_challenge_and_wins_nothing() {
     // The student's own order still wins: the same schedule, typed in.
     st.apply(Action::ApplySchedule(free.full_schedule()));
     assert!(st.challenge.as_ref().unwrap().won.is_some());
+    // A won level is done: both tools that choose the schedule work there again.
+    st.apply(Action::DismissMessages);
+    st.apply(Action::RandomRun);
+    assert!(st.errors.is_empty(), "{:?}", st.errors);
+    assert!(!st.session.is_empty(), "the random run ran");
+    st.apply(Action::FindBug);
+    assert!(st.search.is_some(), "{:?}", st.errors);
 }
 
 #[test]
