@@ -27,16 +27,47 @@ pub struct GraphView {
     pub narrow: bool,
 }
 
-const W: f64 = 620.0;
-/// The narrow layout's width: the two columns and the loop of the entry → pfn arrows.
-pub const NARROW_W: f64 = INODE_X + INODE_W + 34.0;
-const LEFT_X: f64 = 6.0;
-const LEFT_W: f64 = 150.0;
-const INODE_X: f64 = 204.0;
-const INODE_W: f64 = 236.0;
-const DEV_X: f64 = 486.0;
-const DEV_W: f64 = 128.0;
 const ROW: f64 = 15.0;
+
+/// Where the columns stand: three on a wide page, two on a phone (the `dev_pagemap` under
+/// the inodes, and every column narrower, so that the figure is drawn larger).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Geo {
+    /// The figure's width.
+    w: f64,
+    left_x: f64,
+    left_w: f64,
+    inode_x: f64,
+    inode_w: f64,
+    dev_x: f64,
+    dev_w: f64,
+}
+
+const WIDE: Geo = Geo {
+    w: 620.0,
+    left_x: 6.0,
+    left_w: 150.0,
+    inode_x: 204.0,
+    inode_w: 236.0,
+    dev_x: 486.0,
+    dev_w: 128.0,
+};
+
+/// The phone's columns: the pointers' column as narrow as its longest line
+/// (`mapping=NULL index 0`), less room for the arrows between the columns and for the loop
+/// of the entry → pfn arrows, so that a 390 px page draws the text 9.6 px high, not 8.5.
+const NARROW: Geo = Geo {
+    w: NARROW_W,
+    left_x: 4.0,
+    left_w: 142.0,
+    inode_x: 168.0,
+    inode_w: 226.0,
+    dev_x: 168.0,
+    dev_w: 226.0,
+};
+
+/// The narrow layout's width: the two columns and the loop of the entry → pfn arrows.
+pub const NARROW_W: f64 = 168.0 + 226.0 + 26.0;
 
 /// What changed between two worlds, as the graph names it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -156,6 +187,7 @@ struct Ctx<'a> {
     ch: Changes,
     parity: &'static str,
     prefix: &'a str,
+    g: Geo,
 }
 
 impl Ctx<'_> {
@@ -226,7 +258,9 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
             "odd"
         },
         prefix: &v.prefix,
+        g: if v.narrow { NARROW } else { WIDE },
     };
+    let g = cx.g;
     let mut body = vec![patterns(&v.prefix)];
     let mut arrows = Vec::new();
 
@@ -246,7 +280,7 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
 
     // Left column: threads' local mapping pointers, then the struct pages.
     let mut ly = 20.0;
-    let mut left = vec![text(LEFT_X, 12.0, "pointers").class("og-title muted")];
+    let mut left = vec![text(g.left_x, 12.0, "pointers").class("og-title muted")];
     for (i, spec) in m.threads().iter().enumerate() {
         if !has_mapping(&spec.program) {
             continue;
@@ -260,19 +294,19 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
             None if done => format!("{}: done", spec.name),
             None => format!("{}: mapping=NULL", spec.name),
         };
-        let chip = rect(LEFT_X, ly, LEFT_W, 17.0)
+        let chip = rect(g.left_x, ly, g.left_w, 17.0)
             .class(if done { "og-box done" } else { "og-box" })
             .attr("data-kind", "thread")
             .attr("data-thread", spec.name.clone());
         left.push(cx.mark(chip, cx.ch.threads.contains(&tid)));
         left.push(
-            text(LEFT_X + 4.0, ly + 12.5, label).attr("class", if done { "muted" } else { "" }),
+            text(g.left_x + 4.0, ly + 12.5, label).attr("class", if done { "muted" } else { "" }),
         );
         if let Some(a) = ptr
             && let Some(&iy) = inode_y.get(a.0 as usize)
         {
             let stale = w.inode(a).is_freed();
-            let (x1, y1) = (LEFT_X + LEFT_W, ly + 8.5);
+            let (x1, y1) = (g.left_x + g.left_w, ly + 8.5);
             left.push(
                 El::new("circle")
                     .at("cx", x1 - 6.0)
@@ -281,7 +315,7 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
                     .attr("style", "fill:var(--f-spin)"),
             );
             arrows.push(cx.arrow(
-                curve(x1 - 6.0, y1, INODE_X, iy + 9.0 + i as f64 * 2.0),
+                curve(x1 - 6.0, y1, g.inode_x, iy + 9.0 + i as f64 * 2.0),
                 if stale { "dangling" } else { "local" },
                 &[
                     ("data-from", format!("thread {}", spec.name)),
@@ -292,7 +326,7 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
         }
         if t.locals.pinned && !done {
             left.push(
-                text(LEFT_X + LEFT_W - 30.0, ly + 12.5, "pin")
+                text(g.left_x + g.left_w - 30.0, ly + 12.5, "pin")
                     .class("muted")
                     .attr("style", "font-size:10px")
                     .child(El::new("title").text(format!(
@@ -309,7 +343,7 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
     let removed = w.pgmap.removed;
     for (i, page) in w.pages.iter().enumerate() {
         let pfn = Pfn(i as u8);
-        let mut b = rect(LEFT_X, ly, LEFT_W, 34.0)
+        let mut b = rect(g.left_x, ly, g.left_w, 34.0)
             .class(if removed {
                 "og-box removed"
             } else if page.hwpoison {
@@ -326,21 +360,21 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
         left.push(cx.mark(b, cx.ch.pages.contains(&pfn)));
         if removed {
             left.push(
-                text(LEFT_X + 4.0, ly + 12.0, format!("struct page pfn {i}"))
+                text(g.left_x + 4.0, ly + 12.0, format!("struct page pfn {i}"))
                     .class("og-title og-dead-text"),
             );
-            left.push(text(LEFT_X + 4.0, ly + 27.0, "✖ removed (unbind)").class("og-dead-text"));
+            left.push(text(g.left_x + 4.0, ly + 27.0, "✖ removed (unbind)").class("og-dead-text"));
             ly += 40.0;
             continue;
         }
         left.push(
             // Short enough that the HWP badge at the box's right end covers none of it.
-            text(LEFT_X + 4.0, ly + 12.0, format!("struct page pfn {i}")).class("og-title"),
+            text(g.left_x + 4.0, ly + 12.0, format!("struct page pfn {i}")).class("og-title"),
         );
         if page.hwpoison {
-            left.push(rect(LEFT_X + LEFT_W - 26.0, ly + 3.0, 22.0, 11.0).class("og-poison"));
+            left.push(rect(g.left_x + g.left_w - 26.0, ly + 3.0, 22.0, 11.0).class("og-poison"));
             left.push(
-                text(LEFT_X + LEFT_W - 24.5, ly + 12.0, "HWP")
+                text(g.left_x + g.left_w - 24.5, ly + 12.0, "HWP")
                     .attr("style", "fill:#fff;font-size:10px"),
             );
         }
@@ -350,12 +384,12 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
             Some(_) => format!("index {} · mapping", page.index),
             None => format!("mapping=NULL index {}", page.index),
         };
-        left.push(text(LEFT_X + 4.0, ly + 27.0, mapping));
+        left.push(text(g.left_x + 4.0, ly + 27.0, mapping));
         if let Some(a) = page.mapping
             && let Some(&iy) = inode_y.get(a.0 as usize)
         {
             let stale = w.inode(a).is_freed();
-            let (x1, y1) = (LEFT_X + LEFT_W - 6.0, ly + 23.5);
+            let (x1, y1) = (g.left_x + g.left_w - 6.0, ly + 23.5);
             left.push(
                 El::new("circle")
                     .at("cx", x1)
@@ -364,7 +398,7 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
                     .attr("style", "fill:var(--f-gp)"),
             );
             arrows.push(cx.arrow(
-                curve(x1, y1, INODE_X, iy + 16.0),
+                curve(x1, y1, g.inode_x, iy + 16.0),
                 if stale { "dangling" } else { "page" },
                 &[
                     ("data-from", format!("page {i}")),
@@ -377,11 +411,11 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
     }
 
     // Right column (narrow: under the inodes): the dev_pagemap around the device's pfns.
-    let width = if v.narrow { NARROW_W } else { W };
+    let width = g.w;
     let (dev_x, dev_y, dev_w) = if v.narrow {
-        (INODE_X, mid_bottom, INODE_W)
+        (g.dev_x, mid_bottom, g.dev_w)
     } else {
-        (DEV_X, 20.0, DEV_W)
+        (g.dev_x, 20.0, g.dev_w)
     };
     let mut right = Vec::new();
     let pg = w.pgmap;
@@ -456,9 +490,14 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
         arrows.push(cx.arrow(
             if v.narrow {
                 // Out to the right of both boxes and back into the pfn's row.
-                loop_right(INODE_X + INODE_W - 4.0, *ey, dev_x + dev_w - 8.0, py + 8.0)
+                loop_right(
+                    g.inode_x + g.inode_w - 4.0,
+                    *ey,
+                    dev_x + dev_w - 8.0,
+                    py + 8.0,
+                )
             } else {
-                curve(INODE_X + INODE_W - 4.0, *ey, DEV_X + 8.0, py + 8.0)
+                curve(g.inode_x + g.inode_w - 4.0, *ey, g.dev_x + 8.0, py + 8.0)
             },
             "to-pfn",
             &[
@@ -476,10 +515,16 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
         .filter(|&b| w.bucket(b).next().is_some())
         .collect();
     let mut by = top_bottom + 6.0;
-    bottom
-        .push(text(LEFT_X, by + 10.0, format!("wait table: {buckets} buckets")).class("og-title"));
+    bottom.push(
+        text(
+            g.left_x,
+            by + 10.0,
+            format!("wait table: {buckets} buckets"),
+        )
+        .class("og-title"),
+    );
     // A strip of every bucket: filled when someone waits in it.
-    let strip_x = LEFT_X + 150.0;
+    let strip_x = g.left_x + 150.0;
     let cell = ((width - strip_x - 8.0) / buckets as f64).min(16.0);
     for b in 0..buckets {
         let x = strip_x + b as f64 * cell;
@@ -521,7 +566,7 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
         by += h;
     }
     if busy.is_empty() {
-        bottom.push(text(LEFT_X, by + 11.0, "no task waits").class("muted"));
+        bottom.push(text(g.left_x, by + 11.0, "no task waits").class("muted"));
         by += 16.0;
     }
     let (rcu_line, cb) = rcu_words(cx.m, w);
@@ -534,7 +579,7 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
         vec![format!("{rcu_line}; queued: {}", cb.join(", "))]
     };
     for line in lines {
-        let el = text(LEFT_X, by + 12.0, line).attr("data-kind", "rcu");
+        let el = text(g.left_x, by + 12.0, line).attr("data-kind", "rcu");
         bottom.push(if cx.ch.rcu { el.class("og-title") } else { el });
         by += 18.0;
     }
@@ -546,7 +591,7 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
     body.push(El::new("g").class("og-arrows").children_from(arrows));
     let height = by + 4.0;
     let mut all = vec![rect(0.0, 0.0, width, height).class("bg")];
-    all.push(text(INODE_X, 12.0, "inode memory (address_space)").class("og-title muted"));
+    all.push(text(g.inode_x, 12.0, "inode memory (address_space)").class("og-title muted"));
     all.extend(body);
     Drawing {
         width,
@@ -581,7 +626,7 @@ fn inode_box(
         // Its text is haloed: the hatching of dead memory does not run through the letters.
         g = g.class("og-inode-freed");
     }
-    let mut frame = rect(INODE_X, y, INODE_W, h)
+    let mut frame = rect(cx.g.inode_x, y, cx.g.inode_w, h)
         .class(format!("og-inode {}", life_class(mem.life)))
         .attr("rx", "4");
     frame = frame.attr(
@@ -603,25 +648,33 @@ fn inode_box(
     };
     g.push(dead(
         text(
-            INODE_X + 5.0,
+            cx.g.inode_x + 5.0,
             y + 13.0,
             format!("{}{kind}", inode_label(w, a)),
         )
         .class("og-title"),
     ));
-    let life = life_label(w, a);
-    g.push(
+    // The references at the title's right end: the life line of reused memory
+    // (`live · reused (was inode #1)`) fills the phone's narrower box by itself.
+    g.push(dead(
         text(
-            INODE_X + 5.0,
-            y + 26.0,
-            format!("{life} · refs {}", mem.users),
+            cx.g.inode_x + cx.g.inode_w - 5.0,
+            y + 13.0,
+            format!("refs {}", mem.users),
         )
-        .class(if freed { "tl-bad-text" } else { "muted" }),
+        .attr("text-anchor", "end"),
+    ));
+    g.push(
+        text(cx.g.inode_x + 5.0, y + 26.0, life_label(w, a)).class(if freed {
+            "tl-bad-text"
+        } else {
+            "muted"
+        }),
     );
     // The i_pages lock.
     let held = mem.xa_lock;
     g.push(
-        rect(INODE_X + 5.0, y + 31.0, 9.0, 9.0)
+        rect(cx.g.inode_x + 5.0, y + 31.0, 9.0, 9.0)
             .class(if held.is_some() {
                 "og-xa held"
             } else {
@@ -634,7 +687,7 @@ fn inode_box(
             ),
     );
     g.push(dead(text(
-        INODE_X + 18.0,
+        cx.g.inode_x + 18.0,
         y + 40.0,
         match held {
             Some(t) => format!("i_pages xa_lock: held by {}", cx.name(t)),
@@ -644,12 +697,19 @@ fn inode_box(
     // The MMAPLOCK: who holds it (shared or exclusive) and who sleeps for it, in order. XFS's
     // i_mmaplock: a device-dax character device's inode has none.
     if mem.kind == InodeKind::CharDevice {
-        g.push(text(INODE_X + 18.0, y + 53.0, "no MMAPLOCK (not an XFS file)").class("muted"));
+        g.push(
+            text(
+                cx.g.inode_x + 18.0,
+                y + 53.0,
+                "no MMAPLOCK (not an XFS file)",
+            )
+            .class("muted"),
+        );
     } else {
         let l = &mem.mmaplock;
         let held = l.writer.is_some() || l.readers != 0;
         g.push(
-            rect(INODE_X + 5.0, y + 44.0, 9.0, 9.0)
+            rect(cx.g.inode_x + 5.0, y + 44.0, 9.0, 9.0)
                 .class(if l.writer.is_some() {
                     "og-xa held"
                 } else if held {
@@ -669,14 +729,14 @@ fn inode_box(
                 ),
         );
         g.push(dead(text(
-            INODE_X + 18.0,
+            cx.g.inode_x + 18.0,
             y + 53.0,
-            fit(labels::mmaplock(l, &cx.names), INODE_W - 24.0),
+            fit(labels::mmaplock(l, &cx.names), cx.g.inode_w - 24.0),
         )));
     }
     let mut ey = y + 59.0;
     if mem.entries.is_empty() {
-        let none = text(INODE_X + 8.0, ey + 11.0, "i_pages: no entries");
+        let none = text(cx.g.inode_x + 8.0, ey + 11.0, "i_pages: no entries");
         // Over dead memory's hatching, muted grey is too faint (dark theme): the dead text.
         g.push(if freed {
             dead(none)
@@ -686,7 +746,7 @@ fn inode_box(
     }
     for e in mem.entries.iter() {
         let locked = e.locked();
-        let row = rect(INODE_X + 5.0, ey, INODE_W - 10.0, ROW)
+        let row = rect(cx.g.inode_x + 5.0, ey, cx.g.inode_w - 10.0, ROW)
             .class(if locked {
                 "og-entry locked"
             } else {
@@ -706,11 +766,13 @@ fn inode_box(
             .attr("data-locked", locked.to_string());
         g.push(cx.mark(row, cx.ch.entries.contains(&(a, e.index))));
         // The lock bit: a square, filled when set.
-        g.push(rect(INODE_X + 9.0, ey + 3.0, 9.0, 9.0).class(if locked {
-            "og-lockbit set"
-        } else {
-            "og-lockbit"
-        }));
+        g.push(
+            rect(cx.g.inode_x + 9.0, ey + 3.0, 9.0, 9.0).class(if locked {
+                "og-lockbit set"
+            } else {
+                "og-lockbit"
+            }),
+        );
         let mut what = if e.is_empty() {
             "EMPTY".to_string()
         } else {
@@ -732,9 +794,9 @@ fn inode_box(
         } else {
             String::new()
         };
-        let label = fit(format!("[{}] {what}{lock}", e.index), INODE_W - 40.0);
+        let label = fit(format!("[{}] {what}{lock}", e.index), cx.g.inode_w - 40.0);
         // Over a locked entry's stripes the text is haloed, as over dead memory's hatching.
-        let label = text(INODE_X + 22.0, ey + 11.5, label);
+        let label = text(cx.g.inode_x + 22.0, ey + 11.5, label);
         g.push(dead(if locked {
             label.class("og-halo")
         } else {
@@ -771,8 +833,8 @@ fn bucket_row(cx: &Ctx, b: u8, y: f64, limit: f64) -> (El, f64) {
     let mut g = El::new("g")
         .attr("data-kind", "bucket")
         .attr("data-bucket", b.to_string());
-    g.push(text(LEFT_X, y + 12.0, format!("bucket {b} ▸")));
-    let mut x = LEFT_X + 70.0;
+    g.push(text(cx.g.left_x, y + 12.0, format!("bucket {b} ▸")));
+    let mut x = cx.g.left_x + 70.0;
     for (k, q) in w.bucket(b).enumerate() {
         let label = format!(
             "{} {} key(#{},{})",
@@ -783,7 +845,7 @@ fn bucket_row(cx: &Ctx, b: u8, y: f64, limit: f64) -> (El, f64) {
         );
         let width = label.chars().count() as f64 * CHAR + 10.0;
         if k > 0 && x + width > limit - 2.0 {
-            x = LEFT_X + 70.0;
+            x = cx.g.left_x + 70.0;
             y += 20.0;
         }
         if k > 0 {
@@ -1091,6 +1153,42 @@ mod tests {
                     // (start-anchored text at the monospace estimate the labels use).
                     let n = at_cursor(&s, "og", true);
                     assert_eq!(n.width, NARROW_W);
+                    // Each column's text stays inside its column, in both layouts (a pointer
+                    // column narrowed for the phone must still hold its longest line).
+                    let wide = draw(&s);
+                    for (d, group, right_edge) in [
+                        (&n, "og-left", NARROW.left_x + NARROW.left_w),
+                        (&n, "og-inodes", NARROW.inode_x + NARROW.inode_w),
+                        (&wide, "og-left", WIDE.left_x + WIDE.left_w),
+                        (&wide, "og-inodes", WIDE.inode_x + WIDE.inode_w),
+                    ] {
+                        let g = d
+                            .body
+                            .iter()
+                            .find(|e| e.get("class") == Some(group))
+                            .expect(group);
+                        for e in g.walk() {
+                            let (Some(x), Some(t)) = (e.get("x"), e.text.as_ref()) else {
+                                continue;
+                            };
+                            let x: f64 = x.parse().unwrap();
+                            // Small print (the HWP badge) is narrower than the estimate.
+                            let per =
+                                if e.get("style").is_some_and(|s| s.contains("font-size:10px")) {
+                                    6.0
+                                } else {
+                                    CHAR
+                                };
+                            let right = x + t.chars().count() as f64 * per;
+                            assert!(
+                                e.tag != "text"
+                                    || e.get("text-anchor").is_some()
+                                    || right <= right_edge,
+                                "{} step {k}: {group} text {t:?} at {x} ends at {right}, past {right_edge}",
+                                sc.name
+                            );
+                        }
+                    }
                     for e in n.elements() {
                         let (Some(x), Some(t)) = (e.get("x"), e.text.as_ref()) else {
                             continue;
