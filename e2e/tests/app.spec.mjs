@@ -330,6 +330,33 @@ test('a compare view in an 800x500 frame shows both timelines on its first scree
   expect(errors).toEqual([]);
 });
 
+test('six thread cards in an 800 px frame wrap their code between names, never inside one', async ({ page }) => {
+  // Five cards to a row, ~20 characters each: "xfs_ilock(XFS_I(ino" | "de)," before the listing
+  // marked where a line may wrap (after "(", before "->").
+  await page.setViewportSize({ width: 800, height: 500 });
+  await page.goto('/?scenario=freed-inode&threads=2&pages=2&variant=seed&embed=1');
+  await expect(page.locator('.thread')).toHaveCount(6);
+  const split = await page.evaluate(() => {
+    const out = [];
+    for (const code of document.querySelectorAll('.listing code')) {
+      const walk = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+      for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+        if (n.parentElement.closest('.note')) continue; // daxlab's prose may wrap anywhere
+        for (const m of n.data.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) {
+          if (m[0].length > 16) continue; // longer than a line may hold: it has to break
+          const r = document.createRange();
+          r.setStart(n, m.index);
+          r.setEnd(n, m.index + m[0].length);
+          const tops = new Set([...r.getClientRects()].filter((b) => b.width > 0).map((b) => Math.round(b.top)));
+          if (tops.size > 1) out.push(m[0]);
+        }
+      }
+    }
+    return out;
+  });
+  expect(split, 'names split across lines').toEqual([]);
+});
+
 test('embed mode fits an 800x500 iframe without scrollbars, and shows the figures in 600x450', async ({ page, baseURL }) => {
   // The frame's console too, warnings included: its parent here (about:blank) has the origin
   // "null", which the view cannot post to; it used to try on every step, and Chromium warned

@@ -852,6 +852,30 @@ fn listing_lines(
     out
 }
 
+/// A line of code cut where a narrow card may wrap it without splitting a name: after an
+/// opening parenthesis (`xfs_ilock(` | `XFS_I(inode),`) and before a `->` (`page` | `->mapping`);
+/// the page joins the parts with `<wbr>`, and copies the line as one. A line that fits the
+/// narrowest card (a frame's, ~20 characters) stays whole: no elements for nothing.
+fn code_breaks(code: &str) -> Vec<&str> {
+    const FITS: usize = 20;
+    if code.trim_start().chars().count() <= FITS {
+        return vec![code];
+    }
+    let b = code.as_bytes();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for i in 1..b.len() {
+        let after_paren = b[i - 1] == b'(' && b[i] != b')';
+        let before_arrow = b[i] == b'-' && b.get(i + 1) == Some(&b'>') && b[i - 1] != b' ';
+        if (after_paren || before_arrow) && code.is_char_boundary(i) && i > start {
+            parts.push(&code[start..i]);
+            start = i;
+        }
+    }
+    parts.push(&code[start..]);
+    parts
+}
+
 /// A line's code, with daxlab's note on it (every `/* ... */`: the kernel's own comments are
 /// not shown) set apart, so that no note reads as kernel text.
 fn listing_code(info: &daxlab_core::listing::LineInfo) -> El {
@@ -860,8 +884,12 @@ fn listing_code(info: &daxlab_core::listing::LineInfo) -> El {
         "style",
         format!("padding-left: {}ch", info.indent as usize * 2),
     );
-    if !code.is_empty() {
-        el = el.text(code);
+    let mut parts = code_breaks(code).into_iter();
+    if let Some(first) = parts.next().filter(|c| !c.is_empty()) {
+        el = el.text(first);
+    }
+    for part in parts {
+        el = el.child(El::new("wbr")).child(El::new("span").text(part));
     }
     match note {
         Some(note) => el.child(
@@ -980,6 +1008,33 @@ fn help(st: &AppState, send: &Send) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_lines_of_code_are_cut_between_names_and_read_whole() {
+        assert_eq!(
+            code_breaks("xfs_ilock(XFS_I(inode), XFS_MMAPLOCK_SHARED);"),
+            ["xfs_ilock(", "XFS_I(", "inode), XFS_MMAPLOCK_SHARED);"]
+        );
+        assert_eq!(
+            code_breaks("if (mapping != page->mapping) {"),
+            ["if (", "mapping != page", "->mapping) {"]
+        );
+        assert_eq!(code_breaks("break;"), ["break;"]);
+        assert_eq!(code_breaks("rcu_read_unlock();"), ["rcu_read_unlock();"]);
+        // Every line of the listings: the parts put back are the line, and no cut falls
+        // inside a name (each part but the first starts after `(` or at `->`).
+        for line in daxlab_core::listing::Line::all() {
+            let (code, _) = line.info().code_and_note();
+            let parts = code_breaks(code);
+            assert_eq!(parts.concat(), code);
+            for w in parts.windows(2) {
+                assert!(
+                    w[0].ends_with('(') || w[1].starts_with("->"),
+                    "{code:?} cut as {parts:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn a_failed_memory_failure_says_whose_verdict_it_is() {
