@@ -330,6 +330,32 @@ test('a compare view in an 800x500 frame shows both timelines on its first scree
   expect(errors).toEqual([]);
 });
 
+test('a frame whose stage scrolls says so at its bottom edge until scrolled to the end', async ({ page }) => {
+  // A message above the stage (here a schedule that cannot run whole) leaves it too short
+  // for the figures: before, nothing showed that the rest was a scroll away.
+  await page.setViewportSize({ width: 800, height: 500 });
+  const hint = () => page.evaluate(() => {
+    const main = document.querySelector('.embed > .main');
+    const s = getComputedStyle(main, '::after');
+    return { opacity: Number(s.opacity), content: s.content };
+  });
+  await page.goto('/?scenario=freed-inode&variant=seed&embed=1&schedule=mf*3,evict*9');
+  await expect(page.locator('.errors')).toContainText('evict cannot run');
+  const stage = page.locator('.embed .stage');
+  expect(await stage.evaluate((e) => e.scrollHeight - e.clientHeight)).toBeGreaterThan(10);
+  const shown = await hint();
+  expect(shown.opacity).toBe(1);
+  expect(shown.content).toContain('scroll for more');
+  await page.screenshot({ path: '../test-results/screens/embed-scroll-hint.png' });
+  await stage.evaluate((e) => { e.scrollTop = e.scrollHeight; });
+  await expect.poll(async () => (await hint()).opacity).toBe(0);
+  // A stage that fits shows none.
+  await page.goto('/?scenario=freed-inode&variant=seed&embed=1&schedule=mf*3');
+  await expect(page.locator('#step-count')).toContainText('step 3 /');
+  expect(await stage.evaluate((e) => e.scrollHeight - e.clientHeight)).toBe(0);
+  expect((await hint()).opacity).toBe(0);
+});
+
 test('six thread cards in an 800 px frame wrap their code between names, never inside one', async ({ page }) => {
   // Five cards to a row, ~20 characters each: "xfs_ilock(XFS_I(ino" | "de)," before the listing
   // marked where a line may wrap (after "(", before "->").
