@@ -212,6 +212,12 @@ test('a prediction answered after stepping past its state counts as not right, a
   await expect(other.locator('#prediction-0-verdict')).toContainText('✓ Right. (Counted as not right: you had stepped past the question');
   await other.click('#progress-button');
   await expect(other.locator('#progress-dialog')).toContainText('Predictions: 0 right of 1 answered');
+  // A later visit answering right is told why the record says not right: the peek, kept
+  // with the record.
+  await other.goto(url);
+  await other.locator('#prediction-0 label', { hasText: answer }).click();
+  await other.click('#prediction-0-check');
+  await expect(other.locator('#prediction-0-verdict')).toContainText('on an earlier visit you stepped past the question');
 });
 
 test('a challenge link whose steps reach the goal does not win the level; Random run is off', async ({ page }) => {

@@ -44,6 +44,11 @@ fn prediction(st: &AppState, send: &Send, k: usize, p: &PredictionRun) -> Html {
     let first = st
         .lesson
         .and_then(|(l, _)| st.progress.answered(l.name, p.index));
+    // Recorded as not right on an earlier visit because the step ran before an answer.
+    let peeked_before = !p.peeked
+        && st
+            .lesson
+            .is_some_and(|(l, _)| st.progress.peeked(l.name, p.index));
     let checked = p.checked;
     let check = act(send, TeachAction::Check(k));
     let show = act(send, TeachAction::ShowWhy(k));
@@ -102,9 +107,7 @@ fn prediction(st: &AppState, send: &Send, k: usize, p: &PredictionRun) -> Html {
                     aria-describedby={format!("{id}-why")}>
                     { if c == q.answer { "✓ Right.".to_string() } else { format!("✗ Not quite: the answer is “{}”.", q.choices[q.answer]) } }
                     if let Some(f) = first {
-                        { if p.peeked && !f && c == q.answer { " (Counted as not right: you had stepped past the question, and its answer was on screen.)" }
-                          else if f == (c == q.answer) { "" } else if f { " (Your first answer, which counts, was right.)" }
-                          else { " (What counts is recorded as not right: your first answer, or the step it asks about seen before answering.)" } }
+                        { verdict_note(f, c == q.answer, p.peeked, peeked_before) }
                     }
                 </p>
                 <p class="why" id={format!("{id}-why")}>{ &q.why }</p>
@@ -115,6 +118,23 @@ fn prediction(st: &AppState, send: &Send, k: usize, p: &PredictionRun) -> Html {
                 }
             }
         </section>
+    }
+}
+
+/// What follows a verdict when the answer on record (the first, which counts) differs from
+/// this one: `first` the record, `right` this answer, `peeked` whether the step it asks about
+/// ran on this visit before an answer, `peeked_before` on an earlier one.
+fn verdict_note(first: bool, right: bool, peeked: bool, peeked_before: bool) -> &'static str {
+    match (first, right) {
+        (true, true) | (false, false) => "",
+        (true, false) => " (Your first answer, which counts, was right.)",
+        (false, true) if peeked => {
+            " (Counted as not right: you had stepped past the question, and its answer was on screen.)"
+        }
+        (false, true) if peeked_before => {
+            " (Counted as not right: on an earlier visit you stepped past the question while its answer was on screen.)"
+        }
+        (false, true) => " (Your first answer, which counts, was not right.)",
     }
 }
 
@@ -422,5 +442,26 @@ pub fn teacher_page(st: &AppState, send: &Send, messages: Html) -> Html {
             </p>
             <p><a href="?">{ "Back to the visualizer" }</a>{ " · " }<a href="lessons/lab.html">{ "the 50-minute lab" }</a></p>
         </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::verdict_note;
+
+    #[test]
+    fn a_verdict_says_why_the_record_differs_from_this_answer() {
+        // (recorded right, this answer right, peeked this visit, peeked on an earlier one)
+        assert_eq!(verdict_note(true, true, false, false), "");
+        assert_eq!(verdict_note(false, false, false, false), "");
+        assert!(verdict_note(true, false, false, false).contains("was right"));
+        assert!(verdict_note(false, true, false, false).contains("was not right"));
+        assert!(verdict_note(false, true, true, false).contains("you had stepped past"));
+        assert!(verdict_note(false, true, false, true).contains("on an earlier visit"));
+        // Before, a right answer on a wrong record said "your first answer, or the step it
+        // asks about seen before answering": now each cause is named.
+        for peeked in [(false, false), (true, false), (false, true)] {
+            assert!(!verdict_note(false, true, peeked.0, peeked.1).contains(" or "));
+        }
     }
 }

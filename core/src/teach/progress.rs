@@ -32,6 +32,9 @@ pub struct Progress {
     /// By lesson name: bit per prediction answered, bit per prediction answered right (first
     /// answer only).
     pub predictions: BTreeMap<String, (u32, u32)>,
+    /// By lesson name: bit per prediction recorded as not right because its answer was on
+    /// screen before it was answered (the step it asks about ran): see [`Progress::peek`].
+    pub peeks: BTreeMap<String, u32>,
     /// Names of the exercises solved.
     pub exercises: BTreeSet<String>,
 }
@@ -94,6 +97,25 @@ impl Progress {
         true
     }
 
+    /// Record prediction `index` of `lesson` as answered not right because the step it asks
+    /// about ran before it was answered (unless an answer is recorded already). Returns
+    /// whether this was the first.
+    pub fn peek(&mut self, lesson: &str, index: usize) -> bool {
+        let first = self.answer(lesson, index, false);
+        if first {
+            *self.peeks.entry(lesson.to_string()).or_default() |= 1 << index;
+        }
+        first
+    }
+
+    /// Whether prediction `index` of `lesson` counts as not right because its answer was seen
+    /// before it was answered ([`Progress::peek`]).
+    pub fn peeked(&self, lesson: &str, index: usize) -> bool {
+        let bits = self.peeks.get(lesson).copied().unwrap_or(0);
+        1u32.checked_shl(index as u32)
+            .is_some_and(|bit| bits & bit != 0)
+    }
+
     /// The first answer to prediction `index` of `lesson`: `Some(right)` once answered.
     pub fn answered(&self, lesson: &str, index: usize) -> Option<bool> {
         let (a, r) = *self.predictions.get(lesson)?;
@@ -132,7 +154,11 @@ impl Progress {
             ));
         }
         for (name, (a, r)) in &self.predictions {
-            out.push_str(&format!("predictions {name} {a} {r}\n"));
+            // The peeks last, and only when there are some: older pages read the line still.
+            match self.peeks.get(name).copied().unwrap_or(0) {
+                0 => out.push_str(&format!("predictions {name} {a} {r}\n")),
+                p => out.push_str(&format!("predictions {name} {a} {r} {p}\n")),
+            }
         }
         for name in &self.exercises {
             out.push_str(&format!("exercise {name}\n"));
@@ -162,9 +188,14 @@ impl Progress {
                     }
                     _ => bad.push(line.to_string()),
                 },
-                ["predictions", name, ..] => match (num(2), num(3)) {
-                    (Some(a), Some(r)) => {
+                ["predictions", name, ..] => match (num(2), num(3), f.get(4).map(|_| num(4))) {
+                    (Some(a), Some(r), None | Some(Some(_))) => {
                         p.predictions.insert(name.to_string(), (a, r & a));
+                        // A peek is an answer recorded as not right.
+                        let peeks = num(4).unwrap_or(0) & a & !r;
+                        if peeks != 0 {
+                            p.peeks.insert(name.to_string(), peeks);
+                        }
                     }
                     _ => bad.push(line.to_string()),
                 },
@@ -431,6 +462,35 @@ mod tests {
         assert!(bad.is_empty());
         let (_, bad) = Progress::from_storage("daxlab-progress 1\nchallenge x y\nexercise a\n");
         assert_eq!(bad, ["challenge x y"]);
+    }
+
+    #[test]
+    fn a_peek_is_a_first_answer_not_right_and_says_so() {
+        let mut p = sample();
+        assert!(p.peek("why-recheck", 2));
+        assert_eq!(p.answered("why-recheck", 2), Some(false));
+        assert!(p.peeked("why-recheck", 2));
+        // Answered not right by choice: no peek. A peek after an answer records nothing.
+        assert!(!p.peeked("why-recheck", 1));
+        let mut q = p.clone();
+        assert!(!q.peek("why-recheck", 0));
+        assert_eq!(q, p);
+        // The line carries its peeks only when it has some, so older pages read it still; a
+        // line from before peeks were recorded reads as answers without peeks.
+        let text = p.to_storage();
+        assert!(text.contains("predictions why-recheck 7 1 4\n"), "{text}");
+        let (old, bad) = Progress::from_storage("daxlab-progress 1\npredictions why-recheck 7 1\n");
+        assert!(bad.is_empty());
+        assert_eq!(old.answered("why-recheck", 2), Some(false));
+        assert!(!old.peeked("why-recheck", 2));
+        // Peek bits only on answers recorded not right; a fifth field that is no number is bad.
+        let (odd, _) = Progress::from_storage("daxlab-progress 1\npredictions l 3 1 3\n");
+        assert!(!odd.peeked("l", 0) && odd.peeked("l", 1));
+        let (_, bad) = Progress::from_storage("daxlab-progress 1\npredictions l 3 1 x\n");
+        assert_eq!(bad, ["predictions l 3 1 x"]);
+        assert!(!p.peeked("why-recheck", 40));
+        let (q, bad) = Progress::from_storage(&text);
+        assert_eq!((q, bad.len()), (p, 0));
     }
 
     #[test]

@@ -88,7 +88,7 @@ impl AppState {
                 && q.show == Show::Step(next)
             {
                 p.peeked = true;
-                self.progress.answer(lesson.name, p.index, false);
+                self.progress.peek(lesson.name, p.index);
             }
         }
     }
@@ -522,6 +522,8 @@ mod tests {
         assert!(!st.predictions[k].peeked, "posed again");
         answer(&mut st, k, right);
         assert_eq!(st.progress.answered("what-is-dax", index), Some(false));
+        // The record says why (the verdict's note: "on an earlier visit you stepped past").
+        assert!(st.progress.peeked("what-is-dax", index));
 
         // Another thread's step at the question's state does not show its answer.
         let mut st = AppState::from_query(query);
@@ -539,6 +541,14 @@ mod tests {
         assert!(!st.predictions[k].peeked, "{other:?} ran, not {asked:?}");
         assert_eq!(st.progress.answered("what-is-dax", index), None);
 
+        let mut st = AppState::from_query(query);
+        let n = st.predictions[k].question.as_ref().unwrap().choices.len();
+        answer(&mut st, k, (right + 1) % n);
+        assert_eq!(st.progress.answered("what-is-dax", index), Some(false));
+        assert!(
+            !st.progress.peeked("what-is-dax", index),
+            "answered, not peeked"
+        );
         let mut st = AppState::from_query(query);
         answer(&mut st, k, right);
         assert_eq!(st.progress.answered("what-is-dax", index), Some(true));
