@@ -330,7 +330,7 @@ fn fact(m: &Model, tid: Tid, line: Line, f: &Fact) -> Option<String> {
             if *write {
                 "exclusive: no fault can run on the file until it lets go"
             } else {
-                "shared: truncate cannot run while it holds it"
+                "shared: a truncate of the file, which takes it exclusive, would wait until it lets go"
             }
         ),
         Fact::MmaplockQueued {

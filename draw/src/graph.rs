@@ -49,8 +49,8 @@ const WIDE: Geo = Geo {
     left_w: 150.0,
     inode_x: 204.0,
     inode_w: 236.0,
-    dev_x: 486.0,
-    dev_w: 128.0,
+    dev_x: 474.0,
+    dev_w: 140.0,
 };
 
 /// The phone's columns: the pointers' column as narrow as its longest line
@@ -328,7 +328,6 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
             left.push(
                 text(g.left_x + g.left_w - 30.0, ly + 12.5, "pin")
                     .class("muted")
-                    .attr("style", "font-size:10px")
                     .child(El::new("title").text(format!(
                         "pin: {} holds a dev_pagemap reference (get_dev_pagemap()): the struct page array cannot go away",
                         spec.name
@@ -554,8 +553,7 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
         if cell >= 12.0 {
             bottom.push(
                 text(x + (cell - 2.0) / 2.0, by + 10.5, b.to_string())
-                    .attr("text-anchor", "middle")
-                    .attr("style", "font-size:10px"),
+                    .attr("text-anchor", "middle"),
             );
         }
     }
@@ -1161,6 +1159,8 @@ mod tests {
                         (&n, "og-inodes", NARROW.inode_x + NARROW.inode_w),
                         (&wide, "og-left", WIDE.left_x + WIDE.left_w),
                         (&wide, "og-inodes", WIDE.inode_x + WIDE.inode_w),
+                        (&n, "og-device", NARROW.dev_x + NARROW.dev_w),
+                        (&wide, "og-device", WIDE.dev_x + WIDE.dev_w),
                     ] {
                         let g = d
                             .body

@@ -330,6 +330,23 @@ test('a compare view in an 800x500 frame shows both timelines on its first scree
   expect(errors).toEqual([]);
 });
 
+test('at a violation the threads it stopped say "stopped", and the embed dialog shows its whole link', async ({ page }) => {
+  // Found by the UX review of stop 38: a stopped thread's button read "done", and the plain
+  // link of a long schedule ran out of the dialog.
+  await page.goto('/?scenario=freed-inode&variant=seed');
+  await expect(page.locator('#step-count')).toContainText('step 0 /');
+  await page.keyboard.press('End');
+  await expect(page.locator('#violation')).toBeVisible();
+  const labels = await page.locator('.thread .step').allTextContents();
+  expect(labels).toContain('stopped');
+  await page.keyboard.press('e');
+  const link = page.locator('#embed-link');
+  await expect(link).toBeVisible();
+  // Its paragraph holds it whole (it was 660 px of text in 595).
+  const [scroll, client] = await link.evaluate((a) => [a.parentElement.scrollWidth, a.parentElement.clientWidth]);
+  expect(scroll).toBeLessThanOrEqual(client);
+});
+
 test('a frame whose stage scrolls says so at its bottom edge until scrolled to the end', async ({ page }) => {
   // A message above the stage (here a schedule that cannot run whole) leaves it too short
   // for the figures: before, nothing showed that the rest was a scroll away.

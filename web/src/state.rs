@@ -868,6 +868,10 @@ impl AppState {
             None if self.challenge.is_some() => "The initial state: no thread has run yet. You \
                 are the scheduler: pick a thread to run its next step."
                 .into(),
+            // Play replays recorded steps: with none (no story, a reset) it is off.
+            None if self.session.is_empty() => {
+                format!("{} Pick a thread to run its next step.", words::opening(m))
+            }
             None => format!(
                 "{} Pick a thread to run its next step, or press Play.",
                 words::opening(m)

@@ -283,7 +283,8 @@ fn levels(st: &AppState) -> Html {
             <ol>
                 { for CHALLENGES.iter().enumerate().map(|(i, c)| {
                     let won = st.progress.won(c.name);
-                    let mark = if won { "★" } else if i <= open { "○" } else { "×" };
+                    // Locked: "⊘", not "×", which read as a level failed.
+                    let mark = if won { "★" } else if i <= open { "○" } else { "⊘" };
                     let label = format!("{mark} {}", i + 1);
                     let title = format!("Level {}: {}{}", i + 1, c.title, if i > open { " (locked)" } else { "" });
                     html! {

@@ -699,7 +699,7 @@ fn threads(st: &AppState, send: &Send) -> Html {
                                 }
                                 <button class="step" id={format!("step-{}", spec.name)} onclick={step} disabled={!runnable}
                                     title={if runnable { format!("Run {}'s next step{}", spec.name, if i < 9 { st.key_hint(&(i + 1).to_string()) } else { String::new() }) } else { format!("{} cannot run: {said}", spec.name) }}>
-                                    { if done { "done".to_string() } else { format!("Step {}", spec.name) } }
+                                    { match status { Status::Done(_) => "done".to_string(), Status::Halted => "stopped".to_string(), _ => format!("Step {}", spec.name) } }
                                 </button>
                             </div>
                             // Focusable: it shows whole while it has the focus (see style.css).

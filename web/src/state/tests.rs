@@ -1278,3 +1278,19 @@ fn a_goal_a_link_loads_does_not_count_until_the_student_plays_past_it() {
     assert!(st.challenge.as_ref().unwrap().won.is_some());
     assert!(st.goal_not_counted().is_none());
 }
+
+#[test]
+fn the_opening_offers_play_only_when_there_are_steps_to_play() {
+    // A built-in story: Play replays it.
+    let st = AppState::from_query("?scenario=freed-inode&variant=seed");
+    assert!(!st.session.is_empty());
+    assert!(
+        st.narration().contains("or press Play"),
+        "{}",
+        st.narration()
+    );
+    // No story (a scenario as text), or a reset: Play is off, and the opening does not offer it.
+    let st = AppState::from_query("?threads=mf:0,fault:0&variant=seed");
+    assert!(st.session.is_empty());
+    assert!(!st.narration().contains("Play"), "{}", st.narration());
+}
