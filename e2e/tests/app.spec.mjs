@@ -347,6 +347,25 @@ test('at a violation the threads it stopped say "stopped", and the embed dialog 
   expect(scroll).toBeLessThanOrEqual(client);
 });
 
+test('a story left by a step off it or a reset comes back with the Story button', async ({ page }) => {
+  // Found by the UX review of stop 38: one key off the story lost it until a reload.
+  await page.goto('/?scenario=freed-inode&variant=seed');
+  await expect(page.locator('#step-count')).toHaveText('step 0 / 42');
+  await expect(page.locator('#load-story')).toHaveCount(0);
+  await page.keyboard.press('2'); // the story runs fault first: this is its own step
+  await expect(page.locator('#step-count')).toHaveText('step 1 / 42');
+  await page.keyboard.press('1'); // mf is not its next (fault is): a history of the student's
+  await expect(page.locator('#step-count')).toHaveText('step 2 / 2');
+  await page.screenshot({ path: '../test-results/screens/story-button.png' });
+  // By keyboard: the focus goes on to Play, not to the page's top.
+  await page.focus('#load-story');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#step-count')).toHaveText('step 0 / 42');
+  await expect(page.locator('.notice')).toContainText("The scenario's story is loaded (42 steps)");
+  await expect(page.locator('#load-story')).toHaveCount(0);
+  await expect(page.locator('#play')).toBeFocused();
+});
+
 test('a frame whose stage scrolls says so at its bottom edge until scrolled to the end', async ({ page }) => {
   // A message above the stage (here a schedule that cannot run whole) leaves it too short
   // for the figures: before, nothing showed that the rest was a scroll away.

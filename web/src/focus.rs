@@ -74,7 +74,7 @@ fn focus_fallbacks(id: &str) -> Vec<Fallback<'_>> {
         "forward" | "last" | "play" => out.extend([Id("back"), Id("scrubber")]),
         // Buttons that go once used: to the control they belong with.
         "undo-reset" => out.extend([Id("reset"), Id("scrubber")]),
-        "char-keys-on" => out.extend([Id("play"), Id("scrubber")]),
+        "char-keys-on" | "load-story" => out.extend([Id("play"), Id("scrubber")]),
         _ if id.starts_with("step-") => out.extend([
             Selector(".thread button.step:not([disabled])"),
             Id("scrubber"),

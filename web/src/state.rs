@@ -102,6 +102,8 @@ pub enum Action {
     BackToChallenge,
     /// Put back the run Reset cleared.
     UndoReset,
+    /// Replace the run with the scenario's story.
+    LoadStory,
     /// Show or hide the keyboard help.
     ToggleHelp,
     /// Turn the single-key shortcuts (letters, digits, Space, punctuation) on or off.
@@ -768,12 +770,13 @@ impl AppState {
         self.note_peeks();
     }
 
-    fn load_story(&mut self) {
+    /// The story the scenario on screen tells under its code: none for a scenario built from
+    /// text (a scaled one is not the built-in's).
+    fn story(&self) -> Option<&'static daxlab_core::scenario::Story> {
         let model = self.session.model();
         let wake = model.truncate_wake();
-        // A scenario built from text tells no story (a scaled one is not the built-in's).
         let built_in = model.scenario_text().is_empty();
-        let story = scenario(model.scenario())
+        scenario(model.scenario())
             .filter(|_| built_in)
             .and_then(|s| {
                 s.stories
@@ -785,13 +788,36 @@ impl AppState {
                         })
                     })
                     .or(s.stories.first())
-            });
+            })
+    }
+
+    fn load_story(&mut self) {
         self.schedule_error = None;
-        if let Some(story) = story {
+        if let Some(story) = self.story() {
             // A story written for another variant may stop applying part-way; keep what runs.
             let _ = self.session.run_text(story.schedule);
         }
         self.session.seek(0);
+    }
+
+    /// Whether the page offers the scenario's story back: it has one, the run on screen is
+    /// another (a step off the story, a reset, a schedule), and no challenge is played (its
+    /// story is the answer).
+    pub fn can_load_story(&self) -> bool {
+        if self.challenge.is_some() {
+            return false;
+        }
+        let Some(story) = self.story() else {
+            return false;
+        };
+        // (Parsed, not run: this is asked at every render. A story that stops applying
+        // part-way under other fixes is never equal, and loading it keeps what runs.)
+        schedule::parse(story.schedule, self.session.model()).is_ok_and(|told| {
+            !told
+                .iter()
+                .copied()
+                .eq(self.session.all_events().iter().map(|e| e.tid))
+        })
     }
 
     /// Whether a tool that would choose the schedule (Random run, Find a bug) is refused here,
@@ -1218,6 +1244,20 @@ impl AppState {
                         schedule_error,
                     }));
                 }
+            }
+            Action::LoadStory => {
+                if !self.can_load_story() {
+                    return;
+                }
+                self.playing = false;
+                self.drop_reset_undo();
+                self.seed = None;
+                self.session.reset();
+                self.load_story();
+                self.notice = Some(format!(
+                    "The scenario's story is loaded ({} steps): Play or → follows it.",
+                    self.session.len()
+                ));
             }
             Action::UndoReset => {
                 if let Some(r) = self.reset_from.take().map(|b| *b) {

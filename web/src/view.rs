@@ -567,6 +567,12 @@ fn controls(
                     </select>
                 </label>
                 { button("↺ Reset", "r", Action::Reset, false, "reset") }
+                // The story back after a step off it or a reset (the menu cannot choose the
+                // scenario it shows).
+                if !st.embed && st.can_load_story() {
+                    <button id="load-story" onclick={send.reform(|_| Action::LoadStory)}
+                        title="Replace the run on screen with the scenario's own story">{ "↺ Story" }</button>
+                }
                 // In a frame, after the transport (its own row would leave the fixes one line).
                 // A frame has no help: the switch's way back, when the shortcuts are off.
                 if st.embed && !st.char_keys {

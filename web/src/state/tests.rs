@@ -1294,3 +1294,44 @@ fn the_opening_offers_play_only_when_there_are_steps_to_play() {
     assert!(st.session.is_empty());
     assert!(!st.narration().contains("Play"), "{}", st.narration());
 }
+
+#[test]
+fn a_story_left_by_a_step_or_a_reset_can_be_loaded_again() {
+    // Found by the UX review of stop 38: one key off the story (or Reset) lost it for good,
+    // and the Scenario menu cannot choose the scenario it already shows.
+    let mut st = AppState::from_query("?scenario=freed-inode&variant=seed");
+    let all = |st: &AppState| {
+        st.session
+            .all_events()
+            .iter()
+            .map(|e| e.tid)
+            .collect::<Vec<_>>()
+    };
+    let story = all(&st);
+    assert!(!st.can_load_story(), "the story is on screen");
+    st.apply(Action::Forward);
+    let next = story[1];
+    let off = (0..st.model().threads().len() as u8)
+        .map(Tid)
+        .find(|&t| {
+            t != next && st.model().status(st.session.world(), t) == daxlab_core::Status::Runnable
+        })
+        .expect("another runnable thread");
+    st.apply(Action::Step(off));
+    assert_eq!(st.session.len(), 2, "a new history from there");
+    assert!(st.can_load_story());
+    st.apply(Action::LoadStory);
+    assert_eq!(all(&st), story);
+    assert_eq!(st.session.cursor(), 0);
+    assert!(!st.can_load_story());
+    let said = st.notice.clone().unwrap();
+    assert!(said.contains("story is loaded (42 steps)"), "{said}");
+    // After a reset too; never in a challenge, whose story is its answer.
+    st.apply(Action::Reset);
+    assert!(st.can_load_story());
+    let c = AppState::from_query("?challenge=null-deref");
+    assert!(!c.can_load_story());
+    // A scenario built from text has none.
+    let t = AppState::from_query("?threads=mf:0,fault:0&variant=seed");
+    assert!(!t.can_load_story());
+}
