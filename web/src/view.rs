@@ -682,7 +682,6 @@ fn threads(st: &AppState, send: &Send) -> Html {
                 let said = words::status(m, w, tid);
                 let runnable = status == Status::Runnable;
                 let current = m.current_line(w, tid);
-                let done = matches!(status, Status::Done(_) | Status::Halted);
                 let finished = matches!(status, Status::Done(_));
                 let step = send.reform(move |_| Action::Step(tid));
                 let whole = st.whole & (1 << i) != 0;
