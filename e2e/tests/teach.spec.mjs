@@ -226,7 +226,13 @@ test('a challenge link whose steps reach the goal does not win the level; Random
   await expect(page.locator('#violation h2')).toContainText('null-deref');
   await expect(page.locator('#over-budget')).toContainText('by the steps a link loaded, not by your play');
   await expect(page.locator('#challenge-solved')).toHaveCount(0);
-  await page.click('#random');
+  // Both tools that would choose the schedule are marked off beforehand, and say why.
+  for (const id of ['random', 'find']) {
+    await expect(page.locator(`#${id}`)).toHaveAttribute('aria-disabled', 'true');
+    await expect(page.locator(`#${id}`)).toHaveAttribute('title', /is off in a challenge still to be won/);
+  }
+  // (A pointer still presses it, and hears why: Playwright waits for aria-disabled to go.)
+  await page.click('#random', { force: true });
   await expect(page.locator('.errors')).toContainText('Random run is off in a challenge');
   await expect(page.locator('#challenge-solved')).toHaveCount(0);
   await page.click('#progress-button');

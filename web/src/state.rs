@@ -826,30 +826,35 @@ impl AppState {
     /// there both may be used. No order wins an unbreakable level: a random run may be
     /// watched there, and the search is the level's own Prove it.
     fn scheduler_refused(&mut self, find_bug: bool) -> bool {
-        let Some(run) = self
-            .challenge
-            .as_ref()
-            .filter(|r| r.locked_by.is_none() && r.won.is_none())
-        else {
+        let Some(message) = self.scheduler_refusal(find_bug) else {
             return false;
-        };
-        let c = run.challenge;
-        let message = match (find_bug, c.unbreakable()) {
-            (false, true) => return false,
-            (true, true) => {
-                "In this challenge the search is Prove it: try a few steps, then press it.".into()
-            }
-            (true, false) => format!(
-                "Find a bug is off in a challenge still to be won: the explorer's schedule would be the answer, and you are the scheduler. Pick each step yourself, or take a hint (h); open {} outside the challenge to search it.",
-                c.scenario
-            ),
-            (false, false) => format!(
-                "Random run is off in a challenge still to be won: a random order would play the level for you, and you are the scheduler. Pick each step yourself, or take a hint (h); open {} outside the challenge for random runs.",
-                c.scenario
-            ),
         };
         self.errors.push(message);
         true
+    }
+
+    /// Why Random run (`find_bug` false) or Find a bug is refused here, if it is (see
+    /// [`AppState::scheduler_refused`]); the page marks the button with it beforehand.
+    pub fn scheduler_refusal(&self, find_bug: bool) -> Option<String> {
+        let run = self
+            .challenge
+            .as_ref()
+            .filter(|r| r.locked_by.is_none() && r.won.is_none())?;
+        let c = run.challenge;
+        match (find_bug, c.unbreakable()) {
+            (false, true) => None,
+            (true, true) => Some(
+                "In this challenge the search is Prove it: try a few steps, then press it.".into(),
+            ),
+            (true, false) => Some(format!(
+                "Find a bug is off in a challenge still to be won: the explorer's schedule would be the answer, and you are the scheduler. Pick each step yourself, or take a hint (h); open {} outside the challenge to search it.",
+                c.scenario
+            )),
+            (false, false) => Some(format!(
+                "Random run is off in a challenge still to be won: a random order would play the level for you, and you are the scheduler. Pick each step yourself, or take a hint (h); open {} outside the challenge for random runs.",
+                c.scenario
+            )),
+        }
     }
 
     fn random_run(&mut self, seed: u64) {

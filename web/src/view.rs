@@ -491,6 +491,15 @@ fn controls(
             </button>
         }
     };
+    // A button whose action is refused here: still pressable (it says why), but marked off.
+    let refused = |label: &str, action: Action, why: String, id: &str| {
+        let cb = send.reform(move |_| action.clone());
+        html! {
+            <button id={id.to_string()} class="refused" onclick={cb} aria-disabled="true" title={why}>
+                { label.to_string() }
+            </button>
+        }
+    };
     // The usual speeds, plus the current one when a URL or the +/- keys chose another.
     let mut speeds = vec![0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
     if !speeds.iter().any(|s| (s - st.speed).abs() < 1e-9) {
@@ -596,10 +605,17 @@ fn controls(
                     <label>{ "Seed " }
                         <input id="seed-box" type="text" inputmode="numeric" size="6" value={st.seed_text.clone()} oninput={on_seed} />
                     </label>
-                    { button("Random run", "n", Action::RandomRun, false, "random") }
+                    // Off in a challenge still to be won: marked so beforehand (pressed, they
+                    // say why in the messages).
+                    { match st.scheduler_refusal(false) {
+                        Some(why) => refused("Random run", Action::RandomRun, why, "random"),
+                        None => button("Random run", "n", Action::RandomRun, false, "random"),
+                    } }
                     // One element in both states (patched, never replaced): the focus stays on it.
                     { if st.searching() {
                         button("Stop search", "f", Action::CancelSearch, false, "find")
+                    } else if let Some(why) = st.scheduler_refusal(true) {
+                        refused("Find a bug", Action::FindBug, why, "find")
                     } else {
                         button("Find a bug", "f", Action::FindBug, false, "find")
                     } }
