@@ -801,10 +801,10 @@ impl AppState {
     }
 
     /// Whether the page offers the scenario's story back: it has one, the run on screen is
-    /// another (a step off the story, a reset, a schedule), and no challenge is played (its
-    /// story is the answer).
+    /// another (a step off the story, a reset, a schedule), and no challenge (its story is the
+    /// answer), lesson or exercise (each sets its own runs) is on screen.
     pub fn can_load_story(&self) -> bool {
-        if self.challenge.is_some() {
+        if self.challenge.is_some() || self.lesson.is_some() || self.exercise.is_some() {
             return false;
         }
         let Some(story) = self.story() else {

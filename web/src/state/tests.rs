@@ -1331,6 +1331,10 @@ fn a_story_left_by_a_step_or_a_reset_can_be_loaded_again() {
     assert!(st.can_load_story());
     let c = AppState::from_query("?challenge=null-deref");
     assert!(!c.can_load_story());
+    // Nor beside a lesson, whose steps load runs of their own.
+    let mut l = AppState::from_query("?lesson=why-recheck");
+    l.apply(Action::Reset);
+    assert!(!l.can_load_story());
     // A scenario built from text has none.
     let t = AppState::from_query("?threads=mf:0,fault:0&variant=seed");
     assert!(!t.can_load_story());
