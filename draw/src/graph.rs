@@ -57,7 +57,8 @@ const WIDE: Geo = Geo {
 /// (`mapping=NULL index 0`), less room for the arrows between the columns and for the loop
 /// of the entry → pfn arrows, so that a 390 px page draws the text 9.6 px high, not 8.5.
 const NARROW: Geo = Geo {
-    w: NARROW_W,
+    // The two columns and the loop of the entry → pfn arrows (`loop_right`'s 26).
+    w: 168.0 + 226.0 + 26.0,
     left_x: 4.0,
     left_w: 142.0,
     inode_x: 168.0,
@@ -66,8 +67,8 @@ const NARROW: Geo = Geo {
     dev_w: 226.0,
 };
 
-/// The narrow layout's width: the two columns and the loop of the entry → pfn arrows.
-pub const NARROW_W: f64 = 168.0 + 226.0 + 26.0;
+/// The narrow layout's width.
+pub const NARROW_W: f64 = NARROW.w;
 
 /// What changed between two worlds, as the graph names it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -411,11 +412,8 @@ pub fn layout(m: &Model, w: &World, prev: Option<&World>, v: &GraphView) -> Draw
 
     // Right column (narrow: under the inodes): the dev_pagemap around the device's pfns.
     let width = g.w;
-    let (dev_x, dev_y, dev_w) = if v.narrow {
-        (g.dev_x, mid_bottom, g.dev_w)
-    } else {
-        (g.dev_x, 20.0, g.dev_w)
-    };
+    let (dev_x, dev_w) = (g.dev_x, g.dev_w);
+    let dev_y = if v.narrow { mid_bottom } else { 20.0 };
     let mut right = Vec::new();
     let pg = w.pgmap;
     let holders = pgmap_holders(m, w);
