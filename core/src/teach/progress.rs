@@ -188,17 +188,21 @@ impl Progress {
                     }
                     _ => bad.push(line.to_string()),
                 },
-                ["predictions", name, ..] => match (num(2), num(3), f.get(4).map(|_| num(4))) {
-                    (Some(a), Some(r), None | Some(Some(_))) => {
-                        p.predictions.insert(name.to_string(), (a, r & a));
-                        // A peek is an answer recorded as not right.
-                        let peeks = num(4).unwrap_or(0) & a & !r;
-                        if peeks != 0 {
-                            p.peeks.insert(name.to_string(), peeks);
+                ["predictions", name, ..] => {
+                    // The peeks are optional (lines from before them have none), but a number.
+                    let peeks = if f.len() > 4 { num(4) } else { Some(0) };
+                    match (num(2), num(3), peeks) {
+                        (Some(a), Some(r), Some(peeks)) => {
+                            p.predictions.insert(name.to_string(), (a, r & a));
+                            // A peek is an answer recorded as not right.
+                            let peeks = peeks & a & !r;
+                            if peeks != 0 {
+                                p.peeks.insert(name.to_string(), peeks);
+                            }
                         }
+                        _ => bad.push(line.to_string()),
                     }
-                    _ => bad.push(line.to_string()),
-                },
+                }
                 ["exercise", name] => {
                     p.exercises.insert(name.to_string());
                 }
