@@ -60,7 +60,17 @@ for (const lesson of LESSONS) {
       const kind = (await page.locator('.lesson-body a[href^="?"]').first().getAttribute('title') ?? '').replace('expect: ', '');
       if (!href.includes('challenge=')) await expectState(page, kind, `${lesson} step ${k}`);
       if (k === 1) await page.screenshot({ path: `../test-results/screens/lesson-${lesson}.png`, fullPage: true });
-      if (k < n) await page.click('#lesson-next');
+      // Next is in the window at every step (it was 116 px below an 800 px window on a first
+      // step), so pressing it never scrolls the page.
+      const inWindow = await page.locator('#lesson-next').evaluate((e) => {
+        const r = e.getBoundingClientRect();
+        return r.top >= 0 && r.bottom <= innerHeight;
+      });
+      expect(inWindow, `${lesson} step ${k}: Next in the window`).toBe(true);
+      if (k < n) {
+        await page.click('#lesson-next');
+        expect(await page.evaluate(() => scrollY), `${lesson} step ${k}: the page stays put`).toBe(0);
+      }
     }
     await expect(page.locator('#lesson-next')).toBeDisabled();
     await page.keyboard.press('[');

@@ -319,17 +319,21 @@ fn lesson_pane(st: &AppState, send: &Send) -> Html {
                 None => html! { <div class="lesson-body lesson-missing">{ missing }</div> },
             } }
             { crate::teach_view::predictions(st, send) }
-            <div class="row">
-                <button id="lesson-prev" onclick={prev} disabled={k == 0} title="Previous lesson step ([)">{ "◀ Previous" }</button>
-                <button id="lesson-next" onclick={next} disabled={k + 1 >= n} title="Next lesson step (])">{ "Next ▶" }</button>
+            // Kept in view at the panel's foot (style.css): the first step's text is taller
+            // than the window, and Next was below it.
+            <div class="lesson-nav">
+                <div class="row">
+                    <button id="lesson-prev" onclick={prev} disabled={k == 0} title="Previous lesson step ([)">{ "◀ Previous" }</button>
+                    <button id="lesson-next" onclick={next} disabled={k + 1 >= n} title="Next lesson step (])">{ "Next ▶" }</button>
+                </div>
+                // The last step leads on: to the next lesson, or after the last to the challenges.
+                if k + 1 >= n {
+                    { match next_lesson {
+                        Some(l) => html! { <p class="next-lesson"><a id="next-lesson" href={format!("?lesson={}", l.name)}>{ format!("Next lesson: {} ▶", l.title) }</a></p> },
+                        None => html! { <p class="next-lesson"><a id="next-lesson" href={challenges_href(st)}>{ "On to the challenges ▶" }</a></p> },
+                    } }
+                }
             </div>
-            // The last step leads on: to the next lesson, or after the last to the challenges.
-            if k + 1 >= n {
-                { match next_lesson {
-                    Some(l) => html! { <p class="next-lesson"><a id="next-lesson" href={format!("?lesson={}", l.name)}>{ format!("Next lesson: {} ▶", l.title) }</a></p> },
-                    None => html! { <p class="next-lesson"><a id="next-lesson" href={challenges_href(st)}>{ "On to the challenges ▶" }</a></p> },
-                } }
-            }
         </aside>
     }
 }
