@@ -15,6 +15,10 @@ async function open(page, name) {
   await expect(page.locator('#exercise')).toBeVisible();
   await expect(page.locator('.thread').first()).toBeVisible();
   await expect(page.locator('.errors')).toHaveCount(0);
+  // The panel's footer (the check button, the verdict) is in the window where the panel
+  // starts, under the header: sized to 100vh - 1rem it ran up to 43 px below an 800 px window.
+  const foot = await page.locator('#exercise .exercise-footer').evaluate((e) => e.getBoundingClientRect().bottom);
+  expect(foot, `${name}: the footer is in the window`).toBeLessThanOrEqual(await page.evaluate(() => innerHeight));
   return errors;
 }
 
